@@ -1,0 +1,28 @@
+// Signature verification: the one small interface the hot path goes through, so the backend
+// (Botan 2 today) can be swapped for a faster library that passes the same test vectors.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "crypto/public_key.h"
+
+namespace auths::crypto {
+
+enum class SignatureAlgorithm {
+  kEd25519,          // RFC 8032 pure Ed25519 over the message
+  kEcdsaP256Sha256,  // ECDSA P-256 over SHA-256(message); signature is raw r||s (64 bytes)
+  kRsaSha256,        // RSASSA-PKCS1-v1_5 with SHA-256 (ssh "rsa-sha2-256")
+  kRsaSha512,        // RSASSA-PKCS1-v1_5 with SHA-512 (ssh "rsa-sha2-512")
+};
+
+/// True only if `signature` is a valid signature by `key` over `message` with `algorithm`, and
+/// the algorithm fits the key type. Never throws; a malformed signature is simply false.
+bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,
+                      std::span<const uint8_t> signature);
+
+/// SHA-256 and SHA-512 (Botan), used by SSHSIG and fingerprints.
+util::Bytes sha256(std::span<const uint8_t> data);
+util::Bytes sha512(std::span<const uint8_t> data);
+
+}  // namespace auths::crypto

@@ -1,0 +1,107 @@
+// Value types shared by the core, the hooks and the CLI.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auths/result.h"
+
+namespace auths {
+
+/// A SHA-1 object id (the object format libgit2 1.5 reads). SHA-256 repositories are refused
+/// with ErrorCode::kUnsupported where their 64-hex ids appear.
+class Oid {
+ public:
+  static constexpr size_t kSize = 20;
+  Oid() = default;
+  explicit Oid(const std::array<uint8_t, kSize>& bytes) : m_bytes(bytes) {}
+  /// Parses 40 lowercase or uppercase hex digits.
+  static Result<Oid> from_hex(std::string_view hex);
+
+  const std::array<uint8_t, kSize>& bytes() const { return m_bytes; }
+  bool is_zero() const;
+  std::string hex() const;
+  std::string short_hex() const { return hex().substr(0, 7); }
+
+  friend bool operator==(const Oid&, const Oid&) = default;
+  friend auto operator<=>(const Oid&, const Oid&) = default;
+
+ private:
+  std::array<uint8_t, kSize> m_bytes{};
+};
+
+struct OidHash {
+  size_t operator()(const Oid& oid) const;
+};
+
+/// One line of pre-receive input, or the arguments of the update hook.
+struct RefUpdate {
+  Oid old_oid;
+  Oid new_oid;
+  std::string ref_name;
+
+  bool is_create() const { return old_oid.is_zero() && !new_oid.is_zero(); }
+  bool is_delete() const { return !old_oid.is_zero() && new_oid.is_zero(); }
+};
+
+/// What a ref update does, once the repository has been consulted.
+enum class UpdateKind { kCreate, kFastForward, kForce, kDelete, kNoop };
+const char* to_string(UpdateKind kind);
+
+/// Which family a ref belongs to.
+enum class RefClass { kBranch, kTag, kRegistry, kOther };
+RefClass classify_ref(std::string_view ref_name);
+const char* to_string(RefClass cls);
+
+/// One reason a push is refused. `code` is stable and documented (README, "Reason codes").
+struct Violation {
+  std::string ref_name;
+  std::optional<Oid> object;  // the commit or tag object at fault, if one
+  std::string rule;           // the policy rule name, or "" when no rule applies
+  std::string code;           // stable reason code: unsigned, unknown-signer, bad-signature, ...
+  std::string message;        // one line, git style
+  std::string hint;           // at most one hint line; may be empty
+};
+
+/// What was decided about one object (commit or tag) of a ref update: for `--explain` and JSON.
+struct ObjectReport {
+  Oid oid;
+  std::string kind;      // "commit" or "tag"
+  std::string signer;    // who signed, as the policy names them; "" if nobody valid
+  std::string key;       // the key's fingerprint (SHA256:...), "" if unsigned
+  std::string rule;      // the rule that judged it
+  std::string code;      // "ok" or the violation code
+  std::string detail;    // one line of explanation
+};
+
+/// What was decided about one ref update.
+struct RefReport {
+  RefUpdate update;
+  UpdateKind kind = UpdateKind::kNoop;
+  std::string rule;          // the matching rule, "" if none
+  std::string policy_source; // where the trusted policy came from: "<oid>:.auths/policy.toml", "bootstrap", ...
+  bool allowed = true;
+  std::vector<std::string> codes;      // the violation codes for this ref (empty when allowed)
+  std::vector<ObjectReport> objects;   // every new commit and tag judged
+};
+
+/// accept: every check passed. reject: the policy refuses. undecided: the checks could not run
+/// to the end (malformed trusted policy, unreadable object): the push is refused, fail closed.
+enum class Outcome { kAccept, kReject, kUndecided };
+const char* to_string(Outcome outcome);
+int exit_code(Outcome outcome);  // kExitAccepted, kExitRejected, kExitUndecided
+
+/// The verdict for a whole push: the checks ran, and this is the answer.
+struct Decision {
+  Outcome outcome = Outcome::kAccept;
+  std::vector<Violation> violations;
+  std::vector<RefReport> refs;
+
+  bool accepted() const { return outcome == Outcome::kAccept; }
+};
+
+}  // namespace auths

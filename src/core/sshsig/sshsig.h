@@ -1,0 +1,39 @@
+// SSHSIG: the signature format of `ssh-keygen -Y sign` and of git's gpg.format=ssh.
+// Specification: openssh-portable PROTOCOL.sshsig. Byte layout: research/anchors.md section 4.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "auths/result.h"
+#include "crypto/public_key.h"
+#include "crypto/verify.h"
+
+namespace auths::sshsig {
+
+struct Signature {
+  crypto::PublicKey public_key;       // the key embedded in the blob (who claims to have signed)
+  std::string namespace_;             // "git" for git objects
+  std::string hash_algorithm;         // "sha256" or "sha512"
+  crypto::SignatureAlgorithm algorithm;
+  util::Bytes signature;              // Ed25519: 64 bytes; ECDSA: raw r||s, 64 bytes; RSA: raw
+};
+
+/// Removes the "-----BEGIN SSH SIGNATURE-----" armour and decodes the base64 body.
+Result<util::Bytes> dearmor(std::string_view armored);
+/// Parses a signature blob. Errors: kCorrupt for malformed or truncated input and trailing
+/// bytes; kUnsupported for version > 1, unknown key types, ssh-rsa (SHA-1) signatures, hash
+/// algorithms other than sha256/sha512.
+Result<Signature> parse(std::span<const uint8_t> blob);
+/// dearmor + parse.
+Result<Signature> parse_armored(std::string_view armored);
+
+enum class VerifyStatus { kGood, kBadSignature, kNamespaceMismatch };
+
+/// Checks the namespace, then the signature over `message` (the signed data of section 4.3 is
+/// built here from H(message)).
+VerifyStatus verify(const Signature& sig, std::span<const uint8_t> message, std::string_view expected_namespace);
+
+}  // namespace auths::sshsig
