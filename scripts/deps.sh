@@ -1,0 +1,62 @@
+# Debian 12 packages auths-hooks needs, and a function that installs the missing ones.
+# Sourced by install.sh and scripts/test.sh; running it directly installs build + test packages.
+#
+#   auths_ensure_packages PKG...   installs what `dpkg-query` does not report as installed;
+#                                  runs `apt-get update` first only when something is missing.
+
+# Building and running the binaries.
+AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
+  libgit2-dev libbotan-2-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
+  libcli11-dev libsqlite3-dev libcpp-httplib-dev libboost-test-dev"
+# Running the tests: sshd for the push-over-ssh cases, b3sum and openssl as test oracles,
+# python3 to check JSON output.
+AUTHS_TEST_PACKAGES="openssh-server b3sum openssl python3"
+
+auths_log() { printf '%s\n' "==> $*" >&2; }
+
+# Prints the packages of "$@" that are not installed.
+auths_missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+      printf '%s\n' "$pkg"
+    fi
+  done
+}
+
+auths_ensure_packages() {
+  local missing
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    auths_log "dpkg-query not found: not a Debian system; make sure these are installed: $*"
+    return 0
+  fi
+  missing=$(auths_missing_packages "$@" | tr '\n' ' ')
+  missing=${missing% }
+  if [ -z "$missing" ]; then
+    auths_log "packages: all $# present"
+    return 0
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo="sudo"
+    else
+      printf 'error: missing packages: %s\n' "$missing" >&2
+      printf 'hint: run as root, or install them: apt-get install %s\n' "$missing" >&2
+      return 1
+    fi
+  fi
+  auths_log "installing missing packages: $missing"
+  # shellcheck disable=SC2086  # word splitting of the package list is intended
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing </dev/null || {
+      printf 'error: apt-get could not install: %s\n' "$missing" >&2
+      return 1
+    }
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -eu
+  # shellcheck disable=SC2086
+  auths_ensure_packages $AUTHS_BUILD_PACKAGES $AUTHS_TEST_PACKAGES
+fi

@@ -1,0 +1,618 @@
+# Helpers for the end-to-end tests: real git, a bare server repository with the auths hook
+# installed, a client clone that signs with ssh keys (git and ssh-keygen make every signature,
+# never our code), pushes over file:// or over ssh to a private sshd.
+# In the spirit of git's t/t5401-update-hooks.sh and t/t5547-push-quarantine.sh.
+#
+# A test script:
+#
+#   #!/usr/bin/env bash
+#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file)
+#   # e2e-sanitize: yes             (also run against the sanitizer build)
+#   . "$(dirname "$0")/lib.sh"
+#   test_init
+#   make_key alice
+#   setup_repo alice <<EOF          # server + client + .auths/policy.toml pushed, hook installed
+#   version = 1
+#   [[policy.commit]]
+#   name = "main"
+#   refs = ["refs/heads/main"]
+#   signers = ["$(pub alice)"]
+#   EOF
+#   step "signed by an allowed key is accepted"
+#   c=$(commit_as alice "feature")
+#   push origin main
+#   expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+#   expect_ref refs/heads/main "$c"
+#   test_done
+#
+# Environment: AUTHS_BIN_DIR (required: auths, auths-pre-receive, ...), AUTHS_E2E_TRANSPORT
+# (file | ssh), AUTHS_E2E_KEEP=1 keeps the temp dir, AUTHS_E2E_KEEP_GOING=1 reports every failed
+# check instead of stopping at the first.
+#
+# All helpers are safe under `set -eu`; an assertion that fails prints what it expected, what
+# it got and the push output, then stops the script (exit 1).
+
+set -eu
+shopt -s inherit_errexit 2>/dev/null || true
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_NAME=$(basename "$0" .sh)
+E2E_TRANSPORT=${AUTHS_E2E_TRANSPORT:-file}
+E2E_CHECKS=0
+E2E_FAILURES=0
+E2E_STEP="setup"
+E2E_DONE=0
+E2E_TMP=""
+ZERO_OID=0000000000000000000000000000000000000000
+
+# shellcheck source=tests/e2e/sshd.sh
+. "$E2E_DIR/sshd.sh"
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+e2e_die() {
+  printf 'error: %s: %s\n' "$E2E_NAME" "$*" >&2
+  E2E_FAILURES=$((E2E_FAILURES + 1))
+  exit 1
+}
+
+step() {
+  E2E_STEP=$*
+  printf '# %s\n' "$*"
+}
+
+# fail MESSAGE: one failed check.
+fail() {
+  E2E_FAILURES=$((E2E_FAILURES + 1))
+  {
+    printf 'FAIL: %s [%s]: %s\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP"
+    printf '  %s\n' "$@"
+    if [ -n "$E2E_TMP" ] && [ -f "$E2E_TMP/push.out" ]; then
+      printf '  --- last push (%s, exit %s) ---\n' "${PUSH_CMD:-?}" "${PUSH_STATUS:-?}"
+      sed 's/^/  | /' "$E2E_TMP/push.out"
+      if [ -f "$E2E_TMP/hook.exit" ]; then
+        printf '  hook exit status: %s\n' "$(cat "$E2E_TMP/hook.exit")"
+      fi
+    fi
+  } >&2
+  if [ "${AUTHS_E2E_KEEP_GOING:-0}" != 1 ]; then
+    exit 1
+  fi
+}
+
+ok() { E2E_CHECKS=$((E2E_CHECKS + 1)); }
+
+test_done() {
+  E2E_DONE=1
+  if [ "$E2E_FAILURES" -eq 0 ]; then
+    printf '# %s [%s]: all %d checks passed\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_CHECKS"
+    exit 0
+  fi
+  printf '# %s [%s]: FAILED %d of %d checks\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_FAILURES" \
+    "$((E2E_CHECKS + E2E_FAILURES))"
+  exit 1
+}
+
+e2e_cleanup() {
+  local status=$?
+  set +e
+  sshd_stop
+  if [ "$E2E_DONE" -ne 1 ]; then
+    if [ "$status" -eq 0 ]; then status=1; fi
+    printf '# %s [%s]: FAILED (stopped at step: %s; %d checks passed before)\n' \
+      "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP" "$E2E_CHECKS" >&2
+  fi
+  if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
+    if [ "${AUTHS_E2E_KEEP:-0}" = 1 ]; then
+      printf '# kept %s\n' "$E2E_TMP" >&2
+    else
+      rm -rf "$E2E_TMP"
+    fi
+  fi
+  exit "$status"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Setup
+
+test_init() {
+  [ -n "${AUTHS_BIN_DIR:-}" ] || e2e_die "AUTHS_BIN_DIR is not set (the directory with auths, auths-pre-receive, ...)"
+  AUTHS_BIN_DIR=$(cd "$AUTHS_BIN_DIR" && pwd) || e2e_die "AUTHS_BIN_DIR=$AUTHS_BIN_DIR is not a directory"
+  export AUTHS_BIN_DIR
+  local bin
+  for bin in auths auths-pre-receive auths-update auths-pre-push; do
+    [ -x "$AUTHS_BIN_DIR/$bin" ] || e2e_die "$AUTHS_BIN_DIR/$bin is missing or not executable"
+  done
+  AUTHS=$AUTHS_BIN_DIR/auths
+
+  E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/auths-e2e-$E2E_NAME.XXXXXX")
+  E2E_TMP=$(cd "$E2E_TMP" && pwd -P)
+  trap e2e_cleanup EXIT
+  trap 'exit 130' INT TERM
+
+  # A clean, private git environment: no user or system config, no forge variables.
+  E2E_HOME=$E2E_TMP/home
+  mkdir -p "$E2E_HOME" "$E2E_TMP/keys"
+  export HOME=$E2E_HOME
+  export GIT_CONFIG_NOSYSTEM=1
+  export LANG=C LC_ALL=C
+  unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
+    GIT_QUARANTINE_PATH GIT_CONFIG GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_SSH GIT_SSH_COMMAND \
+    GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL \
+    GIT_AUTHOR_DATE GIT_COMMITTER_DATE GL_ID GL_USERNAME GL_PROJECT_PATH GL_REPOSITORY \
+    GL_PROTOCOL GITEA_PUSHER_NAME GITEA_REPO_NAME GITEA_REPO_USER_NAME SSH_AUTH_SOCK 2>/dev/null || true
+  git config --global user.name "E2E Tester"
+  git config --global user.email "tester@example.org"
+  git config --global init.defaultBranch main
+  git config --global advice.detachedHead false
+  git config --global core.pager cat
+
+  KEYS=$E2E_TMP/keys
+  SERVER=$E2E_TMP/server.git
+  CLIENT=$E2E_TMP/client
+
+  case "$E2E_TRANSPORT" in
+    file) ;;
+    ssh) sshd_start ;;
+    *) e2e_die "unknown AUTHS_E2E_TRANSPORT '$E2E_TRANSPORT' (file or ssh)" ;;
+  esac
+  printf '# %s: transport %s, binaries %s, temp %s\n' "$E2E_NAME" "$E2E_TRANSPORT" "$AUTHS_BIN_DIR" "$E2E_TMP"
+}
+
+# server_url: how the client reaches $SERVER with the chosen transport.
+server_url() {
+  case "$E2E_TRANSPORT" in
+    file) printf 'file://%s\n' "$SERVER" ;;
+    ssh) sshd_url "$SERVER" ;;
+  esac
+}
+
+# make_key NAME [ed25519|ecdsa|rsa]: $KEYS/NAME and $KEYS/NAME.pub, comment NAME.
+make_key() {
+  local name=$1 type=${2:-ed25519} bits=()
+  [ "$type" = rsa ] && bits=(-b 3072)
+  [ "$type" = ecdsa ] && bits=(-b 256)
+  ssh-keygen -q -t "$type" "${bits[@]}" -N '' -C "$name" -f "$KEYS/$name" </dev/null ||
+    e2e_die "ssh-keygen -t $type failed"
+}
+
+# pub NAME: the public key line ("ssh-ed25519 AAAA... NAME").
+pub() { cat "$KEYS/$1.pub"; }
+# fpr NAME: the key fingerprint as ssh-keygen prints it (SHA256:...).
+fpr() { ssh-keygen -l -E sha256 -f "$KEYS/$1.pub" | awk '{print $2}'; }
+
+client_git() { git -C "$CLIENT" "$@"; }
+server_git() { git -C "$SERVER" "$@"; }
+
+# server_init: an empty bare repository, default branch main.
+server_init() {
+  rm -rf "$SERVER"
+  git init -q --bare --initial-branch=main "$SERVER"
+}
+
+# client_init [SIGNER]: clones the server into $CLIENT, configured to sign commits and tags
+# with SIGNER's key (gpg.format=ssh).
+client_init() {
+  rm -rf "$CLIENT"
+  git clone -q "$(server_url)" "$CLIENT" 2>"$E2E_TMP/clone.err" ||
+    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+  client_git config gpg.format ssh
+  if [ $# -ge 1 ]; then
+    client_git config user.signingKey "$KEYS/$1"
+    client_git config user.name "$1"
+    client_git config user.email "$1@example.org"
+    client_git config commit.gpgSign true
+    client_git config tag.gpgSign true
+  fi
+}
+
+# policy_write: stdin becomes .auths/policy.toml in the client work tree (not committed).
+policy_write() {
+  mkdir -p "$CLIENT/.auths"
+  cat >"$CLIENT/.auths/policy.toml"
+}
+
+# commit_as NAME MESSAGE: appends MESSAGE to log.txt, stages every change in the work tree and
+# commits it signed with NAME's key (committer NAME <NAME@example.org>). Prints the commit id.
+commit_as() {
+  local name=$1 msg=$2
+  printf '%s\n' "$msg" >>"$CLIENT/log.txt"
+  client_git add -A
+  client_git -c user.name="$name" -c user.email="$name@example.org" \
+    -c gpg.format=ssh -c user.signingKey="$KEYS/$name" commit -q -S -m "$msg" >/dev/null ||
+    e2e_die "git commit signed by $name failed"
+  client_git rev-parse HEAD
+}
+
+# commit_unsigned MESSAGE: as commit_as, without a signature.
+commit_unsigned() {
+  local msg=$1
+  printf '%s\n' "$msg" >>"$CLIENT/log.txt"
+  client_git add -A
+  client_git -c commit.gpgSign=false commit -q -m "$msg" >/dev/null || e2e_die "git commit failed"
+  client_git rev-parse HEAD
+}
+
+# tag_as NAME TAG [TARGET]: an annotated tag signed by NAME (git tag -s). Prints the tag object id.
+tag_as() {
+  local name=$1 tag=$2 target=${3:-HEAD}
+  client_git -c user.name="$name" -c user.email="$name@example.org" \
+    -c gpg.format=ssh -c user.signingKey="$KEYS/$name" tag -s -m "release $tag" "$tag" "$target" ||
+    e2e_die "git tag -s $tag by $name failed"
+  client_git rev-parse "refs/tags/$tag"
+}
+
+# push_bypassing_hooks ARGS...: what a server admin can always do: push straight into the
+# server's directory with its hooks moved aside (seeding a policy, planting a bad one).
+push_bypassing_hooks() {
+  local hooks_off=$E2E_TMP/hooks-off
+  rm -rf "$hooks_off"
+  mv "$SERVER/hooks" "$hooks_off"
+  mkdir "$SERVER/hooks"
+  local rc=0
+  client_git push -q "$SERVER" "$@" >"$E2E_TMP/bypass.out" 2>&1 || rc=$?
+  rm -rf "$SERVER/hooks"
+  mv "$hooks_off" "$SERVER/hooks"
+  [ "$rc" -eq 0 ] || e2e_die "push (hooks bypassed) failed: $(cat "$E2E_TMP/bypass.out")"
+}
+
+# hook_install [--no-record] [auths hook install options...]: installs the hook with
+# `auths hook install --repo $SERVER`. Unless --no-record, the installed hook file (plain
+# layout: hooks/pre-receive, and hooks/update with --update) is moved to $E2E_TMP/installed/
+# and replaced by a recording wrapper that saves the hook's stdin, arguments, environment and
+# exit status (hook.stdin, hook.args, hook.env, hook.exit) and then runs the installed hook,
+# unchanged, with the same stdin and arguments.
+hook_install() {
+  local record=1
+  if [ "${1:-}" = --no-record ]; then record=0; shift; fi
+  "$AUTHS" hook install --repo "$SERVER" "$@" >"$E2E_TMP/install.out" 2>&1 ||
+    e2e_die "auths hook install --repo $SERVER $* failed: $(cat "$E2E_TMP/install.out")"
+  [ "$record" -eq 1 ] || return 0
+  local hook
+  for hook in pre-receive update; do
+    [ -f "$SERVER/hooks/$hook" ] || continue
+    mkdir -p "$E2E_TMP/installed"
+    mv "$SERVER/hooks/$hook" "$E2E_TMP/installed/$hook"
+    cat >"$SERVER/hooks/$hook" <<EOF
+#!/bin/sh
+# e2e recording wrapper around the hook installed by auths (test only)
+rec="$E2E_TMP/hook"
+cat >"\$rec.stdin"
+printf '%s\n' "\$@" >"\$rec.args"
+env >"\$rec.env"
+if [ -n "\${GIT_QUARANTINE_PATH:-}" ]; then
+  while read -r old new ref; do
+    case "\$new" in 0000000000000000000000000000000000000000) continue ;; esac
+    if env -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES -u GIT_QUARANTINE_PATH \
+         git cat-file -e "\$new" 2>/dev/null; then
+      echo "\$new main" >>"\$rec.where"
+    else
+      echo "\$new quarantine" >>"\$rec.where"
+    fi
+  done <"\$rec.stdin"
+fi
+"$E2E_TMP/installed/$hook" "\$@" <"\$rec.stdin"
+status=\$?
+echo "\$status" >>"\$rec.exit"
+exit "\$status"
+EOF
+    chmod +x "$SERVER/hooks/$hook"
+  done
+}
+
+# setup_repo SIGNER: the usual start. stdin is the policy. A bare server, a client signing as
+# SIGNER, the policy committed by SIGNER and pushed before the hook exists (the admin seeding
+# the repository), then the hook installed (recording wrapper). Sets SEED to the first commit.
+setup_repo() {
+  local signer=$1
+  server_init
+  client_init "$signer"
+  policy_write
+  SEED=$(commit_as "$signer" "seed: policy")
+  push_bypassing_hooks main
+  hook_install
+}
+
+# ---------------------------------------------------------------------------------------------
+# Pushing
+
+# server_state FILE: refs, objects and the object directory's file list (so a leftover
+# quarantine directory or loose object shows up).
+server_state() {
+  {
+    echo "## refs"
+    git -C "$SERVER" for-each-ref --format='%(objectname) %(refname)'
+    echo "## HEAD"
+    git -C "$SERVER" symbolic-ref HEAD 2>/dev/null || true
+    echo "## objects"
+    git -C "$SERVER" cat-file --batch-all-objects --batch-check
+    echo "## files"
+    (cd "$SERVER/objects" && find . | LC_ALL=C sort)
+  } >"$1"
+}
+
+# push ARGS...: `git push ARGS` in the client (with the caller's environment, e.g.
+# `GL_ID=user-1 push origin main`). Never fails: sets PUSH_STATUS, writes $E2E_TMP/push.out
+# (all output) and $E2E_TMP/remote.out (the remote: lines without prefix and padding), and
+# remembers the server's state before the push (for expect_server_unchanged and the hook run
+# replay).
+push() {
+  PUSH_CMD="git push $*"
+  rm -f "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit "$E2E_TMP"/hook.where
+  server_state "$E2E_TMP/before.state"
+  rm -rf "$E2E_TMP/before.git"
+  cp -a "$SERVER" "$E2E_TMP/before.git"
+  PUSH_STATUS=0
+  client_git push "$@" >"$E2E_TMP/push.out" 2>&1 </dev/null || PUSH_STATUS=$?
+  sed -n 's/^remote: //p' "$E2E_TMP/push.out" | sed 's/[[:space:]]*$//' >"$E2E_TMP/remote.out"
+  check_no_sanitizer_report "$E2E_TMP/push.out"
+}
+
+check_no_sanitizer_report() {
+  if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)' "$1"; then
+    fail "a sanitizer reported an error (in $1):" "$(grep -E 'Sanitizer|runtime error' "$1" | head -5)"
+  else
+    ok
+  fi
+}
+
+hook_exit() { if [ -f "$E2E_TMP/hook.exit" ]; then tail -n1 "$E2E_TMP/hook.exit"; else echo none; fi; }
+
+# expect_push_ok [EXACT-SUMMARY]: push succeeded, the hook said 0 and printed the accepted
+# summary (exactly EXACT-SUMMARY when given).
+expect_push_ok() {
+  if [ "$PUSH_STATUS" -ne 0 ]; then
+    fail "expected the push to succeed, git push exited $PUSH_STATUS"
+  else ok; fi
+  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 0 ]; then
+    fail "expected hook exit status 0, got $(hook_exit)"
+  fi
+  if [ $# -ge 1 ]; then
+    expect_line "$1"
+  else
+    expect_line_match '^auths: push accepted: [0-9]+ commit\(s\) and [0-9]+ tag\(s\) verified in [0-9]+ ref\(s\)$'
+  fi
+  expect_no_line_match '^error: '
+}
+
+# expect_push_rejected CODE: push failed because the hook refused (exit 1, a violation line
+# with CODE, the rejected summary), and the server is exactly as before.
+expect_push_rejected() {
+  local code=$1
+  expect_hook_declined
+  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 1 ]; then
+    fail "expected hook exit status 1 (rejected by policy), got $(hook_exit)"
+  else ok; fi
+  expect_code "$code"
+  expect_line_match '^auths: push rejected: [0-9]+ violation\(s\) in [0-9]+ ref\(s\)$'
+  expect_server_unchanged
+}
+
+# expect_push_undecided CODE: the hook could not decide: exit 2, fail closed.
+expect_push_undecided() {
+  local code=$1
+  expect_hook_declined
+  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 2 ]; then
+    fail "expected hook exit status 2 (could not decide, fail closed), got $(hook_exit)"
+  else ok; fi
+  expect_code "$code"
+  expect_line_match '^auths: push rejected: could not decide \(fail closed\): .+'
+  expect_server_unchanged
+}
+
+expect_hook_declined() {
+  if [ "$PUSH_STATUS" -eq 0 ]; then
+    fail "expected the push to be rejected, but git push exited 0"
+  elif ! grep -Eq '\((pre-receive )?hook declined\)' "$E2E_TMP/push.out"; then
+    fail "expected git to report '(pre-receive hook declined)' or '(hook declined)'"
+  else ok; fi
+}
+
+# expect_code CODE: some violation line in the remote output carries CODE.
+expect_code() {
+  if grep -Eq "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): " "$E2E_TMP/remote.out"; then
+    ok
+  else
+    fail "expected a violation line 'error: <ref>[ <short>]: $1 (rule '...'): ...' in the remote output"
+  fi
+}
+
+# expect_violation REF OID|- CODE RULE|-|* : a violation line with exactly this prefix:
+#   error: REF SHORT7: CODE (rule 'RULE'): ...     (OID given)
+#   error: REF: CODE (rule 'RULE'): ...            (OID -: a ref-level violation)
+# RULE - means "(no rule)", * means any rule or none. Sets VIOLATION_LINE to the line.
+expect_violation() {
+  local ref=$1 oid=$2 code=$3 rule=$4 head line rest
+  if [ "$oid" = - ]; then head="error: $ref: $code ("; else head="error: $ref ${oid:0:7}: $code ("; fi
+  VIOLATION_LINE=""
+  while IFS= read -r line; do
+    [[ "$line" == "$head"* ]] || continue
+    rest=${line#"$head"}
+    case "$rule" in
+      -) [[ "$rest" == "no rule): "?* ]] || continue ;;
+      \*) [[ "$rest" == "no rule): "?* || "$rest" == "rule '"*"'): "?* ]] || continue ;;
+      *) [[ "$rest" == "rule '$rule'): "?* ]] || continue ;;
+    esac
+    VIOLATION_LINE=$line
+    break
+  done <"$E2E_TMP/remote.out"
+  if [ -n "$VIOLATION_LINE" ]; then
+    ok
+  else
+    local want_rule="(rule '$rule')"
+    [ "$rule" = - ] && want_rule="(no rule)"
+    [ "$rule" = '*' ] && want_rule="(rule '...' | no rule)"
+    fail "expected a remote line '$head${want_rule#(}: <message>'"
+  fi
+}
+
+# expect_violation_mentions TEXT: the line found by the last expect_violation contains TEXT.
+expect_violation_mentions() {
+  if [[ -n "${VIOLATION_LINE:-}" && "$VIOLATION_LINE" == *"$1"* ]]; then ok; else
+    fail "expected the violation line to mention '$1'" "line: ${VIOLATION_LINE:-<none>}"
+  fi
+}
+
+# expect_line LINE: the remote output has exactly this line.
+expect_line() {
+  if grep -Fxq -- "$1" "$E2E_TMP/remote.out"; then ok; else
+    fail "expected the remote line: $1"
+  fi
+}
+
+# expect_line_match ERE / expect_no_line_match ERE on the remote lines.
+expect_line_match() {
+  if grep -Eq -- "$1" "$E2E_TMP/remote.out"; then ok; else
+    fail "expected a remote line matching /$1/"
+  fi
+}
+expect_no_line_match() {
+  if grep -Eq -- "$1" "$E2E_TMP/remote.out"; then
+    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$E2E_TMP/remote.out" | head -3)"
+  else ok; fi
+}
+
+# expect_ref REF OID|absent: the server's ref.
+expect_ref() {
+  local ref=$1 want=$2 got
+  got=$(git -C "$SERVER" rev-parse -q --verify "$ref" 2>/dev/null || echo absent)
+  if [ "$got" = "$want" ]; then ok; else
+    fail "expected server $ref = $want, got $got"
+  fi
+}
+
+# expect_no_object OID / expect_object OID: in the server's object store.
+expect_no_object() {
+  if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then
+    fail "object $1 of the rejected push is in the server's object store"
+  else ok; fi
+}
+expect_object() {
+  if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then ok; else
+    fail "object $1 is missing from the server's object store"
+  fi
+}
+
+# expect_server_unchanged: refs, objects and object files exactly as before the last push.
+expect_server_unchanged() {
+  server_state "$E2E_TMP/after.state"
+  if cmp -s "$E2E_TMP/before.state" "$E2E_TMP/after.state"; then ok; else
+    fail "the server changed although the push was rejected:" \
+      "$(diff "$E2E_TMP/before.state" "$E2E_TMP/after.state" | head -20)"
+  fi
+}
+
+# expect_hook_saw_quarantine: the hook ran with GIT_QUARANTINE_PATH set and the pushed objects
+# only in the quarantine directory (not yet in the main object store).
+expect_hook_saw_quarantine() {
+  if ! grep -q '^GIT_QUARANTINE_PATH=.' "$E2E_TMP/hook.env" 2>/dev/null; then
+    fail "the pre-receive hook did not run with GIT_QUARANTINE_PATH set"
+  elif ! grep -q ' quarantine$' "$E2E_TMP/hook.where" 2>/dev/null || grep -q ' main$' "$E2E_TMP/hook.where"; then
+    fail "expected the pushed objects to be only in quarantine while the hook ran:" "$(cat "$E2E_TMP/hook.where" 2>/dev/null)"
+  else ok; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# `auths hook run` against the same input
+
+# Lines of interest in hook output: violations and the summary (not GL-HOOK-ERR, hints, notes).
+decision_lines() { grep -E '^(error|auths): ' "$1" || true; }
+violation_codes() {
+  sed -nE "s/^error: [^ ]+( [0-9a-f]{7})?: ([a-z-]+) \\((rule '[^']*'|no rule)\\): .*/\\2/p" "$1" | LC_ALL=C sort
+}
+
+# replay_repo DIR: a copy of the server as it was before the last push, plus the objects the
+# push brought (copied from the client without any ref): the state pre-receive saw.
+replay_repo() {
+  local dir=$1 old new ref oid
+  rm -rf "$dir"
+  cp -a "$E2E_TMP/before.git" "$dir"
+  rm -rf "$dir/hooks" && mkdir "$dir/hooks"
+  {
+    while read -r old new ref; do
+      [ "$new" = "$ZERO_OID" ] || echo "$new"
+    done <"$E2E_TMP/hook.stdin"
+    git -C "$dir" for-each-ref --format='%(objectname)' | while read -r oid; do
+      if git -C "$CLIENT" cat-file -e "$oid" 2>/dev/null; then echo "^$oid"; fi
+    done
+  } | git -C "$CLIENT" pack-objects --revs --stdout -q | git -C "$dir" unpack-objects -q
+}
+
+# expect_hook_run_agrees: `auths hook run --repo R` (and with --json) fed the stdin the hook
+# got in the last push, on a repository in the state the hook saw, gives the same exit status,
+# the same violation and summary lines, and a JSON document with the same decision and codes.
+expect_hook_run_agrees() {
+  [ -f "$E2E_TMP/hook.stdin" ] || { fail "the hook did not record its input (no recording wrapper, or it did not run)"; return 0; }
+  local repo=$E2E_TMP/replay.git rc=0 jrc=0 want
+  want=$(hook_exit)
+  replay_repo "$repo"
+  (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$repo" <"$E2E_TMP/hook.stdin" >"$E2E_TMP/run.out" 2>"$E2E_TMP/run.err") || rc=$?
+  check_no_sanitizer_report "$E2E_TMP/run.err"
+  if [ "$rc" != "$want" ]; then
+    fail "auths hook run exited $rc, the hook exited $want" "stderr: $(head -5 "$E2E_TMP/run.err")"
+  else ok; fi
+  decision_lines "$E2E_TMP/remote.out" >"$E2E_TMP/hook.lines"
+  decision_lines "$E2E_TMP/run.err" >"$E2E_TMP/run.lines"
+  if cmp -s "$E2E_TMP/hook.lines" "$E2E_TMP/run.lines"; then ok; else
+    fail "auths hook run printed other violation/summary lines than the hook:" \
+      "$(diff "$E2E_TMP/hook.lines" "$E2E_TMP/run.lines" | head -20)"
+  fi
+  (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$repo" --json <"$E2E_TMP/hook.stdin" >"$E2E_TMP/run.json" 2>"$E2E_TMP/run-json.err") || jrc=$?
+  check_no_sanitizer_report "$E2E_TMP/run-json.err"
+  if [ "$jrc" != "$want" ]; then
+    fail "auths hook run --json exited $jrc, the hook exited $want"
+  else ok; fi
+  violation_codes "$E2E_TMP/remote.out" | tr '\n' ' ' >"$E2E_TMP/hook.codes"
+  local msg
+  if msg=$(python3 - "$E2E_TMP/run.json" "$want" "$(cat "$E2E_TMP/hook.codes")" <<'EOF'
+import json, sys
+path, want_exit, want_codes = sys.argv[1], int(sys.argv[2]), sorted(sys.argv[3].split())
+try:
+    doc = json.load(open(path))
+except Exception as e:
+    print(f"stdout of --json is not one JSON document: {e}"); sys.exit(1)
+decision = {0: "accept", 1: "reject", 2: "undecided"}[want_exit]
+problems = []
+if doc.get("decision") != decision: problems.append(f"decision {doc.get('decision')!r}, expected {decision!r}")
+if doc.get("exit_code") != want_exit: problems.append(f"exit_code {doc.get('exit_code')!r}, expected {want_exit}")
+if not isinstance(doc.get("refs"), list): problems.append("no 'refs' array")
+codes = sorted(v.get("code") for v in doc.get("violations", []))
+if codes != want_codes: problems.append(f"violation codes {codes}, the hook printed {want_codes}")
+for r in doc.get("refs", []):
+    for k in ("ref", "old", "new", "kind", "rule", "policy", "allowed", "codes", "objects"):
+        if k not in r: problems.append(f"ref entry without '{k}': {r}"); break
+if problems: print("; ".join(problems)); sys.exit(1)
+EOF
+  ); then ok; else
+    fail "auths hook run --json: $msg"
+  fi
+}
+
+# json_check FILE PYTHON-EXPR: evaluates EXPR with `doc` = the JSON document in FILE (or
+# `lines` = list of JSON lines when FILE ends in .jsonl); fails unless it is true.
+json_check() {
+  local file=$1 expr=$2 msg
+  if msg=$(python3 - "$file" "$expr" <<'EOF'
+import json, sys
+path, expr = sys.argv[1], sys.argv[2]
+try:
+    if path.endswith(".jsonl"):
+        lines = [json.loads(l) for l in open(path) if l.strip()]
+        doc = None
+    else:
+        doc = json.load(open(path))
+        lines = None
+except Exception as e:
+    print(f"{path}: not valid JSON: {e}"); sys.exit(1)
+try:
+    ok = eval(expr, {"doc": doc, "lines": lines})
+except Exception as e:
+    print(f"{expr}: {type(e).__name__}: {e}"); sys.exit(1)
+if not ok:
+    print(f"false: {expr}"); sys.exit(1)
+EOF
+  ); then ok; else
+    fail "JSON check on $(basename "$file"): $msg" "$(head -c 1500 "$file")"
+  fi
+}
