@@ -1,0 +1,77 @@
+// Ref pattern matching for `refs = [...]` (see glob_match in policy.h).
+//
+// Dynamic programming over (pattern position, ref position) instead of backtracking, so that a
+// pattern with many stars cannot make a hook slow: O(pattern length x ref length) always.
+#include <cstddef>
+#include <vector>
+
+#include "policy/policy.h"
+
+namespace auths::policy {
+
+namespace {
+
+enum class TokenKind { kLiteral, kAnyChar, kStar, kDoubleStar };
+
+struct Token {
+  TokenKind kind = TokenKind::kLiteral;
+  char c = 0;  // kLiteral only
+};
+
+// "**" (or any longer run of stars) is one kDoubleStar token; a lone '*' is kStar.
+std::vector<Token> tokenize(std::string_view pattern) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '*') {
+      size_t run = 0;
+      while (i < pattern.size() && pattern[i] == '*') {
+        ++run;
+        ++i;
+      }
+      tokens.push_back({run >= 2 ? TokenKind::kDoubleStar : TokenKind::kStar, 0});
+      continue;
+    }
+    tokens.push_back({c == '?' ? TokenKind::kAnyChar : TokenKind::kLiteral, c});
+    ++i;
+  }
+  return tokens;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view ref_name) {
+  const std::vector<Token> tokens = tokenize(pattern);
+  const size_t n = tokens.size();
+  const size_t m = ref_name.size();
+  // row[j]: tokens[i..] match ref_name[j..]; computed from the last token backwards.
+  std::vector<char> next(m + 1, 0);
+  next[m] = 1;  // empty pattern matches empty text
+  std::vector<char> row(m + 1, 0);
+  for (size_t ii = n; ii-- > 0;) {
+    const Token& t = tokens[ii];
+    for (size_t jj = m + 1; jj-- > 0;) {
+      bool match = false;
+      switch (t.kind) {
+        case TokenKind::kLiteral:
+          match = jj < m && ref_name[jj] == t.c && next[jj + 1];
+          break;
+        case TokenKind::kAnyChar:
+          match = jj < m && ref_name[jj] != '/' && next[jj + 1];
+          break;
+        case TokenKind::kStar:  // empty, or one non-slash character and still in the star
+          match = next[jj] || (jj < m && ref_name[jj] != '/' && row[jj + 1]);
+          break;
+        case TokenKind::kDoubleStar:  // empty, or any character and still in the star
+          match = next[jj] || (jj < m && row[jj + 1]);
+          break;
+      }
+      row[jj] = match ? 1 : 0;
+    }
+    next.swap(row);
+  }
+  return next[0] != 0;
+}
+
+}  // namespace auths::policy

@@ -1,0 +1,403 @@
+// Loading `.auths/policy.toml` (format version 1) into the Policy model.
+//
+// toml++ is used here and nowhere else. It reports syntax errors by throwing toml::parse_error;
+// parse_policy catches that (and anything else) so that no exception leaves this file.
+//
+// Rules of this loader, all in the name of "a typo must not silently weaken a policy":
+//   - every key of every table must be known; keys of the design that this version cannot
+//     enforce yet (roles, witnesses, expressions, ...) are errors saying so;
+//   - every value must have the expected type: no coercion from strings or floats;
+//   - ref patterns must start with "refs/" (or "**"): a bare "main" would match no ref;
+//   - a rule must be satisfiable: `require` cannot exceed the distinct signers it lists.
+// Errors are ErrorCode::kPolicy, one line, with context "<source>:<line>" (or the
+// allowed_signers file's name and line for errors inside that file).
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "policy/policy.h"
+#include "util/strings.h"
+
+namespace auths::policy {
+
+namespace {
+
+constexpr int64_t kSupportedVersion = 1;
+
+// The keys of each table. `not_yet` are keys DESIGN.md defines that this version of
+// auths-hooks cannot enforce: accepting and ignoring them would weaken the policy as written.
+struct TableSpec {
+  std::string_view where;    // for "unknown key 'x' in <where>"; empty at the top level
+  std::string_view prefix;   // prepended to a not-yet key's name: "policy." -> 'policy.ci'
+  std::span<const std::string_view> known;
+  std::span<const std::string_view> not_yet;
+};
+
+constexpr std::array<std::string_view, 4> kTopKeys = {"version", "default", "policy", "governance"};
+constexpr std::array<std::string_view, 2> kTopNotYet = {"org", "witness"};
+constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
+constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
+constexpr std::array<std::string_view, 7> kRuleKeys = {
+    "name", "refs", "signers", "allowed_signers", "require", "allow_force_push", "allow_delete"};
+constexpr std::array<std::string_view, 10> kRuleNotYet = {
+    "roles",      "teams",      "capabilities",    "signer_types", "expression",
+    "min_human",  "max_reject", "allow_ephemeral", "require_log",  "max_ttl"};
+constexpr std::array<std::string_view, 3> kGovernanceKeys = {"signers", "allowed_signers", "require"};
+constexpr std::array<std::string_view, 3> kGovernanceNotYet = {"roles", "teams", "capabilities"};
+
+constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet};
+constexpr TableSpec kPolicySpec{"[policy]", "policy.", kPolicyKeys, kPolicyNotYet};
+constexpr TableSpec kCommitSpec{"[[policy.commit]]", "", kRuleKeys, kRuleNotYet};
+constexpr TableSpec kReleaseSpec{"[[policy.release]]", "", kRuleKeys, kRuleNotYet};
+constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet};
+
+bool contains(std::span<const std::string_view> list, std::string_view s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+int line_of(const toml::source_region& region) { return std::max(1, static_cast<int>(region.begin.line)); }
+int line_of(const toml::node& node) { return line_of(node.source()); }
+
+// The same test as in allowed_signers.cpp: SSH key type names start with one of these.
+bool looks_like_ssh_key(std::string_view entry) {
+  return util::starts_with(entry, "ssh-") || util::starts_with(entry, "ecdsa-") || util::starts_with(entry, "sk-");
+}
+
+// "<type> <base64> <comment...>": the comment, or "" when there is none.
+std::string_view ssh_key_comment(std::string_view line) {
+  constexpr std::string_view kBlanks = " \t";
+  std::string_view rest = util::trim(line);
+  for (int field = 0; field < 2; ++field) {
+    const size_t end = rest.find_first_of(kBlanks);
+    if (end == std::string_view::npos) return {};
+    rest = util::trim(rest.substr(end));
+  }
+  return rest;
+}
+
+// did:keri:<prefix>: the prefix is a CESR-encoded Blake3-256 digest, code 'E' plus 43
+// base64url characters (DESIGN.md, "Identity model"). Only the shape is checked here; the
+// identity itself is resolved through the registry when a signature is checked.
+bool is_did_keri_shape(std::string_view did) {
+  constexpr std::string_view kPrefix = "did:keri:";
+  if (!util::starts_with(did, kPrefix)) return false;
+  const std::string_view id = did.substr(kPrefix.size());
+  if (id.size() != 44 || id.front() != 'E') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// A path inside the repository tree, as `allowed_signers` names one: relative, no "..".
+bool is_tree_path(std::string_view path) {
+  if (path.empty() || path.front() == '/') return false;
+  for (const std::string_view part : util::split(path, '/')) {
+    if (part == "..") return false;
+  }
+  return util::printable(path) == path;
+}
+
+// toml++ descriptions read "Error while parsing key-value pair: ...": make them one git-style
+// line (lowercase first word, no full stop).
+std::string describe(const toml::parse_error& e) {
+  std::string text = util::printable(util::trim(e.description()), 300);
+  if (!text.empty() && text.front() >= 'A' && text.front() <= 'Z') text.front() = static_cast<char>(text.front() - 'A' + 'a');
+  while (!text.empty() && text.back() == '.') text.pop_back();
+  return text.empty() ? "invalid TOML" : text;
+}
+
+class Loader {
+ public:
+  Loader(std::string_view source, const FileReader& read_file) : m_source(source), m_read_file(read_file) {}
+
+  Result<Policy> load(const toml::table& root) {
+    Policy policy;
+    policy.source = m_source;
+
+    // The version first: a file written for another version should say so, not list the keys
+    // this version does not know.
+    const toml::node* version = root.get("version");
+    if (version == nullptr) return error_at(1, "missing key 'version'");
+    if (!version->is_integer()) return error_at(*version, "'version' must be an integer");
+    if (version->as_integer()->get() != kSupportedVersion) {
+      return error_at(*version, "unsupported policy version " + std::to_string(version->as_integer()->get()) +
+                                    " (this version of auths-hooks reads version 1)");
+    }
+    policy.version = static_cast<int>(kSupportedVersion);
+
+    if (Status s = check_keys(root, kTopSpec); !s) return s.error();
+
+    if (const toml::node* def = root.get("default")) {
+      const toml::value<std::string>* value = def->as_string();
+      if (value == nullptr || (value->get() != "deny" && value->get() != "allow")) {
+        return error_at(*def, "'default' must be 'deny' or 'allow'");
+      }
+      policy.default_allow = value->get() == "allow";
+    }
+
+    if (const toml::node* node = root.get("policy")) {
+      const toml::table* table = node->as_table();
+      if (table == nullptr) return error_at(*node, "'policy' must be a table");
+      if (Status s = check_keys(*table, kPolicySpec); !s) return s.error();
+      std::vector<LoadedRule> loaded;
+      if (Status s = load_rules(*table, RuleKind::kCommit, kCommitSpec, loaded); !s) return s.error();
+      if (Status s = load_rules(*table, RuleKind::kRelease, kReleaseSpec, loaded); !s) return s.error();
+      // First match wins in *file* order, across both arrays: sort by where each rule starts
+      // (line, then column for inline tables sharing a line).
+      std::stable_sort(loaded.begin(), loaded.end(), [](const LoadedRule& a, const LoadedRule& b) {
+        return std::pair{a.rule.line, a.column} < std::pair{b.rule.line, b.column};
+      });
+      if (Status s = check_unique_names(loaded); !s) return s.error();
+      for (LoadedRule& item : loaded) policy.rules.push_back(std::move(item.rule));
+    }
+
+    if (const toml::node* node = root.get("governance")) {
+      const toml::table* table = node->as_table();
+      if (table == nullptr) return error_at(*node, "'governance' must be a table");
+      if (Status s = check_keys(*table, kGovernanceSpec); !s) return s.error();
+      Result<SignerSet> signers = load_signer_set(*table, "[governance]");
+      if (!signers) return signers.error();
+      policy.governance = std::move(signers).value();
+    }
+    return policy;
+  }
+
+ private:
+  // A rule with what is needed to order it and to report a duplicate name.
+  struct LoadedRule {
+    Rule rule;
+    int column = 0;     // of the rule's start, for inline tables sharing a line
+    int name_line = 0;  // of `name`, or of the rule's start when it has none
+  };
+
+  Error error_at(int line, std::string message) const {
+    return Error::policy(std::move(message), m_source + ":" + std::to_string(line));
+  }
+  Error error_at(const toml::node& node, std::string message) const { return error_at(line_of(node), std::move(message)); }
+
+  // Reports the unknown or not-yet-supported key that comes first in the file (toml++ iterates
+  // keys in sorted order, not file order).
+  Status check_keys(const toml::table& table, const TableSpec& spec) const {
+    const toml::key* worst = nullptr;
+    for (const auto& [key, value] : table) {
+      if (contains(spec.known, key.str())) continue;
+      if (worst == nullptr || line_of(key.source()) < line_of(worst->source())) worst = &key;
+    }
+    if (worst == nullptr) return {};
+    const std::string name = util::printable(worst->str(), 60);
+    if (contains(spec.not_yet, worst->str())) {
+      return error_at(line_of(worst->source()),
+                      "'" + std::string(spec.prefix) + name + "' is not supported yet by this version of auths-hooks");
+    }
+    std::string message = "unknown key '" + name + "'";
+    if (!spec.where.empty()) message += " in " + std::string(spec.where);
+    return error_at(line_of(worst->source()), std::move(message));
+  }
+
+  Status load_rules(const toml::table& policy_table, RuleKind kind, const TableSpec& spec,
+                    std::vector<LoadedRule>& out) {
+    const std::string key = to_string(kind);
+    const toml::node* node = policy_table.get(key);
+    if (node == nullptr) return {};
+    const toml::array* array = node->as_array();
+    const auto is_table = [](const toml::node& n) { return n.is_table(); };
+    if (array == nullptr || !std::all_of(array->begin(), array->end(), is_table)) {
+      return error_at(*node, "'policy." + key + "' must be an array of tables ([[policy." + key + "]])");
+    }
+    size_t index = 0;
+    for (const toml::node& element : *array) {
+      Result<LoadedRule> rule = load_rule(*element.as_table(), kind, index++, spec);
+      if (!rule) return rule.error();
+      out.push_back(std::move(rule).value());
+    }
+    return {};
+  }
+
+  Result<LoadedRule> load_rule(const toml::table& table, RuleKind kind, size_t index, const TableSpec& spec) {
+    if (Status s = check_keys(table, spec); !s) return s.error();
+    LoadedRule loaded;
+    loaded.column = static_cast<int>(table.source().begin.column);
+    Rule& rule = loaded.rule;
+    rule.kind = kind;
+    rule.line = line_of(table);
+    rule.name = std::string(to_string(kind)) + "[" + std::to_string(index) + "]";
+    loaded.name_line = rule.line;
+    if (const toml::node* name = table.get("name")) {
+      const toml::value<std::string>* value = name->as_string();
+      if (value == nullptr || value->get().empty() || util::printable(value->get()) != value->get()) {
+        return error_at(*name, "'name' must be a non-empty string of printable characters");
+      }
+      rule.name = value->get();
+      loaded.name_line = line_of(*name);
+    }
+    const std::string owner = "rule '" + rule.name + "'";
+
+    const toml::node* refs = table.get("refs");
+    if (refs == nullptr) return error_at(rule.line, "missing key 'refs' in " + owner);
+    const toml::array* patterns = refs->as_array();
+    if (patterns == nullptr) return error_at(*refs, "'refs' must be an array of strings");
+    if (patterns->empty()) return error_at(*refs, "'refs' must not be empty in " + owner);
+    for (const toml::node& element : *patterns) {
+      const toml::value<std::string>* pattern = element.as_string();
+      if (pattern == nullptr) return error_at(element, "'refs' must be an array of strings");
+      const std::string& text = pattern->get();
+      // A pattern that cannot match a ref name is a mistake that would disable the rule.
+      if (!util::starts_with(text, "refs/") && !util::starts_with(text, "**")) {
+        return error_at(element, "ref pattern '" + util::printable(text, 100) + "' does not start with 'refs/'");
+      }
+      rule.refs.push_back(text);
+    }
+
+    Result<SignerSet> signers = load_signer_set(table, owner);
+    if (!signers) return signers.error();
+    rule.signers = std::move(signers).value();
+
+    for (const auto& [key, slot] : {std::pair{"allow_force_push", &rule.allow_force_push},
+                                    std::pair{"allow_delete", &rule.allow_delete}}) {
+      if (const toml::node* node = table.get(key)) {
+        if (!node->is_boolean()) return error_at(*node, "'" + std::string(key) + "' must be true or false");
+        *slot = node->as_boolean()->get();
+      }
+    }
+    return loaded;
+  }
+
+  // `signers`, `allowed_signers` and `require`, shared by rules and [governance].
+  Result<SignerSet> load_signer_set(const toml::table& table, const std::string& owner) {
+    SignerSet set;
+    const toml::node* signers = table.get("signers");
+    const toml::node* allowed_signers = table.get("allowed_signers");
+    if (signers == nullptr && allowed_signers == nullptr) {
+      return error_at(table, owner + " has no signers (add 'signers' or 'allowed_signers')");
+    }
+    if (signers != nullptr) {
+      const toml::array* entries = signers->as_array();
+      if (entries == nullptr) return error_at(*signers, "'signers' must be an array of strings");
+      for (const toml::node& entry : *entries) {
+        if (Status s = add_signer_entry(entry, set); !s) return s.error();
+      }
+    }
+    if (allowed_signers != nullptr) {
+      if (Status s = add_allowed_signers(*allowed_signers, set); !s) return s.error();
+    }
+
+    const toml::node* require = table.get("require");
+    if (require != nullptr) {
+      if (!require->is_integer()) return error_at(*require, "'require' must be an integer");
+      if (require->as_integer()->get() < 1) return error_at(*require, "'require' must be at least 1");
+    }
+    const int64_t wanted = require != nullptr ? require->as_integer()->get() : 1;
+    // Distinct signers: one key listed twice (two principals, or an SSH line and its did:key)
+    // is still one signer.
+    std::set<util::Bytes> keys;
+    for (const Signer& signer : set.keys) keys.insert(signer.key.ssh_blob());
+    const std::set<std::string> identities(set.identities.begin(), set.identities.end());
+    const int64_t available = static_cast<int64_t>(keys.size() + identities.size());
+    if (wanted > available) {
+      return error_at(require != nullptr ? line_of(*require) : line_of(table),
+                      owner + " requires " + std::to_string(wanted) + " signer" + (wanted == 1 ? "" : "s") +
+                          " but lists " + std::to_string(available));
+    }
+    set.require = static_cast<int>(wanted);
+    return set;
+  }
+
+  Status add_signer_entry(const toml::node& entry, SignerSet& set) const {
+    const toml::value<std::string>* value = entry.as_string();
+    if (value == nullptr) return error_at(entry, "'signers' must be an array of strings");
+    const std::string_view text = util::trim(value->get());
+    const std::string shown = util::printable(text, 60);
+    const std::string origin = m_source + ":" + std::to_string(line_of(entry));
+
+    if (util::starts_with(text, "did:keri:")) {
+      if (!is_did_keri_shape(text)) {
+        return error_at(entry, "invalid signer '" + shown + "': a did:keri prefix is 'E' and 43 base64url characters");
+      }
+      set.identities.emplace_back(text);
+      return {};
+    }
+    if (util::starts_with(text, "did:key:")) {
+      Result<crypto::PublicKey> key = crypto::parse_did_key(text);
+      if (!key) return error_at(entry, "invalid signer '" + shown + "': " + key.error().message);
+      set.keys.push_back(Signer{std::string(text), std::move(key).value(), origin, {}, {}, {}});
+      return {};
+    }
+    if (looks_like_ssh_key(text)) {
+      Result<crypto::PublicKey> key = crypto::parse_ssh_public_key_line(text);
+      if (!key) return error_at(entry, "invalid signer '" + shown + "': " + key.error().message);
+      const std::string_view comment = ssh_key_comment(text);
+      std::string name = comment.empty() ? key->fingerprint() : std::string(comment);
+      set.keys.push_back(Signer{std::move(name), std::move(key).value(), origin, {}, {}, {}});
+      return {};
+    }
+    return error_at(entry, "unrecognised signer '" + shown + "' (expected an SSH public key, a did:key or a did:keri)");
+  }
+
+  Status add_allowed_signers(const toml::node& node, SignerSet& set) {
+    const toml::value<std::string>* value = node.as_string();
+    if (value == nullptr) return error_at(node, "'allowed_signers' must be a string");
+    const std::string& path = value->get();
+    if (!is_tree_path(path)) {
+      return error_at(node, "allowed_signers path '" + util::printable(path, 100) +
+                                "' must be relative to the repository root");
+    }
+    auto cached = m_allowed_signers.find(path);
+    if (cached == m_allowed_signers.end()) {
+      if (!m_read_file) return error_at(node, "cannot read allowed_signers file '" + path + "': no file reader");
+      // The reader's own failure (a git error, say) is reported as a policy error too: the
+      // policy cannot be loaded, and the hook fails closed either way. Its message is kept.
+      const Result<std::optional<std::string>> text = m_read_file(path);
+      if (!text) return error_at(node, "cannot read allowed_signers file '" + path + "': " + text.error().message);
+      if (!text->has_value()) return error_at(node, "allowed_signers file '" + path + "' not found");
+      Result<std::vector<Signer>> parsed = parse_allowed_signers(**text, path);
+      if (!parsed) return parsed.error();  // already "<path>:<line>"
+      cached = m_allowed_signers.emplace(path, std::move(parsed).value()).first;
+    }
+    set.keys.insert(set.keys.end(), cached->second.begin(), cached->second.end());
+    set.allowed_signers_path = path;
+    return {};
+  }
+
+  Status check_unique_names(const std::vector<LoadedRule>& rules) const {
+    std::map<std::string, int> seen;  // name -> line of the first rule with it
+    for (const LoadedRule& item : rules) {
+      const auto [it, inserted] = seen.emplace(item.rule.name, item.rule.line);
+      if (!inserted) {
+        return error_at(item.name_line, "duplicate rule name '" + item.rule.name + "' (first used at line " +
+                                            std::to_string(it->second) + ")");
+      }
+    }
+    return {};
+  }
+
+  std::string m_source;
+  const FileReader& m_read_file;
+  std::map<std::string, std::vector<Signer>> m_allowed_signers;  // by path: read each file once
+};
+
+}  // namespace
+
+Result<Policy> parse_policy(std::string_view toml_text, std::string_view source, const FileReader& read_file) {
+  const std::string context = std::string(source);
+  try {
+    const toml::table root = toml::parse(toml_text, std::string_view{source});
+    return Loader(source, read_file).load(root);
+  } catch (const toml::parse_error& e) {
+    return Error::policy(describe(e), context + ":" + std::to_string(line_of(e.source())));
+  } catch (const std::exception& e) {
+    return Error::internal(std::string("unexpected error while loading the policy: ") + e.what(), context);
+  } catch (...) {
+    return Error::internal("unexpected error while loading the policy", context);
+  }
+}
+
+}  // namespace auths::policy
