@@ -1,1 +1,44 @@
-int main() { return 2; }
+// auths: the admin and developer CLI. main only dispatches; commands live in cmd_<group>.cpp.
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+
+#include "auths/exit_codes.h"
+#include "commands.h"
+
+namespace auths::cli {
+
+std::string executable_dir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : exe.parent_path().string();
+}
+
+}  // namespace auths::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"auths: enforce who may sign what in git repositories", "auths"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("auths ") + AUTHS_VERSION);
+  auths::cli::Registry registry;
+  for (const auto register_group : {&auths::cli::register_hook}) register_group(app, registry);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : auths::kExitUsage;
+  }
+  try {
+    for (const auto& command : registry) {
+      if (command.app->parsed()) return command.run();
+    }
+    std::fprintf(stderr, "error: no command given; see 'auths --help'\n");
+    return auths::kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: internal error: %s\n", e.what());
+    return auths::kExitUndecided;
+  }
+}

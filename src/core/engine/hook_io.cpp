@@ -1,0 +1,63 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "auths/verify.h"
+#include "git/objects.h"
+#include "util/bytes.h"
+#include "util/strings.h"
+
+namespace auths {
+
+Result<std::string> read_all(int fd, size_t max_bytes) {
+  std::string out;
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) return out;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::io(std::strerror(errno), "reading input");
+    }
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      return Error::invalid_argument("input larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+Status check_commit_message(std::string_view message) {
+  // git strips '#' comment lines after commit-msg only for the editor path; ignore them here.
+  std::string text;
+  for (const auto line : util::split(message, '\n')) {
+    if (!line.empty() && line.front() == '#') continue;
+    text.append(line).push_back('\n');
+  }
+  for (const auto& [key, value] : git::parse_trailers(text)) {
+    const std::string k = util::to_lower(key);
+    if (!util::starts_with(k, "auths-")) continue;
+    const std::string shown = util::printable(value, 80);
+    if (k == "auths-id") {
+      const bool ok = util::starts_with(value, "did:keri:E") && value.size() == 9 + 44 &&
+                      util::base64_decode(value.substr(10), util::Base64Alphabet::kUrl).has_value();
+      if (!ok) return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
+    } else if (k == "auths-device") {
+      const bool ok = util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value();
+      if (!ok) return Error::invalid_argument("'Auths-Device' must be a did:key:z... identifier, not '" + shown + "'");
+    } else if (k == "auths-witness-receipt") {
+      std::string compact;
+      for (const char c : value) {
+        if (c != ' ' && c != '\t') compact.push_back(c);
+      }
+      if (compact.empty() || !util::base64_decode(compact, util::Base64Alphabet::kUrl)) {
+        return Error::invalid_argument("'Auths-Witness-Receipt' must be unpadded base64url, not '" + shown + "'");
+      }
+    } else {
+      return Error::invalid_argument("unknown trailer '" + key + "' (known: Auths-Id, Auths-Device, Auths-Witness-Receipt)");
+    }
+  }
+  return {};
+}
+
+}  // namespace auths

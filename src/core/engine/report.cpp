@@ -1,0 +1,121 @@
+// Rendering decisions: git-style stderr lines for hooks, an explanation and JSON for the CLI.
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "auths/verify.h"
+#include "util/strings.h"
+
+namespace auths {
+
+namespace {
+
+/// At most this many violation lines, then a count (a push of 10,000 unsigned commits must
+/// not flood the terminal).
+constexpr size_t kMaxViolationLines = 20;
+
+std::string rule_label(const std::string& rule) { return rule.empty() ? "(no rule)" : "(rule '" + rule + "')"; }
+
+size_t count_objects(const Decision& d, std::string_view kind) {
+  size_t n = 0;
+  for (const auto& ref : d.refs) {
+    for (const auto& obj : ref.objects) n += obj.kind == kind ? 1 : 0;
+  }
+  return n;
+}
+
+std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+std::string violation_line(const Violation& v) {
+  std::string line = "error: " + (v.ref_name.empty() ? std::string("push") : util::printable(v.ref_name));
+  if (v.object) line += " " + v.object->short_hex();
+  line += ": " + v.code + " " + rule_label(v.rule) + ": " + v.message;
+  return line;
+}
+
+}  // namespace
+
+std::string summary_line(const Decision& decision) {
+  switch (decision.outcome) {
+    case Outcome::kAccept:
+      return "auths: push accepted: " + plural(count_objects(decision, "commit"), "commit") + " and " +
+             plural(count_objects(decision, "tag"), "tag") + " verified in " + plural(decision.refs.size(), "ref");
+    case Outcome::kReject: {
+      size_t refs = 0;
+      for (const auto& ref : decision.refs) refs += ref.allowed ? 0 : 1;
+      return "auths: push rejected: " + plural(decision.violations.size(), "violation") + " in " + plural(refs, "ref");
+    }
+    case Outcome::kUndecided:
+      for (const auto& v : decision.violations) {
+        if (v.code == "policy-invalid" || v.code == "internal-error" || v.code == "audit-failed") {
+          return "auths: push rejected: could not decide (fail closed): " + v.message;
+        }
+      }
+      return "auths: push rejected: could not decide (fail closed)";
+  }
+  return "auths: push rejected";
+}
+
+std::vector<std::string> render_messages(const Decision& decision, const HookContext& context) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < decision.violations.size() && i < kMaxViolationLines; ++i) {
+    lines.push_back(violation_line(decision.violations[i]));
+  }
+  if (decision.violations.size() > kMaxViolationLines) {
+    lines.push_back("error: ... and " + plural(decision.violations.size() - kMaxViolationLines, "more violation"));
+  }
+  for (const auto& v : decision.violations) {
+    if (!v.hint.empty()) {
+      lines.push_back("hint: " + v.hint);
+      break;
+    }
+  }
+  const std::string summary = summary_line(decision);
+  lines.push_back(summary);
+  if (context.gitlab && !decision.accepted()) lines.push_back("GL-HOOK-ERR: " + summary.substr(7));
+  return lines;
+}
+
+std::string render_explain(const Decision& decision, bool all_objects) {
+  std::ostringstream out;
+  for (const auto& ref : decision.refs) {
+    out << util::printable(ref.update.ref_name) << ": " << to_string(ref.kind) << " " << ref.update.old_oid.short_hex()
+        << ".." << ref.update.new_oid.short_hex() << ", " << rule_label(ref.rule) << ", policy "
+        << (ref.policy_source.empty() ? "-" : ref.policy_source) << " -> " << (ref.allowed ? "allowed" : "refused");
+    if (!ref.codes.empty()) {
+      out << " [";
+      for (size_t i = 0; i < ref.codes.size(); ++i) out << (i ? "," : "") << ref.codes[i];
+      out << "]";
+    }
+    out << "\n";
+ for (const auto& obj : ref.objects) {
+      if (!all_objects && obj.code == "ok") continue;
+      out << "  " << obj.kind << " " << obj.oid.short_hex() << " " << obj.code << ": " << obj.detail << "\n";
+    }
+  }
+  out << "decision: " << to_string(decision.outcome) << " (exit " << exit_code(decision.outcome) << ")\n";
+  return out.str();
+}
+
+std::string render_json(const Decision& decision) {
+  nlohmann::json refs = nlohmann::json::array();
+  for (const auto& ref : decision.refs) {
+    nlohmann::json objects = nlohmann::json::array();
+    for (const auto& obj : ref.objects) {
+      objects.push_back({{"oid", obj.oid.hex()}, {"kind", obj.kind}, {"signer", obj.signer}, {"key", obj.key},
+                         {"rule", obj.rule}, {"code", obj.code}, {"detail", obj.detail}});
+    }
+    refs.push_back({{"ref", ref.update.ref_name}, {"old", ref.update.old_oid.hex()}, {"new", ref.update.new_oid.hex()},
+                    {"kind", to_string(ref.kind)}, {"rule", ref.rule}, {"policy", ref.policy_source},
+                    {"allowed", ref.allowed}, {"codes", ref.codes}, {"objects", objects}});
+  }
+  nlohmann::json violations = nlohmann::json::array();
+  for (const auto& v : decision.violations) {
+    violations.push_back({{"ref", v.ref_name}, {"object", v.object ? nlohmann::json(v.object->hex()) : nlohmann::json()},
+                          {"rule", v.rule}, {"code", v.code}, {"message", v.message}, {"hint", v.hint}});
+  }
+  const nlohmann::json doc = {{"decision", to_string(decision.outcome)}, {"exit_code", exit_code(decision.outcome)},
+                              {"summary", summary_line(decision)}, {"refs", refs}, {"violations", violations}};
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace auths

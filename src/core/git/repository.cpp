@@ -1,0 +1,297 @@
+#include "git/repository.h"
+
+#include <git2.h>
+
+#include <cstring>
+
+namespace auths::git {
+
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Ptr = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepositoryPtr = Ptr<git_repository, git_repository_free>;
+using OdbPtr = Ptr<git_odb, git_odb_free>;
+using OdbObjectPtr = Ptr<git_odb_object, git_odb_object_free>;
+using ObjectPtr = Ptr<git_object, git_object_free>;
+using ReferencePtr = Ptr<git_reference, git_reference_free>;
+using ReferenceIteratorPtr = Ptr<git_reference_iterator, git_reference_iterator_free>;
+using RevwalkPtr = Ptr<git_revwalk, git_revwalk_free>;
+using TreePtr = Ptr<git_tree, git_tree_free>;
+using TreeEntryPtr = Ptr<git_tree_entry, git_tree_entry_free>;
+using BlobPtr = Ptr<git_blob, git_blob_free>;
+using ConfigPtr = Ptr<git_config, git_config_free>;
+
+git_oid to_git(const Oid& oid) {
+  git_oid out;
+  std::memcpy(out.id, oid.bytes().data(), Oid::kSize);
+  return out;
+}
+
+Oid from_git(const git_oid& oid) {
+  std::array<uint8_t, Oid::kSize> bytes{};
+  std::memcpy(bytes.data(), oid.id, Oid::kSize);
+  return Oid(bytes);
+}
+
+ObjectType from_git_type(git_object_t type) {
+  switch (type) {
+    case GIT_OBJECT_COMMIT: return ObjectType::kCommit;
+    case GIT_OBJECT_TREE: return ObjectType::kTree;
+    case GIT_OBJECT_BLOB: return ObjectType::kBlob;
+    case GIT_OBJECT_TAG: return ObjectType::kTag;
+    default: return ObjectType::kUnknown;
+  }
+}
+
+}  // namespace
+
+Session::Session() { git_libgit2_init(); }
+Session::~Session() { git_libgit2_shutdown(); }
+
+Error to_error(int rc, std::string_view what) {
+  const git_error* e = git_error_last();  // may be NULL in libgit2 1.5
+  std::string message = std::string(what) + " failed";
+  if (e != nullptr && e->message != nullptr) {
+    message += ": ";
+    message += e->message;
+  } else {
+    message += " (libgit2 error " + std::to_string(rc) + ")";
+  }
+  if (rc == GIT_ENOTFOUND) return Error::not_found(message);
+  return Error::git(message);
+}
+
+struct Repository::Handles {
+  RepositoryPtr repo;
+  OdbPtr odb;
+};
+
+Repository::Repository(std::unique_ptr<Handles> handles) : m_h(std::move(handles)) {}
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
+
+Result<Repository> Repository::wrap_opened(git_repository* raw, int rc, const std::string& path) {
+  auto h = std::make_unique<Handles>();
+  h->repo.reset(raw);  // owned at once, also on failure (libgit2 leaves it NULL then)
+  if (rc < 0) return to_error(rc, "opening repository '" + path + "'");
+  git_odb* odb = nullptr;
+  if (const int orc = git_repository_odb(&odb, raw); orc < 0) return to_error(orc, "opening object database");
+  h->odb.reset(odb);
+  return Repository(std::move(h));
+}
+
+Result<Repository> Repository::open(const std::string& path) {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  return wrap_opened(raw, rc, path);
+}
+
+Result<Repository> Repository::open_from_env(const std::string& path) {
+  git_repository* raw = nullptr;
+  // With GIT_REPOSITORY_OPEN_FROM_ENV and a NULL path libgit2 takes GIT_DIR, as git's hooks set it.
+  const char* dir = std::getenv("GIT_DIR") != nullptr ? nullptr : path.c_str();
+  const int rc = git_repository_open_ext(&raw, dir, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  return wrap_opened(raw, rc, path);
+}
+
+std::string Repository::path() const { return git_repository_path(m_h->repo.get()); }
+
+Result<std::pair<ObjectType, std::string>> Repository::read_raw(const Oid& oid) const {
+  const git_oid id = to_git(oid);
+  git_odb_object* raw = nullptr;
+  if (const int rc = git_odb_read(&raw, m_h->odb.get(), &id); rc < 0) {
+    return to_error(rc, "reading object " + oid.hex());
+  }
+  const OdbObjectPtr obj(raw);
+  const auto* data = static_cast<const char*>(git_odb_object_data(obj.get()));
+  return std::make_pair(from_git_type(git_odb_object_type(obj.get())),
+                        std::string(data, git_odb_object_size(obj.get())));
+}
+
+Result<CommitInfo> Repository::read_commit(const Oid& oid) const {
+  auto raw = read_raw(oid);
+  if (!raw) return raw.error();
+  if (raw->first != ObjectType::kCommit) {
+    return Error::corrupt("object is not a commit", oid.hex());
+  }
+  auto info = parse_commit(raw->second);
+  if (!info) return Error::corrupt(info.error().message, oid.hex());
+  return info;
+}
+
+Result<TagInfo> Repository::read_tag(const Oid& oid) const {
+  auto raw = read_raw(oid);
+  if (!raw) return raw.error();
+  if (raw->first != ObjectType::kTag) {
+    return Error::corrupt("object is not a tag", oid.hex());
+  }
+  auto info = parse_tag(raw->second);
+  if (!info) return Error::corrupt(info.error().message, oid.hex());
+  return info;
+}
+
+bool Repository::has_object(const Oid& oid) const {
+  const git_oid id = to_git(oid);
+  return git_odb_exists(m_h->odb.get(), &id) == 1;
+}
+
+Result<std::pair<ObjectType, Oid>> Repository::peel(const Oid& oid) const {
+  Oid current = oid;
+  for (int depth = 0; depth < 64; ++depth) {
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    const git_oid id = to_git(current);
+    if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
+      return to_error(rc, "reading object " + current.hex());
+    }
+    if (type != GIT_OBJECT_TAG) {
+      return std::make_pair(from_git_type(type), current);
+    }
+    auto tag = read_tag(current);
+    if (!tag) return tag.error();
+    current = tag->target;
+  }
+  return Error::corrupt("tag chain deeper than 64", oid.hex());
+}
+
+Result<std::optional<Oid>> Repository::resolve_commit(const std::string& ref_name) const {
+  git_oid id;
+  const int rc = git_reference_name_to_id(&id, m_h->repo.get(), ref_name.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) return std::optional<Oid>{};
+  if (rc < 0) {
+    return to_error(rc, "resolving '" + ref_name + "'");
+  }
+  auto peeled = peel(from_git(id));
+  if (!peeled) return peeled.error();
+  if (peeled->first != ObjectType::kCommit) return std::optional<Oid>{};
+  return std::optional<Oid>(peeled->second);
+}
+
+Result<std::optional<Oid>> Repository::head_commit() const { return resolve_commit("HEAD"); }
+
+Result<std::vector<Oid>> Repository::ref_commit_tips(std::string_view prefix) const {
+  git_reference_iterator* raw_iter = nullptr;
+  if (const int rc = git_reference_iterator_new(&raw_iter, m_h->repo.get()); rc < 0) {
+    return to_error(rc, "listing refs");
+  }
+  const ReferenceIteratorPtr iter(raw_iter);
+  std::vector<Oid> tips;
+  const char* name = nullptr;
+  int rc = 0;
+  while ((rc = git_reference_next_name(&name, iter.get())) == 0) {
+    if (std::string_view(name).substr(0, prefix.size()) != prefix) continue;
+    git_oid id;
+    if (git_reference_name_to_id(&id, m_h->repo.get(), name) < 0) continue;  // dangling symref
+    auto peeled = peel(from_git(id));
+    if (!peeled || peeled->first != ObjectType::kCommit) continue;  // refs to trees/blobs hide nothing
+    tips.push_back(peeled->second);
+  }
+  if (rc != GIT_ITEROVER) {
+    return to_error(rc, "listing refs");
+  }
+  return tips;
+}
+
+Result<std::vector<Oid>> Repository::new_commits(const Oid& tip, const std::vector<Oid>& hidden) const {
+  git_revwalk* raw = nullptr;
+  if (const int rc = git_revwalk_new(&raw, m_h->repo.get()); rc < 0) {
+    return to_error(rc, "starting a revision walk");
+  }
+  const RevwalkPtr walk(raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL);
+  const git_oid tip_id = to_git(tip);
+  if (const int rc = git_revwalk_push(walk.get(), &tip_id); rc < 0) {
+    return to_error(rc, "walking from " + tip.hex());
+  }
+  for (const auto& h : hidden) {
+    const git_oid id = to_git(h);
+    if (const int rc = git_revwalk_hide(walk.get(), &id); rc < 0) {
+      return to_error(rc, "hiding " + h.hex());
+    }
+  }
+  std::vector<Oid> out;
+  git_oid id;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&id, walk.get())) == 0) out.push_back(from_git(id));
+  if (rc != GIT_ITEROVER) {
+    return to_error(rc, "walking new commits of " + tip.hex());
+  }
+  return out;
+}
+
+Result<bool> Repository::is_descendant_or_equal(const Oid& descendant, const Oid& ancestor) const {
+  if (descendant == ancestor) return true;
+  const git_oid d = to_git(descendant);
+  const git_oid a = to_git(ancestor);
+  const int rc = git_graph_descendant_of(m_h->repo.get(), &d, &a);
+  if (rc < 0) {
+    return to_error(rc, "comparing " + descendant.hex() + " with " + ancestor.hex());
+  }
+  return rc == 1;
+}
+
+Result<std::optional<Oid>> Repository::tree_entry_id(const Oid& tree, std::string_view path) const {
+  const git_oid tree_id = to_git(tree);
+  git_tree* raw_tree = nullptr;
+  if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) {
+    return to_error(rc, "reading tree " + tree.hex());
+  }
+  const TreePtr t(raw_tree);
+  git_tree_entry* raw_entry = nullptr;
+  const std::string p(path);
+  const int rc = git_tree_entry_bypath(&raw_entry, t.get(), p.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<Oid>{};
+  if (rc < 0) {
+    return to_error(rc, "looking up '" + p + "'");
+  }
+  const TreeEntryPtr entry(raw_entry);
+  return std::optional<Oid>(from_git(*git_tree_entry_id(entry.get())));
+}
+
+Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std::string_view path, size_t max_size) const {
+  auto info = read_commit(commit);
+  if (!info) return info.error();
+  auto entry = tree_entry_id(info->tree, path);
+  if (!entry) return entry.error();
+  if (!entry->has_value()) return std::optional<std::string>{};
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  const git_oid id = to_git(**entry);
+  if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
+    return to_error(rc, "reading '" + std::string(path) + "'");
+  }
+  if (type != GIT_OBJECT_BLOB) {
+    return Error::invalid_argument("'" + std::string(path) + "' is not a file", commit.short_hex());
+  }
+  if (size > max_size) {
+    return Error::invalid_argument("'" + std::string(path) + "' is larger than " + std::to_string(max_size) + " bytes",
+                                   commit.short_hex());
+  }
+  auto raw = read_raw(**entry);
+  if (!raw) return raw.error();
+  return std::optional<std::string>(std::move(raw->second));
+}
+
+Result<std::optional<std::string>> Repository::config_string(const std::string& key) const {
+  git_config* raw = nullptr;
+  if (const int rc = git_repository_config_snapshot(&raw, m_h->repo.get()); rc < 0) {
+    return to_error(rc, "reading git config");
+  }
+  const ConfigPtr cfg(raw);
+  const char* value = nullptr;
+  const int rc = git_config_get_string(&value, cfg.get(), key.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>{};
+  if (rc < 0) {
+    return to_error(rc, "reading git config '" + key + "'");
+  }
+  return std::optional<std::string>(value);
+}
+
+}  // namespace auths::git

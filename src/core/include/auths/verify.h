@@ -1,0 +1,80 @@
+// The facade hooks and the CLI call: parse hook input, decide a push, render the decision.
+// Nothing here prints or exits; callers print the rendered lines and exit with
+// exit_code(decision.outcome).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auths/result.h"
+#include "auths/types.h"
+
+namespace auths {
+
+enum class CheckMode {
+  kServer,  // pre-receive / update / hook run: the repository is the server's
+  kLocal,   // pre-push: the repository is the developer's; the remote's state is its remote-tracking refs
+};
+
+/// Who and where, for messages and the audit log. Informational only: never proof of anything.
+struct HookContext {
+  std::string pusher;   // GL_USERNAME, GITEA_PUSHER_NAME or USER
+  std::string repo;     // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME, or the directory
+  bool gitlab = false;  // GL_ID is set: also print the summary as GL-HOOK-ERR:
+};
+HookContext hook_context_from_env();
+
+struct CheckRequest {
+  std::string repo_path = ".";
+  bool open_from_env = false;  // hooks: honour GIT_DIR and git's quarantine variables
+  CheckMode mode = CheckMode::kServer;
+  std::string remote;          // kLocal: the remote's name (remote-tracking refs refs/remotes/<remote>/)
+  std::vector<RefUpdate> updates;
+  int64_t now = 0;             // unix seconds; 0 = the current time
+  unsigned threads = 0;        // signature verification threads; 0 = one per core
+  bool write_audit = false;    // append one line per ref to `git config auths.auditLog`, if set
+  HookContext context;
+};
+
+/// Decides a whole push. An Error means nothing could be decided at all (the repository cannot
+/// be opened); problems with one ref (malformed policy, corrupt object) are violations that
+/// make the outcome kUndecided.
+Result<Decision> check_push(const CheckRequest& request);
+
+/// check_push for hook mains: an Error becomes an undecided Decision (fail closed) whose
+/// summary says why.
+Decision decide(const CheckRequest& request);
+
+/// Reads all of `fd` (stdin for hooks), refusing more than `max_bytes`.
+Result<std::string> read_all(int fd, size_t max_bytes);
+/// Hook input is small (one line per ref); anything larger is refused, fail closed.
+inline constexpr size_t kMaxHookInput = 64u << 20;
+
+/// pre-receive stdin: "<old-oid> SP <new-oid> SP <ref-name> LF" per ref.
+Result<std::vector<RefUpdate>> parse_pre_receive_input(std::string_view text);
+/// update hook arguments: <ref-name> <old-oid> <new-oid>.
+Result<RefUpdate> parse_update_args(std::string_view ref_name, std::string_view old_hex, std::string_view new_hex);
+/// pre-push stdin: "<local-ref> SP <local-oid> SP <remote-ref> SP <remote-oid> LF"; becomes
+/// RefUpdate{old = remote oid, new = local oid, ref = remote ref}.
+Result<std::vector<RefUpdate>> parse_pre_push_input(std::string_view text);
+
+/// The lines a hook prints on stderr: one per violation (at most 20, then a count), at most one
+/// hint, then the summary (twice with GitLab's GL-HOOK-ERR: prefix when context.gitlab).
+std::vector<std::string> render_messages(const Decision& decision, const HookContext& context);
+/// A per-ref, per-object account of the decision, for `auths hook run --explain`.
+/// With `all_objects` false, only refused objects are listed.
+std::string render_explain(const Decision& decision, bool all_objects = true);
+/// One JSON document describing the decision, for `auths hook run --json`.
+std::string render_json(const Decision& decision);
+
+/// commit-msg: checks the syntax of Auths-* trailers (Auths-Id, Auths-Device,
+/// Auths-Witness-Receipt). A message without them is fine; a malformed one is an Error naming
+/// the trailer. Verification never trusts trailers; this only catches mistakes early.
+Status check_commit_message(std::string_view message);
+
+/// The one-line summary of a decision (also the first line of render_messages' tail).
+std::string summary_line(const Decision& decision);
+
+}  // namespace auths
