@@ -5,30 +5,18 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "util/time.h"
+
 namespace auths::audit {
-
-namespace {
-
-std::string iso_time(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 Status append(const std::string& path, const Decision& decision, const HookContext& context, const std::string& repo,
               int64_t now) {
   std::string lines;
   for (const auto& ref : decision.refs) {
     const nlohmann::json line = {
-        {"time", iso_time(now)},
+        {"time", util::format_utc(now)},
         {"repo", repo},
         {"ref", ref.update.ref_name},
         {"old", ref.update.old_oid.hex()},

@@ -8,7 +8,6 @@
 //   5. commits that change .auths/ must also satisfy [governance] of the trusted policy.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,6 +18,7 @@
 #include "engine/trusted_policy.h"
 #include "git/repository.h"
 #include "util/strings.h"
+#include "util/time.h"
 
 namespace auths {
 
@@ -79,9 +79,7 @@ class PushChecker {
       : m_repo(repo), m_req(request), m_policies(repo) {
     const unsigned hw = std::thread::hardware_concurrency();
     m_threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
-    m_now = request.now != 0 ? request.now
-                             : std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch()).count();
+    m_now = request.now != 0 ? request.now : util::now_unix();
   }
 
   Result<Decision> run() {

@@ -1,22 +1,13 @@
 #include "engine/signature_check.h"
 
-#include <ctime>
 
 #include "git/objects.h"
 #include "sshsig/sshsig.h"
+#include "util/time.h"
 
 namespace auths::engine {
 
 namespace {
-
-std::string format_time(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string key_label(const crypto::PublicKey& key) { return key.fingerprint() + " (" + key.ssh_type_name() + ")"; }
 
@@ -103,15 +94,15 @@ SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& 
       case policy::SignerCheck::kNotYetValid:
         if (refusal.code.empty()) {
           refusal = {"signer-not-yet-valid", "",
-                     "key of '" + entry->name + "' is valid only after " + format_time(entry->valid_after.value_or(0)) +
-                         " but the " + object + " is dated " + format_time(time) + " (" + entry->origin + ")"};
+                     "key of '" + entry->name + "' is valid only after " + util::format_utc(entry->valid_after.value_or(0)) +
+                         " but the " + object + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
         }
         break;
       case policy::SignerCheck::kExpired:
         if (refusal.code.empty()) {
           refusal = {"signer-expired", "",
-                     "key of '" + entry->name + "' expired at " + format_time(entry->valid_before.value_or(0)) +
-                         " but the " + object + " is dated " + format_time(time) + " (" + entry->origin + ")"};
+                     "key of '" + entry->name + "' expired at " + util::format_utc(entry->valid_before.value_or(0)) +
+                         " but the " + object + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
         }
         break;
     }
