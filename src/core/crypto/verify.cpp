@@ -1,0 +1,144 @@
+// Botan 2 backend of the verification interface. Every call builds what it needs on its own
+// stack, so any number of threads may verify at once; the only shared object is the P-256
+// EC_Group, which is immutable after construction.
+//
+// Ed25519 is the hot path (most git signatures). Botan 2.19 declares ed25519_verify() in
+// <botan/ed25519.h> but does not export it from libbotan-2.so, so we take the next-lowest public
+// layer: the key's own verification operation (PK_Ops::Verification), skipping PK_Verifier and
+// its by-name lookup of the padding scheme.
+#include "crypto/verify.h"
+
+#include <array>
+#include <exception>
+
+#include <botan/bigint.h>
+#include <botan/ec_group.h>
+#include <botan/ecdsa.h>
+#include <botan/ed25519.h>
+#include <botan/pk_ops.h>
+#include <botan/point_gfp.h>
+#include <botan/pubkey.h>
+#include <botan/rsa.h>
+#include <botan/sha2_32.h>
+#include <botan/sha2_64.h>
+
+#include "sshsig/wire.h"
+
+namespace auths::crypto {
+
+namespace {
+
+constexpr size_t kEd25519SignatureSize = 64;
+constexpr size_t kEd25519KeySize = 32;
+constexpr size_t kP256SignatureSize = 64;  // r || s, 32 bytes each
+
+// Botan's C-style functions take pointers; an empty span may have a null data(), so point empty
+// inputs at a real (unused) byte instead.
+const uint8_t* data_or_dummy(std::span<const uint8_t> s) {
+  static constexpr uint8_t kDummy = 0;
+  return s.empty() ? &kDummy : s.data();
+}
+
+const Botan::EC_Group& p256_group() {
+  static const Botan::EC_Group group("secp256r1");
+  return group;
+}
+
+// The order L of the Ed25519 base point, little-endian (RFC 8032 section 5.1).
+constexpr std::array<uint8_t, 32> kEd25519Order = {
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+
+// RFC 8032 section 5.1.7 step 1: "If any of the decodings fail (including S being out of range),
+// the signature is invalid." S is the second half of the signature, little-endian, and must be
+// below L. Botan 2.19 only checks the top three bits (as OpenSSH does), which lets anyone turn a
+// valid signature (R, S) into a second valid one (R, S + L) for the same message. Git objects
+// embed their signature, so that would give a second commit id for the same signed content.
+bool ed25519_s_is_canonical(std::span<const uint8_t> signature) {
+  for (size_t i = 32; i-- > 0;) {
+    const uint8_t s = signature[32 + i];
+    if (s != kEd25519Order[i]) return s < kEd25519Order[i];
+  }
+  return false;  // S == L
+}
+
+bool verify_ed25519(const PublicKey& key, std::span<const uint8_t> message, std::span<const uint8_t> signature) {
+  if (key.raw().size() != kEd25519KeySize || signature.size() != kEd25519SignatureSize) return false;
+  if (!ed25519_s_is_canonical(signature)) return false;
+  const Botan::Ed25519_PublicKey public_key(key.raw().data(), key.raw().size());
+  // "Pure": RFC 8032 Ed25519 over the message itself (no pre-hash, no context). Botan checks that
+  // the key decodes to a curve point.
+  const auto op = public_key.create_verification_op("Pure", "base");
+  op->update(data_or_dummy(message), message.size());
+  return op->is_valid_signature(signature.data(), signature.size());
+}
+
+bool verify_ecdsa_p256(const PublicKey& key, std::span<const uint8_t> message, std::span<const uint8_t> signature) {
+  if (signature.size() != kP256SignatureSize) return false;
+  const Botan::EC_Group& group = p256_group();
+  const Botan::ECDSA_PublicKey public_key(group, group.OS2ECP(key.raw().data(), key.raw().size()));
+  // EMSA1 with SHA-256 is plain ECDSA over SHA-256(message); IEEE_1363 means raw r || s.
+  Botan::PK_Verifier verifier(public_key, "EMSA1(SHA-256)", Botan::IEEE_1363);
+  return verifier.verify_message(data_or_dummy(message), message.size(), signature.data(), signature.size());
+}
+
+bool verify_rsa(const PublicKey& key, const char* emsa, std::span<const uint8_t> message,
+                std::span<const uint8_t> signature) {
+  // The modulus and exponent are read back from the key's SSH encoding (string "ssh-rsa",
+  // mpint e, mpint n), which parse_ssh_wire_key has already validated.
+  sshsig::wire::Reader r(key.ssh_blob());
+  const auto type = r.read_string("key type");
+  const auto e = r.read_unsigned_mpint("rsa public exponent");
+  const auto n = r.read_unsigned_mpint("rsa modulus");
+  if (!type || !e || !n || n->empty()) return false;
+  // OpenSSH (ssh-rsa.c) accepts a signature shorter than the modulus by left-padding it with
+  // zeros, and rejects a longer one. Do the same: Botan wants exactly the modulus length.
+  const size_t modulus_size = n->size();
+  if (signature.empty() || signature.size() > modulus_size) return false;
+  util::Bytes padded(modulus_size - signature.size(), 0);
+  padded.insert(padded.end(), signature.begin(), signature.end());
+
+  const Botan::RSA_PublicKey public_key(Botan::BigInt(n->data(), n->size()), Botan::BigInt(e->data(), e->size()));
+  Botan::PK_Verifier verifier(public_key, emsa);
+  return verifier.verify_message(data_or_dummy(message), message.size(), padded.data(), padded.size());
+}
+
+}  // namespace
+
+bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,
+                      std::span<const uint8_t> signature) {
+  try {
+    switch (algorithm) {
+      case SignatureAlgorithm::kEd25519:
+        return key.type() == KeyType::kEd25519 && verify_ed25519(key, message, signature);
+      case SignatureAlgorithm::kEcdsaP256Sha256:
+        return key.type() == KeyType::kEcdsaP256 && verify_ecdsa_p256(key, message, signature);
+      case SignatureAlgorithm::kRsaSha256:
+        return key.type() == KeyType::kRsa && verify_rsa(key, "EMSA3(SHA-256)", message, signature);
+      case SignatureAlgorithm::kRsaSha512:
+        return key.type() == KeyType::kRsa && verify_rsa(key, "EMSA3(SHA-512)", message, signature);
+    }
+    return false;
+  } catch (const std::exception&) {
+    // A key or signature Botan cannot even decode is not a valid signature.
+    return false;
+  }
+}
+
+util::Bytes sha256(std::span<const uint8_t> data) {
+  Botan::SHA_256 hash;
+  hash.update(data_or_dummy(data), data.size());
+  util::Bytes out(hash.output_length());
+  hash.final(out.data());
+  return out;
+}
+
+util::Bytes sha512(std::span<const uint8_t> data) {
+  Botan::SHA_512 hash;
+  hash.update(data_or_dummy(data), data.size());
+  util::Bytes out(hash.output_length());
+  hash.final(out.data());
+  return out;
+}
+
+}  // namespace auths::crypto
