@@ -118,7 +118,7 @@ e2e_cleanup() {
 
 test_init() {
   [ -n "${AUTHS_BIN_DIR:-}" ] || e2e_die "AUTHS_BIN_DIR is not set (the directory with auths, auths-pre-receive, ...)"
-  AUTHS_BIN_DIR=$(cd "$AUTHS_BIN_DIR" && pwd) || e2e_die "AUTHS_BIN_DIR=$AUTHS_BIN_DIR is not a directory"
+  AUTHS_BIN_DIR=$(cd "$AUTHS_BIN_DIR" && pwd -P) || e2e_die "AUTHS_BIN_DIR=$AUTHS_BIN_DIR is not a directory"
   export AUTHS_BIN_DIR
   local bin
   for bin in auths auths-pre-receive auths-update auths-pre-push; do
@@ -213,11 +213,12 @@ policy_write() {
   cat >"$CLIENT/.auths/policy.toml"
 }
 
-# commit_as NAME MESSAGE: appends MESSAGE to log.txt, stages every change in the work tree and
-# commits it signed with NAME's key (committer NAME <NAME@example.org>). Prints the commit id.
+# commit_as NAME MESSAGE [FILE]: appends MESSAGE to FILE (default log.txt), stages every change
+# in the work tree and commits it signed with NAME's key (committer NAME <NAME@example.org>).
+# Prints the commit id.
 commit_as() {
-  local name=$1 msg=$2
-  printf '%s\n' "$msg" >>"$CLIENT/log.txt"
+  local name=$1 msg=$2 file=${3:-log.txt}
+  printf '%s\n' "$msg" >>"$CLIENT/$file"
   client_git add -A
   client_git -c user.name="$name" -c user.email="$name@example.org" \
     -c gpg.format=ssh -c user.signingKey="$KEYS/$name" commit -q -S -m "$msg" >/dev/null ||
@@ -225,10 +226,10 @@ commit_as() {
   client_git rev-parse HEAD
 }
 
-# commit_unsigned MESSAGE: as commit_as, without a signature.
+# commit_unsigned MESSAGE [FILE]: as commit_as, without a signature.
 commit_unsigned() {
-  local msg=$1
-  printf '%s\n' "$msg" >>"$CLIENT/log.txt"
+  local msg=$1 file=${2:-log.txt}
+  printf '%s\n' "$msg" >>"$CLIENT/$file"
   client_git add -A
   client_git -c commit.gpgSign=false commit -q -m "$msg" >/dev/null || e2e_die "git commit failed"
   client_git rev-parse HEAD
@@ -311,24 +312,47 @@ setup_repo() {
   policy_write
   SEED=$(commit_as "$signer" "seed: policy")
   push_bypassing_hooks main
+  client_git fetch -q origin
   hook_install
+}
+
+# expect_installed_hook FILE BINARY [--args]: FILE is what `auths hook install` writes: an
+# executable sh script of 3 lines with the marker line that execs the absolute path of
+# $AUTHS_BIN_DIR/BINARY (passing "$@" with --args).
+expect_installed_hook() {
+  local file=$1 bin=$AUTHS_BIN_DIR/$2 problems=""
+  if [ ! -f "$file" ]; then
+    fail "expected $file to exist"; return 0
+  fi
+  [ -x "$file" ] || problems="$problems; not executable"
+  [ "$(head -n1 "$file")" = "#!/bin/sh" ] || problems="$problems; first line is not #!/bin/sh"
+  [ "$(wc -l <"$file")" -eq 3 ] || problems="$problems; not 3 lines"
+  grep -qx '# installed by auths hook install' "$file" || problems="$problems; no marker line"
+  grep -E '^exec ' "$file" | grep -qF "$bin" || problems="$problems; no 'exec $bin'"
+  if [ "${3:-}" = --args ]; then
+    grep -E '^exec ' "$file" | grep -qF '"$@"' || problems="$problems; exec does not pass \"\$@\""
+  fi
+  if [ -z "$problems" ]; then ok; else
+    fail "$file is not the expected hook wrapper: ${problems#; }" "$(cat "$file")"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
 # Pushing
 
-# server_state FILE: refs, objects and the object directory's file list (so a leftover
-# quarantine directory or loose object shows up).
+# server_state FILE [REPO]: refs, objects and the object directory's file list of REPO
+# (default $SERVER), so that a moved ref, a new object or a leftover quarantine directory shows.
 server_state() {
+  local repo=${2:-$SERVER}
   {
     echo "## refs"
-    git -C "$SERVER" for-each-ref --format='%(objectname) %(refname)'
+    git -C "$repo" for-each-ref --format='%(objectname) %(refname)'
     echo "## HEAD"
-    git -C "$SERVER" symbolic-ref HEAD 2>/dev/null || true
+    git -C "$repo" symbolic-ref HEAD 2>/dev/null || true
     echo "## objects"
-    git -C "$SERVER" cat-file --batch-all-objects --batch-check
+    git -C "$repo" cat-file --batch-all-objects --batch-check
     echo "## files"
-    (cd "$SERVER/objects" && find . | LC_ALL=C sort)
+    (cd "$repo/objects" && find . | LC_ALL=C sort)
   } >"$1"
 }
 
@@ -346,6 +370,7 @@ push() {
   PUSH_STATUS=0
   client_git push "$@" >"$E2E_TMP/push.out" 2>&1 </dev/null || PUSH_STATUS=$?
   sed -n 's/^remote: //p' "$E2E_TMP/push.out" | sed 's/[[:space:]]*$//' >"$E2E_TMP/remote.out"
+  grep -v '^remote: ' "$E2E_TMP/push.out" | sed 's/[[:space:]]*$//' >"$E2E_TMP/local.out" || true
   check_no_sanitizer_report "$E2E_TMP/push.out"
 }
 
@@ -355,6 +380,12 @@ check_no_sanitizer_report() {
   else
     ok
   fi
+}
+
+# The lines the expect_* helpers look at: the remote: lines of the last push, or, with
+# E2E_LINES=local, git's own output (for client-side hooks such as pre-push).
+lines_file() {
+  if [ "${E2E_LINES:-remote}" = local ]; then echo "$E2E_TMP/local.out"; else echo "$E2E_TMP/remote.out"; fi
 }
 
 hook_exit() { if [ -f "$E2E_TMP/hook.exit" ]; then tail -n1 "$E2E_TMP/hook.exit"; else echo none; fi; }
@@ -386,7 +417,14 @@ expect_push_rejected() {
   else ok; fi
   expect_code "$code"
   expect_line_match '^auths: push rejected: [0-9]+ violation\(s\) in [0-9]+ ref\(s\)$'
+  expect_at_most_one_hint
   expect_server_unchanged
+}
+
+expect_at_most_one_hint() {
+  local n
+  n=$(grep -c '^hint: ' "$(lines_file)" || true)
+  if [ "$n" -le 1 ]; then ok; else fail "expected at most one 'hint:' line, got $n"; fi
 }
 
 # expect_push_undecided CODE: the hook could not decide: exit 2, fail closed.
@@ -398,6 +436,7 @@ expect_push_undecided() {
   else ok; fi
   expect_code "$code"
   expect_line_match '^auths: push rejected: could not decide \(fail closed\): .+'
+  expect_at_most_one_hint
   expect_server_unchanged
 }
 
@@ -411,7 +450,7 @@ expect_hook_declined() {
 
 # expect_code CODE: some violation line in the remote output carries CODE.
 expect_code() {
-  if grep -Eq "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): " "$E2E_TMP/remote.out"; then
+  if grep -Eq "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): " "$(lines_file)"; then
     ok
   else
     fail "expected a violation line 'error: <ref>[ <short>]: $1 (rule '...'): ...' in the remote output"
@@ -436,7 +475,7 @@ expect_violation() {
     esac
     VIOLATION_LINE=$line
     break
-  done <"$E2E_TMP/remote.out"
+  done <"$(lines_file)"
   if [ -n "$VIOLATION_LINE" ]; then
     ok
   else
@@ -456,20 +495,20 @@ expect_violation_mentions() {
 
 # expect_line LINE: the remote output has exactly this line.
 expect_line() {
-  if grep -Fxq -- "$1" "$E2E_TMP/remote.out"; then ok; else
+  if grep -Fxq -- "$1" "$(lines_file)"; then ok; else
     fail "expected the remote line: $1"
   fi
 }
 
 # expect_line_match ERE / expect_no_line_match ERE on the remote lines.
 expect_line_match() {
-  if grep -Eq -- "$1" "$E2E_TMP/remote.out"; then ok; else
+  if grep -Eq -- "$1" "$(lines_file)"; then ok; else
     fail "expected a remote line matching /$1/"
   fi
 }
 expect_no_line_match() {
-  if grep -Eq -- "$1" "$E2E_TMP/remote.out"; then
-    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$E2E_TMP/remote.out" | head -3)"
+  if grep -Eq -- "$1" "$(lines_file)"; then
+    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$(lines_file)" | head -3)"
   else ok; fi
 }
 
@@ -613,6 +652,6 @@ if not ok:
     print(f"false: {expr}"); sys.exit(1)
 EOF
   ); then ok; else
-    fail "JSON check on $(basename "$file"): $msg" "$(head -c 1500 "$file")"
+    fail "JSON check on $(basename "$file"): $msg" "$(head -c 1500 "$file" 2>/dev/null || echo "<no file $file>")"
   fi
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# e2e-transports: file
+# Which rule judges a ref: the first rule in file order whose refs match; `*` does not cross
+# `/`, `**` does; refs no rule matches follow `default` (deny when absent).
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key alice
+make_key mallory
+setup_repo alice <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main-first"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+
+[[policy.commit]]
+name = "main-second"
+refs = ["refs/heads/main"]
+signers = ["$(pub mallory)"]
+
+[[policy.commit]]
+name = "feature"
+refs = ["refs/heads/feature/*"]
+signers = ["$(pub alice)"]
+
+[[policy.commit]]
+name = "deep"
+refs = ["refs/heads/deep/**"]
+signers = ["$(pub alice)"]
+EOF
+
+step "first matching rule wins: mallory is listed only in the second rule for main"
+m=$(commit_as mallory "mallory on main")
+push origin main
+expect_push_rejected unknown-signer
+expect_violation refs/heads/main "$m" unknown-signer main-first
+expect_hook_run_agrees
+client_git reset -q --hard "$SEED"
+
+step "'*' matches one path component"
+c=$(commit_as alice "feature work")
+push origin HEAD:refs/heads/feature/x
+expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_ref refs/heads/feature/x "$c"
+
+step "'*' does not cross '/': no rule, default deny"
+c2=$(commit_as alice "nested feature work")
+push origin HEAD:refs/heads/feature/a/b
+expect_push_rejected no-rule
+expect_violation refs/heads/feature/a/b - no-rule -
+expect_ref refs/heads/feature/a/b absent
+expect_hook_run_agrees
+
+step "'**' crosses '/'"
+push origin HEAD:refs/heads/deep/a/b/c
+expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_ref refs/heads/deep/a/b/c "$c2"
+expect_hook_run_agrees
+
+step "default = \"allow\": a ref no rule matches takes anything"
+setup_repo alice <<EOF
+version = 1
+default = "allow"
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+EOF
+u=$(commit_unsigned "unsigned, on an unprotected branch")
+push origin HEAD:refs/heads/scratch
+expect_push_ok
+expect_ref refs/heads/scratch "$u"
+expect_hook_run_agrees
+
+step "default = \"allow\" does not weaken a matching rule"
+client_git reset -q --hard "$SEED"
+u2=$(commit_unsigned "unsigned, for main")
+push origin main
+expect_push_rejected unsigned
+expect_violation refs/heads/main "$u2" unsigned main
+expect_ref refs/heads/main "$SEED"
+
+test_done

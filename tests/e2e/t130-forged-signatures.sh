@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# e2e-sanitize: yes
+# Commit objects crafted with `git hash-object -t commit -w`: an allowed key's signature copied
+# from another commit, a PGP signature, a damaged SSH signature. None may pass, none may crash.
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key alice
+setup_repo alice <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+EOF
+
+step "setup: a commit signed by alice, accepted"
+a=$(commit_as alice "signed by alice")
+push origin main
+expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+
+# gpgsig_of COMMIT: the gpgsig header of COMMIT with its continuation lines.
+gpgsig_of() {
+  client_git cat-file commit "$1" | awk '
+    /^$/ { exit }
+    /^gpgsig / { on = 1; print; next }
+    on && /^ / { print; next }
+    { on = 0 }'
+}
+# with_header COMMIT FILE: COMMIT's object text with FILE's lines added as the last header.
+with_header() {
+  client_git cat-file commit "$1" | awk -v hdr="$2" '
+    !done && /^$/ { while ((getline line < hdr) > 0) print line; done = 1 }
+    { print }'
+}
+# craft COMMIT SIGFILE: writes the crafted commit object, prints its id.
+craft() {
+  with_header "$1" "$2" | client_git hash-object -t commit -w --stdin
+}
+
+step "a signature copied from another commit is a bad signature"
+gpgsig_of "$a" >"$E2E_TMP/sig-a"
+grep -q '^gpgsig -----BEGIN SSH SIGNATURE-----$' "$E2E_TMP/sig-a" || e2e_die "could not extract the gpgsig header of $a"
+u=$(commit_unsigned "unsigned, to carry alice's copied signature")
+forged=$(craft "$u" "$E2E_TMP/sig-a")
+client_git update-ref refs/heads/main "$forged"
+if client_git cat-file commit "$forged" | grep -q '^gpgsig -----BEGIN SSH SIGNATURE'; then ok; else fail "setup: crafted commit has no gpgsig"; fi
+push origin main
+expect_push_rejected bad-signature
+expect_violation refs/heads/main "$forged" bad-signature main
+expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_ref refs/heads/main "$a"
+expect_no_object "$forged"
+expect_hook_run_agrees
+client_git reset -q --hard "$a"
+
+step "the same tree and parent as the signed commit, another message, its signature copied"
+# Commit a's own content with one byte of the message changed.
+client_git cat-file commit "$a" | awk '/^gpgsig /{skip=1; next} skip && /^ /{next} {skip=0; print}' |
+  sed 's/^signed by alice$/signed by alicE/' >"$E2E_TMP/a-unsigned"
+awk '/^$/ && !done { while ((getline l < sig) > 0) print l; done = 1 } { print }' sig="$E2E_TMP/sig-a" \
+  "$E2E_TMP/a-unsigned" >"$E2E_TMP/a-forged"
+forged2=$(client_git hash-object -t commit -w "$E2E_TMP/a-forged")
+client_git update-ref refs/heads/main "$forged2"
+push origin main
+expect_push_rejected bad-signature
+expect_violation refs/heads/main "$forged2" bad-signature main
+expect_ref refs/heads/main "$a"
+expect_no_object "$forged2"
+expect_hook_run_agrees
+client_git reset -q --hard "$a"
+
+step "a PGP signature is reported as unsupported"
+cat >"$E2E_TMP/sig-pgp" <<'EOF'
+gpgsig -----BEGIN PGP SIGNATURE-----
+ 
+ iHUEABYKAB0WIQQDbGFjZWhvbGRlci1ub3QtYS1yZWFsLWtleQAKCRBub3QtcmVh
+ bAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+ =AAAA
+ -----END PGP SIGNATURE-----
+EOF
+u=$(commit_unsigned "carries a pgp signature")
+pgp=$(craft "$u" "$E2E_TMP/sig-pgp")
+client_git update-ref refs/heads/main "$pgp"
+push origin main
+expect_push_rejected unsupported-signature
+expect_violation refs/heads/main "$pgp" unsupported-signature main
+expect_ref refs/heads/main "$a"
+expect_no_object "$pgp"
+expect_hook_run_agrees
+client_git reset -q --hard "$a"
+
+step "a damaged SSH signature (armour kept, blob truncated) is a bad signature, not a crash"
+head -n 4 "$E2E_TMP/sig-a" >"$E2E_TMP/sig-trunc"
+echo ' -----END SSH SIGNATURE-----' >>"$E2E_TMP/sig-trunc"
+u=$(commit_unsigned "carries a truncated signature")
+trunc=$(craft "$u" "$E2E_TMP/sig-trunc")
+client_git update-ref refs/heads/main "$trunc"
+push origin main
+expect_push_rejected bad-signature
+expect_violation refs/heads/main "$trunc" bad-signature main
+expect_ref refs/heads/main "$a"
+expect_hook_run_agrees
+
+test_done

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# e2e-sanitize: yes
+# auths-pre-push as the client's .git/hooks/pre-push: the same checks before anything leaves,
+# with the policy of the remote-tracking ref (never the developer's own copy). A refused push
+# never reaches the server.
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key alice
+make_key mallory
+setup_repo alice <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+EOF
+ln -s "$AUTHS_BIN_DIR/auths-pre-push" "$CLIENT/.git/hooks/pre-push"
+
+# expect_refused_locally: git push failed, the server's hook never ran, the server is unchanged.
+expect_refused_locally() {
+  if [ "$PUSH_STATUS" -ne 0 ]; then ok; else fail "expected the push to fail in the pre-push hook"; fi
+  if grep -q 'failed to push some refs' "$E2E_TMP/push.out"; then ok; else
+    fail "expected git's 'failed to push some refs'"; fi
+  if [ ! -e "$E2E_TMP/hook.stdin" ]; then ok; else fail "the server's pre-receive hook ran: the push left the client"; fi
+  expect_server_unchanged
+}
+
+step "an unsigned commit is refused before it leaves"
+u=$(commit_unsigned "unsigned")
+push origin main
+E2E_LINES=local
+expect_refused_locally
+expect_violation refs/heads/main "$u" unsigned main
+expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_ref refs/heads/main "$SEED"
+expect_no_object "$u"
+client_git reset -q --hard "$SEED"
+
+step "a commit by an unknown key is refused before it leaves"
+m=$(commit_as mallory "mallory")
+push origin main
+expect_refused_locally
+expect_violation refs/heads/main "$m" unknown-signer main
+expect_violation_mentions "$(fpr mallory)"
+client_git reset -q --hard "$SEED"
+
+step "the policy comes from the remote-tracking ref, not from the work tree"
+# Alice adds mallory to her local copy of the policy: the server's policy does not have her.
+sed -i "s|^signers = \\[|signers = [\"$(pub mallory)\", |" "$CLIENT/.auths/policy.toml"
+grep -q mallory "$CLIENT/.auths/policy.toml" || e2e_die "setup: could not edit the policy"
+p=$(commit_as alice "alice lets mallory in, locally")
+m2=$(commit_as mallory "mallory relies on it")
+push origin main
+expect_refused_locally
+expect_violation refs/heads/main "$m2" unknown-signer main
+expect_violation refs/heads/main "$p" policy-change-unauthorized '*'
+client_git reset -q --hard "$SEED"
+
+step "an allowed commit passes the pre-push hook and the server"
+c=$(commit_as alice "good")
+push origin main
+if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "expected the push to succeed"; fi
+E2E_LINES=remote
+expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+E2E_LINES=local
+expect_line "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_ref refs/heads/main "$c"
+
+step "--no-verify skips the local check; the server still refuses"
+u2=$(commit_unsigned "unsigned, pushed with --no-verify")
+push --no-verify origin main
+E2E_LINES=remote
+expect_push_rejected unsigned
+expect_violation refs/heads/main "$u2" unsigned main
+expect_ref refs/heads/main "$c"
+
+test_done
