@@ -4,6 +4,7 @@
 
 #include "crypto/public_key.h"
 #include "sshsig/wire.h"
+#include "unit/sshsig/vec_file.h"
 #include "util/bytes.h"
 
 namespace ac = auths::crypto;
@@ -261,6 +262,55 @@ BOOST_AUTO_TEST_CASE(bad_did_keys) {
   const auto r = ac::parse_did_key("did:key:z" + au::base58_encode(k1));
   BOOST_TEST_REQUIRE(!r.has_value());
   BOOST_TEST((r.error().code == auths::ErrorCode::kUnsupported));
+}
+
+// tests/data/sshsig/keys.txt: keys made by ssh-keygen, fingerprints as `ssh-keygen -lf` prints
+// them (scripts/gen_sshsig_vectors.sh).
+BOOST_AUTO_TEST_CASE(ssh_keygen_keys_and_fingerprints) {
+  const auto records = auths::test::read_vec_file(AUTHS_TEST_DATA_DIR "/sshsig/keys.txt");
+  BOOST_TEST_REQUIRE(records.size() >= 6u);
+  for (const auto& rec : records) {
+    BOOST_TEST_CONTEXT("key '" << rec.name() << "' (" << rec.why << ")") {
+      const std::string& line = rec.get("key");
+      const auto key = ac::parse_ssh_public_key_line(line);
+      if (rec.get("expect") == "unsupported") {
+        BOOST_TEST_REQUIRE(!key.has_value());
+        BOOST_TEST((key.error().code == auths::ErrorCode::kUnsupported), key.error().to_string());
+        continue;
+      }
+      BOOST_TEST_REQUIRE(key.has_value(), (key ? "" : key.error().to_string()));
+      BOOST_TEST(key->fingerprint() == rec.get("fingerprint"));
+      const size_t bits = std::stoul(rec.get("bits"));
+      if (key->type() == ac::KeyType::kRsa) {
+        BOOST_TEST(key->rsa_bits() == bits);
+      } else {
+        BOOST_TEST(bits == 256u);
+      }
+      // "<type> <base64> <comment>": the first two fields come back unchanged.
+      const size_t second_space = line.find(' ', line.find(' ') + 1);
+      BOOST_TEST(key->to_ssh_line() == line.substr(0, second_space));
+      BOOST_TEST(key->to_ssh_line(line.substr(second_space + 1)) == line);
+      if (rec.has("did")) {
+        BOOST_TEST(*key->to_did_key() == rec.get("did"));
+        const auto from_did = ac::parse_did_key(rec.get("did"));
+        BOOST_TEST_REQUIRE(from_did.has_value());
+        BOOST_TEST((*from_did == *key));
+        BOOST_TEST(from_did->fingerprint() == rec.get("fingerprint"));
+      }
+      if (key->type() != ac::KeyType::kRsa) {
+        const auto did = key->to_did_key();
+        BOOST_TEST_REQUIRE(did.has_value());
+        const auto back = ac::parse_did_key(*did);
+        BOOST_TEST_REQUIRE(back.has_value());
+        BOOST_TEST((*back == *key));
+        BOOST_TEST(did->rfind(key->type() == ac::KeyType::kEd25519 ? "did:key:z6Mk" : "did:key:zDn", 0) == 0);
+      }
+      // The blob parses on its own and re-encodes to itself.
+      const auto again = ac::parse_ssh_wire_key(key->ssh_blob());
+      BOOST_TEST_REQUIRE(again.has_value());
+      BOOST_TEST(again->ssh_blob() == key->ssh_blob());
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
