@@ -1,0 +1,249 @@
+// Writes KERI test vectors computed by signify-ts (WebOfTrust's TypeScript KERI library), an
+// implementation independent of ours, to the path given as the first argument.
+//
+// Everything here is deterministic: fixed Ed25519 seeds and P-256 scalars, fixed seals, and
+// Ed25519 signatures (deterministic by RFC 8032). Re-running must reproduce the file byte for
+// byte; scripts/gen_keri_vectors.sh is the entry point.
+//
+// signify-ts 0.3.0 signs with Ed25519 only. For P-256 it still encodes the verkey (1AAJ),
+// digests it and builds the events, so the P-256 KEL has serializations and SAIDs from
+// signify-ts; its signatures are made by the C++ test itself.
+import { createECDH, createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import {
+    ready,
+    Signer,
+    Verfer,
+    Diger,
+    Siger,
+    Counter,
+    CtrDex,
+    MtrDex,
+    incept,
+    rotate,
+    interact,
+} from 'signify-ts';
+
+await ready();
+
+const out = process.argv[2];
+if (!out) {
+    console.error('usage: node gen.mjs <output.json>');
+    process.exit(1);
+}
+
+const enc = new TextEncoder();
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+const fromHex = (h) => new Uint8Array(Buffer.from(h, 'hex'));
+
+// Fixed secrets: SHA-256 of a label, so they are reproducible and obviously test-only.
+const secret = (label) => createHash('sha256').update(`auths-hooks test key ${label}`).digest();
+
+const keys = {};
+function ed25519Key(name) {
+    const seed = new Uint8Array(secret(name));
+    const signer = new Signer({ raw: seed, code: MtrDex.Ed25519_Seed, transferable: true });
+    keys[name] = {
+        type: 'ed25519',
+        secret_hex: hex(seed),
+        public_hex: hex(signer.verfer.raw),
+        qb64: signer.verfer.qb64,
+        // The next-key commitment: Blake3-256 of the verkey's qb64 text, E-coded.
+        digest: new Diger({ code: MtrDex.Blake3_256 }, signer.verfer.qb64b).qb64,
+    };
+    return signer;
+}
+
+function p256Key(name) {
+    const scalar = secret(name);
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(scalar);
+    const point = new Uint8Array(ecdh.getPublicKey(null, 'compressed'));
+    const verfer = new Verfer({ raw: point, code: MtrDex.ECDSA_256r1 });
+    keys[name] = {
+        type: 'p256',
+        secret_hex: hex(scalar),
+        public_hex: hex(point),
+        qb64: verfer.qb64,
+        digest: new Diger({ code: MtrDex.Blake3_256 }, verfer.qb64b).qb64,
+    };
+    return verfer;
+}
+
+function attachment(sigers) {
+    let text = new Counter({ code: CtrDex.ControllerIdxSigs, count: sigers.length }).qb64;
+    for (const s of sigers) {
+        text += s.qb64;
+    }
+    return text;
+}
+
+// One event of a KEL: exact serialization, its SAID, and (for Ed25519) its attachment.
+function record(serder, signers, indices) {
+    const ev = {
+        t: serder.sad.t,
+        s: serder.sad.s,
+        said: serder.sad.d,
+        raw: serder.raw,
+    };
+    if (signers) {
+        const sigers = signers.map((signer, j) => signer.sign(enc.encode(serder.raw), indices[j], false, indices[j]));
+        ev.signers = indices;
+        ev.attachment = attachment(sigers);
+    }
+    return ev;
+}
+
+const kels = [];
+
+// 1. One Ed25519 key, pre-rotated: icp, ixn with two seals, rot, ixn.
+{
+    const k0 = ed25519Key('single-0');
+    const k1 = ed25519Key('single-1');
+    ed25519Key('single-2');
+    const icp = incept({
+        keys: [keys['single-0'].qb64],
+        isith: '1',
+        ndigs: [keys['single-1'].digest],
+        nsith: '1',
+        code: MtrDex.Blake3_256,
+    });
+    const pre = icp.sad.i;
+    const ixn1 = interact({
+        pre,
+        dig: icp.sad.d,
+        sn: 1,
+        data: [{ d: keys['single-2'].digest }, { i: pre, s: '0', d: icp.sad.d }],
+        version: undefined,
+        kind: undefined,
+    });
+    const rot = rotate({
+        pre,
+        keys: [keys['single-1'].qb64],
+        dig: ixn1.sad.d,
+        sn: 2,
+        isith: '1',
+        ndigs: [keys['single-2'].digest],
+        nsith: '1',
+    });
+    const ixn2 = interact({ pre, dig: rot.sad.d, sn: 3, data: [], version: undefined, kind: undefined });
+    kels.push({
+        name: 'single-ed25519',
+        prefix: pre,
+        events: [
+            record(icp, [k0], [0]),
+            record(ixn1, [k0], [0]),
+            record(rot, [k1], [0]),
+            record(ixn2, [k1], [0]),
+        ],
+    });
+}
+
+// 2. Three Ed25519 keys, threshold 2 of 3, rotated to three new keys (2 of 3).
+{
+    const cur = [0, 1, 2].map((i) => ed25519Key(`multi-cur-${i}`));
+    const nxt = [0, 1, 2].map((i) => ed25519Key(`multi-next-${i}`));
+    [0, 1, 2].forEach((i) => ed25519Key(`multi-after-${i}`));
+    const icp = incept({
+        keys: [0, 1, 2].map((i) => keys[`multi-cur-${i}`].qb64),
+        isith: '2',
+        ndigs: [0, 1, 2].map((i) => keys[`multi-next-${i}`].digest),
+        nsith: '2',
+        code: MtrDex.Blake3_256,
+    });
+    const pre = icp.sad.i;
+    const rot = rotate({
+        pre,
+        keys: [0, 1, 2].map((i) => keys[`multi-next-${i}`].qb64),
+        dig: icp.sad.d,
+        sn: 1,
+        isith: '2',
+        ndigs: [0, 1, 2].map((i) => keys[`multi-after-${i}`].digest),
+        nsith: '2',
+    });
+    const ixn = interact({
+        pre,
+        dig: rot.sad.d,
+        sn: 2,
+        data: [{ d: 'EAuthsTestSealNotADigestButAnOpaqueStringXyz' }],
+        version: undefined,
+        kind: undefined,
+    });
+    kels.push({
+        name: 'multi-ed25519-2of3',
+        prefix: pre,
+        events: [
+            record(icp, [cur[0], cur[2]], [0, 2]),
+            record(rot, [nxt[0], nxt[1]], [0, 1]),
+            record(ixn, [nxt[1], nxt[2]], [1, 2]),
+        ],
+    });
+}
+
+// 3. One P-256 key: icp, rot, ixn (serializations only; the C++ test signs).
+{
+    p256Key('p256-0');
+    p256Key('p256-1');
+    p256Key('p256-2');
+    const icp = incept({
+        keys: [keys['p256-0'].qb64],
+        isith: '1',
+        ndigs: [keys['p256-1'].digest],
+        nsith: '1',
+        code: MtrDex.Blake3_256,
+    });
+    const pre = icp.sad.i;
+    const rot = rotate({
+        pre,
+        keys: [keys['p256-1'].qb64],
+        dig: icp.sad.d,
+        sn: 1,
+        isith: '1',
+        ndigs: [keys['p256-2'].digest],
+        nsith: '1',
+    });
+    const ixn = interact({ pre, dig: rot.sad.d, sn: 2, data: [{ d: keys['p256-0'].digest }], version: undefined, kind: undefined });
+    kels.push({
+        name: 'single-p256',
+        prefix: pre,
+        events: [record(icp), record(rot), record(ixn)],
+    });
+}
+
+// (No abandonment vector: signify-ts 0.3.0's rotate() refuses a next threshold of 0, which
+// keripy uses to abandon an identifier. The C++ tests build that case themselves.)
+
+// Digests of arbitrary text (Blake3-256, E-coded).
+const digests = ['', 'abc', 'did:keri:test', 'x'.repeat(2000)].map((text) => ({
+    text,
+    qb64: new Diger({ code: MtrDex.Blake3_256 }, enc.encode(text)).qb64,
+}));
+
+// Indexed signatures in every code we read, from fixed 64-byte raw values.
+const raw64 = new Uint8Array(createHash('sha512').update('auths-hooks test signature').digest());
+const sigers = [
+    { code: 'A', index: 0 },
+    { code: 'A', index: 5 },
+    { code: 'A', index: 63 },
+    { code: 'B', index: 2 },
+    { code: 'E', index: 1 },
+    { code: 'F', index: 3 },
+    { code: '2A', index: 70, ondex: 3 },
+    { code: '2A', index: 4095, ondex: 4095 },
+    { code: '2B', index: 100 },
+    { code: '2E', index: 64, ondex: 0 },
+    { code: '2F', index: 1 },
+].map((c) => {
+    const s = new Siger({ raw: raw64, code: c.code, index: c.index, ondex: c.ondex });
+    return { code: c.code, index: c.index, ondex: s.ondex === undefined ? null : s.ondex, sig_hex: hex(raw64), qb64: s.qb64 };
+});
+
+const doc = {
+    generator: `signify-ts ${process.env.SIGNIFY_TS_VERSION ?? ''} via scripts/gen_keri_vectors.sh`.replace('  ', ' '),
+    keys,
+    kels,
+    digests,
+    sigers,
+};
+writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+console.log(`wrote ${out}`);
