@@ -56,19 +56,22 @@ expect_no_object "$forged"
 expect_hook_run_agrees
 client_git reset -q --hard "$a"
 
-step "the same tree and parent as the signed commit, another message, its signature copied"
-# Commit a's own content with one byte of the message changed.
-client_git cat-file commit "$a" | awk '/^gpgsig /{skip=1; next} skip && /^ /{next} {skip=0; print}' |
-  sed 's/^signed by alice$/signed by alicE/' >"$E2E_TMP/a-unsigned"
-awk '/^$/ && !done { while ((getline l < sig) > 0) print l; done = 1 } { print }' sig="$E2E_TMP/sig-a" \
-  "$E2E_TMP/a-unsigned" >"$E2E_TMP/a-forged"
-forged2=$(client_git hash-object -t commit -w "$E2E_TMP/a-forged")
+step "a signed commit's exact content with one byte of the message changed, its signature kept"
+b=$(commit_as alice "signed by alice, never pushed")
+gpgsig_of "$b" >"$E2E_TMP/sig-b"
+client_git cat-file commit "$b" | awk '/^gpgsig /{skip=1; next} skip && /^ /{next} {skip=0; print}' |
+  sed 's/^signed by alice, never pushed$/signed by alice, never pushed!/' >"$E2E_TMP/b-unsigned"
+awk '/^$/ && !done { while ((getline l < sig) > 0) print l; done = 1 } { print }' sig="$E2E_TMP/sig-b" \
+  "$E2E_TMP/b-unsigned" >"$E2E_TMP/b-forged"
+forged2=$(client_git hash-object -t commit -w "$E2E_TMP/b-forged")
+if [ "$(client_git rev-parse "$forged2^")" = "$a" ] && [ "$forged2" != "$b" ]; then ok; else fail "setup: forged commit is not a sibling of $b"; fi
 client_git update-ref refs/heads/main "$forged2"
 push origin main
 expect_push_rejected bad-signature
 expect_violation refs/heads/main "$forged2" bad-signature main
 expect_ref refs/heads/main "$a"
 expect_no_object "$forged2"
+expect_no_object "$b"
 expect_hook_run_agrees
 client_git reset -q --hard "$a"
 
