@@ -161,7 +161,7 @@ class LineParser {
     if (!principals) return error("unterminated quote");
     const std::optional<std::string_view> second = take_field(rest);
     if (!second) return error("unterminated quote");
-    if (second->empty()) return error("missing key");
+    if (second->empty()) return error("missing public key");
 
     const std::string_view name = unquote(*principals);
     if (name.empty()) return error("empty principals field");
@@ -174,7 +174,7 @@ class LineParser {
       const Status parsed = parse_options(*second, options);
       if (!parsed) return parsed.error();
       key_text = util::trim(rest);
-      if (key_text.empty()) return error("missing key");
+      if (key_text.empty()) return error("missing public key");
     }
 
     Result<crypto::PublicKey> key = crypto::parse_ssh_public_key_line(util::trim(key_text));

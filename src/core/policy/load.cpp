@@ -339,7 +339,7 @@ class Loader {
       set.keys.push_back(Signer{std::move(name), std::move(key).value(), origin, {}, {}, {}});
       return {};
     }
-    return error_at(entry, "unrecognised signer '" + shown + "' (expected an SSH public key, a did:key or a did:keri)");
+    return error_at(entry, "unrecognized signer '" + shown + "' (expected an SSH public key, a did:key or a did:keri)");
   }
 
   Status add_allowed_signers(const toml::node& node, SignerSet& set) {
