@@ -75,8 +75,15 @@ bool verify_ed25519(const PublicKey& key, std::span<const uint8_t> message, std:
 
 bool verify_ecdsa_p256(const PublicKey& key, std::span<const uint8_t> message, std::span<const uint8_t> signature) {
   if (signature.size() != kP256SignatureSize) return false;
+  // The SSH encoding (string "ecdsa-sha2-nistp256", string "nistp256", string Q) already holds
+  // the uncompressed point, which spares the square root that decompressing raw() would cost.
+  sshsig::wire::Reader r(key.ssh_blob());
+  const auto type = r.read_string("key type");
+  const auto curve = r.read_string("curve");
+  const auto point = r.read_string("point");
+  if (!type || !curve || !point) return false;
   const Botan::EC_Group& group = p256_group();
-  const Botan::ECDSA_PublicKey public_key(group, group.OS2ECP(key.raw().data(), key.raw().size()));
+  const Botan::ECDSA_PublicKey public_key(group, group.OS2ECP(point->data(), point->size()));
   // EMSA1 with SHA-256 is plain ECDSA over SHA-256(message); IEEE_1363 means raw r || s.
   Botan::PK_Verifier verifier(public_key, "EMSA1(SHA-256)", Botan::IEEE_1363);
   return verifier.verify_message(data_or_dummy(message), message.size(), signature.data(), signature.size());
