@@ -187,20 +187,20 @@ class Loader {
   // Reports the unknown or not-yet-supported key that comes first in the file (toml++ iterates
   // keys in sorted order, not file order).
   Status check_keys(const toml::table& table, const TableSpec& spec) const {
-    const toml::key* worst = nullptr;
+    const toml::key* first = nullptr;
     for (const auto& [key, value] : table) {
       if (contains(spec.known, key.str())) continue;
-      if (worst == nullptr || line_of(key.source()) < line_of(worst->source())) worst = &key;
+      if (first == nullptr || line_of(key.source()) < line_of(first->source())) first = &key;
     }
-    if (worst == nullptr) return {};
-    const std::string name = util::printable(worst->str(), 60);
-    if (contains(spec.not_yet, worst->str())) {
-      return error_at(line_of(worst->source()),
+    if (first == nullptr) return {};
+    const std::string name = util::printable(first->str(), 60);
+    if (contains(spec.not_yet, first->str())) {
+      return error_at(line_of(first->source()),
                       "'" + std::string(spec.prefix) + name + "' is not supported yet by this version of auths-hooks");
     }
     std::string message = "unknown key '" + name + "'";
     if (!spec.where.empty()) message += " in " + std::string(spec.where);
-    return error_at(line_of(worst->source()), std::move(message));
+    return error_at(line_of(first->source()), std::move(message));
   }
 
   Status load_rules(const toml::table& policy_table, RuleKind kind, const TableSpec& spec,
