@@ -321,12 +321,15 @@ for ((i = 0; i < 64; i += 2)); do
   s_plus_l+=$(printf '%02x' $((sum & 0xff)))
   carry=$((sum >> 8))
 done
-if [[ $carry -eq 0 && $((16#${s_plus_l:62:2} & 0xe0)) -eq 0 ]]; then
-  emit ed25519-s-plus-order ed25519.pub "$msg_a_hex" \
-    "$(build_sshsig "$F_VERSION" "$F_PUB" "$F_NS" "$F_RES" "$F_HASH" "$(ssh_string "$I_ALG")$(ssh_string "${I_SIG:0:64}$s_plus_l")")" \
-    bad-signature "Ed25519 S replaced by S + L: a second signature for the same message unless S < L is enforced (RFC 8032 5.1.7)" \
-    "" accepts
+# S + L fits in the 253 bits OpenSSH allows unless S >= 2^253 - L, a chance of about 2^-126.
+if [[ $carry -ne 0 || $((16#${s_plus_l:62:2} & 0xe0)) -ne 0 ]]; then
+  echo "gen_sshsig_vectors: S + L does not fit in 253 bits; rerun" >&2
+  exit 1
 fi
+emit ed25519-s-plus-order ed25519.pub "$msg_a_hex" \
+  "$(build_sshsig "$F_VERSION" "$F_PUB" "$F_NS" "$F_RES" "$F_HASH" "$(ssh_string "$I_ALG")$(ssh_string "${I_SIG:0:64}$s_plus_l")")" \
+  bad-signature "Ed25519 S replaced by S + L: a second signature for the same message unless S < L is enforced (RFC 8032 5.1.7)" \
+  "" accepts
 
 # --- Corrupt blobs.
 emit ed25519-truncated ed25519.pub "$msg_a_hex" "${ed_hex:0:${#ed_hex}-20}" corrupt \
