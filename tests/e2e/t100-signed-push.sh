@@ -24,7 +24,7 @@ EOF
 step "a commit signed by an allowed ed25519 key is accepted and the ref is updated"
 c1=$(commit_as alice "first change")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c1"
 expect_hook_saw_quarantine
 expect_hook_run_agrees
@@ -32,14 +32,14 @@ expect_hook_run_agrees
 step "an ecdsa-sha2-nistp256 signature is accepted"
 c2=$(commit_as carol "change by carol (ecdsa)")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c2"
 expect_hook_run_agrees
 
 step "an rsa (rsa-sha2-512) signature is accepted"
 c3=$(commit_as dave "change by dave (rsa)")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c3"
 expect_hook_run_agrees
 
@@ -48,13 +48,13 @@ commit_as alice "a" >/dev/null
 commit_as carol "b" >/dev/null
 c4=$(commit_as dave "c")
 push origin main
-expect_push_ok "auths: push accepted: 3 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 3 commits and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c4"
 expect_hook_run_agrees
 
 step "a new branch at a commit the server already has: nothing to re-verify"
 push origin "$c4:refs/heads/feature/x"
-expect_push_ok "auths: push accepted: 0 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
 expect_ref refs/heads/feature/x "$c4"
 expect_hook_run_agrees
 
@@ -63,7 +63,7 @@ rm -f "$SERVER/hooks/pre-receive"
 hook_install --no-record
 c5=$(commit_as alice "through the installed hook")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c5"
 
 test_done

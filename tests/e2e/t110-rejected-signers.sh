@@ -25,7 +25,7 @@ push origin main
 expect_push_rejected unknown-signer
 expect_violation refs/heads/main "$m" unknown-signer main
 expect_violation_mentions "$(fpr mallory)"
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$m"
 expect_no_object "$(client_git rev-parse "$m^{tree}")"
@@ -38,7 +38,7 @@ u=$(commit_unsigned "unsigned change")
 push origin main
 expect_push_rejected unsigned
 expect_violation refs/heads/main "$u" unsigned main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$u"
 expect_hook_run_agrees
@@ -51,7 +51,7 @@ push origin main
 expect_push_rejected unsigned
 expect_violation refs/heads/main "$u" unsigned main
 expect_no_line_match "^error: refs/heads/main ${g:0:7}: "
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$g"
 expect_no_object "$u"
@@ -80,7 +80,7 @@ expect_push_rejected unsigned
 n=$(grep -Ec "^error: refs/heads/main [0-9a-f]{7}: unsigned \\(rule 'main'\\): " "$E2E_TMP/remote.out" || true)
 if [ "$n" -eq 20 ]; then ok; else fail "expected exactly 20 violation lines, got $n"; fi
 expect_line "error: ... and 5 more"
-expect_line "auths: push rejected: 25 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 25 violations in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$last"
 expect_hook_run_agrees
@@ -89,7 +89,7 @@ client_git reset -q --hard "$SEED"
 step "after all that, an allowed commit still goes through"
 c=$(commit_as alice "finally good")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
 
 test_done

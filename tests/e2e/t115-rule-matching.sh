@@ -42,7 +42,7 @@ client_git reset -q --hard "$SEED"
 step "'*' matches one path component"
 c=$(commit_as alice "feature work")
 push origin HEAD:refs/heads/feature/x
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/feature/x "$c"
 
 step "'*' does not cross '/': no rule, default deny"
@@ -55,7 +55,7 @@ expect_hook_run_agrees
 
 step "'**' crosses '/'"
 push origin HEAD:refs/heads/deep/a/b/c
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/deep/a/b/c "$c2"
 expect_hook_run_agrees
 

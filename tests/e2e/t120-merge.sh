@@ -25,7 +25,7 @@ merge=$(client_git rev-parse HEAD)
 if [ "$(client_git rev-list --parents -n1 HEAD | wc -w)" -eq 3 ]; then ok; else fail "setup: HEAD is not a merge"; fi
 if client_git cat-file commit "$merge" | grep -q '^gpgsig '; then ok; else fail "setup: the merge commit is not signed"; fi
 push origin main
-expect_push_ok "auths: push accepted: 3 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 3 commits and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$merge"
 expect_hook_run_agrees
 
@@ -40,7 +40,7 @@ push origin main
 expect_push_rejected unsigned
 expect_violation refs/heads/main "$u" unsigned main
 expect_no_line_match "^error: refs/heads/main ${merge2:0:7}: "
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$merge"
 expect_no_object "$merge2"
 expect_no_object "$u"
@@ -57,7 +57,7 @@ merge3=$(client_git rev-parse HEAD)
 push origin main
 expect_push_rejected unsigned
 expect_violation refs/heads/main "$merge3" unsigned main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$merge"
 expect_no_object "$merge3"
 expect_hook_run_agrees

@@ -19,7 +19,7 @@ EOF
 step "setup: a commit signed by alice, accepted"
 a=$(commit_as alice "signed by alice")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 
 # gpgsig_of COMMIT: the gpgsig header of COMMIT with its continuation lines.
 gpgsig_of() {
@@ -50,7 +50,7 @@ if client_git cat-file commit "$forged" | grep -q '^gpgsig -----BEGIN SSH SIGNAT
 push origin main
 expect_push_rejected bad-signature
 expect_violation refs/heads/main "$forged" bad-signature main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$a"
 expect_no_object "$forged"
 expect_hook_run_agrees

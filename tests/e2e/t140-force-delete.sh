@@ -25,7 +25,7 @@ EOF
 step "setup: main and release advanced by alice"
 c1=$(commit_as alice "c1")
 push origin main main:release
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 2 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
 expect_ref refs/heads/main "$c1"
 expect_ref refs/heads/release "$c1"
 
@@ -35,7 +35,7 @@ c2=$(commit_as alice "rewritten history")
 push --force origin main
 expect_push_rejected force-push-denied
 expect_violation refs/heads/main - force-push-denied main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$c1"
 expect_no_object "$c2"
 expect_hook_run_agrees
@@ -51,15 +51,15 @@ step "deleting a protected branch is refused (delete-denied)"
 push origin :refs/heads/release
 expect_push_rejected delete-denied
 expect_violation refs/heads/release - delete-denied main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/release "$c1"
 expect_hook_run_agrees
 
 step "allow_force_push = true: a signed force push is accepted"
 push origin "$c1:refs/heads/scratch/x"
-expect_push_ok "auths: push accepted: 0 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
 push --force origin "$c2:refs/heads/scratch/x"
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/scratch/x "$c2"
 expect_hook_run_agrees
 
@@ -75,7 +75,7 @@ expect_hook_run_agrees
 
 step "allow_delete = true: deletion is accepted"
 push origin :refs/heads/scratch/x
-expect_push_ok "auths: push accepted: 0 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
 expect_ref refs/heads/scratch/x absent
 expect_hook_run_agrees
 

@@ -24,14 +24,14 @@ EOF
 step "setup: a commit on main"
 c=$(commit_as alice "to be released")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 
 step "a tag signed by a release signer is accepted"
 t1=$(tag_as rel v1.0)
 if [ "$(client_git cat-file -t "$t1")" = tag ] && client_git cat-file tag "$t1" | grep -q 'BEGIN SSH SIGNATURE'; then ok; else
   fail "setup: v1.0 is not an ssh-signed annotated tag"; fi
 push origin v1.0
-expect_push_ok "auths: push accepted: 0 commit(s) and 1 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 0 commits and 1 tag verified in 1 ref"
 expect_ref refs/tags/v1.0 "$t1"
 expect_hook_run_agrees
 
@@ -41,7 +41,7 @@ push origin v1.1
 expect_push_rejected unknown-signer
 expect_violation refs/tags/v1.1 "$t2" unknown-signer releases
 expect_violation_mentions "$(fpr alice)"
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/tags/v1.1 absent
 expect_no_object "$t2"
 expect_hook_run_agrees

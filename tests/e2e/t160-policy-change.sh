@@ -50,7 +50,7 @@ p=$(commit_as alice "add bob (by alice)")
 push origin main
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$p" policy-change-unauthorized '*'
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$p"
 expect_hook_run_agrees
@@ -91,14 +91,14 @@ step "the same change signed by a governance signer is accepted"
 policy_v2 | policy_write
 g=$(commit_as admin "add bob (by admin)")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$g"
 expect_hook_run_agrees
 
 step "the new policy governs the next push: bob is a signer now"
 b2=$(commit_as bob "bob after the change")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$b2"
 expect_hook_run_agrees
 

@@ -132,7 +132,7 @@ signers = ["$(pub alice)"]
 EOF
 c=$(commit_as alice "a signed change")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
 
 test_done

@@ -80,7 +80,7 @@ step "... and alice is accepted"
 client_git reset -q --hard "$c"
 c3=$(commit_as alice "alice after bootstrap")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c3"
 
 test_done

@@ -24,8 +24,8 @@ step "GitLab: a rejected push repeats the summary as GL-HOOK-ERR"
 m=$(commit_as mallory "by mallory")
 GL_ID=user-1 GL_USERNAME=mallory-gl push origin main
 expect_push_rejected unknown-signer
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
-expect_line "GL-HOOK-ERR: auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
+expect_line "GL-HOOK-ERR: auths: push rejected: 1 violation in 1 ref"
 if grep -q '^GL_ID=user-1$' "$E2E_TMP/hook.env"; then ok; else fail "setup: GL_ID did not reach the hook"; fi
 
 step "audit: one line for the rejected ref"
@@ -48,7 +48,7 @@ client_git reset -q --hard "$SEED"
 step "audit: an accepted push of two refs adds two lines; pusher from GITEA_PUSHER_NAME"
 c=$(commit_as alice "by alice")
 GITEA_PUSHER_NAME=alice-gitea push origin main main:dev
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 2 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
 if [ "$(audit_lines)" -eq 4 ]; then ok; else fail "expected 4 lines in the audit log (1 + 1 + 2), got $(audit_lines)"; fi
 json_check "$audit" "sorted(l['ref'] for l in lines[2:]) == ['refs/heads/dev', 'refs/heads/main']"
 json_check "$audit" "all(l['decision'] == 'accept' and l['codes'] == [] and l['new'] == '$c' for l in lines[2:])"
@@ -59,7 +59,7 @@ json_check "$audit" "len(set(l['repo'] for l in lines)) == 1 and lines[0]['repo'
 step "GitLab: an accepted push still exits 0"
 c2=$(commit_as alice "by alice, through gitlab")
 GL_ID=user-2 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c2"
 
 test_done

@@ -36,7 +36,7 @@ hook_install
 step "an entry inside its validity window is accepted"
 c=$(commit_as alice "alice, in her window")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
 expect_hook_run_agrees
 

@@ -44,8 +44,8 @@ expect_ref refs/heads/main "$g"
 expect_ref refs/heads/topic absent
 expect_violation refs/heads/topic "$u" unsigned branches
 expect_no_line_match "^error: refs/heads/main "
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
-expect_line "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
+expect_line "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 if [ "$(LC_ALL=C sort "$E2E_TMP/hook.exit" | tr '\n' ' ')" = "0 1 " ]; then ok; else
   fail "expected the update hook to exit 0 once and 1 once, got: $(tr '\n' ' ' <"$E2E_TMP/hook.exit")"; fi
 

@@ -123,7 +123,7 @@ expect_server_unchanged
 client_git reset -q --hard "$SEED"
 c=$(commit_as alice "alice")
 push origin main
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
 
 step "auths hook install on a path that is not a repository fails"

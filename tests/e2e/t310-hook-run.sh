@@ -52,7 +52,7 @@ json_check "$E2E_TMP/ok.out" "doc['refs'][0]['kind'] in ('fast-forward', 'fast_f
 json_check "$E2E_TMP/ok.out" "[o['oid'] for o in doc['refs'][0]['objects']] == ['$good']"
 json_check "$E2E_TMP/ok.out" "doc['refs'][0]['objects'][0]['kind'] == 'commit' and doc['refs'][0]['objects'][0]['code'] == 'ok' and doc['refs'][0]['objects'][0]['key'] == '$(fpr alice)'"
 json_check "$E2E_TMP/ok.out" "doc['refs'][0]['objects'][0]['rule'] == 'main' and doc['refs'][0]['objects'][0]['signer'] != ''"
-if grep -Fxq "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)" "$E2E_TMP/ok.err"; then ok; else
+if grep -Fxq "auths: push accepted: 1 commit and 0 tags verified in 1 ref" "$E2E_TMP/ok.err"; then ok; else
   fail "expected the accepted summary on stderr" "$(cat "$E2E_TMP/ok.err")"; fi
 
 step "rejected: exit 1, the violation in the JSON document and on stderr"
@@ -66,7 +66,7 @@ json_check "$E2E_TMP/bad.out" "doc['refs'][0]['allowed'] is False and doc['refs'
 json_check "$E2E_TMP/bad.out" "{o['oid']: o['code'] for o in doc['refs'][0]['objects']} == {'$good': 'ok', '$bad': 'unknown-signer'}"
 json_check "$E2E_TMP/bad.out" "[o['key'] for o in doc['refs'][0]['objects'] if o['oid'] == '$bad'] == ['$(fpr mallory)']"
 if grep -q "^error: refs/heads/main ${bad:0:7}: unknown-signer (rule 'main'): " "$E2E_TMP/bad.err" &&
-   grep -Fxq "auths: push rejected: 1 violation(s) in 1 ref(s)" "$E2E_TMP/bad.err"; then ok; else
+   grep -Fxq "auths: push rejected: 1 violation in 1 ref" "$E2E_TMP/bad.err"; then ok; else
   fail "expected the hook's violation and summary lines on stderr" "$(cat "$E2E_TMP/bad.err")"; fi
 
 step "--explain: a per-ref, per-commit report on stdout"

@@ -34,7 +34,7 @@ push origin main
 E2E_LINES=local
 expect_refused_locally
 expect_violation refs/heads/main "$u" unsigned main
-expect_line "auths: push rejected: 1 violation(s) in 1 ref(s)"
+expect_line "auths: push rejected: 1 violation in 1 ref"
 expect_ref refs/heads/main "$SEED"
 expect_no_object "$u"
 client_git reset -q --hard "$SEED"
@@ -64,9 +64,9 @@ c=$(commit_as alice "good")
 push origin main
 if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "expected the push to succeed"; fi
 E2E_LINES=remote
-expect_push_ok "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 E2E_LINES=local
-expect_line "auths: push accepted: 1 commit(s) and 0 tag(s) verified in 1 ref(s)"
+expect_line "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
 
 step "--no-verify skips the local check; the server still refuses"
