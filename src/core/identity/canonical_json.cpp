@@ -11,7 +11,7 @@ namespace auths::identity {
 
 namespace {
 
-constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
 
 // Decodes UTF-8 into UTF-16 code units; false on malformed UTF-8 (overlong forms, surrogates,
 // code points above U+10FFFF, truncated sequences).
@@ -106,8 +106,9 @@ Status append_value(const Json& value, std::string& out) {
     case nlohmann::json::value_t::number_unsigned: {
       const bool negative = value.type() == nlohmann::json::value_t::number_integer &&
                             value.template get<int64_t>() < 0;
-      const double magnitude = negative ? -static_cast<double>(value.template get<int64_t>())
-                                        : static_cast<double>(value.template get<uint64_t>());
+      // Compare as integers: converting first would round 2^53 + 1 down to 2^53.
+      const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(value.template get<int64_t>())
+                                          : value.template get<uint64_t>();
       if (magnitude > kMaxExactInteger) {
         return Error::unsupported("integer outside the exact range of an IEEE-754 double");
       }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <set>
 
 #include "crypto/verify.h"
@@ -17,7 +16,7 @@ constexpr size_t kMaxEventDepth = 32;
 constexpr size_t kMaxVersionSize = 0xffffff;  // six hex digits
 constexpr std::string_view kVersionPrefix = "KERI10JSON";
 constexpr size_t kSaidLength = 44;
-constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
 
 constexpr std::array<std::string_view, 13> kIcpFields = {"v", "t", "d", "i", "s", "kt", "k", "nt", "n", "bt", "b", "c", "a"};
 constexpr std::array<std::string_view, 14> kRotFields = {"v", "t", "d", "i", "s", "p", "kt", "k", "nt", "n", "bt", "br", "ba", "a"};
@@ -117,8 +116,9 @@ Status check_portable(const nlohmann::ordered_json& value) {
     return Error::unsupported("non-integer numbers in seals are not supported");
   }
   if (value.is_number_integer() || value.is_number_unsigned()) {
-    const double magnitude = value.is_number_unsigned() ? static_cast<double>(value.get<uint64_t>())
-                                                        : std::fabs(static_cast<double>(value.get<int64_t>()));
+    const uint64_t magnitude = value.is_number_unsigned() || value.get<int64_t>() >= 0
+                                   ? value.get<uint64_t>()
+                                   : 0 - static_cast<uint64_t>(value.get<int64_t>());
     if (magnitude > kMaxExactInteger) {
       return Error::unsupported("integers beyond 2^53 in seals are not supported");
     }
