@@ -10,7 +10,8 @@
 //   - ref patterns must start with "refs/" (or "**"): a bare "main" would match no ref;
 //   - a rule must be satisfiable: `require` cannot exceed the distinct signers it lists.
 // Errors are ErrorCode::kPolicy, one line, with context "<source>:<line>" (or the
-// allowed_signers file's name and line for errors inside that file).
+// allowed_signers file's name and line for errors inside that file); only a repository that
+// cannot be read (see add_allowed_signers) or an unexpected exception gives another code.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -353,10 +354,18 @@ class Loader {
     auto cached = m_allowed_signers.find(path);
     if (cached == m_allowed_signers.end()) {
       if (!m_read_file) return error_at(node, "cannot read allowed_signers file '" + path + "': no file reader");
-      // The reader's own failure (a git error, say) is reported as a policy error too: the
-      // policy cannot be loaded, and the hook fails closed either way. Its message is kept.
       const Result<std::optional<std::string>> text = m_read_file(path);
-      if (!text) return error_at(node, "cannot read allowed_signers file '" + path + "': " + text.error().message);
+      if (!text) {
+        // A path the reader refuses (a directory, a file too large) is the policy's fault:
+        // kPolicy. A repository that cannot be read (kGit, kIo, kCorrupt, ...) is not, and
+        // keeps its code, so that the caller can tell "bad policy" from "cannot decide".
+        const ErrorCode code = text.error().code;
+        const bool policy_fault =
+            code == ErrorCode::kInvalidArgument || code == ErrorCode::kNotFound || code == ErrorCode::kPolicy;
+        Error error = error_at(node, "cannot read allowed_signers file '" + path + "': " + text.error().message);
+        if (!policy_fault) error.code = code;
+        return error;
+      }
       if (!text->has_value()) return error_at(node, "allowed_signers file '" + path + "' not found");
       Result<std::vector<Signer>> parsed = parse_allowed_signers(**text, path);
       if (!parsed) return parsed.error();  // already "<path>:<line>"

@@ -75,6 +75,9 @@ using FileReader = std::function<Result<std::optional<std::string>>(std::string_
 /// Parses policy.toml. Every error is ErrorCode::kPolicy with context "<source>:<line>" and a
 /// one-line message. Unknown keys are errors (a typo must not silently disable a rule); keys
 /// this version understands but cannot enforce yet are errors too, saying so.
+/// Two exceptions, which are not the policy's fault: a `read_file` failure other than
+/// kInvalidArgument/kNotFound/kPolicy keeps its code (kGit, kIo, ...), and an unexpected
+/// exception becomes kInternal. Nothing throws.
 Result<Policy> parse_policy(std::string_view toml_text, std::string_view source, const FileReader& read_file);
 
 /// Parses an allowed_signers file (ssh-keygen(1) "ALLOWED SIGNERS"). `source` names it in errors.

@@ -446,11 +446,20 @@ BOOST_AUTO_TEST_CASE(allowed_signers_errors) {
   // An empty file lists nobody: no push could pass.
   tree.files[".auths/allowed_signers"] = "# nobody yet\n";
   BOOST_TEST(policy_error_at(parse(text, tree), "p.toml:2") == "");
-  // The reader fails: still a policy error at the policy line (the hook fails closed).
-  const ap::FileReader failing = [](std::string_view) -> auths::Result<std::optional<std::string>> {
-    return auths::Error::git("object not found");
+  // The reader refuses the path (a directory, a file too large): the policy's fault.
+  const ap::FileReader refusing = [](std::string_view) -> auths::Result<std::optional<std::string>> {
+    return auths::Error::invalid_argument("not a regular file");
   };
-  BOOST_TEST(policy_error_at(ap::parse_policy(text, "p.toml", failing), "p.toml:4") == "");
+  BOOST_TEST(policy_error_at(ap::parse_policy(text, "p.toml", refusing), "p.toml:4") == "");
+  // The repository cannot be read: not the policy's fault, so the code is kept (the caller
+  // must not take it for a malformed policy), still at the policy line.
+  const ap::FileReader failing = [](std::string_view) -> auths::Result<std::optional<std::string>> {
+    return auths::Error::git("odb read failed");
+  };
+  const auto git_failure = ap::parse_policy(text, "p.toml", failing);
+  BOOST_REQUIRE(!git_failure.has_value());
+  BOOST_TEST((git_failure.error().code == auths::ErrorCode::kGit));
+  BOOST_TEST(git_failure.error().context == "p.toml:4");
   // No reader at all.
   BOOST_TEST(policy_error_at(ap::parse_policy(text, "p.toml", ap::FileReader{}), "p.toml:4") == "");
 }
