@@ -20,7 +20,7 @@ inline int print_and_exit(const Decision& decision, const HookContext& context) 
 inline int fail_closed(const std::string& why, const HookContext& context) {
   const std::string summary = "auths: push rejected: could not decide (fail closed): " + why;
   std::fprintf(stderr, "%s\n", summary.c_str());
-  if (context.gitlab) std::fprintf(stderr, "GL-HOOK-ERR: %s\n", summary.substr(7).c_str());
+  if (context.gitlab) std::fprintf(stderr, "GL-HOOK-ERR: %s\n", summary.c_str());
   return kExitUndecided;
 }
 

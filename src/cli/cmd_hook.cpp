@@ -40,12 +40,9 @@ int run_hook_run(const RunOptions& opts) {
   request.now = opts.now;
   request.context = hook_context_from_env();
   const Decision decision = decide(request);
-  if (opts.json) {
-    std::fputs(render_json(decision).c_str(), stdout);
-  } else {
-    std::fputs(render_explain(decision, opts.explain).c_str(), stdout);
-    for (const auto& line : render_messages(decision, request.context)) std::fprintf(stderr, "%s\n", line.c_str());
-  }
+  // stdout carries the report (text or JSON); stderr the hook's own lines, as a push shows them.
+  std::fputs((opts.json ? render_json(decision) : render_explain(decision, opts.explain)).c_str(), stdout);
+  for (const auto& line : render_messages(decision, request.context)) std::fprintf(stderr, "%s\n", line.c_str());
   return exit_code(decision.outcome);
 }
 

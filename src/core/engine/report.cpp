@@ -1,5 +1,6 @@
 // Rendering decisions: git-style stderr lines for hooks, an explanation and JSON for the CLI.
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "auths/verify.h"
@@ -15,12 +16,15 @@ constexpr size_t kMaxViolationLines = 20;
 
 std::string rule_label(const std::string& rule) { return rule.empty() ? "(no rule)" : "(rule '" + rule + "')"; }
 
+/// Distinct objects of a kind: a commit two refs of the push bring is one commit verified.
 size_t count_objects(const Decision& d, std::string_view kind) {
-  size_t n = 0;
+  std::set<Oid> seen;
   for (const auto& ref : d.refs) {
-    for (const auto& obj : ref.objects) n += obj.kind == kind ? 1 : 0;
+    for (const auto& obj : ref.objects) {
+      if (obj.kind == kind) seen.insert(obj.oid);
+    }
   }
-  return n;
+  return seen.size();
 }
 
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
@@ -61,7 +65,7 @@ std::vector<std::string> render_messages(const Decision& decision, const HookCon
     lines.push_back(violation_line(decision.violations[i]));
   }
   if (decision.violations.size() > kMaxViolationLines) {
-    lines.push_back("error: ... and " + plural(decision.violations.size() - kMaxViolationLines, "more violation"));
+    lines.push_back("error: ... and " + std::to_string(decision.violations.size() - kMaxViolationLines) + " more");
   }
   for (const auto& v : decision.violations) {
     if (!v.hint.empty()) {
@@ -71,7 +75,7 @@ std::vector<std::string> render_messages(const Decision& decision, const HookCon
   }
   const std::string summary = summary_line(decision);
   lines.push_back(summary);
-  if (context.gitlab && !decision.accepted()) lines.push_back("GL-HOOK-ERR: " + summary.substr(7));
+  if (context.gitlab && !decision.accepted()) lines.push_back("GL-HOOK-ERR: " + summary);
   return lines;
 }
 

@@ -26,6 +26,9 @@ using TreePtr = Ptr<git_tree, git_tree_free>;
 using TreeEntryPtr = Ptr<git_tree_entry, git_tree_entry_free>;
 using BlobPtr = Ptr<git_blob, git_blob_free>;
 using ConfigPtr = Ptr<git_config, git_config_free>;
+using DiffPtr = Ptr<git_diff, git_diff_free>;
+using IndexPtr = Ptr<git_index, git_index_free>;
+using SignaturePtr = Ptr<git_signature, git_signature_free>;
 
 git_oid to_git(const Oid& oid) {
   git_oid out;
@@ -277,6 +280,154 @@ Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std:
   auto raw = read_raw(**entry);
   if (!raw) return raw.error();
   return std::optional<std::string>(std::move(raw->second));
+}
+
+Result<std::vector<std::pair<std::string, Oid>>> Repository::list_files(const Oid& tree, std::string_view prefix) const {
+  const git_oid tree_id = to_git(tree);
+  git_tree* raw_tree = nullptr;
+  if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) {
+    return to_error(rc, "reading tree " + tree.hex());
+  }
+  const TreePtr t(raw_tree);
+  struct Walk {
+    std::string_view prefix;
+    std::vector<std::pair<std::string, Oid>> files;
+  } walk{prefix, {}};
+  const auto callback = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+      // Descend only into directories on the way to (or inside) the prefix.
+      const std::string dir = path + "/";
+      const bool relevant = w->prefix.substr(0, dir.size()) == dir || dir.substr(0, w->prefix.size()) == w->prefix;
+      return relevant ? 0 : 1;
+    }
+    if (std::string_view(path).substr(0, w->prefix.size()) == w->prefix) {
+      w->files.emplace_back(std::move(path), from_git(*git_tree_entry_id(entry)));
+    }
+    return 0;
+  };
+  if (const int rc = git_tree_walk(t.get(), GIT_TREEWALK_PRE, callback, &walk); rc < 0) {
+    return to_error(rc, "walking tree " + tree.hex());
+  }
+  return std::move(walk.files);
+}
+
+Result<std::vector<Repository::FileChange>> Repository::diff_trees(const std::optional<Oid>& old_tree,
+                                                                   const Oid& new_tree) const {
+  TreePtr old_t;
+  if (old_tree) {
+    const git_oid id = to_git(*old_tree);
+    git_tree* raw = nullptr;
+    if (const int rc = git_tree_lookup(&raw, m_h->repo.get(), &id); rc < 0) return to_error(rc, "reading tree");
+    old_t.reset(raw);
+  }
+  const git_oid new_id = to_git(new_tree);
+  git_tree* raw_new = nullptr;
+  if (const int rc = git_tree_lookup(&raw_new, m_h->repo.get(), &new_id); rc < 0) return to_error(rc, "reading tree");
+  const TreePtr new_t(raw_new);
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git_diff* raw_diff = nullptr;
+  if (const int rc = git_diff_tree_to_tree(&raw_diff, m_h->repo.get(), old_t.get(), new_t.get(), &opts); rc < 0) {
+    return to_error(rc, "comparing trees");
+  }
+  const DiffPtr diff(raw_diff);
+  std::vector<FileChange> out;
+  const size_t n = git_diff_num_deltas(diff.get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    switch (d->status) {
+      case GIT_DELTA_ADDED:
+        out.push_back({Change::kAdded, d->new_file.path, from_git(d->new_file.id)});
+        break;
+      case GIT_DELTA_DELETED:
+        out.push_back({Change::kDeleted, d->old_file.path, from_git(d->old_file.id)});
+        break;
+      default:  // modified, type change, ...: anything but a plain addition or deletion
+        out.push_back({Change::kModified, d->new_file.path, from_git(d->new_file.id)});
+        break;
+    }
+  }
+  return out;
+}
+
+Result<Oid> Repository::write_blob(std::string_view content) {
+  git_oid id;
+  if (const int rc = git_blob_create_from_buffer(&id, m_h->repo.get(), content.data(), content.size()); rc < 0) {
+    return to_error(rc, "writing a blob");
+  }
+  return from_git(id);
+}
+
+Result<Oid> Repository::write_tree(const std::optional<Oid>& base,
+                                   const std::vector<std::pair<std::string, std::string>>& files) {
+  git_index* raw_index = nullptr;
+  if (const int rc = git_index_new(&raw_index); rc < 0) return to_error(rc, "creating an index");
+  const IndexPtr index(raw_index);
+  if (base) {
+    const git_oid id = to_git(*base);
+    git_tree* raw_tree = nullptr;
+    if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &id); rc < 0) return to_error(rc, "reading tree");
+    const TreePtr tree(raw_tree);
+    if (const int rc = git_index_read_tree(index.get(), tree.get()); rc < 0) return to_error(rc, "reading tree");
+  }
+  for (const auto& [path, content] : files) {
+    auto blob = write_blob(content);
+    if (!blob) return blob.error();
+    git_index_entry entry{};
+    entry.mode = GIT_FILEMODE_BLOB;
+    entry.path = path.c_str();
+    entry.id = to_git(*blob);
+    if (const int rc = git_index_add(index.get(), &entry); rc < 0) return to_error(rc, "adding '" + path + "'");
+  }
+  git_oid tree_id;
+  if (const int rc = git_index_write_tree_to(&tree_id, index.get(), m_h->repo.get()); rc < 0) {
+    return to_error(rc, "writing a tree");
+  }
+  return from_git(tree_id);
+}
+
+Result<Oid> Repository::write_commit(const Oid& tree, const std::vector<Oid>& parents, const std::string& message,
+                                     const std::string& name, const std::string& email) {
+  git_signature* raw_sig = nullptr;
+  if (const int rc = git_signature_now(&raw_sig, name.c_str(), email.c_str()); rc < 0) {
+    return to_error(rc, "making a commit signature");
+  }
+  const SignaturePtr sig(raw_sig);
+  const git_oid tree_id = to_git(tree);
+  git_tree* raw_tree = nullptr;
+  if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) return to_error(rc, "reading tree");
+  const TreePtr t(raw_tree);
+  std::vector<git_commit*> parent_ptrs;
+  std::vector<Ptr<git_commit, git_commit_free>> owned;
+  for (const auto& p : parents) {
+    const git_oid pid = to_git(p);
+    git_commit* raw_parent = nullptr;
+    if (const int rc = git_commit_lookup(&raw_parent, m_h->repo.get(), &pid); rc < 0) return to_error(rc, "reading parent");
+    owned.emplace_back(raw_parent);
+    parent_ptrs.push_back(raw_parent);
+  }
+  git_oid id;
+  const int rc = git_commit_create(&id, m_h->repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(), t.get(),
+                                   parent_ptrs.size(), const_cast<const git_commit**>(parent_ptrs.data()));
+  if (rc < 0) return to_error(rc, "writing a commit");
+  return from_git(id);
+}
+
+Status Repository::update_ref(const std::string& ref_name, const Oid& target, const std::optional<Oid>& expected,
+                              const std::string& log_message) {
+  const git_oid id = to_git(target);
+  git_reference* raw = nullptr;
+  int rc = 0;
+  if (expected) {
+    const git_oid current = to_git(*expected);
+    rc = git_reference_create_matching(&raw, m_h->repo.get(), ref_name.c_str(), &id, 1, &current, log_message.c_str());
+  } else {
+    rc = git_reference_create(&raw, m_h->repo.get(), ref_name.c_str(), &id, 0, log_message.c_str());
+  }
+  const ReferencePtr ref(raw);
+  if (rc < 0) return to_error(rc, "updating '" + ref_name + "'");
+  return {};
 }
 
 Result<std::optional<std::string>> Repository::config_string(const std::string& key) const {

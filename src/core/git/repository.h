@@ -74,6 +74,29 @@ class Repository final {
   /// The id of the tree or blob at `path` in `tree`; nullopt when absent.
   Result<std::optional<Oid>> tree_entry_id(const Oid& tree, std::string_view path) const;
 
+  /// Every blob under `prefix` ("" = the whole tree) of `tree`, as (path, blob id), in tree order.
+  Result<std::vector<std::pair<std::string, Oid>>> list_files(const Oid& tree, std::string_view prefix = "") const;
+
+  enum class Change { kAdded, kModified, kDeleted };
+  struct FileChange {
+    Change change;
+    std::string path;
+    Oid blob;  // the new blob (the old one for kDeleted)
+  };
+  /// What changed from `old_tree` (nullopt = empty tree) to `new_tree`, file by file.
+  Result<std::vector<FileChange>> diff_trees(const std::optional<Oid>& old_tree, const Oid& new_tree) const;
+
+  /// Writes a blob; returns its id.
+  Result<Oid> write_blob(std::string_view content);
+  /// A tree: `base` (nullopt = empty) plus `files` (path, content), written to the object store.
+  Result<Oid> write_tree(const std::optional<Oid>& base, const std::vector<std::pair<std::string, std::string>>& files);
+  /// A commit object (the ref is not touched); author and committer from the arguments.
+  Result<Oid> write_commit(const Oid& tree, const std::vector<Oid>& parents, const std::string& message,
+                           const std::string& name, const std::string& email);
+  /// Moves `ref_name` to `target` if it still points at `expected` (nullopt = must not exist).
+  Status update_ref(const std::string& ref_name, const Oid& target, const std::optional<Oid>& expected,
+                    const std::string& log_message);
+
   /// A string from the repository's config; nullopt when unset.
   Result<std::optional<std::string>> config_string(const std::string& key) const;
 
