@@ -17,6 +17,7 @@ struct Command {
 using Registry = std::vector<Command>;
 
 void register_hook(CLI::App& app, Registry& registry);
+void register_key(CLI::App& app, Registry& registry);
 
 /// The directory of the running executable (to find the hook binaries installed beside it).
 std::string executable_dir();

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("auths ") + AUTHS_VERSION);
   auths::cli::Registry registry;
-  for (const auto register_group : {&auths::cli::register_hook}) register_group(app, registry);
+  for (const auto register_group : {&auths::cli::register_hook, &auths::cli::register_key}) register_group(app, registry);
 
   try {
     app.parse(argc, argv);

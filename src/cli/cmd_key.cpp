@@ -1,0 +1,129 @@
+// auths key generate | list | show: the developer's signing keys in the identity home.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "auths/exit_codes.h"
+#include "auths/keys.h"
+#include "auths/sign_tool.h"
+#include "commands.h"
+
+namespace auths::cli {
+
+namespace {
+
+constexpr int kExitFailed = 1;  // the command ran and failed (the reason is on stderr)
+
+int report(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+}
+
+nlohmann::ordered_json to_json(const StoredKey& key) {
+  return {{"alias", key.alias},       {"curve", key.curve}, {"public_key", key.public_key_hex},
+          {"ssh", key.ssh_public_key}, {"fingerprint", key.fingerprint}, {"did", key.did_key},
+          {"signing_key", std::string(kAuthsKeyPrefix) + key.alias}, {"path", key.path}};
+}
+
+struct GenerateOptions {
+  std::string alias;
+  std::string curve = "ed25519";
+};
+
+int run_generate(const GenerateOptions& opts) {
+  if (const auto ok = check_key_alias(opts.alias); !ok) return report(ok.error());
+  if (opts.curve != "ed25519" && opts.curve != "p256") {
+    return report(Error::invalid_argument("unknown curve '" + opts.curve + "' (ed25519 or p256)"));
+  }
+  const auto home = auths_home();
+  if (!home) return report(home.error());
+  auto passphrase = read_passphrase("Enter a passphrase for the new key '" + opts.alias + "': ", /*confirm=*/true);
+  if (!passphrase) return report(passphrase.error());
+  const auto key = generate_stored_key(*home, opts.alias, opts.curve, *passphrase);
+  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  if (!key) return report(key.error());
+  std::printf("generated %s key '%s' in %s\n", key->curve.c_str(), key->alias.c_str(), key->path.c_str());
+  std::printf("  %s\n  %s\n  %s\n", key->ssh_public_key.c_str(), key->fingerprint.c_str(), key->did_key.c_str());
+  std::printf("sign commits with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
+              "git config user.signingKey %s%s\n",
+              std::string(kAuthsKeyPrefix).c_str(), key->alias.c_str());
+  return kExitAccepted;
+}
+
+int run_list(bool json) {
+  const auto home = auths_home();
+  if (!home) return report(home.error());
+  const auto keys = list_stored_keys(*home);
+  if (!keys) return report(keys.error());
+  if (json) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::array();
+    for (const auto& key : *keys) doc.push_back(to_json(key));
+    std::printf("%s\n", doc.dump(2).c_str());
+    return kExitAccepted;
+  }
+  for (const auto& key : *keys) {
+    std::printf("%-20s %-8s %s %s\n", key.alias.c_str(), key.curve.c_str(), key.fingerprint.c_str(), key.did_key.c_str());
+  }
+  return kExitAccepted;
+}
+
+struct ShowOptions {
+  std::string alias;
+  std::string format = "ssh";
+};
+
+int run_show(const ShowOptions& opts) {
+  const auto home = auths_home();
+  if (!home) return report(home.error());
+  const auto key = find_stored_key(*home, opts.alias);
+  if (!key) return report(key.error());
+  if (opts.format == "ssh") {
+    std::printf("%s\n", key->ssh_public_key.c_str());
+  } else if (opts.format == "did") {
+    std::printf("%s\n", key->did_key.c_str());
+  } else {
+    std::printf("%s\n", to_json(*key).dump(2).c_str());
+  }
+  return kExitAccepted;
+}
+
+}  // namespace
+
+void register_key(CLI::App& app, Registry& registry) {
+  CLI::App* key = app.add_subcommand(
+      "key",
+      "Manage signing keys in the identity home ($AUTHS_HOME, default ~/.auths). Keys are encrypted at rest with a "
+      "passphrase (Argon2id + AES-256-GCM); the passphrase comes from $AUTHS_PASSPHRASE or a prompt on the terminal");
+  key->require_subcommand(1);
+
+  auto generate_opts = std::make_shared<GenerateOptions>();
+  CLI::App* generate = key->add_subcommand(
+      "generate",
+      "Generate a signing key and store it encrypted as keys/<alias>.json. Use it with git: gpg.format=ssh, "
+      "gpg.ssh.program=auths-sign, user.signingKey=auths:<alias>. Argon2id cost: 64 MiB, 3 passes by default; "
+      "$AUTHS_KDF_MEMORY_KIB and $AUTHS_KDF_ITERATIONS override it (tests use a few KiB)");
+  generate->add_option("--alias", generate_opts->alias, "Name of the key: 1-64 of A-Z a-z 0-9 . _ -")->required();
+  generate->add_option("--curve", generate_opts->curve, "Key type")
+      ->check(CLI::IsMember({"ed25519", "p256"}))
+      ->capture_default_str();
+  registry.push_back({generate, [generate_opts] { return run_generate(*generate_opts); }});
+
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* list = key->add_subcommand("list", "List the stored keys: alias, curve, SSH fingerprint, did:key");
+  list->add_flag("--json", *list_json, "Print a JSON array instead of text");
+  registry.push_back({list, [list_json] { return run_list(*list_json); }});
+
+  auto show_opts = std::make_shared<ShowOptions>();
+  CLI::App* show = key->add_subcommand(
+      "show", "Print a stored key's public half (no passphrase needed)");
+  show->add_option("--alias", show_opts->alias, "The key to show")->required();
+  show->add_option("--format", show_opts->format,
+                   "ssh: an SSH public key line (for allowed_signers and policies); did: its did:key; json: everything")
+      ->check(CLI::IsMember({"ssh", "did", "json"}))
+      ->capture_default_str();
+  registry.push_back({show, [show_opts] { return run_show(*show_opts); }});
+}
+
+}  // namespace auths::cli

@@ -1,0 +1,121 @@
+// SSHSIG signing, following openssh-portable PROTOCOL.sshsig (quoted above the code that
+// follows each rule) and the choices ssh-keygen makes where the text leaves one open.
+#include "sshsig/sign.h"
+
+#include "crypto/verify.h"
+#include "sshsig/wire.h"
+
+namespace auths::sshsig {
+
+namespace {
+
+constexpr std::string_view kMagicPreamble = "SSHSIG";
+constexpr uint32_t kSigVersion = 1;
+constexpr std::string_view kHashSha256 = "sha256";
+constexpr std::string_view kHashSha512 = "sha512";
+
+constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
+constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
+// PROTOCOL.sshsig says the body "SHOULD be broken up by newlines every 76 characters";
+// ssh-keygen (sshbuf_dtob64 with wrap) breaks at 70, and we write what ssh-keygen writes.
+constexpr size_t kArmorLineWidth = 70;
+
+constexpr size_t kP256ScalarSize = 32;
+
+// The key type's SSH signature encoding (the inner `signature` field):
+//     string    signature algorithm name
+//     string    signature blob
+// Ed25519 (RFC 8709 section 6): the 64-byte signature. ECDSA (RFC 5656 section 3.1.2): a blob
+// holding mpint r and mpint s, each in canonical (minimal, non-negative) form.
+Result<util::Bytes> encode_signature(const crypto::PrivateKey& key, std::span<const uint8_t> signed_data) {
+  const auto raw = key.sign(signed_data);
+  if (!raw) return raw.error();
+
+  wire::Writer out;
+  switch (key.type()) {
+    case crypto::KeyType::kEd25519:
+      out.put_string(std::string_view("ssh-ed25519"));
+      out.put_string(std::span<const uint8_t>(*raw));
+      return std::move(out).take();
+    case crypto::KeyType::kEcdsaP256: {
+      if (raw->size() != 2 * kP256ScalarSize) return Error::crypto("ECDSA P-256 signature is not 64 bytes");
+      const std::span<const uint8_t> rs(*raw);
+      wire::Writer blob;
+      blob.put_unsigned_mpint(rs.first(kP256ScalarSize));
+      blob.put_unsigned_mpint(rs.last(kP256ScalarSize));
+      out.put_string(std::string_view("ecdsa-sha2-nistp256"));
+      out.put_string(std::span<const uint8_t>(blob.bytes()));
+      return std::move(out).take();
+    }
+    case crypto::KeyType::kRsa:
+      break;
+  }
+  return Error::unsupported("only Ed25519 and ECDSA P-256 keys can sign");
+}
+
+}  // namespace
+
+Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t> message, std::string_view namespace_,
+                         std::string_view hash_algorithm) {
+  // "The namespace value MUST NOT be the empty string."
+  if (namespace_.empty()) return Error::invalid_argument("SSHSIG namespace must not be empty");
+
+  // "The supported hash algorithms are "sha256" and "sha512"."
+  util::Bytes digest;
+  if (hash_algorithm == kHashSha512) {
+    digest = crypto::sha512(message);
+  } else if (hash_algorithm == kHashSha256) {
+    digest = crypto::sha256(message);
+  } else {
+    return Error::invalid_argument("unsupported SSHSIG hash algorithm '" + std::string(hash_algorithm) +
+                                   "' (sha256 or sha512)");
+  }
+
+  // The signed data (section 3). No version field here; the reserved string is empty.
+  //     byte[6]   MAGIC_PREAMBLE
+  //     string    namespace
+  //     string    reserved
+  //     string    hash_algorithm
+  //     string    H(message)
+  wire::Writer signed_data;
+  signed_data.put_bytes(kMagicPreamble);
+  signed_data.put_string(namespace_);
+  signed_data.put_string(std::string_view{});
+  signed_data.put_string(hash_algorithm);
+  signed_data.put_string(std::span<const uint8_t>(digest));
+
+  const auto signature = encode_signature(key, signed_data.bytes());
+  if (!signature) return signature.error();
+
+  // The blob (section 2):
+  //     byte[6]   MAGIC_PREAMBLE
+  //     uint32    SIG_VERSION
+  //     string    publickey
+  //     string    namespace
+  //     string    reserved
+  //     string    hash_algorithm
+  //     string    signature
+  wire::Writer blob;
+  blob.put_bytes(kMagicPreamble);
+  blob.put_uint32(kSigVersion);
+  blob.put_string(std::span<const uint8_t>(key.public_key().ssh_blob()));
+  blob.put_string(namespace_);
+  blob.put_string(std::string_view{});
+  blob.put_string(hash_algorithm);
+  blob.put_string(std::span<const uint8_t>(*signature));
+  return std::move(blob).take();
+}
+
+std::string armor(const util::Bytes& blob) {
+  const std::string body = util::base64_encode(blob);
+  std::string out;
+  out.reserve(kArmorBegin.size() + kArmorEnd.size() + body.size() + body.size() / kArmorLineWidth + 4);
+  out.append(kArmorBegin).push_back('\n');
+  for (size_t pos = 0; pos < body.size(); pos += kArmorLineWidth) {
+    out.append(body, pos, kArmorLineWidth).push_back('\n');
+  }
+  out.append(kArmorEnd).push_back('\n');
+  return out;
+}
+
+}  // namespace auths::sshsig
