@@ -6,6 +6,8 @@
 //   3. find the rule (first match in file order) or apply `default`;
 //   4. judge the new commits (reachable from new, from no existing ref) and the tag object;
 //   5. commits that change .auths/ must also satisfy [governance] of the trusted policy.
+// An update of refs/auths/registry is checked before everything else (append-only, every added
+// record valid); the push's commits are then judged against the registry as it will be.
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -14,9 +16,11 @@
 
 #include "audit/audit.h"
 #include "auths/verify.h"
+#include "engine/identity_resolver.h"
 #include "engine/signature_check.h"
 #include "engine/trusted_policy.h"
 #include "git/repository.h"
+#include "registry/registry.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -199,6 +203,10 @@ class PushChecker {
     }
     report.kind = *kind;
     if (report.kind == UpdateKind::kNoop) return report;
+    if (u.ref_name == registry::kRegistryRef) {
+      check_registry_update(report);
+      return report;
+    }
 
     auto base = policy_base(u);
     if (!base) {
@@ -224,6 +232,56 @@ class PushChecker {
         break;
     }
     return report;
+  }
+
+  void check_registry_update(RefReport& report) {
+    const RefUpdate& u = report.update;
+    report.rule = "registry";
+    report.policy_source = "registry rules: append-only, every record signed";
+    if (report.kind == UpdateKind::kDelete) {
+      violate(report, std::nullopt, "registry", "delete-denied", "the identity registry cannot be deleted");
+      return;
+    }
+    std::optional<Oid> old_tip;
+    if (!u.old_oid.is_zero()) {
+      if (m_req.mode == CheckMode::kLocal && !m_repo.has_object(u.old_oid)) {
+        report.policy_source += " (remote registry not fetched: the server will check)";
+        return;
+      }
+      old_tip = u.old_oid;
+    }
+    std::vector<registry::Problem> problems;
+    auto state = registry::verify_update(m_repo, old_tip, u.new_oid, problems);
+    if (!state) {
+      undecidable(report, state.error());
+      return;
+    }
+    for (const auto& p : problems) violate(report, p.commit, "registry", p.code, p.message);
+    if (problems.empty()) {
+      m_resolver.reset();
+      m_registry = std::move(*state);
+    }
+  }
+
+  /// The registry the push's commits are judged against: after the push's own registry update
+  /// when there is one, else refs/auths/registry as it is. Loaded once, only when a rule names
+  /// identities; nullptr (and the ref undecided) when it cannot be loaded.
+  const engine::IdentityResolver* resolver(RefReport& report, const policy::SignerSet& signers,
+                                           const policy::Policy* governing) {
+    const bool needed = !signers.identities.empty() ||
+                        (governing != nullptr && governing->governance && !governing->governance->identities.empty());
+    if (!needed) return nullptr;
+    if (m_resolver) return &*m_resolver;
+    if (!m_registry) {
+      auto loaded = registry::load_current(m_repo);
+      if (!loaded) {
+        undecidable(report, loaded.error());
+        return nullptr;
+      }
+      m_registry = std::move(*loaded);
+    }
+    m_resolver.emplace(*m_registry);
+    return &*m_resolver;
   }
 
   void check_without_policy(RefReport& report) {
@@ -399,6 +457,7 @@ class PushChecker {
 
   void judge_batch(RefReport& report, const policy::Rule& rule, const policy::Policy* governing,
                    const std::vector<ObjectToCheck>& batch, bool* touched_auths, bool require_signatures) {
+    const engine::IdentityResolver* identities = resolver(report, rule.signers, governing);
     for (const auto& item : batch) {
       const char* what = item.is_tag ? "tag" : "commit";
       ObjectReport obj;
@@ -407,7 +466,7 @@ class PushChecker {
       obj.rule = rule.name;
       obj.key = item.check.key ? item.check.key->fingerprint() : "";
       if (require_signatures) {
-        const auto match = engine::match_signers(item.check, rule.signers, item.time, what);
+        const auto match = engine::match_signers(item.check, rule.signers, item.time, what, identities, m_now);
         obj.code = match.code;
         obj.signer = match.signer;
         obj.detail = match.detail;
@@ -423,13 +482,13 @@ class PushChecker {
         obj.code = "ok";
         obj.detail = "no rule matches; policy default is allow";
       }
-      if (!item.is_tag) judge_governance(report, item, governing, touched_auths, obj);
+      if (!item.is_tag) judge_governance(report, item, governing, touched_auths, obj, identities);
       report.objects.push_back(std::move(obj));
     }
   }
 
   void judge_governance(RefReport& report, const ObjectToCheck& item, const policy::Policy* governing,
-                        bool* touched_auths, ObjectReport& obj) {
+                        bool* touched_auths, ObjectReport& obj, const engine::IdentityResolver* identities) {
     auto changed = changes_auths(item);
     if (!changed) {
       undecidable(report, changed.error());
@@ -445,7 +504,8 @@ class PushChecker {
               "changes .auths/ but the trusted policy has no [governance] section");
       return;
     }
-    const auto match = engine::match_signers(item.check, *governing->governance, item.time, "commit");
+    const auto match =
+        engine::match_signers(item.check, *governing->governance, item.time, "commit", identities, m_now);
     if (match.code != "ok") {
       obj.code = "policy-change-unauthorized";
       violate(report, item.oid, "governance", "policy-change-unauthorized",
@@ -482,6 +542,8 @@ class PushChecker {
   std::unordered_set<Oid, OidHash> m_judged_in_branches;
   std::unordered_set<Oid, OidHash> m_validated_tips;
   std::unordered_map<Oid, std::optional<Oid>, OidHash> m_auths_dirs;
+  std::optional<registry::State> m_registry;
+  std::optional<engine::RegistryResolver> m_resolver;
   bool m_bootstrap_allow = false;
   bool m_undecided = false;
   unsigned m_threads = 1;

@@ -58,7 +58,7 @@ SignatureCheck check_signature(const std::string& payload, const std::string& si
 }
 
 SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what) {
+                          std::string_view what, const IdentityResolver* resolver, int64_t now) {
   const std::string object(what);
   switch (check.status) {
     case SignatureStatus::kUnsigned:
@@ -77,6 +77,10 @@ SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& 
   }
   const auto entries = signers.find(*check.key);
   if (entries.empty()) {
+    if (!signers.identities.empty() && resolver != nullptr) {
+      SignerMatch match = resolver->resolve(*check.key, signers.identities, time, now);
+      if (match.code != "unknown-signer") return match;
+    }
     return {"unknown-signer", "", "signed by " + key_label(*check.key) + " which is not a signer of this rule"};
   }
   // A key may be listed more than once (say, with two validity windows): one entry that

@@ -40,9 +40,20 @@ struct SignerMatch {
   std::string detail;  // one line
 };
 
+/// Maps a key to did:keri identities (through device links in the registry).
+class IdentityResolver {
+ public:
+  virtual ~IdentityResolver() = default;
+  /// May `key` sign for one of `identities` (did:keri:...) at `time` and at `now`? "ok" with
+  /// the identity as signer, or why not: device-revoked, device-expired, unknown-signer.
+  virtual SignerMatch resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities, int64_t time,
+                              int64_t now) const = 0;
+};
+
 /// Is the signature good and its key a signer of `signers`, valid at `time` (committer or
-/// tagger time) in namespace "git"? `what` is "commit" or "tag", for messages.
+/// tagger time) in namespace "git"? Keys listed directly are checked first; then, when the set
+/// names identities, `resolver` (may be null when it names none). `what` is "commit" or "tag".
 SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what);
+                          std::string_view what, const IdentityResolver* resolver = nullptr, int64_t now = 0);
 
 }  // namespace auths::engine

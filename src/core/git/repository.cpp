@@ -177,6 +177,18 @@ Result<std::optional<Oid>> Repository::resolve_commit(const std::string& ref_nam
   return std::optional<Oid>(peeled->second);
 }
 
+Result<Oid> Repository::resolve_revision(const std::string& rev) const {
+  git_object* raw = nullptr;
+  if (const int rc = git_revparse_single(&raw, m_h->repo.get(), rev.c_str()); rc < 0) {
+    return to_error(rc, "resolving '" + rev + "'");
+  }
+  const ObjectPtr obj(raw);
+  auto peeled = peel(from_git(*git_object_id(obj.get())));
+  if (!peeled) return peeled.error();
+  if (peeled->first != ObjectType::kCommit) return Error::invalid_argument("'" + rev + "' is not a commit");
+  return peeled->second;
+}
+
 Result<std::optional<Oid>> Repository::head_commit() const { return resolve_commit("HEAD"); }
 
 Result<std::vector<Oid>> Repository::ref_commit_tips(std::string_view prefix) const {

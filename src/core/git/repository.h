@@ -57,6 +57,8 @@ class Repository final {
 
   /// The commit a ref name resolves to (peeling tags); nullopt when the ref does not exist.
   Result<std::optional<Oid>> resolve_commit(const std::string& ref_name) const;
+  /// A revision (as git rev-parse reads it) peeled to a commit.
+  Result<Oid> resolve_revision(const std::string& rev) const;
   /// The commit HEAD points at (the default branch tip); nullopt when HEAD is unborn.
   Result<std::optional<Oid>> head_commit() const;
   /// Every ref's target peeled to a commit, skipping refs that point at non-commits, limited to

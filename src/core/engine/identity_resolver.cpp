@@ -1,0 +1,56 @@
+#include "engine/identity_resolver.h"
+
+#include <algorithm>
+
+#include "util/time.h"
+
+namespace auths::engine {
+
+SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities,
+                                      int64_t time, int64_t now) const {
+  const auto listed = [&identities](const std::string& did) {
+    return std::find(identities.begin(), identities.end(), did) != identities.end();
+  };
+  auto device = key.to_did_key();
+  const std::string device_did = device ? *device : key.fingerprint();
+
+  // The identity key itself (a root may sign directly).
+  for (const auto& did : identities) {
+    auto prefix = identity::parse_did_keri(did);
+    if (!prefix) continue;
+    const identity::KeyState* state = m_state.identity(*prefix);
+    if (state == nullptr) continue;
+    for (const auto& current : state->public_keys) {
+      if (current == key) return {"ok", did, "signed by the identity key of " + did};
+    }
+  }
+
+  SignerMatch refusal{"unknown-signer", "", ""};
+  for (const auto& grant : m_state.grants_for_key(key)) {
+    if (grant.identity == nullptr || !listed(grant.link->issuer)) continue;
+    const std::string& who = grant.link->issuer;
+    if (grant.revocation != nullptr) {
+      // Commits the server accepted before the revocation are never judged again (they are
+      // reachable from its refs); a commit judged now cannot prove it was signed earlier.
+      refusal = {"device-revoked", "", "device " + device_did + " of " + who + " was revoked at " +
+                                           grant.revocation->revoked_at->text};
+      continue;
+    }
+    identity::AttestationFault fault = identity::AttestationFault::kNone;
+    const bool valid_then = identity::check_validity(*grant.link, time, &fault).has_value();
+    const bool valid_now = valid_then && identity::check_validity(*grant.link, now, &fault).has_value();
+    if (!valid_now) {
+      if (refusal.code != "device-revoked") {
+        const std::string when = grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(time);
+        refusal = {fault == identity::AttestationFault::kExpired ? "device-expired" : "device-not-valid", "",
+                   "device " + device_did + " of " + who + " is not valid (" + identity::to_string(fault) +
+                       ", expires " + when + ")"};
+      }
+      continue;
+    }
+    return {"ok", who, "signed by device " + device_did + " of " + who};
+  }
+  return refusal;
+}
+
+}  // namespace auths::engine

@@ -1,0 +1,161 @@
+// auths verify-commit / auths verify: the hook's identity checks for one object, offline.
+#include "auths/identity_verify.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "engine/identity_resolver.h"
+#include "engine/signature_check.h"
+#include "git/objects.h"
+#include "git/repository.h"
+#include "registry/registry.h"
+#include "util/strings.h"
+#include "util/time.h"
+
+namespace auths {
+
+namespace {
+
+/// The link that made `key` count for `identity` (for signer type and delegation).
+const identity::Attestation* active_link(const registry::State& state, const crypto::PublicKey& key,
+                                         const std::string& identity) {
+  for (const auto& grant : state.grants_for_key(key)) {
+    if (grant.link->issuer == identity && grant.revocation == nullptr) return grant.link;
+  }
+  return nullptr;
+}
+
+std::string home_dir() {
+  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return home;
+  const char* user_home = std::getenv("HOME");
+  return std::string(user_home != nullptr ? user_home : ".") + "/.auths";
+}
+
+}  // namespace
+
+Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::string& rev, int64_t now,
+                                    const std::string& registry_ref) {
+  const git::Session session;
+  auto repo = git::Repository::open_from_env(repo_path);
+  if (!repo) return repo.error();
+  auto oid = repo->resolve_revision(rev);
+  if (!oid) return oid.error();
+  auto commit = repo->read_commit(*oid);
+  if (!commit) return commit.error();
+  if (now == 0) now = util::now_unix();
+
+  CommitVerdict verdict;
+  verdict.commit = oid->hex();
+  verdict.witnesses = "not required";
+  for (const auto& [key, value] : git::parse_trailers(commit->message)) {
+    const std::string k = util::to_lower(key);
+    if (k == "auths-id" || k == "auths-device") verdict.claimed.push_back(key + ": " + value);
+  }
+
+  const engine::SignatureCheck check = engine::check_signature(commit->payload, commit->signature);
+  if (check.key) {
+    verdict.key = check.key->fingerprint();
+    auto did = check.key->to_did_key();
+    if (did) verdict.device = *did;
+  }
+
+  registry::State state;
+  auto tip = repo->resolve_commit(registry_ref);
+  if (!tip) return tip.error();
+  if (tip->has_value()) {
+    auto loaded = registry::load(*repo, **tip);
+    if (!loaded) return loaded.error();
+    state = std::move(*loaded);
+  }
+  // Every identity the key could speak for: those linking it as a device, those whose key it is.
+  policy::SignerSet candidates;
+  std::set<std::string> seen;
+  if (check.key) {
+    for (const auto& grant : state.grants_for_key(*check.key)) {
+      if (seen.insert(grant.link->issuer).second) candidates.identities.push_back(grant.link->issuer);
+    }
+    for (const auto& [prefix, key_state] : state.identities()) {
+      for (const auto& k : key_state.public_keys) {
+        if (k == *check.key && seen.insert(key_state.did()).second) candidates.identities.push_back(key_state.did());
+      }
+    }
+  }
+  const engine::RegistryResolver resolver(state);
+  const auto match = engine::match_signers(check, candidates, commit->committer_time, "commit", &resolver, now);
+  verdict.valid = match.code == "ok";
+  verdict.status = verdict.valid ? "valid" : match.code;
+  verdict.detail = match.code == "unknown-signer" && check.key
+                       ? "key " + check.key->fingerprint() + " is not linked to any identity in " + registry_ref
+                       : match.detail;
+  if (verdict.valid) {
+    verdict.signed_by = match.signer;
+    if (const auto* link = active_link(state, *check.key, match.signer); link != nullptr) {
+      verdict.signer_type = identity::to_string(link->signer_type);
+      verdict.delegated_by = link->delegated_by.value_or("");
+    } else {
+      verdict.signer_type = "Human";  // the identity key itself
+    }
+  }
+  return verdict;
+}
+
+Result<AttestationVerdict> verify_attestation_file(const std::string& attestation_path, const std::string& repo_path,
+                                                   int64_t now) {
+  std::ifstream in(attestation_path, std::ios::binary);
+  if (!in) return Error::not_found("cannot read attestation", attestation_path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto att = identity::parse_attestation(text.str());
+  if (!att) return Error::invalid_argument(att.error().message, attestation_path);
+  if (now == 0) now = util::now_unix();
+
+  Result<registry::State> state = registry::State{};
+  if (repo_path.empty()) {
+    state = registry::load_directory(home_dir() + "/registry");
+  } else {
+    const git::Session session;
+    auto repo = git::Repository::open_from_env(repo_path);
+    if (!repo) return repo.error();
+    state = registry::load_current(*repo);
+  }
+  if (!state) return state.error();
+
+  AttestationVerdict verdict;
+  verdict.issuer = att->issuer;
+  verdict.subject = att->subject;
+  verdict.signer_type = identity::to_string(att->signer_type);
+  verdict.delegated_by = att->delegated_by.value_or("");
+  verdict.expires_at = att->expires_at ? att->expires_at->text : "";
+  auto prefix = identity::parse_did_keri(att->issuer);
+  const identity::KeyState* issuer = prefix ? state->identity(*prefix) : nullptr;
+  if (issuer == nullptr) {
+    verdict.status = "unknown-issuer";
+    verdict.detail = "no key event log for " + att->issuer + " in the registry";
+    return verdict;
+  }
+  identity::AttestationFault fault = identity::AttestationFault::kNone;
+  Status ok = att->is_revocation() ? identity::verify_revocation(*att, *issuer, &fault)
+                                   : identity::verify_attestation(*att, *issuer, &fault);
+  if (ok && !att->is_revocation()) ok = identity::check_validity(*att, now, &fault);
+  if (ok && !att->is_revocation()) {
+    // A revocation in the registry undoes the link even though the file itself says nothing.
+    if (prefix) {
+      for (const auto& grant : state->grants_of(*prefix)) {
+        if (grant.revocation != nullptr && identity::revokes(*grant.revocation, *att) &&
+            !(grant.revocation->timestamp < att->timestamp)) {
+          verdict.status = "attestation-revoked";
+          verdict.detail = "revoked at " + grant.revocation->revoked_at->text;
+          return verdict;
+        }
+      }
+    }
+  }
+  verdict.valid = ok.has_value();
+  verdict.status = verdict.valid ? "valid" : identity::to_string(fault);
+  verdict.detail = verdict.valid ? (att->is_revocation() ? "a valid revocation" : "a valid device link") : ok.error().message;
+  return verdict;
+}
+
+}  // namespace auths

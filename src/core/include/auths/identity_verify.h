@@ -1,0 +1,54 @@
+// Offline checks of one commit or one attestation against the identity registry: what
+// `auths verify-commit` and `auths verify` print (seed 003 section 6: Signed by, Signer type,
+// Delegated, Witnesses, Status).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auths/result.h"
+
+namespace auths {
+
+struct CommitVerdict {
+  std::string commit;       // full id
+  bool valid = false;
+  std::string status;       // "valid" or a reason code: unsigned, bad-signature, unknown-signer,
+                            // device-revoked, device-expired, unsupported-signature, ...
+  std::string detail;       // one line
+  std::string key;          // SHA256:... of the signing key ("" when unsigned)
+  std::string device;       // did:key:... of the signing key ("" when not Ed25519/P-256)
+  std::string signed_by;    // did:keri:... of the identity the key is linked to ("" if none)
+  std::string signer_type;  // "Human", "Agent", "Workload" ("" if unknown)
+  std::string delegated_by; // "" when the attestation names nobody
+  std::string witnesses;    // "not required" until witness receipts are enforced
+  std::vector<std::string> claimed;  // the Auths-Id / Auths-Device trailers, as "Key: value"
+};
+
+/// Verifies the commit `rev` of the repository at `repo_path`: its SSH signature, and the
+/// signing key's link to an identity in `registry_commit` (default: refs/auths/registry of the
+/// same repository), valid at the commit's time and at `now` (0 = the current time).
+/// Trailers are reported as claims; verification never relies on them.
+Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::string& rev, int64_t now = 0,
+                                    const std::string& registry_ref = "refs/auths/registry");
+
+struct AttestationVerdict {
+  bool valid = false;
+  std::string status;       // "valid" or a fault name (attestation-expired, attestation-revoked, ...)
+  std::string detail;
+  std::string issuer;
+  std::string subject;
+  std::string signer_type;
+  std::string delegated_by;
+  std::string expires_at;   // "" when it never expires
+};
+
+/// Verifies an attestation file against the issuer's KEL found in the registry of the
+/// repository at `repo_path` (refs/auths/registry), or, when `repo_path` is empty, in the
+/// identity home's registry copy (`$AUTHS_HOME/registry`).
+Result<AttestationVerdict> verify_attestation_file(const std::string& attestation_path, const std::string& repo_path,
+                                                   int64_t now = 0);
+
+}  // namespace auths

@@ -1,0 +1,431 @@
+#include "registry/registry.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/strings.h"
+#include "util/time.h"
+
+namespace auths::registry {
+
+namespace {
+
+constexpr std::string_view kIdentitiesDir = "v1/identities/";
+/// A registry bigger than this many records is refused rather than loaded (bounded work per push).
+constexpr size_t kMaxRecords = 200000;
+/// How many commits one registry update may bring.
+constexpr size_t kMaxUpdateCommits = 100000;
+
+std::string sequence_name(uint64_t sequence) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(sequence));
+  return buf;
+}
+
+bool valid_prefix(std::string_view prefix) { return identity::parse_did_keri(std::string("did:keri:") += prefix).has_value(); }
+
+/// What a path in a registry tree is.
+struct RecordPath {
+  enum class Kind { kEvent, kSignatures, kAttestation, kInvalid } kind = Kind::kInvalid;
+  std::string prefix;
+  uint64_t sequence = 0;
+};
+
+RecordPath classify(std::string_view path) {
+  RecordPath out;
+  if (!util::starts_with(path, kIdentitiesDir)) return out;
+  const auto parts = util::split(path.substr(kIdentitiesDir.size()), '/');
+  if (parts.size() != 3 || !valid_prefix(parts[0])) return out;
+  out.prefix = std::string(parts[0]);
+  const std::string_view dir = parts[1];
+  const std::string_view file = parts[2];
+  if (dir == "kel") {
+    const bool json = util::ends_with(file, ".json");
+    const bool cesr = util::ends_with(file, ".cesr");
+    const std::string_view stem = file.substr(0, file.size() - 5);
+    if ((!json && !cesr) || stem.size() != 8) return out;
+    uint64_t seq = 0;
+    for (const char c : stem) {
+      if (c < '0' || c > '9') return out;
+      seq = seq * 10 + static_cast<uint64_t>(c - '0');
+    }
+    out.sequence = seq;
+    out.kind = json ? RecordPath::Kind::kEvent : RecordPath::Kind::kSignatures;
+    return out;
+  }
+  if (dir == "attestations" && util::ends_with(file, ".json") && file.size() > 5) {
+    out.kind = RecordPath::Kind::kAttestation;
+  }
+  return out;
+}
+
+std::string compact_time(int64_t unix_seconds) {
+  const auto tt = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[24];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+Result<std::string> read_blob(const git::Repository& repo, const Oid& blob, const std::string& path) {
+  auto raw = repo.read_raw(blob);
+  if (!raw) return raw.error();
+  if (raw->first != git::ObjectType::kBlob) return Error::corrupt("not a file", path);
+  return std::move(raw->second);
+}
+
+/// Records of one tree or one commit's additions, grouped for applying in dependency order.
+struct Batch {
+  struct Event {
+    std::string json, json_path;
+    std::string cesr, cesr_path;
+  };
+  std::map<std::pair<std::string, uint64_t>, Event> events;       // (prefix, seq) -> files
+  std::vector<std::pair<std::string, std::string>> attestations;  // (path, content)
+};
+
+/// Sorts files into a Batch. Paths outside the layout are an error naming the path.
+Status collect(const git::Repository& repo, const std::vector<std::pair<std::string, Oid>>& files, Batch& batch) {
+  if (files.size() > kMaxRecords) return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
+  for (const auto& [path, blob] : files) {
+    const RecordPath rp = classify(path);
+    if (rp.kind == RecordPath::Kind::kInvalid) {
+      return Error::invalid_argument("'" + util::printable(path) + "' is not a registry record path", path);
+    }
+    auto content = read_blob(repo, blob, path);
+    if (!content) return content.error();
+    if (content->size() > (1u << 20)) return Error::invalid_argument("record larger than 1 MiB", path);
+    switch (rp.kind) {
+      case RecordPath::Kind::kEvent: {
+        auto& e = batch.events[{rp.prefix, rp.sequence}];
+        e.json = std::move(*content);
+        e.json_path = path;
+        break;
+      }
+      case RecordPath::Kind::kSignatures: {
+        auto& e = batch.events[{rp.prefix, rp.sequence}];
+        e.cesr = std::move(*content);
+        e.cesr_path = path;
+        break;
+      }
+      case RecordPath::Kind::kAttestation:
+        batch.attestations.emplace_back(path, std::move(*content));
+        break;
+      case RecordPath::Kind::kInvalid:
+        break;
+    }
+  }
+  return {};
+}
+
+/// Applies a batch to `state`: events per identity in sequence order, then attestations in
+/// timestamp order. `now` (strict mode, for pushes) also refuses records from the future and
+/// attestations stored under another name than their canonical path.
+Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
+  for (auto& [key, e] : batch.events) {
+    const std::string where = e.json_path.empty() ? e.cesr_path : e.json_path;
+    if (e.json_path.empty() || e.cesr_path.empty()) {
+      return Error::invalid_argument("an event needs both its .json and its .cesr file", where);
+    }
+    auto signed_event = identity::parse_signed_event(e.json, e.cesr);
+    if (!signed_event) return Error::invalid_argument(signed_event.error().message, where);
+    if (signed_event->event.prefix != key.first || signed_event->event.sequence != key.second) {
+      return Error::invalid_argument("event is stored under another identity or sequence number", where);
+    }
+    if (auto added = state.add_event(*signed_event); !added) return Error::invalid_argument(added.error().message, where);
+  }
+  std::vector<std::pair<identity::Attestation, std::string>> parsed;
+  for (auto& [path, content] : batch.attestations) {
+    auto att = identity::parse_attestation(content);
+    if (!att) return Error::invalid_argument(att.error().message, path);
+    parsed.emplace_back(std::move(*att), path);
+  }
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const auto& a, const auto& b) { return a.first.timestamp < b.first.timestamp; });
+  for (auto& [att, path] : parsed) {
+    if (now) {
+      auto canonical = attestation_path(att);
+      if (!canonical) return Error::invalid_argument(canonical.error().message, path);
+      if (*canonical != path) return Error::invalid_argument("attestation must be stored as '" + *canonical + "'", path);
+      if (att.timestamp.unix_seconds > *now + 300) {
+        return Error::invalid_argument("attestation-from-the-future: timestamp " + att.timestamp.text + " is after now", path);
+      }
+    }
+    if (auto added = state.add_attestation(std::move(att)); !added) return Error::invalid_argument(added.error().message, path);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string event_path(std::string_view prefix, uint64_t sequence) {
+  return std::string(kIdentitiesDir) + std::string(prefix) + "/kel/" + sequence_name(sequence) + ".json";
+}
+
+std::string signatures_path(std::string_view prefix, uint64_t sequence) {
+  return std::string(kIdentitiesDir) + std::string(prefix) + "/kel/" + sequence_name(sequence) + ".cesr";
+}
+
+Result<std::string> attestation_path(const identity::Attestation& attestation) {
+  auto prefix = identity::parse_did_keri(attestation.issuer);
+  if (!prefix) return prefix.error();
+  auto digest = identity::attestation_digest(attestation);
+  if (!digest) return digest.error();
+  return std::string(kIdentitiesDir) + *prefix + "/attestations/" + compact_time(attestation.timestamp.unix_seconds) + "-" +
+         digest->substr(0, 16) + ".json";
+}
+
+Status State::add_event(const identity::SignedEvent& event) {
+  const std::string& prefix = event.event.prefix;
+  std::optional<identity::KeyState> current;
+  const auto it = m_identities.find(prefix);
+  if (it != m_identities.end()) current = it->second;
+  identity::KelFault fault = identity::KelFault::kNone;
+  if (auto applied = identity::apply_event(current, event, &fault); !applied) {
+    return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + applied.error().message);
+  }
+  m_identities[prefix] = std::move(*current);
+  return {};
+}
+
+Status State::add_attestation(identity::Attestation attestation) {
+  auto prefix = identity::parse_did_keri(attestation.issuer);
+  if (!prefix) return Error::invalid_argument("issuer: " + prefix.error().message);
+  const identity::KeyState* issuer = identity(*prefix);
+  if (issuer == nullptr) {
+    return Error::invalid_argument("issuer " + attestation.issuer + " has no key event log in the registry");
+  }
+  identity::AttestationFault fault = identity::AttestationFault::kNone;
+  if (attestation.is_revocation()) {
+    if (auto ok = identity::verify_revocation(attestation, *issuer, &fault); !ok) {
+      return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
+    }
+    m_revocations.push_back(std::move(attestation));
+  } else {
+    if (auto ok = identity::verify_attestation(attestation, *issuer, &fault); !ok) {
+      return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
+    }
+    m_links.push_back(std::move(attestation));
+  }
+  return {};
+}
+
+const identity::KeyState* State::identity(std::string_view prefix) const {
+  const auto it = m_identities.find(std::string(prefix));
+  return it == m_identities.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+Grant make_grant(const State& state, const identity::Attestation& link, const std::vector<identity::Attestation>& revocations) {
+  Grant grant;
+  grant.link = &link;
+  auto prefix = identity::parse_did_keri(link.issuer);
+  if (prefix) grant.identity = state.identity(*prefix);
+  for (const auto& r : revocations) {
+    // A revocation undoes the links made before it; a later re-link of the same key stands.
+    if (identity::revokes(r, link) && !(r.timestamp < link.timestamp) &&
+        (grant.revocation == nullptr || r.timestamp < grant.revocation->timestamp)) {
+      grant.revocation = &r;
+    }
+  }
+  return grant;
+}
+
+}  // namespace
+
+std::vector<Grant> State::grants_for_key(const crypto::PublicKey& key) const {
+  std::vector<Grant> out;
+  for (const auto& link : m_links) {
+    if (link.device_public_key && *link.device_public_key == key) out.push_back(make_grant(*this, link, m_revocations));
+  }
+  return out;
+}
+
+std::vector<Grant> State::grants_of(std::string_view prefix) const {
+  std::vector<Grant> out;
+  const std::string did = "did:keri:" + std::string(prefix);
+  for (const auto& link : m_links) {
+    if (link.issuer == did) out.push_back(make_grant(*this, link, m_revocations));
+  }
+  return out;
+}
+
+Result<State> load(const git::Repository& repo, const Oid& commit) {
+  auto info = repo.read_commit(commit);
+  if (!info) return info.error();
+  auto files = repo.list_files(info->tree);
+  if (!files) return files.error();
+  Batch batch;
+  if (auto collected = collect(repo, *files, batch); !collected) return collected.error();
+  State state;
+  if (auto applied = apply(state, batch, std::nullopt); !applied) {
+    Error e = applied.error();
+    e.message = "registry " + commit.short_hex() + ": " + e.message;
+    return e;
+  }
+  return state;
+}
+
+Result<State> load_directory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  Batch batch;
+  std::error_code ec;
+  const fs::path root(dir);
+  if (!fs::exists(root / "v1", ec)) return State{};
+  size_t count = 0;
+  for (auto it = fs::recursive_directory_iterator(root / "v1", ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    if (++count > kMaxRecords) return Error::invalid_argument("registry copy has too many files", dir);
+    const std::string path = fs::relative(it->path(), root).generic_string();
+    const RecordPath rp = classify(path);
+    if (rp.kind == RecordPath::Kind::kInvalid) continue;  // a local copy may hold other files
+    std::ifstream in(it->path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in) return Error::io("cannot read", it->path().string());
+    switch (rp.kind) {
+      case RecordPath::Kind::kEvent: {
+        auto& e = batch.events[{rp.prefix, rp.sequence}];
+        e.json = content.str();
+        e.json_path = path;
+        break;
+      }
+      case RecordPath::Kind::kSignatures: {
+        auto& e = batch.events[{rp.prefix, rp.sequence}];
+        e.cesr = content.str();
+        e.cesr_path = path;
+        break;
+      }
+      default:
+        batch.attestations.emplace_back(path, content.str());
+    }
+  }
+  if (ec) return Error::io(ec.message(), dir);
+  State state;
+  if (auto applied = apply(state, batch, std::nullopt); !applied) return applied.error();
+  return state;
+}
+
+Result<State> load_current(const git::Repository& repo) {
+  auto tip = repo.resolve_commit(kRegistryRef);
+  if (!tip) return tip.error();
+  if (!tip->has_value()) return State{};
+  return load(repo, **tip);
+}
+
+Result<State> verify_update(const git::Repository& repo, const std::optional<Oid>& old_tip, const Oid& new_tip,
+                            std::vector<Problem>& problems) {
+  // The chain old..new, which must be linear and start at old.
+  std::vector<std::pair<Oid, git::CommitInfo>> chain;
+  Oid cursor = new_tip;
+  while (!(old_tip && cursor == *old_tip)) {
+    auto info = repo.read_commit(cursor);
+    if (!info) return info.error();
+    if (info->parents.size() > 1) {
+      problems.push_back({"registry-merge", cursor, "registry history must be linear; this commit is a merge"});
+      return State{};
+    }
+    const bool root = info->parents.empty();
+    chain.emplace_back(cursor, std::move(*info));
+    if (chain.size() > kMaxUpdateCommits) {
+      problems.push_back({"registry-too-large", new_tip, "registry update brings more than " + std::to_string(kMaxUpdateCommits) + " commits"});
+      return State{};
+    }
+    if (root) {
+      if (old_tip) {
+        problems.push_back({"registry-not-fast-forward", new_tip,
+                            "registry update does not build on the current registry " + old_tip->short_hex() + " (records would be lost)"});
+        return State{};
+      }
+      break;
+    }
+    cursor = chain.back().second.parents.front();
+  }
+
+  State state;
+  std::optional<Oid> parent_tree;
+  if (old_tip) {
+    auto loaded = load(repo, *old_tip);
+    if (!loaded) return loaded.error();
+    state = std::move(*loaded);
+    auto old_info = repo.read_commit(*old_tip);
+    if (!old_info) return old_info.error();
+    parent_tree = old_info->tree;
+  }
+  const int64_t now = util::now_unix();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const Oid& commit = it->first;
+    auto changes = repo.diff_trees(parent_tree, it->second.tree);
+    if (!changes) return changes.error();
+    std::vector<std::pair<std::string, Oid>> added;
+    for (const auto& change : *changes) {
+      if (change.change != git::Repository::Change::kAdded) {
+        problems.push_back({"registry-edit", commit,
+                            "record '" + util::printable(change.path) + "' was " +
+                                (change.change == git::Repository::Change::kDeleted ? "removed" : "changed") +
+                                "; the registry only grows"});
+        return state;
+      }
+      added.emplace_back(change.path, change.blob);
+    }
+    Batch batch;
+    Status ok = collect(repo, added, batch);
+    if (ok) ok = apply(state, batch, now);
+    if (!ok) {
+      if (ok.error().code != ErrorCode::kInvalidArgument) return ok.error();
+      problems.push_back({"registry-invalid-record", commit, ok.error().to_string()});
+      return state;
+    }
+    parent_tree = it->second.tree;
+  }
+  return state;
+}
+
+Result<std::optional<Oid>> publish(git::Repository& repo, const std::vector<std::pair<std::string, std::string>>& files,
+                                   const std::string& message) {
+  auto tip = repo.resolve_commit(kRegistryRef);
+  if (!tip) return tip.error();
+  std::optional<Oid> base_tree;
+  if (tip->has_value()) {
+    auto info = repo.read_commit(**tip);
+    if (!info) return info.error();
+    base_tree = info->tree;
+  }
+  std::vector<std::pair<std::string, std::string>> new_files;
+  for (const auto& [path, content] : files) {
+    if (classify(path).kind == RecordPath::Kind::kInvalid) {
+      return Error::invalid_argument("'" + path + "' is not a registry record path");
+    }
+    if (base_tree) {
+      auto existing = repo.tree_entry_id(*base_tree, path);
+      if (!existing) return existing.error();
+      if (existing->has_value()) {
+        auto current = read_blob(repo, **existing, path);
+        if (!current) return current.error();
+        if (*current != content) {
+          return Error::invalid_argument("the registry already has a different record at this path (records never change)", path);
+        }
+        continue;
+      }
+    }
+    new_files.emplace_back(path, content);
+  }
+  if (new_files.empty()) return std::optional<Oid>{};
+  auto tree = repo.write_tree(base_tree, new_files);
+  if (!tree) return tree.error();
+  std::vector<Oid> parents;
+  if (tip->has_value()) parents.push_back(**tip);
+  auto commit = repo.write_commit(*tree, parents, message, "auths", "auths@localhost");
+  if (!commit) return commit.error();
+  if (auto moved = repo.update_ref(kRegistryRef, *commit, *tip, "auths registry publish"); !moved) return moved.error();
+  return std::optional<Oid>(*commit);
+}
+
+}  // namespace auths::registry

@@ -1,0 +1,102 @@
+// The identity registry: `refs/auths/registry`, a commit chain that only grows. It carries the
+// key event logs of did:keri identities and the attestations that link device keys to them
+// (and revoke them), so identity data travels with clones and is checked on every push.
+//
+// Layout of a registry tree (version 1):
+//   v1/identities/<prefix>/kel/<seq>.json            one KEL event, its compact serialization
+//   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text)
+//   v1/identities/<prefix>/attestations/<name>.json a device link or a revocation, where
+//                                                    <name> = <timestamp as YYYYMMDDTHHMMSSZ>-<first 16
+//                                                    characters of the record's digest>
+// <seq> is the event's sequence number as 8 decimal digits. Nothing else may appear.
+//
+// Every record is self-authenticating (signed by the identity, and for links by the device),
+// so who pushes the registry does not matter; what matters is that every record added is valid
+// on top of what was there, and that nothing is ever edited or removed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auths/result.h"
+#include "crypto/public_key.h"
+#include "git/repository.h"
+#include "identity/attestation.h"
+#include "identity/kel.h"
+
+namespace auths::registry {
+
+inline constexpr const char* kRegistryRef = "refs/auths/registry";
+
+/// Where records live in the tree.
+std::string event_path(std::string_view prefix, uint64_t sequence);       // .../kel/<seq>.json
+std::string signatures_path(std::string_view prefix, uint64_t sequence);  // .../kel/<seq>.cesr
+[[nodiscard]] Result<std::string> attestation_path(const identity::Attestation& attestation);
+
+/// A device (or any subject key) linked to an identity, with its revocation if there is one.
+struct Grant {
+  const identity::KeyState* identity = nullptr;
+  const identity::Attestation* link = nullptr;
+  const identity::Attestation* revocation = nullptr;  // the earliest revocation of this link
+};
+
+/// The registry's content, validated.
+class State {
+ public:
+  /// Adds one signed KEL event (the next one of its identity, or an inception).
+  [[nodiscard]] Status add_event(const identity::SignedEvent& event);
+  /// Adds a device link or a revocation. A link needs both signatures; a revocation the
+  /// identity's; both an issuer this registry knows (identity::verify_attestation: the current
+  /// key, or an earlier one that anchored the record in the KEL while it was in force).
+  [[nodiscard]] Status add_attestation(identity::Attestation attestation);
+
+  const identity::KeyState* identity(std::string_view prefix) const;
+  const std::map<std::string, identity::KeyState>& identities() const { return m_identities; }
+  /// Every link whose device key is `key`, with its revocation (if any).
+  std::vector<Grant> grants_for_key(const crypto::PublicKey& key) const;
+  /// Every link issued by `prefix`.
+  std::vector<Grant> grants_of(std::string_view prefix) const;
+
+ private:
+  std::map<std::string, identity::KeyState> m_identities;
+  std::vector<identity::Attestation> m_links;
+  std::vector<identity::Attestation> m_revocations;
+};
+
+/// Reads the records of a registry tree at `commit` and validates all of them, in dependency
+/// order (each identity's events by sequence, then links and revocations by timestamp).
+[[nodiscard]] Result<State> load(const git::Repository& repo, const Oid& commit);
+/// The state at refs/auths/registry, or an empty state when the ref does not exist.
+[[nodiscard]] Result<State> load_current(const git::Repository& repo);
+
+/// The same, from a directory laid out like a registry tree (the identity home's copy).
+[[nodiscard]] Result<State> load_directory(const std::string& dir);
+
+/// One reason a registry update is refused.
+struct Problem {
+  std::string code;     // registry-not-fast-forward, registry-merge, registry-edit, registry-invalid-record, ...
+  std::optional<Oid> commit;
+  std::string message;  // names the record path and the fault
+};
+
+/// Checks an update of refs/auths/registry from `old_tip` (nullopt = creation) to `new_tip`:
+/// fast-forward only, no merges, each new commit only adds files, each added file a valid
+/// record on top of the state before it (checked commit by commit, oldest first). Returns the
+/// state after the update; `problems` lists what is wrong (then the state is the last good one).
+/// An Error means the check could not run (unreadable objects).
+[[nodiscard]] Result<State> verify_update(const git::Repository& repo, const std::optional<Oid>& old_tip,
+                                          const Oid& new_tip, std::vector<Problem>& problems);
+
+/// Adds `files` (path, content) to refs/auths/registry in a new commit on top of its current
+/// tip (creating the ref if needed). Files already there with the same content are skipped;
+/// the same path with other content is an error (the registry never changes a record).
+/// Returns the new tip, or nullopt when there was nothing to add.
+[[nodiscard]] Result<std::optional<Oid>> publish(git::Repository& repo,
+                                                 const std::vector<std::pair<std::string, std::string>>& files,
+                                                 const std::string& message);
+
+}  // namespace auths::registry
