@@ -1,0 +1,218 @@
+// The registry's append-only rules on a real repository: every way to break them is refused
+// with its own code, and valid growth is accepted.
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "crypto/private_key.h"
+#include "identity/attestation.h"
+#include "identity/cesr.h"
+#include "identity/kel.h"
+#include "registry/registry.h"
+
+namespace ar = auths::registry;
+namespace ai = auths::identity;
+namespace ac = auths::crypto;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+struct Identity {
+  ac::PrivateKey key;
+  ac::PrivateKey next;
+  ai::KeyState state;
+  Files files;  // its registry records so far
+
+  std::string did() const { return state.did(); }
+};
+
+ac::PrivateKey generate_key() { return std::move(ac::PrivateKey::generate(ac::KeyType::kEd25519).value()); }
+
+std::string qb64(const ac::PrivateKey& k) { return *ai::cesr::encode_verkey(k.public_key()); }
+
+void add_event(Identity& id, const ai::KeyEvent& event, const ac::PrivateKey& signer) {
+  ai::SignedEvent signed_event{event, {*ai::sign_event(event, signer, 0)}};
+  std::optional<ai::KeyState> state;
+  if (event.type != ai::EventType::kInception) state = id.state;
+  BOOST_REQUIRE(ai::apply_event(state, signed_event).has_value());
+  id.state = *state;
+  id.files.emplace_back(ar::event_path(event.prefix, event.sequence), *ai::serialize(event));
+  id.files.emplace_back(ar::signatures_path(event.prefix, event.sequence), *ai::attachment_text(signed_event));
+}
+
+Identity make_identity() {
+  Identity id{generate_key(), generate_key(), {}, {}};
+  auto icp = ai::make_inception({qb64(id.key)}, 1, {ai::next_key_digest(qb64(id.next))}, 1);
+  BOOST_REQUIRE(icp.has_value());
+  add_event(id, *icp, id.key);
+  return id;
+}
+
+ai::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key) {
+  ai::Attestation att;
+  att.rid = ai::random_rid();
+  att.issuer = id.did();
+  att.subject = *device.public_key().to_did_key();
+  att.device_public_key = device.public_key();
+  att.capabilities = {"sign_commit"};
+  att.timestamp = ai::Timestamp::from_unix(1700000000);
+  BOOST_REQUIRE(ai::sign_as_identity(att, identity_key).has_value());
+  BOOST_REQUIRE(ai::sign_as_device(att, device).has_value());
+  return att;
+}
+
+std::pair<std::string, std::string> stored(const ai::Attestation& att) {
+  return {*ar::attestation_path(att), *ai::serialize_attestation(att)};
+}
+
+struct TempRepo {
+  fs::path dir;
+  auths::git::Session session;
+  std::optional<auths::git::Repository> repo;
+
+  TempRepo() {
+    dir = fs::temp_directory_path() / ("auths-registry-test-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+    fs::create_directories(dir);
+    const std::string cmd = "git init -q --bare '" + dir.string() + "'";
+    BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+    auto opened = auths::git::Repository::open(dir.string());
+    BOOST_REQUIRE(opened.has_value());
+    repo.emplace(std::move(*opened));
+  }
+  ~TempRepo() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  /// A commit with `tree_files` as the whole tree (nullopt base) or added to `base`'s tree.
+  auths::Oid commit(const Files& tree_files, const std::vector<auths::Oid>& parents, bool on_top = true) {
+    std::optional<auths::Oid> base;
+    if (on_top && !parents.empty()) base = repo->read_commit(parents.front())->tree;
+    auto tree = repo->write_tree(base, tree_files);
+    BOOST_REQUIRE(tree.has_value());
+    auto c = repo->write_commit(*tree, parents, "registry", "t", "t@example.org");
+    BOOST_REQUIRE(c.has_value());
+    return *c;
+  }
+  std::vector<ar::Problem> verify(const std::optional<auths::Oid>& old_tip, const auths::Oid& new_tip) {
+    std::vector<ar::Problem> problems;
+    auto state = ar::verify_update(*repo, old_tip, new_tip, problems);
+    BOOST_REQUIRE(state.has_value());
+    return problems;
+  }
+};
+
+std::string first_code(const std::vector<ar::Problem>& problems) { return problems.empty() ? "none" : problems.front().code; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(registry)
+
+BOOST_AUTO_TEST_CASE(publish_load_and_grow) {
+  TempRepo t;
+  Identity alice = make_identity();
+  const auto device = generate_key();
+  Files files = alice.files;
+  files.push_back(stored(make_link(alice, device, alice.key)));
+  auto tip = ar::publish(*t.repo, files, "alice");
+  BOOST_REQUIRE(tip.has_value() && tip->has_value());
+  // Publishing the same records again adds nothing.
+  auto again = ar::publish(*t.repo, files, "alice");
+  BOOST_REQUIRE(again.has_value());
+  BOOST_TEST(!again->has_value());
+
+  BOOST_TEST(first_code(t.verify(std::nullopt, **tip)) == "none");
+  auto state = ar::load_current(*t.repo);
+  BOOST_REQUIRE(state.has_value());
+  const auto grants = state->grants_for_key(device.public_key());
+  BOOST_REQUIRE(grants.size() == 1u);
+  BOOST_TEST(grants[0].revocation == nullptr);
+  BOOST_TEST(grants[0].link->issuer == alice.did());
+
+  // A revocation added later is valid growth and shows up on the grant.
+  auto revocation = ai::make_revocation(*grants[0].link, ai::Timestamp::from_unix(1700000100));
+  BOOST_REQUIRE(revocation.has_value());
+  BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
+  auto tip2 = ar::publish(*t.repo, {stored(*revocation)}, "revoke");
+  BOOST_REQUIRE(tip2.has_value() && tip2->has_value());
+  BOOST_TEST(first_code(t.verify(**tip, **tip2)) == "none");
+  auto after = ar::load_current(*t.repo);
+  BOOST_REQUIRE(after.has_value());
+  BOOST_TEST(after->grants_for_key(device.public_key()).at(0).revocation != nullptr);
+
+  // publish refuses to change an existing record.
+  Files changed = {{alice.files[0].first, alice.files[0].second + " "}};
+  BOOST_TEST(!ar::publish(*t.repo, changed, "edit").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(edits_and_deletions_are_refused) {
+  TempRepo t;
+  Identity alice = make_identity();
+  const auto base = t.commit(alice.files, {});
+  // Changing an existing record.
+  const auto edited = t.commit({{alice.files[0].first, alice.files[0].second + "\n"}}, {base});
+  BOOST_TEST(first_code(t.verify(base, edited)) == "registry-edit");
+  // Removing one: a tree with only the .cesr file.
+  const auto removed = t.commit({alice.files[1]}, {base}, /*on_top=*/false);
+  BOOST_TEST(first_code(t.verify(base, removed)) == "registry-edit");
+}
+
+BOOST_AUTO_TEST_CASE(history_must_be_linear_and_fast_forward) {
+  TempRepo t;
+  Identity alice = make_identity();
+  Identity bob = make_identity();
+  const auto base = t.commit(alice.files, {});
+  const auto unrelated = t.commit(alice.files, {});  // same records, but a new root: not a descendant
+  (void)unrelated;
+  const auto other_root = t.commit(bob.files, {});
+  BOOST_TEST(first_code(t.verify(base, other_root)) == "registry-not-fast-forward");
+  const auto side = t.commit(bob.files, {base});
+  const auto merge = t.commit({}, {base, side});
+  BOOST_TEST(first_code(t.verify(base, merge)) == "registry-merge");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
+  TempRepo t;
+  Identity alice = make_identity();
+  Identity mallory = make_identity();
+  const auto base = t.commit(alice.files, {});
+  const auto device = generate_key();
+
+  // An unsigned link (no identity signature).
+  ai::Attestation unsigned_link = make_link(alice, device, alice.key);
+  unsigned_link.identity_signature.clear();
+  const auto c1 = t.commit({stored(unsigned_link)}, {base});
+  BOOST_TEST(first_code(t.verify(base, c1)) == "registry-invalid-record");
+
+  // A link for alice's identity signed by mallory's key: forged.
+  const ai::Attestation forged = make_link(alice, device, mallory.key);
+  const auto c2 = t.commit({stored(forged)}, {base});
+  BOOST_TEST(first_code(t.verify(base, c2)) == "registry-invalid-record");
+
+  // A KEL event for alice signed by mallory.
+  auto ixn = ai::make_interaction(alice.state, {nlohmann::ordered_json{{"d", "E" + std::string(43, 'A')}}});
+  BOOST_REQUIRE(ixn.has_value());
+  ai::SignedEvent bad{*ixn, {*ai::sign_event(*ixn, mallory.key, 0)}};
+  const auto c3 = t.commit({{ar::event_path(ixn->prefix, ixn->sequence), *ai::serialize(*ixn)},
+                            {ar::signatures_path(ixn->prefix, ixn->sequence), *ai::attachment_text(bad)}},
+                           {base});
+  BOOST_TEST(first_code(t.verify(base, c3)) == "registry-invalid-record");
+
+  // A file outside the layout.
+  const auto c4 = t.commit({{"README", "hello"}}, {base});
+  BOOST_TEST(first_code(t.verify(base, c4)) == "registry-invalid-record");
+
+  // A valid link stored under another name than its canonical path.
+  const ai::Attestation good = make_link(alice, device, alice.key);
+  auto [path, content] = stored(good);
+  const auto c5 = t.commit({{path.substr(0, path.size() - 5) + "x.json", content}}, {base});
+  BOOST_TEST(first_code(t.verify(base, c5)) == "registry-invalid-record");
+
+  // ...and under its own name it is fine.
+  const auto c6 = t.commit({stored(good)}, {base});
+  BOOST_TEST(first_code(t.verify(base, c6)) == "none");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
