@@ -210,6 +210,38 @@ const kels = [];
     });
 }
 
+// 4. Seals whose serialization is easy to get wrong: nested objects and arrays, integers,
+// booleans, null, non-ASCII text, U+2028, control characters, quotes and backslashes.
+{
+    const s0 = ed25519Key('seals-0');
+    ed25519Key('seals-1');
+    const icp = incept({
+        keys: [keys['seals-0'].qb64],
+        isith: '1',
+        ndigs: [keys['seals-1'].digest],
+        nsith: '1',
+        code: MtrDex.Blake3_256,
+        data: [{ d: keys['seals-1'].digest }],
+    });
+    const pre = icp.sad.i;
+    const ixn = interact({
+        pre,
+        dig: icp.sad.d,
+        sn: 1,
+        data: [
+            { z: 'last key first', a: [1, -2, 9007199254740991, true, false, null], n: { y: {}, x: [] } },
+            { t: 'caf\u00e9 \u65e5\u672c \u{1F600} \u2028 tab\t nl\n cr\r \u0001 \u001f \u007f "q" \\b /' },
+        ],
+        version: undefined,
+        kind: undefined,
+    });
+    kels.push({
+        name: 'seals-ed25519',
+        prefix: pre,
+        events: [record(icp, [s0], [0]), record(ixn, [s0], [0])],
+    });
+}
+
 // (No abandonment vector: signify-ts 0.3.0's rotate() refuses a next threshold of 0, which
 // keripy uses to abandon an identifier. The C++ tests build that case themselves.)
 
