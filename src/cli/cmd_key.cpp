@@ -92,18 +92,22 @@ int run_show(const ShowOptions& opts) {
 }  // namespace
 
 void register_key(CLI::App& app, Registry& registry) {
-  CLI::App* key = app.add_subcommand(
-      "key",
-      "Manage signing keys in the identity home ($AUTHS_HOME, default ~/.auths). Keys are encrypted at rest with a "
-      "passphrase (Argon2id + AES-256-GCM); the passphrase comes from $AUTHS_PASSPHRASE or a prompt on the terminal");
+  CLI::App* key = app.add_subcommand("key", "Generate, list and show signing keys (identity home: $AUTHS_HOME or ~/.auths)");
   key->require_subcommand(1);
+  key->footer(
+      "Keys live in <home>/keys/<alias>.json (mode 0600, home 0700), encrypted with a passphrase: Argon2id + "
+      "AES-256-GCM. The passphrase comes from $AUTHS_PASSPHRASE when set, else from a prompt on the terminal.\n"
+      "Sign git commits with a stored key:\n"
+      "  git config gpg.format ssh\n"
+      "  git config gpg.ssh.program auths-sign\n"
+      "  git config user.signingKey auths:<alias>");
 
   auto generate_opts = std::make_shared<GenerateOptions>();
-  CLI::App* generate = key->add_subcommand(
-      "generate",
-      "Generate a signing key and store it encrypted as keys/<alias>.json. Use it with git: gpg.format=ssh, "
-      "gpg.ssh.program=auths-sign, user.signingKey=auths:<alias>. Argon2id cost: 64 MiB, 3 passes by default; "
-      "$AUTHS_KDF_MEMORY_KIB and $AUTHS_KDF_ITERATIONS override it (tests use a few KiB)");
+  CLI::App* generate = key->add_subcommand("generate", "Generate a signing key and store it encrypted under an alias");
+  generate->footer(
+      "The passphrase is asked twice on the terminal, or taken from $AUTHS_PASSPHRASE. Argon2id costs 64 MiB and 3 "
+      "passes by default; $AUTHS_KDF_MEMORY_KIB and $AUTHS_KDF_ITERATIONS lower it (for tests: e.g. 64), and each key "
+      "file records the parameters it was written with.");
   generate->add_option("--alias", generate_opts->alias, "Name of the key: 1-64 of A-Z a-z 0-9 . _ -")->required();
   generate->add_option("--curve", generate_opts->curve, "Key type")
       ->check(CLI::IsMember({"ed25519", "p256"}))

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <csignal>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -306,7 +308,48 @@ Result<uint32_t> env_uint(const char* name, uint32_t fallback) {
   return out;
 }
 
-// The terminal the prompt talks to, with echo off for as long as this object lives.
+// Echo off on a terminal for as long as this object lives. A signal that ends the process
+// meanwhile (Ctrl-C, hangup, kill) first puts the terminal back, as readpassphrase(3) does, so
+// that an interrupted prompt does not leave the shell without echo.
+class EchoOff final {
+ public:
+  explicit EchoOff(int fd) {
+    if (::tcgetattr(fd, &s_saved) != 0) return;
+    s_fd = fd;
+    struct sigaction on_signal {};
+    on_signal.sa_handler = &EchoOff::restore_and_reraise;
+    sigemptyset(&on_signal.sa_mask);
+    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &on_signal, &m_previous[i]);
+    termios quiet = s_saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    // TCSAFLUSH drops typeahead: only what is typed after the prompt counts.
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  ~EchoOff() {
+    if (s_fd < 0) return;
+    ::tcsetattr(s_fd, TCSANOW, &s_saved);
+    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &m_previous[i], nullptr);
+    s_fd = -1;
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  static void restore_and_reraise(int sig) {
+    if (s_fd >= 0) ::tcsetattr(s_fd, TCSANOW, &s_saved);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+  }
+
+  static constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  // One prompt at a time per process; the handler can only reach statics.
+  static inline int s_fd = -1;
+  static inline termios s_saved{};
+  std::array<struct sigaction, kSignals.size()> m_previous{};
+};
+
+// The terminal the prompt talks to.
 class Terminal final {
  public:
   static Result<Terminal> open() {
@@ -325,25 +368,18 @@ class Terminal final {
   }
 
   Result<std::string> read_secret(std::string_view prompt) {
+    const EchoOff echo_off(m_fd);  // before the prompt, so that nothing typed after it is shown
     if (const auto ok = write_all(m_fd, prompt); !ok) return ok.error();
-    termios saved{};
-    const bool is_tty = ::tcgetattr(m_fd, &saved) == 0;
-    if (is_tty) {
-      termios quiet = saved;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      quiet.c_lflag |= ECHONL;
-      ::tcsetattr(m_fd, TCSAFLUSH, &quiet);
-    }
     std::string line;
     bool too_long = false;
-    int err = 0;
     for (;;) {
       char c = 0;
       const ssize_t n = ::read(m_fd, &c, 1);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        err = errno;
-        break;
+        const int err = errno;
+        wipe(line);
+        return Error::io("cannot read the passphrase: " + errno_text(err), "/dev/tty");
       }
       if (n == 0 || c == '\n' || c == '\r') break;
       if (line.size() >= kMaxPassphraseLength) {
@@ -351,11 +387,6 @@ class Terminal final {
         continue;
       }
       line.push_back(c);
-    }
-    if (is_tty) ::tcsetattr(m_fd, TCSAFLUSH, &saved);
-    if (err != 0) {
-      wipe(line);
-      return Error::io("cannot read the passphrase: " + errno_text(err), "/dev/tty");
     }
     if (too_long) {
       wipe(line);
@@ -406,6 +437,13 @@ Result<fs::path> identity_home() {
 }
 
 Status ensure_home(const fs::path& home) {
+  // Missing parents (of an $AUTHS_HOME somewhere new) are made as `mkdir -p` would; only the
+  // home itself and keys/ are private.
+  if (const fs::path parent = home.parent_path(); !parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) return Error::io("cannot create directory: " + ec.message(), parent.string());
+  }
   if (const auto ok = make_private_dir(home); !ok) return ok;
   return make_private_dir(home / "keys");
 }

@@ -62,8 +62,8 @@ std::string curve_name(crypto::KeyType type);
 /// $AUTHS_HOME when set and not empty, else $HOME/.auths (the passwd entry's home if HOME is
 /// unset). Does not create anything.
 [[nodiscard]] Result<std::filesystem::path> identity_home();
-/// Creates `home` and home/keys with mode 0700 when missing (existing directories are left as
-/// they are).
+/// Creates `home` and home/keys with mode 0700 when missing, and missing parents of `home` as
+/// `mkdir -p` would (existing directories are left as they are).
 [[nodiscard]] Status ensure_home(const std::filesystem::path& home);
 
 /// Aliases are [A-Za-z0-9._-]{1,64} and do not start with '.' (they name files).
