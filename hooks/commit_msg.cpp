@@ -1,10 +1,12 @@
-// commit-msg: checks the syntax of Auths-* trailers before the commit is made. Advisory only
-// (git commit --no-verify skips it); the server decides.
+// commit-msg: adds the Auths-Id / Auths-Device trailers when git signs with an auths device key
+// (user.signingKey=auths:<alias>), then checks the syntax of Auths-* trailers. Advisory only
+// (git commit --no-verify skips it); the server decides, and never on trailers alone.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
 
+#include "auths/trailers.h"
 #include "hook_main.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +25,19 @@ int main(int argc, char** argv) {
     if (!message) {
       std::fprintf(stderr, "error: commit message: %s\n", message.error().to_string().c_str());
       return auths::kExitUndecided;
+    }
+    // The hook runs in the repository's work tree (or with GIT_DIR set).
+    if (const auto claims = auths::signing_claims("."); !claims) {
+      std::fprintf(stderr, "warning: no Auths trailers added: %s\n", claims.error().to_string().c_str());
+    } else if (claims->has_value()) {
+      std::string updated = auths::add_claim_trailers(*message, **claims);
+      if (updated != *message) {
+        if (auto written = auths::rewrite_file(argv[1], updated); !written) {
+          std::fprintf(stderr, "error: commit message: %s\n", written.error().to_string().c_str());
+          return auths::kExitUndecided;
+        }
+        *message = std::move(updated);
+      }
     }
     if (auto ok = auths::check_commit_message(*message); !ok) {
       std::fprintf(stderr, "error: commit message: %s\n", ok.error().to_string().c_str());

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "auths/result.h"
+
 namespace auths::cli {
 
 struct Command {
@@ -18,8 +20,17 @@ using Registry = std::vector<Command>;
 
 void register_hook(CLI::App& app, Registry& registry);
 void register_key(CLI::App& app, Registry& registry);
+void register_id(CLI::App& app, Registry& registry);
+void register_device(CLI::App& app, Registry& registry);
+void register_registry(CLI::App& app, Registry& registry);
+void register_init(CLI::App& app, Registry& registry);
+void register_verify(CLI::App& app, Registry& registry);
 
 /// The directory of the running executable (to find the hook binaries installed beside it).
 std::string executable_dir();
+
+/// Prints "error: <message>" on stderr; returns the exit code for it: kExitUsage for invalid
+/// arguments, 1 (the command failed) for everything else.
+int report_error(const Error& error);
 
 }  // namespace auths::cli

@@ -16,6 +16,11 @@ std::string executable_dir() {
   return ec ? std::string(".") : exe.parent_path().string();
 }
 
+int report_error(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitRejected;
+}
+
 }  // namespace auths::cli
 
 int main(int argc, char** argv) {
@@ -23,7 +28,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("auths ") + AUTHS_VERSION);
   auths::cli::Registry registry;
-  for (const auto register_group : {&auths::cli::register_hook, &auths::cli::register_key}) register_group(app, registry);
+  for (const auto register_group : {&auths::cli::register_hook, &auths::cli::register_key, &auths::cli::register_init,
+                                    &auths::cli::register_id, &auths::cli::register_device, &auths::cli::register_registry,
+                                    &auths::cli::register_verify}) {
+    register_group(app, registry);
+  }
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,46 @@
+// auths registry publish: the identity's records into a repository's refs/auths/registry.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "auths/exit_codes.h"
+#include "auths/identity_ops.h"
+#include "auths/keys.h"
+#include "commands.h"
+
+namespace auths::cli {
+
+namespace {
+
+int run_publish(const std::string& repo) {
+  const auto home = auths_home();
+  if (!home) return report_error(home.error());
+  const auto result = publish_registry(*home, repo);
+  if (!result) return report_error(result.error());
+  if (!result->tip) {
+    std::printf("refs/auths/registry in %s already has all %zu record files of the identity\n", repo.c_str(),
+                result->records);
+    return kExitAccepted;
+  }
+  std::printf("published the identity's records to refs/auths/registry in %s: %s\n", repo.c_str(), result->tip->c_str());
+  std::printf("push it: git -C %s push %s refs/auths/registry\n", repo.c_str(),
+              result->remote.empty() ? "<remote>" : result->remote.c_str());
+  return kExitAccepted;
+}
+
+}  // namespace
+
+void register_registry(CLI::App& app, Registry& registry) {
+  CLI::App* group = app.add_subcommand("registry", "Share your identity records through a repository's refs/auths/registry");
+  group->require_subcommand(1);
+
+  auto repo = std::make_shared<std::string>(".");
+  CLI::App* publish = group->add_subcommand(
+      "publish",
+      "Add every record of the identity home's registry copy (key event log, device links, revocations) to "
+      "refs/auths/registry of a repository, in a new commit that only adds files; then push that ref");
+  publish->add_option("--repo", *repo, "The repository (work tree or bare)")->capture_default_str();
+  registry.push_back({publish, [repo] { return run_publish(*repo); }});
+}
+
+}  // namespace auths::cli

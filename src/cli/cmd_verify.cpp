@@ -1,0 +1,117 @@
+// auths verify-commit | verify: the hook's identity checks for one commit or one attestation,
+// offline, printed as in seed 003 section 6 (Signed by, Signer type, Delegated, Witnesses,
+// Status). Exit 0 valid, 1 not valid, 2 could not check.
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "auths/exit_codes.h"
+#include "auths/identity_verify.h"
+#include "commands.h"
+
+namespace auths::cli {
+
+namespace {
+
+int could_not_check(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return kExitUndecided;
+}
+
+std::string status_line(bool valid, const std::string& status, const std::string& detail) {
+  if (valid) return "VALID";
+  return "INVALID: " + status + (detail.empty() ? "" : " (" + detail + ")");
+}
+
+const char* or_text(const std::string& value, const char* fallback) { return value.empty() ? fallback : value.c_str(); }
+
+struct CommitOptions {
+  std::string rev;
+  std::string repo = ".";
+  bool json = false;
+};
+
+int run_verify_commit(const CommitOptions& opts) {
+  const auto verdict = verify_commit(opts.repo, opts.rev);
+  if (!verdict) return could_not_check(verdict.error());
+  const CommitVerdict& v = *verdict;
+  if (opts.json) {
+    const nlohmann::ordered_json doc = {{"commit", v.commit},         {"valid", v.valid},
+                                        {"status", v.status},         {"detail", v.detail},
+                                        {"signed_by", v.signed_by},   {"device", v.device},
+                                        {"key", v.key},               {"signer_type", v.signer_type},
+                                        {"delegated_by", v.delegated_by}, {"witnesses", v.witnesses},
+                                        {"claimed", v.claimed}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    std::string signer = v.signed_by;
+    if (signer.empty()) signer = v.key.empty() ? "nobody (no signature)" : "no identity (key " + v.key + ")";
+    std::printf("Commit %s is %s\n", v.commit.substr(0, 7).c_str(), v.valid ? "valid" : "not valid");
+    std::printf("  Signed by:   %s\n", signer.c_str());
+    if (!v.device.empty()) std::printf("  Device:      %s\n", v.device.c_str());
+    std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
+    std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
+    std::printf("  Witnesses:   %s\n", or_text(v.witnesses, "not required"));
+    for (const auto& claim : v.claimed) std::printf("  Claimed:     %s\n", claim.c_str());
+    std::printf("  Status:      %s\n", status_line(v.valid, v.status, v.detail).c_str());
+  }
+  return v.valid ? kExitAccepted : kExitRejected;
+}
+
+struct AttestationOptions {
+  std::string file;
+  std::string repo;
+  bool json = false;
+};
+
+int run_verify(const AttestationOptions& opts) {
+  const auto verdict = verify_attestation_file(opts.file, opts.repo);
+  if (!verdict) return could_not_check(verdict.error());
+  const AttestationVerdict& v = *verdict;
+  if (opts.json) {
+    const nlohmann::ordered_json doc = {{"file", opts.file},         {"valid", v.valid},
+                                        {"status", v.status},         {"detail", v.detail},
+                                        {"issuer", v.issuer},         {"subject", v.subject},
+                                        {"signer_type", v.signer_type}, {"delegated_by", v.delegated_by},
+                                        {"expires_at", v.expires_at}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    std::printf("Attestation %s is %s\n", opts.file.c_str(), v.valid ? "valid" : "not valid");
+    std::printf("  Issued by:   %s\n", v.issuer.c_str());
+    std::printf("  Subject:     %s\n", v.subject.c_str());
+    std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
+    std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
+    std::printf("  Expires:     %s\n", or_text(v.expires_at, "never"));
+    std::printf("  Status:      %s\n", status_line(v.valid, v.status, v.detail).c_str());
+  }
+  return v.valid ? kExitAccepted : kExitRejected;
+}
+
+}  // namespace
+
+void register_verify(CLI::App& app, Registry& registry) {
+  auto commit_opts = std::make_shared<CommitOptions>();
+  CLI::App* commit = app.add_subcommand(
+      "verify-commit",
+      "Verify a commit as the server hook would: its SSH signature and the signing key's link to an identity in "
+      "refs/auths/registry (not expired, not revoked). Trailers are shown as claims only. Exit 0 valid, 1 not valid, "
+      "2 could not check");
+  commit->add_option("rev", commit_opts->rev, "The commit (any revision git understands)")->required();
+  commit->add_option("--repo", commit_opts->repo, "The repository")->capture_default_str();
+  commit->add_flag("--json", commit_opts->json, "Print JSON instead of text");
+  registry.push_back({commit, [commit_opts] { return run_verify_commit(*commit_opts); }});
+
+  auto att_opts = std::make_shared<AttestationOptions>();
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Verify an attestation file (a device link or a revocation) against its issuer's key event log: from "
+      "refs/auths/registry of --repo, or from the identity home's registry copy. Exit 0 valid, 1 not valid, 2 could not "
+      "check");
+  verify->add_option("attestation", att_opts->file, "The attestation JSON file")->required();
+  verify->add_option("--repo", att_opts->repo, "Take the issuer's key event log from this repository's registry");
+  verify->add_flag("--json", att_opts->json, "Print JSON instead of text");
+  registry.push_back({verify, [att_opts] { return run_verify(*att_opts); }});
+}
+
+}  // namespace auths::cli

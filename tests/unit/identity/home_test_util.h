@@ -1,0 +1,104 @@
+// Shared fixtures for the identity home tests (home, operations, trailers): a private temporary
+// directory, scoped environment variables, and running git for repositories to test against.
+#pragma once
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace auths::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "auths-home-test.XXXXXX").string();
+    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    m_path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+// Sets (or with nullopt unsets) an environment variable for one scope.
+class EnvGuard {
+ public:
+  EnvGuard(const char* name, std::optional<std::string> value) : m_name(name) {
+    if (const char* old = std::getenv(name); old != nullptr) m_old = old;
+    if (value) {
+      ::setenv(name, value->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~EnvGuard() {
+    if (m_old) {
+      ::setenv(m_name, m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name);
+    }
+  }
+  EnvGuard(const EnvGuard&) = delete;
+  EnvGuard& operator=(const EnvGuard&) = delete;
+
+ private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
+
+// The environment every home test runs in: a fast KDF, a known passphrase, a private HOME (so
+// no git config of the machine leaks in), the home in the temp dir.
+struct HomeEnv {
+  TempDir dir;
+  EnvGuard kdf{"AUTHS_KDF_MEMORY_KIB", "64"};
+  EnvGuard kdf_passes{"AUTHS_KDF_ITERATIONS", "1"};
+  EnvGuard passphrase{"AUTHS_PASSPHRASE", "test passphrase"};
+  EnvGuard home_var{"AUTHS_HOME", (dir.path() / "home").string()};
+  EnvGuard user_home{"HOME", dir.path().string()};
+  EnvGuard xdg{"XDG_CONFIG_HOME", std::nullopt};
+  EnvGuard no_system{"GIT_CONFIG_NOSYSTEM", "1"};
+  EnvGuard git_dir{"GIT_DIR", std::nullopt};
+
+  std::filesystem::path home() const { return dir.path() / "home"; }
+};
+
+inline std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `git <args>` (args already quoted as needed); true on exit status 0.
+inline bool git(const std::string& args) {
+  const std::string command = "git " + args + " >/dev/null 2>&1";
+  return std::system(command.c_str()) == 0;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+}  // namespace auths::test
