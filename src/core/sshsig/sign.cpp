@@ -3,6 +3,7 @@
 #include "sshsig/sign.h"
 
 #include "crypto/verify.h"
+#include "sshsig/sshsig.h"
 #include "sshsig/wire.h"
 
 namespace auths::sshsig {
@@ -11,8 +12,6 @@ namespace {
 
 constexpr std::string_view kMagicPreamble = "SSHSIG";
 constexpr uint32_t kSigVersion = 1;
-constexpr std::string_view kHashSha256 = "sha256";
-constexpr std::string_view kHashSha512 = "sha512";
 
 constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
 constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
@@ -60,31 +59,11 @@ Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t>
   // "The namespace value MUST NOT be the empty string."
   if (namespace_.empty()) return Error::invalid_argument("SSHSIG namespace must not be empty");
 
-  // "The supported hash algorithms are "sha256" and "sha512"."
-  util::Bytes digest;
-  if (hash_algorithm == kHashSha512) {
-    digest = crypto::sha512(message);
-  } else if (hash_algorithm == kHashSha256) {
-    digest = crypto::sha256(message);
-  } else {
-    return Error::invalid_argument("unsupported SSHSIG hash algorithm '" + std::string(hash_algorithm) +
-                                   "' (sha256 or sha512)");
-  }
+  // The signed data (section 3), built exactly as verification rebuilds it.
+  const auto data = signed_data(message, namespace_, hash_algorithm);
+  if (!data) return data.error();
 
-  // The signed data (section 3). No version field here; the reserved string is empty.
-  //     byte[6]   MAGIC_PREAMBLE
-  //     string    namespace
-  //     string    reserved
-  //     string    hash_algorithm
-  //     string    H(message)
-  wire::Writer signed_data;
-  signed_data.put_bytes(kMagicPreamble);
-  signed_data.put_string(namespace_);
-  signed_data.put_string(std::string_view{});
-  signed_data.put_string(hash_algorithm);
-  signed_data.put_string(std::span<const uint8_t>(digest));
-
-  const auto signature = encode_signature(key, signed_data.bytes());
+  const auto signature = encode_signature(key, *data);
   if (!signature) return signature.error();
 
   // The blob (section 2):

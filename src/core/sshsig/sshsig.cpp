@@ -242,25 +242,30 @@ Result<Signature> parse_armored(std::string_view armored) {
 // purpose ("file", "email") is a different answer from a forged one.
 VerifyStatus verify(const Signature& sig, std::span<const uint8_t> message, std::string_view expected_namespace) {
   if (sig.namespace_ != expected_namespace) return VerifyStatus::kNamespaceMismatch;
+  const auto data = signed_data(message, expected_namespace, sig.hash_algorithm);
+  if (!data) return VerifyStatus::kBadSignature;  // parse() never produces another hash algorithm
+  return crypto::verify_signature(sig.public_key, sig.algorithm, *data, sig.signature) ? VerifyStatus::kGood
+                                                                                       : VerifyStatus::kBadSignature;
+}
 
+Result<util::Bytes> signed_data(std::span<const uint8_t> message, std::string_view namespace_,
+                                std::string_view hash_algorithm) {
   util::Bytes digest;
-  if (sig.hash_algorithm == kHashSha512) {
+  if (hash_algorithm == kHashSha512) {
     digest = crypto::sha512(message);
-  } else if (sig.hash_algorithm == kHashSha256) {
+  } else if (hash_algorithm == kHashSha256) {
     digest = crypto::sha256(message);
   } else {
-    return VerifyStatus::kBadSignature;  // parse() never produces this
+    return Error::invalid_argument("unsupported SSHSIG hash algorithm '" + std::string(hash_algorithm) +
+                                   "' (sha256 or sha512)");
   }
-
-  wire::Writer signed_data;
-  signed_data.put_bytes(kMagicPreamble);
-  signed_data.put_string(expected_namespace);
-  signed_data.put_string(std::string_view{});  // reserved
-  signed_data.put_string(sig.hash_algorithm);
-  signed_data.put_string(digest);
-  return crypto::verify_signature(sig.public_key, sig.algorithm, signed_data.bytes(), sig.signature)
-             ? VerifyStatus::kGood
-             : VerifyStatus::kBadSignature;
+  wire::Writer data;
+  data.put_bytes(kMagicPreamble);
+  data.put_string(namespace_);
+  data.put_string(std::string_view{});  // reserved
+  data.put_string(hash_algorithm);
+  data.put_string(digest);
+  return data.bytes();
 }
 
 }  // namespace auths::sshsig

@@ -30,6 +30,13 @@ Result<Signature> parse(std::span<const uint8_t> blob);
 /// dearmor + parse.
 Result<Signature> parse_armored(std::string_view armored);
 
+/// The bytes a key signs (PROTOCOL.sshsig section 3): MAGIC_PREAMBLE, string namespace,
+/// string reserved (empty), string hash_algorithm, string H(message). No version field. Shared
+/// by signing and verification so the two cannot drift apart. kInvalidArgument for a hash
+/// algorithm other than "sha256" / "sha512".
+Result<util::Bytes> signed_data(std::span<const uint8_t> message, std::string_view namespace_,
+                                std::string_view hash_algorithm);
+
 enum class VerifyStatus { kGood, kBadSignature, kNamespaceMismatch };
 
 /// Checks the namespace, then the signature over `message` (the signed data of section 4.3 is
