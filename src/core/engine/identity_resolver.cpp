@@ -7,7 +7,7 @@
 namespace auths::engine {
 
 SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities,
-                                      int64_t time, int64_t now) const {
+                                      int64_t time, int64_t now, const std::optional<Oid>& object) const {
   const auto listed = [&identities](const std::string& did) {
     return std::find(identities.begin(), identities.end(), did) != identities.end();
   };
@@ -30,8 +30,17 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
     if (grant.identity == nullptr || !listed(grant.link->issuer)) continue;
     const std::string& who = grant.link->issuer;
     if (grant.revocation != nullptr) {
-      // Commits the server accepted before the revocation are never judged again (they are
-      // reachable from its refs); a commit judged now cannot prove it was signed earlier.
+      // Objects reachable from the server's refs are never judged again. Any other object
+      // counts only if this server recorded accepting it before the revocation.
+      const int64_t revoked_at = grant.revocation->revoked_at->unix_seconds;
+      if (m_accepted != nullptr && object) {
+        auto seen = m_accepted->accepted_at(*object);
+        if (seen && seen->has_value() && **seen < revoked_at) {
+          return {"ok", who, "signed by device " + device_did + " of " + who + ", revoked at " +
+                                 grant.revocation->revoked_at->text + " but accepted by this server at " +
+                                 util::format_utc(**seen) + ", before the revocation"};
+        }
+      }
       refusal = {"device-revoked", "", "device " + device_did + " of " + who + " was revoked at " +
                                            grant.revocation->revoked_at->text};
       continue;

@@ -83,7 +83,7 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
     }
   }
   const engine::RegistryResolver resolver(state);
-  const auto match = engine::match_signers(check, candidates, commit->committer_time, "commit", &resolver, now);
+  const auto match = engine::match_signers(check, candidates, commit->committer_time, "commit", &resolver, now, *oid);
   verdict.valid = match.code == "ok";
   verdict.status = verdict.valid ? "valid" : match.code;
   verdict.detail = match.code == "unknown-signer" && check.key

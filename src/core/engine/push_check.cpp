@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "audit/accepted_log.h"
 #include "audit/audit.h"
 #include "auths/verify.h"
 #include "engine/identity_resolver.h"
@@ -272,6 +273,15 @@ class PushChecker {
                         (governing != nullptr && governing->governance && !governing->governance->identities.empty());
     if (!needed) return nullptr;
     if (m_resolver) return &*m_resolver;
+    if (m_req.mode == CheckMode::kServer && !m_accepted_opened) {
+      m_accepted_opened = true;
+      auto log = audit::AcceptedLog::open(m_repo.path(), /*create=*/false);
+      if (!log) {
+        undecidable(report, log.error());
+        return nullptr;
+      }
+      m_accepted = std::move(*log);
+    }
     if (!m_registry) {
       auto loaded = registry::load_current(m_repo);
       if (!loaded) {
@@ -280,7 +290,7 @@ class PushChecker {
       }
       m_registry = std::move(*loaded);
     }
-    m_resolver.emplace(*m_registry);
+    m_resolver.emplace(*m_registry, m_accepted ? &*m_accepted : nullptr);
     return &*m_resolver;
   }
 
@@ -466,7 +476,8 @@ class PushChecker {
       obj.rule = rule.name;
       obj.key = item.check.key ? item.check.key->fingerprint() : "";
       if (require_signatures) {
-        const auto match = engine::match_signers(item.check, rule.signers, item.time, what, identities, m_now);
+        const auto match =
+            engine::match_signers(item.check, rule.signers, item.time, what, identities, m_now, item.oid);
         obj.code = match.code;
         obj.signer = match.signer;
         obj.detail = match.detail;
@@ -505,7 +516,7 @@ class PushChecker {
       return;
     }
     const auto match =
-        engine::match_signers(item.check, *governing->governance, item.time, "commit", identities, m_now);
+        engine::match_signers(item.check, *governing->governance, item.time, "commit", identities, m_now, item.oid);
     if (match.code != "ok") {
       obj.code = "policy-change-unauthorized";
       violate(report, item.oid, "governance", "policy-change-unauthorized",
@@ -543,6 +554,8 @@ class PushChecker {
   std::unordered_set<Oid, OidHash> m_validated_tips;
   std::unordered_map<Oid, std::optional<Oid>, OidHash> m_auths_dirs;
   std::optional<registry::State> m_registry;
+  std::optional<audit::AcceptedLog> m_accepted;
+  bool m_accepted_opened = false;
   std::optional<engine::RegistryResolver> m_resolver;
   bool m_bootstrap_allow = false;
   bool m_undecided = false;
@@ -561,6 +574,20 @@ Result<Decision> check_push(const CheckRequest& request) {
   PushChecker checker(*repo, request);
   auto decision = checker.run();
   if (!decision) return decision;
+  if (request.write_audit && decision->accepted()) {
+    // The server's own memory of what it accepted and when (see audit/accepted_log.h). Losing
+    // it only ever makes later checks stricter, so a failure is a warning, not a refusal.
+    std::vector<Oid> objects;
+    for (const auto& ref : decision->refs) {
+      for (const auto& obj : ref.objects) objects.push_back(obj.oid);
+    }
+    Status recorded = {};
+    if (!objects.empty()) {
+      auto log = audit::AcceptedLog::open(repo->path(), /*create=*/true);
+      recorded = log ? (*log)->record(objects, checker.now()) : Status(log.error());
+    }
+    if (!recorded) decision->warnings.push_back("cannot record accepted objects: " + recorded.error().to_string());
+  }
   if (request.write_audit) {
     auto path = repo->config_string("auths.auditLog");
     if (!path) return path.error();

@@ -67,6 +67,7 @@ std::vector<std::string> render_messages(const Decision& decision, const HookCon
   if (decision.violations.size() > kMaxViolationLines) {
     lines.push_back("error: ... and " + std::to_string(decision.violations.size() - kMaxViolationLines) + " more");
   }
+  for (const auto& w : decision.warnings) lines.push_back("warning: " + w);
   for (const auto& v : decision.violations) {
     if (!v.hint.empty()) {
       lines.push_back("hint: " + v.hint);

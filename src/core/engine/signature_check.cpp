@@ -58,11 +58,12 @@ SignatureCheck check_signature(const std::string& payload, const std::string& si
 }
 
 SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what, const IdentityResolver* resolver, int64_t now) {
-  const std::string object(what);
+                          std::string_view what, const IdentityResolver* resolver, int64_t now,
+                          const std::optional<Oid>& object) {
+  const std::string noun(what);
   switch (check.status) {
     case SignatureStatus::kUnsigned:
-      return {"unsigned", "", object + " is not signed"};
+      return {"unsigned", "", noun + " is not signed"};
     case SignatureStatus::kUnsupported:
       return {"unsupported-signature", "", check.detail};
     case SignatureStatus::kMalformed:
@@ -71,14 +72,14 @@ SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& 
       return {"namespace-mismatch", "", check.detail};
     case SignatureStatus::kBad:
       return {"bad-signature", "",
-              "signature by " + key_label(*check.key) + " does not verify over this " + object + " (altered or copied)"};
+              "signature by " + key_label(*check.key) + " does not verify over this " + noun + " (altered or copied)"};
     case SignatureStatus::kGood:
       break;
   }
   const auto entries = signers.find(*check.key);
   if (entries.empty()) {
     if (!signers.identities.empty() && resolver != nullptr) {
-      SignerMatch match = resolver->resolve(*check.key, signers.identities, time, now);
+      SignerMatch match = resolver->resolve(*check.key, signers.identities, time, now, object);
       if (match.code != "unknown-signer") return match;
     }
     return {"unknown-signer", "", "signed by " + key_label(*check.key) + " which is not a signer of this rule"};
@@ -99,14 +100,14 @@ SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& 
         if (refusal.code.empty()) {
           refusal = {"signer-not-yet-valid", "",
                      "key of '" + entry->name + "' is valid only after " + util::format_utc(entry->valid_after.value_or(0)) +
-                         " but the " + object + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
+                         " but the " + noun + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
         }
         break;
       case policy::SignerCheck::kExpired:
         if (refusal.code.empty()) {
           refusal = {"signer-expired", "",
                      "key of '" + entry->name + "' expired at " + util::format_utc(entry->valid_before.value_or(0)) +
-                         " but the " + object + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
+                         " but the " + noun + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
         }
         break;
     }

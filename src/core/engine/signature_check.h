@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "auths/types.h"
 #include "crypto/public_key.h"
 #include "policy/policy.h"
 
@@ -44,16 +45,17 @@ struct SignerMatch {
 class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
-  /// May `key` sign for one of `identities` (did:keri:...) at `time` and at `now`? "ok" with
-  /// the identity as signer, or why not: device-revoked, device-expired, unknown-signer.
+  /// May `key` sign `object` for one of `identities` (did:keri:...) at `time` and at `now`?
+  /// "ok" with the identity as signer, or why not: device-revoked, device-expired, unknown-signer.
   virtual SignerMatch resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities, int64_t time,
-                              int64_t now) const = 0;
+                              int64_t now, const std::optional<Oid>& object) const = 0;
 };
 
 /// Is the signature good and its key a signer of `signers`, valid at `time` (committer or
 /// tagger time) in namespace "git"? Keys listed directly are checked first; then, when the set
 /// names identities, `resolver` (may be null when it names none). `what` is "commit" or "tag".
 SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what, const IdentityResolver* resolver = nullptr, int64_t now = 0);
+                          std::string_view what, const IdentityResolver* resolver = nullptr, int64_t now = 0,
+                          const std::optional<Oid>& object = std::nullopt);
 
 }  // namespace auths::engine

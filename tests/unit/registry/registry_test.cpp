@@ -2,107 +2,10 @@
 // with its own code, and valid growth is accepted.
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
-#include <filesystem>
+#include "support/registry_fixture.h"
 
-#include "crypto/private_key.h"
-#include "identity/attestation.h"
-#include "identity/cesr.h"
-#include "identity/kel.h"
-#include "registry/registry.h"
-
-namespace ar = auths::registry;
-namespace ai = auths::identity;
-namespace ac = auths::crypto;
-namespace fs = std::filesystem;
-
+namespace auths::test {
 namespace {
-
-using Files = std::vector<std::pair<std::string, std::string>>;
-
-struct Identity {
-  ac::PrivateKey key;
-  ac::PrivateKey next;
-  ai::KeyState state;
-  Files files;  // its registry records so far
-
-  std::string did() const { return state.did(); }
-};
-
-ac::PrivateKey generate_key() { return std::move(ac::PrivateKey::generate(ac::KeyType::kEd25519).value()); }
-
-std::string qb64(const ac::PrivateKey& k) { return *ai::cesr::encode_verkey(k.public_key()); }
-
-void add_event(Identity& id, const ai::KeyEvent& event, const ac::PrivateKey& signer) {
-  ai::SignedEvent signed_event{event, {*ai::sign_event(event, signer, 0)}};
-  std::optional<ai::KeyState> state;
-  if (event.type != ai::EventType::kInception) state = id.state;
-  BOOST_REQUIRE(ai::apply_event(state, signed_event).has_value());
-  id.state = *state;
-  id.files.emplace_back(ar::event_path(event.prefix, event.sequence), *ai::serialize(event));
-  id.files.emplace_back(ar::signatures_path(event.prefix, event.sequence), *ai::attachment_text(signed_event));
-}
-
-Identity make_identity() {
-  Identity id{generate_key(), generate_key(), {}, {}};
-  auto icp = ai::make_inception({qb64(id.key)}, 1, {ai::next_key_digest(qb64(id.next))}, 1);
-  BOOST_REQUIRE(icp.has_value());
-  add_event(id, *icp, id.key);
-  return id;
-}
-
-ai::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key) {
-  ai::Attestation att;
-  att.rid = ai::random_rid();
-  att.issuer = id.did();
-  att.subject = *device.public_key().to_did_key();
-  att.device_public_key = device.public_key();
-  att.capabilities = {"sign_commit"};
-  att.timestamp = ai::Timestamp::from_unix(1700000000);
-  BOOST_REQUIRE(ai::sign_as_identity(att, identity_key).has_value());
-  BOOST_REQUIRE(ai::sign_as_device(att, device).has_value());
-  return att;
-}
-
-std::pair<std::string, std::string> stored(const ai::Attestation& att) {
-  return {*ar::attestation_path(att), *ai::serialize_attestation(att)};
-}
-
-struct TempRepo {
-  fs::path dir;
-  auths::git::Session session;
-  std::optional<auths::git::Repository> repo;
-
-  TempRepo() {
-    dir = fs::temp_directory_path() / ("auths-registry-test-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
-    fs::create_directories(dir);
-    const std::string cmd = "git init -q --bare '" + dir.string() + "'";
-    BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
-    auto opened = auths::git::Repository::open(dir.string());
-    BOOST_REQUIRE(opened.has_value());
-    repo.emplace(std::move(*opened));
-  }
-  ~TempRepo() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  /// A commit with `tree_files` as the whole tree (nullopt base) or added to `base`'s tree.
-  auths::Oid commit(const Files& tree_files, const std::vector<auths::Oid>& parents, bool on_top = true) {
-    std::optional<auths::Oid> base;
-    if (on_top && !parents.empty()) base = repo->read_commit(parents.front())->tree;
-    auto tree = repo->write_tree(base, tree_files);
-    BOOST_REQUIRE(tree.has_value());
-    auto c = repo->write_commit(*tree, parents, "registry", "t", "t@example.org");
-    BOOST_REQUIRE(c.has_value());
-    return *c;
-  }
-  std::vector<ar::Problem> verify(const std::optional<auths::Oid>& old_tip, const auths::Oid& new_tip) {
-    std::vector<ar::Problem> problems;
-    auto state = ar::verify_update(*repo, old_tip, new_tip, problems);
-    BOOST_REQUIRE(state.has_value());
-    return problems;
-  }
-};
 
 std::string first_code(const std::vector<ar::Problem>& problems) { return problems.empty() ? "none" : problems.front().code; }
 
@@ -216,3 +119,5 @@ BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace auths::test

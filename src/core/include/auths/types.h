@@ -100,6 +100,7 @@ struct Decision {
   Outcome outcome = Outcome::kAccept;
   std::vector<Violation> violations;
   std::vector<RefReport> refs;
+  std::vector<std::string> warnings;  // did not change the outcome, but someone should know
 
   bool accepted() const { return outcome == Outcome::kAccept; }
 };

@@ -1,0 +1,112 @@
+// Identity resolution through the registry: device links, revocation, expiry, and the server's
+// own record of accepted objects as the only proof that a signature predates a revocation.
+#include <boost/test/unit_test.hpp>
+
+#include "audit/accepted_log.h"
+#include "engine/identity_resolver.h"
+#include "support/registry_fixture.h"
+
+namespace auths::test {
+namespace {
+
+struct World {
+  TempRepo t;
+  Identity alice = make_identity();
+  ac::PrivateKey device = generate_key();
+  ai::Attestation link = make_link(alice, device, alice.key, 1700000000);
+  ar::State state;
+
+  explicit World(std::optional<int64_t> revoked_at = std::nullopt) {
+    Files files = alice.files;
+    files.push_back(stored(link));
+    if (revoked_at) {
+      auto revocation = ai::make_revocation(link, ai::Timestamp::from_unix(*revoked_at));
+      BOOST_REQUIRE(revocation.has_value());
+      BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
+      files.push_back(stored(*revocation));
+    }
+    BOOST_REQUIRE(ar::publish(*t.repo, files, "records").has_value());
+    auto loaded = ar::load_current(*t.repo);
+    BOOST_REQUIRE(loaded.has_value());
+    state = std::move(*loaded);
+  }
+};
+
+const Oid kObject = *Oid::from_hex("1111111111111111111111111111111111111111");
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(engine_identity_resolver)
+
+BOOST_AUTO_TEST_CASE(linked_device_counts_for_its_identity_only) {
+  World w;
+  const engine::RegistryResolver resolver(w.state);
+  const auto ok = resolver.resolve(w.device.public_key(), {w.alice.did()}, 1700000100, 1700000200, kObject);
+  BOOST_TEST(ok.code == "ok");
+  BOOST_TEST(ok.signer == w.alice.did());
+  // The same key does not count for an identity that did not link it.
+  const Identity bob = make_identity();
+  BOOST_TEST(resolver.resolve(w.device.public_key(), {bob.did()}, 1700000100, 1700000200, kObject).code ==
+             "unknown-signer");
+  // The identity's own key counts for it.
+  BOOST_TEST(resolver.resolve(w.alice.key.public_key(), {w.alice.did()}, 1700000100, 1700000200, kObject).code == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(revoked_device_needs_the_servers_record) {
+  World w(/*revoked_at=*/1700000500);
+  // No record of acceptance: refused whatever the committer date says (1700000100 < revocation).
+  const engine::RegistryResolver no_log(w.state);
+  BOOST_TEST(no_log.resolve(w.device.public_key(), {w.alice.did()}, 1700000100, 1700000600, kObject).code ==
+             "device-revoked");
+
+  auto log = audit::AcceptedLog::open(w.t.dir.string(), /*create=*/true);
+  BOOST_REQUIRE(log.has_value() && log->has_value());
+  const Oid before = kObject;
+  const Oid after = *Oid::from_hex("2222222222222222222222222222222222222222");
+  BOOST_REQUIRE((*log)->record({before}, 1700000400).has_value());
+  BOOST_REQUIRE((*log)->record({after}, 1700000550).has_value());
+  // Recording again keeps the first time.
+  BOOST_REQUIRE((*log)->record({before}, 1700000900).has_value());
+  BOOST_TEST((*log)->accepted_at(before)->value() == 1700000400);
+
+  const engine::RegistryResolver with_log(w.state, &**log);
+  BOOST_TEST(with_log.resolve(w.device.public_key(), {w.alice.did()}, 1700000100, 1700000600, before).code == "ok");
+  BOOST_TEST(with_log.resolve(w.device.public_key(), {w.alice.did()}, 1700000100, 1700000600, after).code ==
+             "device-revoked");
+  const Oid unseen = *Oid::from_hex("3333333333333333333333333333333333333333");
+  BOOST_TEST(with_log.resolve(w.device.public_key(), {w.alice.did()}, 1700000100, 1700000600, unseen).code ==
+             "device-revoked");
+}
+
+BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
+  TempRepo t;
+  Identity alice = make_identity();
+  const auto device = generate_key();
+  ai::Attestation link;
+  link.rid = ai::random_rid();
+  link.issuer = alice.did();
+  link.subject = *device.public_key().to_did_key();
+  link.device_public_key = device.public_key();
+  link.timestamp = ai::Timestamp::from_unix(1700000000);
+  link.expires_at = ai::Timestamp::from_unix(1700001000);
+  BOOST_REQUIRE(ai::sign_as_identity(link, alice.key).has_value());
+  BOOST_REQUIRE(ai::sign_as_device(link, device).has_value());
+  Files files = alice.files;
+  files.push_back(stored(link));
+  BOOST_REQUIRE(ar::publish(*t.repo, files, "records").has_value());
+  const auto state = ar::load_current(*t.repo);
+  BOOST_REQUIRE(state.has_value());
+  const engine::RegistryResolver resolver(*state);
+  // Valid when signed and still valid now.
+  BOOST_TEST(resolver.resolve(device.public_key(), {alice.did()}, 1700000500, 1700000900, kObject).code == "ok");
+  // Signed while valid, but expired now.
+  BOOST_TEST(resolver.resolve(device.public_key(), {alice.did()}, 1700000500, 1700002000, kObject).code ==
+             "device-expired");
+  // Dated after the expiry.
+  BOOST_TEST(resolver.resolve(device.public_key(), {alice.did()}, 1700001500, 1700000900, kObject).code ==
+             "device-expired");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace auths::test
