@@ -63,7 +63,7 @@ EOF
     "$SSHD_BIN" -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
     SSHD_PID=$!
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 300); do  # up to 15 s on a loaded machine
       if grep -q "Server listening on 127.0.0.1 port $port" "$dir/sshd.log" 2>/dev/null; then
         SSHD_PORT=$port
         break 2
