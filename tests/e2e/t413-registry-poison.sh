@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# Whatever the hook accepts into refs/auths/registry must stay loadable: a record that is valid
+# when pushed must not become invalid when later records land, or every push that needs the
+# registry fails closed from then on, and anyone can do it (anyone may push records).
+# The case: mallory (any identity) pushes a device link signed by her current identity key but
+# not anchored in her KEL (valid when pushed: the issuer's current key signed it; the CLI always
+# anchors, so the link is made by hand), then rotates and pushes the rotation (valid on top).
+# Afterwards the registry as a whole must still load: alice's next commit is judged as before,
+# new records can still be pushed, and auths verify-commit still works.
+# The clones sign through auths-sign configured by hand (`auths init --git` is t410's subject).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/identity.sh"
+test_init
+identity_env
+forge_init
+
+make_key admin
+dev_id alice
+ALICE=$ID_DID
+ALICE_PREFIX=$ID_PREFIX
+dev_id mallory
+MALLORY=$ID_DID
+MALLORY_PREFIX=$ID_PREFIX
+MALLORY_HOME=$(dev_home mallory)
+setup_repo admin <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$ALICE"]
+
+[governance]
+signers = ["$(pub admin)"]
+EOF
+
+step "alice's records and first commit are accepted"
+dev_clone alice
+dev_sign_with alice laptop
+LAPTOP=$(dev_link alice laptop)
+REG1=$(dev_publish alice)
+a1=$(dev_commit alice laptop "alice: first")
+push origin refs/auths/registry main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
+expect_ref refs/heads/main "$a1"
+ALICE_LINK_PATH=$(registry_files "$REG1" | grep "^v1/identities/$ALICE_PREFIX/attestations/")
+
+step "mallory pushes her inception and a device link signed by her current key, not anchored: accepted"
+dev_clone mallory
+fetch_registry
+REG2=$(dev_publish mallory)
+dev_auths mallory key generate --alias ghost
+dev_auths mallory key show --alias ghost --format did
+GHOST=$(head -n1 "$E2E_TMP/auths.out")
+ghost_hex=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["public_key"])' "$MALLORY_HOME/keys/ghost.json")
+git -C "$SERVER" cat-file -p "$REG1:$ALICE_LINK_PATH" >"$E2E_TMP/template.json"
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+read -r GHOST_PATH _ < <(forge resign-link "$MALLORY_HOME" identity ghost "$E2E_TMP/template.json" "$E2E_TMP/ghost-link.json" \
+  "issuer=\"$MALLORY\"" "subject=\"$GHOST\"" "device_public_key={\"curve\": \"ed25519\", \"key\": \"$ghost_hex\"}" \
+  "rid=\"$(python3 -c 'import uuid; print(uuid.uuid4())')\"" "timestamp=\"$now\"" "note=\"not anchored\"")
+REG3=$(registry_commit "$REG2" "mallory: an unanchored device link" "add:$GHOST_PATH=$E2E_TMP/ghost-link.json")
+client_git update-ref refs/auths/registry "$REG3"
+push origin refs/auths/registry
+expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+expect_ref refs/auths/registry "$REG3"
+
+step "mallory rotates and pushes the rotation: accepted (valid on top of what is there)"
+dev_auths mallory id rotate
+REG4=$(dev_publish mallory)
+push origin refs/auths/registry
+expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+expect_ref refs/auths/registry "$REG4"
+
+step "the registry the server accepted still loads: alice's next commit is judged, and accepted"
+use_clone alice
+a2=$(dev_commit alice laptop "alice: after mallory's rotation")
+push origin main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$a2"
+
+step "... new records can still be pushed"
+fetch_registry
+DESKTOP=$(dev_link alice desktop)
+REG5=$(dev_publish alice)
+a3=$(dev_commit alice desktop "alice: desktop")
+push origin refs/auths/registry main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
+expect_ref refs/auths/registry "$REG5"
+expect_ref refs/heads/main "$a3"
+
+step "... and auths verify-commit reads it"
+dev_run alice "$AUTHS" verify-commit "$a1" --repo "$SERVER"
+expect_cmd_rc 0
+expect_out "  Status:      VALID"
+
+test_done
