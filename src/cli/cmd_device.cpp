@@ -88,16 +88,15 @@ int run_revoke(const RevokeOptions& opts) {
 }  // namespace
 
 void register_device(CLI::App& app, Registry& registry) {
-  CLI::App* device = app.add_subcommand(
-      "device", "Link device keys to your identity (signed by both, anchored in the key event log) and revoke them");
+  CLI::App* device = app.add_subcommand("device", "Link device keys to your identity, and revoke them");
   device->require_subcommand(1);
 
   auto link_opts = std::make_shared<LinkOptions>();
-  CLI::App* link = device->add_subcommand(
-      "link",
-      "Generate a device key in the key store and link it to the identity: an attestation signed by the identity key "
-      "and the device key, anchored by an 'ixn' event so the link survives rotations. Prints the device's did:key, its "
-      "SSH key and the git settings to sign with it");
+  CLI::App* link = device->add_subcommand("link", "Generate a device key and link it to the identity");
+  link->footer(
+      "The link is an attestation signed by the identity key and by the device key, anchored by an 'ixn' event in the "
+      "key event log so that it survives rotations. Prints the device's did:key, its SSH key and the git settings to "
+      "sign with it; 'auths registry publish' shares the link.");
   link->add_option("--alias", link_opts->alias, "Key store name of the device key (default: device-<n>)");
   link->add_option("--curve", link_opts->curve, "Key type of the device key")
       ->check(CLI::IsMember({"ed25519", "p256"}))
@@ -113,10 +112,10 @@ void register_device(CLI::App& app, Registry& registry) {
   registry.push_back({link, [link_opts] { return run_link(*link_opts); }});
 
   auto revoke_opts = std::make_shared<RevokeOptions>();
-  CLI::App* revoke = device->add_subcommand(
-      "revoke",
-      "Revoke a device: a revocation record signed by the identity and anchored in the key event log. Commits it signs "
-      "are refused once the revocation is published");
+  CLI::App* revoke = device->add_subcommand("revoke", "Revoke a device's link to the identity");
+  revoke->footer(
+      "Writes a revocation record signed by the identity key and anchored in the key event log. Once it is published "
+      "('auths registry publish' and a push of refs/auths/registry), servers refuse what the device signs.");
   revoke->add_option("--device,--device-did", revoke_opts->device, "The device's did:key")->required();
   revoke->add_option("--note", revoke_opts->note, "A note stored in the revocation");
   registry.push_back({revoke, [revoke_opts] { return run_revoke(*revoke_opts); }});

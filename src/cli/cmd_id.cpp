@@ -158,17 +158,19 @@ int run_show_devices(const ShowDevicesOptions& opts) {
 }  // namespace
 
 void register_id(CLI::App& app, Registry& registry) {
-  CLI::App* id = app.add_subcommand(
-      "id",
-      "Manage your did:keri identity: its key event log and keys live in the identity home ($AUTHS_HOME, default "
-      "~/.auths); keys are encrypted with a passphrase from $AUTHS_PASSPHRASE or a prompt");
+  CLI::App* id = app.add_subcommand("id", "Create, show and rotate your did:keri identity");
+  id->footer(
+      "The identity lives in the identity home ($AUTHS_HOME, default ~/.auths): identity.json, the keys (encrypted "
+      "with one passphrase, from $AUTHS_PASSPHRASE or the terminal) and registry/, a copy of the identity's registry "
+      "records (key event log, device links, revocations) that 'auths registry publish' adds to a repository.");
   id->require_subcommand(1);
 
   auto init_opts = std::make_shared<InitOptions>();
-  CLI::App* init = id->add_subcommand(
-      "init",
-      "Create an identity: a current key and a pre-rotation key (keys <alias> and <alias>.next), an inception event "
-      "committing to the next key, signed by the current one. Prints the did:keri. Refuses when an identity exists");
+  CLI::App* init = id->add_subcommand("init", "Create the identity and print its did:keri");
+  init->footer(
+      "Generates the current key (<alias>) and the pre-rotation key (<alias>.next) and writes the inception event: it "
+      "lists the current key and commits to the digest of the next one, signed by the current key. Refuses when the "
+      "home already has an identity. Back up the home: the next key is the only way to rotate.");
   init->add_option("--curve", init_opts->curve, "Key type of the identity keys")
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
@@ -176,19 +178,19 @@ void register_id(CLI::App& app, Registry& registry) {
   registry.push_back({init, [init_opts] { return run_init(*init_opts); }});
 
   auto show_json = std::make_shared<bool>(false);
-  CLI::App* show = id->add_subcommand("show", "Show the identity: did, current key (qb64 and did:key), sequence, active devices");
+  CLI::App* show = id->add_subcommand("show", "Show the identity: did, current key, sequence, active devices");
   show->add_flag("--json", *show_json, "Print JSON instead of text");
   registry.push_back({show, [show_json] { return run_show(*show_json); }});
 
-  CLI::App* rotate = id->add_subcommand(
-      "rotate",
-      "Rotate the identity key: the pre-committed next key becomes current (a 'rot' event signed by it), a fresh next "
-      "key is committed, and the old key is deleted from the key store. Devices linked before keep working");
+  CLI::App* rotate = id->add_subcommand("rotate", "Rotate the identity key to the pre-committed next key");
+  rotate->footer(
+      "The next key becomes current (a 'rot' event signed by it), a fresh next key is committed, and the old key is "
+      "deleted from the key store: it can no longer sign for the identity. Devices linked before keep working, since "
+      "every link was anchored in the key event log. Publish the rotation with 'auths registry publish'.");
   registry.push_back({rotate, [] { return run_rotate(); }});
 
   auto devices_opts = std::make_shared<ShowDevicesOptions>();
-  CLI::App* devices = id->add_subcommand(
-      "show-devices", "List the identity's device links with their status (active, expired; revoked with --include-revoked)");
+  CLI::App* devices = id->add_subcommand("show-devices", "List the identity's devices: active, expired (and revoked)");
   devices->add_flag("--include-revoked", devices_opts->include_revoked, "Also list revoked devices (audit trail)");
   devices->add_flag("--json", devices_opts->json, "Print a JSON array instead of text");
   registry.push_back({devices, [devices_opts] { return run_show_devices(*devices_opts); }});

@@ -53,11 +53,12 @@ int run_init(const InitOptions& opts) {
 
 void register_init(CLI::App& app, Registry& registry) {
   auto opts = std::make_shared<InitOptions>();
-  CLI::App* init = app.add_subcommand(
-      "init",
-      "Set up signing: with --git, configure git (gpg.format=ssh, gpg.ssh.program=auths-sign, "
-      "user.signingKey=auths:<alias>, commit.gpgSign and tag.gpgSign) and install the commit-msg and pre-push hooks "
-      "(hooks that auths did not install are kept)");
+  CLI::App* init = app.add_subcommand("init", "Set up git to sign with your device key (--git)");
+  init->footer(
+      "--git sets gpg.format=ssh, gpg.ssh.program=<auths-sign beside auths>, user.signingKey=auths:<alias>, "
+      "commit.gpgSign=true and tag.gpgSign=true, and installs the commit-msg hook (adds the Auths-Id and Auths-Device "
+      "trailers) and the pre-push hook (the server's checks, before anything leaves). Hooks that auths did not install "
+      "are kept.");
   init->add_flag("--git", opts->git, "Configure git to sign through auths-sign");
   init->add_option("--repo", opts->repo, "The repository to configure and to install the hooks into")
       ->capture_default_str()

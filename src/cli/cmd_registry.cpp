@@ -31,14 +31,15 @@ int run_publish(const std::string& repo) {
 }  // namespace
 
 void register_registry(CLI::App& app, Registry& registry) {
-  CLI::App* group = app.add_subcommand("registry", "Share your identity records through a repository's refs/auths/registry");
+  CLI::App* group = app.add_subcommand("registry", "Share your identity records through refs/auths/registry");
   group->require_subcommand(1);
 
   auto repo = std::make_shared<std::string>(".");
-  CLI::App* publish = group->add_subcommand(
-      "publish",
-      "Add every record of the identity home's registry copy (key event log, device links, revocations) to "
-      "refs/auths/registry of a repository, in a new commit that only adds files; then push that ref");
+  CLI::App* publish = group->add_subcommand("publish", "Add the identity's records to a repository's refs/auths/registry");
+  publish->footer(
+      "Every record of the home's registry copy (key event log, device links, revocations) goes into one new commit on "
+      "refs/auths/registry that only adds files; records already there are skipped. Then push the ref: "
+      "git push origin refs/auths/registry.");
   publish->add_option("--repo", *repo, "The repository (work tree or bare)")->capture_default_str();
   registry.push_back({publish, [repo] { return run_publish(*repo); }});
 }

@@ -92,22 +92,21 @@ int run_verify(const AttestationOptions& opts) {
 
 void register_verify(CLI::App& app, Registry& registry) {
   auto commit_opts = std::make_shared<CommitOptions>();
-  CLI::App* commit = app.add_subcommand(
-      "verify-commit",
-      "Verify a commit as the server hook would: its SSH signature and the signing key's link to an identity in "
-      "refs/auths/registry (not expired, not revoked). Trailers are shown as claims only. Exit 0 valid, 1 not valid, "
-      "2 could not check");
+  CLI::App* commit = app.add_subcommand("verify-commit", "Verify a commit's signature and signer identity, offline");
+  commit->footer(
+      "Checks the SSH signature and the signing key's link to an identity in the repository's refs/auths/registry (not "
+      "expired, not revoked), as the server hook does. Auths-Id / Auths-Device trailers are shown as claims only. "
+      "Exit status: 0 valid, 1 not valid, 2 could not check.");
   commit->add_option("rev", commit_opts->rev, "The commit (any revision git understands)")->required();
   commit->add_option("--repo", commit_opts->repo, "The repository")->capture_default_str();
   commit->add_flag("--json", commit_opts->json, "Print JSON instead of text");
   registry.push_back({commit, [commit_opts] { return run_verify_commit(*commit_opts); }});
 
   auto att_opts = std::make_shared<AttestationOptions>();
-  CLI::App* verify = app.add_subcommand(
-      "verify",
-      "Verify an attestation file (a device link or a revocation) against its issuer's key event log: from "
-      "refs/auths/registry of --repo, or from the identity home's registry copy. Exit 0 valid, 1 not valid, 2 could not "
-      "check");
+  CLI::App* verify = app.add_subcommand("verify", "Verify an attestation file (a device link or a revocation)");
+  verify->footer(
+      "Checks both signatures against the issuer's key event log (from refs/auths/registry of --repo, or else from the "
+      "identity home's registry copy), expiry and revocation. Exit status: 0 valid, 1 not valid, 2 could not check.");
   verify->add_option("attestation", att_opts->file, "The attestation JSON file")->required();
   verify->add_option("--repo", att_opts->repo, "Take the issuer's key event log from this repository's registry");
   verify->add_flag("--json", att_opts->json, "Print JSON instead of text");
