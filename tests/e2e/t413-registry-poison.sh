@@ -4,10 +4,12 @@
 # when pushed must not become invalid when later records land, or every push that needs the
 # registry fails closed from then on, and anyone can do it (anyone may push records).
 # The case: mallory (any identity) pushes a device link signed by her current identity key but
-# not anchored in her KEL (valid when pushed: the issuer's current key signed it; the CLI always
-# anchors, so the link is made by hand), then rotates and pushes the rotation (valid on top).
-# Afterwards the registry as a whole must still load: alice's next commit is judged as before,
-# new records can still be pushed, and auths verify-commit still works.
+# not anchored in her KEL (the CLI always anchors, so the link is made by hand), then rotates.
+# Were the link accepted, her rotation would make it invalid and the registry unloadable. So the
+# registry accepts only anchored records (judged by the keys in force when anchored, which no
+# later event changes): the link is refused when pushed. Her own anchored records and her
+# rotation are accepted, and afterwards the registry as a whole still loads: alice's next commit
+# is judged as before, new records can still be pushed, and auths verify-commit still works.
 # The clones sign through auths-sign configured by hand (`auths init --git` is t410's subject).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
@@ -46,7 +48,7 @@ expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
 expect_ref refs/heads/main "$a1"
 ALICE_LINK_PATH=$(registry_files "$REG1" | grep "^v1/identities/$ALICE_PREFIX/attestations/")
 
-step "mallory pushes her inception and a device link signed by her current key, not anchored: accepted"
+step "mallory pushes a device link signed by her current key but not anchored: refused, registry unchanged"
 dev_clone mallory
 fetch_registry
 REG2=$(dev_publish mallory)
@@ -62,8 +64,16 @@ read -r GHOST_PATH _ < <(forge resign-link "$MALLORY_HOME" identity ghost "$E2E_
 REG3=$(registry_commit "$REG2" "mallory: an unanchored device link" "add:$GHOST_PATH=$E2E_TMP/ghost-link.json")
 client_git update-ref refs/auths/registry "$REG3"
 push origin refs/auths/registry
+expect_push_rejected registry-invalid-record
+expect_violation refs/auths/registry "$REG3" registry-invalid-record registry
+expect_violation_mentions attestation-not-anchored
+expect_ref refs/auths/registry "$REG1"
+
+step "mallory's own records (her inception) are accepted"
+client_git update-ref refs/auths/registry "$REG2"
+push origin refs/auths/registry
 expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$REG3"
+expect_ref refs/auths/registry "$REG2"
 
 step "mallory rotates and pushes the rotation: accepted (valid on top of what is there)"
 dev_auths mallory id rotate

@@ -5,6 +5,7 @@
 
 #include "auths/verify.h"
 #include "git/objects.h"
+#include "identity/attestation.h"
 #include "util/bytes.h"
 #include "util/strings.h"
 
@@ -39,8 +40,8 @@ Status check_commit_message(std::string_view message) {
     if (!util::starts_with(k, "auths-")) continue;
     const std::string shown = util::printable(value, 80);
     if (k == "auths-id") {
-      const bool ok = util::starts_with(value, "did:keri:E") && value.size() == 9 + 44 &&
-                      util::base64_decode(value.substr(10), util::Base64Alphabet::kUrl).has_value();
+      // An E-coded (CESR) Blake3 digest: its pad bits lead, so it is no plain base64url string.
+      const bool ok = identity::parse_did_keri(value).has_value();
       if (!ok) return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
     } else if (k == "auths-device") {
       const bool ok = util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value();

@@ -267,11 +267,14 @@ class PushChecker {
   /// The registry the push's commits are judged against: after the push's own registry update
   /// when there is one, else refs/auths/registry as it is. Loaded once, only when a rule names
   /// identities; nullptr (and the ref undecided) when it cannot be loaded.
+  static bool needs_identities(const policy::SignerSet& signers, const policy::Policy* governing) {
+    return !signers.identities.empty() ||
+           (governing != nullptr && governing->governance && !governing->governance->identities.empty());
+  }
+
   const engine::IdentityResolver* resolver(RefReport& report, const policy::SignerSet& signers,
                                            const policy::Policy* governing) {
-    const bool needed = !signers.identities.empty() ||
-                        (governing != nullptr && governing->governance && !governing->governance->identities.empty());
-    if (!needed) return nullptr;
+    if (!needs_identities(signers, governing)) return nullptr;
     if (m_resolver) return &*m_resolver;
     if (m_req.mode == CheckMode::kServer && !m_accepted_opened) {
       m_accepted_opened = true;
@@ -468,6 +471,9 @@ class PushChecker {
   void judge_batch(RefReport& report, const policy::Rule& rule, const policy::Policy* governing,
                    const std::vector<ObjectToCheck>& batch, bool* touched_auths, bool require_signatures) {
     const engine::IdentityResolver* identities = resolver(report, rule.signers, governing);
+    if (identities == nullptr && needs_identities(rule.signers, governing)) {
+      return;  // the registry could not be read: the ref is undecided, and nothing here is judged
+    }
     for (const auto& item : batch) {
       const char* what = item.is_tag ? "tag" : "commit";
       ObjectReport obj;

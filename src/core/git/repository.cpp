@@ -52,6 +52,65 @@ ObjectType from_git_type(git_object_t type) {
   }
 }
 
+/// Splits git's GIT_CONFIG_PARAMETERS (what `git -c key=value` exports to hooks and other
+/// children): space-separated words of shell single-quoted pieces, each word "key=value" once
+/// unquoted (newer git quotes key and value separately: 'key'='value').
+std::vector<std::pair<std::string, std::string>> parse_config_parameters(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i >= text.size()) break;
+    std::string word;
+    while (i < text.size() && text[i] != ' ') {
+      if (text[i] == '\'' ) {
+        const size_t close = text.find('\'', i + 1);
+        if (close == std::string_view::npos) return out;  // malformed: use what was complete
+        word.append(text.substr(i + 1, close - i - 1));
+        i = close + 1;
+      } else if (text[i] == '\\' && i + 1 < text.size()) {
+        word.push_back(text[i + 1]);
+        i += 2;
+      } else {
+        word.push_back(text[i++]);
+      }
+    }
+    const size_t eq = word.find('=');
+    if (eq != std::string::npos) out.emplace_back(word.substr(0, eq), word.substr(eq + 1));
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+/// A value set for `key` in the environment the way git passes configuration to its children
+/// (GIT_CONFIG_PARAMETERS, then GIT_CONFIG_COUNT/GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n>); the
+/// last setting wins, as in git. Keys without a subsection compare case-insensitively.
+std::optional<std::string> config_from_env(const std::string& key) {
+  std::optional<std::string> found;
+  const std::string wanted = lower(key);
+  if (const char* params = std::getenv("GIT_CONFIG_PARAMETERS"); params != nullptr) {
+    for (const auto& [k, v] : parse_config_parameters(params)) {
+      if (lower(k) == wanted) found = v;
+    }
+  }
+  if (const char* count = std::getenv("GIT_CONFIG_COUNT"); count != nullptr) {
+    const long n = std::strtol(count, nullptr, 10);
+    for (long i = 0; i < n && i < 1000; ++i) {
+      const char* k = std::getenv(("GIT_CONFIG_KEY_" + std::to_string(i)).c_str());
+      const char* v = std::getenv(("GIT_CONFIG_VALUE_" + std::to_string(i)).c_str());
+      if (k != nullptr && v != nullptr && lower(k) == wanted) found = v;
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 Session::Session() { git_libgit2_init(); }
@@ -443,6 +502,7 @@ Status Repository::update_ref(const std::string& ref_name, const Oid& target, co
 }
 
 Result<std::optional<std::string>> Repository::config_string(const std::string& key) const {
+  if (auto from_env = config_from_env(key)) return from_env;  // `git -c` wins, as in git
   git_config* raw = nullptr;
   if (const int rc = git_repository_config_snapshot(&raw, m_h->repo.get()); rc < 0) {
     return to_error(rc, "reading git config");

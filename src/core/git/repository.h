@@ -99,7 +99,8 @@ class Repository final {
   Status update_ref(const std::string& ref_name, const Oid& target, const std::optional<Oid>& expected,
                     const std::string& log_message);
 
-  /// A string from the repository's config; nullopt when unset.
+  /// A string from the repository's config; nullopt when unset. Settings git passes to hooks
+  /// in the environment (`git -c`, GIT_CONFIG_COUNT) take precedence, as they do in git.
   Result<std::optional<std::string>> config_string(const std::string& key) const;
 
  private:

@@ -205,13 +205,24 @@ Status State::add_attestation(identity::Attestation attestation) {
     if (auto ok = identity::verify_revocation(attestation, *issuer, &fault); !ok) {
       return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
     }
-    m_revocations.push_back(std::move(attestation));
   } else {
     if (auto ok = identity::verify_attestation(attestation, *issuer, &fault); !ok) {
       return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
     }
-    m_links.push_back(std::move(attestation));
   }
+  // Signatures first, so that a forgery is reported as one. Then: every link and revocation
+  // must be anchored in its issuer's KEL (a seal {"d": digest}). identity::verify_* would also
+  // accept an unanchored record signed by the *current* key, but
+  // that acceptance expires with the next rotation: a record valid when pushed would turn
+  // invalid later and make the whole registry unloadable. Anchored records are judged by the
+  // keys in force when they were anchored, which never changes.
+  auto digest = identity::attestation_digest(attestation);
+  if (!digest) return Error::invalid_argument(digest.error().message);
+  if (issuer->find_digest_seal(*digest) == nullptr) {
+    return Error::invalid_argument("attestation-not-anchored: " + attestation.issuer +
+                                   " has no key event anchoring this record (seal {\"d\": \"" + *digest + "\"})");
+  }
+  (attestation.is_revocation() ? m_revocations : m_links).push_back(std::move(attestation));
   return {};
 }
 

@@ -50,8 +50,8 @@ class State {
   /// Adds one signed KEL event (the next one of its identity, or an inception).
   [[nodiscard]] Status add_event(const identity::SignedEvent& event);
   /// Adds a device link or a revocation. A link needs both signatures; a revocation the
-  /// identity's; both an issuer this registry knows (identity::verify_attestation: the current
-  /// key, or an earlier one that anchored the record in the KEL while it was in force).
+  /// identity's; both an issuer this registry knows whose KEL anchors the record (a seal
+  /// {"d": attestation_digest}), signed by the keys in force when it was anchored.
   [[nodiscard]] Status add_attestation(identity::Attestation attestation);
 
   const identity::KeyState* identity(std::string_view prefix) const;
