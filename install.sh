@@ -12,7 +12,7 @@ usage: ./install.sh [--prefix DIR] [--no-demo]
   --prefix DIR   where to install the binaries (DIR/bin); default /usr/local
   --no-demo      do not run scripts/demo.sh afterwards
 
-Installs the Debian build and runtime packages (apt-get), builds in build/ (RelWithDebInfo),
+Installs the Debian build and runtime packages (apt-get), builds in build/ (Release),
 installs auths, auths-pre-receive, auths-update, auths-pre-push and auths-commit-msg into
 DIR/bin, then runs scripts/demo.sh: one accepted and one rejected push.
 To protect a repository afterwards:  auths hook install --repo /srv/git/project.git
@@ -48,7 +48,7 @@ auths_ensure_packages $AUTHS_BUILD_PACKAGES
 auths_log "configuring build/"
 generator=()
 [ -f build/CMakeCache.txt ] || generator=(-G Ninja)
-cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release
 
 auths_log "building (this takes a few minutes the first time)"
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)"
