@@ -72,6 +72,17 @@ inline ai::Attestation make_link(const Identity& id, const ac::PrivateKey& devic
   return att;
 }
 
+/// Anchors `att` in `id`'s KEL with an interaction event signed by `signer` (the identity's
+/// current key unless a test wants otherwise); the event's files are appended to id.files and
+/// returned.
+inline Files anchor(Identity& id, const ai::Attestation& att, const ac::PrivateKey& signer) {
+  auto ixn = ai::make_interaction(id.state, {nlohmann::ordered_json{{"d", *ai::attestation_digest(att)}}});
+  BOOST_REQUIRE(ixn.has_value());
+  const size_t before = id.files.size();
+  add_event(id, *ixn, signer);
+  return Files(id.files.begin() + static_cast<std::ptrdiff_t>(before), id.files.end());
+}
+
 inline std::pair<std::string, std::string> stored(const ai::Attestation& att) {
   return {*ar::attestation_path(att), *ai::serialize_attestation(att)};
 }

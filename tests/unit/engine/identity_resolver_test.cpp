@@ -17,14 +17,17 @@ struct World {
   ar::State state;
 
   explicit World(std::optional<int64_t> revoked_at = std::nullopt) {
-    Files files = alice.files;
-    files.push_back(stored(link));
+    anchor(alice, link, alice.key);
+    std::vector<std::pair<std::string, std::string>> records = {stored(link)};
     if (revoked_at) {
       auto revocation = ai::make_revocation(link, ai::Timestamp::from_unix(*revoked_at));
       BOOST_REQUIRE(revocation.has_value());
       BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
-      files.push_back(stored(*revocation));
+      anchor(alice, *revocation, alice.key);
+      records.push_back(stored(*revocation));
     }
+    Files files = alice.files;
+    files.insert(files.end(), records.begin(), records.end());
     BOOST_REQUIRE(ar::publish(*t.repo, files, "records").has_value());
     auto loaded = ar::load_current(*t.repo);
     BOOST_REQUIRE(loaded.has_value());
@@ -91,6 +94,7 @@ BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
   link.expires_at = ai::Timestamp::from_unix(1700001000);
   BOOST_REQUIRE(ai::sign_as_identity(link, alice.key).has_value());
   BOOST_REQUIRE(ai::sign_as_device(link, device).has_value());
+  anchor(alice, link, alice.key);
   Files files = alice.files;
   files.push_back(stored(link));
   BOOST_REQUIRE(ar::publish(*t.repo, files, "records").has_value());

@@ -17,8 +17,10 @@ BOOST_AUTO_TEST_CASE(publish_load_and_grow) {
   TempRepo t;
   Identity alice = make_identity();
   const auto device = generate_key();
+  const auto link = make_link(alice, device, alice.key);
+  anchor(alice, link, alice.key);
   Files files = alice.files;
-  files.push_back(stored(make_link(alice, device, alice.key)));
+  files.push_back(stored(link));
   auto tip = ar::publish(*t.repo, files, "alice");
   BOOST_REQUIRE(tip.has_value() && tip->has_value());
   // Publishing the same records again adds nothing.
@@ -38,7 +40,9 @@ BOOST_AUTO_TEST_CASE(publish_load_and_grow) {
   auto revocation = ai::make_revocation(*grants[0].link, ai::Timestamp::from_unix(1700000100));
   BOOST_REQUIRE(revocation.has_value());
   BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
-  auto tip2 = ar::publish(*t.repo, {stored(*revocation)}, "revoke");
+  Files revoke_files = anchor(alice, *revocation, alice.key);
+  revoke_files.push_back(stored(*revocation));
+  auto tip2 = ar::publish(*t.repo, revoke_files, "revoke");
   BOOST_REQUIRE(tip2.has_value() && tip2->has_value());
   BOOST_TEST(first_code(t.verify(**tip, **tip2)) == "none");
   auto after = ar::load_current(*t.repo);
@@ -113,9 +117,47 @@ BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
   const auto c5 = t.commit({{path.substr(0, path.size() - 5) + "x.json", content}}, {base});
   BOOST_TEST(first_code(t.verify(base, c5)) == "registry-invalid-record");
 
-  // ...and under its own name it is fine.
+  // Validly signed by alice's current key, but not anchored in her KEL: refused, because its
+  // validity would end with her next rotation.
   const auto c6 = t.commit({stored(good)}, {base});
-  BOOST_TEST(first_code(t.verify(base, c6)) == "none");
+  BOOST_TEST(first_code(t.verify(base, c6)) == "registry-invalid-record");
+
+  // Anchored and stored under its own name: fine.
+  Files anchored = anchor(alice, good, alice.key);
+  anchored.push_back(stored(good));
+  const auto c7 = t.commit(anchored, {base});
+  BOOST_TEST(first_code(t.verify(base, c7)) == "none");
+}
+
+// A rotation after a link does not invalidate it: the registry stays loadable and the device
+// keeps its grant (the registry-poisoning case: a record valid when pushed must stay valid).
+BOOST_AUTO_TEST_CASE(anchored_links_survive_rotation) {
+  TempRepo t;
+  Identity alice = make_identity();
+  const auto device = generate_key();
+  const auto link = make_link(alice, device, alice.key);
+  anchor(alice, link, alice.key);
+  Files files = alice.files;
+  files.push_back(stored(link));
+  auto tip = ar::publish(*t.repo, files, "link");
+  BOOST_REQUIRE(tip.has_value() && tip->has_value());
+
+  // Rotate: the pre-committed next key takes over, a fresh next key is committed to.
+  const auto newer = generate_key();
+  auto rot = ai::make_rotation(alice.state, {qb64(alice.next)}, 1, {ai::next_key_digest(qb64(newer))}, 1);
+  BOOST_REQUIRE(rot.has_value());
+  const size_t before = alice.files.size();
+  add_event(alice, *rot, alice.next);
+  const Files rotation(alice.files.begin() + static_cast<std::ptrdiff_t>(before), alice.files.end());
+  auto tip2 = ar::publish(*t.repo, rotation, "rotate");
+  BOOST_REQUIRE(tip2.has_value() && tip2->has_value());
+  BOOST_TEST(first_code(t.verify(**tip, **tip2)) == "none");
+
+  auto state = ar::load_current(*t.repo);
+  BOOST_REQUIRE(state.has_value());
+  const auto grants = state->grants_for_key(device.public_key());
+  BOOST_REQUIRE(grants.size() == 1u);
+  BOOST_TEST(grants[0].revocation == nullptr);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
