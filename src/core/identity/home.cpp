@@ -11,7 +11,6 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
