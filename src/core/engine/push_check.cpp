@@ -4,7 +4,13 @@
 //   1. classify (create, fast-forward, force, delete, noop);
 //   2. load the trusted policy from a commit the server already has;
 //   3. find the rule (first match in file order) or apply `default`;
-//   4. judge the new commits (reachable from new, from no existing ref) and the tag object;
+//   4. judge the new commits and the tag object. New for a branch: reachable from the new tip
+//      and from no existing ref whose rule admits only signers this ref's rule admits too. A
+//      commit a looser rule admitted elsewhere (another branch under default = "allow", a rule
+//      with more signers) has never been judged by this one: judging it now closes the way to
+//      launder commits onto a protected branch, while a branch made from main does not judge
+//      main's history again. New for anything else: reachable from no existing ref at all (a
+//      release signer signs the tag itself);
 //   5. commits that change .auths/ must also satisfy [governance] of the trusted policy.
 // An update of refs/auths/registry is checked before everything else (append-only, every added
 // record valid); the push's commits are then judged against the registry as it will be.
@@ -115,15 +121,17 @@ class PushChecker {
       m_bootstrap_allow = value == "allow";
       auto tips = m_repo.ref_commit_tips();
       if (!tips) return tips.error();
-      m_hidden = std::move(*tips);
+      m_known_tips = std::move(*tips);
     } else {
-      auto tips = m_repo.ref_commit_tips("refs/remotes/" + m_req.remote + "/");
+      // The remote's refs as this clone knows them, under the names they have on the remote.
+      const std::string tracking = "refs/remotes/" + m_req.remote + "/";
+      auto tips = m_repo.ref_commit_tips(tracking);
       if (!tips) return tips.error();
-      m_hidden = std::move(*tips);
+      for (auto& [name, tip] : *tips) m_known_tips.emplace_back("refs/heads/" + name.substr(tracking.size()), tip);
       for (const auto& u : m_req.updates) {
         if (!u.old_oid.is_zero() && m_repo.has_object(u.old_oid)) {
           auto peeled = m_repo.peel(u.old_oid);
-          if (peeled && peeled->first == git::ObjectType::kCommit) m_hidden.push_back(peeled->second);
+          if (peeled && peeled->first == git::ObjectType::kCommit) m_known_tips.emplace_back(u.ref_name, peeled->second);
         }
       }
     }
@@ -434,7 +442,20 @@ class PushChecker {
     }
     if (peeled->first != git::ObjectType::kCommit) return;
 
-    auto commits = m_repo.new_commits(peeled->second, m_hidden);
+    // Which existing tips hide history: for a branch under one of the policy's own rules, the
+    // refs whose rule admits only signers of this rule (refs no rule governs admit anyone);
+    // otherwise every ref.
+    const bool covered_only = classify_ref(u.ref_name) == RefClass::kBranch && governing != nullptr &&
+                              governing->match(u.ref_name) == &rule;
+    std::vector<Oid> hidden;
+    hidden.reserve(m_known_tips.size());
+    for (const auto& [name, tip] : m_known_tips) {
+      const policy::Rule* theirs = covered_only ? governing->match(name) : nullptr;
+      if (!covered_only || (theirs != nullptr && theirs->signers.admits_only_signers_of(rule.signers))) {
+        hidden.push_back(tip);
+      }
+    }
+    auto commits = m_repo.new_commits(peeled->second, hidden);
     if (!commits) {
       undecidable(report, commits.error());
       return;
@@ -555,7 +576,7 @@ class PushChecker {
   const git::Repository& m_repo;
   const CheckRequest& m_req;
   engine::PolicyCache m_policies;
-  std::vector<Oid> m_hidden;
+  std::vector<std::pair<std::string, Oid>> m_known_tips;  // the refs the server already has
   std::unordered_set<Oid, OidHash> m_judged_in_branches;
   std::unordered_set<Oid, OidHash> m_validated_tips;
   std::unordered_map<Oid, std::optional<Oid>, OidHash> m_auths_dirs;

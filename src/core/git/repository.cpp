@@ -250,13 +250,13 @@ Result<Oid> Repository::resolve_revision(const std::string& rev) const {
 
 Result<std::optional<Oid>> Repository::head_commit() const { return resolve_commit("HEAD"); }
 
-Result<std::vector<Oid>> Repository::ref_commit_tips(std::string_view prefix) const {
+Result<std::vector<std::pair<std::string, Oid>>> Repository::ref_commit_tips(std::string_view prefix) const {
   git_reference_iterator* raw_iter = nullptr;
   if (const int rc = git_reference_iterator_new(&raw_iter, m_h->repo.get()); rc < 0) {
     return to_error(rc, "listing refs");
   }
   const ReferenceIteratorPtr iter(raw_iter);
-  std::vector<Oid> tips;
+  std::vector<std::pair<std::string, Oid>> tips;
   const char* name = nullptr;
   int rc = 0;
   while ((rc = git_reference_next_name(&name, iter.get())) == 0) {
@@ -265,7 +265,7 @@ Result<std::vector<Oid>> Repository::ref_commit_tips(std::string_view prefix) co
     if (git_reference_name_to_id(&id, m_h->repo.get(), name) < 0) continue;  // dangling symref
     auto peeled = peel(from_git(id));
     if (!peeled || peeled->first != ObjectType::kCommit) continue;  // refs to trees/blobs hide nothing
-    tips.push_back(peeled->second);
+    tips.emplace_back(name, peeled->second);
   }
   if (rc != GIT_ITEROVER) {
     return to_error(rc, "listing refs");

@@ -61,9 +61,9 @@ class Repository final {
   Result<Oid> resolve_revision(const std::string& rev) const;
   /// The commit HEAD points at (the default branch tip); nullopt when HEAD is unborn.
   Result<std::optional<Oid>> head_commit() const;
-  /// Every ref's target peeled to a commit, skipping refs that point at non-commits, limited to
-  /// refs whose name starts with `prefix` ("" = all refs).
-  Result<std::vector<Oid>> ref_commit_tips(std::string_view prefix = "") const;
+  /// Every ref (name, target peeled to a commit), skipping refs that point at non-commits,
+  /// limited to refs whose name starts with `prefix` ("" = all refs).
+  Result<std::vector<std::pair<std::string, Oid>>> ref_commit_tips(std::string_view prefix = "") const;
 
   /// Commits reachable from `tip` and from none of `hidden`, newest first (topological).
   Result<std::vector<Oid>> new_commits(const Oid& tip, const std::vector<Oid>& hidden) const;

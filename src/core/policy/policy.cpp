@@ -1,6 +1,8 @@
 // The small pure functions of the policy model: rule lookup by ref, signer lookup by key.
 #include "policy/policy.h"
 
+#include <algorithm>
+
 namespace auths::policy {
 
 const char* to_string(RuleKind kind) {
@@ -19,6 +21,16 @@ std::vector<const Signer*> SignerSet::find(const crypto::PublicKey& key) const {
     if (signer.key == key) found.push_back(&signer);
   }
   return found;
+}
+
+bool SignerSet::admits_only_signers_of(const SignerSet& other) const {
+  for (const auto& signer : keys) {
+    if (other.find(signer.key).empty()) return false;
+  }
+  for (const auto& id : identities) {
+    if (std::find(other.identities.begin(), other.identities.end(), id) == other.identities.end()) return false;
+  }
+  return true;
 }
 
 const Rule* Policy::match(std::string_view ref_name) const {

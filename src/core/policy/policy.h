@@ -43,6 +43,11 @@ struct SignerSet {
   /// Every entry whose key equals `key` (one key may be listed more than once, with different
   /// restrictions); empty when the key is not a signer.
   std::vector<const Signer*> find(const crypto::PublicKey& key) const;
+
+  /// True when every signer this set admits is also a signer of `other` (every key, every
+  /// identity): what this set accepted, `other` would have accepted too (validity windows and
+  /// namespaces aside, which only make a set narrower).
+  bool admits_only_signers_of(const SignerSet& other) const;
 };
 
 enum class RuleKind { kCommit, kRelease };

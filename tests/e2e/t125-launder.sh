@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# e2e-sanitize: yes
+# A commit a weaker rule admitted on another branch has never been judged by main's rule: when
+# main moves onto it, main's rule judges it. Otherwise anyone could launder commits onto a
+# protected branch through an unprotected one (default = "allow") or a looser rule.
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key alice
+make_key mallory
+setup_repo alice <<EOF
+version = 1
+default = "allow"
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+
+[[policy.commit]]
+name = "topics"
+refs = ["refs/heads/topic/*"]
+signers = ["$(pub alice)", "$(pub mallory)"]
+EOF
+
+step "an unsigned commit on an unprotected branch is accepted there (default allow)"
+u=$(commit_unsigned "unsigned work")
+push origin HEAD:refs/heads/scratch
+expect_push_ok
+expect_ref refs/heads/scratch "$u"
+
+step "main fast-forwarded onto it: main's rule judges the commit, unsigned"
+push origin HEAD:refs/heads/main
+expect_push_rejected unsigned
+expect_violation refs/heads/main "$u" unsigned main
+expect_ref refs/heads/main "$SEED"
+expect_hook_run_agrees
+
+step "mallory's commit on a topic branch (allowed there) cannot reach main either"
+client_git reset -q --hard "$SEED"
+m=$(commit_as mallory "mallory's topic work")
+push origin HEAD:refs/heads/topic/m
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+push origin HEAD:refs/heads/main
+expect_push_rejected unknown-signer
+expect_violation refs/heads/main "$m" unknown-signer main
+expect_ref refs/heads/main "$SEED"
+
+step "alice's topic work, already on a topic branch, is judged again for main and accepted"
+client_git reset -q --hard "$SEED"
+a=$(commit_as alice "alice's topic work")
+push origin HEAD:refs/heads/topic/a
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+push origin HEAD:refs/heads/main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$a"
+
+step "history main already has is not judged again"
+b=$(commit_as alice "alice on main")
+push origin HEAD:refs/heads/main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$b"
+
+test_done
