@@ -30,9 +30,11 @@ size_t count_objects(const Decision& d, std::string_view kind) {
 std::string plural(size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::string violation_line(const Violation& v) {
-  std::string line = "error: " + (v.ref_name.empty() ? std::string("push") : util::printable(v.ref_name));
-  if (v.object) line += " " + v.object->short_hex();
-  line += ": " + v.code + " " + rule_label(v.rule) + ": " + v.message;
+  // Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& at -O3.
+  std::string line = "error: ";
+  line.append(v.ref_name.empty() ? std::string("push") : util::printable(v.ref_name));
+  if (v.object) line.append(" ").append(v.object->short_hex());
+  line.append(": ").append(v.code).append(" ").append(rule_label(v.rule)).append(": ").append(v.message);
   return line;
 }
 

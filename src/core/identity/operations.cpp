@@ -146,10 +146,11 @@ Result<identity::SignerType> parse_signer_type(std::string_view name) {
 }
 
 /// Public keys of the store by SSH blob -> alias, to name the local device keys.
-std::map<util::Bytes, std::string> local_aliases(const fs::path& home) {
-  std::map<util::Bytes, std::string> out;
+/// Local key aliases by key fingerprint.
+std::map<std::string, std::string> local_aliases(const fs::path& home) {
+  std::map<std::string, std::string> out;
   if (auto keys = identity::list_keys(home); keys) {
-    for (const auto& info : *keys) out.emplace(info.public_key.ssh_blob(), info.alias);
+    for (const auto& info : *keys) out.emplace(info.public_key.fingerprint(), info.alias);
   }
   return out;
 }
@@ -168,12 +169,12 @@ const identity::Attestation* revocation_of(const identity::Attestation& link,
 }
 
 Result<DeviceInfo> describe_device(const identity::Attestation& link, const identity::Attestation* revocation,
-                                   const std::map<util::Bytes, std::string>& aliases, int64_t now) {
+                                   const std::map<std::string, std::string>& aliases, int64_t now) {
   if (!link.device_public_key) return Error::corrupt("attestation without a device key", link.rid);
   const crypto::PublicKey& key = *link.device_public_key;
   DeviceInfo info;
   info.did_key = link.subject;
-  if (const auto it = aliases.find(key.ssh_blob()); it != aliases.end()) info.alias = it->second;
+  if (const auto it = aliases.find(key.fingerprint()); it != aliases.end()) info.alias = it->second;
   info.curve = identity::curve_name(key.type());
   info.ssh_public_key = key.to_ssh_line(info.alias.empty() ? std::string() : "auths:" + info.alias);
   info.fingerprint = key.fingerprint();
@@ -417,7 +418,7 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   if (auto ok = identity::save_key(home, alias, *device, passphrase); !ok) return ok.error();
   if (auto ok = identity::append_event(home, *event); !ok) return ok.error();
   if (auto ok = identity::store_attestation(home, link); !ok) return ok.error();
-  const std::map<util::Bytes, std::string> aliases{{device->public_key().ssh_blob(), alias}};
+  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), alias}};
   return describe_device(link, nullptr, aliases, now);
 }
 

@@ -299,8 +299,8 @@ class Loader {
     const int64_t wanted = require != nullptr ? require->as_integer()->get() : 1;
     // Distinct signers: one key listed twice (two principals, or an SSH line and its did:key)
     // is still one signer.
-    std::set<util::Bytes> keys;
-    for (const Signer& signer : set.keys) keys.insert(signer.key.ssh_blob());
+    std::set<std::string> keys;
+    for (const Signer& signer : set.keys) keys.insert(signer.key.fingerprint());
     const std::set<std::string> identities(set.identities.begin(), set.identities.end());
     const int64_t available = static_cast<int64_t>(keys.size() + identities.size());
     if (wanted > available) {

@@ -247,9 +247,11 @@ BOOST_AUTO_TEST_CASE(bad_did_keys) {
   BOOST_TEST(!ac::parse_did_key(std::string(kW3cEd25519Did) + "0").has_value());  // invalid base58 digit
   // Right codec, wrong length: 31 and 33 key bytes.
   for (const size_t n : {31u, 33u}) {
-    au::Bytes payload{0xed, 0x01};
-    payload.resize(2 + n, 7);
-    BOOST_TEST(!ac::parse_did_key("did:key:z" + au::base58_encode(payload)).has_value());
+    au::Bytes payload(2 + n, 7);
+    payload[0] = 0xed;
+    payload[1] = 0x01;
+    const std::string did = std::string("did:key:z").append(au::base58_encode(payload));
+    BOOST_TEST(!ac::parse_did_key(did).has_value());
   }
   // P-256 with the uncompressed point: did:key requires the compressed form.
   au::Bytes p256_long{0x80, 0x24};

@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(indexed_signature_codes) {
   bad[2] = '_';
   BOOST_TEST(!cesr::decode_indexed_signature(bad).has_value());
   BOOST_TEST(!cesr::decode_indexed_signature(a->substr(0, 87)).has_value());
-  BOOST_TEST(cesr::requires_p256(cesr::decode_indexed_signature("E" + a->substr(1)).value()));
+  BOOST_TEST(cesr::requires_p256(cesr::decode_indexed_signature(std::string("E").append(a->substr(1))).value()));
   BOOST_TEST(!cesr::requires_p256(cesr::decode_indexed_signature(*a).value()));
 }
 

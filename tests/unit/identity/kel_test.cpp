@@ -316,7 +316,7 @@ BOOST_AUTO_TEST_CASE(p256_identity) {
   // A P-256 signature code (E) on an Ed25519 key is refused.
   const auto ixn = ai::make_interaction(*kel.state, {}).value();
   auto signed_ixn = sign(ixn, {{0, &k2}});
-  signed_ixn.signatures[0].code = "E";
+  signed_ixn.signatures[0].code = std::string(1, 'E');
   ai::KelFault fault = ai::KelFault::kNone;
   BOOST_TEST(!ai::apply_event(kel.state, signed_ixn, &fault).has_value());
   BOOST_TEST((fault == ai::KelFault::kBadSignature));
