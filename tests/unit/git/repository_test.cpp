@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "support/registry_fixture.h"
+#include "support/scoped.h"
 
 namespace auths::test {
 
@@ -14,22 +15,21 @@ BOOST_AUTO_TEST_SUITE(git_repository)
 // `git -c user.signingKey=auths:desktop -c "user.name=it's me" -c alias.penv='!printf ...'`.
 BOOST_AUTO_TEST_CASE(config_honours_git_dash_c) {
   TempRepo t;
-  ::setenv("GIT_CONFIG_PARAMETERS",
-           R"('user.signingKey'='auths:desktop' 'user.name'='it'\''s me' 'alias.penv'=''\!'printf "%s\n" "$GIT_CONFIG_PARAMETERS"')",
-           1);
+  std::optional<EnvGuard> params;
+  params.emplace("GIT_CONFIG_PARAMETERS",
+                 R"('user.signingKey'='auths:desktop' 'user.name'='it'\''s me' 'alias.penv'=''\!'printf "%s\n" "$GIT_CONFIG_PARAMETERS"')");
   BOOST_TEST(t.repo->config_string("user.signingkey")->value_or("") == "auths:desktop");
   BOOST_TEST(t.repo->config_string("user.name")->value_or("") == "it's me");
   BOOST_TEST(t.repo->config_string("alias.penv")->value_or("") == R"(!printf "%s\n" "$GIT_CONFIG_PARAMETERS")");
   BOOST_TEST(!t.repo->config_string("auths.bootstrap")->has_value());
   // GIT_CONFIG_COUNT entries come after -c ones and win.
-  ::setenv("GIT_CONFIG_COUNT", "1", 1);
-  ::setenv("GIT_CONFIG_KEY_0", "user.signingKey", 1);
-  ::setenv("GIT_CONFIG_VALUE_0", "auths:laptop", 1);
-  BOOST_TEST(t.repo->config_string("user.signingKey")->value_or("") == "auths:laptop");
-  ::unsetenv("GIT_CONFIG_PARAMETERS");
-  ::unsetenv("GIT_CONFIG_COUNT");
-  ::unsetenv("GIT_CONFIG_KEY_0");
-  ::unsetenv("GIT_CONFIG_VALUE_0");
+  {
+    const EnvGuard count("GIT_CONFIG_COUNT", "1");
+    const EnvGuard key("GIT_CONFIG_KEY_0", "user.signingKey");
+    const EnvGuard value("GIT_CONFIG_VALUE_0", "auths:laptop");
+    BOOST_TEST(t.repo->config_string("user.signingKey")->value_or("") == "auths:laptop");
+  }
+  params.reset();
   BOOST_TEST(!t.repo->config_string("user.signingKey")->has_value());
 }
 

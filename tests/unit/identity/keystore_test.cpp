@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "support/scoped.h"
 #include "crypto/private_key.h"
 #include "identity/keystore.h"
 #include "util/bytes.h"
@@ -27,55 +28,14 @@ using auths::ErrorCode;
 
 namespace {
 
+using auths::test::EnvGuard;
+using auths::test::TempDir;
+
 // Cheap parameters: the tests check the format, not the cost.
 const ai::KdfParams kFast{64, 1, 1};
 const ai::SaveOptions kFastSave{kFast, false};
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "auths-keystore-test.XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
-  fs::path home() const { return m_path / "home"; }
 
- private:
-  fs::path m_path;
-};
-
-// Sets (or with nullopt unsets) an environment variable for one scope.
-class EnvGuard {
- public:
-  EnvGuard(const char* name, std::optional<std::string> value) : m_name(name) {
-    if (const char* old = std::getenv(name); old != nullptr) m_old = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~EnvGuard() {
-    if (m_old) {
-      ::setenv(m_name, m_old->c_str(), 1);
-    } else {
-      ::unsetenv(m_name);
-    }
-  }
-  EnvGuard(const EnvGuard&) = delete;
-  EnvGuard& operator=(const EnvGuard&) = delete;
-
- private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
 
 mode_t mode_of(const fs::path& p) {
   struct stat st {};

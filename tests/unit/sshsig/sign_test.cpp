@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/scoped.h"
 #include "crypto/private_key.h"
 #include "sshsig/sign.h"
 #include "sshsig/sshsig.h"
@@ -54,24 +55,8 @@ void write_file(const fs::path& p, std::string_view text) {
   out << text;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "auths-sign-test.XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    m_path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
 
- private:
-  fs::path m_path;
-};
+using auths::test::TempDir;
 
 bool have_ssh_keygen() { return std::system("command -v ssh-keygen >/dev/null 2>&1") == 0; }
 
