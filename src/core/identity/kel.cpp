@@ -722,6 +722,17 @@ Result<KeyState> replay_kel(std::span<const SignedEvent> kel, KelFault* fault, s
   return std::move(*state);
 }
 
+namespace {
+
+/// The last step of every builder: check the content, then set `v`, `d` (and `i`).
+Result<KeyEvent> finish(KeyEvent ev) {
+  if (auto st = check_content(ev); !st) return st.error();
+  if (auto st = saidify(ev); !st) return st.error();
+  return ev;
+}
+
+}  // namespace
+
 Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_threshold,
                                 std::vector<std::string> next_digests, uint32_t next_threshold,
                                 std::vector<nlohmann::ordered_json> seals) {
@@ -735,13 +746,7 @@ Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_thre
   ev.seals = std::move(seals);
   ev.said = std::string(kSaidLength, '#');
   ev.prefix = ev.said;
-  if (auto st = check_content(ev); !st) {
-    return st.error();
-  }
-  if (auto st = saidify(ev); !st) {
-    return st.error();
-  }
-  return ev;
+  return finish(std::move(ev));
 }
 
 Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> keys, uint32_t key_threshold,
@@ -761,13 +766,7 @@ Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> k
   ev.next_digests = std::move(next_digests);
   ev.backer_threshold = state.backer_threshold;
   ev.seals = std::move(seals);
-  if (auto st = check_content(ev); !st) {
-    return st.error();
-  }
-  if (auto st = saidify(ev); !st) {
-    return st.error();
-  }
-  return ev;
+  return finish(std::move(ev));
 }
 
 Result<KeyEvent> make_interaction(const KeyState& state, std::vector<nlohmann::ordered_json> seals) {
@@ -780,13 +779,7 @@ Result<KeyEvent> make_interaction(const KeyState& state, std::vector<nlohmann::o
   ev.sequence = state.sequence + 1;
   ev.prior = state.last_said;
   ev.seals = std::move(seals);
-  if (auto st = check_content(ev); !st) {
-    return st.error();
-  }
-  if (auto st = saidify(ev); !st) {
-    return st.error();
-  }
-  return ev;
+  return finish(std::move(ev));
 }
 
 }  // namespace auths::identity
