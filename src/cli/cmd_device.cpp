@@ -55,9 +55,10 @@ int run_link(const LinkOptions& opts) {
   std::printf("  capabilities: %s; signer type %s; expires %s\n", join(device->capabilities, ", ").c_str(),
               device->signer_type.c_str(), device->expires_at.empty() ? "never" : device->expires_at.c_str());
   std::printf("  record:       %s (anchored in the key event log)\n", device->record.c_str());
-  std::printf("sign with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
-              "git config user.signingKey auths:%s\n",
-              device->alias.c_str());
+  std::printf(
+      "sign with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
+      "git config user.signingKey auths:%s\n",
+      device->alias.c_str());
   std::printf("  (or: auths init --git --key-alias %s)\n", device->alias.c_str());
   std::printf("publish the link: auths registry publish --repo PATH\n");
   return kExitAccepted;
@@ -101,9 +102,11 @@ void register_device(CLI::App& app, Registry& registry) {
   link->add_option("--curve", link_opts->curve, "Key type of the device key")
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
-  link->add_option("--expires-in-days", link_opts->expires_in_days, "The link expires after this many days (default: never)")
+  link->add_option("--expires-in-days", link_opts->expires_in_days,
+                   "The link expires after this many days (default: never)")
       ->check(CLI::Range(1, 36600));
-  link->add_option("--capabilities", link_opts->capabilities, "Capabilities granted, comma-separated (default: sign_commit)")
+  link->add_option("--capabilities", link_opts->capabilities,
+                   "Capabilities granted, comma-separated (default: sign_commit)")
       ->delimiter(',');
   link->add_option("--signer-type", link_opts->signer_type, "Who signs with the device")
       ->check(CLI::IsMember({"Human", "Agent", "Workload"}))

@@ -60,7 +60,8 @@ int run_hook_install(const InstallOptions& opts) {
     return kExitUsage;
   }
   const std::string bin_dir = opts.bin_dir.empty() ? executable_dir() : opts.bin_dir;
-  const std::pair<const char*, const char*> hooks[] = {{"pre-receive", "auths-pre-receive"}, {"update", "auths-update"}};
+  const std::pair<const char*, const char*> hooks[] = {{"pre-receive", "auths-pre-receive"},
+                                                       {"update", "auths-update"}};
   for (const auto& [hook, binary] : hooks) {
     if (std::string(hook) == "update" && !opts.update) continue;
     auto path = install_hook(opts.repo, *layout, hook, (std::filesystem::path(bin_dir) / binary).string());
@@ -73,7 +74,8 @@ int run_hook_install(const InstallOptions& opts) {
   if (*layout == HookLayout::kGitea) {
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::path(opts.repo) / "hooks" / "pre-receive", ec)) {
-      std::fprintf(stderr, "warning: hooks/pre-receive is missing: Gitea's delegating hook runs hooks/pre-receive.d/\n");
+      std::fprintf(stderr,
+                   "warning: hooks/pre-receive is missing: Gitea's delegating hook runs hooks/pre-receive.d/\n");
     }
   }
   return kExitAccepted;
@@ -100,12 +102,16 @@ void register_hook(CLI::App& app, Registry& registry) {
   auto install_opts = std::make_shared<InstallOptions>();
   CLI::App* install = hook->add_subcommand(
       "install", "Install auths-pre-receive (and with --update, auths-update) into a server repository");
-  install->add_option("--repo", install_opts->repo, "Bare repository (or work tree) to install into")->capture_default_str();
-  install->add_option("--layout", install_opts->layout,
-                      "plain: hooks/pre-receive; gitea: hooks/pre-receive.d/auths; gitlab: custom_hooks/pre-receive.d/auths")
+  install->add_option("--repo", install_opts->repo, "Bare repository (or work tree) to install into")
+      ->capture_default_str();
+  install
+      ->add_option(
+          "--layout", install_opts->layout,
+          "plain: hooks/pre-receive; gitea: hooks/pre-receive.d/auths; gitlab: custom_hooks/pre-receive.d/auths")
       ->capture_default_str();
   install->add_flag("--update", install_opts->update, "Also install the per-ref update hook");
-  install->add_option("--bin-dir", install_opts->bin_dir, "Where the auths-* hook binaries are (default: beside auths)");
+  install->add_option("--bin-dir", install_opts->bin_dir,
+                      "Where the auths-* hook binaries are (default: beside auths)");
   registry.push_back({install, [install_opts] { return run_hook_install(*install_opts); }});
 }
 

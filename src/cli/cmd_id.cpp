@@ -29,7 +29,9 @@ nlohmann::ordered_json to_json(const IdentityInfo& info) {
 }
 
 nlohmann::ordered_json to_json(const DeviceInfo& device) {
-  const auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+  const auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+  };
   return {{"did", device.did_key},
           {"status", device.status},
           {"alias", or_null(device.alias)},
@@ -59,7 +61,7 @@ void print_identity(const IdentityInfo& info) {
   }
   std::printf("Curve:       %s\n", info.curve.c_str());
   std::printf("Next key:    %s\n", info.next_commitments > 0 ? ("committed ('" + info.key_alias + ".next')").c_str()
-                                                              : "none (the identity was abandoned)");
+                                                             : "none (the identity was abandoned)");
   std::printf("Sequence:    %llu (%llu rotation%s)\n", static_cast<unsigned long long>(info.sequence),
               static_cast<unsigned long long>(info.rotations), info.rotations == 1 ? "" : "s");
   std::printf("Devices:     %zu active\n", info.active_devices);
@@ -145,8 +147,8 @@ int run_show_devices(const ShowDevicesOptions& opts) {
   for (const auto& device : *devices) {
     std::string line = device.status;
     line.resize(std::max<size_t>(line.size(), 8), ' ');
-    line += device.did_key + "  key " + (device.alias.empty() ? std::string("-") : "'" + device.alias + "'") +
-            "  " + device.signer_type + "  [" + join(device.capabilities, ",") + "]  linked " + device.linked_at;
+    line += device.did_key + "  key " + (device.alias.empty() ? std::string("-") : "'" + device.alias + "'") + "  " +
+            device.signer_type + "  [" + join(device.capabilities, ",") + "]  linked " + device.linked_at;
     if (!device.expires_at.empty()) line += "  expires " + device.expires_at;
     if (!device.revoked_at.empty()) line += "  revoked " + device.revoked_at;
     if (!device.note.empty()) line += "  note: " + device.note;

@@ -23,7 +23,8 @@ struct InitOptions {
 
 int run_init(const InitOptions& opts) {
   if (!opts.git) {
-    return report_error(Error::invalid_argument("nothing to set up: 'auths init --git' configures git (see 'auths init --help')"));
+    return report_error(
+        Error::invalid_argument("nothing to set up: 'auths init --git' configures git (see 'auths init --help')"));
   }
   const auto home = auths_home();
   if (!home) return report_error(home.error());
@@ -36,15 +37,20 @@ int run_init(const InitOptions& opts) {
   const auto result = setup_git(*home, options);
   if (!result) return report_error(result.error());
   std::printf("configured %s to sign with auths:%s:\n",
-              opts.global ? "your global git config" : ("the repository " + result->scope).c_str(), result->key_alias.c_str());
+              opts.global ? "your global git config" : ("the repository " + result->scope).c_str(),
+              result->key_alias.c_str());
   for (const auto& [key, value] : result->settings) std::printf("  %s=%s\n", key.c_str(), value.c_str());
   for (const auto& path : result->installed) std::printf("installed hook: %s\n", path.c_str());
   for (const auto& why : result->kept) std::printf("kept existing hook: %s\n", why.c_str());
   if (!result->kept.empty()) {
-    std::printf("hint: call the auths hooks from your own hooks to keep both (auths-commit-msg \"$1\", auths-pre-push \"$@\")\n");
+    std::printf(
+        "hint: call the auths hooks from your own hooks to keep both (auths-commit-msg \"$1\", auths-pre-push "
+        "\"$@\")\n");
   }
   if (!options.install_hooks) {
-    std::printf("no hooks installed: run 'auths init --git --repo PATH' in a repository for the commit-msg and pre-push hooks\n");
+    std::printf(
+        "no hooks installed: run 'auths init --git --repo PATH' in a repository for the commit-msg and pre-push "
+        "hooks\n");
   }
   return kExitAccepted;
 }
@@ -63,8 +69,7 @@ void register_init(CLI::App& app, Registry& registry) {
   init->add_option("--repo", opts->repo, "The repository to configure and to install the hooks into")
       ->capture_default_str()
       ->each([opts](const std::string&) { opts->repo_given = true; });
-  init->add_flag("--global", opts->global,
-                 "Write the settings to your global git config (hooks only with --repo)");
+  init->add_flag("--global", opts->global, "Write the settings to your global git config (hooks only with --repo)");
   init->add_option("--key-alias", opts->key_alias,
                    "The device key to sign with (default: the only active linked device key in the key store)");
   registry.push_back({init, [opts] { return run_init(*opts); }});

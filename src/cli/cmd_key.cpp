@@ -22,9 +22,14 @@ int report(const Error& error) {
 }
 
 nlohmann::ordered_json to_json(const StoredKey& key) {
-  return {{"alias", key.alias},       {"curve", key.curve}, {"public_key", key.public_key_hex},
-          {"ssh", key.ssh_public_key}, {"fingerprint", key.fingerprint}, {"did", key.did_key},
-          {"signing_key", std::string(kAuthsKeyPrefix) + key.alias}, {"path", key.path}};
+  return {{"alias", key.alias},
+          {"curve", key.curve},
+          {"public_key", key.public_key_hex},
+          {"ssh", key.ssh_public_key},
+          {"fingerprint", key.fingerprint},
+          {"did", key.did_key},
+          {"signing_key", std::string(kAuthsKeyPrefix) + key.alias},
+          {"path", key.path}};
 }
 
 struct GenerateOptions {
@@ -46,9 +51,10 @@ int run_generate(const GenerateOptions& opts) {
   if (!key) return report(key.error());
   std::printf("generated %s key '%s' in %s\n", key->curve.c_str(), key->alias.c_str(), key->path.c_str());
   std::printf("  %s\n  %s\n  %s\n", key->ssh_public_key.c_str(), key->fingerprint.c_str(), key->did_key.c_str());
-  std::printf("sign commits with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
-              "git config user.signingKey %s%s\n",
-              std::string(kAuthsKeyPrefix).c_str(), key->alias.c_str());
+  std::printf(
+      "sign commits with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
+      "git config user.signingKey %s%s\n",
+      std::string(kAuthsKeyPrefix).c_str(), key->alias.c_str());
   return kExitAccepted;
 }
 
@@ -64,7 +70,8 @@ int run_list(bool json) {
     return kExitAccepted;
   }
   for (const auto& key : *keys) {
-    std::printf("%-20s %-8s %s %s\n", key.alias.c_str(), key.curve.c_str(), key.fingerprint.c_str(), key.did_key.c_str());
+    std::printf("%-20s %-8s %s %s\n", key.alias.c_str(), key.curve.c_str(), key.fingerprint.c_str(),
+                key.did_key.c_str());
   }
   return kExitAccepted;
 }
@@ -92,7 +99,8 @@ int run_show(const ShowOptions& opts) {
 }  // namespace
 
 void register_key(CLI::App& app, Registry& registry) {
-  CLI::App* key = app.add_subcommand("key", "Generate, list and show signing keys (identity home: $AUTHS_HOME or ~/.auths)");
+  CLI::App* key =
+      app.add_subcommand("key", "Generate, list and show signing keys (identity home: $AUTHS_HOME or ~/.auths)");
   key->require_subcommand(1);
   key->footer(
       "Keys live in <home>/keys/<alias>.json (mode 0600, home 0700), encrypted with a passphrase: Argon2id + "
@@ -120,8 +128,7 @@ void register_key(CLI::App& app, Registry& registry) {
   registry.push_back({list, [list_json] { return run_list(*list_json); }});
 
   auto show_opts = std::make_shared<ShowOptions>();
-  CLI::App* show = key->add_subcommand(
-      "show", "Print a stored key's public half (no passphrase needed)");
+  CLI::App* show = key->add_subcommand("show", "Print a stored key's public half (no passphrase needed)");
   show->add_option("--alias", show_opts->alias, "The key to show")->required();
   show->add_option("--format", show_opts->format,
                    "ssh: an SSH public key line (for allowed_signers and policies); did: its did:key; json: everything")

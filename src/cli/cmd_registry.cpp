@@ -22,7 +22,8 @@ int run_publish(const std::string& repo) {
                 result->records);
     return kExitAccepted;
   }
-  std::printf("published the identity's records to refs/auths/registry in %s: %s\n", repo.c_str(), result->tip->c_str());
+  std::printf("published the identity's records to refs/auths/registry in %s: %s\n", repo.c_str(),
+              result->tip->c_str());
   std::printf("push it: git -C %s push %s refs/auths/registry\n", repo.c_str(),
               result->remote.empty() ? "<remote>" : result->remote.c_str());
   return kExitAccepted;
@@ -35,7 +36,8 @@ void register_registry(CLI::App& app, Registry& registry) {
   group->require_subcommand(1);
 
   auto repo = std::make_shared<std::string>(".");
-  CLI::App* publish = group->add_subcommand("publish", "Add the identity's records to a repository's refs/auths/registry");
+  CLI::App* publish =
+      group->add_subcommand("publish", "Add the identity's records to a repository's refs/auths/registry");
   publish->footer(
       "Every record of the home's registry copy (key event log, device links, revocations) goes into one new commit on "
       "refs/auths/registry that only adds files; records already there are skipped. Then push the ref: "

@@ -37,11 +37,16 @@ int run_verify_commit(const CommitOptions& opts) {
   if (!verdict) return could_not_check(verdict.error());
   const CommitVerdict& v = *verdict;
   if (opts.json) {
-    const nlohmann::ordered_json doc = {{"commit", v.commit},         {"valid", v.valid},
-                                        {"status", v.status},         {"detail", v.detail},
-                                        {"signed_by", v.signed_by},   {"device", v.device},
-                                        {"key", v.key},               {"signer_type", v.signer_type},
-                                        {"delegated_by", v.delegated_by}, {"witnesses", v.witnesses},
+    const nlohmann::ordered_json doc = {{"commit", v.commit},
+                                        {"valid", v.valid},
+                                        {"status", v.status},
+                                        {"detail", v.detail},
+                                        {"signed_by", v.signed_by},
+                                        {"device", v.device},
+                                        {"key", v.key},
+                                        {"signer_type", v.signer_type},
+                                        {"delegated_by", v.delegated_by},
+                                        {"witnesses", v.witnesses},
                                         {"claimed", v.claimed}};
     std::printf("%s\n", doc.dump(2).c_str());
   } else {
@@ -70,10 +75,14 @@ int run_verify(const AttestationOptions& opts) {
   if (!verdict) return could_not_check(verdict.error());
   const AttestationVerdict& v = *verdict;
   if (opts.json) {
-    const nlohmann::ordered_json doc = {{"file", opts.file},         {"valid", v.valid},
-                                        {"status", v.status},         {"detail", v.detail},
-                                        {"issuer", v.issuer},         {"subject", v.subject},
-                                        {"signer_type", v.signer_type}, {"delegated_by", v.delegated_by},
+    const nlohmann::ordered_json doc = {{"file", opts.file},
+                                        {"valid", v.valid},
+                                        {"status", v.status},
+                                        {"detail", v.detail},
+                                        {"issuer", v.issuer},
+                                        {"subject", v.subject},
+                                        {"signer_type", v.signer_type},
+                                        {"delegated_by", v.delegated_by},
                                         {"expires_at", v.expires_at}};
     std::printf("%s\n", doc.dump(2).c_str());
   } else {

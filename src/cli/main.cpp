@@ -28,9 +28,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("auths ") + AUTHS_VERSION);
   auths::cli::Registry registry;
-  for (const auto register_group : {&auths::cli::register_hook, &auths::cli::register_key, &auths::cli::register_id,
-                                    &auths::cli::register_device, &auths::cli::register_registry, &auths::cli::register_init,
-                                    &auths::cli::register_verify}) {
+  for (const auto register_group :
+       {&auths::cli::register_hook, &auths::cli::register_key, &auths::cli::register_id, &auths::cli::register_device,
+        &auths::cli::register_registry, &auths::cli::register_init, &auths::cli::register_verify}) {
     register_group(app, registry);
   }
 

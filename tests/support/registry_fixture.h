@@ -59,7 +59,8 @@ inline Identity make_identity() {
   return id;
 }
 
-inline ai::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key, int64_t at = 1700000000) {
+inline ai::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key,
+                                 int64_t at = 1700000000) {
   ai::Attestation att;
   att.rid = ai::random_rid();
   att.issuer = id.did();
@@ -93,7 +94,8 @@ struct TempRepo {
   std::optional<auths::git::Repository> repo;
 
   TempRepo() {
-    dir = fs::temp_directory_path() / ("auths-registry-test-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+    dir = fs::temp_directory_path() /
+          ("auths-registry-test-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
     fs::create_directories(dir);
     const std::string cmd = "git init -q --bare '" + dir.string() + "'";
     BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
@@ -122,6 +124,5 @@ struct TempRepo {
     return problems;
   }
 };
-
 
 }  // namespace auths::test

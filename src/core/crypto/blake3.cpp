@@ -66,10 +66,22 @@ std::array<uint32_t, 16> block_words(const std::array<uint8_t, kBlockLen>& block
 // the output: the chaining value, or for the root the 32-byte digest.
 std::array<uint32_t, 8> compress(const std::array<uint32_t, 8>& cv, const std::array<uint32_t, 16>& block,
                                  uint64_t counter, uint32_t block_len, uint32_t flags) {
-  std::array<uint32_t, 16> v = {cv[0],  cv[1],  cv[2],  cv[3],
-                                cv[4],  cv[5],  cv[6],  cv[7],
-                                kIv[0], kIv[1], kIv[2], kIv[3],
-                                static_cast<uint32_t>(counter), static_cast<uint32_t>(counter >> 32), block_len, flags};
+  std::array<uint32_t, 16> v = {cv[0],
+                                cv[1],
+                                cv[2],
+                                cv[3],
+                                cv[4],
+                                cv[5],
+                                cv[6],
+                                cv[7],
+                                kIv[0],
+                                kIv[1],
+                                kIv[2],
+                                kIv[3],
+                                static_cast<uint32_t>(counter),
+                                static_cast<uint32_t>(counter >> 32),
+                                block_len,
+                                flags};
   std::array<uint32_t, 16> m = block;
   for (int round = 0; round < 7; ++round) {
     mix(v, 0, 4, 8, 12, m[0], m[1]);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstddef>
 #include <bit>
+#include <cstddef>
 #include <exception>
 #include <string>
 
@@ -250,8 +250,8 @@ Result<PublicKey> parse_did_key(std::string_view did) {
   const auto has_codec = [&](const std::array<uint8_t, 2>& codec) {
     return bytes.size() >= 2 && bytes[0] == codec[0] && bytes[1] == codec[1];
   };
-  const std::span<const uint8_t> key_bytes = bytes.size() >= 2 ? std::span<const uint8_t>(bytes).subspan(2)
-                                                                 : std::span<const uint8_t>();
+  const std::span<const uint8_t> key_bytes =
+      bytes.size() >= 2 ? std::span<const uint8_t>(bytes).subspan(2) : std::span<const uint8_t>();
   if (has_codec(kMulticodecEd25519)) {
     if (key_bytes.size() != kEd25519KeySize) {
       return Error::invalid_argument("did:key ed25519 key must be 32 bytes, got " + std::to_string(key_bytes.size()));
@@ -280,8 +280,7 @@ Result<PublicKey> public_key_from_raw(KeyType type, std::span<const uint8_t> raw
       if (!point) return point.error();
       return PublicKey(KeyType::kEcdsaP256, p256_blob(point->uncompressed), std::move(point->compressed));
     }
-    case KeyType::kRsa:
-      return Error::invalid_argument("rsa keys have no raw form; use the ssh encoding");
+    case KeyType::kRsa: return Error::invalid_argument("rsa keys have no raw form; use the ssh encoding");
   }
   return Error::invalid_argument("unknown key type");
 }

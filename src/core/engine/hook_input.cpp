@@ -50,7 +50,8 @@ Result<std::vector<RefUpdate>> parse_pre_receive_input(std::string_view text) {
     auto new_oid = parse_oid(fields[1], "new object id", line_no);
     if (!new_oid) return new_oid.error();
     if (!valid_ref_name(fields[2])) {
-      return Error::invalid_argument("invalid ref name '" + util::printable(fields[2]) + "'", "line " + std::to_string(line_no));
+      return Error::invalid_argument("invalid ref name '" + util::printable(fields[2]) + "'",
+                                     "line " + std::to_string(line_no));
     }
     out.push_back({*old_oid, *new_oid, std::string(fields[2])});
   }

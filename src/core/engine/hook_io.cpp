@@ -42,7 +42,8 @@ Status check_commit_message(std::string_view message) {
     if (k == "auths-id") {
       // An E-coded (CESR) Blake3 digest: its pad bits lead, so it is no plain base64url string.
       const bool ok = identity::parse_did_keri(value).has_value();
-      if (!ok) return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
+      if (!ok)
+        return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
     } else if (k == "auths-device") {
       const bool ok = util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value();
       if (!ok) return Error::invalid_argument("'Auths-Device' must be a did:key:z... identifier, not '" + shown + "'");
@@ -55,7 +56,8 @@ Status check_commit_message(std::string_view message) {
         return Error::invalid_argument("'Auths-Witness-Receipt' must be unpadded base64url, not '" + shown + "'");
       }
     } else {
-      return Error::invalid_argument("unknown trailer '" + key + "' (known: Auths-Id, Auths-Device, Auths-Witness-Receipt)");
+      return Error::invalid_argument("unknown trailer '" + key +
+                                     "' (known: Auths-Id, Auths-Device, Auths-Witness-Receipt)");
     }
   }
   return {};

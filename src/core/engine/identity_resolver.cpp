@@ -36,13 +36,14 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
       if (m_accepted != nullptr && object) {
         auto seen = m_accepted->accepted_at(*object);
         if (seen && seen->has_value() && **seen < revoked_at) {
-          return {"ok", who, "signed by device " + device_did + " of " + who + ", revoked at " +
-                                 grant.revocation->revoked_at->text + " but accepted by this server at " +
-                                 util::format_utc(**seen) + ", before the revocation"};
+          return {"ok", who,
+                  "signed by device " + device_did + " of " + who + ", revoked at " +
+                      grant.revocation->revoked_at->text + " but accepted by this server at " +
+                      util::format_utc(**seen) + ", before the revocation"};
         }
       }
-      refusal = {"device-revoked", "", "device " + device_did + " of " + who + " was revoked at " +
-                                           grant.revocation->revoked_at->text};
+      refusal = {"device-revoked", "",
+                 "device " + device_did + " of " + who + " was revoked at " + grant.revocation->revoked_at->text};
       continue;
     }
     identity::AttestationFault fault = identity::AttestationFault::kNone;

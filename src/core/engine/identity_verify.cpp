@@ -154,7 +154,8 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
   }
   verdict.valid = ok.has_value();
   verdict.status = verdict.valid ? "valid" : identity::to_string(fault);
-  verdict.detail = verdict.valid ? (att->is_revocation() ? "a valid revocation" : "a valid device link") : ok.error().message;
+  verdict.detail =
+      verdict.valid ? (att->is_revocation() ? "a valid revocation" : "a valid device link") : ok.error().message;
   return verdict;
 }
 

@@ -65,8 +65,10 @@ Result<std::string> install_hook(const std::string& repo, HookLayout layout, con
     out << "#!/bin/sh\n" << kInstallMarker << "\nexec " << shell_quote(fs::absolute(binary).string()) << " \"$@\"\n";
     if (!out) return Error::io("cannot write hook", tmp.string());
   }
-  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                           fs::perms::others_exec, ec);
+  fs::permissions(tmp,
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                      fs::perms::others_exec,
+                  ec);
   if (ec) return Error::io("cannot make the hook executable: " + ec.message(), tmp.string());
   fs::rename(tmp, target, ec);
   if (ec) return Error::io("cannot install hook: " + ec.message(), target.string());

@@ -72,12 +72,18 @@ void verify_all(std::vector<ObjectToCheck>& items, unsigned threads) {
 }
 
 const char* hint_for(std::string_view code) {
-  if (code == "unsigned") return "sign with an SSH key: git config gpg.format ssh; git config user.signingKey <key.pub>; git commit -S";
-  if (code == "unknown-signer") return "ask a governance signer to add your key to .auths/policy.toml, or run 'auths hook run --explain' to see every decision";
+  if (code == "unsigned")
+    return "sign with an SSH key: git config gpg.format ssh; git config user.signingKey <key.pub>; git commit -S";
+  if (code == "unknown-signer")
+    return "ask a governance signer to add your key to .auths/policy.toml, or run 'auths hook run --explain' to see "
+           "every decision";
   if (code == "force-push-denied") return "set allow_force_push = true in the rule to permit non-fast-forward updates";
   if (code == "delete-denied") return "set allow_delete = true in the rule to permit deleting the ref";
-  if (code == "policy-change-unauthorized") return "changes to .auths/ must be signed by a [governance] signer of the current policy";
-  if (code == "no-policy") return "commit .auths/policy.toml, or set 'git config auths.bootstrap allow' on the server to accept the first policy on trust";
+  if (code == "policy-change-unauthorized")
+    return "changes to .auths/ must be signed by a [governance] signer of the current policy";
+  if (code == "no-policy")
+    return "commit .auths/policy.toml, or set 'git config auths.bootstrap allow' on the server to accept the first "
+           "policy on trust";
   if (code == "no-rule") return "add a rule whose refs match this ref, or set default = \"allow\"";
   if (code == "policy-invalid") return "a [governance] signer of the last valid policy can push a fix";
   if (code == "unsupported-signature") return "sign with an SSH key (gpg.format=ssh)";
@@ -131,7 +137,8 @@ class PushChecker {
       for (const auto& u : m_req.updates) {
         if (!u.old_oid.is_zero() && m_repo.has_object(u.old_oid)) {
           auto peeled = m_repo.peel(u.old_oid);
-          if (peeled && peeled->first == git::ObjectType::kCommit) m_known_tips.emplace_back(u.ref_name, peeled->second);
+          if (peeled && peeled->first == git::ObjectType::kCommit)
+            m_known_tips.emplace_back(u.ref_name, peeled->second);
         }
       }
     }
@@ -229,12 +236,8 @@ class PushChecker {
     }
     const TrustedPolicy& tp = **trusted;
     switch (tp.state) {
-      case TrustedPolicy::State::kAbsent:
-        check_without_policy(report);
-        break;
-      case TrustedPolicy::State::kInvalid:
-        check_with_invalid_policy(report, tp);
-        break;
+      case TrustedPolicy::State::kAbsent: check_without_policy(report); break;
+      case TrustedPolicy::State::kInvalid: check_with_invalid_policy(report, tp); break;
       case TrustedPolicy::State::kLoaded:
         report.policy_source = tp.source;
         check_with_policy(report, *tp.policy);
@@ -363,7 +366,8 @@ class PushChecker {
     }
     report.rule = rule->name;
     if (report.kind == UpdateKind::kDelete) {
-      if (!rule->allow_delete) violate(report, std::nullopt, rule->name, "delete-denied", "deleting this ref is not allowed");
+      if (!rule->allow_delete)
+        violate(report, std::nullopt, rule->name, "delete-denied", "deleting this ref is not allowed");
       return;
     }
     if (report.kind == UpdateKind::kForce && !rule->allow_force_push) {
@@ -445,8 +449,8 @@ class PushChecker {
     // Which existing tips hide history: for a branch under one of the policy's own rules, the
     // refs whose rule admits only signers of this rule (refs no rule governs admit anyone);
     // otherwise every ref.
-    const bool covered_only = classify_ref(u.ref_name) == RefClass::kBranch && governing != nullptr &&
-                              governing->match(u.ref_name) == &rule;
+    const bool covered_only =
+        classify_ref(u.ref_name) == RefClass::kBranch && governing != nullptr && governing->match(u.ref_name) == &rule;
     std::vector<Oid> hidden;
     hidden.reserve(m_known_tips.size());
     for (const auto& [name, tip] : m_known_tips) {
@@ -624,8 +628,8 @@ Result<Decision> check_push(const CheckRequest& request) {
         // Every decision must be recorded: a push whose audit line cannot be written is refused.
         Decision failed = std::move(*decision);
         failed.outcome = Outcome::kUndecided;
-        failed.violations.push_back({"", std::nullopt, "", "audit-failed",
-                                     "cannot write the audit log: " + written.error().to_string(), ""});
+        failed.violations.push_back(
+            {"", std::nullopt, "", "audit-failed", "cannot write the audit log: " + written.error().to_string(), ""});
         return failed;
       }
     }

@@ -94,7 +94,7 @@ std::string render_explain(const Decision& decision, bool all_objects) {
       out << "]";
     }
     out << "\n";
- for (const auto& obj : ref.objects) {
+    for (const auto& obj : ref.objects) {
       if (!all_objects && obj.code == "ok") continue;
       out << "  " << obj.kind << " " << obj.oid.short_hex() << " " << obj.code << ": " << obj.detail << "\n";
     }
@@ -108,20 +108,38 @@ std::string render_json(const Decision& decision) {
   for (const auto& ref : decision.refs) {
     nlohmann::json objects = nlohmann::json::array();
     for (const auto& obj : ref.objects) {
-      objects.push_back({{"oid", obj.oid.hex()}, {"kind", obj.kind}, {"signer", obj.signer}, {"key", obj.key},
-                         {"rule", obj.rule}, {"code", obj.code}, {"detail", obj.detail}});
+      objects.push_back({{"oid", obj.oid.hex()},
+                         {"kind", obj.kind},
+                         {"signer", obj.signer},
+                         {"key", obj.key},
+                         {"rule", obj.rule},
+                         {"code", obj.code},
+                         {"detail", obj.detail}});
     }
-    refs.push_back({{"ref", ref.update.ref_name}, {"old", ref.update.old_oid.hex()}, {"new", ref.update.new_oid.hex()},
-                    {"kind", to_string(ref.kind)}, {"rule", ref.rule}, {"policy", ref.policy_source},
-                    {"allowed", ref.allowed}, {"codes", ref.codes}, {"objects", objects}});
+    refs.push_back({{"ref", ref.update.ref_name},
+                    {"old", ref.update.old_oid.hex()},
+                    {"new", ref.update.new_oid.hex()},
+                    {"kind", to_string(ref.kind)},
+                    {"rule", ref.rule},
+                    {"policy", ref.policy_source},
+                    {"allowed", ref.allowed},
+                    {"codes", ref.codes},
+                    {"objects", objects}});
   }
   nlohmann::json violations = nlohmann::json::array();
   for (const auto& v : decision.violations) {
-    violations.push_back({{"ref", v.ref_name}, {"object", v.object ? nlohmann::json(v.object->hex()) : nlohmann::json()},
-                          {"rule", v.rule}, {"code", v.code}, {"message", v.message}, {"hint", v.hint}});
+    violations.push_back({{"ref", v.ref_name},
+                          {"object", v.object ? nlohmann::json(v.object->hex()) : nlohmann::json()},
+                          {"rule", v.rule},
+                          {"code", v.code},
+                          {"message", v.message},
+                          {"hint", v.hint}});
   }
-  const nlohmann::json doc = {{"decision", to_string(decision.outcome)}, {"exit_code", exit_code(decision.outcome)},
-                              {"summary", summary_line(decision)}, {"refs", refs}, {"violations", violations}};
+  const nlohmann::json doc = {{"decision", to_string(decision.outcome)},
+                              {"exit_code", exit_code(decision.outcome)},
+                              {"summary", summary_line(decision)},
+                              {"refs", refs},
+                              {"violations", violations}};
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -102,13 +102,9 @@ Result<CommitInfo> parse_commit(std::string_view raw) {
           info.signature.append(line.substr(1));
           info.signature.push_back('\n');
           break;
-        case Continuation::kOtherSignature:
-          break;
-        case Continuation::kKeep:
-          info.payload.append(line_nl);
-          break;
-        case Continuation::kNone:
-          return Error::corrupt("commit header continuation line without a header");
+        case Continuation::kOtherSignature: break;
+        case Continuation::kKeep: info.payload.append(line_nl); break;
+        case Continuation::kNone: return Error::corrupt("commit header continuation line without a header");
       }
       continue;
     }
@@ -198,7 +194,8 @@ Result<TagInfo> parse_tag(std::string_view raw) {
   size_t line_start = 0;
   while (line_start < raw.size()) {
     const size_t eol = raw.find('\n', line_start);
-    const std::string_view line = raw.substr(line_start, eol == std::string_view::npos ? std::string_view::npos : eol - line_start);
+    const std::string_view line =
+        raw.substr(line_start, eol == std::string_view::npos ? std::string_view::npos : eol - line_start);
     if (line_start >= pos && starts_armor(line)) sig_start = line_start;
     if (eol == std::string_view::npos) break;
     line_start = eol + 1;

@@ -63,7 +63,7 @@ std::vector<std::pair<std::string, std::string>> parse_config_parameters(std::st
     if (i >= text.size()) break;
     std::string word;
     while (i < text.size() && text[i] != ' ') {
-      if (text[i] == '\'' ) {
+      if (text[i] == '\'') {
         const size_t close = text.find('\'', i + 1);
         if (close == std::string_view::npos) return out;  // malformed: use what was complete
         word.append(text.substr(i + 1, close - i - 1));
@@ -329,7 +329,8 @@ Result<std::optional<Oid>> Repository::tree_entry_id(const Oid& tree, std::strin
   return std::optional<Oid>(from_git(*git_tree_entry_id(entry.get())));
 }
 
-Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std::string_view path, size_t max_size) const {
+Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std::string_view path,
+                                                         size_t max_size) const {
   auto info = read_commit(commit);
   if (!info) return info.error();
   auto entry = tree_entry_id(info->tree, path);
@@ -353,7 +354,8 @@ Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std:
   return std::optional<std::string>(std::move(raw->second));
 }
 
-Result<std::vector<std::pair<std::string, Oid>>> Repository::list_files(const Oid& tree, std::string_view prefix) const {
+Result<std::vector<std::pair<std::string, Oid>>> Repository::list_files(const Oid& tree,
+                                                                        std::string_view prefix) const {
   const git_oid tree_id = to_git(tree);
   git_tree* raw_tree = nullptr;
   if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) {
@@ -408,12 +410,8 @@ Result<std::vector<Repository::FileChange>> Repository::diff_trees(const std::op
   for (size_t i = 0; i < n; ++i) {
     const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
     switch (d->status) {
-      case GIT_DELTA_ADDED:
-        out.push_back({Change::kAdded, d->new_file.path, from_git(d->new_file.id)});
-        break;
-      case GIT_DELTA_DELETED:
-        out.push_back({Change::kDeleted, d->old_file.path, from_git(d->old_file.id)});
-        break;
+      case GIT_DELTA_ADDED: out.push_back({Change::kAdded, d->new_file.path, from_git(d->new_file.id)}); break;
+      case GIT_DELTA_DELETED: out.push_back({Change::kDeleted, d->old_file.path, from_git(d->old_file.id)}); break;
       default:  // modified, type change, ...: anything but a plain addition or deletion
         out.push_back({Change::kModified, d->new_file.path, from_git(d->new_file.id)});
         break;
@@ -474,13 +472,14 @@ Result<Oid> Repository::write_commit(const Oid& tree, const std::vector<Oid>& pa
   for (const auto& p : parents) {
     const git_oid pid = to_git(p);
     git_commit* raw_parent = nullptr;
-    if (const int rc = git_commit_lookup(&raw_parent, m_h->repo.get(), &pid); rc < 0) return to_error(rc, "reading parent");
+    if (const int rc = git_commit_lookup(&raw_parent, m_h->repo.get(), &pid); rc < 0)
+      return to_error(rc, "reading parent");
     owned.emplace_back(raw_parent);
     parent_ptrs.push_back(raw_parent);
   }
   git_oid id;
-  const int rc = git_commit_create(&id, m_h->repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(), t.get(),
-                                   parent_ptrs.size(), const_cast<const git_commit**>(parent_ptrs.data()));
+  const int rc = git_commit_create(&id, m_h->repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+                                   t.get(), parent_ptrs.size(), const_cast<const git_commit**>(parent_ptrs.data()));
   if (rc < 0) return to_error(rc, "writing a commit");
   return from_git(id);
 }

@@ -72,7 +72,8 @@ class Repository final {
 
   /// The blob at `path` in `commit`'s tree; nullopt when there is no such file. Refuses blobs
   /// over `max_size` bytes.
-  Result<std::optional<std::string>> read_file(const Oid& commit, std::string_view path, size_t max_size = 1 << 20) const;
+  Result<std::optional<std::string>> read_file(const Oid& commit, std::string_view path,
+                                               size_t max_size = 1 << 20) const;
   /// The id of the tree or blob at `path` in `tree`; nullopt when absent.
   Result<std::optional<Oid>> tree_entry_id(const Oid& tree, std::string_view path) const;
 

@@ -19,10 +19,21 @@ constexpr size_t kMaxAttestationDepth = 8;
 constexpr size_t kSignatureSize = 64;
 constexpr int64_t kMaxFutureSkewSeconds = 300;
 
-constexpr std::array<std::string_view, 15> kFields = {
-    "version",      "rid",        "issuer",     "subject",   "device_public_key",
-    "capabilities", "role",       "signer_type", "delegated_by", "expires_at",
-    "revoked_at",   "timestamp",  "note",       "identity_signature", "device_signature"};
+constexpr std::array<std::string_view, 15> kFields = {"version",
+                                                      "rid",
+                                                      "issuer",
+                                                      "subject",
+                                                      "device_public_key",
+                                                      "capabilities",
+                                                      "role",
+                                                      "signer_type",
+                                                      "delegated_by",
+                                                      "expires_at",
+                                                      "revoked_at",
+                                                      "timestamp",
+                                                      "note",
+                                                      "identity_signature",
+                                                      "device_signature"};
 
 Error invalid(std::string message, std::string_view field) {
   return Error::invalid_argument(std::move(message), std::string(field));
@@ -166,18 +177,24 @@ Result<crypto::PublicKey> device_key_field(const nlohmann::json& j) {
 
 crypto::SignatureAlgorithm algorithm_for(const crypto::PublicKey& key) {
   return key.type() == crypto::KeyType::kEd25519 ? crypto::SignatureAlgorithm::kEd25519
-                                                  : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
+                                                 : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
 }
 
-bool timestamp_after(const Timestamp& ts, int64_t at) { return ts.unix_seconds > at || (ts.unix_seconds == at && ts.nanos > 0); }
+bool timestamp_after(const Timestamp& ts, int64_t at) {
+  return ts.unix_seconds > at || (ts.unix_seconds == at && ts.nanos > 0);
+}
 
 }  // namespace
 
-Timestamp Timestamp::from_unix(int64_t unix_seconds) { return Timestamp{util::format_utc(unix_seconds), unix_seconds, 0}; }
+Timestamp Timestamp::from_unix(int64_t unix_seconds) {
+  return Timestamp{util::format_utc(unix_seconds), unix_seconds, 0};
+}
 
 Result<Timestamp> parse_timestamp(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS = 19 characters, then an optional fraction, then Z.
-  const auto bad = [&] { return Error::invalid_argument("not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)", std::string(text.substr(0, 64))); };
+  const auto bad = [&] {
+    return Error::invalid_argument("not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)", std::string(text.substr(0, 64)));
+  };
   if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
       text.back() != 'Z') {
     return bad();

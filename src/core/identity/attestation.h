@@ -50,7 +50,7 @@ namespace auths::identity {
 
 /// An RFC 3339 UTC instant, kept as written (signed bytes must never change) with its value.
 struct Timestamp {
-  std::string text;          // "2026-06-19T14:18:34Z" or "2026-06-19T14:18:34.160482Z"
+  std::string text;  // "2026-06-19T14:18:34Z" or "2026-06-19T14:18:34.160482Z"
   int64_t unix_seconds = 0;
   uint32_t nanos = 0;
 
@@ -112,14 +112,14 @@ struct Attestation {
 /// Why an attestation does not hold. Stable names (to_string).
 enum class AttestationFault {
   kNone,
-  kMalformed,               // "attestation-malformed"
-  kIssuerMismatch,          // "attestation-issuer-mismatch": issuer is not the KEL's identity
-  kSubjectKeyMismatch,      // "attestation-subject-key-mismatch": did:key subject != device key
-  kBadIdentitySignature,    // "attestation-bad-identity-signature": missing or not by the identity
-  kBadDeviceSignature,      // "attestation-bad-device-signature": missing or not by the device key
-  kExpired,                 // "attestation-expired"
-  kRevoked,                 // "attestation-revoked"
-  kFromTheFuture,           // "attestation-from-the-future": timestamp after the check time + 5 min
+  kMalformed,             // "attestation-malformed"
+  kIssuerMismatch,        // "attestation-issuer-mismatch": issuer is not the KEL's identity
+  kSubjectKeyMismatch,    // "attestation-subject-key-mismatch": did:key subject != device key
+  kBadIdentitySignature,  // "attestation-bad-identity-signature": missing or not by the identity
+  kBadDeviceSignature,    // "attestation-bad-device-signature": missing or not by the device key
+  kExpired,               // "attestation-expired"
+  kRevoked,               // "attestation-revoked"
+  kFromTheFuture,         // "attestation-from-the-future": timestamp after the check time + 5 min
 };
 const char* to_string(AttestationFault fault);
 

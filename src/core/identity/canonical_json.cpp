@@ -96,19 +96,15 @@ Status append_string(std::string_view s, std::string& out) {
 template <typename Json>
 Status append_value(const Json& value, std::string& out) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null:
-      out += "null";
-      return {};
-    case nlohmann::json::value_t::boolean:
-      out += value.template get<bool>() ? "true" : "false";
-      return {};
+    case nlohmann::json::value_t::null: out += "null"; return {};
+    case nlohmann::json::value_t::boolean: out += value.template get<bool>() ? "true" : "false"; return {};
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned: {
-      const bool negative = value.type() == nlohmann::json::value_t::number_integer &&
-                            value.template get<int64_t>() < 0;
+      const bool negative =
+          value.type() == nlohmann::json::value_t::number_integer && value.template get<int64_t>() < 0;
       // Compare as integers: converting first would round 2^53 + 1 down to 2^53.
-      const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(value.template get<int64_t>())
-                                          : value.template get<uint64_t>();
+      const uint64_t magnitude =
+          negative ? 0 - static_cast<uint64_t>(value.template get<int64_t>()) : value.template get<uint64_t>();
       if (magnitude > kMaxExactInteger) {
         return Error::unsupported("integer outside the exact range of an IEEE-754 double");
       }
@@ -123,8 +119,7 @@ Status append_value(const Json& value, std::string& out) {
       out += *text;
       return {};
     }
-    case nlohmann::json::value_t::string:
-      return append_string(value.template get_ref<const std::string&>(), out);
+    case nlohmann::json::value_t::string: return append_string(value.template get_ref<const std::string&>(), out);
     case nlohmann::json::value_t::array: {
       out.push_back('[');
       bool first = true;
@@ -176,8 +171,7 @@ Status append_value(const Json& value, std::string& out) {
       return {};
     }
     case nlohmann::json::value_t::binary:
-    case nlohmann::json::value_t::discarded:
-      break;
+    case nlohmann::json::value_t::discarded: break;
   }
   return Error::invalid_argument("value has no JSON representation");
 }
@@ -195,9 +189,7 @@ Result<Json> parse_strict(std::string_view text, size_t max_bytes, size_t max_de
       problem = "JSON nested deeper than " + std::to_string(max_depth);
     }
     switch (event) {
-      case nlohmann::json::parse_event_t::object_start:
-        open_objects.emplace_back();
-        break;
+      case nlohmann::json::parse_event_t::object_start: open_objects.emplace_back(); break;
       case nlohmann::json::parse_event_t::object_end:
         if (!open_objects.empty()) {
           open_objects.pop_back();
@@ -209,8 +201,7 @@ Result<Json> parse_strict(std::string_view text, size_t max_bytes, size_t max_de
           problem = "duplicate member name '" + parsed.template get<std::string>() + "'";
         }
         break;
-      default:
-        break;
+      default: break;
     }
     return true;
   };

@@ -29,8 +29,7 @@ namespace auths::identity {
 
 /// Parses JSON text strictly: at most `max_bytes` bytes, nesting at most `max_depth` deep, no
 /// duplicate member names, valid UTF-8, nothing after the value. kInvalidArgument otherwise.
-[[nodiscard]] Result<nlohmann::json> parse_json_strict(std::string_view text, size_t max_bytes,
-                                                       size_t max_depth = 64);
+[[nodiscard]] Result<nlohmann::json> parse_json_strict(std::string_view text, size_t max_bytes, size_t max_depth = 64);
 /// The same, keeping members in document order.
 [[nodiscard]] Result<nlohmann::ordered_json> parse_ordered_json_strict(std::string_view text, size_t max_bytes,
                                                                        size_t max_depth = 64);

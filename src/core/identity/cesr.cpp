@@ -195,12 +195,10 @@ std::string blake3_qb64(std::string_view data) { return encode_digest(crypto::bl
 
 Result<std::string> encode_verkey(const crypto::PublicKey& key, bool transferable) {
   switch (key.type()) {
-    case crypto::KeyType::kEd25519:
-      return encode_primitive(transferable ? kEd25519 : kEd25519NonTrans, key.raw());
+    case crypto::KeyType::kEd25519: return encode_primitive(transferable ? kEd25519 : kEd25519NonTrans, key.raw());
     case crypto::KeyType::kEcdsaP256:
       return encode_primitive(transferable ? kEcdsaP256 : kEcdsaP256NonTrans, key.raw());
-    case crypto::KeyType::kRsa:
-      break;
+    case crypto::KeyType::kRsa: break;
   }
   return Error::unsupported("RSA keys have no CESR verkey code");
 }

@@ -23,10 +23,10 @@
 namespace auths::identity::cesr {
 
 // Matter (primitive) codes.
-inline constexpr std::string_view kBlake3Digest = "E";       // Blake3-256 digest, 32 bytes
-inline constexpr std::string_view kEd25519 = "D";            // Ed25519 verkey, transferable
-inline constexpr std::string_view kEd25519NonTrans = "B";    // Ed25519 verkey, non-transferable
-inline constexpr std::string_view kEcdsaP256 = "1AAJ";       // P-256 verkey (33-byte compressed), transferable
+inline constexpr std::string_view kBlake3Digest = "E";          // Blake3-256 digest, 32 bytes
+inline constexpr std::string_view kEd25519 = "D";               // Ed25519 verkey, transferable
+inline constexpr std::string_view kEd25519NonTrans = "B";       // Ed25519 verkey, non-transferable
+inline constexpr std::string_view kEcdsaP256 = "1AAJ";          // P-256 verkey (33-byte compressed), transferable
 inline constexpr std::string_view kEcdsaP256NonTrans = "1AAI";  // P-256 verkey, non-transferable
 
 /// A decoded primitive: its code and raw bytes.
@@ -68,10 +68,10 @@ struct Verkey {
 /// keripy names A/B "Ed25519", but Auths writes code A for P-256 signatures too and takes the
 /// curve from the key, so A/B/2A/2B carry no curve; E/F/2E/2F require a P-256 key.
 struct IndexedSignature {
-  std::string code;              // one of the codes above; empty = choose when encoding
-  uint32_t index = 0;            // into the signed event's current keys (k)
-  std::optional<uint32_t> ondex; // into the prior event's next commitments (n); none = current only
-  util::Bytes signature;         // 64 bytes: Ed25519, or P-256 raw r||s
+  std::string code;               // one of the codes above; empty = choose when encoding
+  uint32_t index = 0;             // into the signed event's current keys (k)
+  std::optional<uint32_t> ondex;  // into the prior event's next commitments (n); none = current only
+  util::Bytes signature;          // 64 bytes: Ed25519, or P-256 raw r||s
 
   /// A signature by key `index` that is also the prior commitment `index` (code A, or 2A
   /// when the index does not fit one character).

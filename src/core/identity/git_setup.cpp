@@ -58,14 +58,13 @@ Status run_git(const std::vector<std::string>& args, const std::string& what) {
   }
   ::close(err_pipe[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
   const std::string_view trimmed = util::trim(err);
   const std::string_view first_line = trimmed.substr(0, trimmed.find('\n'));
-  const std::string why = !first_line.empty()    ? util::printable(first_line)
-                          : WIFEXITED(status)    ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                                 : std::string("killed by a signal");
+  const std::string why = !first_line.empty() ? util::printable(first_line)
+                          : WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                              : std::string("killed by a signal");
   return Error::io("'" + what + "' failed: " + why);
 }
 
@@ -79,7 +78,8 @@ Result<std::string> default_device_alias(const std::string& home) {
     if (device.status == "active" && !device.alias.empty()) usable.push_back(device.alias);
   }
   if (usable.empty()) {
-    return Error::invalid_argument("no active device key in " + home + ": run 'auths device link' (or pass --key-alias)");
+    return Error::invalid_argument("no active device key in " + home +
+                                   ": run 'auths device link' (or pass --key-alias)");
   }
   if (usable.size() > 1) {
     std::string names;
@@ -107,7 +107,8 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
   const fs::path bin_dir(options.bin_dir);
   const fs::path sign_program = fs::absolute(bin_dir / "auths-sign");
   std::error_code ec;
-  if (!fs::exists(sign_program, ec)) return Error::not_found("auths-sign not found beside auths", sign_program.string());
+  if (!fs::exists(sign_program, ec))
+    return Error::not_found("auths-sign not found beside auths", sign_program.string());
 
   const bool touch_repo = !options.global || options.install_hooks;
   std::string repo_path = options.repo;
@@ -138,7 +139,8 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
   }
 
   if (options.install_hooks) {
-    const std::pair<const char*, const char*> hooks[] = {{"commit-msg", "auths-commit-msg"}, {"pre-push", "auths-pre-push"}};
+    const std::pair<const char*, const char*> hooks[] = {{"commit-msg", "auths-commit-msg"},
+                                                         {"pre-push", "auths-pre-push"}};
     for (const auto& [hook, binary] : hooks) {
       auto path = install_hook(repo_path, HookLayout::kPlain, hook, (bin_dir / binary).string());
       if (!path) {
@@ -149,7 +151,8 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
       result.installed.push_back(*path);
     }
     if (hooks_path) {
-      result.kept.push_back("core.hooksPath is '" + *hooks_path + "': git runs the hooks there, not in the repository's hooks/");
+      result.kept.push_back("core.hooksPath is '" + *hooks_path +
+                            "': git runs the hooks there, not in the repository's hooks/");
     }
   }
   return result;

@@ -72,17 +72,20 @@ Status write_file(const fs::path& path, std::string_view content, bool replace) 
     if (e.context.empty()) e.context = path.string();
     return e;
   };
-  Status written = ::fchmod(fd, 0644) == 0 ? write_all(fd, content) : Status(Error::io("cannot set mode: " + errno_text(errno)));
+  Status written =
+      ::fchmod(fd, 0644) == 0 ? write_all(fd, content) : Status(Error::io("cannot set mode: " + errno_text(errno)));
   if (written && ::fsync(fd) != 0) written = Error::io("cannot sync: " + errno_text(errno));
   if (::close(fd) != 0 && written) written = Error::io("cannot close: " + errno_text(errno));
   if (!written) return fail(written.error());
   if (replace) {
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(Error::io("cannot rename into place: " + errno_text(errno)));
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
     return {};
   }
   if (::link(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
-    return fail(err == EEXIST ? Error::invalid_argument("already exists") : Error::io("cannot link into place: " + errno_text(err)));
+    return fail(err == EEXIST ? Error::invalid_argument("already exists")
+                              : Error::io("cannot link into place: " + errno_text(err)));
   }
   ::unlink(tmp.c_str());
   return {};
@@ -114,15 +117,19 @@ Result<std::optional<IdentityConfig>> load_identity_config(const fs::path& home)
     if (text.error().code == ErrorCode::kNotFound) return std::optional<IdentityConfig>{};
     return text.error();
   }
-  const auto corrupt = [&](const std::string& why) { return Error::corrupt("invalid identity config: " + why, path.string()); };
+  const auto corrupt = [&](const std::string& why) {
+    return Error::corrupt("invalid identity config: " + why, path.string());
+  };
   IdentityConfig config;
   try {
     const auto doc = nlohmann::json::parse(*text);
     if (!doc.is_object()) return corrupt("not a JSON object");
     for (const char* field : {"did", "key_alias", "curve"}) {
-      if (!doc.contains(field) || !doc[field].is_string()) return corrupt(std::string("'") + field + "' must be a string");
+      if (!doc.contains(field) || !doc[field].is_string())
+        return corrupt(std::string("'") + field + "' must be a string");
     }
-    if (!doc.contains("version") || !doc["version"].is_number_unsigned() || doc["version"].get<uint64_t>() != kIdentityConfigVersion) {
+    if (!doc.contains("version") || !doc["version"].is_number_unsigned() ||
+        doc["version"].get<uint64_t>() != kIdentityConfigVersion) {
       return corrupt("'version' must be 1");
     }
     config.did = doc["did"].get<std::string>();
@@ -179,7 +186,8 @@ Result<std::vector<SignedEvent>> load_kel(const fs::path& home, std::string_view
     }
     auto cesr = read_file(root / registry::signatures_path(prefix, seq), kMaxRecordSize);
     if (!cesr) {
-      if (cesr.error().code == ErrorCode::kNotFound) return Error::corrupt("event has no signatures file", event_file.string());
+      if (cesr.error().code == ErrorCode::kNotFound)
+        return Error::corrupt("event has no signatures file", event_file.string());
       return cesr.error();
     }
     auto parsed = parse_signed_event(*json, *cesr);
@@ -195,13 +203,15 @@ Result<std::vector<SignedEvent>> load_kel(const fs::path& home, std::string_view
 Result<KeyState> load_key_state(const fs::path& home, std::string_view prefix) {
   auto kel = load_kel(home, prefix);
   if (!kel) return kel.error();
-  if (kel->empty()) return Error::not_found("no key event log for did:keri:" + std::string(prefix), registry_copy_dir(home).string());
+  if (kel->empty())
+    return Error::not_found("no key event log for did:keri:" + std::string(prefix), registry_copy_dir(home).string());
   KelFault fault = KelFault::kNone;
   size_t failed = 0;
   auto state = replay_kel(*kel, &fault, &failed);
   if (!state) {
-    return Error::corrupt(std::string(to_string(fault)) + " at event " + std::to_string(failed) + ": " + state.error().message,
-                          registry_copy_dir(home).string());
+    return Error::corrupt(
+        std::string(to_string(fault)) + " at event " + std::to_string(failed) + ": " + state.error().message,
+        registry_copy_dir(home).string());
   }
   return state;
 }
@@ -230,7 +240,8 @@ Result<KeyState> append_event(const fs::path& home, const SignedEvent& event) {
   if (auto ok = ensure_home(home); !ok) return ok.error();
   // The signatures first: load_kel goes by the .json files, so a crash in between leaves an
   // orphan .cesr (replaced by the next attempt), never an event without signatures.
-  if (auto ok = write_file(root / registry::signatures_path(prefix, event.event.sequence), *cesr, /*replace=*/true); !ok) {
+  if (auto ok = write_file(root / registry::signatures_path(prefix, event.event.sequence), *cesr, /*replace=*/true);
+      !ok) {
     return ok.error();
   }
   if (auto ok = write_file(event_file, *json, /*replace=*/false); !ok) return ok.error();
@@ -286,7 +297,8 @@ Result<std::vector<std::pair<std::string, std::string>>> registry_files(const fs
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code ec;
   if (!fs::exists(root, ec)) return files;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (!it->is_regular_file() || is_temporary(it->path())) continue;
     // A .cesr without its .json is what a crash in append_event leaves; it is not a record yet.
     if (it->path().extension() == ".cesr" && !fs::exists(fs::path(it->path()).replace_extension(".json"))) continue;

@@ -81,6 +81,7 @@ struct StoredAttestations {
 
 /// Every file of the registry copy as (path inside the registry, content), sorted by path:
 /// what `auths registry publish` adds to refs/auths/registry. Temporary files are skipped.
-[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> registry_files(const std::filesystem::path& home);
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> registry_files(
+    const std::filesystem::path& home);
 
 }  // namespace auths::identity

@@ -18,8 +18,10 @@ constexpr std::string_view kVersionPrefix = "KERI10JSON";
 constexpr size_t kSaidLength = 44;
 constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
 
-constexpr std::array<std::string_view, 13> kIcpFields = {"v", "t", "d", "i", "s", "kt", "k", "nt", "n", "bt", "b", "c", "a"};
-constexpr std::array<std::string_view, 14> kRotFields = {"v", "t", "d", "i", "s", "p", "kt", "k", "nt", "n", "bt", "br", "ba", "a"};
+constexpr std::array<std::string_view, 13> kIcpFields = {"v",  "t", "d",  "i", "s", "kt", "k",
+                                                         "nt", "n", "bt", "b", "c", "a"};
+constexpr std::array<std::string_view, 14> kRotFields = {"v", "t",  "d", "i",  "s",  "p",  "kt",
+                                                         "k", "nt", "n", "bt", "br", "ba", "a"};
 constexpr std::array<std::string_view, 7> kIxnFields = {"v", "t", "d", "i", "s", "p", "a"};
 
 std::span<const std::string_view> fields_of(EventType type) {
@@ -231,7 +233,7 @@ Status fail(KelFault fault, KelFault* out, Error error) {
 
 crypto::SignatureAlgorithm algorithm_for(const crypto::PublicKey& key) {
   return key.type() == crypto::KeyType::kEd25519 ? crypto::SignatureAlgorithm::kEd25519
-                                                  : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
+                                                 : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
 }
 
 Result<std::vector<crypto::PublicKey>> decode_keys(const std::vector<std::string>& keys) {
@@ -355,9 +357,9 @@ Result<KeyEvent> event_from_json(const nlohmann::ordered_json& json) {
       return Error::corrupt("unexpected field in " + t + " event", it.key());
     }
     if (it.key() != expected[pos]) {
-      return Error::corrupt("missing, unknown or misplaced field in " + t + " event (expected '" +
-                                std::string(expected[pos]) + "')",
-                            it.key());
+      return Error::corrupt(
+          "missing, unknown or misplaced field in " + t + " event (expected '" + std::string(expected[pos]) + "')",
+          it.key());
     }
   }
   if (pos != expected.size()) {
@@ -562,8 +564,7 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
       return fail(KelFault::kNotInception, fault, Error::corrupt("a KEL must start with an inception", where));
     }
     if (ev.prefix != ev.said) {
-      return fail(KelFault::kPrefixMismatch, fault,
-                  Error::corrupt("inception prefix is not its SAID", where));
+      return fail(KelFault::kPrefixMismatch, fault, Error::corrupt("inception prefix is not its SAID", where));
     }
   } else {
     if (ev.type == EventType::kInception) {
@@ -643,17 +644,17 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     }
   }
   if (signers.size() < threshold) {
-    return fail(KelFault::kThresholdNotMet, fault,
-                Error::corrupt(std::to_string(signers.size()) + " valid signature(s), threshold is " +
-                                   std::to_string(threshold),
-                               where));
+    return fail(
+        KelFault::kThresholdNotMet, fault,
+        Error::corrupt(
+            std::to_string(signers.size()) + " valid signature(s), threshold is " + std::to_string(threshold), where));
   }
   if (ev.type == EventType::kRotation && matched_commitments.size() < state->next_threshold) {
-    return fail(KelFault::kBadPreRotation, fault,
-                Error::corrupt("rotation keys match " + std::to_string(matched_commitments.size()) +
-                                   " prior next-key commitment(s), " + std::to_string(state->next_threshold) +
-                                   " required",
-                               where));
+    return fail(
+        KelFault::kBadPreRotation, fault,
+        Error::corrupt("rotation keys match " + std::to_string(matched_commitments.size()) +
+                           " prior next-key commitment(s), " + std::to_string(state->next_threshold) + " required",
+                       where));
   }
 
   // Backers after a rotation: remove br (each must be a current backer), then add ba.
@@ -694,7 +695,8 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     next.next_digests = ev.next_digests;
     next.backer_threshold = ev.backer_threshold;
     next.backers = std::move(backers);
-    next.establishments.push_back(Establishment{ev.sequence, ev.said, ev.key_threshold, ev.keys, std::move(event_keys)});
+    next.establishments.push_back(
+        Establishment{ev.sequence, ev.said, ev.key_threshold, ev.keys, std::move(event_keys)});
   }
   for (const auto& seal : ev.seals) {
     next.seals.push_back(AnchoredSeal{ev.sequence, ev.said, seal});

@@ -41,20 +41,20 @@ const char* to_string(EventType type);
 /// One key event. Fields not used by its type stay empty.
 struct KeyEvent {
   EventType type = EventType::kInception;
-  std::string version;                   // v
-  std::string said;                      // d
-  std::string prefix;                    // i
-  uint64_t sequence = 0;                 // s
-  std::string prior;                     // p: SAID of the previous event (rot, ixn)
-  uint32_t key_threshold = 0;            // kt (icp, rot)
-  std::vector<std::string> keys;         // k: qb64 verkeys (icp, rot)
-  uint32_t next_threshold = 0;           // nt (icp, rot)
-  std::vector<std::string> next_digests; // n: next-key commitments (icp, rot)
-  uint32_t backer_threshold = 0;         // bt (icp, rot)
-  std::vector<std::string> backers;      // b (icp)
-  std::vector<std::string> backers_removed;  // br (rot)
-  std::vector<std::string> backers_added;    // ba (rot)
-  std::vector<std::string> config;       // c: configuration traits such as "EO" (icp)
+  std::string version;                        // v
+  std::string said;                           // d
+  std::string prefix;                         // i
+  uint64_t sequence = 0;                      // s
+  std::string prior;                          // p: SAID of the previous event (rot, ixn)
+  uint32_t key_threshold = 0;                 // kt (icp, rot)
+  std::vector<std::string> keys;              // k: qb64 verkeys (icp, rot)
+  uint32_t next_threshold = 0;                // nt (icp, rot)
+  std::vector<std::string> next_digests;      // n: next-key commitments (icp, rot)
+  uint32_t backer_threshold = 0;              // bt (icp, rot)
+  std::vector<std::string> backers;           // b (icp)
+  std::vector<std::string> backers_removed;   // br (rot)
+  std::vector<std::string> backers_added;     // ba (rot)
+  std::vector<std::string> config;            // c: configuration traits such as "EO" (icp)
   std::vector<nlohmann::ordered_json> seals;  // a: seal objects, member order as given
 };
 
@@ -104,20 +104,20 @@ struct SignedEvent {
 /// Why a KEL is invalid. Stable names (to_string) for reports and reason codes.
 enum class KelFault {
   kNone,
-  kMalformed,            // "kel-malformed": fields, types, encodings
-  kUnsupported,          // "kel-unsupported": weighted thresholds, delegation, foreign prefixes
-  kNotInception,         // "kel-not-inception": the first event is not an icp, or a later one is
-  kPrefixMismatch,       // "kel-prefix-mismatch": `i` is not the KEL's prefix (or, on icp, not `d`)
-  kBadVersion,           // "kel-bad-version": `v` does not state the serialization's size
-  kSaidMismatch,         // "kel-said-mismatch": `d` is not the digest of the event (tampered)
-  kDuplicateSequence,    // "kel-duplicate-sequence": `s` repeats or goes back
-  kSequenceGap,          // "kel-sequence-gap": `s` skips a number
-  kBrokenChain,          // "kel-broken-chain": `p` is not the previous event's SAID
-  kBadSignature,         // "kel-bad-signature": an attached signature does not verify (wrong signer)
-  kThresholdNotMet,      // "kel-threshold-not-met": fewer valid signers than kt
-  kBadPreRotation,       // "kel-bad-pre-rotation": new keys do not match the prior commitments
-  kAbandoned,            // "kel-abandoned": an event after the identity gave up its next keys
-  kEstablishmentOnly,    // "kel-establishment-only": an ixn in a KEL configured "EO"
+  kMalformed,          // "kel-malformed": fields, types, encodings
+  kUnsupported,        // "kel-unsupported": weighted thresholds, delegation, foreign prefixes
+  kNotInception,       // "kel-not-inception": the first event is not an icp, or a later one is
+  kPrefixMismatch,     // "kel-prefix-mismatch": `i` is not the KEL's prefix (or, on icp, not `d`)
+  kBadVersion,         // "kel-bad-version": `v` does not state the serialization's size
+  kSaidMismatch,       // "kel-said-mismatch": `d` is not the digest of the event (tampered)
+  kDuplicateSequence,  // "kel-duplicate-sequence": `s` repeats or goes back
+  kSequenceGap,        // "kel-sequence-gap": `s` skips a number
+  kBrokenChain,        // "kel-broken-chain": `p` is not the previous event's SAID
+  kBadSignature,       // "kel-bad-signature": an attached signature does not verify (wrong signer)
+  kThresholdNotMet,    // "kel-threshold-not-met": fewer valid signers than kt
+  kBadPreRotation,     // "kel-bad-pre-rotation": new keys do not match the prior commitments
+  kAbandoned,          // "kel-abandoned": an event after the identity gave up its next keys
+  kEstablishmentOnly,  // "kel-establishment-only": an ixn in a KEL configured "EO"
 };
 const char* to_string(KelFault fault);
 
@@ -126,8 +126,8 @@ struct Establishment {
   uint64_t sequence = 0;
   std::string said;
   uint32_t key_threshold = 0;
-  std::vector<std::string> keys;              // qb64
-  std::vector<crypto::PublicKey> public_keys; // the same keys, decoded
+  std::vector<std::string> keys;               // qb64
+  std::vector<crypto::PublicKey> public_keys;  // the same keys, decoded
 };
 
 /// A seal from some event's `a`, with where it was anchored.
@@ -140,10 +140,10 @@ struct AnchoredSeal {
 /// The state of an identity after replaying its KEL.
 struct KeyState {
   std::string prefix;
-  uint64_t sequence = 0;            // of the last event
+  uint64_t sequence = 0;  // of the last event
   std::string last_said;
-  uint32_t key_threshold = 0;       // current signing threshold
-  std::vector<std::string> keys;    // current keys, qb64
+  uint32_t key_threshold = 0;     // current signing threshold
+  std::vector<std::string> keys;  // current keys, qb64
   std::vector<crypto::PublicKey> public_keys;
   uint32_t next_threshold = 0;
   std::vector<std::string> next_digests;  // empty once abandoned (or non-transferable)

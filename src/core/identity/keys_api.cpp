@@ -44,7 +44,8 @@ Result<StoredKey> generate_stored_key(const std::string& home, std::string_view 
   const auto type = identity::parse_curve(curve);
   if (!type) return type.error();
   if (identity::key_exists(home, alias)) {
-    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", identity::key_path(home, alias).string());
+    return Error::invalid_argument("key '" + std::string(alias) + "' already exists",
+                                   identity::key_path(home, alias).string());
   }
   const auto key = crypto::PrivateKey::generate(*type);
   if (!key) return key.error();

@@ -15,9 +15,9 @@
 
 #include <algorithm>
 #include <array>
-#include <csignal>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -132,7 +132,8 @@ Result<std::string> read_small_file(const fs::path& path) {
 }
 
 Result<util::Bytes> hex_field(const nlohmann::json& obj, const char* name, size_t min_size, size_t max_size) {
-  if (!obj.contains(name) || !obj.at(name).is_string()) return Error::corrupt(std::string("missing field '") + name + "'");
+  if (!obj.contains(name) || !obj.at(name).is_string())
+    return Error::corrupt(std::string("missing field '") + name + "'");
   auto bytes = util::hex_decode(obj.at(name).get<std::string>());
   if (!bytes) return Error::corrupt(std::string("field '") + name + "' is not hex");
   if (bytes->size() < min_size || bytes->size() > max_size) {
@@ -151,7 +152,8 @@ Result<uint32_t> uint_field(const nlohmann::json& obj, const char* name) {
 }
 
 Result<std::string> text_field(const nlohmann::json& obj, const char* name) {
-  if (!obj.contains(name) || !obj.at(name).is_string()) return Error::corrupt(std::string("missing field '") + name + "'");
+  if (!obj.contains(name) || !obj.at(name).is_string())
+    return Error::corrupt(std::string("missing field '") + name + "'");
   return obj.at(name).get<std::string>();
 }
 
@@ -161,7 +163,8 @@ Result<KeyFile> parse_key_file_json(std::string_view text) {
 
   const auto version = uint_field(doc, "version");
   if (!version) return version.error();
-  if (*version != kFileVersion) return Error::unsupported("key file version " + std::to_string(*version) + " is not supported");
+  if (*version != kFileVersion)
+    return Error::unsupported("key file version " + std::to_string(*version) + " is not supported");
 
   auto alias = text_field(doc, "alias");
   if (!alias) return alias.error();
@@ -216,7 +219,8 @@ Result<KeyFile> read_key_file(const fs::path& home, std::string_view alias) {
     auto file = parse_key_file_json(*text);
     if (!file) return Error{file.error().code, file.error().message, path.string()};
     if (file->alias != alias) {
-      return Error::corrupt("the file holds key '" + file->alias + "', not '" + std::string(alias) + "'", path.string());
+      return Error::corrupt("the file holds key '" + file->alias + "', not '" + std::string(alias) + "'",
+                            path.string());
     }
     return file;
   } catch (const std::exception& e) {
@@ -274,7 +278,8 @@ Status write_file_atomically(const fs::path& path, std::string_view text, bool o
   if (::close(fd) != 0) return fail(Error::io("cannot close: " + errno_text(errno)));
 
   if (overwrite) {
-    if (::rename(tmp_path.c_str(), path.c_str()) != 0) return fail(Error::io("cannot rename into place: " + errno_text(errno)));
+    if (::rename(tmp_path.c_str(), path.c_str()) != 0)
+      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
   } else {
     // link() refuses to replace an existing file, atomically.
     if (::link(tmp_path.c_str(), path.c_str()) != 0) {
@@ -450,7 +455,8 @@ Status ensure_home(const fs::path& home) {
 
 Status validate_alias(std::string_view alias) {
   const bool ok_chars = std::all_of(alias.begin(), alias.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
   });
   if (alias.empty() || alias.size() > kMaxAliasLength || !ok_chars || alias.front() == '.') {
     return Error::invalid_argument("invalid key alias '" + util::printable(alias, 80) +
@@ -463,8 +469,8 @@ fs::path key_path(const fs::path& home, std::string_view alias) {
   return home / "keys" / (std::string(alias) + ".json");
 }
 
-Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key, std::string_view passphrase,
-                const SaveOptions& options) {
+Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key,
+                std::string_view passphrase, const SaveOptions& options) {
   if (const auto ok = validate_alias(alias); !ok) return ok;
   if (passphrase.empty()) return Error::invalid_argument("the passphrase must not be empty");
   if (key.type() != crypto::KeyType::kEd25519 && key.type() != crypto::KeyType::kEcdsaP256) {
@@ -565,7 +571,8 @@ Result<crypto::PrivateKey> load_key(const fs::path& home, std::string_view alias
 
   auto key = crypto::PrivateKey::from_raw(file->public_key.type(), buffer);
   if (!key) return Error::corrupt("decrypted key is not valid: " + key.error().message, path);
-  if (!(key->public_key() == file->public_key)) return Error::corrupt("decrypted key does not match the public key", path);
+  if (!(key->public_key() == file->public_key))
+    return Error::corrupt("decrypted key does not match the public key", path);
   return key;
 }
 

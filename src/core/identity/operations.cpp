@@ -31,7 +31,9 @@ constexpr std::string_view kNextSuffix = ".next";
 constexpr std::string_view kPendingSuffix = ".pending";
 
 std::string next_alias(const identity::IdentityConfig& config) { return config.key_alias + std::string(kNextSuffix); }
-std::string pending_alias(const identity::IdentityConfig& config) { return config.key_alias + std::string(kPendingSuffix); }
+std::string pending_alias(const identity::IdentityConfig& config) {
+  return config.key_alias + std::string(kPendingSuffix);
+}
 
 /// The identity of a home: its config and its replayed KEL.
 struct Loaded {
@@ -88,7 +90,7 @@ Status settle_keys(const fs::path& home, const Loaded& id, std::string_view pass
   const std::string pending = pending_alias(id.config);
   const crypto::PublicKey& current_key = id.state.public_keys.front();
   if (!store_holds(home, current, current_key)) {
-    const std::string* holder = store_holds(home, next, current_key) ? &next
+    const std::string* holder = store_holds(home, next, current_key)      ? &next
                                 : store_holds(home, pending, current_key) ? &pending
                                                                           : nullptr;
     if (holder == nullptr) {
@@ -139,7 +141,8 @@ Result<identity::KeyState> state_after(const identity::KeyState& state, const id
 int64_t now_or(int64_t now) { return now != 0 ? now : util::now_unix(); }
 
 Result<identity::SignerType> parse_signer_type(std::string_view name) {
-  for (const auto type : {identity::SignerType::kHuman, identity::SignerType::kAgent, identity::SignerType::kWorkload}) {
+  for (const auto type :
+       {identity::SignerType::kHuman, identity::SignerType::kAgent, identity::SignerType::kWorkload}) {
     if (name == identity::to_string(type)) return type;
   }
   return Error::invalid_argument("unknown signer type '" + util::printable(name, 40) + "' (Human, Agent or Workload)");
@@ -161,7 +164,8 @@ const identity::Attestation* revocation_of(const identity::Attestation& link,
                                            const std::vector<identity::Attestation>& revocations) {
   const identity::Attestation* found = nullptr;
   for (const auto& r : revocations) {
-    if (identity::revokes(r, link) && !(r.timestamp < link.timestamp) && (found == nullptr || r.timestamp < found->timestamp)) {
+    if (identity::revokes(r, link) && !(r.timestamp < link.timestamp) &&
+        (found == nullptr || r.timestamp < found->timestamp)) {
       found = &r;
     }
   }
@@ -199,8 +203,8 @@ Result<DeviceInfo> describe_device(const identity::Attestation& link, const iden
   return info;
 }
 
-Result<std::vector<DeviceInfo>> devices_of(const fs::path& home, const identity::IdentityConfig& config, bool include_revoked,
-                                           int64_t now) {
+Result<std::vector<DeviceInfo>> devices_of(const fs::path& home, const identity::IdentityConfig& config,
+                                           bool include_revoked, int64_t now) {
   auto stored = identity::load_attestations(home, config.prefix());
   if (!stored) return stored.error();
   const auto aliases = local_aliases(home);
@@ -312,7 +316,8 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   const fs::path home(home_text);
   auto id = load_identity(home);
   if (!id) return id.error();
-  if (id->state.abandoned()) return Error::invalid_argument("the identity was abandoned: it cannot rotate", id->config.did);
+  if (id->state.abandoned())
+    return Error::invalid_argument("the identity was abandoned: it cannot rotate", id->config.did);
   if (auto ok = settle_keys(home, *id, passphrase); !ok) return ok.error();
   const std::string next = next_alias(id->config);
   if (!store_holds_next(home, next, id->state)) {
@@ -340,7 +345,8 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   // interruption at any point leaves every committed key in the store (settle_keys).
   identity::SaveOptions replace;
   replace.overwrite = true;
-  if (auto ok = identity::save_key(home, pending_alias(id->config), *upcoming, passphrase, replace); !ok) return ok.error();
+  if (auto ok = identity::save_key(home, pending_alias(id->config), *upcoming, passphrase, replace); !ok)
+    return ok.error();
   auto state = identity::append_event(home, *event);
   if (!state) return state.error();
   RotationResult result;
@@ -355,11 +361,13 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   return result;
 }
 
-Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOptions& options, std::string_view passphrase) {
+Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOptions& options,
+                               std::string_view passphrase) {
   const fs::path home(home_text);
   auto id = load_identity(home);
   if (!id) return id.error();
-  if (id->state.abandoned()) return Error::invalid_argument("the identity was abandoned: it cannot link devices", id->config.did);
+  if (id->state.abandoned())
+    return Error::invalid_argument("the identity was abandoned: it cannot link devices", id->config.did);
   auto type = identity::parse_curve(options.curve);
   if (!type) return type.error();
   auto signer_type = parse_signer_type(options.signer_type);
@@ -373,7 +381,8 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
     alias = *free_alias;
   }
   if (auto ok = identity::validate_alias(alias); !ok) return ok.error();
-  if (identity::key_exists(home, alias)) return Error::invalid_argument("key '" + alias + "' already exists: choose another --alias");
+  if (identity::key_exists(home, alias))
+    return Error::invalid_argument("key '" + alias + "' already exists: choose another --alias");
   const int64_t now = now_or(options.now);
   if (options.expires_in_days && (*options.expires_in_days <= 0 || *options.expires_in_days > kMaxExpiryDays)) {
     return Error::invalid_argument("--expires-in-days must be between 1 and " + std::to_string(kMaxExpiryDays));
@@ -392,7 +401,8 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   link.device_public_key = device->public_key();
   link.capabilities = std::move(*caps);
   link.signer_type = *signer_type;
-  if (options.expires_in_days) link.expires_at = identity::Timestamp::from_unix(now + *options.expires_in_days * kSecondsPerDay);
+  if (options.expires_in_days)
+    link.expires_at = identity::Timestamp::from_unix(now + *options.expires_in_days * kSecondsPerDay);
   link.timestamp = identity::Timestamp::from_unix(now);
   link.note = options.note;
   if (auto ok = identity::sign_as_identity(link, *id_key); !ok) return ok.error();
@@ -412,7 +422,8 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   if (!after) return after.error();
   identity::AttestationFault fault = identity::AttestationFault::kNone;
   if (auto ok = identity::verify_attestation(link, *after, &fault); !ok) {
-    return Error::internal(std::string("the new link does not verify: ") + identity::to_string(fault) + ": " + ok.error().message);
+    return Error::internal(std::string("the new link does not verify: ") + identity::to_string(fault) + ": " +
+                           ok.error().message);
   }
 
   if (auto ok = identity::save_key(home, alias, *device, passphrase); !ok) return ok.error();
@@ -423,14 +434,16 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
 }
 
 Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, const std::string& device_did,
-                                              std::string_view passphrase, std::optional<std::string> note, int64_t now_arg) {
+                                              std::string_view passphrase, std::optional<std::string> note,
+                                              int64_t now_arg) {
   const fs::path home(home_text);
   if (auto key = crypto::parse_did_key(device_did); !key) {
     return Error::invalid_argument("not a did:key: " + key.error().message, device_did);
   }
   auto id = load_identity(home);
   if (!id) return id.error();
-  if (id->state.abandoned()) return Error::invalid_argument("the identity was abandoned: it cannot revoke", id->config.did);
+  if (id->state.abandoned())
+    return Error::invalid_argument("the identity was abandoned: it cannot revoke", id->config.did);
   auto stored = identity::load_attestations(home, id->config.prefix());
   if (!stored) return stored.error();
   std::vector<const identity::Attestation*> targets;
@@ -478,7 +491,8 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
   std::vector<DeviceInfo> out;
   for (size_t i = 0; i < revocations.size(); ++i) {
     if (auto ok = identity::store_attestation(home, revocations[i]); !ok) return ok.error();
-    auto info = describe_device(*targets[i], &revocations[i], aliases, std::max(now, revocations[i].timestamp.unix_seconds));
+    auto info =
+        describe_device(*targets[i], &revocations[i], aliases, std::max(now, revocations[i].timestamp.unix_seconds));
     if (!info) return info.error();
     out.push_back(std::move(*info));
   }

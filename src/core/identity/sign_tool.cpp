@@ -82,7 +82,8 @@ Status write_all(int fd, std::string_view data, const std::string& where) {
   return {};
 }
 
-Result<std::string> sign_armored(const crypto::PrivateKey& key, std::string_view message, const AuthsSignRequest& request) {
+Result<std::string> sign_armored(const crypto::PrivateKey& key, std::string_view message,
+                                 const AuthsSignRequest& request) {
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(message.data()), message.size());
   const auto blob = sshsig::sign(key, bytes, request.namespace_, request.hash_algorithm);
   if (!blob) return blob.error();
@@ -126,18 +127,16 @@ Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<
   for (const auto& option : line->options) {
     switch (option.letter) {
       case 'Y':
-      case 'f':
-        break;
-      case 'n':
-        request.namespace_ = option.value;
-        break;
+      case 'f': break;
+      case 'n': request.namespace_ = option.value; break;
       case 'O': {
         // ssh-keygen's only signing option: hashalg=<sha256|sha512> (keyword case-insensitive).
         const std::string_view value = option.value;
         if (value.size() > 8 && util::to_lower(value.substr(0, 8)) == "hashalg=") {
           request.hash_algorithm = std::string(value.substr(8));
           if (request.hash_algorithm != "sha256" && request.hash_algorithm != "sha512") {
-            return Error::invalid_argument("unsupported hash algorithm '" + request.hash_algorithm + "' (sha256 or sha512)");
+            return Error::invalid_argument("unsupported hash algorithm '" + request.hash_algorithm +
+                                           "' (sha256 or sha512)");
           }
         } else {
           return Error::invalid_argument("invalid option \"" + option.value + "\"");
@@ -146,17 +145,18 @@ Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<
       }
       case 'U':  // "the key is in the agent": a stored key never is; nothing to do
       case 'q':
-      case 'v':
-        break;
+      case 'v': break;
       default:
-        return Error::invalid_argument(std::string("option -") + option.letter + " is not supported when signing with an " +
-                                       std::string(kAuthsKeyPrefix) + " key");
+        return Error::invalid_argument(std::string("option -") + option.letter +
+                                       " is not supported when signing with an " + std::string(kAuthsKeyPrefix) +
+                                       " key");
     }
   }
   if (request.namespace_.empty()) return Error::invalid_argument("too few arguments for sign: missing namespace (-n)");
   request.files = line->operands;
   for (const auto& file : request.files) {
-    if (file == "-" && request.files.size() > 1) return Error::invalid_argument("cannot sign a mix of paths and standard input");
+    if (file == "-" && request.files.size() > 1)
+      return Error::invalid_argument("cannot sign a mix of paths and standard input");
   }
   return std::optional<AuthsSignRequest>(std::move(request));
 }
@@ -165,7 +165,8 @@ Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd) {
   const auto home = identity::identity_home();
   if (!home) return home.error();
   if (!identity::key_exists(*home, request.alias)) {
-    return Error::not_found("no key '" + request.alias + "' in " + (*home / "keys").string() + " (see 'auths key list')");
+    return Error::not_found("no key '" + request.alias + "' in " + (*home / "keys").string() +
+                            " (see 'auths key list')");
   }
   auto passphrase = identity::get_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
   if (!passphrase) return passphrase.error();

@@ -78,8 +78,10 @@ std::string add_claim_trailers(std::string_view message, const SigningClaims& cl
     return block && std::find(tokens.begin(), tokens.end(), util::to_lower(name)) != tokens.end();
   };
   std::vector<std::string> added;
-  if (!claims.identity.empty() && !present(kIdTrailer)) added.push_back(std::string(kIdTrailer) + ": " + claims.identity);
-  if (!claims.device.empty() && !present(kDeviceTrailer)) added.push_back(std::string(kDeviceTrailer) + ": " + claims.device);
+  if (!claims.identity.empty() && !present(kIdTrailer))
+    added.push_back(std::string(kIdTrailer) + ": " + claims.identity);
+  if (!claims.device.empty() && !present(kDeviceTrailer))
+    added.push_back(std::string(kDeviceTrailer) + ": " + claims.device);
   if (added.empty()) return std::string(message);
 
   std::string out;
@@ -103,7 +105,8 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
   }
   if (!util::starts_with(signing_key, kSigningKeyPrefix)) return std::optional<SigningClaims>{};
   const std::string alias = signing_key.substr(kSigningKeyPrefix.size());
-  if (auto ok = identity::validate_alias(alias); !ok) return Error::invalid_argument("user.signingKey: " + ok.error().message);
+  if (auto ok = identity::validate_alias(alias); !ok)
+    return Error::invalid_argument("user.signingKey: " + ok.error().message);
 
   auto home = identity::identity_home();
   if (!home) return home.error();
@@ -112,7 +115,8 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
   if (!config->has_value()) return std::optional<SigningClaims>{};  // a stored key with no identity
   const identity::IdentityConfig& id = **config;
   if (!identity::key_exists(*home, alias)) {
-    return Error::not_found("user.signingKey is auths:" + alias + " but " + home->string() + " has no key '" + alias + "'");
+    return Error::not_found("user.signingKey is auths:" + alias + " but " + home->string() + " has no key '" + alias +
+                            "'");
   }
   if (alias == id.key_alias) return std::optional<SigningClaims>(SigningClaims{id.did, ""});  // the identity key itself
 
@@ -121,11 +125,12 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
   for (const auto& device : *devices) {
     if (device.alias != alias) continue;
     if (device.status == "active") return std::optional<SigningClaims>(SigningClaims{id.did, device.did_key});
-    return Error::invalid_argument("device key '" + alias + "' is " + device.status +
-                                   (device.status == "revoked" ? " (since " + device.revoked_at + ")"
-                                                               : " (since " + device.expires_at + ")"));
+    return Error::invalid_argument(
+        "device key '" + alias + "' is " + device.status +
+        (device.status == "revoked" ? " (since " + device.revoked_at + ")" : " (since " + device.expires_at + ")"));
   }
-  return Error::invalid_argument("key '" + alias + "' is not a linked device of " + id.did + " (see 'auths device link')");
+  return Error::invalid_argument("key '" + alias + "' is not a linked device of " + id.did +
+                                 " (see 'auths device link')");
 }
 
 Status rewrite_file(const std::string& path, std::string_view content) {

@@ -179,7 +179,7 @@ class LineParser {
 
     Result<crypto::PublicKey> key = crypto::parse_ssh_public_key_line(util::trim(key_text));
     if (!key) return error("invalid key: " + key.error().message);
-    return Signer{std::string(name), std::move(key).value(), m_origin, std::move(options.namespaces),
+    return Signer{std::string(name),   std::move(key).value(), m_origin, std::move(options.namespaces),
                   options.valid_after, options.valid_before};
   }
 

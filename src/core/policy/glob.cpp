@@ -54,12 +54,8 @@ bool glob_match(std::string_view pattern, std::string_view ref_name) {
     for (size_t jj = m + 1; jj-- > 0;) {
       bool match = false;
       switch (t.kind) {
-        case TokenKind::kLiteral:
-          match = jj < m && ref_name[jj] == t.c && next[jj + 1];
-          break;
-        case TokenKind::kAnyChar:
-          match = jj < m && ref_name[jj] != '/' && next[jj + 1];
-          break;
+        case TokenKind::kLiteral: match = jj < m && ref_name[jj] == t.c && next[jj + 1]; break;
+        case TokenKind::kAnyChar: match = jj < m && ref_name[jj] != '/' && next[jj + 1]; break;
         case TokenKind::kStar:  // empty, or one non-slash character and still in the star
           match = next[jj] || (jj < m && ref_name[jj] != '/' && row[jj + 1]);
           break;

@@ -37,8 +37,8 @@ constexpr int64_t kSupportedVersion = 1;
 // The keys of each table. `not_yet` are keys DESIGN.md defines that this version of
 // auths-hooks cannot enforce: accepting and ignoring them would weaken the policy as written.
 struct TableSpec {
-  std::string_view where;    // for "unknown key 'x' in <where>"; empty at the top level
-  std::string_view prefix;   // prepended to a not-yet key's name: "policy." -> 'policy.ci'
+  std::string_view where;   // for "unknown key 'x' in <where>"; empty at the top level
+  std::string_view prefix;  // prepended to a not-yet key's name: "policy." -> 'policy.ci'
   std::span<const std::string_view> known;
   std::span<const std::string_view> not_yet;
 };
@@ -49,9 +49,9 @@ constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
 constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
 constexpr std::array<std::string_view, 7> kRuleKeys = {
     "name", "refs", "signers", "allowed_signers", "require", "allow_force_push", "allow_delete"};
-constexpr std::array<std::string_view, 10> kRuleNotYet = {
-    "roles",      "teams",      "capabilities",    "signer_types", "expression",
-    "min_human",  "max_reject", "allow_ephemeral", "require_log",  "max_ttl"};
+constexpr std::array<std::string_view, 10> kRuleNotYet = {"roles",       "teams",     "capabilities", "signer_types",
+                                                          "expression",  "min_human", "max_reject",   "allow_ephemeral",
+                                                          "require_log", "max_ttl"};
 constexpr std::array<std::string_view, 3> kGovernanceKeys = {"signers", "allowed_signers", "require"};
 constexpr std::array<std::string_view, 3> kGovernanceNotYet = {"roles", "teams", "capabilities"};
 
@@ -111,7 +111,8 @@ bool is_tree_path(std::string_view path) {
 // line (lowercase first word, no full stop).
 std::string describe(const toml::parse_error& e) {
   std::string text = util::printable(util::trim(e.description()), 300);
-  if (!text.empty() && text.front() >= 'A' && text.front() <= 'Z') text.front() = static_cast<char>(text.front() - 'A' + 'a');
+  if (!text.empty() && text.front() >= 'A' && text.front() <= 'Z')
+    text.front() = static_cast<char>(text.front() - 'A' + 'a');
   while (!text.empty() && text.back() == '.') text.pop_back();
   return text.empty() ? "invalid TOML" : text;
 }
@@ -183,7 +184,9 @@ class Loader {
   Error error_at(int line, std::string message) const {
     return Error::policy(std::move(message), m_source + ":" + std::to_string(line));
   }
-  Error error_at(const toml::node& node, std::string message) const { return error_at(line_of(node), std::move(message)); }
+  Error error_at(const toml::node& node, std::string message) const {
+    return error_at(line_of(node), std::move(message));
+  }
 
   // Reports the unknown or not-yet-supported key that comes first in the file (toml++ iterates
   // keys in sorted order, not file order).
@@ -262,8 +265,8 @@ class Loader {
     if (!signers) return signers.error();
     rule.signers = std::move(signers).value();
 
-    for (const auto& [key, slot] : {std::pair{"allow_force_push", &rule.allow_force_push},
-                                    std::pair{"allow_delete", &rule.allow_delete}}) {
+    for (const auto& [key, slot] :
+         {std::pair{"allow_force_push", &rule.allow_force_push}, std::pair{"allow_delete", &rule.allow_delete}}) {
       if (const toml::node* node = table.get(key)) {
         if (!node->is_boolean()) return error_at(*node, "'" + std::string(key) + "' must be true or false");
         *slot = node->as_boolean()->get();
@@ -348,8 +351,8 @@ class Loader {
     if (value == nullptr) return error_at(node, "'allowed_signers' must be a string");
     const std::string& path = value->get();
     if (!is_tree_path(path)) {
-      return error_at(node, "allowed_signers path '" + util::printable(path, 100) +
-                                "' must be relative to the repository root");
+      return error_at(
+          node, "allowed_signers path '" + util::printable(path, 100) + "' must be relative to the repository root");
     }
     auto cached = m_allowed_signers.find(path);
     if (cached == m_allowed_signers.end()) {

@@ -7,10 +7,8 @@ namespace auths::policy {
 
 const char* to_string(RuleKind kind) {
   switch (kind) {
-    case RuleKind::kCommit:
-      return "commit";
-    case RuleKind::kRelease:
-      return "release";
+    case RuleKind::kCommit: return "commit";
+    case RuleKind::kRelease: return "release";
   }
   return "unknown";
 }

@@ -18,13 +18,13 @@ namespace auths::policy {
 /// One key allowed to sign, however the policy wrote it: an SSH key line, a did:key, or an
 /// entry of an allowed_signers file (then with that file's restrictions).
 struct Signer {
-  std::string name;    // for messages: the allowed_signers principal, the key comment, or the did:key
+  std::string name;  // for messages: the allowed_signers principal, the key comment, or the did:key
   crypto::PublicKey key;
   std::string origin;  // where it was written: ".auths/policy.toml:12", ".auths/allowed_signers:3"
   // allowed_signers options (ssh-keygen(1) ALLOWED SIGNERS); absent = no restriction.
-  std::vector<std::string> namespaces;     // namespaces="git,file" pattern list; empty = any
-  std::optional<int64_t> valid_after;      // unix seconds
-  std::optional<int64_t> valid_before;     // unix seconds
+  std::vector<std::string> namespaces;  // namespaces="git,file" pattern list; empty = any
+  std::optional<int64_t> valid_after;   // unix seconds
+  std::optional<int64_t> valid_before;  // unix seconds
 };
 
 /// Why a known key may still not sign at a given time or in a given namespace.
@@ -60,15 +60,15 @@ struct Rule {
   SignerSet signers;
   bool allow_force_push = false;
   bool allow_delete = false;
-  int line = 0;                   // where the rule starts in the policy file
+  int line = 0;  // where the rule starts in the policy file
 };
 
 struct Policy {
   int version = 1;
-  bool default_allow = false;     // `default = "allow"`; absent or "deny" -> false
-  std::vector<Rule> rules;        // [[policy.commit]] and [[policy.release]] in file order
+  bool default_allow = false;           // `default = "allow"`; absent or "deny" -> false
+  std::vector<Rule> rules;              // [[policy.commit]] and [[policy.release]] in file order
   std::optional<SignerSet> governance;  // [governance]: who may change .auths/
-  std::string source;             // e.g. ".auths/policy.toml"
+  std::string source;                   // e.g. ".auths/policy.toml"
 
   /// The first rule in file order whose `refs` match `ref_name`, or nullptr.
   const Rule* match(std::string_view ref_name) const;

@@ -26,7 +26,9 @@ std::string sequence_name(uint64_t sequence) {
   return buf;
 }
 
-bool valid_prefix(std::string_view prefix) { return identity::parse_did_keri(std::string("did:keri:") += prefix).has_value(); }
+bool valid_prefix(std::string_view prefix) {
+  return identity::parse_did_keri(std::string("did:keri:") += prefix).has_value();
+}
 
 /// What a path in a registry tree is.
 struct RecordPath {
@@ -91,7 +93,8 @@ struct Batch {
 
 /// Sorts files into a Batch. Paths outside the layout are an error naming the path.
 Status collect(const git::Repository& repo, const std::vector<std::pair<std::string, Oid>>& files, Batch& batch) {
-  if (files.size() > kMaxRecords) return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
+  if (files.size() > kMaxRecords)
+    return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
   for (const auto& [path, blob] : files) {
     const RecordPath rp = classify(path);
     if (rp.kind == RecordPath::Kind::kInvalid) {
@@ -113,11 +116,8 @@ Status collect(const git::Repository& repo, const std::vector<std::pair<std::str
         e.cesr_path = path;
         break;
       }
-      case RecordPath::Kind::kAttestation:
-        batch.attestations.emplace_back(path, std::move(*content));
-        break;
-      case RecordPath::Kind::kInvalid:
-        break;
+      case RecordPath::Kind::kAttestation: batch.attestations.emplace_back(path, std::move(*content)); break;
+      case RecordPath::Kind::kInvalid: break;
     }
   }
   return {};
@@ -137,7 +137,8 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (signed_event->event.prefix != key.first || signed_event->event.sequence != key.second) {
       return Error::invalid_argument("event is stored under another identity or sequence number", where);
     }
-    if (auto added = state.add_event(*signed_event); !added) return Error::invalid_argument(added.error().message, where);
+    if (auto added = state.add_event(*signed_event); !added)
+      return Error::invalid_argument(added.error().message, where);
   }
   std::vector<std::pair<identity::Attestation, std::string>> parsed;
   for (auto& [path, content] : batch.attestations) {
@@ -151,12 +152,15 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (now) {
       auto canonical = attestation_path(att);
       if (!canonical) return Error::invalid_argument(canonical.error().message, path);
-      if (*canonical != path) return Error::invalid_argument("attestation must be stored as '" + *canonical + "'", path);
+      if (*canonical != path)
+        return Error::invalid_argument("attestation must be stored as '" + *canonical + "'", path);
       if (att.timestamp.unix_seconds > *now + 300) {
-        return Error::invalid_argument("attestation-from-the-future: timestamp " + att.timestamp.text + " is after now", path);
+        return Error::invalid_argument("attestation-from-the-future: timestamp " + att.timestamp.text + " is after now",
+                                       path);
       }
     }
-    if (auto added = state.add_attestation(std::move(att)); !added) return Error::invalid_argument(added.error().message, path);
+    if (auto added = state.add_attestation(std::move(att)); !added)
+      return Error::invalid_argument(added.error().message, path);
   }
   return {};
 }
@@ -176,8 +180,8 @@ Result<std::string> attestation_path(const identity::Attestation& attestation) {
   if (!prefix) return prefix.error();
   auto digest = identity::attestation_digest(attestation);
   if (!digest) return digest.error();
-  return std::string(kIdentitiesDir) + *prefix + "/attestations/" + compact_time(attestation.timestamp.unix_seconds) + "-" +
-         digest->substr(0, 16) + ".json";
+  return std::string(kIdentitiesDir) + *prefix + "/attestations/" + compact_time(attestation.timestamp.unix_seconds) +
+         "-" + digest->substr(0, 16) + ".json";
 }
 
 Status State::add_event(const identity::SignedEvent& event) {
@@ -233,7 +237,8 @@ const identity::KeyState* State::identity(std::string_view prefix) const {
 
 namespace {
 
-Grant make_grant(const State& state, const identity::Attestation& link, const std::vector<identity::Attestation>& revocations) {
+Grant make_grant(const State& state, const identity::Attestation& link,
+                 const std::vector<identity::Attestation>& revocations) {
   Grant grant;
   grant.link = &link;
   auto prefix = identity::parse_did_keri(link.issuer);
@@ -314,8 +319,7 @@ Result<State> load_directory(const std::string& dir) {
         e.cesr_path = path;
         break;
       }
-      default:
-        batch.attestations.emplace_back(path, content.str());
+      default: batch.attestations.emplace_back(path, content.str());
     }
   }
   if (ec) return Error::io(ec.message(), dir);
@@ -346,13 +350,15 @@ Result<State> verify_update(const git::Repository& repo, const std::optional<Oid
     const bool root = info->parents.empty();
     chain.emplace_back(cursor, std::move(*info));
     if (chain.size() > kMaxUpdateCommits) {
-      problems.push_back({"registry-too-large", new_tip, "registry update brings more than " + std::to_string(kMaxUpdateCommits) + " commits"});
+      problems.push_back({"registry-too-large", new_tip,
+                          "registry update brings more than " + std::to_string(kMaxUpdateCommits) + " commits"});
       return State{};
     }
     if (root) {
       if (old_tip) {
         problems.push_back({"registry-not-fast-forward", new_tip,
-                            "registry update does not build on the current registry " + old_tip->short_hex() + " (records would be lost)"});
+                            "registry update does not build on the current registry " + old_tip->short_hex() +
+                                " (records would be lost)"});
         return State{};
       }
       break;
@@ -421,7 +427,8 @@ Result<std::optional<Oid>> publish(git::Repository& repo, const std::vector<std:
         auto current = read_blob(repo, **existing, path);
         if (!current) return current.error();
         if (*current != content) {
-          return Error::invalid_argument("the registry already has a different record at this path (records never change)", path);
+          return Error::invalid_argument(
+              "the registry already has a different record at this path (records never change)", path);
         }
         continue;
       }

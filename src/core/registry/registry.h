@@ -78,7 +78,7 @@ class State {
 
 /// One reason a registry update is refused.
 struct Problem {
-  std::string code;     // registry-not-fast-forward, registry-merge, registry-edit, registry-invalid-record, ...
+  std::string code;  // registry-not-fast-forward, registry-merge, registry-edit, registry-invalid-record, ...
   std::optional<Oid> commit;
   std::string message;  // names the record path and the fault
 };

@@ -46,8 +46,7 @@ Result<util::Bytes> encode_signature(const crypto::PrivateKey& key, std::span<co
       out.put_string(std::span<const uint8_t>(blob.bytes()));
       return std::move(out).take();
     }
-    case crypto::KeyType::kRsa:
-      break;
+    case crypto::KeyType::kRsa: break;
   }
   return Error::unsupported("only Ed25519 and ECDSA P-256 keys can sign");
 }

@@ -77,7 +77,8 @@ Result<Signature> parse_inner_signature(std::span<const uint8_t> field, Signatur
   switch (sig.public_key.type()) {
     case crypto::KeyType::kEd25519:
       if (*alg != "ssh-ed25519") {
-        return Error::corrupt("signature algorithm '" + util::printable(*alg, 60) + "' does not fit an ssh-ed25519 key");
+        return Error::corrupt("signature algorithm '" + util::printable(*alg, 60) +
+                              "' does not fit an ssh-ed25519 key");
       }
       if (blob->size() != kEd25519SignatureSize) {
         return Error::corrupt("ssh-ed25519 signature must be 64 bytes, got " + std::to_string(blob->size()));
@@ -185,7 +186,8 @@ Result<Signature> parse(std::span<const uint8_t> blob) {
   // the only one defined; 0 never existed, so it is malformed rather than new.
   const auto version = r.read_uint32("version");
   if (!version) return version.error();
-  if (*version > kSigVersion) return Error::unsupported("SSHSIG version " + std::to_string(*version) + " is not supported");
+  if (*version > kSigVersion)
+    return Error::unsupported("SSHSIG version " + std::to_string(*version) + " is not supported");
   if (*version != kSigVersion) return Error::corrupt("SSHSIG version 0 does not exist");
 
   const auto key_blob = r.read_string("publickey");
@@ -220,8 +222,11 @@ Result<Signature> parse(std::span<const uint8_t> blob) {
 
   // "The signature itself is made using the SSH signature algorithm and encoding rules for the
   // chosen key type."
-  Signature sig{std::move(*key), std::string(*namespace_), std::string(*hash_algorithm),
-                crypto::SignatureAlgorithm::kEd25519, {}};
+  Signature sig{std::move(*key),
+                std::string(*namespace_),
+                std::string(*hash_algorithm),
+                crypto::SignatureAlgorithm::kEd25519,
+                {}};
   return parse_inner_signature(*signature, std::move(sig));
 }
 

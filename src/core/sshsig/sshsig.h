@@ -14,11 +14,11 @@
 namespace auths::sshsig {
 
 struct Signature {
-  crypto::PublicKey public_key;       // the key embedded in the blob (who claims to have signed)
-  std::string namespace_;             // "git" for git objects
-  std::string hash_algorithm;         // "sha256" or "sha512"
+  crypto::PublicKey public_key;  // the key embedded in the blob (who claims to have signed)
+  std::string namespace_;        // "git" for git objects
+  std::string hash_algorithm;    // "sha256" or "sha512"
   crypto::SignatureAlgorithm algorithm;
-  util::Bytes signature;              // Ed25519: 64 bytes; ECDSA: raw r||s, 64 bytes; RSA: raw
+  util::Bytes signature;  // Ed25519: 64 bytes; ECDSA: raw r||s, 64 bytes; RSA: raw
 };
 
 /// Removes the "-----BEGIN SSH SIGNATURE-----" armour and decodes the base64 body.

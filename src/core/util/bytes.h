@@ -22,7 +22,8 @@ Result<Bytes> hex_decode(std::string_view hex);
 
 enum class Base64Alphabet { kStandard, kUrl };
 /// Encodes with '=' padding when `pad` is true.
-std::string base64_encode(const uint8_t* data, size_t size, Base64Alphabet alphabet = Base64Alphabet::kStandard, bool pad = true);
+std::string base64_encode(const uint8_t* data, size_t size, Base64Alphabet alphabet = Base64Alphabet::kStandard,
+                          bool pad = true);
 inline std::string base64_encode(const Bytes& b, Base64Alphabet alphabet = Base64Alphabet::kStandard, bool pad = true) {
   return base64_encode(b.data(), b.size(), alphabet, pad);
 }

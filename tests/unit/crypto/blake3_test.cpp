@@ -4,15 +4,15 @@
 // skips, when it is missing.
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 
 #include "crypto/blake3.h"
 #include "util/bytes.h"

@@ -154,9 +154,9 @@ BOOST_AUTO_TEST_CASE(bad_ssh_lines) {
   const std::string b64 = au::base64_encode(key.ssh_blob());
   BOOST_TEST(!ac::parse_ssh_public_key_line("").has_value());
   BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-ed25519").has_value());
-  BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-ed25519 AAAA!!!!").has_value());                 // bad base64
+  BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-ed25519 AAAA!!!!").has_value());                          // bad base64
   BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-ed25519 " + b64.substr(0, b64.size() - 4)).has_value());  // cut
-  BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-rsa " + b64).has_value());                       // type mismatch
+  BOOST_TEST(!ac::parse_ssh_public_key_line("ssh-rsa " + b64).has_value());  // type mismatch
   BOOST_TEST(!ac::parse_ssh_public_key_line("ecdsa-sha2-nistp256 " + b64).has_value());
   // authorized_keys options are not part of this format.
   BOOST_TEST(!ac::parse_ssh_public_key_line("no-pty ssh-ed25519 " + b64).has_value());
@@ -241,7 +241,8 @@ BOOST_AUTO_TEST_CASE(bad_did_keys) {
   BOOST_TEST(!ac::parse_did_key("").has_value());
   BOOST_TEST(!ac::parse_did_key("did:key:").has_value());
   BOOST_TEST(!ac::parse_did_key("did:key:z").has_value());
-  BOOST_TEST(!ac::parse_did_key("did:key:f6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").has_value());  // not base58btc
+  BOOST_TEST(
+      !ac::parse_did_key("did:key:f6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").has_value());  // not base58btc
   BOOST_TEST(!ac::parse_did_key("did:web:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp").has_value());
   BOOST_TEST(!ac::parse_did_key(std::string(kW3cEd25519Did) + "#frag").has_value());
   BOOST_TEST(!ac::parse_did_key(std::string(kW3cEd25519Did) + "0").has_value());  // invalid base58 digit

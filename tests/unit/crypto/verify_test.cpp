@@ -24,11 +24,14 @@ struct Ed25519Vector {
 // RFC 8032 section 7.1, TEST 1, TEST 2 and TEST 3.
 const Ed25519Vector kRfc8032[] = {
     {"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe246"
+     "55141438e7a100b"},
     {"3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb"
+     "00d291612bb0c00"},
     {"fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
-     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"},
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc"
+     "027beceea1ec40a"},
 };
 
 ac::PublicKey ed25519_key(const char* public_key_hex) {
@@ -78,8 +81,8 @@ BOOST_AUTO_TEST_CASE(ed25519_rejections) {
   au::Bytes longer = signature;
   longer.push_back(0);
   BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, longer));
-  BOOST_TEST(!ac::verify_signature(ed25519_key(kRfc8032[0].public_key), ac::SignatureAlgorithm::kEd25519, message,
-                                   signature));
+  BOOST_TEST(
+      !ac::verify_signature(ed25519_key(kRfc8032[0].public_key), ac::SignatureAlgorithm::kEd25519, message, signature));
   BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, au::Bytes{}));
 
   // S + L (the group order) is the same value mod L: RFC 8032 requires S < L, so it must fail.

@@ -116,7 +116,8 @@ BOOST_AUTO_TEST_CASE(signature_formats) {
 }
 
 BOOST_AUTO_TEST_CASE(trailers_of_the_last_paragraph) {
-  const auto t = ag::parse_trailers("subject\n\nbody text\n\nAuths-Id: did:keri:E1\nSigned-off-by: A <a@b>\n  folded\n");
+  const auto t =
+      ag::parse_trailers("subject\n\nbody text\n\nAuths-Id: did:keri:E1\nSigned-off-by: A <a@b>\n  folded\n");
   BOOST_REQUIRE(t.size() == 2u);
   BOOST_TEST(t[0].first == "Auths-Id");
   BOOST_TEST(t[0].second == "did:keri:E1");

@@ -16,8 +16,9 @@ BOOST_AUTO_TEST_SUITE(git_repository)
 BOOST_AUTO_TEST_CASE(config_honours_git_dash_c) {
   TempRepo t;
   std::optional<EnvGuard> params;
-  params.emplace("GIT_CONFIG_PARAMETERS",
-                 R"('user.signingKey'='auths:desktop' 'user.name'='it'\''s me' 'alias.penv'=''\!'printf "%s\n" "$GIT_CONFIG_PARAMETERS"')");
+  params.emplace(
+      "GIT_CONFIG_PARAMETERS",
+      R"('user.signingKey'='auths:desktop' 'user.name'='it'\''s me' 'alias.penv'=''\!'printf "%s\n" "$GIT_CONFIG_PARAMETERS"')");
   BOOST_TEST(t.repo->config_string("user.signingkey")->value_or("") == "auths:desktop");
   BOOST_TEST(t.repo->config_string("user.name")->value_or("") == "it's me");
   BOOST_TEST(t.repo->config_string("alias.penv")->value_or("") == R"(!printf "%s\n" "$GIT_CONFIG_PARAMETERS")");

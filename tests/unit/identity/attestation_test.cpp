@@ -92,13 +92,18 @@ BOOST_AUTO_TEST_CASE(canonical_signed_bytes) {
   const auto device = seeded(ac::KeyType::kEd25519, 9);
   const ai::Attestation a = link(id, device);
   const std::string key_hex = au::hex_encode(device.public_key().raw());
-  const std::string expected =
-      R"({"capabilities":["sign_commit","sign_release"],"delegated_by":null,)"
-      R"("device_public_key":{"curve":"ed25519","key":")" + key_hex + R"("},)"
-      R"("expires_at":"2026-07-21T00:00:00Z","issuer":")" + id.state->did() + R"(",)"
-      R"("note":"laptop","revoked_at":null,"rid":"6f1c2a4e-0000-4000-8000-000000000001",)"
-      R"("role":"member","signer_type":"Human","subject":")" + a.subject + R"(",)"
-      R"("timestamp":"2026-06-21T00:00:00Z","version":1})";
+  const std::string expected = R"({"capabilities":["sign_commit","sign_release"],"delegated_by":null,)"
+                               R"("device_public_key":{"curve":"ed25519","key":")" +
+                               key_hex +
+                               R"("},)"
+                               R"("expires_at":"2026-07-21T00:00:00Z","issuer":")" +
+                               id.state->did() +
+                               R"(",)"
+                               R"("note":"laptop","revoked_at":null,"rid":"6f1c2a4e-0000-4000-8000-000000000001",)"
+                               R"("role":"member","signer_type":"Human","subject":")" +
+                               a.subject +
+                               R"(",)"
+                               R"("timestamp":"2026-06-21T00:00:00Z","version":1})";
   BOOST_TEST(ai::signed_bytes(a).value() == expected);
   BOOST_TEST(a.subject.substr(0, 12) == "did:key:z6Mk");
   // Ed25519 is deterministic: the identity signature is the key's signature of those bytes.
@@ -294,7 +299,8 @@ BOOST_AUTO_TEST_CASE(parse_is_strict) {
   BOOST_TEST(rejects(with("identity_signature", au::hex_encode(a.identity_signature).replace(0, 2, "AB"))));
   BOOST_TEST(rejects(with("device_public_key", au::hex_encode(a.device_public_key->raw()))));
   BOOST_TEST(rejects(with("device_public_key", {{"curve", "secp256k1"}, {"key", "00"}})));
-  BOOST_TEST(rejects(with("device_public_key", {{"curve", "p256"}, {"key", au::hex_encode(a.device_public_key->raw())}})));
+  BOOST_TEST(
+      rejects(with("device_public_key", {{"curve", "p256"}, {"key", au::hex_encode(a.device_public_key->raw())}})));
   auto upper_key = j;
   std::string key_hex = j["device_public_key"]["key"];
   for (auto& c : key_hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -321,10 +327,10 @@ BOOST_AUTO_TEST_CASE(timestamps) {
   BOOST_TEST(ai::parse_timestamp("2026-06-19T14:18:34.123456789Z").value().nanos == 123456789u);
   BOOST_TEST(ai::Timestamp::from_unix(946684800).text == "2000-01-01T00:00:00Z");
   BOOST_TEST((ai::parse_timestamp("2026-06-19T14:18:34Z").value() < *frac));
-  for (const char* bad : {"2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-06-19T24:00:00Z",
-                          "2026-06-19T14:18:60Z", "2026-06-19t14:18:34Z", "2026-06-19T14:18:34z",
-                          "2026-06-19T14:18:34+00:00", "2026-06-19T14:18:34.Z", "2026-06-19T14:18:34.1234567890Z",
-                          "2026-06-19 14:18:34Z", "26-06-19T14:18:34Z", ""}) {
+  for (const char* bad :
+       {"2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-06-19T24:00:00Z", "2026-06-19T14:18:60Z",
+        "2026-06-19t14:18:34Z", "2026-06-19T14:18:34z", "2026-06-19T14:18:34+00:00", "2026-06-19T14:18:34.Z",
+        "2026-06-19T14:18:34.1234567890Z", "2026-06-19 14:18:34Z", "26-06-19T14:18:34Z", ""}) {
     BOOST_TEST(!ai::parse_timestamp(bad).has_value(), bad);
   }
 }

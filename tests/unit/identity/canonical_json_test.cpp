@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(rfc8785_sorting) {
     "\u00f6": "Latin Small Letter O With Diaeresis"
   })";
   const std::string out = canon(input);
-  const std::vector<std::string> order = {"\\r", "1", "\xC2\x80", "\xC3\xB6", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
-                                          "\xEF\xAC\xB3"};
+  const std::vector<std::string> order = {
+      "\\r", "1", "\xC2\x80", "\xC3\xB6", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xEF\xAC\xB3"};
   size_t pos = 0;
   for (const auto& name : order) {
     const size_t found = out.find("\"" + name + "\":", pos);
@@ -127,13 +127,13 @@ BOOST_AUTO_TEST_CASE(integers_and_escapes) {
 
 BOOST_AUTO_TEST_CASE(strict_parser) {
   BOOST_TEST(ai::parse_json_strict(R"({"a":1})", 100).has_value());
-  BOOST_TEST(!ai::parse_json_strict(R"({"a":1,"a":2})", 100).has_value());          // duplicate
-  BOOST_TEST(!ai::parse_json_strict(R"({"x":{"a":1,"a":1}})", 100).has_value());    // nested duplicate
-  BOOST_TEST(ai::parse_json_strict(R"([{"a":1},{"a":1}])", 100).has_value());       // separate objects
-  BOOST_TEST(!ai::parse_json_strict(R"({"a":1} x)", 100).has_value());              // trailing
-  BOOST_TEST(!ai::parse_json_strict(R"({"a":1})", 6).has_value());                  // too large
-  BOOST_TEST(!ai::parse_json_strict("\"\xC3\"", 100).has_value());                  // bad UTF-8
-  BOOST_TEST(!ai::parse_json_strict("{/*c*/}", 100).has_value());                   // comments
+  BOOST_TEST(!ai::parse_json_strict(R"({"a":1,"a":2})", 100).has_value());        // duplicate
+  BOOST_TEST(!ai::parse_json_strict(R"({"x":{"a":1,"a":1}})", 100).has_value());  // nested duplicate
+  BOOST_TEST(ai::parse_json_strict(R"([{"a":1},{"a":1}])", 100).has_value());     // separate objects
+  BOOST_TEST(!ai::parse_json_strict(R"({"a":1} x)", 100).has_value());            // trailing
+  BOOST_TEST(!ai::parse_json_strict(R"({"a":1})", 6).has_value());                // too large
+  BOOST_TEST(!ai::parse_json_strict("\"\xC3\"", 100).has_value());                // bad UTF-8
+  BOOST_TEST(!ai::parse_json_strict("{/*c*/}", 100).has_value());                 // comments
   BOOST_TEST(!ai::parse_json_strict(std::string(100, '[') + std::string(100, ']'), 1000).has_value());
   BOOST_TEST(ai::parse_json_strict(std::string(10, '[') + std::string(10, ']'), 1000).has_value());
   BOOST_TEST(ai::parse_ordered_json_strict(R"({"b":1,"a":2})", 100).value().begin().key() == "b");

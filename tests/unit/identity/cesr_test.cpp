@@ -62,8 +62,7 @@ BOOST_AUTO_TEST_CASE(verkeys_both_curves) {
       BOOST_REQUIRE(qb64.has_value());
       const bool ed = type == ac::KeyType::kEd25519;
       BOOST_TEST(qb64->size() == (ed ? 44u : 48u));
-      BOOST_TEST(qb64->substr(0, ed ? 1 : 4) ==
-                 (ed ? (transferable ? "D" : "B") : (transferable ? "1AAJ" : "1AAI")));
+      BOOST_TEST(qb64->substr(0, ed ? 1 : 4) == (ed ? (transferable ? "D" : "B") : (transferable ? "1AAJ" : "1AAI")));
       const auto back = cesr::decode_verkey(*qb64);
       BOOST_REQUIRE(back.has_value());
       BOOST_TEST((back->key == key.public_key()));
@@ -124,10 +123,10 @@ BOOST_AUTO_TEST_CASE(signature_groups) {
   BOOST_TEST((*back)[1].signature == sig_bytes(2));
 
   BOOST_TEST(!cesr::decode_signature_group("").has_value());
-  BOOST_TEST(!cesr::decode_signature_group("-AAA").has_value());                   // empty group
+  BOOST_TEST(!cesr::decode_signature_group("-AAA").has_value());                    // empty group
   BOOST_TEST(!cesr::decode_signature_group("-AAD" + text->substr(4)).has_value());  // count too high
   BOOST_TEST(!cesr::decode_signature_group(*text + "x").has_value());               // trailing data
-  const auto other = cesr::decode_signature_group(*text + "-GAB");                 // another group
+  const auto other = cesr::decode_signature_group(*text + "-GAB");                  // another group
   BOOST_REQUIRE(!other.has_value());
   BOOST_TEST((other.error().code == auths::ErrorCode::kUnsupported));
   const auto witness = cesr::decode_signature_group("-BAB" + text->substr(4, 88));

@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(an_event_that_does_not_apply_is_not_written) {
   fake.sequence = 0;
   fake.last_said = stranger.icp.event.said;
   fake.next_digests = {"x"};
-  auto orphan = ai::append_event(env.home(), interaction(fake, stranger.current, "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+  auto orphan =
+      ai::append_event(env.home(), interaction(fake, stranger.current, "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
   BOOST_REQUIRE(!orphan.has_value());
   BOOST_TEST((orphan.error().code == ErrorCode::kNotFound));
 }
@@ -235,7 +236,7 @@ BOOST_AUTO_TEST_CASE(registry_files_are_what_the_registry_loads) {
   for (const auto& [path, content] : *files) paths.push_back(path);
   const std::vector<std::string> expected = {
       auths::registry::attestation_path(link).value(), auths::registry::signatures_path(id.prefix(), 0),
-      auths::registry::event_path(id.prefix(), 0),     auths::registry::signatures_path(id.prefix(), 1),
+      auths::registry::event_path(id.prefix(), 0), auths::registry::signatures_path(id.prefix(), 1),
       auths::registry::event_path(id.prefix(), 1)};
   BOOST_TEST(paths == expected, boost::test_tools::per_element());
 

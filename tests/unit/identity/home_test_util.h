@@ -17,8 +17,6 @@
 
 namespace auths::test {
 
-
-
 // The environment every home test runs in: a fast KDF, a known passphrase, a private HOME (so
 // no git config of the machine leaks in), the home in the temp dir.
 struct HomeEnv {

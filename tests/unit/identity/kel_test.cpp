@@ -269,8 +269,8 @@ BOOST_AUTO_TEST_CASE(multi_key_threshold) {
   BOOST_REQUIRE(ai::apply_event(state, sign(icp, {{0, &cur[0]}, {2, &cur[2]}})).has_value());
 
   // Rotation: two of the three committed keys sign; only one matching commitment fails.
-  const auto rot = ai::make_rotation(*state, {qb64(nxt[0]), qb64(nxt[1]), qb64(nxt[2])}, 2, {commitment(cur[0])}, 1)
-                       .value();
+  const auto rot =
+      ai::make_rotation(*state, {qb64(nxt[0]), qb64(nxt[1]), qb64(nxt[2])}, 2, {commitment(cur[0])}, 1).value();
   std::optional<ai::KeyState> copy = state;
   BOOST_TEST(!ai::apply_event(copy, sign(rot, {{0, &nxt[0]}}), &fault).has_value());
   BOOST_TEST((fault == ai::KelFault::kThresholdNotMet));

@@ -58,8 +58,8 @@ BOOST_AUTO_TEST_CASE(generated_by_signify_ts) {
 BOOST_AUTO_TEST_CASE(keys_and_next_key_digests) {
   for (const auto& [name, key] : vectors().at("keys").items()) {
     BOOST_TEST_CONTEXT(name) {
-      const auto pk = ac::PrivateKey::from_raw(key_type(key),
-                                               au::hex_decode(key.at("secret_hex").get<std::string>()).value());
+      const auto pk =
+          ac::PrivateKey::from_raw(key_type(key), au::hex_decode(key.at("secret_hex").get<std::string>()).value());
       BOOST_REQUIRE(pk.has_value());
       BOOST_TEST(au::hex_encode(pk->public_key().raw()) == key.at("public_hex").get<std::string>());
       const auto qb64 = ai::cesr::encode_verkey(pk->public_key());

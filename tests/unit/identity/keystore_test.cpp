@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "support/scoped.h"
 #include "crypto/private_key.h"
 #include "identity/keystore.h"
+#include "support/scoped.h"
 #include "util/bytes.h"
 
 namespace ac = auths::crypto;
@@ -34,8 +34,6 @@ using auths::test::TempDir;
 // Cheap parameters: the tests check the format, not the cost.
 const ai::KdfParams kFast{64, 1, 1};
 const ai::SaveOptions kFastSave{kFast, false};
-
-
 
 mode_t mode_of(const fs::path& p) {
   struct stat st {};
@@ -248,8 +246,8 @@ BOOST_AUTO_TEST_CASE(malformed_files_are_corrupt) {
 BOOST_AUTO_TEST_CASE(aliases) {
   const TempDir dir;
   const auto key = ac::PrivateKey::generate(ac::KeyType::kEd25519).value();
-  for (const std::string& bad : std::vector<std::string>{"", ".hidden", "a/b", "../x", "a b", "caf\xc3\xa9", "x\n", std::string(65, 'a'),
-                                std::string("a\0b", 3), "auths:x"}) {
+  for (const std::string& bad : std::vector<std::string>{"", ".hidden", "a/b", "../x", "a b", "caf\xc3\xa9", "x\n",
+                                                         std::string(65, 'a'), std::string("a\0b", 3), "auths:x"}) {
     BOOST_TEST_CONTEXT("alias '" << bad << "'") {
       BOOST_TEST(!ai::validate_alias(bad).has_value());
       const auto saved = ai::save_key(dir.home(), bad, key, "pw", kFastSave);
@@ -259,7 +257,8 @@ BOOST_AUTO_TEST_CASE(aliases) {
       BOOST_TEST((ai::load_key(dir.home(), bad, "pw").error().code == ErrorCode::kInvalidArgument));
     }
   }
-  for (const std::string& good : std::vector<std::string>{"a", "Laptop-2024_v1.0", std::string(64, 'z'), "-dash", "9"}) {
+  for (const std::string& good :
+       std::vector<std::string>{"a", "Laptop-2024_v1.0", std::string(64, 'z'), "-dash", "9"}) {
     BOOST_TEST_CONTEXT("alias '" << good << "'") {
       BOOST_TEST(ai::validate_alias(good).has_value());
       BOOST_TEST(ai::save_key(dir.home(), good, key, "pw", kFastSave).has_value());
@@ -403,8 +402,8 @@ BOOST_AUTO_TEST_CASE(no_passphrase_source_is_an_error) {
   int status = 0;
   BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
   BOOST_REQUIRE(WIFEXITED(status));
-  BOOST_TEST(WEXITSTATUS(status) == 0, "child exit " << WEXITSTATUS(status)
-                                                     << " (1: got a passphrase, 2: error does not name AUTHS_PASSPHRASE)");
+  BOOST_TEST(WEXITSTATUS(status) == 0,
+             "child exit " << WEXITSTATUS(status) << " (1: got a passphrase, 2: error does not name AUTHS_PASSPHRASE)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -182,7 +182,9 @@ BOOST_AUTO_TEST_CASE(rotation_retires_the_old_key_and_keeps_the_devices) {
   // The old key can no longer sign a KEL event...
   const auto config = ai::load_identity_config(env.home()).value().value();
   auto kel = must(ai::load_kel(env.home(), config.prefix()));
-  const auto event = ai::make_interaction(state, {nlohmann::ordered_json{{"d", "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}}).value();
+  const auto event =
+      ai::make_interaction(state, {nlohmann::ordered_json{{"d", "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}})
+          .value();
   kel.push_back(ai::SignedEvent{event, {ai::sign_event(event, old_key, 0).value()}});
   ai::KelFault fault = ai::KelFault::kNone;
   BOOST_TEST(!ai::replay_kel(kel, &fault).has_value());
@@ -295,9 +297,9 @@ BOOST_AUTO_TEST_CASE(revocation_and_expiry) {
 BOOST_AUTO_TEST_CASE(no_identity_is_a_clear_error) {
   at::HomeEnv env;
   const std::string home = env.home().string();
-  for (const auto& error : {auths::show_identity(home).error(), auths::list_devices(home, true).error(),
-                            auths::link_device(home, {}, kPassphrase).error(),
-                            auths::rotate_identity(home, kPassphrase).error()}) {
+  for (const auto& error :
+       {auths::show_identity(home).error(), auths::list_devices(home, true).error(),
+        auths::link_device(home, {}, kPassphrase).error(), auths::rotate_identity(home, kPassphrase).error()}) {
     BOOST_TEST((error.code == ErrorCode::kNotFound));
     BOOST_TEST(error.message.find("auths id init") != std::string::npos);
   }
@@ -343,7 +345,8 @@ BOOST_AUTO_TEST_CASE(setup_git_configures_signing_and_keeps_foreign_hooks) {
   const fs::path repo = env.dir.path() / "work";
   const fs::path bin = env.dir.path() / "bin";
   BOOST_REQUIRE(at::git("init -q " + at::shell_quote(repo.string())));
-  for (const char* name : {"auths-sign", "auths-commit-msg", "auths-pre-push"}) at::write_text(bin / name, "#!/bin/sh\n");
+  for (const char* name : {"auths-sign", "auths-commit-msg", "auths-pre-push"})
+    at::write_text(bin / name, "#!/bin/sh\n");
   at::write_text(repo / ".git/hooks/pre-push", "#!/bin/sh\necho mine\n");
 
   auths::GitSetupOptions options;

@@ -38,7 +38,8 @@ BOOST_AUTO_TEST_CASE(a_new_trailer_block_after_a_blank_line) {
 }
 
 BOOST_AUTO_TEST_CASE(joins_an_existing_trailer_block) {
-  const std::string message = "subject\n\nbody\n\nSigned-off-by: A <a@example.org>\nCo-authored-by: B <b@example.org>\n";
+  const std::string message =
+      "subject\n\nbody\n\nSigned-off-by: A <a@example.org>\nCo-authored-by: B <b@example.org>\n";
   BOOST_TEST(auths::add_claim_trailers(message, kClaims) == message + kBoth);
   // Continuation lines belong to the block.
   const std::string folded = "subject\n\nNote: a long\n  folded value\n";
@@ -59,11 +60,13 @@ BOOST_AUTO_TEST_CASE(comments_and_the_scissors_stay_below) {
   const std::string editor = "subject\n\nbody\n\n# Please enter the commit message\n# Lines starting with '#'\n";
   BOOST_TEST(auths::add_claim_trailers(editor, kClaims) ==
              "subject\n\nbody\n\n" + kBoth + "\n# Please enter the commit message\n# Lines starting with '#'\n");
-  const std::string verbose = "subject\n# comment\n# ------------------------ >8 ------------------------\n"
-                              "diff --git a/x b/x\n+Auths-Id: not a trailer\n";
+  const std::string verbose =
+      "subject\n# comment\n# ------------------------ >8 ------------------------\n"
+      "diff --git a/x b/x\n+Auths-Id: not a trailer\n";
   BOOST_TEST(auths::add_claim_trailers(verbose, kClaims) ==
-             "subject\n\n" + kBoth + "# comment\n# ------------------------ >8 ------------------------\n"
-                                     "diff --git a/x b/x\n+Auths-Id: not a trailer\n");
+             "subject\n\n" + kBoth +
+                 "# comment\n# ------------------------ >8 ------------------------\n"
+                 "diff --git a/x b/x\n+Auths-Id: not a trailer\n");
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_message_stays_empty) {
@@ -93,9 +96,10 @@ BOOST_AUTO_TEST_CASE(claims_of_real_identities_pass_the_hook) {
     const auto current = auths::crypto::PrivateKey::generate(auths::crypto::KeyType::kEd25519).value();
     const auto next = auths::crypto::PrivateKey::generate(auths::crypto::KeyType::kEd25519).value();
     const std::string next_qb64 = auths::identity::cesr::encode_verkey(next.public_key()).value();
-    const auto icp = auths::identity::make_inception({auths::identity::cesr::encode_verkey(current.public_key()).value()}, 1,
-                                                     {auths::identity::next_key_digest(next_qb64)}, 1)
-                         .value();
+    const auto icp =
+        auths::identity::make_inception({auths::identity::cesr::encode_verkey(current.public_key()).value()}, 1,
+                                        {auths::identity::next_key_digest(next_qb64)}, 1)
+            .value();
     const auths::SigningClaims claims{"did:keri:" + icp.prefix, current.public_key().to_did_key().value()};
     const auto checked = auths::check_commit_message(auths::add_claim_trailers("subject\n", claims));
     BOOST_TEST_CONTEXT(claims.identity) {

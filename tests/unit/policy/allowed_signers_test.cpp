@@ -16,9 +16,9 @@ using ap::test::policy_error_at;
 namespace {
 
 // Unix times, from `date -u -d <time> +%s`.
-constexpr int64_t k20240101 = 1704067200;          // 2024-01-01T00:00:00Z
-constexpr int64_t k20240101T123456 = 1704112496;   // 2024-01-01T12:34:56Z
-constexpr int64_t k20240229T1200 = 1709208000;     // 2024-02-29T12:00:00Z
+constexpr int64_t k20240101 = 1704067200;         // 2024-01-01T00:00:00Z
+constexpr int64_t k20240101T123456 = 1704112496;  // 2024-01-01T12:34:56Z
+constexpr int64_t k20240229T1200 = 1709208000;    // 2024-02-29T12:00:00Z
 
 auths::Result<std::vector<ap::Signer>> parse(const std::string& text) { return ap::parse_allowed_signers(text, "as"); }
 
@@ -42,13 +42,16 @@ BOOST_AUTO_TEST_SUITE(allowed_signers)
 
 BOOST_AUTO_TEST_CASE(entries_comments_and_blank_lines) {
   const std::string text =
-      "# comment\n"                                        // 1
-      "\n"                                                 // 2
-      "alice@example.org " + ap::test::kEd1 + "\n" +       // 3
-      "   # indented comment\r\n"                          // 4
-      "bob@example.org,b@x " + ap::test::kP256 + "\r\n" +  // 5: CRLF
-      "  \t\n"                                             // 6
-      "\tcarol@example.org " + ap::test::kRsa2048;         // 7: leading tab, no final newline
+      "# comment\n"  // 1
+      "\n"           // 2
+      "alice@example.org " +
+      ap::test::kEd1 + "\n" +      // 3
+      "   # indented comment\r\n"  // 4
+      "bob@example.org,b@x " +
+      ap::test::kP256 + "\r\n" +  // 5: CRLF
+      "  \t\n"                    // 6
+      "\tcarol@example.org " +
+      ap::test::kRsa2048;  // 7: leading tab, no final newline
   const auto signers = ap::parse_allowed_signers(text, ".auths/allowed_signers");
   BOOST_REQUIRE(signers.has_value());
   BOOST_REQUIRE(signers->size() == 3u);
@@ -77,7 +80,8 @@ BOOST_AUTO_TEST_CASE(key_without_comment_and_quoted_principals) {
 }
 
 BOOST_AUTO_TEST_CASE(options) {
-  const auto signer = with_options("namespaces=\"git,file\",valid-after=\"20240101Z\",valid-before=\"20240229120000Z\"");
+  const auto signer =
+      with_options("namespaces=\"git,file\",valid-after=\"20240101Z\",valid-before=\"20240229120000Z\"");
   BOOST_REQUIRE(signer.has_value());
   BOOST_TEST(signer->namespaces == (std::vector<std::string>{"git", "file"}));
   BOOST_TEST(*signer->valid_after == k20240101);
@@ -118,23 +122,23 @@ BOOST_AUTO_TEST_CASE(invalid_times) {
 BOOST_AUTO_TEST_CASE(option_errors_carry_the_line) {
   const std::string prefix = "# header\n\na@x " + ap::test::kEd1 + "\n";  // line 3 is fine
   const std::vector<std::string> cases = {
-      "cert-authority",                                          // we do not verify certificates
+      "cert-authority",  // we do not verify certificates
       "CERT-AUTHORITY",
       "cert-authority,namespaces=\"git\"",
       "no-such-option",
       "no-such-option=\"x\"",
-      "namespaces=\"git\",namespaces=\"file\"",                  // duplicates
+      "namespaces=\"git\",namespaces=\"file\"",  // duplicates
       "valid-after=\"20240101Z\",valid-after=\"20240102Z\"",
       "valid-before=\"20240101Z\",VALID-BEFORE=\"20240102Z\"",
-      "valid-after=\"20240102Z\",valid-before=\"20240101Z\"",    // window ends before it starts
-      "valid-after=\"20240101Z\",valid-before=\"20240101Z\"",    // empty window (OpenSSH refuses too)
-      "namespaces=git",                                          // values must be quoted
+      "valid-after=\"20240102Z\",valid-before=\"20240101Z\"",  // window ends before it starts
+      "valid-after=\"20240101Z\",valid-before=\"20240101Z\"",  // empty window (OpenSSH refuses too)
+      "namespaces=git",                                        // values must be quoted
       "namespaces=",
       "namespaces",
-      "namespaces=\"\"",                                         // empty pattern list
+      "namespaces=\"\"",  // empty pattern list
       "namespaces=\"git,\"",
       "namespaces=\"!\"",
-      "namespaces=\"git\",",                                     // trailing comma
+      "namespaces=\"git\",",  // trailing comma
       "namespaces=\"git\"x",
       "namespaces=\"git\";valid-after=\"20240101Z\"",
   };
@@ -148,17 +152,17 @@ BOOST_AUTO_TEST_CASE(option_errors_carry_the_line) {
 BOOST_AUTO_TEST_CASE(line_errors_carry_the_line) {
   const std::string prefix = "a@x " + ap::test::kEd1 + "\n";
   const std::vector<std::string> cases = {
-      "b@x",                                               // principals only
-      "b@x namespaces=\"git\"",                            // options, no key
-      "b@x ssh-ed25519",                                   // key type, no key
-      "b@x ssh-ed25519 AAAA!!!!",                          // bad base64
-      "b@x " + ap::test::kP384,                            // unsupported key type
-      "b@x " + ap::test::kRsa1024,                         // RSA under 2048 bits
-      "b@x ssh-dss AAAAB3NzaC1kc3MAAACBAP",                // DSA
-      "b@x namespaces=\"git " + ap::test::kEd2,            // unterminated quote
+      "b@x",                                     // principals only
+      "b@x namespaces=\"git\"",                  // options, no key
+      "b@x ssh-ed25519",                         // key type, no key
+      "b@x ssh-ed25519 AAAA!!!!",                // bad base64
+      "b@x " + ap::test::kP384,                  // unsupported key type
+      "b@x " + ap::test::kRsa1024,               // RSA under 2048 bits
+      "b@x ssh-dss AAAAB3NzaC1kc3MAAACBAP",      // DSA
+      "b@x namespaces=\"git " + ap::test::kEd2,  // unterminated quote
       "\"b@x " + ap::test::kEd2,
-      "\"\" " + ap::test::kEd2,                            // empty principals
-      "b@x " + ap::test::kEd2.substr(0, 30),               // truncated key
+      "\"\" " + ap::test::kEd2,               // empty principals
+      "b@x " + ap::test::kEd2.substr(0, 30),  // truncated key
   };
   for (const std::string& bad : cases) {
     BOOST_TEST_INFO("line '" << bad << "'");

@@ -105,8 +105,7 @@ BOOST_AUTO_TEST_CASE(rule_kind_names) {
 
 // One key may be listed twice (two principals with different restrictions): find returns both.
 BOOST_AUTO_TEST_CASE(signer_set_find_returns_every_entry_of_a_key) {
-  const auto signers = ap::parse_allowed_signers("a@x " + ap::test::kEd1 + "\n" +
-                                                     "b@x " + ap::test::kEd2 + "\n" +
+  const auto signers = ap::parse_allowed_signers("a@x " + ap::test::kEd1 + "\n" + "b@x " + ap::test::kEd2 + "\n" +
                                                      "c@x namespaces=\"file\" " + ap::test::kEd1 + "\n",
                                                  "as");
   BOOST_REQUIRE(signers.has_value());

@@ -36,11 +36,12 @@ BOOST_AUTO_TEST_SUITE(policy_load)
 
 BOOST_AUTO_TEST_CASE(minimal_rule_and_defaults) {
   const std::string text =
-      "version = 1\n"                      // 1
-      "\n"                                 // 2
-      "[[policy.commit]]\n"                // 3
-      "refs = [\"refs/heads/main\"]\n"     // 4
-      "signers = [" + q(kEd1) + "]\n";     // 5
+      "version = 1\n"                   // 1
+      "\n"                              // 2
+      "[[policy.commit]]\n"             // 3
+      "refs = [\"refs/heads/main\"]\n"  // 4
+      "signers = [" +
+      q(kEd1) + "]\n";  // 5
   const auto policy = parse(text);
   BOOST_REQUIRE_MESSAGE(policy.has_value(), ap::test::error_text(policy));
   BOOST_TEST(policy->version == 1);
@@ -77,7 +78,8 @@ BOOST_AUTO_TEST_CASE(all_rule_keys) {
       "[[policy.release]]\n"
       "name = \"releases\"\n"
       "refs = [\"refs/tags/v*\", \"refs/tags/release/**\"]\n"
-      "signers = [" + q(kEd1) + ", " + q(kEd2) + ", " + q(ap::test::kKeriA) + "]\n" +
+      "signers = [" +
+      q(kEd1) + ", " + q(kEd2) + ", " + q(ap::test::kKeriA) + "]\n" +
       "require = 2\n"
       "allow_force_push = true\n"
       "allow_delete = true\n";
@@ -113,12 +115,13 @@ BOOST_AUTO_TEST_CASE(default_allow_and_deny) {
 // names count within each array.
 BOOST_AUTO_TEST_CASE(rules_keep_file_order_across_arrays) {
   const std::string text =
-      "version = 1\n"                                           // 1
-      "[[policy.release]]\n" + rule_body("refs/tags/v1") +     // 2-5
-      "[[policy.commit]]\n" + rule_body("refs/heads/**") +     // 6-9
-      "[[policy.release]]\n" + rule_body("refs/tags/**") +     // 10-13
-      "[[policy.commit]]\n" + rule_body("refs/heads/main") +   // 14-17: shadowed by line 6
-      "[[policy.release]]\n" + rule_body("**");                // 18-21: catch-all
+      "version = 1\n"  // 1
+      "[[policy.release]]\n" +
+      rule_body("refs/tags/v1") +                             // 2-5
+      "[[policy.commit]]\n" + rule_body("refs/heads/**") +    // 6-9
+      "[[policy.release]]\n" + rule_body("refs/tags/**") +    // 10-13
+      "[[policy.commit]]\n" + rule_body("refs/heads/main") +  // 14-17: shadowed by line 6
+      "[[policy.release]]\n" + rule_body("**");               // 18-21: catch-all
   const auto policy = parse(text);
   BOOST_REQUIRE_MESSAGE(policy.has_value(), ap::test::error_text(policy));
   std::vector<std::string> names;
@@ -139,8 +142,10 @@ BOOST_AUTO_TEST_CASE(rules_keep_file_order_across_arrays) {
 BOOST_AUTO_TEST_CASE(inline_rules_are_ordered_by_position) {
   const std::string rule_a = "{ name = \"a\", refs = [\"refs/heads/**\"], signers = [" + q(kEd1) + "] }";
   const std::string rule_b = "{ name = \"b\", refs = [\"refs/heads/main\"], signers = [" + q(kEd1) + "] }";
-  const std::string text = "version = 1\n"
-                           "policy = { release = [" + rule_b + "], commit = [" + rule_a + "] }\n";
+  const std::string text =
+      "version = 1\n"
+      "policy = { release = [" +
+      rule_b + "], commit = [" + rule_a + "] }\n";
   const auto policy = parse(text);
   BOOST_REQUIRE_MESSAGE(policy.has_value(), ap::test::error_text(policy));
   BOOST_REQUIRE(policy->rules.size() == 2u);
@@ -153,8 +158,8 @@ BOOST_AUTO_TEST_CASE(governance) {
   const std::string text =
       "version = 1\n"
       "[governance]\n"
-      "signers = [" + q(kEd1) + ", " + q(kEd2) + ", " + q(ap::test::kKeriB) + "]\n" +
-      "require = 2\n";
+      "signers = [" +
+      q(kEd1) + ", " + q(kEd2) + ", " + q(ap::test::kKeriB) + "]\n" + "require = 2\n";
   const auto policy = parse(text);
   BOOST_REQUIRE_MESSAGE(policy.has_value(), ap::test::error_text(policy));
   BOOST_REQUIRE(policy->governance.has_value());
@@ -167,13 +172,13 @@ BOOST_AUTO_TEST_CASE(governance) {
   BOOST_TEST(policy_error_at(parse("version = 1\n[governance]\nsigners = [" + q(kEd1) + "]\nrequire = 2\n"),
                              "p.toml:4") == "");
   BOOST_TEST(policy_error_at(parse("version = 1\ngovernance = 1\n"), "p.toml:2") == "");
-  BOOST_TEST(policy_error_at(parse("version = 1\n[governance]\nsigners = [" + q(kEd1) + "]\nrefs = []\n"),
-                             "p.toml:4") == "");
+  BOOST_TEST(
+      policy_error_at(parse("version = 1\n[governance]\nsigners = [" + q(kEd1) + "]\nrefs = []\n"), "p.toml:4") == "");
 }
 
 BOOST_AUTO_TEST_CASE(version) {
   const std::string rule = "[[policy.commit]]\n" + rule_body();
-  BOOST_TEST(policy_error_at(parse(rule), "p.toml:1") == "");                // missing
+  BOOST_TEST(policy_error_at(parse(rule), "p.toml:1") == "");  // missing
   BOOST_TEST(policy_error_at(parse(""), "p.toml:1") == "");
   BOOST_TEST(policy_error_at(parse("\n\nversion = 2\n"), "p.toml:3") == "");  // unsupported
   BOOST_TEST(policy_error_at(parse("version = 0\n"), "p.toml:1") == "");
@@ -194,11 +199,12 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
   BOOST_TEST(policy_error_at(parse("version = 1\n[policy]\nstrict = true\n"), "p.toml:3") == "");
   // A rule table: the typo that must not silently drop the signers.
   const std::string typo =
-      "version = 1\n"                        // 1
-      "[[policy.commit]]\n"                  // 2
-      "refs = [\"refs/heads/main\"]\n"       // 3
-      "sigers = [" + q(kEd1) + "]\n" +       // 4
-      "signers = [" + q(kEd2) + "]\n";       // 5
+      "version = 1\n"                   // 1
+      "[[policy.commit]]\n"             // 2
+      "refs = [\"refs/heads/main\"]\n"  // 3
+      "sigers = [" +
+      q(kEd1) + "]\n" +                 // 4
+      "signers = [" + q(kEd2) + "]\n";  // 5
   const auto r = parse(typo);
   BOOST_TEST(policy_error_at(r, "p.toml:4") == "");
   BOOST_TEST(ap::test::message_of(r).find("'sigers'") != std::string::npos);
@@ -289,11 +295,12 @@ BOOST_AUTO_TEST_CASE(wrong_types_and_values) {
 // The same cases, without a duplicate key, so that the reported line is exact.
 BOOST_AUTO_TEST_CASE(wrong_types_report_the_value_line) {
   const auto rule_with = [](const std::string& refs, const std::string& signers, const std::string& extra) {
-    return "version = 1\n"           // 1
-           "[[policy.commit]]\n"     // 2
-           "refs = " + refs + "\n" + // 3
+    return "version = 1\n"        // 1
+           "[[policy.commit]]\n"  // 2
+           "refs = " +
+           refs + "\n" +                    // 3
            "signers = " + signers + "\n" +  // 4
-           extra + "\n";             // 5
+           extra + "\n";                    // 5
   };
   const std::string ok_refs = "[\"refs/heads/main\"]";
   const std::string ok_signers = "[" + q(kEd1) + "]";
@@ -313,7 +320,8 @@ BOOST_AUTO_TEST_CASE(wrong_types_report_the_value_line) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_refs_and_missing_signers) {
-  BOOST_TEST(policy_error_at(parse("version = 1\n\n[[policy.commit]]\nsigners = [" + q(kEd1) + "]\n"), "p.toml:3") == "");
+  BOOST_TEST(policy_error_at(parse("version = 1\n\n[[policy.commit]]\nsigners = [" + q(kEd1) + "]\n"), "p.toml:3") ==
+             "");
   BOOST_TEST(policy_error_at(parse("version = 1\n[[policy.release]]\nrefs = [\"refs/tags/*\"]\nrequire = 1\n"),
                              "p.toml:2") == "");
   // An empty signer list is a source, but with nothing in it no push could ever pass.
@@ -323,16 +331,17 @@ BOOST_AUTO_TEST_CASE(missing_refs_and_missing_signers) {
 
 BOOST_AUTO_TEST_CASE(signer_entries) {
   const std::string text =
-      "version = 1\n"                                   // 1
-      "[[policy.commit]]\n"                             // 2
-      "refs = [\"refs/heads/main\"]\n"                  // 3
-      "signers = [\n"                                   // 4
-      "  " + q(kEd1) + ",\n" +                          // 5
-      "  " + q(ap::test::kP256DidKey) + ",\n" +         // 6
-      "  " + q(ap::test::kKeriA) + ",\n" +              // 7
-      "  " + q(ap::test::kEdNoComment) + ",\n" +        // 8
+      "version = 1\n"                   // 1
+      "[[policy.commit]]\n"             // 2
+      "refs = [\"refs/heads/main\"]\n"  // 3
+      "signers = [\n"                   // 4
+      "  " +
+      q(kEd1) + ",\n" +                                   // 5
+      "  " + q(ap::test::kP256DidKey) + ",\n" +           // 6
+      "  " + q(ap::test::kKeriA) + ",\n" +                // 7
+      "  " + q(ap::test::kEdNoComment) + ",\n" +          // 8
       "  " + q(ap::test::kRsa2048 + " ci bot") + ",\n" +  // 9: a comment with a blank
-      "  " + q("  " + kEd3 + "  ") + ",\n" +            // 10: surrounding blanks
+      "  " + q("  " + kEd3 + "  ") + ",\n" +              // 10: surrounding blanks
       "]\n"
       "require = 6\n";
   const auto policy = parse(text);
@@ -353,15 +362,15 @@ BOOST_AUTO_TEST_CASE(signer_entries) {
 
 BOOST_AUTO_TEST_CASE(bad_signer_entries_name_their_line) {
   const std::vector<std::string> bad = {
-      "did:keri:Eshort",                                         // too short
-      "did:keri:" + std::string(44, 'A'),                        // does not start with E
-      "did:keri:E" + std::string(42, 'A') + "+",                 // not base64url
-      "did:keri:E" + std::string(44, 'A'),                       // too long
+      "did:keri:Eshort",                          // too short
+      "did:keri:" + std::string(44, 'A'),         // does not start with E
+      "did:keri:E" + std::string(42, 'A') + "+",  // not base64url
+      "did:keri:E" + std::string(44, 'A'),        // too long
       "did:key:z6MkNOTBASE58!",
-      "did:key:" + ap::test::kEd1DidKey.substr(8, 20),           // truncated
-      "did:web:example.org",                                     // another DID method
+      "did:key:" + ap::test::kEd1DidKey.substr(8, 20),  // truncated
+      "did:web:example.org",                            // another DID method
       "alice@example.org",
-      "alice@example.org " + kEd1,                               // an allowed_signers line
+      "alice@example.org " + kEd1,  // an allowed_signers line
       "ssh-ed25519 AAAA!!",
       ap::test::kP384,
       ap::test::kRsa1024,
@@ -374,8 +383,8 @@ BOOST_AUTO_TEST_CASE(bad_signer_entries_name_their_line) {
         "[[policy.commit]]\n"
         "refs = [\"refs/heads/main\"]\n"
         "signers = [\n" +
-        q(kEd1) + ",\n" +      // 5
-        q(entry) + ",\n" +     // 6
+        q(kEd1) + ",\n" +   // 5
+        q(entry) + ",\n" +  // 6
         "]\n";
     BOOST_TEST(policy_error_at(parse(text), "p.toml:6") == "");
   }
@@ -398,14 +407,15 @@ BOOST_AUTO_TEST_CASE(allowed_signers_file) {
   ap::test::FakeTree tree;
   tree.files[".auths/allowed_signers"] =
       "# team\n"
-      "alice@x namespaces=\"git\" " + kEd2 + "\n" +
-      "bob@x valid-before=\"20300101Z\" " + kEd3 + "\n";
+      "alice@x namespaces=\"git\" " +
+      kEd2 + "\n" + "bob@x valid-before=\"20300101Z\" " + kEd3 + "\n";
   const std::string text =
       "version = 1\n"
       "[[policy.commit]]\n"
       "name = \"main\"\n"
       "refs = [\"refs/heads/main\"]\n"
-      "signers = [" + q(kEd1) + "]\n" +
+      "signers = [" +
+      q(kEd1) + "]\n" +
       "allowed_signers = \".auths/allowed_signers\"\n"
       "require = 3\n"
       "[[policy.commit]]\n"
@@ -431,10 +441,10 @@ BOOST_AUTO_TEST_CASE(allowed_signers_file) {
 
 BOOST_AUTO_TEST_CASE(allowed_signers_errors) {
   const std::string text =
-      "version = 1\n"                                      // 1
-      "[[policy.commit]]\n"                                // 2
-      "refs = [\"refs/heads/main\"]\n"                     // 3
-      "allowed_signers = \".auths/allowed_signers\"\n";    // 4
+      "version = 1\n"                                    // 1
+      "[[policy.commit]]\n"                              // 2
+      "refs = [\"refs/heads/main\"]\n"                   // 3
+      "allowed_signers = \".auths/allowed_signers\"\n";  // 4
   // Absent from the tree: the policy line.
   const auto absent = parse(text);
   BOOST_TEST(policy_error_at(absent, "p.toml:4") == "");
@@ -466,18 +476,21 @@ BOOST_AUTO_TEST_CASE(allowed_signers_errors) {
 
 BOOST_AUTO_TEST_CASE(duplicate_rule_names) {
   const std::string text =
-      "version = 1\n"                                  // 1
-      "[[policy.commit]]\n"                            // 2
-      "name = \"main\"\n" + rule_body() +              // 3-6
+      "version = 1\n"        // 1
+      "[[policy.commit]]\n"  // 2
+      "name = \"main\"\n" +
+      rule_body() +                                        // 3-6
       "[[policy.release]]\n" + rule_body("refs/tags/*") +  // 7-10
-      "name = \"main\"\n";                             // 11
+      "name = \"main\"\n";                                 // 11
   BOOST_TEST(policy_error_at(parse(text), "p.toml:11") == "");
   // An explicit name may not take a default name either.
   const std::string clash =
-      "version = 1\n"                                  // 1
-      "[[policy.commit]]\n" + rule_body() +            // 2-5: "commit[0]"
-      "[[policy.commit]]\n"                            // 6
-      "name = \"commit[0]\"\n" + rule_body("refs/heads/x");  // 7
+      "version = 1\n"  // 1
+      "[[policy.commit]]\n" +
+      rule_body() +          // 2-5: "commit[0]"
+      "[[policy.commit]]\n"  // 6
+      "name = \"commit[0]\"\n" +
+      rule_body("refs/heads/x");  // 7
   BOOST_TEST(policy_error_at(parse(clash), "p.toml:7") == "");
   // The same name in different arrays, but unique overall, is fine: no error.
   BOOST_TEST(parse("version = 1\n[[policy.commit]]\nname = \"a\"\n" + rule_body() +
@@ -502,8 +515,7 @@ BOOST_AUTO_TEST_CASE(no_exception_escapes) {
   const ap::FileReader throwing = [](std::string_view) -> auths::Result<std::optional<std::string>> {
     throw std::runtime_error("boom");
   };
-  const std::string text =
-      "version = 1\n[[policy.commit]]\nrefs = [\"refs/heads/main\"]\nallowed_signers = \"as\"\n";
+  const std::string text = "version = 1\n[[policy.commit]]\nrefs = [\"refs/heads/main\"]\nallowed_signers = \"as\"\n";
   auths::Result<ap::Policy> r = auths::Error::internal("not run");
   BOOST_CHECK_NO_THROW(r = ap::parse_policy(text, "p.toml", throwing));
   BOOST_TEST(!r.has_value());

@@ -15,21 +15,37 @@
 
 namespace auths::policy::test {
 
-inline const std::string kEd1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFar40uWbn+fw0Zd9SPz49r/DcdnKpTnlQRM93lY3J7Q t_ed1@test";
-inline const std::string kEd2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIv/ldEUbXGwqXcFz8+QCJvKjq5EKBboVB/vfcv99LvT t_ed2@test";
-inline const std::string kEd3 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICJIkXNIRy699env3W4EbAhLiLQ0qqZAPFhWDRR2Mst1 t_ed3@test";
+inline const std::string kEd1 =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFar40uWbn+fw0Zd9SPz49r/DcdnKpTnlQRM93lY3J7Q t_ed1@test";
+inline const std::string kEd2 =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIv/ldEUbXGwqXcFz8+QCJvKjq5EKBboVB/vfcv99LvT t_ed2@test";
+inline const std::string kEd3 =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICJIkXNIRy699env3W4EbAhLiLQ0qqZAPFhWDRR2Mst1 t_ed3@test";
 inline const std::string kP256 =
-    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBIvwWFTROcUxdblkWVVWPnZM5Py/vTwb4Xgc3uO5A7M1AQx1zcYl7DpdwUiRubqv3QtaodNu+Mobigd5e3tXC+0= t_p256@test";
+    "ecdsa-sha2-nistp256 "
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBIvwWFTROcUxdblkWVVWPnZM5Py/"
+    "vTwb4Xgc3uO5A7M1AQx1zcYl7DpdwUiRubqv3QtaodNu+Mobigd5e3tXC+0= t_p256@test";
 inline const std::string kRsa2048 =
-    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCjXebITDtdRpq8jrALrPtdfyqFznyBPKAyuRMA2t9pIxqe2BJgtvApwWzRaP+sRaBH3SRdh3fLNWEmQj4ezLt+XbHejPIL1AzZ7np0ZV4fwYlk8n2FkAGJhwp5F2zf3IvSmO0BkERrFQ3NYEyNG3qqoBFeKTRuJnXcCBzbE9xMlBATn6nUQ/06BW1d875mdvVQ0dVPLGUbSzs2G+wfhN6AqYBQujrtBZd6Q5pOaHL3zMtPK7AUyUJ6sf/PdOQboxe3CfNCvE0mUyUtowoBsEn9Tiy+882nJWNpJD3kcqz6isKU49waagbo01CU8FWCnOQtxYxJbZf8tNfF3Sj1tBrD";
+    "ssh-rsa "
+    "AAAAB3NzaC1yc2EAAAADAQABAAABAQCjXebITDtdRpq8jrALrPtdfyqFznyBPKAyuRMA2t9pIxqe2BJgtvApwWzRaP+"
+    "sRaBH3SRdh3fLNWEmQj4ezLt+"
+    "XbHejPIL1AzZ7np0ZV4fwYlk8n2FkAGJhwp5F2zf3IvSmO0BkERrFQ3NYEyNG3qqoBFeKTRuJnXcCBzbE9xMlBATn6nUQ/"
+    "06BW1d875mdvVQ0dVPLGUbSzs2G+wfhN6AqYBQujrtBZd6Q5pOaHL3zMtPK7AUyUJ6sf/"
+    "PdOQboxe3CfNCvE0mUyUtowoBsEn9Tiy+882nJWNpJD3kcqz6isKU49waagbo01CU8FWCnOQtxYxJbZf8tNfF3Sj1tBrD";
 // No comment: a signer written this way is named by its fingerprint.
-inline const std::string kEdNoComment = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHUys5gua3g2LHtem6D7N+1bzPTcVn37G/QkRskkUdnM";
+inline const std::string kEdNoComment =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHUys5gua3g2LHtem6D7N+1bzPTcVn37G/QkRskkUdnM";
 inline const std::string kEdNoCommentFingerprint = "SHA256:3WrJLsmQY2oFFcDJA1uX3sEjzuJfmabKIm40QJ/jSPU";
 // Not supported by the crypto layer: P-384, and RSA under 2048 bits.
 inline const std::string kP384 =
-    "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBPLxlHXXj0yXOMXUGlXEQRmKXspB4astYLaRI+3Ru2o6YJpClVsoHMj+Us9OeNQSDo65e3naE6K2KE7Id9QCyKlmk9n/575ElcCTdd+8xtuWe5EFChCSXU0rNVUytIN22g== p384";
+    "ecdsa-sha2-nistp384 "
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBPLxlHXXj0yXOMXUGlXEQRmKXspB4astYLaRI+3Ru2o6YJpClVsoHMj+"
+    "Us9OeNQSDo65e3naE6K2KE7Id9QCyKlmk9n/575ElcCTdd+8xtuWe5EFChCSXU0rNVUytIN22g== p384";
 inline const std::string kRsa1024 =
-    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDGFHJp57aHz9hP2ZtIfWgZegAbYMPhnfkVGxx1/NNDfWopcbvcigaxM6oSkJo1GyarVSdHyXsOLOhe006HDy+jlGZA3g/HmXND7fwRA5WV2E+C/vUr/y/L3wm9CKNhfKb3b37BZVmDm8LDdhmP+SOFEKnThTeWHY6yRD5WA3+XFQ==";
+    "ssh-rsa "
+    "AAAAB3NzaC1yc2EAAAADAQABAAAAgQDGFHJp57aHz9hP2ZtIfWgZegAbYMPhnfkVGxx1/"
+    "NNDfWopcbvcigaxM6oSkJo1GyarVSdHyXsOLOhe006HDy+jlGZA3g/HmXND7fwRA5WV2E+C/vUr/y/"
+    "L3wm9CKNhfKb3b37BZVmDm8LDdhmP+SOFEKnThTeWHY6yRD5WA3+XFQ==";
 
 // The same keys as kEd1 and kP256, written as did:key.
 inline const std::string kEd1DidKey = "did:key:z6MkkHb8G6HoX1AXwDdVH3maRwmwbEGnRrYdpMK5oFykMUjq";
@@ -60,7 +76,8 @@ template <typename T>
 std::string policy_error_at(const Result<T>& result, std::string_view context) {
   if (result.has_value()) return "no error";
   const Error& e = result.error();
-  if (e.code != ErrorCode::kPolicy || e.context != context) return std::string(to_string(e.code)) + ": " + e.to_string();
+  if (e.code != ErrorCode::kPolicy || e.context != context)
+    return std::string(to_string(e.code)) + ": " + e.to_string();
   return "";
 }
 

@@ -7,7 +7,9 @@
 namespace auths::test {
 namespace {
 
-std::string first_code(const std::vector<ar::Problem>& problems) { return problems.empty() ? "none" : problems.front().code; }
+std::string first_code(const std::vector<ar::Problem>& problems) {
+  return problems.empty() ? "none" : problems.front().code;
+}
 
 }  // namespace
 

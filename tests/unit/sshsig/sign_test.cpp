@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "support/scoped.h"
 #include "crypto/private_key.h"
 #include "sshsig/sign.h"
 #include "sshsig/sshsig.h"
 #include "sshsig/wire.h"
+#include "support/scoped.h"
 #include "util/bytes.h"
 #include "util/strings.h"
 
@@ -54,7 +54,6 @@ void write_file(const fs::path& p, std::string_view text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << text;
 }
-
 
 using auths::test::TempDir;
 

@@ -186,22 +186,22 @@ BOOST_AUTO_TEST_CASE(dearmor_rejects) {
     return r ? std::string("ok") : std::string(auths::to_string(r.error().code));
   };
   BOOST_TEST(code("") == "corrupt");
-  BOOST_TEST(code("\n" + good) == "corrupt");                                       // MUST start with the header
+  BOOST_TEST(code("\n" + good) == "corrupt");  // MUST start with the header
   BOOST_TEST(code("junk\n" + good) == "corrupt");
-  BOOST_TEST(code(good + "junk\n") == "corrupt");                                   // footer MUST end it
-  BOOST_TEST(code(good.substr(0, good.find("-----END"))) == "corrupt");              // no footer
+  BOOST_TEST(code(good + "junk\n") == "corrupt");                                                 // footer MUST end it
+  BOOST_TEST(code(good.substr(0, good.find("-----END"))) == "corrupt");                           // no footer
   BOOST_TEST(code("-----BEGIN SSH SIGNATURE-----\n-----END SSH SIGNATURE-----\n") == "corrupt");  // no body
   BOOST_TEST(code(replace_all(good, "BEGIN SSH", "BEGIN PGP")) == "corrupt");
-  BOOST_TEST(code(replace_all(good, "FgCqVWAQ==", "FgCqVWAQ=")) == "corrupt");     // bad padding
-  BOOST_TEST(code(replace_all(good, "Tq0Fb5", "Tq0F!5")) == "corrupt");            // not base64
-  BOOST_TEST(code(good + good) == "corrupt");                                       // two signatures
+  BOOST_TEST(code(replace_all(good, "FgCqVWAQ==", "FgCqVWAQ=")) == "corrupt");  // bad padding
+  BOOST_TEST(code(replace_all(good, "Tq0Fb5", "Tq0F!5")) == "corrupt");         // not base64
+  BOOST_TEST(code(good + good) == "corrupt");                                   // two signatures
   // Accepted variations: CRLF, trailing blanks on body lines, extra final newlines.
   BOOST_TEST(code(replace_all(good, "\n", "\r\n")) == "ok");
   BOOST_TEST(code(replace_all(good, "QTt2hD\n", "QTt2hD \n")) == "ok");
   BOOST_TEST(code(good + "\n\n") == "ok");
   // The body may be wrapped anywhere (76 characters per the spec, 70 from ssh-keygen, or one line).
-  const std::string one_line = "-----BEGIN SSH SIGNATURE-----\n" + au::base64_encode(*as::dearmor(good)) +
-                               "\n-----END SSH SIGNATURE-----";
+  const std::string one_line =
+      "-----BEGIN SSH SIGNATURE-----\n" + au::base64_encode(*as::dearmor(good)) + "\n-----END SSH SIGNATURE-----";
   BOOST_TEST(code(one_line) == "ok");
   BOOST_TEST(*as::dearmor(one_line) == *as::dearmor(good));
 }

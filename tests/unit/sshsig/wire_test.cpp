@@ -15,7 +15,9 @@ au::Bytes hex(std::string_view h) { return *au::hex_decode(h); }
 BOOST_AUTO_TEST_SUITE(sshsig_wire)
 
 BOOST_AUTO_TEST_CASE(uint32_and_string) {
-  const au::Bytes data = hex("0000000300000003616263" "00000000");
+  const au::Bytes data =
+      hex("0000000300000003616263"
+          "00000000");
   aw::Reader r(data);
   BOOST_TEST(*r.read_uint32("n") == 3u);
   BOOST_TEST(*r.read_text("s") == "abc");
@@ -42,7 +44,11 @@ BOOST_AUTO_TEST_CASE(mpint_rfc4253_examples) {
   w.put_unsigned_mpint(hex("80"));
   w.put_unsigned_mpint(hex("001234"));  // leading zeros in the input are dropped
   w.put_unsigned_mpint(hex("09a378f9b2e332a7"));
-  BOOST_TEST(au::hex_encode(w.bytes()) == "00000000" "000000020080" "000000021234" "0000000809a378f9b2e332a7");
+  BOOST_TEST(au::hex_encode(w.bytes()) ==
+             "00000000"
+             "000000020080"
+             "000000021234"
+             "0000000809a378f9b2e332a7");
 
   aw::Reader r(w.bytes());
   for (const char* expected : {"", "80", "1234", "09a378f9b2e332a7"}) {

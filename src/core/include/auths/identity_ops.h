@@ -36,13 +36,13 @@ struct IdentityKeyInfo {
 };
 
 struct IdentityInfo {
-  std::string did;               // did:keri:E...
+  std::string did;  // did:keri:E...
   std::string key_alias;
-  std::string curve;             // "ed25519" or "p256"
-  uint64_t sequence = 0;         // of the KEL's last event
-  uint64_t rotations = 0;        // rot events so far
+  std::string curve;       // "ed25519" or "p256"
+  uint64_t sequence = 0;   // of the KEL's last event
+  uint64_t rotations = 0;  // rot events so far
   std::vector<IdentityKeyInfo> keys;
-  size_t next_commitments = 0;   // 0 once the identity was abandoned
+  size_t next_commitments = 0;  // 0 once the identity was abandoned
   size_t active_devices = 0;
   std::string home;
 };
@@ -71,29 +71,29 @@ struct RotationResult {
 
 struct DeviceInfo {
   std::string did_key;
-  std::string alias;             // the key's alias in this home's store; "" when not here
+  std::string alias;  // the key's alias in this home's store; "" when not here
   std::string curve;
-  std::string ssh_public_key;    // "ssh-ed25519 AAAA... auths:<alias>"
-  std::string fingerprint;       // SHA256:...
+  std::string ssh_public_key;  // "ssh-ed25519 AAAA... auths:<alias>"
+  std::string fingerprint;     // SHA256:...
   std::vector<std::string> capabilities;
-  std::string signer_type;       // Human, Agent, Workload
+  std::string signer_type;  // Human, Agent, Workload
   std::string note;
   std::string rid;
-  std::string linked_at;         // RFC 3339
-  std::string expires_at;        // "" = never
-  std::string revoked_at;        // "" = not revoked
-  std::string status;            // "active", "expired" or "revoked"
-  std::string record;            // the record's path in the registry (the link, or the revocation)
+  std::string linked_at;   // RFC 3339
+  std::string expires_at;  // "" = never
+  std::string revoked_at;  // "" = not revoked
+  std::string status;      // "active", "expired" or "revoked"
+  std::string record;      // the record's path in the registry (the link, or the revocation)
 };
 
 struct LinkDeviceOptions {
-  std::string alias;                       // "" = device-<n>, the first free n >= 1
+  std::string alias;  // "" = device-<n>, the first free n >= 1
   std::string curve = "ed25519";
   std::optional<int64_t> expires_in_days;  // > 0
   std::vector<std::string> capabilities;   // empty = sign_commit
   std::string signer_type = "Human";
   std::optional<std::string> note;
-  int64_t now = 0;                         // 0 = the current time
+  int64_t now = 0;  // 0 = the current time
 };
 /// `auths device link`: a device key in the store, an attestation signed by the identity and by
 /// the device, anchored by an ixn event, both stored in the home's registry copy.
@@ -132,10 +132,10 @@ struct GitSetupOptions {
 };
 struct GitSetupResult {
   std::string key_alias;
-  std::string scope;  // "global" or the repository path
+  std::string scope;                                          // "global" or the repository path
   std::vector<std::pair<std::string, std::string>> settings;  // what was set, in order
-  std::vector<std::string> installed;  // hook files written
-  std::vector<std::string> kept;       // "<hook>: <why>" for foreign hooks left in place
+  std::vector<std::string> installed;                         // hook files written
+  std::vector<std::string> kept;                              // "<hook>: <why>" for foreign hooks left in place
 };
 /// `auths init --git`: gpg.format=ssh, gpg.ssh.program=<bin_dir>/auths-sign,
 /// user.signingKey=auths:<alias>, commit.gpgSign=true, tag.gpgSign=true (by running

@@ -13,17 +13,17 @@
 namespace auths {
 
 struct CommitVerdict {
-  std::string commit;       // full id
+  std::string commit;  // full id
   bool valid = false;
-  std::string status;       // "valid" or a reason code: unsigned, bad-signature, unknown-signer,
-                            // device-revoked, device-expired, unsupported-signature, ...
-  std::string detail;       // one line
-  std::string key;          // SHA256:... of the signing key ("" when unsigned)
-  std::string device;       // did:key:... of the signing key ("" when not Ed25519/P-256)
-  std::string signed_by;    // did:keri:... of the identity the key is linked to ("" if none)
-  std::string signer_type;  // "Human", "Agent", "Workload" ("" if unknown)
-  std::string delegated_by; // "" when the attestation names nobody
-  std::string witnesses;    // "not required" until witness receipts are enforced
+  std::string status;                // "valid" or a reason code: unsigned, bad-signature, unknown-signer,
+                                     // device-revoked, device-expired, unsupported-signature, ...
+  std::string detail;                // one line
+  std::string key;                   // SHA256:... of the signing key ("" when unsigned)
+  std::string device;                // did:key:... of the signing key ("" when not Ed25519/P-256)
+  std::string signed_by;             // did:keri:... of the identity the key is linked to ("" if none)
+  std::string signer_type;           // "Human", "Agent", "Workload" ("" if unknown)
+  std::string delegated_by;          // "" when the attestation names nobody
+  std::string witnesses;             // "not required" until witness receipts are enforced
   std::vector<std::string> claimed;  // the Auths-Id / Auths-Device trailers, as "Key: value"
 };
 
@@ -36,13 +36,13 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
 
 struct AttestationVerdict {
   bool valid = false;
-  std::string status;       // "valid" or a fault name (attestation-expired, attestation-revoked, ...)
+  std::string status;  // "valid" or a fault name (attestation-expired, attestation-revoked, ...)
   std::string detail;
   std::string issuer;
   std::string subject;
   std::string signer_type;
   std::string delegated_by;
-  std::string expires_at;   // "" when it never expires
+  std::string expires_at;  // "" when it never expires
 };
 
 /// Verifies an attestation file against the issuer's KEL found in the registry of the

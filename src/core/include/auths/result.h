@@ -30,15 +30,29 @@ struct Error {
   std::string message;  // one line, lowercase first word, no full stop (git style)
   std::string context;  // where: a file:line, a ref, an object id; may be empty
 
-  static Error invalid_argument(std::string msg, std::string ctx = {}) { return {ErrorCode::kInvalidArgument, std::move(msg), std::move(ctx)}; }
-  static Error not_found(std::string msg, std::string ctx = {}) { return {ErrorCode::kNotFound, std::move(msg), std::move(ctx)}; }
-  static Error corrupt(std::string msg, std::string ctx = {}) { return {ErrorCode::kCorrupt, std::move(msg), std::move(ctx)}; }
-  static Error unsupported(std::string msg, std::string ctx = {}) { return {ErrorCode::kUnsupported, std::move(msg), std::move(ctx)}; }
-  static Error policy(std::string msg, std::string ctx = {}) { return {ErrorCode::kPolicy, std::move(msg), std::move(ctx)}; }
+  static Error invalid_argument(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kInvalidArgument, std::move(msg), std::move(ctx)};
+  }
+  static Error not_found(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kNotFound, std::move(msg), std::move(ctx)};
+  }
+  static Error corrupt(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kCorrupt, std::move(msg), std::move(ctx)};
+  }
+  static Error unsupported(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kUnsupported, std::move(msg), std::move(ctx)};
+  }
+  static Error policy(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kPolicy, std::move(msg), std::move(ctx)};
+  }
   static Error io(std::string msg, std::string ctx = {}) { return {ErrorCode::kIo, std::move(msg), std::move(ctx)}; }
   static Error git(std::string msg, std::string ctx = {}) { return {ErrorCode::kGit, std::move(msg), std::move(ctx)}; }
-  static Error crypto(std::string msg, std::string ctx = {}) { return {ErrorCode::kCrypto, std::move(msg), std::move(ctx)}; }
-  static Error internal(std::string msg, std::string ctx = {}) { return {ErrorCode::kInternal, std::move(msg), std::move(ctx)}; }
+  static Error crypto(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kCrypto, std::move(msg), std::move(ctx)};
+  }
+  static Error internal(std::string msg, std::string ctx = {}) {
+    return {ErrorCode::kInternal, std::move(msg), std::move(ctx)};
+  }
 
   /// "context: message", or just the message when there is no context.
   std::string to_string() const { return context.empty() ? message : context + ": " + message; }
@@ -51,16 +65,28 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool has_value() const { return m_v.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { AUTHS_ASSERT(has_value()); return std::get<0>(m_v); }
-  const T& value() const& { AUTHS_ASSERT(has_value()); return std::get<0>(m_v); }
-  T&& value() && { AUTHS_ASSERT(has_value()); return std::get<0>(std::move(m_v)); }
-  const Error& error() const { AUTHS_ASSERT(!has_value()); return std::get<1>(m_v); }
+  T& value() & {
+    AUTHS_ASSERT(has_value());
+    return std::get<0>(m_v);
+  }
+  const T& value() const& {
+    AUTHS_ASSERT(has_value());
+    return std::get<0>(m_v);
+  }
+  T&& value() && {
+    AUTHS_ASSERT(has_value());
+    return std::get<0>(std::move(m_v));
+  }
+  const Error& error() const {
+    AUTHS_ASSERT(!has_value());
+    return std::get<1>(m_v);
+  }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -78,7 +104,10 @@ class [[nodiscard]] Result<void> {
   Result(Error error) : m_error(std::move(error)), m_ok(false) {}  // NOLINT
   bool has_value() const { return m_ok; }
   explicit operator bool() const { return m_ok; }
-  const Error& error() const { AUTHS_ASSERT(!m_ok); return m_error; }
+  const Error& error() const {
+    AUTHS_ASSERT(!m_ok);
+    return m_error;
+  }
 
  private:
   Error m_error;

@@ -18,10 +18,10 @@ namespace auths {
 inline constexpr std::string_view kAuthsKeyPrefix = "auths:";
 
 struct AuthsSignRequest {
-  std::string alias;                     // from -f auths:<alias>
-  std::string namespace_;                // -n
-  std::string hash_algorithm = "sha512"; // -O hashalg=sha256|sha512
-  std::vector<std::string> files;        // empty, or the single "-": stdin to stdout
+  std::string alias;                      // from -f auths:<alias>
+  std::string namespace_;                 // -n
+  std::string hash_algorithm = "sha512";  // -O hashalg=sha256|sha512
+  std::vector<std::string> files;         // empty, or the single "-": stdin to stdout
 };
 
 /// Reads ssh-keygen's command line (without argv[0]), with ssh-keygen's option letters and

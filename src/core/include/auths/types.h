@@ -70,23 +70,23 @@ struct Violation {
 /// What was decided about one object (commit or tag) of a ref update: for `--explain` and JSON.
 struct ObjectReport {
   Oid oid;
-  std::string kind;      // "commit" or "tag"
-  std::string signer;    // who signed, as the policy names them; "" if nobody valid
-  std::string key;       // the key's fingerprint (SHA256:...), "" if unsigned
-  std::string rule;      // the rule that judged it
-  std::string code;      // "ok" or the violation code
-  std::string detail;    // one line of explanation
+  std::string kind;    // "commit" or "tag"
+  std::string signer;  // who signed, as the policy names them; "" if nobody valid
+  std::string key;     // the key's fingerprint (SHA256:...), "" if unsigned
+  std::string rule;    // the rule that judged it
+  std::string code;    // "ok" or the violation code
+  std::string detail;  // one line of explanation
 };
 
 /// What was decided about one ref update.
 struct RefReport {
   RefUpdate update;
   UpdateKind kind = UpdateKind::kNoop;
-  std::string rule;          // the matching rule, "" if none
-  std::string policy_source; // where the trusted policy came from: "<oid>:.auths/policy.toml", "bootstrap", ...
+  std::string rule;           // the matching rule, "" if none
+  std::string policy_source;  // where the trusted policy came from: "<oid>:.auths/policy.toml", "bootstrap", ...
   bool allowed = true;
-  std::vector<std::string> codes;      // the violation codes for this ref (empty when allowed)
-  std::vector<ObjectReport> objects;   // every new commit and tag judged
+  std::vector<std::string> codes;     // the violation codes for this ref (empty when allowed)
+  std::vector<ObjectReport> objects;  // every new commit and tag judged
 };
 
 /// accept: every check passed. reject: the policy refuses. undecided: the checks could not run

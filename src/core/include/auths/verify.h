@@ -30,11 +30,11 @@ struct CheckRequest {
   std::string repo_path = ".";
   bool open_from_env = false;  // hooks: honour GIT_DIR and git's quarantine variables
   CheckMode mode = CheckMode::kServer;
-  std::string remote;          // kLocal: the remote's name (remote-tracking refs refs/remotes/<remote>/)
+  std::string remote;  // kLocal: the remote's name (remote-tracking refs refs/remotes/<remote>/)
   std::vector<RefUpdate> updates;
-  int64_t now = 0;             // unix seconds; 0 = the current time
-  unsigned threads = 0;        // signature verification threads; 0 = one per core
-  bool write_audit = false;    // append one line per ref to `git config auths.auditLog`, if set
+  int64_t now = 0;           // unix seconds; 0 = the current time
+  unsigned threads = 0;      // signature verification threads; 0 = one per core
+  bool write_audit = false;  // append one line per ref to `git config auths.auditLog`, if set
   HookContext context;
 };
 

@@ -1,0 +1,171 @@
+// The reason-code table (auths/reason.h). Rows are in the enum's order; a static_assert and a
+// unit test keep the two aligned, and the README table is checked against `meaning`.
+#include "auths/reason.h"
+
+#include <array>
+
+namespace auths {
+
+namespace {
+
+constexpr std::string_view kSignHint =
+    "sign with an SSH key: git config gpg.format ssh; git config user.signingKey <key.pub>; git commit -S";
+constexpr std::string_view kExplainHint =
+    "ask a governance signer to add your key to .auths/policy.toml, or run 'auths hook run --explain' to see every "
+    "decision";
+constexpr std::string_view kRecordHint =
+    "run 'auths verify' on the record, or republish it with 'auths registry publish'";
+
+constexpr std::array kReasons = {
+    ReasonInfo{Reason::kOk, "ok", "accepted", "", false},
+    ReasonInfo{Reason::kUnsigned, "unsigned",
+               "the commit or tag carries no signature (or a release tag is lightweight)", kSignHint, false},
+    ReasonInfo{Reason::kUnknownSigner, "unknown-signer", "signed, but by a key that is not a signer of the rule",
+               kExplainHint, false},
+    ReasonInfo{Reason::kBadSignature, "bad-signature",
+               "the signature does not verify over this object (altered, copied from another object, malformed)", "",
+               false},
+    ReasonInfo{Reason::kNamespaceMismatch, "namespace-mismatch",
+               "an SSHSIG made for another namespace than `git`, or a key whose `namespaces=` excludes `git`", "",
+               false},
+    ReasonInfo{Reason::kUnsupportedSignature, "unsupported-signature",
+               "OpenPGP, X.509, SSHSIG version > 1, `ssh-rsa` (SHA-1) signatures",
+               "sign with an SSH key (gpg.format=ssh)", false},
+    ReasonInfo{Reason::kSignerNotYetValid, "signer-not-yet-valid",
+               "before the key's `valid-after` at the committer/tagger time", "", false},
+    ReasonInfo{Reason::kSignerExpired, "signer-expired",
+               "after the key's `valid-before` at the committer/tagger time, or at the time the server received the "
+               "object",
+               "ask a governance signer to extend the key's valid-before", false},
+    ReasonInfo{Reason::kDeviceRevoked, "device-revoked",
+               "signed by a device whose link to a listed identity is revoked",
+               "sign with a device that is still linked (auths device link)", false},
+    ReasonInfo{Reason::kDeviceExpired, "device-expired",
+               "signed by a device whose link expired at the commit's time or now",
+               "link the device again (auths device link)", false},
+    ReasonInfo{Reason::kDeviceNotValid, "device-not-valid",
+               "signed by a device whose link is not valid at the commit's time (dated before the link)", "", false},
+    ReasonInfo{Reason::kThresholdNotMet, "threshold-not-met",
+               "the rule requires more distinct signers than the object carries", "", false},
+    ReasonInfo{Reason::kMalformedObject, "malformed-object",
+               "a commit or tag that git would read differently than it looks (duplicate or misplaced headers, "
+               "several signatures, no committer or timestamp): refused, never guessed",
+               "recreate the object with git itself (git commit --amend -S, git tag -s -f)", false},
+    ReasonInfo{Reason::kNotACommit, "not-a-commit",
+               "the ref points at a tree or blob, which cannot carry a signature, under a rule that requires one", "",
+               false},
+    ReasonInfo{Reason::kTagNameMismatch, "tag-name-mismatch",
+               "the tag object names another tag than the ref it is pushed to (`v1.0` pushed as `refs/tags/v2.0`)",
+               "push the tag under its own name, or sign a new tag (git tag -s)", false},
+    ReasonInfo{Reason::kForcePushDenied, "force-push-denied",
+               "a non-fast-forward update, or a deleted ref created again without its history, that the rule does "
+               "not allow",
+               "set allow_force_push = true in the rule to permit non-fast-forward updates", false},
+    ReasonInfo{Reason::kDeleteDenied, "delete-denied",
+               "a deletion the rule does not allow (the default branch, which carries the policy, is never deleted)",
+               "set allow_delete = true in the rule to permit deleting the ref", false},
+    ReasonInfo{Reason::kPolicyChangeUnauthorized, "policy-change-unauthorized",
+               "a commit on the default branch changes `.auths/` (or a file the policy names) without a "
+               "`[governance]` signature",
+               "changes to .auths/ must be signed by a [governance] signer of the policy in force", false},
+    ReasonInfo{Reason::kPolicyInvalid, "policy-invalid",
+               "the policy in force does not load (exit 2), or the pushed one would not",
+               "a [governance] signer of the last valid policy can push a fix", false},
+    ReasonInfo{Reason::kPolicyUnsatisfiable, "policy-unsatisfiable",
+               "the pushed policy could never be satisfied or changed (no `[governance]`, a `require` nothing can "
+               "meet)",
+               "add a [governance] section and keep require within what signers can produce", false},
+    ReasonInfo{Reason::kNoPolicy, "no-policy", "no policy on the default branch and `auths.bootstrap` is not `allow`",
+               "commit .auths/policy.toml, or set 'git config auths.bootstrap allow' on the server to accept the "
+               "first policy on trust",
+               false},
+    ReasonInfo{Reason::kNoRule, "no-rule", "no rule matches the ref and `default` is `deny`",
+               "add a rule whose refs match this ref, or set default = \"allow\"", false},
+    ReasonInfo{Reason::kDefaultBranchMissing, "default-branch-missing",
+               "`HEAD` names a branch the repository does not have, so there is no policy in force (exit 2)",
+               "point HEAD at the branch that carries .auths/policy.toml: git symbolic-ref HEAD refs/heads/<branch>",
+               true},
+    ReasonInfo{Reason::kRegistryNotFastForward, "registry-not-fast-forward",
+               "a registry update that does not build on the current registry (records would be lost)", "", false},
+    ReasonInfo{Reason::kRegistryMerge, "registry-merge",
+               "a registry update with a merge commit (history must be linear)", "", false},
+    ReasonInfo{Reason::kRegistryEdit, "registry-edit", "a registry update that changes or removes a record", "", false},
+    ReasonInfo{Reason::kRegistryInvalidRecord, "registry-invalid-record",
+               "a registry update adding a record that is not valid on top of the registry; the message names the "
+               "record and the fault",
+               kRecordHint, false},
+    ReasonInfo{Reason::kRegistryTooLarge, "registry-too-large", "a registry update with too many commits or records",
+               "", false},
+    ReasonInfo{Reason::kKelMalformed, "kel-malformed", "a key event with wrong fields, types or encodings", "", false},
+    ReasonInfo{Reason::kKelUnsupported, "kel-unsupported",
+               "a key event this version does not read (weighted thresholds, delegation, foreign prefixes)", "", false},
+    ReasonInfo{Reason::kKelNotInception, "kel-not-inception",
+               "the first event of a key event log is not an inception, or a later one is", "", false},
+    ReasonInfo{Reason::kKelPrefixMismatch, "kel-prefix-mismatch", "an event's `i` is not its log's prefix", "", false},
+    ReasonInfo{Reason::kKelBadVersion, "kel-bad-version", "an event's `v` does not state its serialization's size", "",
+               false},
+    ReasonInfo{Reason::kKelSaidMismatch, "kel-said-mismatch", "an event's `d` is not its digest (tampered)", "", false},
+    ReasonInfo{Reason::kKelDuplicateSequence, "kel-duplicate-sequence", "an event's `s` repeats or goes back", "",
+               false},
+    ReasonInfo{Reason::kKelSequenceGap, "kel-sequence-gap", "an event's `s` skips a number", "", false},
+    ReasonInfo{Reason::kKelBrokenChain, "kel-broken-chain", "an event's `p` is not the previous event's digest", "",
+               false},
+    ReasonInfo{Reason::kKelBadSignature, "kel-bad-signature", "a signature attached to an event does not verify", "",
+               false},
+    ReasonInfo{Reason::kKelThresholdNotMet, "kel-threshold-not-met", "an event has fewer valid signers than `kt`", "",
+               false},
+    ReasonInfo{Reason::kKelBadPreRotation, "kel-bad-pre-rotation",
+               "a rotation's new keys do not match the prior commitments", "", false},
+    ReasonInfo{Reason::kKelAbandoned, "kel-abandoned", "an event after the identity gave up its next keys", "", false},
+    ReasonInfo{Reason::kKelEstablishmentOnly, "kel-establishment-only",
+               "an interaction event in a log configured establishment-only", "", false},
+    ReasonInfo{Reason::kAttestationMalformed, "attestation-malformed", "an attestation with wrong fields or encodings",
+               "", false},
+    ReasonInfo{Reason::kAttestationIssuerMismatch, "attestation-issuer-mismatch",
+               "an attestation's issuer is not the identity whose log was given", "", false},
+    ReasonInfo{Reason::kAttestationSubjectKeyMismatch, "attestation-subject-key-mismatch",
+               "an attestation's `did:key` subject is not its device key", "", false},
+    ReasonInfo{Reason::kAttestationBadIdentitySignature, "attestation-bad-identity-signature",
+               "an attestation's identity signature is missing or not by the keys that anchored it", "", false},
+    ReasonInfo{Reason::kAttestationBadDeviceSignature, "attestation-bad-device-signature",
+               "a device link's device signature is missing or not by the device key", "", false},
+    ReasonInfo{Reason::kAttestationNotAnchored, "attestation-not-anchored",
+               "a link or revocation that no event of its issuer's key event log anchors",
+               "link and revoke with 'auths device link/revoke', which anchor the record", false},
+    ReasonInfo{Reason::kAttestationExpired, "attestation-expired", "an attestation past its `expires_at`", "", false},
+    ReasonInfo{Reason::kAttestationRevoked, "attestation-revoked", "an attestation that is revoked", "", false},
+    ReasonInfo{Reason::kAttestationFromTheFuture, "attestation-from-the-future",
+               "an attestation dated more than 5 minutes after the time it is checked at", "", false},
+    ReasonInfo{Reason::kInternalError, "internal-error",
+               "the hook could not decide: an unreadable object, repository or registry (exit 2)", "", true},
+    ReasonInfo{Reason::kAuditFailed, "audit-failed", "the audit line of the decision could not be written (exit 2)",
+               "check that the file 'git config auths.auditLog' names is writable", true},
+};
+
+constexpr bool rows_in_enum_order() {
+  for (size_t i = 0; i < kReasons.size(); ++i) {
+    if (static_cast<size_t>(kReasons[i].code) != i) return false;
+  }
+  return true;
+}
+static_assert(rows_in_enum_order(), "kReasons must list every Reason in declaration order");
+static_assert(kReasons.back().code == Reason::kAuditFailed, "kReasons must end with the last Reason");
+
+}  // namespace
+
+std::span<const ReasonInfo> all_reasons() { return kReasons; }
+
+const ReasonInfo& describe(Reason code) { return kReasons[static_cast<size_t>(code)]; }
+
+std::string_view name(Reason code) { return describe(code).name; }
+
+std::string_view hint(Reason code) { return describe(code).hint; }
+
+std::optional<Reason> reason_from_name(std::string_view name) {
+  for (const auto& row : kReasons) {
+    if (row.name == name) return row.code;
+  }
+  return std::nullopt;
+}
+
+}  // namespace auths
