@@ -15,18 +15,15 @@ Status append(const std::string& path, const Decision& decision, const HookConte
               int64_t now) {
   std::string lines;
   for (const auto& ref : decision.refs) {
+    nlohmann::json codes = nlohmann::json::array();
+    for (const Reason c : ref.codes) codes.push_back(std::string(name(c)));
     const nlohmann::json line = {
-        {"time", util::format_utc(now)},
-        {"repo", repo},
-        {"ref", ref.update.ref_name},
-        {"old", ref.update.old_oid.hex()},
-        {"new", ref.update.new_oid.hex()},
-        {"kind", to_string(ref.kind)},
-        {"decision", to_string(decision.outcome)},
-        {"ref_allowed", ref.allowed},
-        {"codes", ref.codes},
-        {"pusher", context.pusher},
-        {"objects", ref.objects.size()},
+        {"time", util::format_utc(now)},   {"repo", repo},
+        {"ref", ref.update.ref_name},      {"updates", ref.ref},
+        {"old", ref.update.old_oid.hex()}, {"new", ref.update.new_oid.hex()},
+        {"kind", to_string(ref.kind)},     {"decision", to_string(decision.outcome)},
+        {"ref_allowed", ref.allowed},      {"codes", codes},
+        {"pusher", context.pusher},        {"objects", ref.objects.size()},
         {"policy", ref.policy_source},
     };
     lines += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

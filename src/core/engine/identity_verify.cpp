@@ -83,10 +83,14 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
     }
   }
   const engine::RegistryResolver resolver(state);
-  const auto match = engine::match_signers(check, candidates, commit->committer_time, "commit", &resolver, now, *oid);
-  verdict.valid = match.code == "ok";
-  verdict.status = verdict.valid ? "valid" : match.code;
-  verdict.detail = match.code == "unknown-signer" && check.key
+  engine::SignedObject object;
+  object.signed_at = commit->committer_time;
+  object.now = now;
+  object.oid = *oid;
+  const auto match = engine::match_signers(check, candidates, object, &resolver);
+  verdict.valid = match.code == Reason::kOk;
+  verdict.status = verdict.valid ? "valid" : std::string(name(match.code));
+  verdict.detail = match.code == Reason::kUnknownSigner && check.key
                        ? "key " + check.key->fingerprint() + " is not linked to any identity in " + registry_ref
                        : match.detail;
   if (verdict.valid) {

@@ -1,110 +1,96 @@
-// check_push: the whole-push decision. One pass per ref update, in this order: branches first,
-// then other refs, then tags (so that commits a tag shares with a branch of the same push are
-// judged by the branch's rule). For each update:
-//   1. classify (create, fast-forward, force, delete, noop);
-//   2. load the trusted policy from a commit the server already has;
-//   3. find the rule (first match in file order) or apply `default`;
-//   4. judge the new commits and the tag object. New for a branch: reachable from the new tip
-//      and from no existing ref whose rule admits only signers this ref's rule admits too. A
-//      commit a looser rule admitted elsewhere (another branch under default = "allow", a rule
-//      with more signers) has never been judged by this one: judging it now closes the way to
-//      launder commits onto a protected branch, while a branch made from main does not judge
-//      main's history again. New for anything else: reachable from no existing ref at all (a
-//      release signer signs the tag itself);
-//   5. commits that change .auths/ must also satisfy [governance] of the trusted policy.
-// An update of refs/auths/registry is checked before everything else (append-only, every added
-// record valid); the push's commits are then judged against the registry as it will be.
+// judge_push: the whole-push decision, in the order and the terms of the trust model (README,
+// "The trust model"):
+//   1. read the refs once and the policy in force (the default branch's, before the push);
+//   2. judge the updates in this order: the registry, the default branch, other branches, other
+//      refs, tags (a ref accepted earlier in the push counts for the later ones as recorded);
+//   3. per update: resolve symbolic refs, classify (create, fast-forward, force, delete), find
+//      the rule, then judge the target (the tag object, the new commits: mainline against the
+//      rule, contributions against the signers the policy knows) and, on the default branch,
+//      every commit that changes the policy against [governance].
+// The pieces live beside this file: server_refs (the refs), policy_in_force (which policy),
+// history (what is new, what changes the policy), judge (verification batch), registry
+// updates in registry/registry.h.
 #include <algorithm>
-#include <atomic>
+#include <map>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
-#include "audit/accepted_log.h"
 #include "audit/audit.h"
 #include "auths/verify.h"
+#include "engine/engine.h"
+#include "engine/history.h"
 #include "engine/identity_resolver.h"
-#include "engine/signature_check.h"
-#include "engine/trusted_policy.h"
+#include "engine/judge.h"
+#include "engine/policy_in_force.h"
+#include "engine/server_refs.h"
 #include "git/repository.h"
+#include "git/trees.h"
 #include "registry/registry.h"
+#include "state/store.h"
 #include "util/strings.h"
 #include "util/time.h"
 
 namespace auths {
 
+namespace engine {
+
 namespace {
 
-using engine::SignatureCheck;
-using engine::TrustedPolicy;
+bool matches_any(const std::vector<std::string>& patterns, std::string_view name) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [name](const std::string& p) { return policy::glob_match(p, name); });
+}
 
-/// Commits are read and verified in batches of this size, so memory stays bounded.
-constexpr size_t kBatchSize = 2048;
-/// Below this many objects, verifying on one thread is faster than starting others.
-constexpr size_t kParallelThreshold = 64;
+const char* type_name(git::ObjectType type) {
+  switch (type) {
+    case git::ObjectType::kCommit: return "commit";
+    case git::ObjectType::kTree: return "tree";
+    case git::ObjectType::kBlob: return "blob";
+    case git::ObjectType::kTag: return "tag";
+    case git::ObjectType::kUnknown: break;
+  }
+  return "unknown object";
+}
 
-struct ObjectToCheck {
-  Oid oid;
-  bool is_tag = false;
-  int64_t time = 0;
-  git::CommitInfo commit;  // commits only (payload, signature, tree, parents)
-  git::TagInfo tag;        // tags only
-  SignatureCheck check;
-
-  const std::string& payload() const { return is_tag ? tag.payload : commit.payload; }
-  const std::string& signature() const { return is_tag ? tag.signature : commit.signature; }
+/// A ref accepted earlier in this push: for the refs judged after it, as if recorded.
+struct AcceptedInPush {
+  std::string ref;
+  Oid commit;
+  std::string strictness;
 };
-
-/// Verifies every object's signature, spread over `threads` threads.
-void verify_all(std::vector<ObjectToCheck>& items, unsigned threads) {
-  std::atomic<size_t> next{0};
-  const auto worker = [&items, &next] {
-    for (size_t i = next.fetch_add(1); i < items.size(); i = next.fetch_add(1)) {
-      items[i].check = engine::check_signature(items[i].payload(), items[i].signature());
-    }
-  };
-  const unsigned extra = items.size() < kParallelThreshold ? 0 : threads - 1;
-  std::vector<std::thread> pool;
-  pool.reserve(extra);
-  for (unsigned t = 0; t < extra; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-}
-
-const char* hint_for(std::string_view code) {
-  if (code == "unsigned")
-    return "sign with an SSH key: git config gpg.format ssh; git config user.signingKey <key.pub>; git commit -S";
-  if (code == "unknown-signer")
-    return "ask a governance signer to add your key to .auths/policy.toml, or run 'auths hook run --explain' to see "
-           "every decision";
-  if (code == "force-push-denied") return "set allow_force_push = true in the rule to permit non-fast-forward updates";
-  if (code == "delete-denied") return "set allow_delete = true in the rule to permit deleting the ref";
-  if (code == "policy-change-unauthorized")
-    return "changes to .auths/ must be signed by a [governance] signer of the current policy";
-  if (code == "no-policy")
-    return "commit .auths/policy.toml, or set 'git config auths.bootstrap allow' on the server to accept the first "
-           "policy on trust";
-  if (code == "no-rule") return "add a rule whose refs match this ref, or set default = \"allow\"";
-  if (code == "policy-invalid") return "a [governance] signer of the last valid policy can push a fix";
-  if (code == "unsupported-signature") return "sign with an SSH key (gpg.format=ssh)";
-  return "";
-}
 
 class PushChecker {
  public:
-  PushChecker(const git::Repository& repo, const CheckRequest& request)
-      : m_repo(repo), m_req(request), m_policies(repo) {
-    const unsigned hw = std::thread::hardware_concurrency();
-    m_threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
-    m_now = request.now != 0 ? request.now : util::now_unix();
+  PushChecker(const git::RepoView& repo, const state::Records& records, const Settings& settings)
+      : m_repo(repo), m_records(records), m_settings(settings) {}
+
+  Result<Decision> run(const std::vector<RefUpdate>& updates) {
+    auto refs = ServerRefs::read(m_repo, m_settings.mode == CheckMode::kLocal ? m_settings.remote : "");
+    if (!refs) return refs.error();
+    m_refs = std::move(*refs);
+    auto pif = read_policy_in_force(m_repo, m_refs);
+    if (!pif) {
+      // The default branch cannot be read: nothing can be decided, and every ref says why.
+      m_decision.refs.resize(updates.size());
+      for (size_t i = 0; i < updates.size(); ++i) {
+        RefReport& report = m_decision.refs[i];
+        report.update = updates[i];
+        report.ref = m_refs.resolve(updates[i].ref_name);
+        undecidable(report, pif.error());
+      }
+      return finish();
+    }
+    m_pif = std::move(*pif);
+    m_decision.refs.resize(updates.size());
+    for (const size_t i : processing_order(updates)) {
+      m_decision.refs[i] = check_update(updates[i]);
+      remember_if_accepted(m_decision.refs[i]);
+    }
+    return finish();
   }
 
-  Result<Decision> run() {
-    if (auto prepared = prepare(); !prepared) return prepared.error();
-    m_decision.refs.resize(m_req.updates.size());
-    for (const size_t i : processing_order()) {
-      m_decision.refs[i] = check_update(m_req.updates[i]);
-    }
+ private:
+  Decision finish() {
     if (m_undecided) {
       m_decision.outcome = Outcome::kUndecided;
     } else if (!m_decision.violations.empty()) {
@@ -113,150 +99,133 @@ class PushChecker {
     return std::move(m_decision);
   }
 
-  int64_t now() const { return m_now; }
-
- private:
-  Status prepare() {
-    if (m_req.mode == CheckMode::kServer) {
-      auto bootstrap = m_repo.config_string("auths.bootstrap");
-      if (!bootstrap) return bootstrap.error();
-      const std::string value = util::to_lower(bootstrap->value_or("deny"));
-      if (value != "allow" && value != "deny") {
-        return Error::invalid_argument("git config auths.bootstrap must be 'allow' or 'deny', not '" + value + "'");
-      }
-      m_bootstrap_allow = value == "allow";
-      auto tips = m_repo.ref_commit_tips();
-      if (!tips) return tips.error();
-      m_known_tips = std::move(*tips);
-    } else {
-      // The remote's refs as this clone knows them, under the names they have on the remote.
-      const std::string tracking = "refs/remotes/" + m_req.remote + "/";
-      auto tips = m_repo.ref_commit_tips(tracking);
-      if (!tips) return tips.error();
-      for (auto& [name, tip] : *tips) m_known_tips.emplace_back("refs/heads/" + name.substr(tracking.size()), tip);
-      for (const auto& u : m_req.updates) {
-        if (!u.old_oid.is_zero() && m_repo.has_object(u.old_oid)) {
-          auto peeled = m_repo.peel(u.old_oid);
-          if (peeled && peeled->first == git::ObjectType::kCommit)
-            m_known_tips.emplace_back(u.ref_name, peeled->second);
-        }
-      }
-    }
-    return {};
-  }
-
-  std::vector<size_t> processing_order() const {
-    const auto rank = [](const RefUpdate& u) {
-      switch (classify_ref(u.ref_name)) {
+  std::vector<size_t> processing_order(const std::vector<RefUpdate>& updates) const {
+    const auto rank = [this](const RefUpdate& u) {
+      const std::string ref = m_refs.resolve(u.ref_name);
+      if (ref == m_refs.default_branch()) return 1;
+      switch (classify_ref(ref)) {
         case RefClass::kRegistry: return 0;
-        case RefClass::kBranch: return 1;
-        case RefClass::kOther: return 2;
-        case RefClass::kTag: return 3;
+        case RefClass::kBranch: return 2;
+        case RefClass::kOther: return 3;
+        case RefClass::kTag: return 4;
       }
-      return 2;
+      return 3;
     };
-    std::vector<size_t> order(m_req.updates.size());
+    std::vector<size_t> order(updates.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return rank(m_req.updates[a]) < rank(m_req.updates[b]); });
+                     [&](size_t a, size_t b) { return rank(updates[a]) < rank(updates[b]); });
     return order;
   }
 
-  void violate(RefReport& report, const std::optional<Oid>& object, const std::string& rule, const std::string& code,
-               const std::string& message, bool undecided = false) {
+  // --- verdicts -------------------------------------------------------------------------------
+
+  void violate(RefReport& report, const std::optional<Oid>& object, const std::string& rule, Reason code,
+               const std::string& message) {
     report.allowed = false;
     if (std::find(report.codes.begin(), report.codes.end(), code) == report.codes.end()) report.codes.push_back(code);
-    m_decision.violations.push_back({report.update.ref_name, object, rule, code, message, hint_for(code)});
-    if (undecided) m_undecided = true;
+    m_decision.violations.push_back({report.ref, object, rule, code, message});
+    if (describe(code).fail_closed) m_undecided = true;
   }
 
   void undecidable(RefReport& report, const Error& error) {
-    violate(report, std::nullopt, report.rule, "internal-error", "cannot decide: " + error.to_string(), true);
+    violate(report, std::nullopt, report.rule, Reason::kInternalError, "cannot decide: " + error.to_string());
+    m_undecided = true;
   }
 
-  Result<UpdateKind> classify(const RefUpdate& u) const {
+  void remember_if_accepted(const RefReport& report) {
+    if (!report.allowed || report.update.new_oid.is_zero()) return;
+    auto commit = commit_of(report.update.new_oid);
+    if (commit && commit->has_value()) m_accepted_in_push.push_back({report.ref, **commit, report.strictness});
+  }
+
+  // --- objects and refs -----------------------------------------------------------------------
+
+  /// The commit an object leads to through tags; nullopt for trees, blobs and missing objects.
+  Result<std::optional<Oid>> commit_of(const Oid& oid) {
+    const auto cached = m_peeled.find(oid);
+    if (cached != m_peeled.end()) return cached->second;
+    std::optional<Oid> out;
+    if (m_repo.contains(oid)) {
+      auto peeled = git::peel(m_repo, oid);
+      if (!peeled) {
+        if (peeled.error().code != ErrorCode::kCorrupt && peeled.error().code != ErrorCode::kNotFound) {
+          return peeled.error();
+        }
+      } else if (peeled->first == git::ObjectType::kCommit) {
+        out = peeled->second;
+      }
+    }
+    m_peeled.emplace(oid, out);
+    return out;
+  }
+
+  Result<UpdateKind> classify(const RefUpdate& u, const std::string& ref) {
     if (u.old_oid == u.new_oid) return UpdateKind::kNoop;
     if (u.new_oid.is_zero()) return UpdateKind::kDelete;
     if (u.old_oid.is_zero()) return UpdateKind::kCreate;
-    if (!m_repo.has_object(u.old_oid)) return UpdateKind::kCreate;  // pre-push: remote tip not fetched
-    auto old_peeled = m_repo.peel(u.old_oid);
-    if (!old_peeled) return old_peeled.error();
-    auto new_peeled = m_repo.peel(u.new_oid);
-    if (!new_peeled) return new_peeled.error();
-    if (old_peeled->first != git::ObjectType::kCommit || new_peeled->first != git::ObjectType::kCommit) {
-      return UpdateKind::kForce;
+    if (!m_repo.contains(u.old_oid)) {
+      if (m_settings.mode == CheckMode::kLocal) return UpdateKind::kCreate;  // the remote tip was never fetched
+      return Error::corrupt("the current value of '" + ref + "' is missing from the repository", u.old_oid.hex());
     }
-    auto ff = m_repo.is_descendant_or_equal(new_peeled->second, old_peeled->second);
+    if (classify_ref(ref) == RefClass::kTag) return UpdateKind::kForce;  // a tag that moves is rewritten
+    auto old_commit = commit_of(u.old_oid);
+    if (!old_commit) return old_commit.error();
+    auto new_commit = commit_of(u.new_oid);
+    if (!new_commit) return new_commit.error();
+    if (!old_commit->has_value() || !new_commit->has_value()) return UpdateKind::kForce;
+    auto ff = m_repo.is_ancestor(**old_commit, **new_commit);
     if (!ff) return ff.error();
     return *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
-  }
-
-  /// The commit whose policy judges this update.
-  Result<std::optional<Oid>> policy_base(const RefUpdate& u) const {
-    if (m_req.mode == CheckMode::kLocal) {
-      if (util::starts_with(u.ref_name, "refs/heads/")) {
-        auto tracking = m_repo.resolve_commit("refs/remotes/" + m_req.remote + "/" + u.ref_name.substr(11));
-        if (!tracking) return tracking.error();
-        if (tracking->has_value()) return tracking;
-      }
-      return m_repo.resolve_commit("refs/remotes/" + m_req.remote + "/HEAD");
-    }
-    if (!u.old_oid.is_zero()) {
-      auto peeled = m_repo.peel(u.old_oid);
-      if (!peeled) return peeled.error();
-      if (peeled->first == git::ObjectType::kCommit) return std::optional<Oid>(peeled->second);
-    }
-    return m_repo.head_commit();
   }
 
   RefReport check_update(const RefUpdate& u) {
     RefReport report;
     report.update = u;
-    auto kind = classify(u);
+    report.ref = m_refs.resolve(u.ref_name);
+    auto kind = classify(u, report.ref);
     if (!kind) {
       undecidable(report, kind.error());
       return report;
     }
     report.kind = *kind;
     if (report.kind == UpdateKind::kNoop) return report;
-    if (u.ref_name == registry::kRegistryRef) {
+    if (report.ref == registry::kRegistryRef) {
       check_registry_update(report);
       return report;
     }
-
-    auto base = policy_base(u);
-    if (!base) {
-      undecidable(report, base.error());
-      return report;
-    }
-    auto trusted = m_policies.get(*base);
-    if (!trusted) {
-      undecidable(report, trusted.error());
-      return report;
-    }
-    const TrustedPolicy& tp = **trusted;
-    switch (tp.state) {
-      case TrustedPolicy::State::kAbsent: check_without_policy(report); break;
-      case TrustedPolicy::State::kInvalid: check_with_invalid_policy(report, tp); break;
-      case TrustedPolicy::State::kLoaded:
-        report.policy_source = tp.source;
-        check_with_policy(report, *tp.policy);
+    switch (m_pif.state) {
+      case PolicyInForce::State::kAbsent: check_bootstrap(report); break;
+      case PolicyInForce::State::kDefaultBranchMissing:
+        if (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate) {
+          check_bootstrap(report);
+        } else {
+          report.policy_source = m_pif.source;
+          const std::string& head = m_refs.default_branch();
+          violate(report, std::nullopt, "", Reason::kDefaultBranchMissing,
+                  head.empty() ? "HEAD names no branch, so no policy is in force"
+                               : "HEAD names '" + head + "', which does not exist, so no policy is in force");
+        }
         break;
+      case PolicyInForce::State::kInvalid: check_with_invalid_policy(report); break;
+      case PolicyInForce::State::kLoaded: check_with_policy(report, *m_pif.policy); break;
     }
     return report;
   }
+
+  // --- the registry ---------------------------------------------------------------------------
 
   void check_registry_update(RefReport& report) {
     const RefUpdate& u = report.update;
     report.rule = "registry";
     report.policy_source = "registry rules: append-only, every record signed";
     if (report.kind == UpdateKind::kDelete) {
-      violate(report, std::nullopt, "registry", "delete-denied", "the identity registry cannot be deleted");
+      violate(report, std::nullopt, "registry", Reason::kDeleteDenied, "the identity registry cannot be deleted");
       return;
     }
     std::optional<Oid> old_tip;
     if (!u.old_oid.is_zero()) {
-      if (m_req.mode == CheckMode::kLocal && !m_repo.has_object(u.old_oid)) {
+      if (m_settings.mode == CheckMode::kLocal && !m_repo.contains(u.old_oid)) {
         report.policy_source += " (remote registry not fetched: the server will check)";
         return;
       }
@@ -265,7 +234,12 @@ class PushChecker {
     std::vector<registry::Problem> problems;
     auto state = registry::verify_update(m_repo, old_tip, u.new_oid, problems);
     if (!state) {
-      undecidable(report, state.error());
+      if (state.error().code == ErrorCode::kCorrupt) {
+        violate(report, u.new_oid, "registry", Reason::kMalformedObject,
+                "registry history cannot be read as git reads it: " + state.error().to_string());
+      } else {
+        undecidable(report, state.error());
+      }
       return;
     }
     for (const auto& p : problems) violate(report, p.commit, "registry", p.code, p.message);
@@ -275,325 +249,429 @@ class PushChecker {
     }
   }
 
-  /// The registry the push's commits are judged against: after the push's own registry update
-  /// when there is one, else refs/auths/registry as it is. Loaded once, only when a rule names
-  /// identities; nullptr (and the ref undecided) when it cannot be loaded.
-  static bool needs_identities(const policy::SignerSet& signers, const policy::Policy* governing) {
-    return !signers.identities.empty() ||
-           (governing != nullptr && governing->governance && !governing->governance->identities.empty());
-  }
-
-  const engine::IdentityResolver* resolver(RefReport& report, const policy::SignerSet& signers,
-                                           const policy::Policy* governing) {
-    if (!needs_identities(signers, governing)) return nullptr;
+  /// The identities of the registry as it will be after this push; nullptr (and the ref
+  /// undecided) when it cannot be loaded.
+  const IdentityResolver* identities(RefReport& report) {
     if (m_resolver) return &*m_resolver;
-    if (m_req.mode == CheckMode::kServer && !m_accepted_opened) {
-      m_accepted_opened = true;
-      auto log = audit::AcceptedLog::open(m_repo.path(), /*create=*/false);
-      if (!log) {
-        undecidable(report, log.error());
-        return nullptr;
-      }
-      m_accepted = std::move(*log);
-    }
     if (!m_registry) {
-      auto loaded = registry::load_current(m_repo);
-      if (!loaded) {
-        undecidable(report, loaded.error());
-        return nullptr;
+      registry::State state;
+      if (const auto tip = m_refs.target(registry::kRegistryRef)) {
+        auto loaded = registry::load(m_repo, *tip);
+        if (!loaded) {
+          undecidable(report, loaded.error());
+          return nullptr;
+        }
+        state = std::move(*loaded);
       }
-      m_registry = std::move(*loaded);
+      m_registry = std::move(state);
     }
-    m_resolver.emplace(*m_registry, m_accepted ? &*m_accepted : nullptr);
+    m_resolver.emplace(*m_registry);
     return &*m_resolver;
   }
 
-  void check_without_policy(RefReport& report) {
-    if (m_req.mode == CheckMode::kLocal) {
+  // --- without a usable policy ----------------------------------------------------------------
+
+  void check_bootstrap(RefReport& report) {
+    if (m_settings.mode == CheckMode::kLocal) {
       report.policy_source = "none (the remote's policy is not known locally; fetch first)";
       return;
     }
-    if (!m_bootstrap_allow) {
+    if (!m_settings.bootstrap_allow) {
       report.policy_source = "none";
-      violate(report, std::nullopt, "", "no-policy",
-              "repository has no .auths/policy.toml and auths.bootstrap is not 'allow'");
+      violate(report, std::nullopt, "", Reason::kNoPolicy,
+              "the default branch has no .auths/policy.toml and auths.bootstrap is not 'allow'");
       return;
     }
     report.policy_source = "none (auths.bootstrap=allow: accepted on trust)";
-    // Accepted on trust, but a policy that would not load is refused now rather than later.
-    if (!report.update.new_oid.is_zero()) validate_pushed_policy(report, "");
+    if (report.kind == UpdateKind::kDelete) return;
+    report.baseline = true;  // trusted history once a policy is in force
+    if (report.ref != m_refs.default_branch()) return;
+    // Accepted on trust, but a first policy that would not load or could never be changed is
+    // refused now rather than locking the repository later.
+    auto commit = commit_of(report.update.new_oid);
+    if (!commit) return undecidable(report, commit.error());
+    if (!commit->has_value()) return;
+    auto has_policy = git::path_id(m_repo, **commit, kPolicyPath);
+    if (!has_policy) return undecidable(report, has_policy.error());
+    if (!has_policy->has_value()) return;
+    check_policy_at(report, **commit, "");
   }
 
-  void check_with_invalid_policy(RefReport& report, const TrustedPolicy& tp) {
-    report.policy_source = tp.source + " (invalid)";
-    const std::string why = tp.error.to_string();
-    if (tp.recovery && tp.recovery->governance && !report.update.new_oid.is_zero()) {
-      // Only a repair is allowed: every new commit signed by a governance signer of the last
-      // valid policy, at least one of them touching .auths/, and the result loads.
-      RefReport trial = report;
-      Decision saved = m_decision;
-      const bool saved_undecided = m_undecided;
-      policy::Rule repair;
-      repair.name = "governance (recovery)";
-      repair.signers = *tp.recovery->governance;
-      bool touched = false;
-      judge_new_objects(trial, repair, &*tp.recovery, &touched);
-      if (trial.allowed && touched && !m_undecided) {
-        trial.rule = repair.name;
-        trial.policy_source = tp.source + " (invalid; repair judged by the last valid policy's [governance])";
-        report = std::move(trial);
-        return;
-      }
-      m_decision = std::move(saved);
-      m_undecided = saved_undecided;
-    }
-    violate(report, std::nullopt, "", "policy-invalid", "trusted policy does not load: " + why, true);
-  }
-
-  void check_with_policy(RefReport& report, const policy::Policy& policy) {
-    const RefUpdate& u = report.update;
-    const policy::Rule* rule = policy.match(u.ref_name);
-    if (rule == nullptr) {
-      if (!policy.default_allow) {
-        violate(report, std::nullopt, "", "no-rule", "no rule matches this ref and the policy default is deny");
-        return;
-      }
-      // default = "allow": no signature requirements, but .auths/ changes still need governance.
-      policy::Rule open_rule;
-      open_rule.name = "";
-      judge_new_objects(report, open_rule, &policy, nullptr, /*require_signatures=*/false);
+  void check_with_invalid_policy(RefReport& report) {
+    report.policy_source = m_pif.source + " (invalid)";
+    const std::string why = m_pif.error.to_string();
+    if (report.ref == m_refs.default_branch() && report.kind != UpdateKind::kDelete && m_pif.recovery &&
+        m_pif.recovery->governance && try_repair(report)) {
       return;
     }
-    report.rule = rule->name;
-    if (report.kind == UpdateKind::kDelete) {
-      if (!rule->allow_delete)
-        violate(report, std::nullopt, rule->name, "delete-denied", "deleting this ref is not allowed");
-      return;
-    }
-    if (report.kind == UpdateKind::kForce && !rule->allow_force_push) {
-      violate(report, std::nullopt, rule->name, "force-push-denied",
-              "non-fast-forward update from " + u.old_oid.short_hex() + " is not allowed");
-    }
-    judge_new_objects(report, *rule, &policy, nullptr);
+    violate(report, std::nullopt, "", Reason::kPolicyInvalid, "the policy in force does not load: " + why);
+    m_undecided = true;
   }
 
-  /// The .auths tree id of a commit (nullopt when it has none), cached across the push.
-  Result<std::optional<Oid>> auths_dir_of(const Oid& commit, const Oid* tree) {
-    const auto it = m_auths_dirs.find(commit);
-    if (it != m_auths_dirs.end()) return it->second;
-    Oid tree_id;
-    if (tree != nullptr) {
-      tree_id = *tree;
-    } else {
-      auto info = m_repo.read_commit(commit);
-      if (!info) return info.error();
-      tree_id = info->tree;
+  /// A repair of the policy in force: every commit new to the default branch signed by a
+  /// [governance] signer of the last valid policy, changing the policy, to one that loads.
+  bool try_repair(RefReport& report) {
+    const policy::Policy& last_valid = *m_pif.recovery;
+    auto commit = commit_of(report.update.new_oid);
+    if (!commit || !commit->has_value() || !m_pif.commit) return false;
+    const Oid trusted[] = {*m_pif.commit};
+    auto history = new_history(m_repo, **commit, trusted);
+    if (!history) return false;
+    auto changes = review_policy_changes(m_repo, *m_pif.commit, **commit, last_valid.named_files());
+    if (!changes || !changes->changed) return false;
+    auto pushed = check_pushed_policy(m_repo, **commit);
+    if (!pushed || pushed->has_value()) return false;
+    RefReport trial = report;
+    trial.rule = "governance (recovery)";
+    std::vector<Candidate> candidates;
+    for (const Oid& c : history->commits) {
+      candidates.push_back({c, false, {{ObjectRole::kGovernance, trial.rule, &*last_valid.governance}}});
     }
-    auto entry = m_repo.tree_entry_id(tree_id, engine::kAuthsDir);
-    if (!entry) return entry.error();
-    m_auths_dirs.emplace(commit, *entry);
-    return *entry;
-  }
-
-  /// Does this commit change .auths/ relative to every parent (a merge that takes one side's
-  /// .auths/ unchanged introduces nothing new)?
-  Result<bool> changes_auths(const ObjectToCheck& c) {
-    auto own = auths_dir_of(c.oid, &c.commit.tree);
-    if (!own) return own.error();
-    if (c.commit.parents.empty()) return own->has_value();
-    for (const auto& parent : c.commit.parents) {
-      auto theirs = auths_dir_of(parent, nullptr);
-      if (!theirs) return theirs.error();
-      if (*theirs == *own) return false;
-    }
+    std::vector<Violation> found;
+    const IdentityResolver* ids = last_valid.governance->identities.empty() ? nullptr : identities(report);
+    if (!last_valid.governance->identities.empty() && ids == nullptr) return false;
+    if (Status s = judge_objects(judge_context(ids), candidates, trial, found); !s || !found.empty()) return false;
+    trial.policy_source = m_pif.source + " (invalid; repair judged by the last valid policy's [governance])";
+    report = std::move(trial);
     return true;
   }
 
-  /// Judges the tag object (if the new tip is one) and every new commit against `rule`;
-  /// commits changing .auths/ against `governing`'s [governance]. `touched_auths`, when given,
-  /// is set when some commit changes .auths/.
-  void judge_new_objects(RefReport& report, const policy::Rule& rule, const policy::Policy* governing,
-                         bool* touched_auths, bool require_signatures = true) {
-    const RefUpdate& u = report.update;
-    const bool is_tag_ref = classify_ref(u.ref_name) == RefClass::kTag;
-    auto peeled = m_repo.peel(u.new_oid);
-    if (!peeled) {
-      undecidable(report, peeled.error());
+  // --- with the policy in force ---------------------------------------------------------------
+
+  void check_with_policy(RefReport& report, const policy::Policy& policy) {
+    const bool is_default = report.ref == m_refs.default_branch();
+    const policy::Rule* rule = policy.match(report.ref);
+    report.rule = rule != nullptr ? rule->name : "";
+    report.policy_source = m_pif.source;
+    if (report.kind == UpdateKind::kDelete) {
+      if (is_default) {
+        violate(report, std::nullopt, report.rule, Reason::kDeleteDenied,
+                "the default branch carries the policy in force and cannot be deleted");
+      } else if (rule == nullptr && !policy.default_allow) {
+        violate(report, std::nullopt, "", Reason::kNoRule, "no rule matches this ref and the policy default is deny");
+      } else if (rule != nullptr && !rule->allow_delete) {
+        violate(report, std::nullopt, rule->name, Reason::kDeleteDenied, "deleting this ref is not allowed");
+      }
       return;
     }
-
-    std::vector<ObjectToCheck> batch;
-    if (peeled->second != u.new_oid) {  // an annotated tag
-      ObjectToCheck tag;
-      tag.oid = u.new_oid;
-      tag.is_tag = true;
-      auto info = m_repo.read_tag(u.new_oid);
-      if (!info) {
-        undecidable(report, info.error());
-        return;
+    if (rule == nullptr && !policy.default_allow) {
+      violate(report, std::nullopt, "", Reason::kNoRule, "no rule matches this ref and the policy default is deny");
+      return;
+    }
+    if (rule != nullptr && !rule->allow_force_push) {
+      if (report.kind == UpdateKind::kForce) {
+        violate(report, std::nullopt, rule->name, Reason::kForcePushDenied,
+                "non-fast-forward update from " + report.update.old_oid.short_hex() + " is not allowed");
+      } else if (report.kind == UpdateKind::kCreate) {
+        check_recreate(report, *rule);
       }
-      tag.tag = std::move(*info);
-      tag.time = tag.tag.tagger_time;
-      batch.push_back(std::move(tag));
-    } else if (require_signatures && rule.kind == policy::RuleKind::kRelease && is_tag_ref) {
-      violate(report, u.new_oid, rule.name, "unsigned",
+    }
+    judge_target(report, rule, policy, is_default);
+    if (report.allowed && rule != nullptr && classify_ref(report.ref) == RefClass::kBranch) {
+      report.strictness = policy::Strictness::of(*rule).encode();
+    }
+  }
+
+  /// Creating a ref the server had and lost (deleted) rewrites its history unless the new tip
+  /// continues the last one.
+  void check_recreate(RefReport& report, const policy::Rule& rule) {
+    if (m_settings.mode == CheckMode::kLocal) return;
+    auto last = m_records.last_tip(report.ref);
+    if (!last) return undecidable(report, last.error());
+    if (!last->has_value()) return;
+    const Oid& previous = **last;
+    auto new_commit = commit_of(report.update.new_oid);
+    if (!new_commit) return undecidable(report, new_commit.error());
+    auto old_commit = commit_of(previous);
+    if (!old_commit) return undecidable(report, old_commit.error());
+    bool continues = false;
+    if (old_commit->has_value() && new_commit->has_value()) {
+      auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
+      if (!ancestor) return undecidable(report, ancestor.error());
+      continues = *ancestor;
+    } else {
+      continues = previous == report.update.new_oid;
+    }
+    if (!continues) {
+      violate(report, std::nullopt, rule.name, Reason::kForcePushDenied,
+              "creates the ref again at " + report.update.new_oid.short_hex() +
+                  ", which does not continue its last tip " + previous.short_hex() +
+                  ": a rewrite the rule does not allow");
+    }
+  }
+
+  /// The tips whose history is already verified for `report.ref` under `rule` (nullptr: an
+  /// open ref, for which every ref the server has counts: it requires nothing anyway).
+  Result<std::vector<Oid>> trusted_tips(const RefReport& report, const policy::Rule* rule,
+                                        const policy::Policy& policy) {
+    std::vector<Oid> out;
+    const auto add = [this, &out](const Oid& oid) -> Status {
+      auto commit = commit_of(oid);
+      if (!commit) return commit.error();
+      if (commit->has_value()) out.push_back(**commit);
+      return {};
+    };
+    if (!report.update.old_oid.is_zero()) {
+      if (Status s = add(report.update.old_oid); !s) return s.error();
+    }
+    if (rule == nullptr) {
+      for (const auto& [name, oid] : m_refs.direct()) {
+        if (Status s = add(oid); !s) return s.error();
+      }
+      for (const auto& a : m_accepted_in_push) out.push_back(a.commit);
+    } else {
+      // `from`: branches governed by a rule (an open branch vouches for nothing).
+      const std::vector<std::string> from = rule->from.value_or(std::vector<std::string>{m_refs.default_branch()});
+      for (const auto& [name, oid] : m_refs.direct()) {
+        if (classify_ref(name) == RefClass::kBranch && matches_any(from, name) && policy.match(name) != nullptr) {
+          if (Status s = add(oid); !s) return s.error();
+        }
+      }
+      for (const auto& a : m_accepted_in_push) {
+        const bool from_branch =
+            classify_ref(a.ref) == RefClass::kBranch && matches_any(from, a.ref) && policy.match(a.ref) != nullptr;
+        const auto recorded = policy::Strictness::decode(a.strictness);
+        if (from_branch || (recorded && recorded->at_least_as_strict_as(*rule))) out.push_back(a.commit);
+      }
+      if (m_settings.mode == CheckMode::kServer) {
+        if (Status s = load_records(); !s) return s.error();
+        for (const Oid& tip : m_baseline) {
+          if (m_repo.contains(tip)) {
+            if (Status s = add(tip); !s) return s.error();
+          }
+        }
+        for (const auto& [tip, strictness] : m_recorded) {
+          if (strictness.at_least_as_strict_as(*rule) && m_repo.contains(tip)) {
+            if (Status s = add(tip); !s) return s.error();
+          }
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  Status load_records() {
+    if (m_records_loaded) return {};
+    auto baseline = m_records.baseline();
+    if (!baseline) return baseline.error();
+    m_baseline = std::move(*baseline);
+    auto tips = m_records.accepted_tips();
+    if (!tips) return tips.error();
+    for (const auto& record : *tips) {
+      // A record this version cannot read vouches for nothing.
+      if (auto strictness = policy::Strictness::decode(record.strictness))
+        m_recorded.emplace_back(record.tip, *strictness);
+    }
+    m_records_loaded = true;
+    return {};
+  }
+
+  JudgeContext judge_context(const IdentityResolver* ids) const {
+    JudgeContext context{m_repo};
+    context.threads = m_settings.threads;
+    context.now = m_settings.now;
+    context.identities = ids;
+    const state::Records& records = m_records;
+    const int64_t now = m_settings.now;
+    context.received_at = [&records, now](const Oid& oid) {
+      auto at = records.accepted_at(oid);
+      return at && at->has_value() ? **at : now;  // unknown (or unreadable): received now, the strict answer
+    };
+    return context;
+  }
+
+  /// Judges the tag object (when the new tip is one), the new commits (mainline and
+  /// contributions) and, on the default branch, every commit that changes the policy.
+  void judge_target(RefReport& report, const policy::Rule* rule, const policy::Policy& policy, bool is_default) {
+    const RefUpdate& u = report.update;
+    const bool is_tag_ref = classify_ref(report.ref) == RefClass::kTag;
+    const std::string rule_name = rule != nullptr ? rule->name : "";
+    std::vector<Candidate> candidates;
+    std::unordered_map<Oid, size_t, OidHash> index;  // commit -> its candidate
+    bool wants_identities = false;
+
+    auto type = m_repo.type_of(u.new_oid);
+    if (!type) return undecidable(report, type.error());
+    std::optional<Oid> commit;
+    if (*type == git::ObjectType::kTag) {
+      Requirement tag_requirement{ObjectRole::kOpen, rule_name};
+      if (rule != nullptr) {
+        tag_requirement = {ObjectRole::kTag, rule_name, &rule->signers};
+        wants_identities |= !rule->signers.identities.empty();
+      }
+      candidates.push_back({u.new_oid, true, {tag_requirement}});
+      auto tag = git::read_tag(m_repo, u.new_oid);
+      if (tag) {
+        auto actual = m_repo.type_of(tag->target);
+        if (!actual) return undecidable(report, actual.error());
+        if (tag->target_type != *actual) {
+          violate(report, u.new_oid, rule_name, Reason::kMalformedObject,
+                  std::string("tag says its object is a ") + type_name(tag->target_type) + " but it is a " +
+                      type_name(*actual));
+        } else {
+          auto peeled = commit_of(u.new_oid);
+          if (!peeled) return undecidable(report, peeled.error());
+          commit = *peeled;
+        }
+        const std::string_view tags_prefix = "refs/tags/";
+        if (is_tag_ref && rule != nullptr && tag->name != report.ref.substr(tags_prefix.size())) {
+          violate(report, u.new_oid, rule_name, Reason::kTagNameMismatch,
+                  "the tag object is '" + tag->name + "' but is pushed as '" + report.ref + "'");
+        }
+      } else if (tag.error().code != ErrorCode::kCorrupt) {
+        return undecidable(report, tag.error());
+      }  // a malformed tag is refused by judge_objects
+    } else if (*type == git::ObjectType::kCommit) {
+      commit = u.new_oid;
+    } else if (rule != nullptr) {
+      violate(report, u.new_oid, rule_name, Reason::kNotACommit,
+              std::string("points at a ") + type_name(*type) + ", which cannot carry a signature");
+    }
+    if (rule != nullptr && rule->kind == policy::RuleKind::kRelease && is_tag_ref && *type != git::ObjectType::kTag) {
+      violate(report, u.new_oid, rule_name, Reason::kUnsigned,
               "lightweight tag: release tags must be annotated tags signed by a release signer (git tag -s)");
     }
-    if (!batch.empty()) {
-      verify_all(batch, 1);
-      judge_batch(report, rule, governing, batch, touched_auths, require_signatures);
-      batch.clear();
-    }
-    if (peeled->first != git::ObjectType::kCommit) return;
 
-    // Which existing tips hide history: for a branch under one of the policy's own rules, the
-    // refs whose rule admits only signers of this rule (refs no rule governs admit anyone);
-    // otherwise every ref.
-    const bool covered_only =
-        classify_ref(u.ref_name) == RefClass::kBranch && governing != nullptr && governing->match(u.ref_name) == &rule;
-    std::vector<Oid> hidden;
-    hidden.reserve(m_known_tips.size());
-    for (const auto& [name, tip] : m_known_tips) {
-      const policy::Rule* theirs = covered_only ? governing->match(name) : nullptr;
-      if (!covered_only || (theirs != nullptr && theirs->signers.admits_only_signers_of(rule.signers))) {
-        hidden.push_back(tip);
-      }
-    }
-    auto commits = m_repo.new_commits(peeled->second, hidden);
-    if (!commits) {
-      undecidable(report, commits.error());
-      return;
-    }
-    std::vector<Oid>& list = *commits;
-    if (is_tag_ref) {  // commits a branch of this push brought in were judged there
-      std::erase_if(list, [this](const Oid& oid) { return m_judged_in_branches.count(oid) != 0; });
-    } else if (classify_ref(u.ref_name) == RefClass::kBranch) {
-      m_judged_in_branches.insert(list.begin(), list.end());
-    }
-    // Oldest first, so that a parent's .auths id is known before its children ask for it.
-    std::reverse(list.begin(), list.end());
-    for (size_t start = 0; start < list.size(); start += kBatchSize) {
-      const size_t end = std::min(list.size(), start + kBatchSize);
-      batch.clear();
-      batch.reserve(end - start);
-      for (size_t i = start; i < end; ++i) {
-        ObjectToCheck c;
-        c.oid = list[i];
-        auto info = m_repo.read_commit(c.oid);
-        if (!info) {
-          undecidable(report, info.error());
-          return;
+    if (commit) {
+      auto trusted = trusted_tips(report, rule, policy);
+      if (!trusted) return undecidable(report, trusted.error());
+      auto history = new_history(m_repo, *commit, *trusted);
+      if (!history) return undecidable(report, history.error());
+      for (const Oid& c : history->commits) {
+        Requirement r{ObjectRole::kOpen, rule_name};
+        if (rule != nullptr && history->mainline.count(c) != 0) {
+          r = {ObjectRole::kMainline, rule_name, &rule->signers};
+          wants_identities |= !rule->signers.identities.empty();
+        } else if (rule != nullptr) {
+          r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};
+          wants_identities |=
+              rule->contributions == policy::Contributions::kKnown && !policy.known_identities().empty();
         }
-        c.commit = std::move(*info);
-        c.time = c.commit.committer_time;
-        batch.push_back(std::move(c));
+        index.emplace(c, candidates.size());
+        candidates.push_back({c, false, {r}});
       }
-      if (require_signatures || governing != nullptr) verify_all(batch, m_threads);
-      judge_batch(report, rule, governing, batch, touched_auths, require_signatures);
-    }
-  }
-
-  void judge_batch(RefReport& report, const policy::Rule& rule, const policy::Policy* governing,
-                   const std::vector<ObjectToCheck>& batch, bool* touched_auths, bool require_signatures) {
-    const engine::IdentityResolver* identities = resolver(report, rule.signers, governing);
-    if (identities == nullptr && needs_identities(rule.signers, governing)) {
-      return;  // the registry could not be read: the ref is undecided, and nothing here is judged
-    }
-    for (const auto& item : batch) {
-      const char* what = item.is_tag ? "tag" : "commit";
-      ObjectReport obj;
-      obj.oid = item.oid;
-      obj.kind = what;
-      obj.rule = rule.name;
-      obj.key = item.check.key ? item.check.key->fingerprint() : "";
-      if (require_signatures) {
-        const auto match =
-            engine::match_signers(item.check, rule.signers, item.time, what, identities, m_now, item.oid);
-        obj.code = match.code;
-        obj.signer = match.signer;
-        obj.detail = match.detail;
-        if (match.code != "ok") {
-          violate(report, item.oid, rule.name, match.code, match.detail);
-        } else if (rule.signers.require > 1) {
-          obj.code = "threshold-not-met";
-          violate(report, item.oid, rule.name, "threshold-not-met",
-                  "rule requires " + std::to_string(rule.signers.require) + " distinct signers; this " + what +
-                      " carries one signature");
-        }
-      } else {
-        obj.code = "ok";
-        obj.detail = "no rule matches; policy default is allow";
+      if (is_default && !u.old_oid.is_zero()) {
+        if (!review_governance(report, policy, *commit, candidates, index, wants_identities)) return;
       }
-      if (!item.is_tag) judge_governance(report, item, governing, touched_auths, obj, identities);
-      report.objects.push_back(std::move(obj));
     }
+
+    const IdentityResolver* ids = nullptr;
+    if (wants_identities) {
+      ids = identities(report);
+      if (ids == nullptr) return;  // the registry could not be read: undecided, nothing judged
+    }
+    std::vector<Violation> found;
+    if (Status s = judge_objects(judge_context(ids), candidates, report, found); !s)
+      return undecidable(report, s.error());
+    for (auto& v : found) violate(report, v.object, v.rule, v.code, v.message);
   }
 
-  void judge_governance(RefReport& report, const ObjectToCheck& item, const policy::Policy* governing,
-                        bool* touched_auths, ObjectReport& obj, const engine::IdentityResolver* identities) {
-    auto changed = changes_auths(item);
-    if (!changed) {
-      undecidable(report, changed.error());
-      return;
+  /// Adds a [governance] requirement to every commit that changes the policy in force on its
+  /// way onto the default branch's first-parent line; refuses rollbacks and policies that
+  /// could not be used. False when the ref became undecided.
+  bool review_governance(RefReport& report, const policy::Policy& policy, const Oid& new_commit,
+                         std::vector<Candidate>& candidates, std::unordered_map<Oid, size_t, OidHash>& index,
+                         bool& wants_identities) {
+    auto old_commit = commit_of(report.update.old_oid);
+    if (!old_commit) {
+      undecidable(report, old_commit.error());
+      return false;
     }
-    if (!*changed) return;
-    if (touched_auths != nullptr) *touched_auths = true;
-    if (!m_validated_tips.count(item.oid)) validate_pushed_policy(report, obj.rule);
-    if (governing == nullptr) return;  // bootstrap: accepted on trust
-    if (!governing->governance) {
-      obj.code = "policy-change-unauthorized";
-      violate(report, item.oid, obj.rule, "policy-change-unauthorized",
-              "changes .auths/ but the trusted policy has no [governance] section");
-      return;
+    if (!old_commit->has_value()) return true;
+    // The files that make up the policy: .auths/ and what the policy in force or the pushed one names.
+    std::vector<std::string> named = policy.named_files();
+    if (auto pushed = load_policy_at(m_repo, new_commit); pushed && pushed->has_value()) {
+      for (auto& f : (*pushed)->named_files()) {
+        if (std::find(named.begin(), named.end(), f) == named.end()) named.push_back(std::move(f));
+      }
     }
-    const auto match =
-        engine::match_signers(item.check, *governing->governance, item.time, "commit", identities, m_now, item.oid);
-    if (match.code != "ok") {
-      obj.code = "policy-change-unauthorized";
-      violate(report, item.oid, "governance", "policy-change-unauthorized",
-              "changes .auths/ but is not signed by a [governance] signer (" + match.detail + ")");
-    } else if (governing->governance->require > 1) {
-      obj.code = "threshold-not-met";
-      violate(report, item.oid, "governance", "threshold-not-met",
-              "[governance] requires " + std::to_string(governing->governance->require) +
-                  " distinct signers; this commit carries one signature");
+    auto changes = review_policy_changes(m_repo, **old_commit, new_commit, named);
+    if (!changes) {
+      undecidable(report, changes.error());
+      return false;
     }
+    for (const Oid& c : changes->changing) {
+      if (!policy.governance) {
+        violate(report, c, "governance", Reason::kPolicyChangeUnauthorized,
+                "changes the policy in force, which has no [governance] section: nobody may change it");
+        continue;
+      }
+      const Requirement r{ObjectRole::kGovernance, "governance", &*policy.governance};
+      wants_identities |= !policy.governance->identities.empty();
+      const auto it = index.find(c);
+      if (it != index.end()) {
+        candidates[it->second].requirements.push_back(r);
+      } else {  // already verified elsewhere, but its arrival on the default branch changes the policy
+        index.emplace(c, candidates.size());
+        candidates.push_back({c, false, {r}});
+      }
+    }
+    if (changes->unattributed) {
+      violate(report, new_commit, "governance", Reason::kPolicyChangeUnauthorized,
+              "moves the default branch to a policy that no commit of this push introduces (its first-parent line "
+              "starts from an older base): a rollback needs a [governance] commit");
+    }
+    if (changes->changed) check_policy_at(report, new_commit, "governance");
+    return true;
   }
 
-  /// The policy the update would install at its new tip must load, or every later push would
-  /// be undecidable. Checked once per pushed tip.
-  void validate_pushed_policy(RefReport& report, const std::string& rule) {
-    const RefUpdate& u = report.update;
-    auto peeled = m_repo.peel(u.new_oid);
-    if (!peeled || peeled->first != git::ObjectType::kCommit) return;
-    if (!m_validated_tips.insert(peeled->second).second) return;
-    auto loaded = engine::load_policy_at(m_repo, peeled->second);
-    if (loaded) return;
-    if (loaded.error().code == ErrorCode::kPolicy) {
-      violate(report, peeled->second, rule, "policy-invalid",
-              "the pushed .auths/policy.toml does not load: " + loaded.error().to_string());
-    } else {
-      undecidable(report, loaded.error());
-    }
+  /// The policy `commit` would put in force must load, be satisfiable and changeable.
+  void check_policy_at(RefReport& report, const Oid& commit, const std::string& rule) {
+    auto finding = check_pushed_policy(m_repo, commit);
+    if (!finding) return undecidable(report, finding.error());
+    if (finding->has_value()) violate(report, commit, rule, (*finding)->first, (*finding)->second);
   }
 
-  const git::Repository& m_repo;
-  const CheckRequest& m_req;
-  engine::PolicyCache m_policies;
-  std::vector<std::pair<std::string, Oid>> m_known_tips;  // the refs the server already has
-  std::unordered_set<Oid, OidHash> m_judged_in_branches;
-  std::unordered_set<Oid, OidHash> m_validated_tips;
-  std::unordered_map<Oid, std::optional<Oid>, OidHash> m_auths_dirs;
-  std::optional<registry::State> m_registry;
-  std::optional<audit::AcceptedLog> m_accepted;
-  bool m_accepted_opened = false;
-  std::optional<engine::RegistryResolver> m_resolver;
-  bool m_bootstrap_allow = false;
-  bool m_undecided = false;
-  unsigned m_threads = 1;
-  int64_t m_now = 0;
+  const git::RepoView& m_repo;
+  const state::Records& m_records;
+  const Settings& m_settings;
+  ServerRefs m_refs;
+  PolicyInForce m_pif;
   Decision m_decision;
+  bool m_undecided = false;
+  std::unordered_map<Oid, std::optional<Oid>, OidHash> m_peeled;
+  std::vector<AcceptedInPush> m_accepted_in_push;
+  bool m_records_loaded = false;
+  std::vector<Oid> m_baseline;
+  std::vector<std::pair<Oid, policy::Strictness>> m_recorded;
+  std::optional<registry::State> m_registry;
+  std::optional<RegistryResolver> m_resolver;
 };
+
+}  // namespace
+
+Result<Decision> judge_push(const git::RepoView& repo, const state::Records& records, const Settings& settings,
+                            const std::vector<RefUpdate>& updates) {
+  PushChecker checker(repo, records, settings);
+  return checker.run(updates);
+}
+
+}  // namespace engine
+
+namespace {
+
+/// What post-receive will promote once git applied the updates: one pending row per update.
+std::vector<state::PendingUpdate> pending_updates(const Decision& decision) {
+  std::vector<state::PendingUpdate> out;
+  for (const auto& ref : decision.refs) {
+    if (ref.kind == UpdateKind::kNoop) continue;
+    state::PendingUpdate p;
+    p.ref = ref.ref;
+    p.old_oid = ref.update.old_oid;
+    p.new_oid = ref.update.new_oid;
+    p.strictness = ref.strictness;
+    p.baseline = ref.baseline;
+    for (const auto& obj : ref.objects) {
+      if (obj.code == Reason::kOk) p.objects.push_back(obj.oid);
+    }
+    std::sort(p.objects.begin(), p.objects.end());
+    p.objects.erase(std::unique(p.objects.begin(), p.objects.end()), p.objects.end());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -602,34 +680,57 @@ Result<Decision> check_push(const CheckRequest& request) {
   auto repo = request.open_from_env ? git::Repository::open_from_env(request.repo_path)
                                     : git::Repository::open(request.repo_path);
   if (!repo) return repo.error();
-  PushChecker checker(*repo, request);
-  auto decision = checker.run();
+  engine::Settings settings;
+  settings.mode = request.mode;
+  settings.remote = request.remote;
+  settings.now = request.now != 0 ? request.now : util::now_unix();
+  const unsigned hw = std::thread::hardware_concurrency();
+  settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
+  std::optional<state::Store> store;
+  if (request.mode == CheckMode::kServer) {
+    auto bootstrap = repo->config_string("auths.bootstrap");  // the repository's own config only
+    if (!bootstrap) return bootstrap.error();
+    const std::string value = util::to_lower(bootstrap->value_or("deny"));
+    if (value != "allow" && value != "deny") {
+      return Error::invalid_argument("git config auths.bootstrap must be 'allow' or 'deny', not '" +
+                                     util::printable(value, 40) + "'");
+    }
+    settings.bootstrap_allow = value == "allow";
+    auto opened = state::Store::open(repo->path(), /*create=*/false);
+    if (!opened) return opened.error();
+    store = std::move(*opened);
+  }
+  const state::NoRecords no_records;
+  const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;
+  auto decision = engine::judge_push(*repo, records, settings, request.updates);
   if (!decision) return decision;
+
   if (request.write_audit && decision->accepted()) {
-    // The server's own memory of what it accepted and when (see audit/accepted_log.h). Losing
-    // it only ever makes later checks stricter, so a failure is a warning, not a refusal.
-    std::vector<Oid> objects;
-    for (const auto& ref : decision->refs) {
-      for (const auto& obj : ref.objects) objects.push_back(obj.oid);
+    // Recorded as accepted only once git has applied the updates (auths-post-receive). Losing
+    // the pending rows only ever makes later checks stricter: a warning, not a refusal.
+    Status pending = {};
+    if (!store) {
+      auto created = state::Store::open(repo->path(), /*create=*/true);
+      if (created) {
+        store = std::move(*created);
+      } else {
+        pending = created.error();
+      }
     }
-    Status recorded = {};
-    if (!objects.empty()) {
-      auto log = audit::AcceptedLog::open(repo->path(), /*create=*/true);
-      recorded = log ? (*log)->record(objects, checker.now()) : Status(log.error());
-    }
-    if (!recorded) decision->warnings.push_back("cannot record accepted objects: " + recorded.error().to_string());
+    if (store) pending = store->add_pending(pending_updates(*decision), settings.now);
+    if (!pending) decision->warnings.push_back("cannot record the accepted updates: " + pending.error().to_string());
   }
   if (request.write_audit) {
     auto path = repo->config_string("auths.auditLog");
     if (!path) return path.error();
     if (path->has_value()) {
       const std::string repo_name = request.context.repo.empty() ? repo->path() : request.context.repo;
-      if (auto written = audit::append(**path, *decision, request.context, repo_name, checker.now()); !written) {
+      if (auto written = audit::append(**path, *decision, request.context, repo_name, settings.now); !written) {
         // Every decision must be recorded: a push whose audit line cannot be written is refused.
         Decision failed = std::move(*decision);
         failed.outcome = Outcome::kUndecided;
         failed.violations.push_back(
-            {"", std::nullopt, "", "audit-failed", "cannot write the audit log: " + written.error().to_string(), ""});
+            {"", std::nullopt, "", Reason::kAuditFailed, "cannot write the audit log: " + written.error().to_string()});
         return failed;
       }
     }
@@ -637,17 +738,32 @@ Result<Decision> check_push(const CheckRequest& request) {
   return decision;
 }
 
-}  // namespace auths
-
-namespace auths {
-
 Decision decide(const CheckRequest& request) {
   auto decision = check_push(request);
   if (decision) return std::move(*decision);
   Decision failed;
   failed.outcome = Outcome::kUndecided;
-  failed.violations.push_back({"", std::nullopt, "", "internal-error", decision.error().to_string(), ""});
+  failed.violations.push_back({"", std::nullopt, "", Reason::kInternalError, decision.error().to_string()});
   return failed;
+}
+
+Result<size_t> record_applied_updates(const std::string& repo_path, bool open_from_env,
+                                      const std::vector<RefUpdate>& applied, int64_t now) {
+  const git::Session session;
+  auto repo = open_from_env ? git::Repository::open_from_env(repo_path) : git::Repository::open(repo_path);
+  if (!repo) return repo.error();
+  auto refs = engine::ServerRefs::read(*repo);
+  if (!refs) return refs.error();
+  std::vector<RefUpdate> resolved = applied;
+  for (auto& u : resolved) u.ref_name = refs->resolve(u.ref_name);
+  auto store = state::Store::open(repo->path(), /*create=*/false);
+  if (!store) return store.error();
+  if (!store->has_value()) return size_t{0};  // nothing pending: the hook accepted nothing yet
+  const git::Repository& r = *repo;
+  return (*store)->promote(resolved, now != 0 ? now : util::now_unix(), [&r](const Oid& older, const Oid& newer) {
+    auto contained = r.is_ancestor(older, newer);
+    return contained && *contained;
+  });
 }
 
 }  // namespace auths

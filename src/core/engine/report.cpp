@@ -1,4 +1,6 @@
 // Rendering decisions: git-style stderr lines for hooks, an explanation and JSON for the CLI.
+// Nothing a pusher controls (ref names, signature fields, key comments, tag names) is written
+// unescaped: every text goes through util::printable on its way out.
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -13,8 +15,12 @@ namespace {
 /// At most this many violation lines, then a count (a push of 10,000 unsigned commits must
 /// not flood the terminal).
 constexpr size_t kMaxViolationLines = 20;
+/// The longest message shown on one line.
+constexpr size_t kMaxLine = 400;
 
-std::string rule_label(const std::string& rule) { return rule.empty() ? "(no rule)" : "(rule '" + rule + "')"; }
+std::string shown(std::string_view text) { return util::printable(text, kMaxLine); }
+
+std::string rule_label(const std::string& rule) { return rule.empty() ? "(no rule)" : "(rule '" + shown(rule) + "')"; }
 
 /// Distinct objects of a kind: a commit two refs of the push bring is one commit verified.
 size_t count_objects(const Decision& d, std::string_view kind) {
@@ -32,10 +38,16 @@ std::string plural(size_t n, const char* word) { return std::to_string(n) + " " 
 std::string violation_line(const Violation& v) {
   // Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& at -O3.
   std::string line = "error: ";
-  line.append(v.ref_name.empty() ? std::string("push") : util::printable(v.ref_name));
+  line.append(v.ref_name.empty() ? std::string("push") : shown(v.ref_name));
   if (v.object) line.append(" ").append(v.object->short_hex());
-  line.append(": ").append(v.code).append(" ").append(rule_label(v.rule)).append(": ").append(v.message);
+  line.append(": ").append(name(v.code)).append(" ").append(rule_label(v.rule)).append(": ").append(shown(v.message));
   return line;
+}
+
+std::string codes_text(const std::vector<Reason>& codes) {
+  std::string out;
+  for (size_t i = 0; i < codes.size(); ++i) out.append(i ? "," : "").append(name(codes[i]));
+  return out;
 }
 
 }  // namespace
@@ -52,8 +64,8 @@ std::string summary_line(const Decision& decision) {
     }
     case Outcome::kUndecided:
       for (const auto& v : decision.violations) {
-        if (v.code == "policy-invalid" || v.code == "internal-error" || v.code == "audit-failed") {
-          return "auths: push rejected: could not decide (fail closed): " + v.message;
+        if (describe(v.code).fail_closed || v.code == Reason::kPolicyInvalid) {
+          return "auths: push rejected: could not decide (fail closed): " + shown(v.message);
         }
       }
       return "auths: push rejected: could not decide (fail closed)";
@@ -69,10 +81,10 @@ std::vector<std::string> render_messages(const Decision& decision, const HookCon
   if (decision.violations.size() > kMaxViolationLines) {
     lines.push_back("error: ... and " + std::to_string(decision.violations.size() - kMaxViolationLines) + " more");
   }
-  for (const auto& w : decision.warnings) lines.push_back("warning: " + w);
+  for (const auto& w : decision.warnings) lines.push_back("warning: " + shown(w));
   for (const auto& v : decision.violations) {
-    if (!v.hint.empty()) {
-      lines.push_back("hint: " + v.hint);
+    if (!hint(v.code).empty()) {
+      lines.push_back("hint: " + std::string(hint(v.code)));
       break;
     }
   }
@@ -85,18 +97,18 @@ std::vector<std::string> render_messages(const Decision& decision, const HookCon
 std::string render_explain(const Decision& decision, bool all_objects) {
   std::ostringstream out;
   for (const auto& ref : decision.refs) {
-    out << util::printable(ref.update.ref_name) << ": " << to_string(ref.kind) << " " << ref.update.old_oid.short_hex()
-        << ".." << ref.update.new_oid.short_hex() << ", " << rule_label(ref.rule) << ", policy "
-        << (ref.policy_source.empty() ? "-" : ref.policy_source) << " -> " << (ref.allowed ? "allowed" : "refused");
-    if (!ref.codes.empty()) {
-      out << " [";
-      for (size_t i = 0; i < ref.codes.size(); ++i) out << (i ? "," : "") << ref.codes[i];
-      out << "]";
-    }
+    out << shown(ref.update.ref_name);
+    if (!ref.ref.empty() && ref.ref != ref.update.ref_name) out << " (updates " << shown(ref.ref) << ")";
+    out << ": " << to_string(ref.kind) << " " << ref.update.old_oid.short_hex() << ".."
+        << ref.update.new_oid.short_hex() << ", " << rule_label(ref.rule) << ", policy "
+        << (ref.policy_source.empty() ? "-" : shown(ref.policy_source)) << " -> "
+        << (ref.allowed ? "allowed" : "refused");
+    if (!ref.codes.empty()) out << " [" << codes_text(ref.codes) << "]";
     out << "\n";
     for (const auto& obj : ref.objects) {
-      if (!all_objects && obj.code == "ok") continue;
-      out << "  " << obj.kind << " " << obj.oid.short_hex() << " " << obj.code << ": " << obj.detail << "\n";
+      if (!all_objects && obj.code == Reason::kOk) continue;
+      out << "  " << obj.kind << " " << obj.oid.short_hex() << " " << to_string(obj.role) << " " << name(obj.code)
+          << ": " << shown(obj.detail) << "\n";
     }
   }
   out << "decision: " << to_string(decision.outcome) << " (exit " << exit_code(decision.outcome) << ")\n";
@@ -104,26 +116,33 @@ std::string render_explain(const Decision& decision, bool all_objects) {
 }
 
 std::string render_json(const Decision& decision) {
+  const auto names = [](const std::vector<Reason>& codes) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Reason c : codes) out.push_back(std::string(name(c)));
+    return out;
+  };
   nlohmann::json refs = nlohmann::json::array();
   for (const auto& ref : decision.refs) {
     nlohmann::json objects = nlohmann::json::array();
     for (const auto& obj : ref.objects) {
       objects.push_back({{"oid", obj.oid.hex()},
                          {"kind", obj.kind},
+                         {"role", to_string(obj.role)},
                          {"signer", obj.signer},
                          {"key", obj.key},
                          {"rule", obj.rule},
-                         {"code", obj.code},
+                         {"code", std::string(name(obj.code))},
                          {"detail", obj.detail}});
     }
     refs.push_back({{"ref", ref.update.ref_name},
+                    {"updates", ref.ref},
                     {"old", ref.update.old_oid.hex()},
                     {"new", ref.update.new_oid.hex()},
                     {"kind", to_string(ref.kind)},
                     {"rule", ref.rule},
                     {"policy", ref.policy_source},
                     {"allowed", ref.allowed},
-                    {"codes", ref.codes},
+                    {"codes", names(ref.codes)},
                     {"objects", objects}});
   }
   nlohmann::json violations = nlohmann::json::array();
@@ -131,16 +150,17 @@ std::string render_json(const Decision& decision) {
     violations.push_back({{"ref", v.ref_name},
                           {"object", v.object ? nlohmann::json(v.object->hex()) : nlohmann::json()},
                           {"rule", v.rule},
-                          {"code", v.code},
+                          {"code", std::string(name(v.code))},
                           {"message", v.message},
-                          {"hint", v.hint}});
+                          {"hint", std::string(hint(v.code))}});
   }
   const nlohmann::json doc = {{"decision", to_string(decision.outcome)},
                               {"exit_code", exit_code(decision.outcome)},
                               {"summary", summary_line(decision)},
                               {"refs", refs},
                               {"violations", violations}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // JSON escapes every control character; invalid UTF-8 is replaced, never passed through.
+  return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace auths

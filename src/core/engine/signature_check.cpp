@@ -10,6 +10,90 @@ namespace {
 
 std::string key_label(const crypto::PublicKey& key) { return key.fingerprint() + " (" + key.ssh_type_name() + ")"; }
 
+/// Why a signature is not good, or nullopt when it is.
+std::optional<SignerMatch> refuse_bad(const SignatureCheck& check, std::string_view what) {
+  const std::string noun(what);
+  switch (check.status) {
+    case SignatureStatus::kUnsigned: return SignerMatch{Reason::kUnsigned, "", noun + " is not signed"};
+    case SignatureStatus::kUnsupported: return SignerMatch{Reason::kUnsupportedSignature, "", check.detail};
+    case SignatureStatus::kMalformed: return SignerMatch{Reason::kBadSignature, "", check.detail};
+    case SignatureStatus::kNamespaceMismatch: return SignerMatch{Reason::kNamespaceMismatch, "", check.detail};
+    case SignatureStatus::kBad:
+      return SignerMatch{
+          Reason::kBadSignature, "",
+          "signature by " + key_label(*check.key) + " does not verify over this " + noun + " (altered or copied)"};
+    case SignatureStatus::kGood: break;
+  }
+  return std::nullopt;
+}
+
+/// The first entry among `entries` valid for the object, or why the first one refused.
+SignerMatch match_entries(const SignatureCheck& check, const std::vector<const policy::Signer*>& entries,
+                          const SignedObject& object) {
+  const std::string noun(object.what);
+  SignerMatch refusal;
+  bool refused = false;
+  const auto refuse = [&refusal, &refused](Reason code, std::string detail) {
+    if (!refused) refusal = {code, "", std::move(detail)};
+    refused = true;
+  };
+  for (const auto* entry : entries) {
+    const policy::SignerCheck then = policy::check_signer(*entry, kGitNamespace, object.signed_at);
+    if (then == policy::SignerCheck::kNamespaceNotAllowed) {
+      refuse(Reason::kNamespaceMismatch,
+             "key of '" + entry->name + "' is not allowed in namespace 'git' (" + entry->origin + ")");
+      continue;
+    }
+    if (then == policy::SignerCheck::kNotYetValid) {
+      refuse(Reason::kSignerNotYetValid,
+             "key of '" + entry->name + "' is valid only after " + util::format_utc(entry->valid_after.value_or(0)) +
+                 " but the " + noun + " is dated " + util::format_utc(object.signed_at) + " (" + entry->origin + ")");
+      continue;
+    }
+    if (then == policy::SignerCheck::kExpired) {
+      refuse(Reason::kSignerExpired,
+             "key of '" + entry->name + "' expired at " + util::format_utc(entry->valid_before.value_or(0)) +
+                 " but the " + noun + " is dated " + util::format_utc(object.signed_at) + " (" + entry->origin + ")");
+      continue;
+    }
+    // The object's date is the signer's to choose: the key must also be valid when the server
+    // received the object, or a key past its valid-before could sign by backdating.
+    if (entry->valid_before || entry->valid_after) {
+      const int64_t received = object.received_at ? object.received_at() : object.now;
+      const policy::SignerCheck at_receipt = policy::check_signer(*entry, kGitNamespace, received);
+      if (at_receipt == policy::SignerCheck::kExpired) {
+        refuse(Reason::kSignerExpired, "key of '" + entry->name + "' expired at " +
+                                           util::format_utc(entry->valid_before.value_or(0)) +
+                                           ", before the server received this " + noun + " at " +
+                                           util::format_utc(received) + " (" + entry->origin + ")");
+        continue;
+      }
+      if (at_receipt == policy::SignerCheck::kNotYetValid) {
+        refuse(Reason::kSignerNotYetValid, "key of '" + entry->name + "' is valid only after " +
+                                               util::format_utc(entry->valid_after.value_or(0)) +
+                                               ", after the server received this " + noun + " (" + entry->origin + ")");
+        continue;
+      }
+    }
+    return {Reason::kOk, entry->name, "signed by " + entry->name + " " + check.key->fingerprint()};
+  }
+  return refusal;
+}
+
+SignerMatch match_in(const SignatureCheck& check, const std::vector<const policy::Signer*>& entries,
+                     const std::vector<std::string>& identities, const SignedObject& object,
+                     const IdentityResolver* resolver, std::string_view whose) {
+  if (auto bad = refuse_bad(check, object.what)) return *bad;
+  if (entries.empty()) {
+    if (!identities.empty() && resolver != nullptr) {
+      SignerMatch match = resolver->resolve(*check.key, identities, object);
+      if (match.code != Reason::kUnknownSigner) return match;
+    }
+    return {Reason::kUnknownSigner, "", "signed by " + key_label(*check.key) + " which is not " + std::string(whose)};
+  }
+  return match_entries(check, entries, object);
+}
+
 }  // namespace
 
 SignatureCheck check_signature(const std::string& payload, const std::string& signature) {
@@ -43,6 +127,7 @@ SignatureCheck check_signature(const std::string& payload, const std::string& si
     case sshsig::VerifyStatus::kGood: out.status = SignatureStatus::kGood; break;
     case sshsig::VerifyStatus::kNamespaceMismatch:
       out.status = SignatureStatus::kNamespaceMismatch;
+      // The namespace is the signer's text: it is shown escaped by the renderers.
       out.detail = "signature namespace is '" + parsed->namespace_ + "', expected 'git'";
       break;
     case sshsig::VerifyStatus::kBadSignature: out.status = SignatureStatus::kBad; break;
@@ -50,59 +135,23 @@ SignatureCheck check_signature(const std::string& payload, const std::string& si
   return out;
 }
 
-SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what, const IdentityResolver* resolver, int64_t now,
-                          const std::optional<Oid>& object) {
-  const std::string noun(what);
-  switch (check.status) {
-    case SignatureStatus::kUnsigned: return {"unsigned", "", noun + " is not signed"};
-    case SignatureStatus::kUnsupported: return {"unsupported-signature", "", check.detail};
-    case SignatureStatus::kMalformed: return {"bad-signature", "", check.detail};
-    case SignatureStatus::kNamespaceMismatch: return {"namespace-mismatch", "", check.detail};
-    case SignatureStatus::kBad:
-      return {"bad-signature", "",
-              "signature by " + key_label(*check.key) + " does not verify over this " + noun + " (altered or copied)"};
-    case SignatureStatus::kGood: break;
-  }
-  const auto entries = signers.find(*check.key);
-  if (entries.empty()) {
-    if (!signers.identities.empty() && resolver != nullptr) {
-      SignerMatch match = resolver->resolve(*check.key, signers.identities, time, now, object);
-      if (match.code != "unknown-signer") return match;
-    }
-    return {"unknown-signer", "", "signed by " + key_label(*check.key) + " which is not a signer of this rule"};
-  }
-  // A key may be listed more than once (say, with two validity windows): one entry that
-  // accepts is enough; otherwise report why the first one refused.
-  SignerMatch refusal;
-  for (const auto* entry : entries) {
-    switch (policy::check_signer(*entry, kGitNamespace, time)) {
-      case policy::SignerCheck::kOk:
-        return {"ok", entry->name, "signed by " + entry->name + " " + check.key->fingerprint()};
-      case policy::SignerCheck::kNamespaceNotAllowed:
-        if (refusal.code.empty()) {
-          refusal = {"namespace-mismatch", "",
-                     "key of '" + entry->name + "' is not allowed in namespace 'git' (" + entry->origin + ")"};
-        }
-        break;
-      case policy::SignerCheck::kNotYetValid:
-        if (refusal.code.empty()) {
-          refusal = {"signer-not-yet-valid", "",
-                     "key of '" + entry->name + "' is valid only after " +
-                         util::format_utc(entry->valid_after.value_or(0)) + " but the " + noun + " is dated " +
-                         util::format_utc(time) + " (" + entry->origin + ")"};
-        }
-        break;
-      case policy::SignerCheck::kExpired:
-        if (refusal.code.empty()) {
-          refusal = {"signer-expired", "",
-                     "key of '" + entry->name + "' expired at " + util::format_utc(entry->valid_before.value_or(0)) +
-                         " but the " + noun + " is dated " + util::format_utc(time) + " (" + entry->origin + ")"};
-        }
-        break;
-    }
-  }
-  return refusal;
+SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, const SignedObject& object,
+                          const IdentityResolver* resolver) {
+  std::vector<const policy::Signer*> entries;
+  if (check.status == SignatureStatus::kGood) entries = signers.find(*check.key);
+  return match_in(check, entries, signers.identities, object, resolver, "a signer of this rule");
+}
+
+SignerMatch match_known(const SignatureCheck& check, const policy::Policy& policy, const SignedObject& object,
+                        const IdentityResolver* resolver) {
+  std::vector<const policy::Signer*> entries;
+  if (check.status == SignatureStatus::kGood) entries = policy.find_known(*check.key);
+  return match_in(check, entries, policy.known_identities(), object, resolver, "a signer the policy knows");
+}
+
+SignerMatch match_any_good(const SignatureCheck& check, std::string_view what) {
+  if (auto bad = refuse_bad(check, what)) return *bad;
+  return {Reason::kOk, check.key->fingerprint(), "signed by " + key_label(*check.key)};
 }
 
 }  // namespace auths::engine

@@ -1,12 +1,17 @@
 // Judging one signed object (commit or tag): pure functions over bytes, safe to run on many
-// threads at once. The expensive part (parse + verify) is separate from the cheap part
-// (is this key a signer of that rule at that time?), so a push verifies each object once and
-// then asks several rules (the ref's rule, [governance]) about the same key.
+// threads at once. The expensive part (parse + verify) is separate from the cheap part (is this
+// key a signer of that rule at that time?), so a push verifies each object once and then asks
+// several signer sets (the ref's rule, the policy's known signers, [governance]) about it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "auths/reason.h"
 #include "auths/types.h"
 #include "crypto/public_key.h"
 #include "policy/policy.h"
@@ -34,28 +39,47 @@ struct SignatureCheck {
 /// Parses and verifies `signature` (an armoured block as git stores it) over `payload`.
 SignatureCheck check_signature(const std::string& payload, const std::string& signature);
 
-/// The verdict of one SignerSet on one checked signature.
+/// The verdict of one signer set on one checked signature.
 struct SignerMatch {
-  std::string code;    // "ok" or a reason code (unsigned, unknown-signer, bad-signature, ...)
-  std::string signer;  // the matching signer's name when code is "ok"
-  std::string detail;  // one line
+  Reason code = Reason::kUnknownSigner;  // kOk or why not
+  std::string signer;                    // the matching signer's name when kOk
+  std::string detail;                    // one line
+};
+
+/// When and what an object was signed as, for validity checks.
+struct SignedObject {
+  std::string_view what = "commit";  // "commit" or "tag", for messages
+  int64_t signed_at = 0;             // committer or tagger time: chosen by the signer
+  int64_t now = 0;
+  /// When the server received the object: the time it recorded accepting it, else now. Asked
+  /// only when a key's validity window or a revoked device makes it matter.
+  std::function<int64_t()> received_at;
+  std::optional<Oid> oid;
 };
 
 /// Maps a key to did:keri identities (through device links in the registry).
 class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
-  /// May `key` sign `object` for one of `identities` (did:keri:...) at `time` and at `now`?
-  /// "ok" with the identity as signer, or why not: device-revoked, device-expired, unknown-signer.
-  virtual SignerMatch resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities, int64_t time,
-                              int64_t now, const std::optional<Oid>& object) const = 0;
+  /// May `key` sign `object` for one of `identities` (did:keri:...)? kOk with the identity as
+  /// signer, or why not: kDeviceRevoked, kDeviceExpired, kDeviceNotValid, kUnknownSigner.
+  virtual SignerMatch resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities,
+                              const SignedObject& object) const = 0;
 };
 
-/// Is the signature good and its key a signer of `signers`, valid at `time` (committer or
-/// tagger time) in namespace "git"? Keys listed directly are checked first; then, when the set
-/// names identities, `resolver` (may be null when it names none). `what` is "commit" or "tag".
-SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, int64_t time,
-                          std::string_view what, const IdentityResolver* resolver = nullptr, int64_t now = 0,
-                          const std::optional<Oid>& object = std::nullopt);
+/// Is the signature good and its key a signer of `signers`, valid (allowed_signers windows and
+/// namespaces) both at the time the object claims and at the time the server received it? Keys
+/// listed directly are checked first; then, when the set names identities, `resolver` (may be
+/// null when it names none).
+SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& signers, const SignedObject& object,
+                          const IdentityResolver* resolver = nullptr);
+
+/// Is the signature good and its key a signer the policy knows: a signer of any rule or of
+/// [governance] (what a contribution needs by default)?
+SignerMatch match_known(const SignatureCheck& check, const policy::Policy& policy, const SignedObject& object,
+                        const IdentityResolver* resolver = nullptr);
+
+/// Only whether the signature itself is good (contributions = "signed").
+SignerMatch match_any_good(const SignatureCheck& check, std::string_view what);
 
 }  // namespace auths::engine

@@ -1,5 +1,7 @@
 #include "git/repository.h"
 
+#include "git/trees.h"
+
 #include <git2.h>
 
 #include <cstring>
@@ -23,10 +25,7 @@ using ReferencePtr = Ptr<git_reference, git_reference_free>;
 using ReferenceIteratorPtr = Ptr<git_reference_iterator, git_reference_iterator_free>;
 using RevwalkPtr = Ptr<git_revwalk, git_revwalk_free>;
 using TreePtr = Ptr<git_tree, git_tree_free>;
-using TreeEntryPtr = Ptr<git_tree_entry, git_tree_entry_free>;
-using BlobPtr = Ptr<git_blob, git_blob_free>;
 using ConfigPtr = Ptr<git_config, git_config_free>;
-using DiffPtr = Ptr<git_diff, git_diff_free>;
 using IndexPtr = Ptr<git_index, git_index_free>;
 using SignaturePtr = Ptr<git_signature, git_signature_free>;
 
@@ -165,7 +164,7 @@ Result<Repository> Repository::open_from_env(const std::string& path) {
 
 std::string Repository::path() const { return git_repository_path(m_h->repo.get()); }
 
-Result<std::pair<ObjectType, std::string>> Repository::read_raw(const Oid& oid) const {
+Result<RawObject> Repository::read(const Oid& oid) const {
   const git_oid id = to_git(oid);
   git_odb_object* raw = nullptr;
   if (const int rc = git_odb_read(&raw, m_h->odb.get(), &id); rc < 0) {
@@ -173,55 +172,25 @@ Result<std::pair<ObjectType, std::string>> Repository::read_raw(const Oid& oid) 
   }
   const OdbObjectPtr obj(raw);
   const auto* data = static_cast<const char*>(git_odb_object_data(obj.get()));
-  return std::make_pair(from_git_type(git_odb_object_type(obj.get())),
-                        std::string(data, git_odb_object_size(obj.get())));
+  return RawObject{from_git_type(git_odb_object_type(obj.get())), std::string(data, git_odb_object_size(obj.get()))};
 }
 
-Result<CommitInfo> Repository::read_commit(const Oid& oid) const {
-  auto raw = read_raw(oid);
-  if (!raw) return raw.error();
-  if (raw->first != ObjectType::kCommit) {
-    return Error::corrupt("object is not a commit", oid.hex());
+Result<ObjectType> Repository::type_of(const Oid& oid) const {
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  const git_oid id = to_git(oid);
+  if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
+    return to_error(rc, "reading object " + oid.hex());
   }
-  auto info = parse_commit(raw->second);
-  if (!info) return Error::corrupt(info.error().message, oid.hex());
-  return info;
+  return from_git_type(type);
 }
 
-Result<TagInfo> Repository::read_tag(const Oid& oid) const {
-  auto raw = read_raw(oid);
-  if (!raw) return raw.error();
-  if (raw->first != ObjectType::kTag) {
-    return Error::corrupt("object is not a tag", oid.hex());
-  }
-  auto info = parse_tag(raw->second);
-  if (!info) return Error::corrupt(info.error().message, oid.hex());
-  return info;
-}
-
-bool Repository::has_object(const Oid& oid) const {
+bool Repository::contains(const Oid& oid) const {
   const git_oid id = to_git(oid);
   return git_odb_exists(m_h->odb.get(), &id) == 1;
 }
 
-Result<std::pair<ObjectType, Oid>> Repository::peel(const Oid& oid) const {
-  Oid current = oid;
-  for (int depth = 0; depth < 64; ++depth) {
-    size_t size = 0;
-    git_object_t type = GIT_OBJECT_INVALID;
-    const git_oid id = to_git(current);
-    if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
-      return to_error(rc, "reading object " + current.hex());
-    }
-    if (type != GIT_OBJECT_TAG) {
-      return std::make_pair(from_git_type(type), current);
-    }
-    auto tag = read_tag(current);
-    if (!tag) return tag.error();
-    current = tag->target;
-  }
-  return Error::corrupt("tag chain deeper than 64", oid.hex());
-}
+Result<CommitInfo> Repository::read_commit(const Oid& oid) const { return git::read_commit(*this, oid); }
 
 Result<std::optional<Oid>> Repository::resolve_commit(const std::string& ref_name) const {
   git_oid id;
@@ -230,7 +199,7 @@ Result<std::optional<Oid>> Repository::resolve_commit(const std::string& ref_nam
   if (rc < 0) {
     return to_error(rc, "resolving '" + ref_name + "'");
   }
-  auto peeled = peel(from_git(id));
+  auto peeled = peel(*this, from_git(id));
   if (!peeled) return peeled.error();
   if (peeled->first != ObjectType::kCommit) return std::optional<Oid>{};
   return std::optional<Oid>(peeled->second);
@@ -242,38 +211,49 @@ Result<Oid> Repository::resolve_revision(const std::string& rev) const {
     return to_error(rc, "resolving '" + rev + "'");
   }
   const ObjectPtr obj(raw);
-  auto peeled = peel(from_git(*git_object_id(obj.get())));
+  auto peeled = peel(*this, from_git(*git_object_id(obj.get())));
   if (!peeled) return peeled.error();
   if (peeled->first != ObjectType::kCommit) return Error::invalid_argument("'" + rev + "' is not a commit");
   return peeled->second;
 }
 
-Result<std::optional<Oid>> Repository::head_commit() const { return resolve_commit("HEAD"); }
-
-Result<std::vector<std::pair<std::string, Oid>>> Repository::ref_commit_tips(std::string_view prefix) const {
+Result<std::vector<RefEntry>> Repository::refs() const {
   git_reference_iterator* raw_iter = nullptr;
   if (const int rc = git_reference_iterator_new(&raw_iter, m_h->repo.get()); rc < 0) {
     return to_error(rc, "listing refs");
   }
   const ReferenceIteratorPtr iter(raw_iter);
-  std::vector<std::pair<std::string, Oid>> tips;
-  const char* name = nullptr;
+  std::vector<RefEntry> out;
+  git_reference* raw_ref = nullptr;
   int rc = 0;
-  while ((rc = git_reference_next_name(&name, iter.get())) == 0) {
-    if (std::string_view(name).substr(0, prefix.size()) != prefix) continue;
-    git_oid id;
-    if (git_reference_name_to_id(&id, m_h->repo.get(), name) < 0) continue;  // dangling symref
-    auto peeled = peel(from_git(id));
-    if (!peeled || peeled->first != ObjectType::kCommit) continue;  // refs to trees/blobs hide nothing
-    tips.emplace_back(name, peeled->second);
+  while ((rc = git_reference_next(&raw_ref, iter.get())) == 0) {
+    const ReferencePtr ref(raw_ref);
+    RefEntry entry;
+    entry.name = git_reference_name(ref.get());
+    if (git_reference_type(ref.get()) == GIT_REFERENCE_SYMBOLIC) {
+      entry.symbolic_target = git_reference_symbolic_target(ref.get());
+    } else if (const git_oid* id = git_reference_target(ref.get()); id != nullptr) {
+      entry.target = from_git(*id);
+    }
+    out.push_back(std::move(entry));
   }
   if (rc != GIT_ITEROVER) {
     return to_error(rc, "listing refs");
   }
-  return tips;
+  return out;
 }
 
-Result<std::vector<Oid>> Repository::new_commits(const Oid& tip, const std::vector<Oid>& hidden) const {
+Result<std::string> Repository::head_target() const {
+  git_reference* raw = nullptr;
+  const int rc = git_reference_lookup(&raw, m_h->repo.get(), "HEAD");
+  if (rc == GIT_ENOTFOUND) return std::string();
+  if (rc < 0) return to_error(rc, "reading HEAD");
+  const ReferencePtr head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return std::string();
+  return std::string(git_reference_symbolic_target(head.get()));
+}
+
+Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> hidden) const {
   git_revwalk* raw = nullptr;
   if (const int rc = git_revwalk_new(&raw, m_h->repo.get()); rc < 0) {
     return to_error(rc, "starting a revision walk");
@@ -295,12 +275,12 @@ Result<std::vector<Oid>> Repository::new_commits(const Oid& tip, const std::vect
   int rc = 0;
   while ((rc = git_revwalk_next(&id, walk.get())) == 0) out.push_back(from_git(id));
   if (rc != GIT_ITEROVER) {
-    return to_error(rc, "walking new commits of " + tip.hex());
+    return to_error(rc, "walking the commits of " + tip.hex());
   }
   return out;
 }
 
-Result<bool> Repository::is_descendant_or_equal(const Oid& descendant, const Oid& ancestor) const {
+Result<bool> Repository::is_ancestor(const Oid& ancestor, const Oid& descendant) const {
   if (descendant == ancestor) return true;
   const git_oid d = to_git(descendant);
   const git_oid a = to_git(ancestor);
@@ -309,115 +289,6 @@ Result<bool> Repository::is_descendant_or_equal(const Oid& descendant, const Oid
     return to_error(rc, "comparing " + descendant.hex() + " with " + ancestor.hex());
   }
   return rc == 1;
-}
-
-Result<std::optional<Oid>> Repository::tree_entry_id(const Oid& tree, std::string_view path) const {
-  const git_oid tree_id = to_git(tree);
-  git_tree* raw_tree = nullptr;
-  if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) {
-    return to_error(rc, "reading tree " + tree.hex());
-  }
-  const TreePtr t(raw_tree);
-  git_tree_entry* raw_entry = nullptr;
-  const std::string p(path);
-  const int rc = git_tree_entry_bypath(&raw_entry, t.get(), p.c_str());
-  if (rc == GIT_ENOTFOUND) return std::optional<Oid>{};
-  if (rc < 0) {
-    return to_error(rc, "looking up '" + p + "'");
-  }
-  const TreeEntryPtr entry(raw_entry);
-  return std::optional<Oid>(from_git(*git_tree_entry_id(entry.get())));
-}
-
-Result<std::optional<std::string>> Repository::read_file(const Oid& commit, std::string_view path,
-                                                         size_t max_size) const {
-  auto info = read_commit(commit);
-  if (!info) return info.error();
-  auto entry = tree_entry_id(info->tree, path);
-  if (!entry) return entry.error();
-  if (!entry->has_value()) return std::optional<std::string>{};
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  const git_oid id = to_git(**entry);
-  if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
-    return to_error(rc, "reading '" + std::string(path) + "'");
-  }
-  if (type != GIT_OBJECT_BLOB) {
-    return Error::invalid_argument("'" + std::string(path) + "' is not a file", commit.short_hex());
-  }
-  if (size > max_size) {
-    return Error::invalid_argument("'" + std::string(path) + "' is larger than " + std::to_string(max_size) + " bytes",
-                                   commit.short_hex());
-  }
-  auto raw = read_raw(**entry);
-  if (!raw) return raw.error();
-  return std::optional<std::string>(std::move(raw->second));
-}
-
-Result<std::vector<std::pair<std::string, Oid>>> Repository::list_files(const Oid& tree,
-                                                                        std::string_view prefix) const {
-  const git_oid tree_id = to_git(tree);
-  git_tree* raw_tree = nullptr;
-  if (const int rc = git_tree_lookup(&raw_tree, m_h->repo.get(), &tree_id); rc < 0) {
-    return to_error(rc, "reading tree " + tree.hex());
-  }
-  const TreePtr t(raw_tree);
-  struct Walk {
-    std::string_view prefix;
-    std::vector<std::pair<std::string, Oid>> files;
-  } walk{prefix, {}};
-  const auto callback = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
-    auto* w = static_cast<Walk*>(payload);
-    std::string path = std::string(root) + git_tree_entry_name(entry);
-    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
-      // Descend only into directories on the way to (or inside) the prefix.
-      const std::string dir = path + "/";
-      const bool relevant = w->prefix.substr(0, dir.size()) == dir || dir.substr(0, w->prefix.size()) == w->prefix;
-      return relevant ? 0 : 1;
-    }
-    if (std::string_view(path).substr(0, w->prefix.size()) == w->prefix) {
-      w->files.emplace_back(std::move(path), from_git(*git_tree_entry_id(entry)));
-    }
-    return 0;
-  };
-  if (const int rc = git_tree_walk(t.get(), GIT_TREEWALK_PRE, callback, &walk); rc < 0) {
-    return to_error(rc, "walking tree " + tree.hex());
-  }
-  return std::move(walk.files);
-}
-
-Result<std::vector<Repository::FileChange>> Repository::diff_trees(const std::optional<Oid>& old_tree,
-                                                                   const Oid& new_tree) const {
-  TreePtr old_t;
-  if (old_tree) {
-    const git_oid id = to_git(*old_tree);
-    git_tree* raw = nullptr;
-    if (const int rc = git_tree_lookup(&raw, m_h->repo.get(), &id); rc < 0) return to_error(rc, "reading tree");
-    old_t.reset(raw);
-  }
-  const git_oid new_id = to_git(new_tree);
-  git_tree* raw_new = nullptr;
-  if (const int rc = git_tree_lookup(&raw_new, m_h->repo.get(), &new_id); rc < 0) return to_error(rc, "reading tree");
-  const TreePtr new_t(raw_new);
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-  git_diff* raw_diff = nullptr;
-  if (const int rc = git_diff_tree_to_tree(&raw_diff, m_h->repo.get(), old_t.get(), new_t.get(), &opts); rc < 0) {
-    return to_error(rc, "comparing trees");
-  }
-  const DiffPtr diff(raw_diff);
-  std::vector<FileChange> out;
-  const size_t n = git_diff_num_deltas(diff.get());
-  for (size_t i = 0; i < n; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-    switch (d->status) {
-      case GIT_DELTA_ADDED: out.push_back({Change::kAdded, d->new_file.path, from_git(d->new_file.id)}); break;
-      case GIT_DELTA_DELETED: out.push_back({Change::kDeleted, d->old_file.path, from_git(d->old_file.id)}); break;
-      default:  // modified, type change, ...: anything but a plain addition or deletion
-        out.push_back({Change::kModified, d->new_file.path, from_git(d->new_file.id)});
-        break;
-    }
-  }
-  return out;
 }
 
 Result<Oid> Repository::write_blob(std::string_view content) {
@@ -500,8 +371,10 @@ Status Repository::update_ref(const std::string& ref_name, const Oid& target, co
   return {};
 }
 
-Result<std::optional<std::string>> Repository::config_string(const std::string& key) const {
-  if (auto from_env = config_from_env(key)) return from_env;  // `git -c` wins, as in git
+Result<std::optional<std::string>> Repository::config_string(const std::string& key, ConfigScope scope) const {
+  if (scope == ConfigScope::kRepositoryAndEnvironment) {
+    if (auto from_env = config_from_env(key)) return from_env;  // `git -c` wins, as in git
+  }
   git_config* raw = nullptr;
   if (const int rc = git_repository_config_snapshot(&raw, m_h->repo.get()); rc < 0) {
     return to_error(rc, "reading git config");

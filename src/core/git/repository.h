@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "auths/result.h"
 #include "auths/types.h"
 #include "git/objects.h"
+#include "git/repo_view.h"
 
 struct git_repository;
 struct git_odb;
@@ -30,7 +32,12 @@ class Session final {
 /// The libgit2 error text for a failed call, as an Error with code kGit.
 Error to_error(int rc, std::string_view what);
 
-class Repository final {
+/// Where a setting may come from. Server hooks read the repository's own configuration only
+/// (nothing a client or an environment variable can set); client-side tools also honour what
+/// git passes to its children (`git -c`, GIT_CONFIG_COUNT), as git does.
+enum class ConfigScope { kRepository, kRepositoryAndEnvironment };
+
+class Repository final : public RepoView {
  public:
   /// Opens the repository at `path` (a bare repo or a work tree), no search upwards.
   static Result<Repository> open(const std::string& path);
@@ -41,53 +48,27 @@ class Repository final {
 
   Repository(Repository&&) noexcept;
   Repository& operator=(Repository&&) noexcept;
-  ~Repository();
+  ~Repository() override;
 
   /// The repository's git directory, for messages and the audit log.
   std::string path() const;
 
-  /// Reads an object's raw bytes and type (no parsing).
-  Result<std::pair<ObjectType, std::string>> read_raw(const Oid& oid) const;
+  // RepoView
+  Result<RawObject> read(const Oid& oid) const override;
+  Result<ObjectType> type_of(const Oid& oid) const override;
+  bool contains(const Oid& oid) const override;
+  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden) const override;
+  Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const override;
+  Result<std::vector<RefEntry>> refs() const override;
+  Result<std::string> head_target() const override;
+
+  /// Reads and parses a commit (git::read_commit over this repository).
   Result<CommitInfo> read_commit(const Oid& oid) const;
-  Result<TagInfo> read_tag(const Oid& oid) const;
-  bool has_object(const Oid& oid) const;
-
-  /// Follows tag objects until a non-tag; nullopt when the chain ends at a missing object.
-  Result<std::pair<ObjectType, Oid>> peel(const Oid& oid) const;
-
-  /// The commit a ref name resolves to (peeling tags); nullopt when the ref does not exist.
+  /// The commit a ref name resolves to (peeling tags); nullopt when the ref does not exist or
+  /// does not lead to a commit.
   Result<std::optional<Oid>> resolve_commit(const std::string& ref_name) const;
   /// A revision (as git rev-parse reads it) peeled to a commit.
   Result<Oid> resolve_revision(const std::string& rev) const;
-  /// The commit HEAD points at (the default branch tip); nullopt when HEAD is unborn.
-  Result<std::optional<Oid>> head_commit() const;
-  /// Every ref (name, target peeled to a commit), skipping refs that point at non-commits,
-  /// limited to refs whose name starts with `prefix` ("" = all refs).
-  Result<std::vector<std::pair<std::string, Oid>>> ref_commit_tips(std::string_view prefix = "") const;
-
-  /// Commits reachable from `tip` and from none of `hidden`, newest first (topological).
-  Result<std::vector<Oid>> new_commits(const Oid& tip, const std::vector<Oid>& hidden) const;
-  /// True when `descendant` has `ancestor` in its history (or equals it).
-  Result<bool> is_descendant_or_equal(const Oid& descendant, const Oid& ancestor) const;
-
-  /// The blob at `path` in `commit`'s tree; nullopt when there is no such file. Refuses blobs
-  /// over `max_size` bytes.
-  Result<std::optional<std::string>> read_file(const Oid& commit, std::string_view path,
-                                               size_t max_size = 1 << 20) const;
-  /// The id of the tree or blob at `path` in `tree`; nullopt when absent.
-  Result<std::optional<Oid>> tree_entry_id(const Oid& tree, std::string_view path) const;
-
-  /// Every blob under `prefix` ("" = the whole tree) of `tree`, as (path, blob id), in tree order.
-  Result<std::vector<std::pair<std::string, Oid>>> list_files(const Oid& tree, std::string_view prefix = "") const;
-
-  enum class Change { kAdded, kModified, kDeleted };
-  struct FileChange {
-    Change change;
-    std::string path;
-    Oid blob;  // the new blob (the old one for kDeleted)
-  };
-  /// What changed from `old_tree` (nullopt = empty tree) to `new_tree`, file by file.
-  Result<std::vector<FileChange>> diff_trees(const std::optional<Oid>& old_tree, const Oid& new_tree) const;
 
   /// Writes a blob; returns its id.
   Result<Oid> write_blob(std::string_view content);
@@ -100,9 +81,10 @@ class Repository final {
   Status update_ref(const std::string& ref_name, const Oid& target, const std::optional<Oid>& expected,
                     const std::string& log_message);
 
-  /// A string from the repository's config; nullopt when unset. Settings git passes to hooks
-  /// in the environment (`git -c`, GIT_CONFIG_COUNT) take precedence, as they do in git.
-  Result<std::optional<std::string>> config_string(const std::string& key) const;
+  /// A string from the configuration; nullopt when unset. With kRepositoryAndEnvironment,
+  /// settings git passes to its children (`git -c`, GIT_CONFIG_COUNT) take precedence, as in git.
+  Result<std::optional<std::string>> config_string(const std::string& key,
+                                                   ConfigScope scope = ConfigScope::kRepository) const;
 
  private:
   struct Handles;

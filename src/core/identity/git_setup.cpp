@@ -117,7 +117,8 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
     const git::Session session;
     auto repo = git::Repository::open(repo_path);
     if (!repo) return Error::not_found("not a git repository", repo_path);
-    if (auto configured = repo->config_string("core.hooksPath"); configured && configured->has_value()) {
+    if (auto configured = repo->config_string("core.hooksPath", git::ConfigScope::kRepositoryAndEnvironment);
+        configured && configured->has_value()) {
       hooks_path = **configured;
     }
   }

@@ -527,7 +527,9 @@ Result<PublishResult> publish_registry(const std::string& home_text, const std::
   PublishResult result;
   if (tip->has_value()) result.tip = (*tip)->hex();
   result.records = files->size();
-  if (auto origin = repo->config_string("remote.origin.url"); origin && origin->has_value()) result.remote = "origin";
+  if (auto origin = repo->config_string("remote.origin.url", git::ConfigScope::kRepositoryAndEnvironment);
+      origin && origin->has_value())
+    result.remote = "origin";
   return result;
 }
 

@@ -98,7 +98,7 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
     const git::Session session;
     auto repo = git::Repository::open_from_env(repo_path);
     if (!repo) return repo.error();
-    auto configured = repo->config_string("user.signingKey");
+    auto configured = repo->config_string("user.signingKey", git::ConfigScope::kRepositoryAndEnvironment);
     if (!configured) return configured.error();
     if (!configured->has_value()) return std::optional<SigningClaims>{};
     signing_key = **configured;

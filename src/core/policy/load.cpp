@@ -47,8 +47,9 @@ constexpr std::array<std::string_view, 4> kTopKeys = {"version", "default", "pol
 constexpr std::array<std::string_view, 2> kTopNotYet = {"org", "witness"};
 constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
 constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
-constexpr std::array<std::string_view, 7> kRuleKeys = {
-    "name", "refs", "signers", "allowed_signers", "require", "allow_force_push", "allow_delete"};
+constexpr std::array<std::string_view, 9> kRuleKeys = {
+    "name",         "refs",          "signers", "allowed_signers", "require", "allow_force_push",
+    "allow_delete", "contributions", "from"};
 constexpr std::array<std::string_view, 10> kRuleNotYet = {"roles",       "teams",     "capabilities", "signer_types",
                                                           "expression",  "min_human", "max_reject",   "allow_ephemeral",
                                                           "require_log", "max_ttl"};
@@ -265,6 +266,9 @@ class Loader {
     if (!signers) return signers.error();
     rule.signers = std::move(signers).value();
 
+    if (Status s = load_contributions(table, rule); !s) return s.error();
+    if (Status s = load_from(table, rule); !s) return s.error();
+
     for (const auto& [key, slot] :
          {std::pair{"allow_force_push", &rule.allow_force_push}, std::pair{"allow_delete", &rule.allow_delete}}) {
       if (const toml::node* node = table.get(key)) {
@@ -273,6 +277,46 @@ class Loader {
       }
     }
     return loaded;
+  }
+
+  // `contributions = "known" | "signed" | "any"`: what commits merged in as other parents need.
+  Status load_contributions(const toml::table& table, Rule& rule) const {
+    const toml::node* node = table.get("contributions");
+    if (node == nullptr) return {};
+    const toml::value<std::string>* value = node->as_string();
+    const std::string text = value != nullptr ? value->get() : "";
+    if (text == "known") {
+      rule.contributions = Contributions::kKnown;
+    } else if (text == "signed") {
+      rule.contributions = Contributions::kSigned;
+    } else if (text == "any") {
+      rule.contributions = Contributions::kAny;
+    } else {
+      return error_at(*node, "'contributions' must be \"known\", \"signed\" or \"any\"");
+    }
+    return {};
+  }
+
+  // `from = ["refs/heads/main", ...]`: branches whose history the rule trusts. Only branches:
+  // tags, notes and other refs never vouch for anything.
+  Status load_from(const toml::table& table, Rule& rule) const {
+    const toml::node* node = table.get("from");
+    if (node == nullptr) return {};
+    const toml::array* patterns = node->as_array();
+    if (patterns == nullptr) return error_at(*node, "'from' must be an array of strings");
+    std::vector<std::string> out;
+    for (const toml::node& element : *patterns) {
+      const toml::value<std::string>* pattern = element.as_string();
+      if (pattern == nullptr) return error_at(element, "'from' must be an array of strings");
+      if (!util::starts_with(pattern->get(), "refs/heads/")) {
+        return error_at(element,
+                        "'from' pattern '" + util::printable(pattern->get(), 100) +
+                            "' must name branches (refs/heads/...): tags and other refs never vouch for history");
+      }
+      out.push_back(pattern->get());
+    }
+    rule.from = std::move(out);
+    return {};
   }
 
   // `signers`, `allowed_signers` and `require`, shared by rules and [governance].

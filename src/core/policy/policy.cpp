@@ -2,6 +2,9 @@
 #include "policy/policy.h"
 
 #include <algorithm>
+#include <set>
+
+#include "util/strings.h"
 
 namespace auths::policy {
 
@@ -11,6 +14,15 @@ const char* to_string(RuleKind kind) {
     case RuleKind::kRelease: return "release";
   }
   return "unknown";
+}
+
+const char* to_string(Contributions level) {
+  switch (level) {
+    case Contributions::kKnown: return "known";
+    case Contributions::kSigned: return "signed";
+    case Contributions::kAny: return "any";
+  }
+  return "known";
 }
 
 std::vector<const Signer*> SignerSet::find(const crypto::PublicKey& key) const {
@@ -38,6 +50,116 @@ const Rule* Policy::match(std::string_view ref_name) const {
     }
   }
   return nullptr;
+}
+
+std::vector<const Signer*> Policy::find_known(const crypto::PublicKey& key) const {
+  std::vector<const Signer*> out;
+  for (const Rule& rule : rules) {
+    for (const Signer* s : rule.signers.find(key)) out.push_back(s);
+  }
+  if (governance) {
+    for (const Signer* s : governance->find(key)) out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<std::string> Policy::known_identities() const {
+  std::set<std::string> out;
+  for (const Rule& rule : rules) out.insert(rule.signers.identities.begin(), rule.signers.identities.end());
+  if (governance) out.insert(governance->identities.begin(), governance->identities.end());
+  return {out.begin(), out.end()};
+}
+
+std::vector<std::string> Policy::named_files() const {
+  std::set<std::string> out;
+  const auto add = [&out](const SignerSet& set) {
+    if (!set.allowed_signers_path.empty() && !util::starts_with(set.allowed_signers_path, ".auths/")) {
+      out.insert(set.allowed_signers_path);
+    }
+  };
+  for (const Rule& rule : rules) add(rule.signers);
+  if (governance) add(*governance);
+  return {out.begin(), out.end()};
+}
+
+std::optional<std::string> unsatisfiable(const Policy& policy) {
+  if (!policy.governance) {
+    return "the policy has no [governance] section: nobody could ever change it";
+  }
+  // Nothing produces a second signature on one object yet: a require above 1 can never be met.
+  if (policy.governance->require > 1) {
+    return "[governance] requires " + std::to_string(policy.governance->require) +
+           " signers, but an object carries one signature: the policy could never be changed";
+  }
+  for (const Rule& rule : policy.rules) {
+    if (rule.signers.require > 1) {
+      return "rule '" + rule.name + "' requires " + std::to_string(rule.signers.require) +
+             " signers, but an object carries one signature: nothing could ever satisfy it";
+    }
+  }
+  return std::nullopt;
+}
+
+Strictness Strictness::of(const Rule& rule) {
+  std::set<std::string> keys;
+  for (const Signer& s : rule.signers.keys) keys.insert(s.key.fingerprint());
+  const std::set<std::string> ids(rule.signers.identities.begin(), rule.signers.identities.end());
+  return Strictness{{keys.begin(), keys.end()}, {ids.begin(), ids.end()}, rule.signers.require, rule.contributions};
+}
+
+bool Strictness::at_least_as_strict_as(const Rule& rule) const {
+  const Strictness theirs = of(rule);
+  const auto subset = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return std::includes(b.begin(), b.end(), a.begin(), a.end());
+  };
+  return subset(keys, theirs.keys) && subset(identities, theirs.identities) && require >= theirs.require &&
+         static_cast<int>(contributions) <= static_cast<int>(theirs.contributions);
+}
+
+std::string Strictness::encode() const {
+  std::string out = "v1;require=" + std::to_string(require) + ";contributions=" + to_string(contributions) + ";keys=";
+  for (size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
+  out += ";identities=";
+  for (size_t i = 0; i < identities.size(); ++i) out += (i ? "," : "") + identities[i];
+  return out;
+}
+
+std::optional<Strictness> Strictness::decode(std::string_view text) {
+  const auto fields = util::split(text, ';');
+  if (fields.size() != 5 || fields[0] != "v1") return std::nullopt;
+  Strictness out;
+  const auto value = [&fields](size_t i, std::string_view name) -> std::optional<std::string_view> {
+    const std::string prefix = std::string(name) + "=";
+    if (!util::starts_with(fields[i], prefix)) return std::nullopt;
+    return fields[i].substr(prefix.size());
+  };
+  const auto require = value(1, "require");
+  const auto contributions = value(2, "contributions");
+  const auto keys = value(3, "keys");
+  const auto identities = value(4, "identities");
+  if (!require || !contributions || !keys || !identities) return std::nullopt;
+  if (require->empty() || require->size() > 3 || !std::all_of(require->begin(), require->end(), ::isdigit)) {
+    return std::nullopt;
+  }
+  out.require = std::stoi(std::string(*require));
+  if (*contributions == "known") {
+    out.contributions = Contributions::kKnown;
+  } else if (*contributions == "signed") {
+    out.contributions = Contributions::kSigned;
+  } else if (*contributions == "any") {
+    out.contributions = Contributions::kAny;
+  } else {
+    return std::nullopt;
+  }
+  for (const auto part : util::split(*keys, ',')) {
+    if (!part.empty()) out.keys.emplace_back(part);
+  }
+  for (const auto part : util::split(*identities, ',')) {
+    if (!part.empty()) out.identities.emplace_back(part);
+  }
+  std::sort(out.keys.begin(), out.keys.end());
+  std::sort(out.identities.begin(), out.identities.end());
+  return out;
 }
 
 }  // namespace auths::policy

@@ -53,6 +53,12 @@ struct SignerSet {
 enum class RuleKind { kCommit, kRelease };
 const char* to_string(RuleKind kind);
 
+/// What a rule asks of commits that arrive as other parents of a merge (contributions), from
+/// the strictest: a signer the policy knows (any rule or [governance]), any valid signature,
+/// nothing.
+enum class Contributions { kKnown, kSigned, kAny };
+const char* to_string(Contributions level);
+
 struct Rule {
   RuleKind kind = RuleKind::kCommit;
   std::string name;               // from `name`, or "commit[0]" / "release[1]" when absent
@@ -60,7 +66,29 @@ struct Rule {
   SignerSet signers;
   bool allow_force_push = false;
   bool allow_delete = false;
+  Contributions contributions = Contributions::kKnown;
+  /// `from`: branches whose history this rule trusts (refs/heads/ glob patterns); nullopt =
+  /// the default branch.
+  std::optional<std::vector<std::string>> from;
   int line = 0;  // where the rule starts in the policy file
+};
+
+/// How strict a rule is, as the server records it with a tip it accepted: what every commit of
+/// that history satisfied. Compared with a rule to decide whether the history needs judging
+/// again (at_least_as_strict_as).
+struct Strictness {
+  std::vector<std::string> keys;        // key fingerprints (SHA256:...), sorted, unique
+  std::vector<std::string> identities;  // did:keri:..., sorted, unique
+  int require = 1;
+  Contributions contributions = Contributions::kKnown;
+
+  static Strictness of(const Rule& rule);
+  /// True when every commit that satisfied this also satisfies `rule`: every signer here is a
+  /// signer of `rule`, `require` is at least rule's, contributions at least as strict.
+  bool at_least_as_strict_as(const Rule& rule) const;
+  /// A one-line text form for the server's records, and back (nullopt when malformed).
+  std::string encode() const;
+  static std::optional<Strictness> decode(std::string_view text);
 };
 
 struct Policy {
@@ -72,7 +100,20 @@ struct Policy {
 
   /// The first rule in file order whose `refs` match `ref_name`, or nullptr.
   const Rule* match(std::string_view ref_name) const;
+  /// Is `key` a signer of some rule or of [governance] (with namespace and validity windows
+  /// checked by the caller)? The entries, in policy order.
+  std::vector<const Signer*> find_known(const crypto::PublicKey& key) const;
+  /// Every did:keri identity some rule or [governance] names.
+  std::vector<std::string> known_identities() const;
+  /// Every file outside `.auths/` the policy reads (allowed_signers files): changing one
+  /// changes the policy.
+  std::vector<std::string> named_files() const;
 };
+
+/// Why a policy that loads could still never be satisfied or changed, or nullopt. Refused when
+/// pushed to the default branch (Reason::kPolicyUnsatisfiable); a policy already in force is
+/// used as it is.
+std::optional<std::string> unsatisfiable(const Policy& policy);
 
 /// Reads another file of the same tree (for allowed_signers). nullopt when the file is absent.
 using FileReader = std::function<Result<std::optional<std::string>>(std::string_view path)>;

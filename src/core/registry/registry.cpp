@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "git/trees.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -74,11 +75,11 @@ std::string compact_time(int64_t unix_seconds) {
   return buf;
 }
 
-Result<std::string> read_blob(const git::Repository& repo, const Oid& blob, const std::string& path) {
-  auto raw = repo.read_raw(blob);
+Result<std::string> read_blob(const git::RepoView& repo, const Oid& blob, const std::string& path) {
+  auto raw = repo.read(blob);
   if (!raw) return raw.error();
-  if (raw->first != git::ObjectType::kBlob) return Error::corrupt("not a file", path);
-  return std::move(raw->second);
+  if (raw->type != git::ObjectType::kBlob) return Error::corrupt("not a file", path);
+  return std::move(raw->data);
 }
 
 /// Records of one tree or one commit's additions, grouped for applying in dependency order.
@@ -92,15 +93,16 @@ struct Batch {
 };
 
 /// Sorts files into a Batch. Paths outside the layout are an error naming the path.
-Status collect(const git::Repository& repo, const std::vector<std::pair<std::string, Oid>>& files, Batch& batch) {
+Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& files, Batch& batch) {
   if (files.size() > kMaxRecords)
     return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
-  for (const auto& [path, blob] : files) {
+  for (const auto& [path, entry] : files) {
     const RecordPath rp = classify(path);
     if (rp.kind == RecordPath::Kind::kInvalid) {
       return Error::invalid_argument("'" + util::printable(path) + "' is not a registry record path", path);
     }
-    auto content = read_blob(repo, blob, path);
+    if (!entry.is_regular_file()) return Error::invalid_argument("a record must be a regular file", path);
+    auto content = read_blob(repo, entry.id, path);
     if (!content) return content.error();
     if (content->size() > (1u << 20)) return Error::invalid_argument("record larger than 1 MiB", path);
     switch (rp.kind) {
@@ -272,10 +274,10 @@ std::vector<Grant> State::grants_of(std::string_view prefix) const {
   return out;
 }
 
-Result<State> load(const git::Repository& repo, const Oid& commit) {
-  auto info = repo.read_commit(commit);
+Result<State> load(const git::RepoView& repo, const Oid& commit) {
+  auto info = git::read_commit(repo, commit);
   if (!info) return info.error();
-  auto files = repo.list_files(info->tree);
+  auto files = git::list_files(repo, info->tree);
   if (!files) return files.error();
   Batch batch;
   if (auto collected = collect(repo, *files, batch); !collected) return collected.error();
@@ -335,28 +337,28 @@ Result<State> load_current(const git::Repository& repo) {
   return load(repo, **tip);
 }
 
-Result<State> verify_update(const git::Repository& repo, const std::optional<Oid>& old_tip, const Oid& new_tip,
+Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>& old_tip, const Oid& new_tip,
                             std::vector<Problem>& problems) {
   // The chain old..new, which must be linear and start at old.
   std::vector<std::pair<Oid, git::CommitInfo>> chain;
   Oid cursor = new_tip;
   while (!(old_tip && cursor == *old_tip)) {
-    auto info = repo.read_commit(cursor);
+    auto info = git::read_commit(repo, cursor);
     if (!info) return info.error();
     if (info->parents.size() > 1) {
-      problems.push_back({"registry-merge", cursor, "registry history must be linear; this commit is a merge"});
+      problems.push_back({Reason::kRegistryMerge, cursor, "registry history must be linear; this commit is a merge"});
       return State{};
     }
     const bool root = info->parents.empty();
     chain.emplace_back(cursor, std::move(*info));
     if (chain.size() > kMaxUpdateCommits) {
-      problems.push_back({"registry-too-large", new_tip,
+      problems.push_back({Reason::kRegistryTooLarge, new_tip,
                           "registry update brings more than " + std::to_string(kMaxUpdateCommits) + " commits"});
       return State{};
     }
     if (root) {
       if (old_tip) {
-        problems.push_back({"registry-not-fast-forward", new_tip,
+        problems.push_back({Reason::kRegistryNotFastForward, new_tip,
                             "registry update does not build on the current registry " + old_tip->short_hex() +
                                 " (records would be lost)"});
         return State{};
@@ -372,32 +374,32 @@ Result<State> verify_update(const git::Repository& repo, const std::optional<Oid
     auto loaded = load(repo, *old_tip);
     if (!loaded) return loaded.error();
     state = std::move(*loaded);
-    auto old_info = repo.read_commit(*old_tip);
+    auto old_info = git::read_commit(repo, *old_tip);
     if (!old_info) return old_info.error();
     parent_tree = old_info->tree;
   }
   const int64_t now = util::now_unix();
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const Oid& commit = it->first;
-    auto changes = repo.diff_trees(parent_tree, it->second.tree);
+    auto changes = git::diff_trees(repo, parent_tree, it->second.tree);
     if (!changes) return changes.error();
-    std::vector<std::pair<std::string, Oid>> added;
+    std::vector<git::FileEntry> added;
     for (const auto& change : *changes) {
-      if (change.change != git::Repository::Change::kAdded) {
-        problems.push_back({"registry-edit", commit,
+      if (change.change != git::Change::kAdded) {
+        problems.push_back({Reason::kRegistryEdit, commit,
                             "record '" + util::printable(change.path) + "' was " +
-                                (change.change == git::Repository::Change::kDeleted ? "removed" : "changed") +
+                                (change.change == git::Change::kDeleted ? "removed" : "changed") +
                                 "; the registry only grows"});
         return state;
       }
-      added.emplace_back(change.path, change.blob);
+      added.push_back({change.path, change.entry});
     }
     Batch batch;
     Status ok = collect(repo, added, batch);
     if (ok) ok = apply(state, batch, now);
     if (!ok) {
       if (ok.error().code != ErrorCode::kInvalidArgument) return ok.error();
-      problems.push_back({"registry-invalid-record", commit, ok.error().to_string()});
+      problems.push_back({Reason::kRegistryInvalidRecord, commit, ok.error().to_string()});
       return state;
     }
     parent_tree = it->second.tree;
@@ -421,10 +423,10 @@ Result<std::optional<Oid>> publish(git::Repository& repo, const std::vector<std:
       return Error::invalid_argument("'" + path + "' is not a registry record path");
     }
     if (base_tree) {
-      auto existing = repo.tree_entry_id(*base_tree, path);
+      auto existing = git::tree_entry(repo, *base_tree, path);
       if (!existing) return existing.error();
       if (existing->has_value()) {
-        auto current = read_blob(repo, **existing, path);
+        auto current = read_blob(repo, (*existing)->id, path);
         if (!current) return current.error();
         if (*current != content) {
           return Error::invalid_argument(

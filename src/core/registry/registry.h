@@ -22,8 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#include "auths/reason.h"
 #include "auths/result.h"
 #include "crypto/public_key.h"
+#include "git/repo_view.h"
 #include "git/repository.h"
 #include "identity/attestation.h"
 #include "identity/kel.h"
@@ -69,7 +71,7 @@ class State {
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency
 /// order (each identity's events by sequence, then links and revocations by timestamp).
-[[nodiscard]] Result<State> load(const git::Repository& repo, const Oid& commit);
+[[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit);
 /// The state at refs/auths/registry, or an empty state when the ref does not exist.
 [[nodiscard]] Result<State> load_current(const git::Repository& repo);
 
@@ -78,7 +80,7 @@ class State {
 
 /// One reason a registry update is refused.
 struct Problem {
-  std::string code;  // registry-not-fast-forward, registry-merge, registry-edit, registry-invalid-record, ...
+  Reason code;  // kRegistryNotFastForward, kRegistryMerge, kRegistryEdit, kRegistryInvalidRecord, ...
   std::optional<Oid> commit;
   std::string message;  // names the record path and the fault
 };
@@ -88,7 +90,7 @@ struct Problem {
 /// record on top of the state before it (checked commit by commit, oldest first). Returns the
 /// state after the update; `problems` lists what is wrong (then the state is the last good one).
 /// An Error means the check could not run (unreadable objects).
-[[nodiscard]] Result<State> verify_update(const git::Repository& repo, const std::optional<Oid>& old_tip,
+[[nodiscard]] Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>& old_tip,
                                           const Oid& new_tip, std::vector<Problem>& problems);
 
 /// Adds `files` (path, content) to refs/auths/registry in a new commit on top of its current

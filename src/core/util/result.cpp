@@ -69,6 +69,17 @@ const char* to_string(UpdateKind kind) {
   return "noop";
 }
 
+const char* to_string(ObjectRole role) {
+  switch (role) {
+    case ObjectRole::kMainline: return "mainline";
+    case ObjectRole::kContribution: return "contribution";
+    case ObjectRole::kGovernance: return "governance";
+    case ObjectRole::kTag: return "tag";
+    case ObjectRole::kOpen: return "open";
+  }
+  return "mainline";
+}
+
 const char* to_string(Outcome outcome) {
   switch (outcome) {
     case Outcome::kAccept: return "accept";

@@ -38,6 +38,7 @@ std::string to_lower(std::string_view s) {
 }
 
 std::string printable(std::string_view s, size_t max_len) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const char c : s) {
     if (out.size() >= max_len) {
@@ -45,7 +46,18 @@ std::string printable(std::string_view s, size_t max_len) {
       break;
     }
     const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+    if (u >= 0x20 && u < 0x7f && c != '\\') {
+      out.push_back(c);
+    } else if (c == '\\') {
+      out.append("\\\\");
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else if (c == '\t') {
+      out.append("\\t");
+    } else {
+      out.append("\\x").push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auths/reason.h"
 #include "auths/result.h"
 
 namespace auths {
@@ -62,31 +63,47 @@ struct Violation {
   std::string ref_name;
   std::optional<Oid> object;  // the commit or tag object at fault, if one
   std::string rule;           // the policy rule name, or "" when no rule applies
-  std::string code;           // stable reason code: unsigned, unknown-signer, bad-signature, ...
-  std::string message;        // one line, git style
-  std::string hint;           // at most one hint line; may be empty
+  Reason code = Reason::kInternalError;
+  std::string message;  // one line, git style (escaped when rendered)
 };
+
+/// Why an object of a ref update was judged, and against what.
+enum class ObjectRole {
+  kMainline,      // on the ref's first-parent line: the rule's signers
+  kContribution,  // arrived as another parent of a merge: a signer the policy knows (or as the rule relaxes it)
+  kGovernance,    // joins the default branch's first-parent line and changes the policy: [governance]
+  kTag,           // the tag object the ref points at: the rule's signers
+  kOpen,          // a ref no rule governs (default = "allow"): nothing required
+};
+const char* to_string(ObjectRole role);
 
 /// What was decided about one object (commit or tag) of a ref update: for `--explain` and JSON.
 struct ObjectReport {
   Oid oid;
-  std::string kind;    // "commit" or "tag"
+  std::string kind;  // "commit" or "tag"
+  ObjectRole role = ObjectRole::kMainline;
   std::string signer;  // who signed, as the policy names them; "" if nobody valid
   std::string key;     // the key's fingerprint (SHA256:...), "" if unsigned
   std::string rule;    // the rule that judged it
-  std::string code;    // "ok" or the violation code
+  Reason code = Reason::kOk;
   std::string detail;  // one line of explanation
 };
 
 /// What was decided about one ref update.
 struct RefReport {
   RefUpdate update;
+  std::string ref;  // the ref git really updates (update.ref_name with server symbolic refs resolved)
   UpdateKind kind = UpdateKind::kNoop;
   std::string rule;           // the matching rule, "" if none
-  std::string policy_source;  // where the trusted policy came from: "<oid>:.auths/policy.toml", "bootstrap", ...
+  std::string policy_source;  // where the policy in force came from: "<oid>:.auths/policy.toml", "bootstrap", ...
   bool allowed = true;
-  std::vector<std::string> codes;     // the violation codes for this ref (empty when allowed)
-  std::vector<ObjectReport> objects;  // every new commit and tag judged
+  std::vector<Reason> codes;          // the violation codes for this ref (empty when allowed)
+  std::vector<ObjectReport> objects;  // every object judged
+  /// What the server records once git applied the update (state/store.h): the rule's
+  /// strictness when this is a branch under a rule ("" otherwise), and whether the tip joins
+  /// the baseline (accepted while no policy was in force).
+  std::string strictness;
+  bool baseline = false;
 };
 
 /// accept: every check passed. reject: the policy refuses. undecided: the checks could not run

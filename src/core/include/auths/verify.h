@@ -47,6 +47,33 @@ Result<Decision> check_push(const CheckRequest& request);
 /// summary says why.
 Decision decide(const CheckRequest& request);
 
+/// post-receive: git applied `applied` (post-receive's stdin); records them as accepted (their
+/// tips under the rule that judged them, the objects with the time) from the pending rows
+/// pre-receive or update wrote when it accepted them. Returns how many were recorded.
+Result<size_t> record_applied_updates(const std::string& repo_path, bool open_from_env,
+                                      const std::vector<RefUpdate>& applied, int64_t now = 0);
+
+/// Records the repository's refs as the baseline: history it had before the hooks judged
+/// anything (`auths hook install` does this once). With `replace`, an existing baseline is
+/// replaced. Returns false when a baseline existed and was kept.
+Result<bool> record_baseline(const std::string& repo_path, bool replace = false);
+
+/// What the server side of a repository looks like to the hooks (`auths hook status`).
+struct ServerStatus {
+  std::string git_dir;
+  std::string default_branch;  // what HEAD names
+  std::string policy_state;    // "in force", "none (bootstrap)", "invalid: ...", "default branch missing"
+  std::string policy_source;   // "<commit>:.auths/policy.toml"
+  std::string bootstrap;       // "deny" or "allow"
+  bool has_records = false;    // state.sqlite exists
+  size_t baseline_refs = 0;
+  std::string baseline_recorded;  // UTC time of the first baseline row; "" when there is none
+  size_t accepted_tips = 0;
+  size_t accepted_objects = 0;
+  size_t pending = 0;
+};
+Result<ServerStatus> server_status(const std::string& repo_path);
+
 /// Reads all of `fd` (stdin for hooks), refusing more than `max_bytes`.
 Result<std::string> read_all(int fd, size_t max_bytes);
 /// Hook input is small (one line per ref); anything larger is refused, fail closed.

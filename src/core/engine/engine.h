@@ -1,0 +1,32 @@
+// The decision of a whole push, from two interfaces only: what the repository holds
+// (git::RepoView) and what the server remembers (state::Records). No file, no process, no
+// clock: the facade (push_check.cpp's check_push) opens the real ones, the unit tests pass
+// fakes (tests/support/).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "auths/types.h"
+#include "auths/verify.h"
+#include "git/repo_view.h"
+#include "state/records.h"
+
+namespace auths::engine {
+
+struct Settings {
+  CheckMode mode = CheckMode::kServer;
+  std::string remote;            // kLocal: whose remote-tracking refs describe the remote
+  bool bootstrap_allow = false;  // `git config auths.bootstrap allow`
+  int64_t now = 0;               // unix seconds
+  unsigned threads = 1;          // signature verification threads
+};
+
+/// Decides a push. Problems with one ref (a policy that does not load, an unreadable object)
+/// are violations that make the outcome kUndecided; an Error means nothing could be decided
+/// (the refs cannot be listed).
+Result<Decision> judge_push(const git::RepoView& repo, const state::Records& records, const Settings& settings,
+                            const std::vector<RefUpdate>& updates);
+
+}  // namespace auths::engine

@@ -1,0 +1,179 @@
+#include "engine/judge.h"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "git/trees.h"
+
+namespace auths::engine {
+
+namespace {
+
+/// Objects are read and verified in batches of this size, so memory stays bounded.
+constexpr size_t kBatchSize = 2048;
+/// Below this many signatures, verifying on one thread is faster than starting others.
+constexpr size_t kParallelThreshold = 64;
+
+struct Item {
+  const Candidate* candidate = nullptr;
+  std::optional<Error> malformed;  // the object cannot be read as git reads it
+  int64_t time = 0;
+  std::string payload;
+  std::string signature;
+  bool needs_signature = false;
+  SignatureCheck check;
+};
+
+bool needs_signature(const Candidate& c) {
+  for (const auto& r : c.requirements) {
+    if (r.role == ObjectRole::kOpen) continue;
+    if (r.role == ObjectRole::kContribution && r.contributions == policy::Contributions::kAny) continue;
+    return true;
+  }
+  return false;
+}
+
+Status read_item(const git::RepoView& repo, Item& item) {
+  const Candidate& c = *item.candidate;
+  if (c.is_tag) {
+    auto tag = git::read_tag(repo, c.oid);
+    if (!tag) {
+      if (tag.error().code != ErrorCode::kCorrupt) return tag.error();
+      item.malformed = tag.error();
+      return {};
+    }
+    item.time = tag->tagger_time;
+    item.payload = std::move(tag->payload);
+    item.signature = std::move(tag->signature);
+  } else {
+    auto commit = git::read_commit(repo, c.oid);
+    if (!commit) {
+      if (commit.error().code != ErrorCode::kCorrupt) return commit.error();
+      item.malformed = commit.error();
+      return {};
+    }
+    item.time = commit->committer_time;
+    item.payload = std::move(commit->payload);
+    item.signature = std::move(commit->signature);
+  }
+  item.needs_signature = needs_signature(c);
+  return {};
+}
+
+SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requirement& r) {
+  const std::string_view what = item.candidate->is_tag ? "tag" : "commit";
+  SignedObject object;
+  object.what = what;
+  object.signed_at = item.time;
+  object.now = context.now;
+  object.oid = item.candidate->oid;
+  if (context.received_at) {
+    const Oid oid = item.candidate->oid;
+    object.received_at = [&context, oid] { return context.received_at(oid); };
+  }
+  switch (r.role) {
+    case ObjectRole::kOpen: return {Reason::kOk, "", "no rule governs this ref: nothing required"};
+    case ObjectRole::kContribution: {
+      SignerMatch m;
+      switch (r.contributions) {
+        case policy::Contributions::kAny: return {Reason::kOk, "", "contribution: nothing required (contributions = \"any\")"};
+        case policy::Contributions::kSigned: m = match_any_good(item.check, what); break;
+        case policy::Contributions::kKnown: m = match_known(item.check, *r.policy, object, context.identities); break;
+      }
+      m.detail = "contribution: " + m.detail;
+      return m;
+    }
+    case ObjectRole::kMainline:
+    case ObjectRole::kTag:
+    case ObjectRole::kGovernance: {
+      SignerMatch m = match_signers(item.check, *r.signers, object, context.identities);
+      if (m.code == Reason::kOk && r.signers->require > 1) {
+        return {Reason::kThresholdNotMet, m.signer,
+                "requires " + std::to_string(r.signers->require) + " distinct signers; this " + std::string(what) +
+                    " carries one signature"};
+      }
+      if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk && m.code != Reason::kThresholdNotMet) {
+        return {Reason::kPolicyChangeUnauthorized, "",
+                "changes the policy in force but is not signed by a [governance] signer (" + m.detail + ")"};
+      }
+      return m;
+    }
+  }
+  return {Reason::kInternalError, "", "unknown requirement"};
+}
+
+}  // namespace
+
+Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work) {
+  std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::optional<std::string> failure;
+  const auto worker = [&] {
+    for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
+      try {
+        work(i);
+      } catch (const std::exception& e) {
+        const std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = e.what();
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = "unknown exception";
+      }
+    }
+  };
+  const unsigned extra = (count < kParallelThreshold || threads < 2) ? 0 : threads - 1;
+  {
+    std::vector<std::jthread> pool;  // joined when the scope ends, whatever happens
+    pool.reserve(extra);
+    for (unsigned t = 0; t < extra; ++t) pool.emplace_back(worker);
+    worker();
+  }
+  if (failure) return Error::internal("signature verification failed: " + *failure);
+  return {};
+}
+
+Status judge_objects(const JudgeContext& context, std::span<const Candidate> candidates, RefReport& report,
+                     std::vector<Violation>& violations) {
+  std::vector<Item> batch;
+  for (size_t start = 0; start < candidates.size(); start += kBatchSize) {
+    const size_t end = std::min(candidates.size(), start + kBatchSize);
+    batch.assign(end - start, Item{});
+    for (size_t i = start; i < end; ++i) {
+      batch[i - start].candidate = &candidates[i];
+      if (Status s = read_item(context.repo, batch[i - start]); !s) return s;
+    }
+    std::vector<size_t> to_verify;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].malformed && batch[i].needs_signature) to_verify.push_back(i);
+    }
+    const Status verified = parallel_for(to_verify.size(), context.threads, [&batch, &to_verify](size_t i) {
+      Item& item = batch[to_verify[i]];
+      item.check = check_signature(item.payload, item.signature);
+    });
+    if (!verified) return verified;
+    for (const Item& item : batch) {
+      const Candidate& c = *item.candidate;
+      const char* kind = c.is_tag ? "tag" : "commit";
+      if (item.malformed) {
+        const std::string rule = c.requirements.empty() ? "" : c.requirements.front().rule;
+        report.objects.push_back({c.oid, kind, c.requirements.empty() ? ObjectRole::kOpen : c.requirements.front().role,
+                                  "", "", rule, Reason::kMalformedObject, item.malformed->message});
+        violations.push_back({report.ref, c.oid, rule, Reason::kMalformedObject,
+                              std::string(kind) + " cannot be read as git reads it: " + item.malformed->message});
+        continue;
+      }
+      const std::string key = item.check.key ? item.check.key->fingerprint() : "";
+      for (const Requirement& r : c.requirements) {
+        const SignerMatch m = judge_one(context, item, r);
+        report.objects.push_back({c.oid, kind, r.role, m.code == Reason::kOk ? m.signer : "", key, r.rule, m.code, m.detail});
+        if (m.code != Reason::kOk) violations.push_back({report.ref, c.oid, r.rule, m.code, m.detail});
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace auths::engine

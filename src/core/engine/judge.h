@@ -1,0 +1,54 @@
+// The verification batch: reads the objects a ref update brings, verifies their signatures
+// (spread over threads; the only expensive step), and asks each object's requirements about
+// the signature: the rule's signers for the mainline and the tag, the signers the policy knows
+// (or as the rule relaxes it) for contributions, [governance] for policy changes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "auths/types.h"
+#include "engine/signature_check.h"
+#include "git/repo_view.h"
+#include "policy/policy.h"
+
+namespace auths::engine {
+
+/// One thing an object must satisfy.
+struct Requirement {
+  ObjectRole role = ObjectRole::kMainline;
+  std::string rule;                             // for reports: the rule's name, "governance", ...
+  const policy::SignerSet* signers = nullptr;   // kMainline, kTag, kGovernance
+  const policy::Policy* policy = nullptr;       // kContribution: whose known signers count
+  policy::Contributions contributions = policy::Contributions::kKnown;
+};
+
+struct Candidate {
+  Oid oid;
+  bool is_tag = false;
+  std::vector<Requirement> requirements;
+};
+
+struct JudgeContext {
+  const git::RepoView& repo;
+  unsigned threads = 1;
+  int64_t now = 0;
+  /// When the server received an object (its record, else now).
+  std::function<int64_t(const Oid&)> received_at = {};
+  const IdentityResolver* identities = nullptr;  // null when no signer set names identities
+};
+
+/// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each
+/// refusal a Violation in `violations` (an object git would read otherwise than it looks is
+/// kMalformedObject). An Error means an object could not be read at all.
+Status judge_objects(const JudgeContext& context, std::span<const Candidate> candidates, RefReport& report,
+                     std::vector<Violation>& violations);
+
+/// Runs `work(i)` for i in [0, count) on up to `threads` threads. An exception in any worker is
+/// caught and returned as an Error (never std::terminate); every thread is joined first.
+Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work);
+
+}  // namespace auths::engine

@@ -1,0 +1,55 @@
+// RepoView: everything the engine reads from a repository, as one small interface: raw
+// objects, reachability, refs. git::Repository implements it over libgit2 (honouring git's
+// quarantine during pre-receive); tests/support/fake_repo.h implements it in memory, so the
+// engine's decisions are table-tested without a repository on disk.
+//
+// Objects are read raw and parsed by our own parsers (git/objects.h), the same bytes git
+// reads; trees are read through git/trees.h on top of read().
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auths/result.h"
+#include "auths/types.h"
+#include "git/objects.h"
+
+namespace auths::git {
+
+struct RawObject {
+  ObjectType type = ObjectType::kUnknown;
+  std::string data;  // the object's content, without git's "<type> <size>\0" header
+};
+
+/// A ref as stored: a direct ref has a target, a symbolic ref names another ref.
+struct RefEntry {
+  std::string name;
+  std::optional<Oid> target;   // direct refs
+  std::string symbolic_target; // symbolic refs ("refs/heads/main"); empty for direct refs
+};
+
+class RepoView {
+ public:
+  virtual ~RepoView() = default;
+
+  /// The object's type and content; ErrorCode::kNotFound when the object is missing.
+  virtual Result<RawObject> read(const Oid& oid) const = 0;
+  /// The object's type without reading its content; kNotFound when missing.
+  virtual Result<ObjectType> type_of(const Oid& oid) const = 0;
+  virtual bool contains(const Oid& oid) const = 0;
+
+  /// Commits reachable from `tip` and from none of `hidden`, children before parents.
+  virtual Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden) const = 0;
+  /// True when `ancestor` is `descendant` or in its history.
+  virtual Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const = 0;
+
+  /// Every ref (not HEAD), symbolic ones with their target name.
+  virtual Result<std::vector<RefEntry>> refs() const = 0;
+  /// What HEAD names: "refs/heads/main"; empty when HEAD is detached or missing.
+  virtual Result<std::string> head_target() const = 0;
+};
+
+}  // namespace auths::git

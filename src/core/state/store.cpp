@@ -1,0 +1,358 @@
+#include "state/store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace auths::state {
+
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS baseline (ref TEXT NOT NULL, tip BLOB NOT NULL, recorded_at INTEGER NOT NULL,"
+    " PRIMARY KEY (ref, tip)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS accepted_tips (id INTEGER PRIMARY KEY, ref TEXT NOT NULL, tip BLOB NOT NULL,"
+    " strictness TEXT NOT NULL, accepted_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS accepted_tips_by_ref ON accepted_tips (ref);"
+    "CREATE TABLE IF NOT EXISTS accepted_objects (oid BLOB PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS pending (ref TEXT NOT NULL, old BLOB NOT NULL, new BLOB NOT NULL,"
+    " strictness TEXT NOT NULL, baseline INTEGER NOT NULL, objects BLOB NOT NULL, created_at INTEGER NOT NULL,"
+    " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;";
+
+/// Pending rows older than this were never applied by git (a failed or lost push).
+constexpr int64_t kPendingLifetime = 24 * 3600;
+
+Error db_error(sqlite3* db, const std::string& what) {
+  return Error::io(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"), "state.sqlite");
+}
+
+/// A prepared statement: bind by position (from 1), step, read columns.
+class Statement {
+ public:
+  static Result<Statement> prepare(sqlite3* db, const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return db_error(db, "preparing a statement");
+    }
+    return Statement(db, raw);
+  }
+  Statement& bind(int i, const Oid& oid) {
+    sqlite3_bind_blob(m_stmt.get(), i, oid.bytes().data(), static_cast<int>(Oid::kSize), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::string_view text) {
+    sqlite3_bind_text(m_stmt.get(), i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, int64_t value) {
+    sqlite3_bind_int64(m_stmt.get(), i, value);
+    return *this;
+  }
+  Statement& bind_blob(int i, const std::string& bytes) {
+    sqlite3_bind_blob(m_stmt.get(), i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  /// True for a row, false when done.
+  Result<bool> step() {
+    const int rc = sqlite3_step(m_stmt.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return db_error(m_db, "reading or writing the records");
+  }
+  Status run() {
+    auto rc = step();
+    if (!rc) return rc.error();
+    sqlite3_reset(m_stmt.get());
+    return {};
+  }
+  void reset() { sqlite3_reset(m_stmt.get()); }
+  int64_t integer(int col) const { return sqlite3_column_int64(m_stmt.get(), col); }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(m_stmt.get(), col);
+    return p != nullptr ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(m_stmt.get(), col)) : "";
+  }
+  std::string blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_stmt.get(), col));
+    return p != nullptr ? std::string(p, sqlite3_column_bytes(m_stmt.get(), col)) : "";
+  }
+  std::optional<Oid> oid(int col) const {
+    const std::string bytes = blob(col);
+    if (bytes.size() != Oid::kSize) return std::nullopt;
+    std::array<uint8_t, Oid::kSize> arr{};
+    for (size_t i = 0; i < Oid::kSize; ++i) arr[i] = static_cast<uint8_t>(bytes[i]);
+    return Oid(arr);
+  }
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+  };
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
+  sqlite3* m_db;
+  std::unique_ptr<sqlite3_stmt, Finalizer> m_stmt;
+};
+
+/// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : m_db(db) {}
+  ~Transaction() {
+    if (m_open) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Status begin() {
+    if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return db_error(m_db, "starting a transaction");
+    }
+    m_open = true;
+    return {};
+  }
+  Status commit() {
+    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return db_error(m_db, "committing");
+    m_open = false;
+    return {};
+  }
+
+ private:
+  sqlite3* m_db;
+  bool m_open = false;
+};
+
+std::string pack(const std::vector<Oid>& oids) {
+  std::string out;
+  out.reserve(oids.size() * Oid::kSize);
+  for (const auto& oid : oids) out.append(reinterpret_cast<const char*>(oid.bytes().data()), Oid::kSize);
+  return out;
+}
+
+std::vector<Oid> unpack(const std::string& bytes) {
+  std::vector<Oid> out;
+  for (size_t pos = 0; pos + Oid::kSize <= bytes.size(); pos += Oid::kSize) {
+    std::array<uint8_t, Oid::kSize> arr{};
+    for (size_t i = 0; i < Oid::kSize; ++i) arr[i] = static_cast<uint8_t>(bytes[pos + i]);
+    out.emplace_back(arr);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Store::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+std::string Store::file_path(const std::string& git_dir) {
+  return (std::filesystem::path(git_dir) / "auths" / "state.sqlite").string();
+}
+
+Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create) {
+  namespace fs = std::filesystem;
+  const fs::path file = file_path(git_dir);
+  std::error_code ec;
+  if (!create && !fs::exists(file, ec)) return std::optional<Store>{};
+  if (create) {
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) return Error::io("cannot create directory: " + ec.message(), file.parent_path().string());
+  }
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+  Store store(raw);  // owns the handle also on failure
+  if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+  sqlite3_busy_timeout(raw, 10000);  // concurrent pushes to the same repository wait their turn
+  char* message = nullptr;
+  if (sqlite3_exec(raw, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    return db_error(raw, "creating the tables");
+  }
+  return std::optional<Store>(std::move(store));
+}
+
+Result<std::vector<Oid>> Store::baseline() const {
+  auto stmt = Statement::prepare(m_db.get(), "SELECT DISTINCT tip FROM baseline");
+  if (!stmt) return stmt.error();
+  std::vector<Oid> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (auto oid = stmt->oid(0)) out.push_back(*oid);
+  }
+  return out;
+}
+
+Result<std::vector<TipRecord>> Store::accepted_tips() const {
+  auto stmt = Statement::prepare(m_db.get(), "SELECT ref, tip, strictness, accepted_at FROM accepted_tips ORDER BY id");
+  if (!stmt) return stmt.error();
+  std::vector<TipRecord> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (auto oid = stmt->oid(1)) out.push_back({stmt->text(0), *oid, stmt->text(2), stmt->integer(3)});
+  }
+  return out;
+}
+
+Result<std::optional<Oid>> Store::last_tip(std::string_view ref) const {
+  for (const char* sql : {"SELECT tip FROM accepted_tips WHERE ref = ?1 ORDER BY id DESC LIMIT 1",
+                          "SELECT tip FROM baseline WHERE ref = ?1 ORDER BY recorded_at DESC LIMIT 1"}) {
+    auto stmt = Statement::prepare(m_db.get(), sql);
+    if (!stmt) return stmt.error();
+    stmt->bind(1, ref);
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (*row) return stmt->oid(0);
+  }
+  return std::optional<Oid>{};
+}
+
+Result<std::optional<int64_t>> Store::accepted_at(const Oid& object) const {
+  auto stmt = Statement::prepare(m_db.get(), "SELECT accepted_at FROM accepted_objects WHERE oid = ?1");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, object);
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<int64_t>{};
+  return std::optional<int64_t>(stmt->integer(0));
+}
+
+Status Store::add_pending(const std::vector<PendingUpdate>& updates, int64_t now) {
+  if (updates.empty()) return {};
+  Transaction tx(m_db.get());
+  if (Status s = tx.begin(); !s) return s;
+  auto insert = Statement::prepare(m_db.get(),
+                                   "INSERT OR REPLACE INTO pending (ref, old, new, strictness, baseline, objects,"
+                                   " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert) return insert.error();
+  for (const auto& u : updates) {
+    insert->bind(1, u.ref).bind(2, u.old_oid).bind(3, u.new_oid).bind(4, u.strictness);
+    insert->bind(5, int64_t{u.baseline ? 1 : 0}).bind_blob(6, pack(u.objects)).bind(7, now);
+    if (Status s = insert->run(); !s) return s;
+  }
+  return tx.commit();
+}
+
+Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now,
+                              const std::function<bool(const Oid&, const Oid&)>& superseded) {
+  Transaction tx(m_db.get());
+  if (Status s = tx.begin(); !s) return s.error();
+  auto find = Statement::prepare(m_db.get(),
+                                 "SELECT strictness, baseline, objects FROM pending WHERE ref = ?1 AND old = ?2 AND "
+                                 "new = ?3");
+  auto drop = Statement::prepare(m_db.get(), "DELETE FROM pending WHERE ref = ?1 AND old = ?2 AND new = ?3");
+  auto same = Statement::prepare(m_db.get(), "SELECT id, tip FROM accepted_tips WHERE ref = ?1 AND strictness = ?2");
+  auto forget = Statement::prepare(m_db.get(), "DELETE FROM accepted_tips WHERE id = ?1");
+  auto tip = Statement::prepare(m_db.get(),
+                                "INSERT INTO accepted_tips (ref, tip, strictness, accepted_at) VALUES (?1, ?2, ?3, ?4)");
+  auto base = Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
+  auto object =
+      Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO accepted_objects (oid, accepted_at) VALUES (?1, ?2)");
+  auto expire = Statement::prepare(m_db.get(), "DELETE FROM pending WHERE created_at < ?1");
+  for (auto* s : {&find, &drop, &same, &forget, &tip, &base, &object, &expire}) {
+    if (!*s) return s->error();
+  }
+  size_t promoted = 0;
+  for (const auto& u : applied) {
+    find->bind(1, u.ref_name).bind(2, u.old_oid).bind(3, u.new_oid);
+    auto row = find->step();
+    if (!row) return row.error();
+    if (!*row) {
+      find->reset();
+      continue;  // not accepted by our hook (or recorded by an older version): nothing to promote
+    }
+    const std::string strictness = find->text(0);
+    const bool baseline = find->integer(1) != 0;
+    const std::vector<Oid> objects = unpack(find->blob(2));
+    find->reset();
+    drop->bind(1, u.ref_name).bind(2, u.old_oid).bind(3, u.new_oid);
+    if (Status s = drop->run(); !s) return s.error();
+    for (const auto& oid : objects) {
+      object->bind(1, oid).bind(2, now);
+      if (Status s = object->run(); !s) return s.error();
+    }
+    if (!u.new_oid.is_zero() && baseline) {
+      base->bind(1, u.ref_name).bind(2, u.new_oid).bind(3, now);
+      if (Status s = base->run(); !s) return s.error();
+    }
+    if (!u.new_oid.is_zero() && !strictness.empty()) {
+      // A branch moving forward under the same rule keeps one row.
+      std::vector<int64_t> stale;
+      same->bind(1, u.ref_name).bind(2, strictness);
+      for (;;) {
+        auto r = same->step();
+        if (!r) return r.error();
+        if (!*r) break;
+        const auto older = same->oid(1);
+        if (older && superseded && superseded(*older, u.new_oid)) stale.push_back(same->integer(0));
+      }
+      same->reset();
+      for (const int64_t id : stale) {
+        forget->bind(1, id);
+        if (Status s = forget->run(); !s) return s.error();
+      }
+      tip->bind(1, u.ref_name).bind(2, u.new_oid).bind(3, strictness).bind(4, now);
+      if (Status s = tip->run(); !s) return s.error();
+    }
+    ++promoted;
+  }
+  expire->bind(1, now - kPendingLifetime);
+  if (Status s = expire->run(); !s) return s.error();
+  if (Status s = tx.commit(); !s) return s.error();
+  return promoted;
+}
+
+Result<bool> Store::record_baseline(const std::vector<std::pair<std::string, Oid>>& refs, int64_t now, bool replace) {
+  Transaction tx(m_db.get());
+  if (Status s = tx.begin(); !s) return s.error();
+  auto count = Statement::prepare(m_db.get(), "SELECT COUNT(*) FROM baseline");
+  if (!count) return count.error();
+  auto row = count->step();
+  if (!row) return row.error();
+  if (*row && count->integer(0) > 0 && !replace) return false;
+  count->reset();
+  if (replace) {
+    if (sqlite3_exec(m_db.get(), "DELETE FROM baseline", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return db_error(m_db.get(), "clearing the baseline");
+    }
+  }
+  auto insert = Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
+  if (!insert) return insert.error();
+  for (const auto& [ref, oid] : refs) {
+    insert->bind(1, ref).bind(2, oid).bind(3, now);
+    if (Status s = insert->run(); !s) return s.error();
+  }
+  if (Status s = tx.commit(); !s) return s.error();
+  return true;
+}
+
+Result<StoreStatus> Store::status() const {
+  StoreStatus out;
+  const auto scalar = [this](const char* sql) -> Result<int64_t> {
+    auto stmt = Statement::prepare(m_db.get(), sql);
+    if (!stmt) return stmt.error();
+    auto row = stmt->step();
+    if (!row) return row.error();
+    return *row ? stmt->integer(0) : int64_t{0};
+  };
+  auto baseline_refs = scalar("SELECT COUNT(*) FROM baseline");
+  auto baseline_at = scalar("SELECT COALESCE(MIN(recorded_at), 0) FROM baseline");
+  auto tips = scalar("SELECT COUNT(*) FROM accepted_tips");
+  auto objects = scalar("SELECT COUNT(*) FROM accepted_objects");
+  auto pending = scalar("SELECT COUNT(*) FROM pending");
+  for (const auto* r : {&baseline_refs, &baseline_at, &tips, &objects, &pending}) {
+    if (!*r) return r->error();
+  }
+  out.baseline_refs = static_cast<size_t>(*baseline_refs);
+  out.baseline_recorded_at = *baseline_at;
+  out.accepted_tips = static_cast<size_t>(*tips);
+  out.accepted_objects = static_cast<size_t>(*objects);
+  out.pending = static_cast<size_t>(*pending);
+  return out;
+}
+
+}  // namespace auths::state
