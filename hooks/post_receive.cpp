@@ -18,7 +18,8 @@ int main() {
     }
     auto updates = auths::parse_pre_receive_input(*input);
     if (!updates) {
-      std::fprintf(stderr, "auths: warning: cannot record the accepted push: %s\n", updates.error().to_string().c_str());
+      std::fprintf(stderr, "auths: warning: cannot record the accepted push: %s\n",
+                   updates.error().to_string().c_str());
       return 0;
     }
     auto recorded = auths::record_applied_updates(".", /*open_from_env=*/true, *updates);

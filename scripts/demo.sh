@@ -56,6 +56,9 @@ default = "deny"
 name = "main"
 refs = ["refs/heads/main"]
 signers = ["$(cat alice.pub)"]
+
+[governance]                  # who may change .auths/ on main
+signers = ["$(cat alice.pub)"]
 EOF
 echo "\$ cat .auths/policy.toml"
 cat seed/.auths/policy.toml

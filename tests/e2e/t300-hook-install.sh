@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# `auths hook install`: the plain, Gitea and GitLab layouts; never overwriting a hook it did not
-# install; replacing its own. Hooks installed in the Gitea layout work behind a delegator like
-# Gitea's (run every hooks/pre-receive.d/* with the same stdin).
+# `auths hook install`: the plain, Gitea and GitLab layouts, pre-receive and post-receive;
+# core.hooksPath honoured; never overwriting a hook it did not install; replacing its own; the
+# baseline recorded once. Hooks installed in the Gitea layout work behind a delegator like
+# Gitea's (run every hooks/pre-receive.d/* with the same stdin). `auths hook status` tells where
+# the hooks are and whether git runs them.
 . "$(dirname "$0")/lib.sh"
 test_init
 
@@ -21,19 +23,24 @@ expect_install_status() {
   fi
 }
 
-step "plain layout: hooks/pre-receive"
+step "plain layout: hooks/pre-receive and hooks/post-receive, and the baseline"
 r=$E2E_TMP/plain.git
 git init -q --bare "$r"
 install_run "$r"
 expect_install_status 0
 expect_installed_hook "$r/hooks/pre-receive" auths-pre-receive
+expect_installed_hook "$r/hooks/post-receive" auths-post-receive
 if [ ! -e "$r/hooks/update" ]; then ok; else fail "plain install without --update created hooks/update"; fi
+if grep -q '^recorded the baseline' "$E2E_TMP/install.out"; then ok; else
+  fail "expected the first install to record the baseline" "$(cat "$E2E_TMP/install.out")"; fi
 
 step "installing again replaces its own hook"
 echo "# stale line" >>"$r/hooks/pre-receive"
 install_run "$r"
 expect_install_status 0
 expect_installed_hook "$r/hooks/pre-receive" auths-pre-receive
+if grep -q '^kept the baseline recorded earlier' "$E2E_TMP/install.out"; then ok; else
+  fail "expected the second install to keep the baseline" "$(cat "$E2E_TMP/install.out")"; fi
 
 step "a foreign pre-receive hook is never overwritten"
 printf '#!/bin/sh\necho foreign\nexit 0\n' >"$r/hooks/pre-receive"
@@ -41,8 +48,8 @@ chmod +x "$r/hooks/pre-receive"
 cp "$r/hooks/pre-receive" "$E2E_TMP/foreign"
 install_run "$r"
 expect_install_status 1
-if grep -Fxq 'error: hooks/pre-receive exists and was not installed by auths (not overwriting)' "$E2E_TMP/install.err"; then ok; else
-  fail "expected the line 'error: hooks/pre-receive exists and was not installed by auths (not overwriting)'" "stderr: $(cat "$E2E_TMP/install.err")"; fi
+if grep -Fxq "error: $r/hooks/pre-receive exists and was not installed by auths (not overwriting)" "$E2E_TMP/install.err"; then ok; else
+  fail "expected the line 'error: $r/hooks/pre-receive exists and was not installed by auths (not overwriting)'" "stderr: $(cat "$E2E_TMP/install.err")"; fi
 if cmp -s "$r/hooks/pre-receive" "$E2E_TMP/foreign"; then ok; else fail "the foreign hook was modified"; fi
 
 step "--update installs the update hook too, and refuses a foreign one"
@@ -65,6 +72,7 @@ git init -q --bare "$g"
 install_run "$g" --layout gitea
 expect_install_status 0
 expect_installed_hook "$g/hooks/pre-receive.d/auths" auths-pre-receive
+expect_installed_hook "$g/hooks/post-receive.d/auths" auths-post-receive
 if [ ! -e "$g/hooks/pre-receive" ]; then ok; else fail "gitea layout created hooks/pre-receive (Gitea owns it)"; fi
 
 step "gitea layout refuses a foreign pre-receive.d/auths"
@@ -81,6 +89,7 @@ git init -q --bare "$l"
 install_run "$l" --layout gitlab
 expect_install_status 0
 expect_installed_hook "$l/custom_hooks/pre-receive.d/auths" auths-pre-receive
+expect_installed_hook "$l/custom_hooks/post-receive.d/auths" auths-post-receive
 if [ ! -e "$l/hooks/pre-receive" ]; then ok; else fail "gitlab layout created hooks/pre-receive"; fi
 
 step "an unknown layout is a usage error"
@@ -125,6 +134,39 @@ c=$(commit_as alice "alice")
 push origin main
 expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$c"
+
+step "core.hooksPath: install writes where git looks, and an unsigned push is refused"
+hp=$E2E_TMP/hookspath.git
+git init -q --bare "$hp"
+git -C "$hp" config core.hooksPath "$hp/custom-hooks"
+install_run "$hp"
+expect_install_status 0
+expect_installed_hook "$hp/custom-hooks/pre-receive" auths-pre-receive
+expect_installed_hook "$hp/custom-hooks/post-receive" auths-post-receive
+if [ ! -e "$hp/hooks/pre-receive" ]; then ok; else fail "install wrote hooks/pre-receive, where git does not look"; fi
+status_rc=0
+"$AUTHS" hook status --repo "$hp" >"$E2E_TMP/status.out" 2>&1 || status_rc=$?
+if [ "$status_rc" -eq 0 ]; then ok; else fail "auths hook status exited $status_rc" "$(cat "$E2E_TMP/status.out")"; fi
+if grep -q "^pre-receive: *$hp/custom-hooks/pre-receive: installed by auths, git runs it; core.hooksPath is '$hp/custom-hooks'" "$E2E_TMP/status.out"; then ok; else
+  fail "auths hook status does not show the hook in core.hooksPath" "$(cat "$E2E_TMP/status.out")"; fi
+for line in '^policy in force: none' '^bootstrap: *auths.bootstrap = deny' '^baseline: *0 refs, recorded'; do
+  if grep -q "$line" "$E2E_TMP/status.out"; then ok; else fail "auths hook status: no line matching $line" "$(cat "$E2E_TMP/status.out")"; fi
+done
+# A real push to that server: the hook in core.hooksPath runs and refuses (no policy: no-policy).
+SERVER=$hp
+client_init alice
+u=$(commit_unsigned "unsigned")
+push origin HEAD:refs/heads/main
+expect_push_rejected no-policy
+expect_ref refs/heads/main absent
+
+step "auths hook status says when git does not run the hook"
+git -C "$hp" config core.hooksPath "$hp/elsewhere"
+status_rc=0
+"$AUTHS" hook status --repo "$hp" >"$E2E_TMP/status.out" 2>&1 || status_rc=$?
+if [ "$status_rc" -eq 1 ]; then ok; else fail "auths hook status exited $status_rc, expected 1 (no hook git runs)" "$(cat "$E2E_TMP/status.out")"; fi
+if grep -q "pushes are NOT checked" "$E2E_TMP/status.out"; then ok; else
+  fail "auths hook status does not warn that pushes are not checked" "$(cat "$E2E_TMP/status.out")"; fi
 
 step "auths hook install on a path that is not a repository fails"
 install_run "$E2E_TMP/does-not-exist.git"

@@ -102,7 +102,6 @@ class FakeRepo final : public git::RepoView {
     return add(git::ObjectType::kCommit, commit_text(files, parents, signer, time, message));
   }
 
-
   /// An annotated tag `name` of `target`, signed when `signer` is set.
   Oid tag(const std::string& name, const Oid& target, const TestKey* signer,
           git::ObjectType type = git::ObjectType::kCommit, int64_t time = 1700000000) {

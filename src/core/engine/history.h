@@ -20,8 +20,8 @@
 namespace auths::engine {
 
 struct NewHistory {
-  std::vector<Oid> commits;                        // new commits, children before parents
-  std::unordered_set<Oid, OidHash> mainline;       // those on the first-parent chain from the tip
+  std::vector<Oid> commits;                   // new commits, children before parents
+  std::unordered_set<Oid, OidHash> mainline;  // those on the first-parent chain from the tip
 };
 
 /// The new commits of `tip` given the `trusted` tips. A commit that cannot be parsed ends the

@@ -79,7 +79,8 @@ SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requi
     case ObjectRole::kContribution: {
       SignerMatch m;
       switch (r.contributions) {
-        case policy::Contributions::kAny: return {Reason::kOk, "", "contribution: nothing required (contributions = \"any\")"};
+        case policy::Contributions::kAny:
+          return {Reason::kOk, "", "contribution: nothing required (contributions = \"any\")"};
         case policy::Contributions::kSigned: m = match_any_good(item.check, what); break;
         case policy::Contributions::kKnown: m = match_known(item.check, *r.policy, object, context.identities); break;
       }
@@ -168,7 +169,8 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
       const std::string key = item.check.key ? item.check.key->fingerprint() : "";
       for (const Requirement& r : c.requirements) {
         const SignerMatch m = judge_one(context, item, r);
-        report.objects.push_back({c.oid, kind, r.role, m.code == Reason::kOk ? m.signer : "", key, r.rule, m.code, m.detail});
+        report.objects.push_back(
+            {c.oid, kind, r.role, m.code == Reason::kOk ? m.signer : "", key, r.rule, m.code, m.detail});
         if (m.code != Reason::kOk) violations.push_back({report.ref, c.oid, r.rule, m.code, m.detail});
       }
     }

@@ -20,9 +20,9 @@ namespace auths::engine {
 /// One thing an object must satisfy.
 struct Requirement {
   ObjectRole role = ObjectRole::kMainline;
-  std::string rule;                             // for reports: the rule's name, "governance", ...
-  const policy::SignerSet* signers = nullptr;   // kMainline, kTag, kGovernance
-  const policy::Policy* policy = nullptr;       // kContribution: whose known signers count
+  std::string rule;                            // for reports: the rule's name, "governance", ...
+  const policy::SignerSet* signers = nullptr;  // kMainline, kTag, kGovernance
+  const policy::Policy* policy = nullptr;      // kContribution: whose known signers count
   policy::Contributions contributions = policy::Contributions::kKnown;
 };
 

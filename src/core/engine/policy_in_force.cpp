@@ -76,7 +76,7 @@ Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const Serv
 }
 
 Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(const git::RepoView& repo,
-                                                                         const Oid& commit) {
+                                                                          const Oid& commit) {
   using Finding = std::optional<std::pair<Reason, std::string>>;
   auto loaded = load_policy_at(repo, commit);
   if (!loaded) {

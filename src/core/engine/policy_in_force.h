@@ -20,10 +20,10 @@ inline constexpr const char* kAuthsDir = ".auths";
 
 struct PolicyInForce {
   enum class State {
-    kLoaded,               // `policy` holds the parsed policy
-    kAbsent,               // no default branch yet (empty repository), or no policy file on it: bootstrap
-    kInvalid,              // the file is there but does not load: `error` says where and why
-    kDefaultBranchMissing, // HEAD names a branch that does not exist while other refs do
+    kLoaded,                // `policy` holds the parsed policy
+    kAbsent,                // no default branch yet (empty repository), or no policy file on it: bootstrap
+    kInvalid,               // the file is there but does not load: `error` says where and why
+    kDefaultBranchMissing,  // HEAD names a branch that does not exist while other refs do
   };
   State state = State::kAbsent;
   std::optional<policy::Policy> policy;
@@ -45,7 +45,6 @@ Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const Serv
 /// What is wrong with the policy that `commit` would put in force, or nullopt when it loads,
 /// could be satisfied and could be changed: kPolicyInvalid (missing, or does not load) or
 /// kPolicyUnsatisfiable. An Error when the repository cannot be read.
-Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(const git::RepoView& repo,
-                                                                         const Oid& commit);
+Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(const git::RepoView& repo, const Oid& commit);
 
 }  // namespace auths::engine

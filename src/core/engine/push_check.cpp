@@ -197,7 +197,10 @@ class PushChecker {
     switch (m_pif.state) {
       case PolicyInForce::State::kAbsent: check_bootstrap(report); break;
       case PolicyInForce::State::kDefaultBranchMissing:
-        if (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate) {
+        // Pre-push to a remote this clone knows nothing of (a URL, never fetched): the server
+        // will judge; locally there is no policy to apply.
+        if (m_settings.mode == CheckMode::kLocal ||
+            (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate)) {
           check_bootstrap(report);
         } else {
           report.policy_source = m_pif.source;
@@ -535,6 +538,7 @@ class PushChecker {
     }
 
     if (commit) {
+      const bool known_identities = !policy.known_identities().empty();
       auto trusted = trusted_tips(report, rule, policy);
       if (!trusted) return undecidable(report, trusted.error());
       auto history = new_history(m_repo, *commit, *trusted);
@@ -546,8 +550,7 @@ class PushChecker {
           wants_identities |= !rule->signers.identities.empty();
         } else if (rule != nullptr) {
           r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};
-          wants_identities |=
-              rule->contributions == policy::Contributions::kKnown && !policy.known_identities().empty();
+          wants_identities |= rule->contributions == policy::Contributions::kKnown && known_identities;
         }
         index.emplace(c, candidates.size());
         candidates.push_back({c, false, {r}});

@@ -30,8 +30,13 @@ Result<ServerRefs> ServerRefs::read(const git::RepoView& repo, const std::string
   }
   // Pre-push: the remote as this clone last saw it.
   const std::string tracking = "refs/remotes/" + remote + "/";
-  const auto remote_name = [&tracking](std::string_view name) { return "refs/heads/" + std::string(name.substr(tracking.size())); };
+  const auto remote_name = [&tracking](std::string_view name) {
+    return "refs/heads/" + std::string(name.substr(tracking.size()));
+  };
   for (auto& ref : *refs) {
+    // The identity registry is judged as this clone has it: what it will push, or what it
+    // fetched (clones do not track refs/auths/* under refs/remotes/).
+    if (ref.name == "refs/auths/registry" && ref.target) out.m_direct.emplace(ref.name, *ref.target);
     if (!util::starts_with(ref.name, tracking)) continue;
     if (ref.name == tracking + "HEAD") {
       if (util::starts_with(ref.symbolic_target, tracking)) out.m_default_branch = remote_name(ref.symbolic_target);

@@ -27,8 +27,8 @@ struct RawObject {
 /// A ref as stored: a direct ref has a target, a symbolic ref names another ref.
 struct RefEntry {
   std::string name;
-  std::optional<Oid> target;   // direct refs
-  std::string symbolic_target; // symbolic refs ("refs/heads/main"); empty for direct refs
+  std::optional<Oid> target;    // direct refs
+  std::string symbolic_target;  // symbolic refs ("refs/heads/main"); empty for direct refs
 };
 
 class RepoView {

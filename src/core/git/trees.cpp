@@ -26,8 +26,8 @@ Result<std::vector<TreeEntry>> read_tree(const RepoView& repo, const Oid& tree) 
   return entries;
 }
 
-Status collect_files(const RepoView& repo, const Oid& tree, const std::string& dir, std::string_view prefix,
-                     int depth, std::vector<FileEntry>& out) {
+Status collect_files(const RepoView& repo, const Oid& tree, const std::string& dir, std::string_view prefix, int depth,
+                     std::vector<FileEntry>& out) {
   if (depth > kMaxTreeDepth) return Error::corrupt("trees nested deeper than " + std::to_string(kMaxTreeDepth));
   auto entries = read_tree(repo, tree);
   if (!entries) return entries.error();
@@ -102,7 +102,8 @@ Result<std::vector<TreeEntry>> parse_tree(std::string_view raw) {
   size_t pos = 0;
   while (pos < raw.size()) {
     const size_t space = raw.find(' ', pos);
-    if (space == std::string_view::npos || space == pos || space - pos > 7) return Error::corrupt("malformed tree entry mode");
+    if (space == std::string_view::npos || space == pos || space - pos > 7)
+      return Error::corrupt("malformed tree entry mode");
     uint32_t mode = 0;
     for (size_t i = pos; i < space; ++i) {
       if (raw[i] < '0' || raw[i] > '7') return Error::corrupt("malformed tree entry mode");
@@ -195,7 +196,8 @@ Result<std::optional<std::string>> read_file(const RepoView& repo, const Oid& co
   if (!blob) return blob.error();
   if (blob->type != ObjectType::kBlob) return Error::corrupt(shown + " is not a blob", commit.short_hex());
   if (blob->data.size() > max_size) {
-    return Error::invalid_argument(shown + " is larger than " + std::to_string(max_size) + " bytes", commit.short_hex());
+    return Error::invalid_argument(shown + " is larger than " + std::to_string(max_size) + " bytes",
+                                   commit.short_hex());
   }
   return std::optional<std::string>(std::move(blob->data));
 }

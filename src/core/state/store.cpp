@@ -17,7 +17,8 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS accepted_objects (oid BLOB PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS pending (ref TEXT NOT NULL, old BLOB NOT NULL, new BLOB NOT NULL,"
     " strictness TEXT NOT NULL, baseline INTEGER NOT NULL, objects BLOB NOT NULL, created_at INTEGER NOT NULL,"
-    " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;";
+    " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;";
 
 /// Pending rows older than this were never applied by git (a failed or lost push).
 constexpr int64_t kPendingLifetime = 24 * 3600;
@@ -247,9 +248,10 @@ Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now
   auto drop = Statement::prepare(m_db.get(), "DELETE FROM pending WHERE ref = ?1 AND old = ?2 AND new = ?3");
   auto same = Statement::prepare(m_db.get(), "SELECT id, tip FROM accepted_tips WHERE ref = ?1 AND strictness = ?2");
   auto forget = Statement::prepare(m_db.get(), "DELETE FROM accepted_tips WHERE id = ?1");
-  auto tip = Statement::prepare(m_db.get(),
-                                "INSERT INTO accepted_tips (ref, tip, strictness, accepted_at) VALUES (?1, ?2, ?3, ?4)");
-  auto base = Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
+  auto tip = Statement::prepare(
+      m_db.get(), "INSERT INTO accepted_tips (ref, tip, strictness, accepted_at) VALUES (?1, ?2, ?3, ?4)");
+  auto base =
+      Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
   auto object =
       Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO accepted_objects (oid, accepted_at) VALUES (?1, ?2)");
   auto expire = Statement::prepare(m_db.get(), "DELETE FROM pending WHERE created_at < ?1");
@@ -309,23 +311,30 @@ Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now
 Result<bool> Store::record_baseline(const std::vector<std::pair<std::string, Oid>>& refs, int64_t now, bool replace) {
   Transaction tx(m_db.get());
   if (Status s = tx.begin(); !s) return s.error();
-  auto count = Statement::prepare(m_db.get(), "SELECT COUNT(*) FROM baseline");
-  if (!count) return count.error();
-  auto row = count->step();
+  // A baseline is recorded once, also when the repository had no ref at all then.
+  auto recorded = Statement::prepare(m_db.get(), "SELECT value FROM meta WHERE key = 'baseline_recorded_at'");
+  if (!recorded) return recorded.error();
+  auto row = recorded->step();
   if (!row) return row.error();
-  if (*row && count->integer(0) > 0 && !replace) return false;
-  count->reset();
+  if (*row && !replace) return false;
+  recorded->reset();
   if (replace) {
     if (sqlite3_exec(m_db.get(), "DELETE FROM baseline", nullptr, nullptr, nullptr) != SQLITE_OK) {
       return db_error(m_db.get(), "clearing the baseline");
     }
   }
-  auto insert = Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
+  auto insert =
+      Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO baseline (ref, tip, recorded_at) VALUES (?1, ?2, ?3)");
   if (!insert) return insert.error();
   for (const auto& [ref, oid] : refs) {
     insert->bind(1, ref).bind(2, oid).bind(3, now);
     if (Status s = insert->run(); !s) return s.error();
   }
+  auto mark =
+      Statement::prepare(m_db.get(), "INSERT OR REPLACE INTO meta (key, value) VALUES ('baseline_recorded_at', ?1)");
+  if (!mark) return mark.error();
+  mark->bind(1, now);
+  if (Status s = mark->run(); !s) return s.error();
   if (Status s = tx.commit(); !s) return s.error();
   return true;
 }
@@ -340,7 +349,8 @@ Result<StoreStatus> Store::status() const {
     return *row ? stmt->integer(0) : int64_t{0};
   };
   auto baseline_refs = scalar("SELECT COUNT(*) FROM baseline");
-  auto baseline_at = scalar("SELECT COALESCE(MIN(recorded_at), 0) FROM baseline");
+  auto baseline_at = scalar("SELECT COALESCE((SELECT value FROM meta WHERE key = 'baseline_recorded_at'), 0)");
+
   auto tips = scalar("SELECT COUNT(*) FROM accepted_tips");
   auto objects = scalar("SELECT COUNT(*) FROM accepted_objects");
   auto pending = scalar("SELECT COUNT(*) FROM pending");

@@ -25,14 +25,15 @@ struct PendingUpdate {
   std::string ref;
   Oid old_oid;
   Oid new_oid;
-  std::string strictness;     // "" = this update vouches for nothing (tags, open refs, deletes)
-  bool baseline = false;      // accepted while no policy was in force: its tip joins the baseline
-  std::vector<Oid> objects;   // the commits and tags judged
+  std::string strictness;    // "" = this update vouches for nothing (tags, open refs, deletes)
+  bool baseline = false;     // accepted while no policy was in force: its tip joins the baseline
+  std::vector<Oid> objects;  // the commits and tags judged
 };
 
 struct StoreStatus {
   size_t baseline_refs = 0;
-  int64_t baseline_recorded_at = 0;  // the first baseline row's time; 0 when there is none
+  int64_t baseline_recorded_at = 0;  // when `auths hook install` recorded it; 0 when it never did
+
   size_t accepted_tips = 0;
   size_t accepted_objects = 0;
   size_t pending = 0;

@@ -93,10 +93,10 @@ std::string describe_codes(const Decision& d) {
 }
 
 #define EXPECT_ACCEPTED(d) BOOST_TEST((d).accepted(), "expected acceptance, got: " << describe_codes(d))
-#define EXPECT_REFUSED(d, code, obj)                                                                      \
-  do {                                                                                                     \
-    BOOST_TEST(!(d).accepted());                                                                           \
-    BOOST_TEST(has((d), (code), (obj)), "expected " << name(code) << ", got: " << describe_codes(d));     \
+#define EXPECT_REFUSED(d, code, obj)                                                                  \
+  do {                                                                                                \
+    BOOST_TEST(!(d).accepted());                                                                      \
+    BOOST_TEST(has((d), (code), (obj)), "expected " << name(code) << ", got: " << describe_codes(d)); \
   } while (0)
 
 }  // namespace
@@ -148,8 +148,8 @@ BOOST_AUTO_TEST_CASE(item1_tag_type_must_match_its_object) {
   World w;
   const Oid blob = w.repo.blob("not a commit");
   // The tag claims a commit but points at a blob.
-  const Oid t = w.repo.add(ObjectType::kTag, "object " + blob.hex() +
-                                                 "\ntype commit\ntag v1.0\ntagger R <r@x> 1700050000 +0000\n\nx\n");
+  const Oid t = w.repo.add(ObjectType::kTag,
+                           "object " + blob.hex() + "\ntype commit\ntag v1.0\ntagger R <r@x> 1700050000 +0000\n\nx\n");
   const Decision d = w.push("refs/tags/v1.0", kZero, t);
   EXPECT_REFUSED(d, Reason::kMalformedObject, t);
 }
@@ -253,9 +253,10 @@ BOOST_AUTO_TEST_CASE(item4_old_policy_in_an_old_branch_judges_nothing) {
   World w;
   // release/1 was cut when its tree's policy let mallory sign releases.
   Files old = w.files;
-  old[".auths/policy.toml"] = "version = 1\ndefault = \"allow\"\n[[policy.commit]]\nname = \"release\"\nrefs = "
-                              "[\"refs/heads/release/*\"]\nsigners = [\"" +
-                              w.mallory.line() + "\"]\n[governance]\nsigners = [\"" + w.mallory.line() + "\"]\n";
+  old[".auths/policy.toml"] =
+      "version = 1\ndefault = \"allow\"\n[[policy.commit]]\nname = \"release\"\nrefs = "
+      "[\"refs/heads/release/*\"]\nsigners = [\"" +
+      w.mallory.line() + "\"]\n[governance]\nsigners = [\"" + w.mallory.line() + "\"]\n";
   const Oid cut = w.repo.commit(old, {w.root}, &w.rita, 1700010000, "cut\n");
   w.repo.set_ref("refs/heads/release/1", cut);
   const Oid m = w.work(cut, &w.mallory, "mallory", old);
@@ -346,9 +347,10 @@ BOOST_AUTO_TEST_CASE(item8_recreating_a_deleted_branch_is_a_rewrite) {
 BOOST_AUTO_TEST_CASE(item8_expired_key_cannot_sign_by_backdating) {
   World w;
   w.files["keys/allowed_signers"] = "bob valid-before=\"20231110\" " + w.bob.key.public_key().to_ssh_line() + "\n";
-  w.files[".auths/policy.toml"] = "version = 1\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\n"
-                                  "allowed_signers = \"keys/allowed_signers\"\n[governance]\nsigners = [\"" +
-                                  w.alice.line() + "\"]\n";
+  w.files[".auths/policy.toml"] =
+      "version = 1\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\n"
+      "allowed_signers = \"keys/allowed_signers\"\n[governance]\nsigners = [\"" +
+      w.alice.line() + "\"]\n";
   const Oid base = w.repo.commit(w.files, {}, &w.alice, 1699000000);
   w.repo.set_ref("refs/heads/main", base);
   // Dated 2023-11-01 (before valid-before), received now (2023-11-16).
@@ -518,8 +520,8 @@ BOOST_AUTO_TEST_CASE(item11_policies_that_could_never_be_used_are_refused) {
   const std::string no_governance =
       "version = 1\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\nsigners = [\"" + w.alice.line() +
       "\"]\n";
-  const std::string require_two = no_governance + "[governance]\nsigners = [\"" + w.alice.line() + "\", \"" +
-                                  w.bob.line() + "\"]\nrequire = 2\n";
+  const std::string require_two =
+      no_governance + "[governance]\nsigners = [\"" + w.alice.line() + "\", \"" + w.bob.line() + "\"]\nrequire = 2\n";
   for (const auto& text : {no_governance, require_two}) {
     Files next = w.files;
     next[".auths/policy.toml"] = text;

@@ -23,8 +23,8 @@ BOOST_AUTO_TEST_CASE(pending_rows_become_records_only_for_applied_updates) {
   // Eight racing pushes to main, all accepted by pre-receive; git applies one.
   std::vector<state::PendingUpdate> pending;
   for (char c : std::string("12345678")) {
-    pending.push_back({"refs/heads/main", oid('a'), oid(c), "v1;require=1;contributions=known;keys=K;identities=",
-                       false, {oid(c)}});
+    pending.push_back(
+        {"refs/heads/main", oid('a'), oid(c), "v1;require=1;contributions=known;keys=K;identities=", false, {oid(c)}});
   }
   BOOST_REQUIRE(store.add_pending(pending, 1000).has_value());
   BOOST_TEST(store.accepted_tips()->empty());
@@ -50,8 +50,9 @@ BOOST_AUTO_TEST_CASE(a_branch_moving_forward_keeps_one_row_and_the_baseline_is_k
   const std::string strict = "v1;require=1;contributions=known;keys=K;identities=";
   for (char c : std::string("123")) {
     BOOST_REQUIRE(store.add_pending({{"refs/heads/main", oid('0'), oid(c), strict, false, {}}}, 1).has_value());
-    BOOST_REQUIRE(store.promote({RefUpdate{oid('0'), oid(c), "refs/heads/main"}}, 2,
-                                [](const Oid& older, const Oid& newer) { return older < newer; })
+    BOOST_REQUIRE(store
+                      .promote({RefUpdate{oid('0'), oid(c), "refs/heads/main"}}, 2,
+                               [](const Oid& older, const Oid& newer) { return older < newer; })
                       .has_value());
   }
   BOOST_TEST(store.accepted_tips()->size() == 1u);
