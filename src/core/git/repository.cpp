@@ -206,6 +206,8 @@ bool Repository::has_object(const Oid& oid) const {
 
 Result<std::pair<ObjectType, Oid>> Repository::peel(const Oid& oid) const {
   Oid current = oid;
+  std::optional<ObjectType> claimed;  // what the tag pointing at `current` says it is
+  Oid claimed_by;
   for (int depth = 0; depth < 64; ++depth) {
     size_t size = 0;
     git_object_t type = GIT_OBJECT_INVALID;
@@ -213,11 +215,18 @@ Result<std::pair<ObjectType, Oid>> Repository::peel(const Oid& oid) const {
     if (const int rc = git_odb_read_header(&size, &type, m_h->odb.get(), &id); rc < 0) {
       return to_error(rc, "reading object " + current.hex());
     }
+    if (claimed) {
+      if (auto ok = check_tag_target_type(*claimed, from_git_type(type)); !ok) {
+        return Error::corrupt(ok.error().message, claimed_by.hex());
+      }
+    }
     if (type != GIT_OBJECT_TAG) {
       return std::make_pair(from_git_type(type), current);
     }
     auto tag = read_tag(current);
     if (!tag) return tag.error();
+    claimed = tag->target_type;
+    claimed_by = current;
     current = tag->target;
   }
   return Error::corrupt("tag chain deeper than 64", oid.hex());

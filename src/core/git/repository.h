@@ -52,7 +52,10 @@ class Repository final {
   Result<TagInfo> read_tag(const Oid& oid) const;
   bool has_object(const Oid& oid) const;
 
-  /// Follows tag objects until a non-tag; nullopt when the chain ends at a missing object.
+  /// Follows tag objects until a non-tag. Every tag of the chain must parse (parse_tag) and
+  /// name the real type of its target in its `type` header (check_tag_target_type); otherwise
+  /// an Error with ErrorCode::kCorrupt whose context is the offending tag. A missing object in
+  /// the chain is an error too.
   Result<std::pair<ObjectType, Oid>> peel(const Oid& oid) const;
 
   /// The commit a ref name resolves to (peeling tags); nullopt when the ref does not exist.
