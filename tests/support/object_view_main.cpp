@@ -39,7 +39,9 @@ std::string sha256_hex(const std::string& data) {
   return auths::util::hex_encode(digest);
 }
 
+/// Hex of a name, "-" when empty (so that every field of the line is one word).
 std::string hex_of(const std::string& text) {
+  if (text.empty()) return "-";
   return auths::util::hex_encode(reinterpret_cast<const uint8_t*>(text.data()), text.size());
 }
 

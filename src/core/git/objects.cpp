@@ -134,6 +134,9 @@ Result<int64_t> parse_ident_time(const HeaderLine& h, std::string_view what) {
   if (!all_digits(digits) || ec != std::errc() || ptr != digits.data() + digits.size()) {
     return Error::corrupt(std::string(what) + " line has no valid timestamp");
   }
+  if (digits.size() > 1 && digits.front() == '0') {  // git fsck: zeroPaddedDate
+    return Error::corrupt(std::string(what) + " line has a zero-padded timestamp");
+  }
   const std::string_view tz = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
   if (tz.size() != 5 || (tz.front() != '+' && tz.front() != '-') || !all_digits(tz.substr(1))) {
     return Error::corrupt(std::string(what) + " line has no valid timezone (+hhmm or -hhmm) after the timestamp");
@@ -156,6 +159,53 @@ Error missing(const std::vector<HeaderLine>& headers, size_t i, std::string_view
     }
   }
   return Error::corrupt("commit has no " + want + " line right after " + std::string(after));
+}
+
+bool is_base64_line(std::string_view line) {
+  for (const char c : line) {
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/// An SSH signature exactly as git's verifier reads it and as the hook's does, or an Error.
+/// git writes the signature to a file for `ssh-keygen -Y verify`, whose sshsig_dearmor wants
+/// the BEGIN line followed by "\n", takes the first "\n-----END SSH SIGNATURE-----" as the
+/// end and ignores what follows, and skips any whitespace inside the base64; sshsig::dearmor
+/// instead drops a '\r' before each '\n' and refuses text after the END line. Where the two
+/// would judge the same bytes differently (CRLF, text after END, spaces in the base64), the
+/// object is refused: exactly one BEGIN line, lines of base64 (or empty), the END line, then
+/// nothing but empty lines. Other formats (PGP, X.509) are left to the verifier, which refuses
+/// them.
+Status check_ssh_armor(std::string_view signature, std::string_view what) {
+  constexpr std::string_view kBegin = "-----BEGIN SSH SIGNATURE-----";
+  constexpr std::string_view kEnd = "-----END SSH SIGNATURE-----";
+  const auto refuse = [&](std::string_view why) {
+    return Error::corrupt(std::string(what) + " SSH signature armour " + std::string(why));
+  };
+  size_t pos = 0;
+  bool first = true;
+  while (pos < signature.size()) {
+    const size_t eol = signature.find('\n', pos);
+    const std::string_view line =
+        signature.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    pos = eol == std::string_view::npos ? signature.size() : eol + 1;
+    if (first) {
+      if (line != kBegin || eol == std::string_view::npos) return refuse("does not start with a BEGIN line");
+      first = false;
+      continue;
+    }
+    if (util::starts_with(line, kEnd)) {
+      if (line != kEnd) return refuse("has text after its END marker");
+      if (signature.find_first_not_of('\n', pos) != std::string_view::npos)
+        return refuse("has text after its END line");
+      return {};
+    }
+    if (!is_base64_line(line)) return refuse("has a line that is not base64");
+  }
+  return refuse("has no END line");
 }
 
 /// Checks one header after the fixed ones (commit: after committer; tag: after tagger) against
@@ -270,6 +320,9 @@ Result<CommitInfo> parse_commit(std::string_view raw) {
     current = Current::kKeep;
   }
 
+  if (signature_format(info.signature) == SignatureFormat::kSsh) {
+    if (auto ok = check_ssh_armor(info.signature, "commit"); !ok) return ok.error();
+  }
   info.payload.push_back('\n');  // the blank line
   info.message = std::string(raw.substr(sections->body));
   info.payload.append(info.message);
@@ -357,6 +410,15 @@ Result<TagInfo> parse_tag(std::string_view raw) {
     line_start = eol + 1;
   }
   if (sig_start == std::string_view::npos) sig_start = raw.size();
+  const std::string_view signature = raw.substr(sig_start);
+  if (!signature.empty() && !info.has_tagger) {
+    // git verifies nothing without the signer's time (gpg-interface.c parse_payload_metadata
+    // returns 1 when find_commit_header finds no "tagger" line; check_signature then gives up).
+    return Error::corrupt("tag is signed but has no 'tagger' line, so git never verifies its signature");
+  }
+  if (signature_format(signature) == SignatureFormat::kSsh) {
+    if (auto ok = check_ssh_armor(signature, "tag"); !ok) return ok.error();
+  }
   info.payload = std::string(raw.substr(0, sig_start));
   info.signature = std::string(raw.substr(sig_start));
   info.message = std::string(raw.substr(body, sig_start - body));

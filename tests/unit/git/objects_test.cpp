@@ -214,6 +214,27 @@ std::vector<BadObject> bad_commits() {
        "invalid header name"},
       {"header name with a tab", kTree + kIdents + "x\ty\n\nm\n", "invalid header name"},
       {"two encodings", kTree + kIdents + "encoding a\nencoding b\n\nm\n", "more than one 'encoding'"},
+      {"zero-padded timestamp", kTree + kAuthor + "committer x <y> 0100 +0000\n\nm\n", "zero-padded"},
+      // SSH armour that ssh-keygen (behind git verify-commit) and the hook would read differently.
+      {"CRLF in the signature",
+       kTree + kIdents + "gpgsig -----BEGIN SSH SIGNATURE-----\n U1NI\r\n -----END SSH SIGNATURE-----\n\nm\n",
+       "not base64"},
+      {"CR after BEGIN",
+       kTree + kIdents + "gpgsig -----BEGIN SSH SIGNATURE-----\r\n U1NI\n -----END SSH SIGNATURE-----\n\nm\n",
+       "BEGIN line"},
+      {"space in the base64",
+       kTree + kIdents + "gpgsig -----BEGIN SSH SIGNATURE-----\n U1 NI\n -----END SSH SIGNATURE-----\n\nm\n",
+       "not base64"},
+      {"text after END", kTree + kIdents + kSigHeader + " junk\n\nm\n", "after its END line"},
+      {"END with a trailing space",
+       kTree + kIdents + "gpgsig -----BEGIN SSH SIGNATURE-----\n U1NI\n -----END SSH SIGNATURE----- \n\nm\n",
+       "after its END marker"},
+      {"no END line", kTree + kIdents + "gpgsig -----BEGIN SSH SIGNATURE-----\n U1NI\n\nm\n", "no END line"},
+      {"two armour blocks",
+       kTree + kIdents +
+           "gpgsig -----BEGIN SSH SIGNATURE-----\n U1NI\n -----BEGIN SSH SIGNATURE-----\n U1NI\n -----END SSH "
+           "SIGNATURE-----\n\nm\n",
+       "not base64"},
   };
 }
 
@@ -246,8 +267,12 @@ std::vector<GoodTag> good_tags() {
        "m\n"},
       {"tag of a tag", kObject + "type tag\ntag tt\n" + kTagger + "\nm\n", ag::ObjectType::kTag, "tt", true, "", "m\n"},
       {"empty message, signed", head + "\n" + kTagSig, ag::ObjectType::kCommit, "v1.0", true, kTagSig, ""},
-      {"signature without a final newline", head + "\nm\n-----BEGIN SSH SIGNATURE-----\nabc", ag::ObjectType::kCommit,
-       "v1.0", true, "-----BEGIN SSH SIGNATURE-----\nabc", "m\n"},
+      {"signature without a final newline",
+       head + "\nm\n-----BEGIN SSH SIGNATURE-----\nabc\n-----END SSH SIGNATURE-----", ag::ObjectType::kCommit, "v1.0",
+       true, "-----BEGIN SSH SIGNATURE-----\nabc\n-----END SSH SIGNATURE-----", "m\n"},
+      // Only SSH armour is checked here; the verifier refuses the other formats.
+      {"PGP signature", head + "\nm\n-----BEGIN PGP SIGNATURE-----\nx y\r\n", ag::ObjectType::kCommit, "v1.0", true,
+       "-----BEGIN PGP SIGNATURE-----\nx y\r\n", "m\n"},
       {"message without a final newline", head + "\nno newline", ag::ObjectType::kCommit, "v1.0", true, "",
        "no newline"},
       {"headers after the tagger", head + "x-extra a\n b\nflag\n\nm\n", ag::ObjectType::kCommit, "v1.0", true, "",
@@ -290,6 +315,13 @@ std::vector<BadObject> bad_tags() {
       {"no blank line", kObject + "type commit\ntag v1\n" + kTagger, "not terminated"},
       {"NUL in the name", kObject + "type commit\ntag v" + kNul + "1\n\nm\n", "NUL"},
       {"CRLF", kObject.substr(0, kObject.size() - 1) + "\r\ntype commit\r\ntag v1\r\n\r\nm\r\n", "not terminated"},
+      {"signed without a tagger", kObject + "type commit\ntag v1\n\nm\n" + kTagSig, "no 'tagger' line"},
+      {"text after the signature", kObject + "type commit\ntag v1\n" + kTagger + "\nm\n" + kTagSig + "more\n",
+       "after its END line"},
+      {"signature with CRLF",
+       kObject + "type commit\ntag v1\n" + kTagger +
+           "\nm\n-----BEGIN SSH SIGNATURE-----\r\nU1NI\r\n-----END SSH SIGNATURE-----\r\n",
+       "BEGIN line"},
       {"CR after the object id", kObject.substr(0, kObject.size() - 1) + "\r\ntype commit\ntag v1\n\nm\n", "lowercase"},
   };
 }
