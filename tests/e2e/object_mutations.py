@@ -102,12 +102,6 @@ def commit_mutations(ctx):
     other_parent = b"parent " + ctx.other_commit
     m = []
 
-    def add(label, resign=False):
-        def wrap(fn):
-            m.append((label, fn, resign))
-            return fn
-        return wrap
-
     def ident_edit(which, fn):
         def go(fields, body):
             idx = where(fields, which)

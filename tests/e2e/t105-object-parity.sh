@@ -6,11 +6,12 @@
 # damaged idents, extra and unknown headers, mergetag, gpgsig-sha256, CRLF, NUL, truncation,
 # and many of them re-signed by an allowed key over what git takes as their payload). For every
 # object the hook accepts (auths-object-view prints its reading), git must read the same:
-#   commits: tree and parents (git show %T %P), author and committer time (%at %ct), the
-#            signature verdict and key (git verify-commit, gpg.ssh.allowedSignersFile) and the
-#            signed payload byte for byte (git verify-commit -v prints it);
-#   tags:    object, type and name (git for-each-ref), what the tag peels to (git rev-parse
-#            X^{}, git cat-file -t), the verdict and the payload (git verify-tag -v);
+#   commits: tree and parents (X^{tree} and X^1, X^2, ... as git rev-parse resolves them, here
+#            through one git cat-file --batch-check), author and committer time (git show %at
+#            %ct), the signature verdict and key (git verify-commit with
+#            gpg.ssh.allowedSignersFile) and the signed payload byte for byte (verify -v prints it);
+#   tags:    object, type and name (git for-each-ref), what the tag peels to (X^{} and its type),
+#            the verdict and the payload (git verify-tag -v);
 # and libgit2 (in the hook process) must read the same tree, parents, object, type and name.
 # Objects the hook refuses are fine; the unmodified seeds must be accepted. Any disagreement
 # fails the test with the object's bytes.
