@@ -50,12 +50,16 @@ struct CommitInfo {
 ///   <blank line>                           required (git always writes it)
 ///   <message>                              anything, possibly empty, possibly without a final LF
 ///
+/// Idents: after the last '>', exactly " <timestamp> <+|-hhmm>" and the end of the line; the
+/// timestamp is decimal, fits int64 and is not zero-padded (git fsck: zeroPaddedDate).
 /// Object ids are lowercase hex. The header section may not contain NUL bytes. A header name
 /// may not start with '-' or contain control characters; a name starting with "gpgsig" must be
 /// exactly `gpgsig` or `gpgsig-sha256` followed by a space (git drops every header line that
 /// starts with "gpgsig" from the payload, commit.c parse_buffer_signed_by_header, so any other
-/// such header would be signed-over in our payload and not in git's). Anything else is an
-/// Error with ErrorCode::kCorrupt and a one-line message.
+/// such header would be signed-over in our payload and not in git's). An SSH signature must be
+/// armoured the one way both ssh-keygen (behind `git verify-commit`) and sshsig::dearmor read
+/// alike: the BEGIN line, base64 lines, the END line, nothing after it but empty lines (no CR,
+/// no spaces). Anything else is an Error with ErrorCode::kCorrupt and a one-line message.
 ///
 /// The payload is byte for byte what git's parse_buffer_signed_by_header (commit.c, used by
 /// `git verify-commit` through parse_signed_commit and check_commit_signature) passes to the
@@ -99,6 +103,11 @@ struct TagInfo {
 /// the *last* line that starts an armour block (SSH, PGP signature or message, signed message)
 /// to the end; the payload is everything before it. git searches the whole object; a strict
 /// header line cannot start with '-', so searching the message alone finds the same line.
+/// git's parse_signature then runs remove_signature over the payload, a no-op here since no
+/// header may start with "gpgsig". A signed tag must have a tagger: git's check_signature gives
+/// up without a word on a payload without one (gpg-interface.c parse_payload_metadata: "if
+/// (!ident_line || !ident_len) return 1;"), so such a tag never verifies in git. An SSH
+/// signature must be armoured as for commits.
 ///
 /// The `type` header is a claim: the caller must compare it with the real type of the target
 /// (check_tag_target_type). Repository::peel does so for every tag of a chain.
