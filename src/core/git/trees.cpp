@@ -142,14 +142,23 @@ Result<TagInfo> read_tag(const RepoView& repo, const Oid& oid) {
 
 Result<std::pair<ObjectType, Oid>> peel(const RepoView& repo, const Oid& oid) {
   Oid current = oid;
+  std::optional<ObjectType> claimed;  // what the tag pointing at `current` says it is
+  Oid claimed_by;
   for (int depth = 0; depth < kMaxTagChain; ++depth) {
     auto type = repo.type_of(current);
     if (!type) return type.error();
+    if (claimed) {
+      if (auto ok = check_tag_target_type(*claimed, *type); !ok)
+        return Error::corrupt(ok.error().message, claimed_by.hex());
+    }
     if (*type != ObjectType::kTag) return std::make_pair(*type, current);
     auto tag = read_tag(repo, current);
     if (!tag) return tag.error();
+    claimed = tag->target_type;
+    claimed_by = current;
     current = tag->target;
   }
+
   return Error::corrupt("tag chain deeper than " + std::to_string(kMaxTagChain), oid.hex());
 }
 

@@ -32,7 +32,10 @@ Result<std::vector<TreeEntry>> parse_tree(std::string_view raw);
 Result<CommitInfo> read_commit(const RepoView& repo, const Oid& oid);
 /// Reads and parses a tag object; kCorrupt when it is not a tag or is malformed.
 Result<TagInfo> read_tag(const RepoView& repo, const Oid& oid);
-/// Follows tag objects to the first non-tag object: its type and id.
+/// Follows tag objects to the first non-tag object: its type and id. Every tag of the chain
+/// must parse and name the real type of its target (check_tag_target_type); otherwise
+/// kCorrupt with the offending tag as context.
+
 Result<std::pair<ObjectType, Oid>> peel(const RepoView& repo, const Oid& oid);
 
 /// The entry at `path` ("a/b/c") under `tree`; nullopt when there is none.

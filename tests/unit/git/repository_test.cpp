@@ -2,7 +2,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
+#include "git/trees.h"
 #include "support/registry_fixture.h"
 #include "support/scoped.h"
 
@@ -47,6 +50,52 @@ BOOST_AUTO_TEST_CASE(server_settings_ignore_the_environment) {
   BOOST_TEST(!t.repo->config_string("auths.bootstrap")->has_value());
   BOOST_TEST(!t.repo->config_string("auths.auditLog")->has_value());
   BOOST_TEST(t.repo->config_string("auths.bootstrap", kEnv)->value_or("") == "allow");
+}
+
+// A raw tag object written as `git hash-object --literally` writes it (libgit2 would refuse to
+// create a tag whose type header lies).
+Oid write_raw_tag(const TempRepo& t, const std::string& type, const Oid& target) {
+  const fs::path file = t.dir / "raw-tag";
+  std::ofstream(file) << "object " << target.hex() << "\ntype " << type
+                      << "\ntag v1\ntagger T <t@example.org> 1700000000 +0000\n\nmessage\n";
+  const fs::path out = t.dir / "raw-tag.oid";
+  const std::string cmd = "git --git-dir='" + t.dir.string() + "' hash-object --literally -t tag -w '" + file.string() +
+                          "' >'" + out.string() + "'";
+  BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+  std::stringstream hex;
+  hex << std::ifstream(out).rdbuf();
+  auto oid = Oid::from_hex(hex.str().substr(0, 40));
+  BOOST_REQUIRE(oid.has_value());
+  return *oid;
+}
+
+// peel() follows tags only when each one's `type` header names the real type of its target, as
+// git does when it peels (object.c: "object %s is a %s, not a %s"); a lying tag is kCorrupt,
+// with the lying tag as the context, wherever it is in the chain.
+BOOST_AUTO_TEST_CASE(peel_checks_tag_types) {
+  TempRepo t;
+  const Oid commit = t.commit({{"f", "x"}}, {});
+  const Oid tag = write_raw_tag(t, "commit", commit);
+  const Oid nested = write_raw_tag(t, "tag", tag);
+  for (const Oid& good : {tag, nested}) {
+    const auto peeled = git::peel(*t.repo, good);
+    BOOST_REQUIRE(peeled.has_value());
+    BOOST_TEST((peeled->first == git::ObjectType::kCommit));
+    BOOST_TEST(peeled->second.hex() == commit.hex());
+  }
+  const Oid says_tree = write_raw_tag(t, "tree", commit);
+  const Oid says_commit = write_raw_tag(t, "commit", tag);
+  const Oid nested_liar = write_raw_tag(t, "tag", says_tree);
+  for (const auto& [liar, blamed, message] :
+       {std::tuple{says_tree, says_tree, "tag says its object is a tree but it is a commit"},
+        std::tuple{says_commit, says_commit, "tag says its object is a commit but it is a tag"},
+        std::tuple{nested_liar, says_tree, "tag says its object is a tree but it is a commit"}}) {
+    const auto peeled = git::peel(*t.repo, liar);
+    BOOST_REQUIRE(!peeled.has_value());
+    BOOST_TEST((peeled.error().code == ErrorCode::kCorrupt));
+    BOOST_TEST(peeled.error().context == blamed.hex());
+    BOOST_TEST(peeled.error().message == message);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
