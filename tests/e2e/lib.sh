@@ -800,16 +800,19 @@ expect_no_control_bytes() {
   else ok; fi
 }
 
-# reset_server_ref REF OID|absent: sets the server's REF back (git update-ref in the server,
-# no hook), when a push that should have been refused got through: the next steps then start
-# from the same state whatever the engine under test did. No-op when REF already is OID.
+# reset_server_ref REF OID|absent: sets the server's REF to OID (git update-ref in the server,
+# or a push with the hooks bypassed when the server lacks OID), when a push that should have
+# been refused got through (or one that should have been accepted was refused): the next steps
+# then start from the same state whatever the engine under test did. No-op when REF is OID.
 reset_server_ref() {
   local ref=$1 want=$2 got
   got=$(git -C "$SERVER" rev-parse -q --verify "$ref" 2>/dev/null || echo absent)
   [ "$got" != "$want" ] || return 0
   if [ "$want" = absent ]; then
     git -C "$SERVER" update-ref -d "$ref" || e2e_die "resetting the server's $ref failed"
-  else
+  elif git -C "$SERVER" cat-file -e "$want" 2>/dev/null; then
     git -C "$SERVER" update-ref "$ref" "$want" || e2e_die "resetting the server's $ref failed"
+  else
+    push_bypassing_hooks --force "$want:$ref"
   fi
 }

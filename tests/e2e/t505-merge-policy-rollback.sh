@@ -42,6 +42,7 @@ V2=$(commit_as admin "policy v2: bob removed")
 push origin main
 expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
 
 step "item 2: alice merges V1 with its .auths/ (bob back in): policy-change-unauthorized"
 m1=$(commit_tree_as alice "$(tree_with_dir_of "$V2" "$V1" .auths)" "merge v1 (restores bob)" "$V2" "$V1")
@@ -50,6 +51,7 @@ push origin "$m1:refs/heads/main"
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
 expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
 expect_no_object "$m1"
 expect_hook_run_agrees
 
@@ -59,6 +61,7 @@ push origin "$b1:refs/heads/main"
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
 expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
 
 step "item 2: alice merges the pre-policy commit, whose tree has no .auths/: policy-change-unauthorized"
 m2=$(commit_tree_as alice "$(tree_with_dir_of "$V2" "$PRE" .auths)" "merge the pre-policy history" "$V2" "$PRE")
@@ -67,6 +70,7 @@ push origin "$m2:refs/heads/main"
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$m2" policy-change-unauthorized '*'
 expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
 expect_hook_run_agrees
 
 step "item 2: the same deletion signed by admin (governance) is refused too: the pushed policy is re-validated (policy-invalid)"
@@ -76,6 +80,7 @@ expect_push_rejected policy-invalid
 expect_violation refs/heads/main "$m3" policy-invalid '*'
 expect_no_line_match "^error: refs/heads/main ${m3:0:7}: policy-change-unauthorized "
 expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
 expect_hook_run_agrees
 
 step "item 2: a merge taking the first parent's .auths/ (no policy change) by alice is accepted"

@@ -46,6 +46,7 @@ push origin "${specs[@]}"
 expect_push_ok
 for i in "${!OPEN_REFS[@]}"; do expect_ref "${OPEN_REFS[$i]}" "${U[$i]}"; done
 expect_ref refs/heads/main "$SEED"
+reset_server_ref refs/heads/main "$SEED"
 
 for i in "${!OPEN_REFS[@]}"; do
   step "item 3: main fast-forwarded onto the commit held by ${OPEN_REFS[$i]}: refused, unsigned"
@@ -53,8 +54,30 @@ for i in "${!OPEN_REFS[@]}"; do
   expect_push_rejected unsigned
   expect_violation refs/heads/main "${U[$i]}" unsigned main
   expect_ref refs/heads/main "$SEED"
+reset_server_ref refs/heads/main "$SEED"
   [ "$i" -ne 0 ] || expect_hook_run_agrees
 done
+
+step "item 3: one unsigned commit on an open branch, then on a tag, a note, a pull ref, refs/auths/y; the branch deleted"
+client_git reset -q --hard "$SEED"
+u6=$(commit_unsigned "unsigned, moved from ref to ref" hidden.txt)
+client_git reset -q --hard "$SEED"
+push origin "$u6:refs/heads/scratch2"
+expect_push_ok
+push origin "$u6:refs/tags/y" "$u6:refs/notes/y" "$u6:refs/pull/2/head" "$u6:refs/auths/y"
+expect_push_ok
+push origin :refs/heads/scratch2
+expect_push_ok
+expect_ref refs/heads/scratch2 absent
+reset_server_ref refs/heads/scratch2 absent
+expect_ref refs/auths/y "$u6"
+
+step "item 3: ... then main fast-forwarded onto it: refused, unsigned"
+push origin "$u6:refs/heads/main"
+expect_push_rejected unsigned
+expect_violation refs/heads/main "$u6" unsigned main
+expect_ref refs/heads/main "$SEED"
+reset_server_ref refs/heads/main "$SEED"
 
 step "item 3: a release tag signed by alice (a main and release signer) on an unsigned commit: refused, unsigned"
 client_git reset -q --hard "$SEED"
@@ -77,6 +100,7 @@ push origin "$u7:refs/heads/main"
 expect_push_rejected unsigned
 expect_violation refs/heads/main "$u7" unsigned main
 expect_ref refs/heads/main "$SEED"
+reset_server_ref refs/heads/main "$SEED"
 expect_hook_run_agrees
 
 step "control: a release tag signed by alice on a signed commit of main is accepted"

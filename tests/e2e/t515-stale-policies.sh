@@ -52,6 +52,12 @@ push origin "$S1:refs/heads/release/1" refs/tags/v0.9
 expect_push_ok
 expect_ref refs/heads/release/1 "$S1"
 expect_ref refs/tags/v0.9 "$T09"
+# The steps below are about item 4, not about creating release/1 (item 10): if the engine
+# under test refused, the admin puts them in place.
+if [ "$(git -C "$SERVER" rev-parse -q --verify refs/tags/v0.9 || true)" != "$T09" ] ||
+  [ "$(git -C "$SERVER" rev-parse -q --verify refs/heads/release/1 || true)" != "$S1" ]; then
+  push_bypassing_hooks "$S1:refs/heads/release/1" refs/tags/v0.9
+fi
 
 step "setup: admin (governance) removes bob and forbids moving tags on main (policy v2): accepted"
 policy "" false | policy_write
@@ -59,6 +65,7 @@ G=$(commit_as admin "policy v2: bob removed, tags fixed")
 push origin main
 expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
 expect_ref refs/heads/main "$G"
+reset_server_ref refs/heads/main "$G"
 
 step "item 4a: bob pushes to release/1, whose tip carries policy v1: refused (v2 on main is in force)"
 b1=$(commit_tree_as bob "$(client_git rev-parse "$S1^{tree}")" "bob on release/1 (tree: policy v1)" "$S1")
@@ -66,6 +73,7 @@ push origin "$b1:refs/heads/release/1"
 expect_push_rejected unknown-signer
 expect_violation refs/heads/release/1 "$b1" unknown-signer release
 expect_ref refs/heads/release/1 "$S1"
+reset_server_ref refs/heads/release/1 "$S1"
 expect_no_object "$b1"
 expect_hook_run_agrees
 
@@ -75,6 +83,7 @@ push origin "$b2:refs/heads/release/1"
 expect_push_rejected unknown-signer
 expect_violation refs/heads/release/1 "$b2" unknown-signer release
 expect_ref refs/heads/release/1 "$S1"
+reset_server_ref refs/heads/release/1 "$S1"
 
 step "item 4a: with bob's commit on release/1 (as an older hook let it in), main fast-forwarded there: refused"
 if [ "$(git -C "$SERVER" rev-parse refs/heads/release/1)" != "$b2" ]; then
@@ -85,6 +94,7 @@ push origin "$b2:refs/heads/main"
 expect_push_rejected unknown-signer
 expect_violation refs/heads/main "$b2" unknown-signer main
 expect_ref refs/heads/main "$G"
+reset_server_ref refs/heads/main "$G"
 expect_hook_run_agrees
 
 step "item 4b: the release tag v0.9 moved to a new tag object (signed by rel) on main: force-push-denied"
@@ -94,6 +104,7 @@ push origin "+refs/tags/v0.9:refs/tags/v0.9"
 expect_push_rejected force-push-denied
 expect_violation refs/tags/v0.9 - force-push-denied tags
 expect_ref refs/tags/v0.9 "$T09"
+reset_server_ref refs/tags/v0.9 "$T09"
 expect_no_object "$T09b"
 expect_hook_run_agrees
 
@@ -102,6 +113,7 @@ push origin "+$G:refs/tags/v0.9"
 expect_push_rejected force-push-denied
 expect_violation refs/tags/v0.9 - force-push-denied tags
 expect_ref refs/tags/v0.9 "$T09"
+reset_server_ref refs/tags/v0.9 "$T09"
 
 # (c) A new repository adopting a policy under auths.bootstrap = allow.
 step "item 4c setup: bootstrap allow; history H0, then mallory's branch 'old' with her own policy, both accepted on trust"
@@ -148,6 +160,7 @@ P=$(commit_as admin "the project's policy")
 push origin main
 expect_push_ok
 expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
 
 step "item 4c: mallory merges 'old' into main, taking its .auths/: policy-change-unauthorized"
 m1=$(commit_tree_as mallory "$(tree_with_dir_of "$P" "$A" .auths)" "merge old" "$P" "$A")
@@ -155,6 +168,7 @@ push origin "$m1:refs/heads/main"
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
 expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
 expect_hook_run_agrees
 
 step "item 4c: mallory fast-forwards main onto a merge whose first parent is 'old': policy-change-unauthorized at her policy commit"
@@ -163,6 +177,7 @@ push origin "$m2:refs/heads/main"
 expect_push_rejected policy-change-unauthorized
 expect_violation refs/heads/main "$A" policy-change-unauthorized '*'
 expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
 expect_hook_run_agrees
 
 step "item 4c: main force-pushed onto 'old': force-push-denied"
@@ -170,5 +185,6 @@ push origin "+$A:refs/heads/main"
 expect_push_rejected force-push-denied
 expect_violation refs/heads/main - force-push-denied main
 expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
 
 test_done

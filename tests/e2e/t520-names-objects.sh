@@ -43,6 +43,7 @@ push origin "$u:refs/heads/master"
 expect_push_rejected unsigned
 expect_line_match "^error: refs/heads/(master|main) ${u:0:7}: unsigned \\(rule 'main'\\): "
 expect_ref refs/heads/main "$SEED"
+reset_server_ref refs/heads/main "$SEED"
 expect_equal "$(server_git symbolic-ref refs/heads/master)" refs/heads/main "the server's master"
 expect_no_object "$u"
 expect_hook_run_agrees
