@@ -6,7 +6,8 @@
 # (trust-model.md sections 4 and 6).
 #   - a push pre-receive accepts but git then fails (a stale refs/heads/main.lock) leaves no
 #     record: after alice revokes the device, that commit is refused (device-revoked), and
-#     `auths hook status` counts no new accepted tip;
+#     `auths hook status` counts no new accepted tip; the same for a push refused because its
+#     audit line could not be written (audit-failed);
 #   - 8 racing pushes to main: git applies one, and one accepted tip is recorded; a losing
 #     commit is refused after the revocation;
 #   - control: a commit git did store on a branch keeps counting after the revocation.
@@ -70,6 +71,18 @@ expect_equal "$(hook_exit)" 0 "pre-receive exit status (it accepted; git failed 
 expect_ref refs/heads/main "$c1"
 expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push git did not apply"
 
+step "item 6: a push whose audit line cannot be written (auths.auditLog names a directory): refused, nothing recorded"
+mkdir -p "$E2E_TMP/audit-is-a-directory"
+server_git config auths.auditLog "$E2E_TMP/audit-is-a-directory"
+client_git reset -q --hard "$c1"
+z=$(dev_commit alice laptop "alice: pushed while the audit log is broken")
+push origin main
+expect_push_undecided audit-failed
+expect_ref refs/heads/main "$c1"
+reset_server_ref refs/heads/main "$c1"
+server_git config --unset auths.auditLog
+expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push refused for its audit line"
+
 step "control setup: alice's commit y on feature/y, stored by git: one accepted-tip record more"
 client_git checkout -q -b feature/y "$c1"
 y=$(dev_commit alice laptop "alice: on feature/y")
@@ -117,6 +130,13 @@ expect_push_rejected device-revoked
 expect_violation refs/heads/feature/x "$x" device-revoked feature
 expect_ref refs/heads/feature/x absent
 reset_server_ref refs/heads/feature/x absent
+
+step "item 6: the commit refused for its audit line is refused after the revocation: device-revoked"
+push origin "$z:refs/heads/feature/z"
+expect_push_rejected device-revoked
+expect_violation refs/heads/feature/z "$z" device-revoked feature
+expect_ref refs/heads/feature/z absent
+reset_server_ref refs/heads/feature/z absent
 
 step "item 6: a racer git refused is refused after the revocation: device-revoked"
 push origin "$LOSER:refs/heads/feature/r"
