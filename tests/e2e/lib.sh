@@ -766,23 +766,30 @@ hook_status() {
   check_no_sanitizer_report "$E2E_TMP/status.out"
 }
 
+# status_lines: the last hook_status output with the test's temp directory written <tmp> (its
+# name holds the script's, which must not match what the checks look for).
+status_lines() { sed "s|$E2E_TMP|<tmp>|g" "$E2E_TMP/status.out"; }
+
 # expect_status_match ERE [WHAT]: the last hook_status output has a line matching ERE
-# (case-insensitive).
+# (case-insensitive; paths under the temp directory read <tmp>/...).
 expect_status_match() {
-  if grep -Eiq -- "$1" "$E2E_TMP/status.out"; then ok; else
+  if status_lines | grep -Eiq -- "$1"; then ok; else
     fail "expected 'auths hook status' to print a line matching /$1/ (${2:-})" \
       "exit $STATUS_RC; output: $(head -c 1500 "$E2E_TMP/status.out")"
   fi
 }
 
 # status_accepted_tips: the number of accepted-tip records `auths hook status` reports: the
-# first number on its first line that mentions "accepted" (e.g. "accepted tips: 3",
-# "accepted-tip records: 3"); "none" when there is no such line. An assumption about the
-# format until the command lands (docs/trust-model section 8 fixes the content, not the form).
+# first number on the first line that mentions "accepted tip(s)" / "accepted-tip", else on the
+# first line that mentions "accepted" and holds a number (e.g. "accepted tips: 3",
+# "accepted-tip records: 3", "3 accepted tips"); "none" when there is no such line. An
+# assumption about the format until the command lands (trust-model.md section 8 fixes the
+# content, not the form).
 status_accepted_tips() {
   hook_status
   local line
-  line=$(grep -Ei 'accepted' "$E2E_TMP/status.out" | head -n1)
+  line=$(status_lines | grep -Ei 'accepted[- ]tips?' | grep -E '[0-9]' | head -n1)
+  [ -n "$line" ] || line=$(status_lines | grep -Ei 'accepted' | grep -E '[0-9]' | head -n1)
   if [[ "$line" =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo none; fi
 }
 

@@ -130,7 +130,7 @@ expect_status_match "policy in force" "the policy in force"
 expect_status_match "${SEED:0:7}" "the policy's commit"
 expect_status_match "baseline" "the baseline"
 expect_status_match "bootstrap.*deny" "the bootstrap mode"
-if grep -Eiq 'not executable|will not run|won.t run|not run' "$E2E_TMP/status.out"; then
+if status_lines | grep -Eiq 'not executable|will not run|won.t run|not run'; then
   fail "auths hook status says a hook does not run, though git runs both" "$(cat "$E2E_TMP/status.out")"
 else ok; fi
 
