@@ -661,3 +661,165 @@ EOF
     fail "JSON check on $(basename "$file"): $msg" "$(head -c 1500 "$file" 2>/dev/null || echo "<no file $file>")"
   fi
 }
+
+# ---------------------------------------------------------------------------------------------
+# Issue 6 (trust model) helpers: hand-made objects, merges made with commit-tree, hook status.
+# Appended for the t5xx scripts; only appended to (other sections are edited by others).
+
+# ident NAME [UNIX-TIME]: "NAME <NAME@example.org> TIME +0000", for hand-made object headers.
+ident() { printf '%s <%s@example.org> %s +0000\n' "$1" "$1" "${2:-$(date +%s)}"; }
+
+# sign_payload SIGNER FILE [NAMESPACE]: the armored SSHSIG of FILE by SIGNER's key, as
+# `git commit -S` makes it (ssh-keygen -Y sign, namespace "git" unless given). Prints it.
+sign_payload() {
+  local signer=$1 file=$2 ns=${3:-git}
+  ssh-keygen -q -Y sign -f "$KEYS/$signer" -n "$ns" <"$file" 2>"$E2E_TMP/sign.err" ||
+    e2e_die "ssh-keygen -Y sign by $signer failed: $(cat "$E2E_TMP/sign.err")"
+}
+
+# write_object TYPE: stdin written as a TYPE object into the client, as is (hash-object
+# --literally: no fsck, so malformed objects can be made). Prints the id.
+write_object() {
+  client_git hash-object --literally -w -t "$1" --stdin || e2e_die "hash-object --literally -t $1 failed"
+}
+
+# commit_object PAYLOAD-FILE [SIGFILE...]: the commit PAYLOAD-FILE (headers, blank line,
+# message) with one `gpgsig` header per SIGFILE appended at the end of its header block (where
+# git puts it). Written into the client; prints the id.
+commit_object() {
+  local payload=$1
+  shift
+  python3 - "$payload" "$@" <<'EOF' | write_object commit
+import sys
+payload = open(sys.argv[1], "rb").read()
+head, sep, body = payload.partition(b"\n\n")
+if not sep:
+    sys.exit("commit_object: the payload has no blank line after its headers")
+for path in sys.argv[2:]:
+    lines = open(path, "rb").read().rstrip(b"\n").split(b"\n")
+    head += b"\ngpgsig " + b"\n ".join(lines)
+sys.stdout.buffer.write(head + sep + body)
+EOF
+}
+
+# signed_commit_object SIGNER PAYLOAD-FILE [NAMESPACE]: PAYLOAD-FILE signed by SIGNER (the
+# signature is over the payload exactly as given, so it verifies whatever the headers say).
+signed_commit_object() {
+  sign_payload "$1" "$2" "${3:-git}" >"$E2E_TMP/obj.sig"
+  commit_object "$2" "$E2E_TMP/obj.sig"
+}
+
+# signed_tag_object SIGNER PAYLOAD-FILE: a tag object: PAYLOAD-FILE followed by SIGNER's
+# signature over it (what `git tag -s` writes with gpg.format=ssh). Prints the id.
+signed_tag_object() {
+  sign_payload "$1" "$2" >"$E2E_TMP/obj.sig"
+  cat "$2" "$E2E_TMP/obj.sig" | write_object tag
+}
+
+# commit_tree_as NAME|- TREE MESSAGE PARENT...: `git commit-tree` in the client, signed by
+# NAME (committer NAME), or unsigned for -. Prints the id. Makes merges whose tree is chosen
+# by hand (a merge that takes .auths/ from its second parent).
+commit_tree_as() {
+  local name=$1 tree=$2 msg=$3 p args=()
+  shift 3
+  for p in "$@"; do args+=(-p "$p"); done
+  if [ "$name" = - ]; then
+    client_git -c commit.gpgSign=false commit-tree --no-gpg-sign "$tree" "${args[@]}" -m "$msg" ||
+      e2e_die "commit-tree failed"
+  else
+    client_git -c user.name="$name" -c user.email="$name@example.org" -c gpg.format=ssh \
+      -c user.signingKey="$KEYS/$name" commit-tree -S "$tree" "${args[@]}" -m "$msg" ||
+      e2e_die "commit-tree -S by $name failed"
+  fi
+}
+
+# tree_with_dir_of BASE SRC DIR: the tree of commit BASE with directory DIR (e.g. .auths)
+# replaced by SRC's DIR (removed when SRC has none). Prints the tree id.
+tree_with_dir_of() {
+  local base=$1 src=$2 dir=$3 index=$E2E_TMP/tree.index
+  rm -f "$index"
+  GIT_INDEX_FILE=$index client_git read-tree "$base" || e2e_die "read-tree $base failed"
+  GIT_INDEX_FILE=$index client_git rm -rq --cached --ignore-unmatch -- "$dir" >/dev/null ||
+    e2e_die "rm --cached $dir failed"
+  if client_git cat-file -e "$src:$dir" 2>/dev/null; then
+    GIT_INDEX_FILE=$index client_git read-tree --prefix="$dir/" "$src:$dir" || e2e_die "read-tree --prefix=$dir/ failed"
+  fi
+  GIT_INDEX_FILE=$index client_git write-tree || e2e_die "write-tree failed"
+  rm -f "$index"
+}
+
+# hook_unwrap: puts the hooks auths installed back in place of the recording wrappers (for
+# concurrent pushes, which would share the wrapper's files). Pushes record nothing after it.
+hook_unwrap() {
+  local hook
+  for hook in pre-receive update; do
+    [ -f "$E2E_TMP/installed/$hook" ] || continue
+    mv -f "$E2E_TMP/installed/$hook" "$SERVER/hooks/$hook"
+  done
+}
+
+# hook_status [REPO]: `auths hook status --repo REPO` (default $SERVER); output (stdout and
+# stderr) in $E2E_TMP/status.out, exit status in STATUS_RC. Never fails.
+hook_status() {
+  STATUS_RC=0
+  "$AUTHS" hook status --repo "${1:-$SERVER}" >"$E2E_TMP/status.out" 2>&1 </dev/null || STATUS_RC=$?
+  check_no_sanitizer_report "$E2E_TMP/status.out"
+}
+
+# status_lines: the last hook_status output with the test's temp directory written <tmp> (its
+# name holds the script's, which must not match what the checks look for).
+status_lines() { sed "s|$E2E_TMP|<tmp>|g" "$E2E_TMP/status.out"; }
+
+# expect_status_match ERE [WHAT]: the last hook_status output has a line matching ERE
+# (case-insensitive; paths under the temp directory read <tmp>/...).
+expect_status_match() {
+  if status_lines | grep -Eiq -- "$1"; then ok; else
+    fail "expected 'auths hook status' to print a line matching /$1/ (${2:-})" \
+      "exit $STATUS_RC; output: $(head -c 1500 "$E2E_TMP/status.out")"
+  fi
+}
+
+# status_accepted_tips: the number of accepted-tip records `auths hook status` reports: the
+# first number on the first line that mentions "accepted tip(s)" / "accepted-tip", else on the
+# first line that mentions "accepted" and holds a number (e.g. "accepted tips: 3",
+# "accepted-tip records: 3", "3 accepted tips"); "none" when there is no such line. An
+# assumption about the format until the command lands (trust-model.md section 8 fixes the
+# content, not the form).
+status_accepted_tips() {
+  hook_status
+  local line
+  line=$(status_lines | grep -Ei 'accepted[- ]tips?' | grep -E '[0-9]' | head -n1)
+  [ -n "$line" ] || line=$(status_lines | grep -Ei 'accepted' | grep -E '[0-9]' | head -n1)
+  if [[ "$line" =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo none; fi
+}
+
+# expect_equal GOT WANT WHAT: GOT is WANT.
+expect_equal() {
+  if [ "$1" = "$2" ]; then ok; else fail "$3: expected '$2', got '$1'"; fi
+}
+
+# expect_no_control_bytes FILE WHAT: FILE has no C0 control byte but tab and newline, and no
+# DEL: no ESC, BEL, CR (what a pusher could use to forge lines or rewrite the terminal).
+expect_no_control_bytes() {
+  if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$1" 2>/dev/null; then
+    fail "$2 contains control bytes (unescaped pusher-controlled text):" \
+      "$(LC_ALL=C grep -n $'[\x01-\x08\x0b-\x1f\x7f]' "$1" | head -3 | cat -v)"
+  else ok; fi
+}
+
+# reset_server_ref REF OID|absent: sets the server's REF to OID (git update-ref in the server,
+# or a push with the hooks bypassed when the server lacks OID), when a push that should have
+# been refused got through (or one that should have been accepted was refused): the next steps
+# then start from the same state whatever the engine under test did. No-op when REF is OID.
+reset_server_ref() {
+  local ref=$1 want=$2 got
+  got=$(git -C "$SERVER" rev-parse -q --verify "$ref" 2>/dev/null || echo absent)
+  [ "$got" != "$want" ] || return 0
+  if [ "$want" = absent ]; then
+    git -C "$SERVER" update-ref -d "$ref" || e2e_die "resetting the server's $ref failed"
+  elif git -C "$SERVER" cat-file -e "$want" 2>/dev/null; then
+    git -C "$SERVER" update-ref "$ref" "$want" || e2e_die "resetting the server's $ref failed"
+  else
+    push_bypassing_hooks --force "$want:$ref"
+  fi
+}

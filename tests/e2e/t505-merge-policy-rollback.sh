@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# Issue 6, item 2: a merge can roll the policy back or delete it. A commit joining main's
+# first-parent line changes the policy when its .auths/ differs from its FIRST parent's
+# (trust-model.md section 2): a merge whose .auths/ equals its second parent's (an old
+# commit's, or the pre-policy commit's) is a change and needs a [governance] signature; and
+# the policy at main's new tip is validated again (a governance signer cannot remove it).
+#   alice: main signer, not governance. admin: governance (and main) signer.
+#   history: PRE (no policy) -> V1 (policy v1: alice, bob, admin) -> V2 (v2: bob removed).
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key admin
+make_key alice
+make_key bob
+policy() {
+  cat <<P
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)", "$(pub admin)"$1]
+
+[governance]
+signers = ["$(pub admin)"]
+P
+}
+
+server_init
+client_init admin
+PRE=$(commit_as admin "history before the policy")
+policy ", \"$(pub bob)\"" | policy_write
+V1=$(commit_as admin "policy v1: alice, bob, admin")
+push_bypassing_hooks main
+client_git fetch -q origin
+hook_install
+
+step "setup: admin (governance) removes bob: accepted"
+policy "" | policy_write
+V2=$(commit_as admin "policy v2: bob removed")
+push origin main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
+
+step "item 2: alice merges V1 with its .auths/ (bob back in): policy-change-unauthorized"
+m1=$(commit_tree_as alice "$(tree_with_dir_of "$V2" "$V1" .auths)" "merge v1 (restores bob)" "$V2" "$V1")
+expect_equal "$(client_git rev-parse "$m1:.auths")" "$(client_git rev-parse "$V1:.auths")" "the merge's .auths/ (= its second parent's)"
+push origin "$m1:refs/heads/main"
+expect_push_rejected policy-change-unauthorized
+expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
+expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
+expect_no_object "$m1"
+expect_hook_run_agrees
+
+step "item 2: ... and bob's commit on top of that merge is refused with it"
+b1=$(commit_tree_as bob "$(client_git rev-parse "$m1^{tree}")" "bob, back through the merge" "$m1")
+push origin "$b1:refs/heads/main"
+expect_push_rejected policy-change-unauthorized
+expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
+expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
+
+step "item 2: alice merges the pre-policy commit, whose tree has no .auths/: policy-change-unauthorized"
+m2=$(commit_tree_as alice "$(tree_with_dir_of "$V2" "$PRE" .auths)" "merge the pre-policy history" "$V2" "$PRE")
+if client_git cat-file -e "$m2:.auths" 2>/dev/null; then fail "setup: the merge still has .auths/"; else ok; fi
+push origin "$m2:refs/heads/main"
+expect_push_rejected policy-change-unauthorized
+expect_violation refs/heads/main "$m2" policy-change-unauthorized '*'
+expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
+expect_hook_run_agrees
+
+step "item 2: the same deletion signed by admin (governance) is refused too: the pushed policy is re-validated (policy-invalid)"
+m3=$(commit_tree_as admin "$(tree_with_dir_of "$V2" "$PRE" .auths)" "merge the pre-policy history (admin)" "$V2" "$PRE")
+push origin "$m3:refs/heads/main"
+expect_push_rejected policy-invalid
+expect_violation refs/heads/main "$m3" policy-invalid '*'
+expect_no_line_match "^error: refs/heads/main ${m3:0:7}: policy-change-unauthorized "
+expect_ref refs/heads/main "$V2"
+reset_server_ref refs/heads/main "$V2"
+expect_hook_run_agrees
+
+step "item 2: a merge taking the first parent's .auths/ (no policy change) by alice is accepted"
+m4=$(commit_tree_as alice "$(client_git rev-parse "$V2^{tree}")" "merge v1, keeping v2" "$V2" "$V1")
+push origin "$m4:refs/heads/main"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$m4"
+
+step "item 2: the roll-back merge signed by admin (governance) is accepted: governance may restore v1"
+m5=$(commit_tree_as admin "$(tree_with_dir_of "$m4" "$V1" .auths)" "restore v1 (admin)" "$m4" "$V1")
+push origin "$m5:refs/heads/main"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$m5"
+
+step "... and v1 is in force: bob signs main again"
+b2=$(commit_tree_as bob "$(client_git rev-parse "$m5^{tree}")" "bob under v1" "$m5")
+push origin "$b2:refs/heads/main"
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$b2"
+
+test_done

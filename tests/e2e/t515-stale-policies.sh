@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# e2e-transports: file ssh
+# Issue 6, item 4: stale policies. One policy is in force: .auths/policy.toml on the default
+# branch as the server has it; old policies in old commits never judge anything
+# (trust-model.md section 1).
+#   (a) bob, removed from main's and release's rules by a governance commit on main, pushes to
+#       release/1, whose tip still carries the old policy: refused; main fast-forwarded onto
+#       bob's commit (planted on release/1 as an older hook let it in): refused.
+#   (b) an existing release tag moved (+<new tag>:refs/tags/v0.9): the old policy allowed
+#       force pushes on tags, the policy in force does not: force-push-denied.
+#   (c) auths.bootstrap = allow: a branch older than the policy, carrying mallory's own
+#       .auths/policy.toml, merged or fast-forwarded onto main by mallory (a main signer, not
+#       governance): policy-change-unauthorized; force-pushed: force-push-denied.
+. "$(dirname "$0")/lib.sh"
+test_init
+
+make_key admin
+make_key alice
+make_key bob
+make_key rel
+make_key mallory
+policy() {  # policy BOB-ENTRY TAG-FORCE
+  cat <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)", "$(pub admin)"$1]
+
+[[policy.commit]]
+name = "release"
+refs = ["refs/heads/release/*"]
+signers = ["$(pub alice)"$1]
+
+[[policy.release]]
+name = "tags"
+refs = ["refs/tags/v*"]
+signers = ["$(pub rel)"]
+allow_force_push = $2
+
+[governance]
+signers = ["$(pub admin)"]
+EOF
+}
+setup_repo admin < <(policy ", \"$(pub bob)\"" true)
+S1=$SEED
+
+step "setup: release/1 and the tag v0.9 at S1 (policy v1: bob signs main and release, tags may move)"
+T09=$(tag_as rel v0.9 "$S1")
+push origin "$S1:refs/heads/release/1" refs/tags/v0.9
+expect_push_ok
+expect_ref refs/heads/release/1 "$S1"
+expect_ref refs/tags/v0.9 "$T09"
+# The steps below are about item 4, not about creating release/1 (item 10): if the engine
+# under test refused, the admin puts them in place.
+if [ "$(git -C "$SERVER" rev-parse -q --verify refs/tags/v0.9 || true)" != "$T09" ] ||
+  [ "$(git -C "$SERVER" rev-parse -q --verify refs/heads/release/1 || true)" != "$S1" ]; then
+  push_bypassing_hooks "$S1:refs/heads/release/1" refs/tags/v0.9
+fi
+
+step "setup: admin (governance) removes bob and forbids moving tags on main (policy v2): accepted"
+policy "" false | policy_write
+G=$(commit_as admin "policy v2: bob removed, tags fixed")
+push origin main
+expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+expect_ref refs/heads/main "$G"
+reset_server_ref refs/heads/main "$G"
+
+step "item 4a: bob pushes to release/1, whose tip carries policy v1: refused (v2 on main is in force)"
+b1=$(commit_tree_as bob "$(client_git rev-parse "$S1^{tree}")" "bob on release/1 (tree: policy v1)" "$S1")
+push origin "$b1:refs/heads/release/1"
+expect_push_rejected unknown-signer
+expect_violation refs/heads/release/1 "$b1" unknown-signer release
+expect_ref refs/heads/release/1 "$S1"
+reset_server_ref refs/heads/release/1 "$S1"
+expect_no_object "$b1"
+expect_hook_run_agrees
+
+step "item 4a: bob's commit on main's tip, pushed as a fast-forward of release/1: refused"
+b2=$(commit_tree_as bob "$(client_git rev-parse "$G^{tree}")" "bob on top of main, for release/1" "$G")
+push origin "$b2:refs/heads/release/1"
+expect_push_rejected unknown-signer
+expect_violation refs/heads/release/1 "$b2" unknown-signer release
+expect_ref refs/heads/release/1 "$S1"
+reset_server_ref refs/heads/release/1 "$S1"
+
+step "item 4a: with bob's commit on release/1 (as an older hook let it in), main fast-forwarded there: refused"
+if [ "$(git -C "$SERVER" rev-parse refs/heads/release/1)" != "$b2" ]; then
+  push_bypassing_hooks --force "$b2:refs/heads/release/1"
+fi
+expect_ref refs/heads/release/1 "$b2"
+push origin "$b2:refs/heads/main"
+expect_push_rejected unknown-signer
+expect_violation refs/heads/main "$b2" unknown-signer main
+expect_ref refs/heads/main "$G"
+reset_server_ref refs/heads/main "$G"
+expect_hook_run_agrees
+
+step "item 4b: the release tag v0.9 moved to a new tag object (signed by rel) on main: force-push-denied"
+client_git tag -d v0.9 >/dev/null
+T09b=$(tag_as rel v0.9 "$G")
+push origin "+refs/tags/v0.9:refs/tags/v0.9"
+expect_push_rejected force-push-denied
+expect_violation refs/tags/v0.9 - force-push-denied tags
+expect_ref refs/tags/v0.9 "$T09"
+reset_server_ref refs/tags/v0.9 "$T09"
+expect_no_object "$T09b"
+expect_hook_run_agrees
+
+step "item 4b: ... and moved onto a commit (lightweight): refused too, the ref unchanged"
+push origin "+$G:refs/tags/v0.9"
+expect_push_rejected force-push-denied
+expect_violation refs/tags/v0.9 - force-push-denied tags
+expect_ref refs/tags/v0.9 "$T09"
+reset_server_ref refs/tags/v0.9 "$T09"
+
+# (c) A new repository adopting a policy under auths.bootstrap = allow.
+step "item 4c setup: bootstrap allow; history H0, then mallory's branch 'old' with her own policy, both accepted on trust"
+server_init
+hook_install
+server_git config auths.bootstrap allow
+client_init
+H0=$(commit_as alice "history before any policy")
+push origin main
+expect_push_ok
+expect_ref refs/heads/main "$H0"
+mkdir -p "$CLIENT/.auths"
+cat >"$CLIENT/.auths/policy.toml" <<EOF
+version = 1
+default = "allow"
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/**"]
+signers = ["$(pub mallory)"]
+
+[governance]
+signers = ["$(pub mallory)"]
+EOF
+A=$(commit_as mallory "mallory's own policy, on an old branch")
+push origin "$A:refs/heads/old"
+expect_push_ok
+expect_ref refs/heads/old "$A"
+
+step "item 4c setup: admin's policy on main (mallory signs main, admin governs): accepted on trust"
+client_git reset -q --hard "$H0"
+cat <<EOF | policy_write
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)", "$(pub mallory)", "$(pub admin)"]
+
+[governance]
+signers = ["$(pub admin)"]
+EOF
+P=$(commit_as admin "the project's policy")
+push origin main
+expect_push_ok
+expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
+
+step "item 4c: mallory merges 'old' into main, taking its .auths/: policy-change-unauthorized"
+m1=$(commit_tree_as mallory "$(tree_with_dir_of "$P" "$A" .auths)" "merge old" "$P" "$A")
+push origin "$m1:refs/heads/main"
+expect_push_rejected policy-change-unauthorized
+expect_violation refs/heads/main "$m1" policy-change-unauthorized '*'
+expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
+expect_hook_run_agrees
+
+step "item 4c: mallory fast-forwards main onto a merge whose first parent is 'old': policy-change-unauthorized at her policy commit"
+m2=$(commit_tree_as mallory "$(client_git rev-parse "$A^{tree}")" "merge main into old" "$A" "$P")
+push origin "$m2:refs/heads/main"
+expect_push_rejected policy-change-unauthorized
+expect_violation refs/heads/main "$A" policy-change-unauthorized '*'
+expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
+expect_hook_run_agrees
+
+step "item 4c: main force-pushed onto 'old': force-push-denied"
+push origin "+$A:refs/heads/main"
+expect_push_rejected force-push-denied
+expect_violation refs/heads/main - force-push-denied main
+expect_ref refs/heads/main "$P"
+reset_server_ref refs/heads/main "$P"
+
+test_done
