@@ -109,8 +109,13 @@ int run_hook_status(const StatusOptions& opts) {
   std::printf("repository:     %s\n", status->git_dir.c_str());
   bool enforced = false;
   for (const auto& h : *hooks) {
-    const char* state = !h.exists ? "missing" : !h.ours ? "present, not installed by auths" : "installed by auths";
-    std::printf("%-15s %s: %s, %s%s%s\n", (h.hook + ":").c_str(), h.path.c_str(), state,
+    if (!h.exists) {
+      std::printf("%-15s %s: missing%s%s\n", (h.hook + ":").c_str(), h.path.c_str(), h.note.empty() ? "" : "; ",
+                  h.note.c_str());
+      continue;
+    }
+    std::printf("%-15s %s: %s, %s%s%s\n", (h.hook + ":").c_str(), h.path.c_str(),
+                h.ours ? "installed by auths" : "present, not installed by auths",
                 h.git_runs ? "git runs it" : "git does NOT run it", h.note.empty() ? "" : "; ", h.note.c_str());
     if (h.hook == "pre-receive" || h.hook == "update") enforced |= h.git_runs && h.ours;
   }
@@ -124,8 +129,9 @@ int run_hook_status(const StatusOptions& opts) {
   } else {
     std::printf("baseline:       %zu refs, recorded %s\n", status->baseline_refs,
                 status->baseline_recorded.empty() ? "never" : status->baseline_recorded.c_str());
-    std::printf("records:        %zu accepted tips, %zu accepted objects, %zu pending\n", status->accepted_tips,
-                status->accepted_objects, status->pending);
+    std::printf(
+        "records:        %zu accepted updates recorded (%zu accepted tips kept), %zu accepted objects, %zu pending\n",
+        status->accepted_updates, status->accepted_tips, status->accepted_objects, status->pending);
   }
   if (!enforced) {
     std::printf("warning: no auths pre-receive or update hook that git runs: pushes are NOT checked\n");

@@ -277,7 +277,10 @@ hook_install() {
     mv "$SERVER/hooks/$hook" "$E2E_TMP/installed/$hook"
     cat >"$SERVER/hooks/$hook" <<EOF
 #!/bin/sh
-# e2e recording wrapper around the hook installed by auths (test only)
+# e2e recording wrapper around the hook installed by auths (test only); it carries the marker
+# so that auths hook status counts it as ours:
+# installed by auths hook install
+
 rec="$E2E_TMP/hook"
 cat >"\$rec.stdin"
 printf '%s\n' "\$@" >"\$rec.args"

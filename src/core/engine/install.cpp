@@ -143,7 +143,7 @@ Result<std::vector<HookState>> server_hooks(const std::string& repo, HookLayout 
         const fs::path unused = p->git_dir / "hooks" / hook;
         if (p->hooks_path) s.note = "core.hooksPath is '" + *p->hooks_path + "'";
         if (p->hooks_path && fs::exists(unused, ec) && has_marker(unused)) {
-          s.note += "; " + unused.string() + " is ours but git does not look there";
+          s.note += "; " + unused.string() + " is installed by auths, but git does not run it there";
         }
         break;
       }

@@ -11,7 +11,10 @@
 // history (what is new, what changes the policy), judge (verification batch), registry
 // updates in registry/registry.h.
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <unordered_set>
+
 #include <thread>
 #include <unordered_map>
 
@@ -133,6 +136,29 @@ class PushChecker {
     m_undecided = true;
   }
 
+  /// A walk over the history (libgit2's) failed. libgit2 gives up on some commits git reads
+  /// differently than they look, so the likely cause is a malformed commit: find it with our
+  /// own parser, breadth-first from the tip, and refuse it; otherwise the ref is undecided.
+  void walk_failed(RefReport& report, const Oid& tip, const Error& error) {
+    constexpr size_t kSearchBudget = 200000;
+    std::deque<Oid> todo{tip};
+    std::unordered_set<Oid, OidHash> seen;
+    while (!todo.empty() && seen.size() < kSearchBudget) {
+      const Oid c = todo.front();
+      todo.pop_front();
+      if (!seen.insert(c).second || !m_repo.contains(c)) continue;
+      auto info = git::read_commit(m_repo, c);
+      if (!info) {
+        if (info.error().code != ErrorCode::kCorrupt) break;
+        violate(report, c, report.rule, Reason::kMalformedObject,
+                "commit cannot be read as git reads it: " + info.error().message);
+        return;
+      }
+      todo.insert(todo.end(), info->parents.begin(), info->parents.end());
+    }
+    undecidable(report, error);
+  }
+
   void remember_if_accepted(const RefReport& report) {
     if (!report.allowed || report.update.new_oid.is_zero()) return;
     auto commit = commit_of(report.update.new_oid);
@@ -185,7 +211,11 @@ class PushChecker {
     report.ref = m_refs.resolve(u.ref_name);
     auto kind = classify(u, report.ref);
     if (!kind) {
-      undecidable(report, kind.error());
+      if (u.new_oid.is_zero()) {
+        undecidable(report, kind.error());
+      } else {
+        walk_failed(report, u.new_oid, kind.error());
+      }
       return report;
     }
     report.kind = *kind;
@@ -390,7 +420,8 @@ class PushChecker {
     bool continues = false;
     if (old_commit->has_value() && new_commit->has_value()) {
       auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
-      if (!ancestor) return undecidable(report, ancestor.error());
+      if (!ancestor) return walk_failed(report, **new_commit, ancestor.error());
+
       continues = *ancestor;
     } else {
       continues = previous == report.update.new_oid;
@@ -514,10 +545,21 @@ class PushChecker {
                   std::string("tag says its object is a ") + type_name(tag->target_type) + " but it is a " +
                       type_name(*actual));
         } else {
-          auto peeled = commit_of(u.new_oid);
-          if (!peeled) return undecidable(report, peeled.error());
-          commit = *peeled;
+          auto peeled = git::peel(m_repo, u.new_oid);
+          if (!peeled) {
+            if (peeled.error().code != ErrorCode::kCorrupt) return undecidable(report, peeled.error());
+            violate(report, u.new_oid, rule_name, Reason::kMalformedObject,
+                    "tag chain cannot be read as git reads it: " + peeled.error().to_string());
+          } else if (peeled->first == git::ObjectType::kCommit) {
+            commit = peeled->second;
+          } else if (rule != nullptr && rule->kind != policy::RuleKind::kRelease) {
+            // A release tag signs what it tags; a branch or a commit rule needs commits.
+            violate(report, u.new_oid, rule_name, Reason::kNotACommit,
+                    std::string("leads to a ") + type_name(peeled->first) +
+                        ", which cannot carry a signature; this rule needs commits");
+          }
         }
+
         const std::string_view tags_prefix = "refs/tags/";
         if (is_tag_ref && rule != nullptr && tag->name != report.ref.substr(tags_prefix.size())) {
           violate(report, u.new_oid, rule_name, Reason::kTagNameMismatch,
@@ -542,7 +584,7 @@ class PushChecker {
       auto trusted = trusted_tips(report, rule, policy);
       if (!trusted) return undecidable(report, trusted.error());
       auto history = new_history(m_repo, *commit, *trusted);
-      if (!history) return undecidable(report, history.error());
+      if (!history) return walk_failed(report, *commit, history.error());
       for (const Oid& c : history->commits) {
         Requirement r{ObjectRole::kOpen, rule_name};
         if (rule != nullptr && history->mainline.count(c) != 0) {
@@ -592,7 +634,7 @@ class PushChecker {
     }
     auto changes = review_policy_changes(m_repo, **old_commit, new_commit, named);
     if (!changes) {
-      undecidable(report, changes.error());
+      walk_failed(report, new_commit, changes.error());
       return false;
     }
     for (const Oid& c : changes->changing) {

@@ -128,30 +128,30 @@ std::string render_json(const Decision& decision) {
       objects.push_back({{"oid", obj.oid.hex()},
                          {"kind", obj.kind},
                          {"role", to_string(obj.role)},
-                         {"signer", obj.signer},
+                         {"signer", shown(obj.signer)},
                          {"key", obj.key},
-                         {"rule", obj.rule},
+                         {"rule", shown(obj.rule)},
                          {"code", std::string(name(obj.code))},
-                         {"detail", obj.detail}});
+                         {"detail", shown(obj.detail)}});
     }
-    refs.push_back({{"ref", ref.update.ref_name},
-                    {"updates", ref.ref},
+    refs.push_back({{"ref", shown(ref.update.ref_name)},
+                    {"updates", shown(ref.ref)},
                     {"old", ref.update.old_oid.hex()},
                     {"new", ref.update.new_oid.hex()},
                     {"kind", to_string(ref.kind)},
-                    {"rule", ref.rule},
-                    {"policy", ref.policy_source},
+                    {"rule", shown(ref.rule)},
+                    {"policy", shown(ref.policy_source)},
                     {"allowed", ref.allowed},
                     {"codes", names(ref.codes)},
                     {"objects", objects}});
   }
   nlohmann::json violations = nlohmann::json::array();
   for (const auto& v : decision.violations) {
-    violations.push_back({{"ref", v.ref_name},
+    violations.push_back({{"ref", shown(v.ref_name)},
                           {"object", v.object ? nlohmann::json(v.object->hex()) : nlohmann::json()},
-                          {"rule", v.rule},
+                          {"rule", shown(v.rule)},
                           {"code", std::string(name(v.code))},
-                          {"message", v.message},
+                          {"message", shown(v.message)},
                           {"hint", std::string(hint(v.code))}});
   }
   const nlohmann::json doc = {{"decision", to_string(decision.outcome)},
@@ -159,7 +159,8 @@ std::string render_json(const Decision& decision) {
                               {"summary", summary_line(decision)},
                               {"refs", refs},
                               {"violations", violations}};
-  // JSON escapes every control character; invalid UTF-8 is replaced, never passed through.
+  // Texts are escaped as on the terminal (a consumer may print them), then JSON-encoded.
+
   return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -62,10 +62,12 @@ SignerMatch match_entries(const SignatureCheck& check, const std::vector<const p
       const int64_t received = object.received_at ? object.received_at() : object.now;
       const policy::SignerCheck at_receipt = policy::check_signer(*entry, kGitNamespace, received);
       if (at_receipt == policy::SignerCheck::kExpired) {
+        // No clock reading in the message: the hook and `auths hook run` must print the same.
         refuse(Reason::kSignerExpired, "key of '" + entry->name + "' expired at " +
                                            util::format_utc(entry->valid_before.value_or(0)) +
-                                           ", before the server received this " + noun + " at " +
-                                           util::format_utc(received) + " (" + entry->origin + ")");
+                                           ", before the server received this " + noun +
+                                           " (its date is the signer's to choose) (" + entry->origin + ")");
+
         continue;
       }
       if (at_receipt == policy::SignerCheck::kNotYetValid) {

@@ -302,6 +302,14 @@ Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now
     }
     ++promoted;
   }
+  if (promoted > 0) {
+    auto count = Statement::prepare(m_db.get(),
+                                    "INSERT INTO meta (key, value) VALUES ('accepted_updates', ?1) "
+                                    "ON CONFLICT(key) DO UPDATE SET value = value + ?1");
+    if (!count) return count.error();
+    count->bind(1, static_cast<int64_t>(promoted));
+    if (Status s = count->run(); !s) return s.error();
+  }
   expire->bind(1, now - kPendingLifetime);
   if (Status s = expire->run(); !s) return s.error();
   if (Status s = tx.commit(); !s) return s.error();
@@ -351,15 +359,18 @@ Result<StoreStatus> Store::status() const {
   auto baseline_refs = scalar("SELECT COUNT(*) FROM baseline");
   auto baseline_at = scalar("SELECT COALESCE((SELECT value FROM meta WHERE key = 'baseline_recorded_at'), 0)");
 
+  auto updates = scalar("SELECT COALESCE((SELECT value FROM meta WHERE key = 'accepted_updates'), 0)");
   auto tips = scalar("SELECT COUNT(*) FROM accepted_tips");
   auto objects = scalar("SELECT COUNT(*) FROM accepted_objects");
   auto pending = scalar("SELECT COUNT(*) FROM pending");
-  for (const auto* r : {&baseline_refs, &baseline_at, &tips, &objects, &pending}) {
+  for (const auto* r : {&baseline_refs, &baseline_at, &updates, &tips, &objects, &pending}) {
     if (!*r) return r->error();
   }
   out.baseline_refs = static_cast<size_t>(*baseline_refs);
   out.baseline_recorded_at = *baseline_at;
+  out.accepted_updates = static_cast<size_t>(*updates);
   out.accepted_tips = static_cast<size_t>(*tips);
+
   out.accepted_objects = static_cast<size_t>(*objects);
   out.pending = static_cast<size_t>(*pending);
   return out;

@@ -34,7 +34,9 @@ struct StoreStatus {
   size_t baseline_refs = 0;
   int64_t baseline_recorded_at = 0;  // when `auths hook install` recorded it; 0 when it never did
 
+  size_t accepted_updates = 0;  // promoted updates, ever
   size_t accepted_tips = 0;
+
   size_t accepted_objects = 0;
   size_t pending = 0;
 };
