@@ -229,8 +229,12 @@ class PushChecker {
       case PolicyInForce::State::kDefaultBranchMissing:
         // Pre-push to a remote this clone knows nothing of (a URL, never fetched): the server
         // will judge; locally there is no policy to apply.
+        // Creating the default branch is bootstrapping it only while the repository has no
+        // branch at all (a tag pushed first): with other branches there, HEAD is misconfigured,
+        // and under auths.bootstrap = allow anyone could otherwise plant a policy of their own.
         if (m_settings.mode == CheckMode::kLocal ||
-            (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate)) {
+            (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate && !has_branches())) {
+
           check_bootstrap(report);
         } else {
           report.policy_source = m_pif.source;
@@ -246,7 +250,13 @@ class PushChecker {
     return report;
   }
 
+  bool has_branches() const {
+    return std::any_of(m_refs.direct().begin(), m_refs.direct().end(),
+                       [](const auto& ref) { return classify_ref(ref.first) == RefClass::kBranch; });
+  }
+
   // --- the registry ---------------------------------------------------------------------------
+
 
   void check_registry_update(RefReport& report) {
     const RefUpdate& u = report.update;

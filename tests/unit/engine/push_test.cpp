@@ -509,11 +509,20 @@ BOOST_AUTO_TEST_CASE(item11_head_naming_a_missing_branch_fails_closed) {
     const Decision d = w.push("refs/heads/main", w.root, c);
     BOOST_TEST((d.outcome == Outcome::kUndecided));
     BOOST_TEST(has(d, Reason::kDefaultBranchMissing));
-    // Creating the branch HEAD names is bootstrapping it.
+    // Creating the branch HEAD names while other branches exist is no bootstrap: HEAD is
+    // misconfigured, and under bootstrap = allow anyone could plant a policy there.
     const Decision create = w.push("refs/heads/nope", kZero, c);
-    BOOST_TEST(create.accepted() == bootstrap_allow);
+    BOOST_TEST((create.outcome == Outcome::kUndecided));
+    BOOST_TEST(has(create, Reason::kDefaultBranchMissing));
   }
+  // A repository with only a tag (pushed first) bootstraps its default branch as usual.
+  World w;
+  w.settings.bootstrap_allow = true;
+  w.repo.remove_ref("refs/heads/main");
+  w.repo.set_ref("refs/tags/v0", w.root);
+  EXPECT_ACCEPTED(w.push("refs/heads/main", kZero, w.root));
 }
+
 
 BOOST_AUTO_TEST_CASE(item11_policies_that_could_never_be_used_are_refused) {
   World w;
