@@ -29,7 +29,7 @@ if [ ! -f "$dir/ready" ]; then
   echo "building $N signed commits in $dir (once)..."
   rm -rf "$dir"; mkdir -p "$dir"
   ssh-keygen -q -t ed25519 -N '' -C bench@example.org -f "$dir/key"
-  git init -q --bare "$dir/bench.git"
+  git init -q --bare --initial-branch=main "$dir/bench.git"
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
   git init -q -b main "$work/w"
   mkdir -p "$work/w/.auths"

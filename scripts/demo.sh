@@ -45,7 +45,7 @@ show ssh-keygen -q -t ed25519 -N '' -C mallory -f mallory
 cat alice.pub mallory.pub
 
 bold "2. The server repository, seeded with a policy that allows alice's key on main"
-show git init -q --bare server.git
+show git init -q --bare --initial-branch=main server.git
 git clone -q server.git seed 2>/dev/null
 mkdir -p seed/.auths
 cat >seed/.auths/policy.toml <<EOF

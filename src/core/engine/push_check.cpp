@@ -234,7 +234,6 @@ class PushChecker {
         // and under auths.bootstrap = allow anyone could otherwise plant a policy of their own.
         if (m_settings.mode == CheckMode::kLocal ||
             (report.ref == m_refs.default_branch() && report.kind == UpdateKind::kCreate && !has_branches())) {
-
           check_bootstrap(report);
         } else {
           report.policy_source = m_pif.source;
@@ -256,7 +255,6 @@ class PushChecker {
   }
 
   // --- the registry ---------------------------------------------------------------------------
-
 
   void check_registry_update(RefReport& report) {
     const RefUpdate& u = report.update;

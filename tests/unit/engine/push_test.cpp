@@ -523,7 +523,6 @@ BOOST_AUTO_TEST_CASE(item11_head_naming_a_missing_branch_fails_closed) {
   EXPECT_ACCEPTED(w.push("refs/heads/main", kZero, w.root));
 }
 
-
 BOOST_AUTO_TEST_CASE(item11_policies_that_could_never_be_used_are_refused) {
   World w;
   const std::string no_governance =
