@@ -244,6 +244,7 @@ class FakeRecords final : public state::Records {
   std::vector<std::pair<std::string, Oid>> baseline_refs;
   std::vector<state::TipRecord> tips;
   std::map<Oid, int64_t> objects;
+  std::map<std::string, Oid> last;  // the last tip git applied per ref (tags too)
 
   Result<std::vector<Oid>> baseline() const override {
     std::vector<Oid> out;
@@ -252,7 +253,9 @@ class FakeRecords final : public state::Records {
   }
   Result<std::vector<state::TipRecord>> accepted_tips() const override { return tips; }
   Result<std::optional<Oid>> last_tip(std::string_view ref) const override {
+    if (const auto it = last.find(std::string(ref)); it != last.end()) return std::optional<Oid>(it->second);
     for (auto it = tips.rbegin(); it != tips.rend(); ++it) {
+
       if (it->ref == ref) return std::optional<Oid>(it->tip);
     }
     for (const auto& [name, oid] : baseline_refs) {

@@ -426,7 +426,10 @@ class PushChecker {
     auto old_commit = commit_of(previous);
     if (!old_commit) return undecidable(report, old_commit.error());
     bool continues = false;
-    if (old_commit->has_value() && new_commit->has_value()) {
+    if (classify_ref(report.ref) == RefClass::kTag) {
+      continues = previous == report.update.new_oid;  // a tag never moves, not even forward
+    } else if (old_commit->has_value() && new_commit->has_value()) {
+
       auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
       if (!ancestor) return walk_failed(report, **new_commit, ancestor.error());
 

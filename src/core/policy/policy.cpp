@@ -33,16 +33,6 @@ std::vector<const Signer*> SignerSet::find(const crypto::PublicKey& key) const {
   return found;
 }
 
-bool SignerSet::admits_only_signers_of(const SignerSet& other) const {
-  for (const auto& signer : keys) {
-    if (other.find(signer.key).empty()) return false;
-  }
-  for (const auto& id : identities) {
-    if (std::find(other.identities.begin(), other.identities.end(), id) == other.identities.end()) return false;
-  }
-  return true;
-}
-
 const Rule* Policy::match(std::string_view ref_name) const {
   for (const Rule& rule : rules) {
     for (const std::string& pattern : rule.refs) {
@@ -100,9 +90,46 @@ std::optional<std::string> unsatisfiable(const Policy& policy) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Escapes the characters the record's text form uses as separators.
+std::string escape_field(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ',' || c == ';' || c == '|' || c == '%' || c == '=') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out.push_back('%');
+      out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xf]);
+      out.push_back(kHex[static_cast<unsigned char>(c) & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// One key entry as the record keeps it: the fingerprint and every restriction of the entry
+/// (validity window, namespaces). Two entries compare equal only when they admit exactly the
+/// same signatures, so a record never vouches for a rule that restricts a key more.
+std::string key_entry(const Signer& s) {
+  std::string out = s.key.fingerprint();
+  if (s.valid_after) out += "|va=" + std::to_string(*s.valid_after);
+  if (s.valid_before) out += "|vb=" + std::to_string(*s.valid_before);
+  if (!s.namespaces.empty()) {
+    std::vector<std::string> ns = s.namespaces;
+    std::sort(ns.begin(), ns.end());
+    out += "|ns=";
+    for (size_t i = 0; i < ns.size(); ++i) out += (i ? "+" : "") + escape_field(ns[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
 Strictness Strictness::of(const Rule& rule) {
   std::set<std::string> keys;
-  for (const Signer& s : rule.signers.keys) keys.insert(s.key.fingerprint());
+  for (const Signer& s : rule.signers.keys) keys.insert(key_entry(s));
+
   const std::set<std::string> ids(rule.signers.identities.begin(), rule.signers.identities.end());
   return Strictness{{keys.begin(), keys.end()}, {ids.begin(), ids.end()}, rule.signers.require, rule.contributions};
 }

@@ -43,11 +43,6 @@ struct SignerSet {
   /// Every entry whose key equals `key` (one key may be listed more than once, with different
   /// restrictions); empty when the key is not a signer.
   std::vector<const Signer*> find(const crypto::PublicKey& key) const;
-
-  /// True when every signer this set admits is also a signer of `other` (every key, every
-  /// identity): what this set accepted, `other` would have accepted too (validity windows and
-  /// namespaces aside, which only make a set narrower).
-  bool admits_only_signers_of(const SignerSet& other) const;
 };
 
 enum class RuleKind { kCommit, kRelease };
@@ -77,14 +72,17 @@ struct Rule {
 /// that history satisfied. Compared with a rule to decide whether the history needs judging
 /// again (at_least_as_strict_as).
 struct Strictness {
-  std::vector<std::string> keys;        // key fingerprints (SHA256:...), sorted, unique
+  std::vector<std::string> keys;  // key entries: fingerprint and restrictions, sorted, unique
+
   std::vector<std::string> identities;  // did:keri:..., sorted, unique
   int require = 1;
   Contributions contributions = Contributions::kKnown;
 
   static Strictness of(const Rule& rule);
   /// True when every commit that satisfied this also satisfies `rule`: every signer here is a
-  /// signer of `rule`, `require` is at least rule's, contributions at least as strict.
+  /// signer of `rule` with the same restrictions (validity window, namespaces), `require` is at
+  /// least rule's, contributions at least as strict.
+
   bool at_least_as_strict_as(const Rule& rule) const;
   /// A one-line text form for the server's records, and back (nullopt when malformed).
   std::string encode() const;

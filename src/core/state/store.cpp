@@ -18,7 +18,9 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS pending (ref TEXT NOT NULL, old BLOB NOT NULL, new BLOB NOT NULL,"
     " strictness TEXT NOT NULL, baseline INTEGER NOT NULL, objects BLOB NOT NULL, created_at INTEGER NOT NULL,"
     " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;";
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS last_tips (ref TEXT PRIMARY KEY, tip BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT "
+    "ROWID;";
 
 /// Pending rows older than this were never applied by git (a failed or lost push).
 constexpr int64_t kPendingLifetime = 24 * 3600;
@@ -200,7 +202,7 @@ Result<std::vector<TipRecord>> Store::accepted_tips() const {
 }
 
 Result<std::optional<Oid>> Store::last_tip(std::string_view ref) const {
-  for (const char* sql : {"SELECT tip FROM accepted_tips WHERE ref = ?1 ORDER BY id DESC LIMIT 1",
+  for (const char* sql : {"SELECT tip FROM last_tips WHERE ref = ?1",
                           "SELECT tip FROM baseline WHERE ref = ?1 ORDER BY recorded_at DESC LIMIT 1"}) {
     auto stmt = Statement::prepare(m_db.get(), sql);
     if (!stmt) return stmt.error();
@@ -255,7 +257,8 @@ Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now
   auto object =
       Statement::prepare(m_db.get(), "INSERT OR IGNORE INTO accepted_objects (oid, accepted_at) VALUES (?1, ?2)");
   auto expire = Statement::prepare(m_db.get(), "DELETE FROM pending WHERE created_at < ?1");
-  for (auto* s : {&find, &drop, &same, &forget, &tip, &base, &object, &expire}) {
+  auto last = Statement::prepare(m_db.get(), "INSERT OR REPLACE INTO last_tips (ref, tip, at) VALUES (?1, ?2, ?3)");
+  for (auto* s : {&find, &drop, &same, &forget, &tip, &base, &object, &expire, &last}) {
     if (!*s) return s->error();
   }
   size_t promoted = 0;
@@ -276,6 +279,10 @@ Result<size_t> Store::promote(const std::vector<RefUpdate>& applied, int64_t now
     for (const auto& oid : objects) {
       object->bind(1, oid).bind(2, now);
       if (Status s = object->run(); !s) return s.error();
+    }
+    if (!u.new_oid.is_zero()) {  // every ref, tags too: re-creating a deleted one must continue it
+      last->bind(1, u.ref_name).bind(2, u.new_oid).bind(3, now);
+      if (Status s = last->run(); !s) return s.error();
     }
     if (!u.new_oid.is_zero() && baseline) {
       base->bind(1, u.ref_name).bind(2, u.new_oid).bind(3, now);

@@ -74,6 +74,7 @@ struct World {
   void apply(const std::string& ref, const Oid& new_oid, const Decision& decision) {
     BOOST_REQUIRE(decision.accepted());
     repo.set_ref(ref, new_oid);
+    records.last[ref] = new_oid;
     for (const auto& r : decision.refs) {
       if (r.ref == ref && !r.strictness.empty()) records.tips.push_back({ref, new_oid, r.strictness, settings.now});
     }
@@ -344,7 +345,23 @@ BOOST_AUTO_TEST_CASE(item8_recreating_a_deleted_branch_is_a_rewrite) {
   EXPECT_ACCEPTED(v.push("refs/heads/stable", kZero, continued));
 }
 
+BOOST_AUTO_TEST_CASE(item8_recreating_a_deleted_release_tag_elsewhere_is_a_rewrite) {
+  World w("[[policy.release]]\nname = \"deletable\"\nrefs = [\"refs/tags/d*\"]\nsigners = [\"" +
+          TestKey::make("rita", 4).line() + "\"]\nallow_delete = true\n\n");
+  const Oid t1 = w.repo.tag("d1", w.root, &w.rita);
+  const Decision created = w.push("refs/tags/d1", kZero, t1);
+  EXPECT_ACCEPTED(created);
+  w.apply("refs/tags/d1", t1, created);
+  EXPECT_ACCEPTED(w.push("refs/tags/d1", t1, kZero));
+  w.repo.remove_ref("refs/tags/d1");
+  const Oid elsewhere = w.work(w.root, &w.alice, "elsewhere");
+  w.repo.set_ref("refs/heads/main", elsewhere);
+  const Oid t2 = w.repo.tag("d1", elsewhere, &w.rita, ObjectType::kCommit, 1700070000);
+  EXPECT_REFUSED(w.push("refs/tags/d1", kZero, t2), Reason::kForcePushDenied, std::nullopt);
+}
+
 BOOST_AUTO_TEST_CASE(item8_expired_key_cannot_sign_by_backdating) {
+
   World w;
   w.files["keys/allowed_signers"] = "bob valid-before=\"20231110\" " + w.bob.key.public_key().to_ssh_line() + "\n";
   w.files[".auths/policy.toml"] =

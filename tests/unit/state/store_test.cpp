@@ -66,6 +66,12 @@ BOOST_AUTO_TEST_CASE(a_branch_moving_forward_keeps_one_row_and_the_baseline_is_k
   BOOST_REQUIRE(store.promote({RefUpdate{Oid(), oid('d'), "refs/heads/y"}}, 8, nullptr).has_value());
   BOOST_TEST(store.baseline()->size() == 2u);
   BOOST_TEST(store.last_tip("refs/heads/y")->value() == oid('d'));
+  // Tags vouch for nothing, but their last tip is kept: re-creating a deleted tag elsewhere is
+  // a rewrite.
+  BOOST_REQUIRE(store.add_pending({{"refs/tags/v1", Oid(), oid('e'), "", false, {}}}, 9).has_value());
+  BOOST_REQUIRE(store.promote({RefUpdate{Oid(), oid('e'), "refs/tags/v1"}}, 10, nullptr).has_value());
+  BOOST_TEST(store.last_tip("refs/tags/v1")->value() == oid('e'));
+  BOOST_TEST(store.accepted_tips()->size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

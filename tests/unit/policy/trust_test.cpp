@@ -1,0 +1,109 @@
+// The policy keys of the trust model (contributions, from), the strictness a record keeps of a
+// rule, and the policies refused when pushed because they could never be used.
+#include <boost/test/unit_test.hpp>
+
+#include "policy/policy.h"
+#include "policy_test_util.h"
+
+namespace auths::policy::test {
+namespace {
+
+Policy load(const std::string& text, const FakeTree& tree = {}) {
+  auto p = parse_policy(text, ".auths/policy.toml", tree.reader());
+  BOOST_REQUIRE_MESSAGE(p.has_value(), error_text(p));
+  return std::move(p).value();
+}
+
+std::string rule(const std::string& name, const std::string& extra) {
+  return "[[policy.commit]]\nname = \"" + name + "\"\nrefs = [\"refs/heads/" + name + "\"]\n" + extra + "\n";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(policy_trust)
+
+BOOST_AUTO_TEST_CASE(contributions_and_from) {
+  const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]") +
+                        rule("b", "signers = [\"" + kEd1 + "\"]\ncontributions = \"signed\"\nfrom = [\"refs/heads/a\", "
+                                                           "\"refs/heads/release/*\"]") +
+                        rule("c", "signers = [\"" + kEd1 + "\"]\ncontributions = \"any\"\nfrom = []"));
+  BOOST_TEST((p.rules[0].contributions == Contributions::kKnown));
+  BOOST_TEST(!p.rules[0].from.has_value());
+  BOOST_TEST((p.rules[1].contributions == Contributions::kSigned));
+  BOOST_TEST((*p.rules[1].from == std::vector<std::string>{"refs/heads/a", "refs/heads/release/*"}));
+  BOOST_TEST((p.rules[2].contributions == Contributions::kAny));
+  BOOST_TEST(p.rules[2].from->empty());
+  for (const auto& [extra, line] : {std::pair{"contributions = \"everyone\"", 6}, std::pair{"contributions = 1", 6},
+                                    std::pair{"from = [\"refs/tags/v*\"]", 6}, std::pair{"from = \"refs/heads/a\"", 6}}) {
+    auto bad = parse_policy("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\n" + extra), ".auths/policy.toml",
+                            FakeTree{}.reader());
+    BOOST_TEST(policy_error_at(bad, ".auths/policy.toml:" + std::to_string(line)) == "", extra);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(strictness_compares_signers_require_contributions_and_restrictions) {
+  FakeTree tree;
+  tree.files["keys"] = "x@t " + kEd1 + "\nwindowed@t valid-before=\"20300101\" " + kEd2 + "\n";
+  const Policy p = load("version = 1\n" + rule("one", "signers = [\"" + kEd1 + "\"]") +
+                            rule("two", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]") +
+                            rule("any", "signers = [\"" + kEd1 + "\"]\ncontributions = \"any\"") +
+                            rule("windowed", "allowed_signers = \"keys\"") +
+                            rule("ids", "signers = [\"" + kKeriA + "\", \"" + kEd1 + "\"]"),
+                        tree);
+  const auto s = [&p](size_t i) { return Strictness::of(p.rules[i]); };
+  BOOST_TEST(s(0).at_least_as_strict_as(p.rules[1]));   // one signer of two
+  BOOST_TEST(!s(1).at_least_as_strict_as(p.rules[0]));  // a signer the other rule lacks
+  BOOST_TEST(!s(2).at_least_as_strict_as(p.rules[0]));  // looser contributions
+  BOOST_TEST(s(0).at_least_as_strict_as(p.rules[2]));
+  BOOST_TEST(s(0).at_least_as_strict_as(p.rules[4]));
+  BOOST_TEST(!s(4).at_least_as_strict_as(p.rules[0]));  // an identity the other rule lacks
+  // The same key restricted differently is not the same signer: an unrestricted record does
+  // not vouch for a rule that lets the key sign only until 2030, nor the other way round.
+  BOOST_TEST(!s(1).at_least_as_strict_as(p.rules[3]));
+  BOOST_TEST(!s(3).at_least_as_strict_as(p.rules[1]));
+  BOOST_TEST(s(3).at_least_as_strict_as(p.rules[3]));
+  // The text form round-trips; anything else vouches for nothing.
+  for (size_t i = 0; i < p.rules.size(); ++i) {
+    const auto decoded = Strictness::decode(s(i).encode());
+    BOOST_REQUIRE(decoded.has_value());
+    BOOST_TEST(decoded->encode() == s(i).encode());
+  }
+  for (const char* bad : {"", "v2;require=1;contributions=known;keys=;identities=", "v1;require=x;contributions=known;keys=;identities=",
+                          "v1;require=1;contributions=some;keys=;identities="}) {
+    BOOST_TEST(!Strictness::decode(bad).has_value(), bad);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
+  const std::string main_rule = rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]");
+  BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule)).has_value());  // no [governance]
+  BOOST_TEST(!unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\"]\n")));
+  BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\", \"" + kEd2 +
+                                "\"]\nrequire = 2\n"))
+                 .has_value());
+  BOOST_TEST(unsatisfiable(load("version = 1\n" + rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 +
+                                                                   "\"]\nrequire = 2") +
+                                "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
+                 .has_value());
+}
+
+BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {
+  FakeTree tree;
+  tree.files["keys/allowed"] = "x@t " + kEd3 + "\n";
+  tree.files[".auths/inside"] = "y@t " + kEd2 + "\n";
+  const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\nallowed_signers = \"keys/allowed\"") +
+                            rule("b", "signers = [\"" + kKeriA + "\"]") +
+                            "[governance]\nallowed_signers = \".auths/inside\"\n",
+                        tree);
+  for (const auto* key : {&kEd1, &kEd2, &kEd3}) {
+    BOOST_TEST(!p.find_known(*crypto::parse_ssh_public_key_line(*key)).empty());
+  }
+  BOOST_TEST(p.find_known(*crypto::parse_ssh_public_key_line(kP256)).empty());
+  BOOST_TEST((p.known_identities() == std::vector<std::string>{kKeriA}));
+  // Files under .auths/ are governed anyway; the others are named.
+  BOOST_TEST((p.named_files() == std::vector<std::string>{"keys/allowed"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace auths::policy::test
