@@ -255,7 +255,6 @@ class FakeRecords final : public state::Records {
   Result<std::optional<Oid>> last_tip(std::string_view ref) const override {
     if (const auto it = last.find(std::string(ref)); it != last.end()) return std::optional<Oid>(it->second);
     for (auto it = tips.rbegin(); it != tips.rend(); ++it) {
-
       if (it->ref == ref) return std::optional<Oid>(it->tip);
     }
     for (const auto& [name, oid] : baseline_refs) {

@@ -1,16 +1,11 @@
 #include "engine/history.h"
 
 #include <algorithm>
-#include <map>
 
-#include "engine/policy_in_force.h"
 #include "git/trees.h"
 
 namespace auths::engine {
 
-namespace {
-
-/// The first parent of `commit`, or nullopt for a root commit or one that cannot be parsed.
 Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& commit) {
   auto info = git::read_commit(repo, commit);
   if (!info) {
@@ -20,52 +15,6 @@ Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& co
   if (info->parents.empty()) return std::optional<Oid>{};
   return std::optional<Oid>(info->parents.front());
 }
-
-/// The governed state of a commit: the ids of `.auths/` and of each named file (absent = none).
-struct Governed {
-  std::optional<Oid> tree;  // the commit's root tree: equal trees mean equal state
-  std::vector<std::optional<Oid>> ids;
-  bool operator==(const Governed& other) const { return ids == other.ids; }
-};
-
-class GovernedReader {
- public:
-  GovernedReader(const git::RepoView& repo, const std::vector<std::string>& files) : m_repo(repo) {
-    m_paths.push_back(kAuthsDir);
-    m_paths.insert(m_paths.end(), files.begin(), files.end());
-  }
-
-  Result<Governed> of(const std::optional<Oid>& commit) {
-    if (!commit) return Governed{std::nullopt, std::vector<std::optional<Oid>>(m_paths.size())};
-    const auto cached = m_cache.find(*commit);
-    if (cached != m_cache.end()) return cached->second;
-    auto info = git::read_commit(m_repo, *commit);
-    if (!info) return info.error();
-    Governed out;
-    out.tree = info->tree;
-    const auto same_tree = m_by_tree.find(info->tree);
-    if (same_tree != m_by_tree.end()) {
-      out.ids = same_tree->second;
-    } else {
-      for (const auto& path : m_paths) {
-        auto entry = git::tree_entry(m_repo, info->tree, path);
-        if (!entry) return entry.error();
-        out.ids.push_back(entry->has_value() ? std::optional<Oid>((*entry)->id) : std::nullopt);
-      }
-      m_by_tree.emplace(info->tree, out.ids);
-    }
-    m_cache.emplace(*commit, out);
-    return out;
-  }
-
- private:
-  const git::RepoView& m_repo;
-  std::vector<std::string> m_paths;
-  std::map<Oid, Governed> m_cache;
-  std::map<Oid, std::vector<std::optional<Oid>>> m_by_tree;
-};
-
-}  // namespace
 
 Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted) {
   NewHistory out;
@@ -79,56 +28,6 @@ Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::s
     if (!parent) return parent.error();
     cursor = *parent;
   }
-  return out;
-}
-
-Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid& old_tip, const Oid& new_tip,
-                                            const std::vector<std::string>& named_files) {
-  PolicyChanges out;
-  // The commits joining the first-parent line: the chain from the new tip down to the first
-  // commit the branch already had.
-  const Oid hidden[] = {old_tip};
-  auto fresh_list = repo.walk(new_tip, hidden);
-  if (!fresh_list) return fresh_list.error();
-  const std::unordered_set<Oid, OidHash> fresh(fresh_list->begin(), fresh_list->end());
-  std::vector<std::pair<Oid, std::optional<Oid>>> line;  // (commit, its first parent)
-  std::optional<Oid> cursor = new_tip;
-  while (cursor && fresh.count(*cursor) != 0) {
-    auto parent = first_parent(repo, *cursor);
-    if (!parent) return parent.error();
-    line.emplace_back(*cursor, *parent);
-    cursor = *parent;
-  }
-  std::reverse(line.begin(), line.end());
-
-  // A commit that cannot be parsed is refused as malformed where it stands; it says nothing
-  // about the policy (and a tip that cannot be parsed changes nothing: the push is refused).
-  const auto malformed = [](const Error& e) { return e.code == ErrorCode::kCorrupt; };
-  GovernedReader governed(repo, named_files);
-  auto in_force = governed.of(old_tip);
-  if (!in_force) return in_force.error();
-  auto at_tip = governed.of(new_tip);
-  if (!at_tip) {
-    if (malformed(at_tip.error())) return out;
-    return at_tip.error();
-  }
-  out.changed = !(*at_tip == *in_force);
-  bool introduced = false;
-  for (const auto& [commit, parent] : line) {
-    auto own = governed.of(commit);
-    auto before = governed.of(parent);
-    if (!own || !before) {
-      const Error& e = !own ? own.error() : before.error();
-      if (malformed(e)) continue;
-      return e;
-    }
-    if (*own == *before) continue;
-    // A commit that only brings back what is in force (merging main into a branch that is then
-    // fast-forwarded) changes nothing that matters.
-    if (!(*own == *in_force)) out.changing.push_back(commit);
-    if (*own == *at_tip) introduced = true;
-  }
-  out.unattributed = out.changed && !introduced;
   return out;
 }
 

@@ -21,11 +21,13 @@
 #include "audit/audit.h"
 #include "auths/verify.h"
 #include "engine/engine.h"
+#include "engine/governance.h"
 #include "engine/history.h"
 #include "engine/identity_resolver.h"
 #include "engine/judge.h"
 #include "engine/policy_in_force.h"
 #include "engine/server_refs.h"
+#include "engine/vouchers.h"
 #include "git/repository.h"
 #include "git/trees.h"
 #include "registry/registry.h"
@@ -39,11 +41,6 @@ namespace engine {
 
 namespace {
 
-bool matches_any(const std::vector<std::string>& patterns, std::string_view name) {
-  return std::any_of(patterns.begin(), patterns.end(),
-                     [name](const std::string& p) { return policy::glob_match(p, name); });
-}
-
 const char* type_name(git::ObjectType type) {
   switch (type) {
     case git::ObjectType::kCommit: return "commit";
@@ -54,13 +51,6 @@ const char* type_name(git::ObjectType type) {
   }
   return "unknown object";
 }
-
-/// A ref accepted earlier in this push: for the refs judged after it, as if recorded.
-struct AcceptedInPush {
-  std::string ref;
-  Oid commit;
-  std::string strictness;
-};
 
 class PushChecker {
  public:
@@ -162,29 +152,12 @@ class PushChecker {
   void remember_if_accepted(const RefReport& report) {
     if (!report.allowed || report.update.new_oid.is_zero()) return;
     auto commit = commit_of(report.update.new_oid);
-    if (commit && commit->has_value()) m_accepted_in_push.push_back({report.ref, **commit, report.strictness});
+    if (commit && commit->has_value()) m_vouchers.accepted_in_push(report.ref, **commit, report.strictness);
   }
 
   // --- objects and refs -----------------------------------------------------------------------
 
-  /// The commit an object leads to through tags; nullopt for trees, blobs and missing objects.
-  Result<std::optional<Oid>> commit_of(const Oid& oid) {
-    const auto cached = m_peeled.find(oid);
-    if (cached != m_peeled.end()) return cached->second;
-    std::optional<Oid> out;
-    if (m_repo.contains(oid)) {
-      auto peeled = git::peel(m_repo, oid);
-      if (!peeled) {
-        if (peeled.error().code != ErrorCode::kCorrupt && peeled.error().code != ErrorCode::kNotFound) {
-          return peeled.error();
-        }
-      } else if (peeled->first == git::ObjectType::kCommit) {
-        out = peeled->second;
-      }
-    }
-    m_peeled.emplace(oid, out);
-    return out;
-  }
+  Result<std::optional<Oid>> commit_of(const Oid& oid) { return m_peeled.commit_of(oid); }
 
   Result<UpdateKind> classify(const RefUpdate& u, const std::string& ref) {
     if (u.old_oid == u.new_oid) return UpdateKind::kNoop;
@@ -429,7 +402,6 @@ class PushChecker {
     if (classify_ref(report.ref) == RefClass::kTag) {
       continues = previous == report.update.new_oid;  // a tag never moves, not even forward
     } else if (old_commit->has_value() && new_commit->has_value()) {
-
       auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
       if (!ancestor) return walk_failed(report, **new_commit, ancestor.error());
 
@@ -443,74 +415,6 @@ class PushChecker {
                   ", which does not continue its last tip " + previous.short_hex() +
                   ": a rewrite the rule does not allow");
     }
-  }
-
-  /// The tips whose history is already verified for `report.ref` under `rule` (nullptr: an
-  /// open ref, for which every ref the server has counts: it requires nothing anyway).
-  Result<std::vector<Oid>> trusted_tips(const RefReport& report, const policy::Rule* rule,
-                                        const policy::Policy& policy) {
-    std::vector<Oid> out;
-    const auto add = [this, &out](const Oid& oid) -> Status {
-      auto commit = commit_of(oid);
-      if (!commit) return commit.error();
-      if (commit->has_value()) out.push_back(**commit);
-      return {};
-    };
-    if (!report.update.old_oid.is_zero()) {
-      if (Status s = add(report.update.old_oid); !s) return s.error();
-    }
-    if (rule == nullptr) {
-      for (const auto& [name, oid] : m_refs.direct()) {
-        if (Status s = add(oid); !s) return s.error();
-      }
-      for (const auto& a : m_accepted_in_push) out.push_back(a.commit);
-    } else {
-      // `from`: branches governed by a rule (an open branch vouches for nothing).
-      const std::vector<std::string> from = rule->from.value_or(std::vector<std::string>{m_refs.default_branch()});
-      for (const auto& [name, oid] : m_refs.direct()) {
-        if (classify_ref(name) == RefClass::kBranch && matches_any(from, name) && policy.match(name) != nullptr) {
-          if (Status s = add(oid); !s) return s.error();
-        }
-      }
-      for (const auto& a : m_accepted_in_push) {
-        const bool from_branch =
-            classify_ref(a.ref) == RefClass::kBranch && matches_any(from, a.ref) && policy.match(a.ref) != nullptr;
-        const auto recorded = policy::Strictness::decode(a.strictness);
-        if (from_branch || (recorded && recorded->at_least_as_strict_as(*rule))) out.push_back(a.commit);
-      }
-      if (m_settings.mode == CheckMode::kServer) {
-        if (Status s = load_records(); !s) return s.error();
-        for (const Oid& tip : m_baseline) {
-          if (m_repo.contains(tip)) {
-            if (Status s = add(tip); !s) return s.error();
-          }
-        }
-        for (const auto& [tip, strictness] : m_recorded) {
-          if (strictness.at_least_as_strict_as(*rule) && m_repo.contains(tip)) {
-            if (Status s = add(tip); !s) return s.error();
-          }
-        }
-      }
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-  }
-
-  Status load_records() {
-    if (m_records_loaded) return {};
-    auto baseline = m_records.baseline();
-    if (!baseline) return baseline.error();
-    m_baseline = std::move(*baseline);
-    auto tips = m_records.accepted_tips();
-    if (!tips) return tips.error();
-    for (const auto& record : *tips) {
-      // A record this version cannot read vouches for nothing.
-      if (auto strictness = policy::Strictness::decode(record.strictness))
-        m_recorded.emplace_back(record.tip, *strictness);
-    }
-    m_records_loaded = true;
-    return {};
   }
 
   JudgeContext judge_context(const IdentityResolver* ids) const {
@@ -592,7 +496,7 @@ class PushChecker {
 
     if (commit) {
       const bool known_identities = !policy.known_identities().empty();
-      auto trusted = trusted_tips(report, rule, policy);
+      auto trusted = m_vouchers.tips(u.old_oid, rule, policy);
       if (!trusted) return undecidable(report, trusted.error());
       auto history = new_history(m_repo, *commit, *trusted);
       if (!history) return walk_failed(report, *commit, history.error());
@@ -687,11 +591,8 @@ class PushChecker {
   PolicyInForce m_pif;
   Decision m_decision;
   bool m_undecided = false;
-  std::unordered_map<Oid, std::optional<Oid>, OidHash> m_peeled;
-  std::vector<AcceptedInPush> m_accepted_in_push;
-  bool m_records_loaded = false;
-  std::vector<Oid> m_baseline;
-  std::vector<std::pair<Oid, policy::Strictness>> m_recorded;
+  Peeled m_peeled{m_repo};
+  Vouchers m_vouchers{m_repo, m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
   std::optional<registry::State> m_registry;
   std::optional<RegistryResolver> m_resolver;
 };
@@ -705,121 +606,5 @@ Result<Decision> judge_push(const git::RepoView& repo, const state::Records& rec
 }
 
 }  // namespace engine
-
-namespace {
-
-/// What post-receive will promote once git applied the updates: one pending row per update.
-std::vector<state::PendingUpdate> pending_updates(const Decision& decision) {
-  std::vector<state::PendingUpdate> out;
-  for (const auto& ref : decision.refs) {
-    if (ref.kind == UpdateKind::kNoop) continue;
-    state::PendingUpdate p;
-    p.ref = ref.ref;
-    p.old_oid = ref.update.old_oid;
-    p.new_oid = ref.update.new_oid;
-    p.strictness = ref.strictness;
-    p.baseline = ref.baseline;
-    for (const auto& obj : ref.objects) {
-      if (obj.code == Reason::kOk) p.objects.push_back(obj.oid);
-    }
-    std::sort(p.objects.begin(), p.objects.end());
-    p.objects.erase(std::unique(p.objects.begin(), p.objects.end()), p.objects.end());
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-}  // namespace
-
-Result<Decision> check_push(const CheckRequest& request) {
-  const git::Session session;
-  auto repo = request.open_from_env ? git::Repository::open_from_env(request.repo_path)
-                                    : git::Repository::open(request.repo_path);
-  if (!repo) return repo.error();
-  engine::Settings settings;
-  settings.mode = request.mode;
-  settings.remote = request.remote;
-  settings.now = request.now != 0 ? request.now : util::now_unix();
-  const unsigned hw = std::thread::hardware_concurrency();
-  settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
-  std::optional<state::Store> store;
-  if (request.mode == CheckMode::kServer) {
-    auto bootstrap = repo->config_string("auths.bootstrap");  // the repository's own config only
-    if (!bootstrap) return bootstrap.error();
-    const std::string value = util::to_lower(bootstrap->value_or("deny"));
-    if (value != "allow" && value != "deny") {
-      return Error::invalid_argument("git config auths.bootstrap must be 'allow' or 'deny', not '" +
-                                     util::printable(value, 40) + "'");
-    }
-    settings.bootstrap_allow = value == "allow";
-    auto opened = state::Store::open(repo->path(), /*create=*/false);
-    if (!opened) return opened.error();
-    store = std::move(*opened);
-  }
-  const state::NoRecords no_records;
-  const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;
-  auto decision = engine::judge_push(*repo, records, settings, request.updates);
-  if (!decision) return decision;
-
-  if (request.write_audit && decision->accepted()) {
-    // Recorded as accepted only once git has applied the updates (auths-post-receive). Losing
-    // the pending rows only ever makes later checks stricter: a warning, not a refusal.
-    Status pending = {};
-    if (!store) {
-      auto created = state::Store::open(repo->path(), /*create=*/true);
-      if (created) {
-        store = std::move(*created);
-      } else {
-        pending = created.error();
-      }
-    }
-    if (store) pending = store->add_pending(pending_updates(*decision), settings.now);
-    if (!pending) decision->warnings.push_back("cannot record the accepted updates: " + pending.error().to_string());
-  }
-  if (request.write_audit) {
-    auto path = repo->config_string("auths.auditLog");
-    if (!path) return path.error();
-    if (path->has_value()) {
-      const std::string repo_name = request.context.repo.empty() ? repo->path() : request.context.repo;
-      if (auto written = audit::append(**path, *decision, request.context, repo_name, settings.now); !written) {
-        // Every decision must be recorded: a push whose audit line cannot be written is refused.
-        Decision failed = std::move(*decision);
-        failed.outcome = Outcome::kUndecided;
-        failed.violations.push_back(
-            {"", std::nullopt, "", Reason::kAuditFailed, "cannot write the audit log: " + written.error().to_string()});
-        return failed;
-      }
-    }
-  }
-  return decision;
-}
-
-Decision decide(const CheckRequest& request) {
-  auto decision = check_push(request);
-  if (decision) return std::move(*decision);
-  Decision failed;
-  failed.outcome = Outcome::kUndecided;
-  failed.violations.push_back({"", std::nullopt, "", Reason::kInternalError, decision.error().to_string()});
-  return failed;
-}
-
-Result<size_t> record_applied_updates(const std::string& repo_path, bool open_from_env,
-                                      const std::vector<RefUpdate>& applied, int64_t now) {
-  const git::Session session;
-  auto repo = open_from_env ? git::Repository::open_from_env(repo_path) : git::Repository::open(repo_path);
-  if (!repo) return repo.error();
-  auto refs = engine::ServerRefs::read(*repo);
-  if (!refs) return refs.error();
-  std::vector<RefUpdate> resolved = applied;
-  for (auto& u : resolved) u.ref_name = refs->resolve(u.ref_name);
-  auto store = state::Store::open(repo->path(), /*create=*/false);
-  if (!store) return store.error();
-  if (!store->has_value()) return size_t{0};  // nothing pending: the hook accepted nothing yet
-  const git::Repository& r = *repo;
-  return (*store)->promote(resolved, now != 0 ? now : util::now_unix(), [&r](const Oid& older, const Oid& newer) {
-    auto contained = r.is_ancestor(older, newer);
-    return contained && *contained;
-  });
-}
 
 }  // namespace auths

@@ -361,7 +361,6 @@ BOOST_AUTO_TEST_CASE(item8_recreating_a_deleted_release_tag_elsewhere_is_a_rewri
 }
 
 BOOST_AUTO_TEST_CASE(item8_expired_key_cannot_sign_by_backdating) {
-
   World w;
   w.files["keys/allowed_signers"] = "bob valid-before=\"20231110\" " + w.bob.key.public_key().to_ssh_line() + "\n";
   w.files[".auths/policy.toml"] =

@@ -24,8 +24,9 @@ BOOST_AUTO_TEST_SUITE(policy_trust)
 
 BOOST_AUTO_TEST_CASE(contributions_and_from) {
   const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]") +
-                        rule("b", "signers = [\"" + kEd1 + "\"]\ncontributions = \"signed\"\nfrom = [\"refs/heads/a\", "
-                                                           "\"refs/heads/release/*\"]") +
+                        rule("b", "signers = [\"" + kEd1 +
+                                      "\"]\ncontributions = \"signed\"\nfrom = [\"refs/heads/a\", "
+                                      "\"refs/heads/release/*\"]") +
                         rule("c", "signers = [\"" + kEd1 + "\"]\ncontributions = \"any\"\nfrom = []"));
   BOOST_TEST((p.rules[0].contributions == Contributions::kKnown));
   BOOST_TEST(!p.rules[0].from.has_value());
@@ -33,8 +34,9 @@ BOOST_AUTO_TEST_CASE(contributions_and_from) {
   BOOST_TEST((*p.rules[1].from == std::vector<std::string>{"refs/heads/a", "refs/heads/release/*"}));
   BOOST_TEST((p.rules[2].contributions == Contributions::kAny));
   BOOST_TEST(p.rules[2].from->empty());
-  for (const auto& [extra, line] : {std::pair{"contributions = \"everyone\"", 6}, std::pair{"contributions = 1", 6},
-                                    std::pair{"from = [\"refs/tags/v*\"]", 6}, std::pair{"from = \"refs/heads/a\"", 6}}) {
+  for (const auto& [extra, line] :
+       {std::pair{"contributions = \"everyone\"", 6}, std::pair{"contributions = 1", 6},
+        std::pair{"from = [\"refs/tags/v*\"]", 6}, std::pair{"from = \"refs/heads/a\"", 6}}) {
     auto bad = parse_policy("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\n" + extra), ".auths/policy.toml",
                             FakeTree{}.reader());
     BOOST_TEST(policy_error_at(bad, ".auths/policy.toml:" + std::to_string(line)) == "", extra);
@@ -68,8 +70,9 @@ BOOST_AUTO_TEST_CASE(strictness_compares_signers_require_contributions_and_restr
     BOOST_REQUIRE(decoded.has_value());
     BOOST_TEST(decoded->encode() == s(i).encode());
   }
-  for (const char* bad : {"", "v2;require=1;contributions=known;keys=;identities=", "v1;require=x;contributions=known;keys=;identities=",
-                          "v1;require=1;contributions=some;keys=;identities="}) {
+  for (const char* bad :
+       {"", "v2;require=1;contributions=known;keys=;identities=", "v1;require=x;contributions=known;keys=;identities=",
+        "v1;require=1;contributions=some;keys=;identities="}) {
     BOOST_TEST(!Strictness::decode(bad).has_value(), bad);
   }
 }
@@ -81,20 +84,20 @@ BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
   BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\", \"" + kEd2 +
                                 "\"]\nrequire = 2\n"))
                  .has_value());
-  BOOST_TEST(unsatisfiable(load("version = 1\n" + rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 +
-                                                                   "\"]\nrequire = 2") +
-                                "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
-                 .has_value());
+  BOOST_TEST(
+      unsatisfiable(load("version = 1\n" + rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2") +
+                         "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
+          .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {
   FakeTree tree;
   tree.files["keys/allowed"] = "x@t " + kEd3 + "\n";
   tree.files[".auths/inside"] = "y@t " + kEd2 + "\n";
-  const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\nallowed_signers = \"keys/allowed\"") +
-                            rule("b", "signers = [\"" + kKeriA + "\"]") +
-                            "[governance]\nallowed_signers = \".auths/inside\"\n",
-                        tree);
+  const Policy p =
+      load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\nallowed_signers = \"keys/allowed\"") +
+               rule("b", "signers = [\"" + kKeriA + "\"]") + "[governance]\nallowed_signers = \".auths/inside\"\n",
+           tree);
   for (const auto* key : {&kEd1, &kEd2, &kEd3}) {
     BOOST_TEST(!p.find_known(*crypto::parse_ssh_public_key_line(*key)).empty());
   }
