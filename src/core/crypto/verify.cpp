@@ -22,7 +22,7 @@
 #include <botan/sha2_32.h>
 #include <botan/sha2_64.h>
 
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 
 namespace auths::crypto {
 
@@ -77,7 +77,7 @@ bool verify_ecdsa_p256(const PublicKey& key, std::span<const uint8_t> message, s
   if (signature.size() != kP256SignatureSize) return false;
   // The SSH encoding (string "ecdsa-sha2-nistp256", string "nistp256", string Q) already holds
   // the uncompressed point, which spares the square root that decompressing raw() would cost.
-  sshsig::wire::Reader r(key.ssh_blob());
+  ssh::wire::Reader r(key.ssh_blob());
   const auto type = r.read_string("key type");
   const auto curve = r.read_string("curve");
   const auto point = r.read_string("point");
@@ -93,7 +93,7 @@ bool verify_rsa(const PublicKey& key, const char* emsa, std::span<const uint8_t>
                 std::span<const uint8_t> signature) {
   // The modulus and exponent are read back from the key's SSH encoding (string "ssh-rsa",
   // mpint e, mpint n), which parse_ssh_wire_key has already validated.
-  sshsig::wire::Reader r(key.ssh_blob());
+  ssh::wire::Reader r(key.ssh_blob());
   const auto type = r.read_string("key type");
   const auto e = r.read_unsigned_mpint("rsa public exponent");
   const auto n = r.read_unsigned_mpint("rsa modulus");

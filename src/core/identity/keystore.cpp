@@ -24,7 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 #include "util/bytes.h"
 #include "util/strings.h"
 
@@ -58,7 +58,7 @@ void wipe(Container& c) {
 
 // The AES-256/GCM associated data: see keystore.h.
 util::Bytes associated_data(std::string_view alias, std::string_view curve, const util::Bytes& public_key) {
-  sshsig::wire::Writer w;
+  ssh::wire::Writer w;
   w.put_string(kAdLabel);
   w.put_string(alias);
   w.put_string(curve);

@@ -1,8 +1,8 @@
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 
 #include <string>
 
-namespace auths::sshsig::wire {
+namespace auths::ssh::wire {
 
 namespace {
 
@@ -100,4 +100,4 @@ void Writer::put_unsigned_mpint(std::span<const uint8_t> magnitude) {
   put_bytes(digits);
 }
 
-}  // namespace auths::sshsig::wire
+}  // namespace auths::ssh::wire

@@ -1,6 +1,7 @@
 // The SSH wire encoding of RFC 4253 section 5 (byte, uint32, string, mpint): a bounds-checked
 // reader for parsing and a writer for building keys and signed data. Shared by SSH public keys
-// (crypto/public_key.cpp) and SSHSIG blobs (sshsig.cpp). Internal to auths_core.
+// and signatures (crypto/), SSHSIG blobs (sshsig/) and the key store's associated data,
+// so it sits below all of them.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 #include "auths/result.h"
 #include "util/bytes.h"
 
-namespace auths::sshsig::wire {
+namespace auths::ssh::wire {
 
 /// Reads fields from the front of a byte span. Every read checks the bounds first; a failed
 /// read returns Error::corrupt naming the field and leaves the position unchanged.
@@ -58,4 +59,4 @@ class Writer final {
   util::Bytes m_out;
 };
 
-}  // namespace auths::sshsig::wire
+}  // namespace auths::ssh::wire

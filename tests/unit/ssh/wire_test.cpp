@@ -1,9 +1,9 @@
 #include <boost/test/unit_test.hpp>
 
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 #include "util/bytes.h"
 
-namespace aw = auths::sshsig::wire;
+namespace aw = auths::ssh::wire;
 namespace au = auths::util;
 
 namespace {
@@ -12,7 +12,7 @@ au::Bytes hex(std::string_view h) { return *au::hex_decode(h); }
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(sshsig_wire)
+BOOST_AUTO_TEST_SUITE(ssh_wire)
 
 BOOST_AUTO_TEST_CASE(uint32_and_string) {
   const au::Bytes data =
