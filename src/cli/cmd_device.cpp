@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
@@ -31,21 +31,21 @@ struct LinkOptions {
 };
 
 int run_link(const LinkOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
   if (!opts.alias.empty()) {
-    if (const auto ok = check_key_alias(opts.alias); !ok) return report_error(ok.error());
+    if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
   }
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  LinkDeviceOptions options;
+  client::LinkDeviceOptions options;
   options.alias = opts.alias;
   options.curve = opts.curve;
   options.expires_in_days = opts.expires_in_days;
   options.capabilities = opts.capabilities;
   options.signer_type = opts.signer_type;
   options.note = opts.note;
-  const auto device = link_device(*home, options, *passphrase);
+  const auto device = client::link_device(*home, options, *passphrase);
   std::fill(passphrase->begin(), passphrase->end(), '\0');
   if (!device) return report_error(device.error());
   std::printf("%s\n", device->did_key.c_str());
@@ -70,11 +70,11 @@ struct RevokeOptions {
 };
 
 int run_revoke(const RevokeOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  const auto revoked = revoke_device(*home, opts.device, *passphrase, opts.note);
+  const auto revoked = client::revoke_device(*home, opts.device, *passphrase, opts.note);
   std::fill(passphrase->begin(), passphrase->end(), '\0');
   if (!revoked) return report_error(revoked.error());
   for (const auto& device : *revoked) {

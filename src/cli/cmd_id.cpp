@@ -5,16 +5,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
 
 namespace {
 
-nlohmann::ordered_json to_json(const IdentityInfo& info) {
+nlohmann::ordered_json to_json(const client::IdentityInfo& info) {
   nlohmann::ordered_json keys = nlohmann::ordered_json::array();
   for (const auto& key : info.keys) keys.push_back({{"key", key.qb64}, {"did_key", key.did_key}});
   return {{"did", info.did},
@@ -28,7 +28,7 @@ nlohmann::ordered_json to_json(const IdentityInfo& info) {
           {"home", info.home}};
 }
 
-nlohmann::ordered_json to_json(const DeviceInfo& device) {
+nlohmann::ordered_json to_json(const client::DeviceInfo& device) {
   const auto or_null = [](const std::string& s) {
     return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
   };
@@ -54,7 +54,7 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-void print_identity(const IdentityInfo& info) {
+void print_identity(const client::IdentityInfo& info) {
   std::printf("Identity:    %s\n", info.did.c_str());
   for (const auto& key : info.keys) {
     std::printf("Key:         %s (%s, alias '%s')\n", key.qb64.c_str(), key.did_key.c_str(), info.key_alias.c_str());
@@ -70,19 +70,19 @@ void print_identity(const IdentityInfo& info) {
 
 struct InitOptions {
   std::string curve = "ed25519";
-  std::string alias = std::string(kDefaultIdentityAlias);
+  std::string alias = std::string(client::kDefaultIdentityAlias);
 };
 
 int run_init(const InitOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  if (const auto ok = check_key_alias(opts.alias); !ok) return report_error(ok.error());
-  auto passphrase = read_passphrase("Enter a passphrase for the identity keys: ", /*confirm=*/true);
+  if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
+  auto passphrase = client::read_passphrase("Enter a passphrase for the identity keys: ", /*confirm=*/true);
   if (!passphrase) return report_error(passphrase.error());
-  InitIdentityOptions options;
+  client::InitIdentityOptions options;
   options.curve = opts.curve;
   options.alias = opts.alias;
-  const auto info = init_identity(*home, options, *passphrase);
+  const auto info = client::init_identity(*home, options, *passphrase);
   std::fill(passphrase->begin(), passphrase->end(), '\0');
   if (!info) return report_error(info.error());
   std::printf("%s\n", info->did.c_str());
@@ -95,9 +95,9 @@ int run_init(const InitOptions& opts) {
 }
 
 int run_show(bool json) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  const auto info = show_identity(*home);
+  const auto info = client::show_identity(*home);
   if (!info) return report_error(info.error());
   if (json) {
     std::printf("%s\n", to_json(*info).dump(2).c_str());
@@ -108,14 +108,14 @@ int run_show(bool json) {
 }
 
 int run_rotate() {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  const auto result = rotate_identity(*home, *passphrase);
+  const auto result = client::rotate_identity(*home, *passphrase);
   std::fill(passphrase->begin(), passphrase->end(), '\0');
   if (!result) return report_error(result.error());
-  const IdentityInfo& info = result->identity;
+  const client::IdentityInfo& info = result->identity;
   std::printf("rotated %s (event %llu)\n", info.did.c_str(), static_cast<unsigned long long>(info.sequence));
   std::printf("  old key: %s (deleted from the key store)\n", result->old_key.c_str());
   std::printf("  new key: %s (key '%s')\n", result->new_key.c_str(), info.key_alias.c_str());
@@ -130,9 +130,9 @@ struct ShowDevicesOptions {
 };
 
 int run_show_devices(const ShowDevicesOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  const auto devices = list_devices(*home, opts.include_revoked);
+  const auto devices = client::list_devices(*home, opts.include_revoked);
   if (!devices) return report_error(devices.error());
   if (opts.json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::array();

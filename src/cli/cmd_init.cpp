@@ -4,9 +4,9 @@
 #include <memory>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
@@ -26,15 +26,15 @@ int run_init(const InitOptions& opts) {
     return report_error(
         Error::invalid_argument("nothing to set up: 'auths init --git' configures git (see 'auths init --help')"));
   }
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  GitSetupOptions options;
+  client::GitSetupOptions options;
   options.repo = opts.repo;
   options.global = opts.global;
   options.install_hooks = !opts.global || opts.repo_given;  // --global alone touches no repository
   options.key_alias = opts.key_alias;
   options.bin_dir = executable_dir();
-  const auto result = setup_git(*home, options);
+  const auto result = client::setup_git(*home, options);
   if (!result) return report_error(result.error());
   std::printf("configured %s to sign with auths:%s:\n",
               opts.global ? "your global git config" : ("the repository " + result->scope).c_str(),

@@ -16,9 +16,9 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
 
   // The identity key itself (a root may sign directly).
   for (const auto& did : identities) {
-    auto prefix = identity::parse_did_keri(did);
+    auto prefix = keri::parse_did_keri(did);
     if (!prefix) continue;
-    const identity::KeyState* state = m_state.identity(*prefix);
+    const keri::KeyState* state = m_state.identity(*prefix);
     if (state == nullptr) continue;
     for (const auto& current : state->public_keys) {
       if (current == key) return {"ok", did, "signed by the identity key of " + did};
@@ -46,15 +46,15 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
                  "device " + device_did + " of " + who + " was revoked at " + grant.revocation->revoked_at->text};
       continue;
     }
-    identity::AttestationFault fault = identity::AttestationFault::kNone;
-    const bool valid_then = identity::check_validity(*grant.link, time, &fault).has_value();
-    const bool valid_now = valid_then && identity::check_validity(*grant.link, now, &fault).has_value();
+    keri::AttestationFault fault = keri::AttestationFault::kNone;
+    const bool valid_then = keri::check_validity(*grant.link, time, &fault).has_value();
+    const bool valid_now = valid_then && keri::check_validity(*grant.link, now, &fault).has_value();
     if (!valid_now) {
       if (refusal.code != "device-revoked") {
         const std::string when = grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(time);
-        refusal = {fault == identity::AttestationFault::kExpired ? "device-expired" : "device-not-valid", "",
-                   "device " + device_did + " of " + who + " is not valid (" + identity::to_string(fault) +
-                       ", expires " + when + ")"};
+        refusal = {fault == keri::AttestationFault::kExpired ? "device-expired" : "device-not-valid", "",
+                   "device " + device_did + " of " + who + " is not valid (" + keri::to_string(fault) + ", expires " +
+                       when + ")"};
       }
       continue;
     }

@@ -1,0 +1,636 @@
+// The key store: Argon2id + AES-256/GCM (Botan 2) over the raw private key, one JSON file per
+// key. Every Botan and nlohmann::json call is inside a try block: no exception leaves this file.
+#include "keystore.h"
+
+#include <botan/aead.h>
+#include <botan/argon2.h>
+#include <botan/exceptn.h>
+#include <botan/mem_ops.h>
+#include <botan/system_rng.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "ssh/wire.h"
+#include "util/bytes.h"
+#include "util/strings.h"
+
+namespace auths::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kFileVersion = 1;
+constexpr std::string_view kKdfAlgorithm = "argon2id";
+constexpr std::string_view kCipher = "aes-256-gcm";
+constexpr std::string_view kAdLabel = "auths-key-v1";
+constexpr uint8_t kArgon2id = 2;  // Botan's Argon2 family numbering: 0 d, 1 i, 2 id
+constexpr size_t kSaltSize = 16;
+constexpr size_t kNonceSize = 12;  // the GCM nonce size NIST SP 800-38D recommends
+constexpr size_t kTagSize = 16;
+constexpr size_t kAeadKeySize = 32;
+constexpr size_t kRawKeySize = 32;
+constexpr size_t kMaxAliasLength = 64;
+constexpr size_t kMaxKeyFileSize = 64 * 1024;
+constexpr size_t kMaxPassphraseLength = 1024;
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Wipes secrets we hold in ordinary containers (the Botan ones wipe themselves).
+template <typename Container>
+void wipe(Container& c) {
+  if (!c.empty()) Botan::secure_scrub_memory(c.data(), c.size());
+}
+
+// The AES-256/GCM associated data: see keystore.h.
+util::Bytes associated_data(std::string_view alias, std::string_view curve, const util::Bytes& public_key) {
+  ssh::wire::Writer w;
+  w.put_string(kAdLabel);
+  w.put_string(alias);
+  w.put_string(curve);
+  w.put_string(std::span<const uint8_t>(public_key));
+  return std::move(w).take();
+}
+
+Result<Botan::secure_vector<uint8_t>> derive_key(std::string_view passphrase, const util::Bytes& salt,
+                                                 const KdfParams& kdf) {
+  try {
+    Botan::secure_vector<uint8_t> key(kAeadKeySize);
+    Botan::argon2(key.data(), key.size(), passphrase.data(), passphrase.size(), salt.data(), salt.size(), nullptr, 0,
+                  nullptr, 0, kArgon2id, kdf.parallelism, kdf.memory_kib, kdf.iterations);
+    return key;
+  } catch (const std::exception& e) {
+    return Error::crypto(std::string("argon2id failed: ") + e.what());
+  }
+}
+
+Status check_kdf_params(const KdfParams& kdf) {
+  if (kdf.parallelism < 1 || kdf.parallelism > kMaxKdfParallelism) {
+    return Error::invalid_argument("argon2id parallelism must be 1.." + std::to_string(kMaxKdfParallelism));
+  }
+  if (kdf.memory_kib < kMinKdfMemoryKib * kdf.parallelism || kdf.memory_kib > kMaxKdfMemoryKib) {
+    return Error::invalid_argument("argon2id memory must be " + std::to_string(kMinKdfMemoryKib * kdf.parallelism) +
+                                   ".." + std::to_string(kMaxKdfMemoryKib) + " KiB");
+  }
+  if (kdf.iterations < 1 || kdf.iterations > kMaxKdfIterations) {
+    return Error::invalid_argument("argon2id iterations must be 1.." + std::to_string(kMaxKdfIterations));
+  }
+  return {};
+}
+
+// A key file, parsed and checked for shape; the ciphertext is not opened yet.
+struct KeyFile {
+  std::string alias;
+  std::string curve;
+  crypto::PublicKey public_key;
+  KdfParams kdf;
+  util::Bytes salt;
+  util::Bytes nonce;
+  util::Bytes ciphertext;  // encrypted key || tag
+};
+
+Result<std::string> read_small_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return Error::not_found("no such file", path.string());
+    return Error::io("cannot open: " + errno_text(err), path.string());
+  }
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return Error::io("cannot read: " + errno_text(err), path.string());
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxKeyFileSize) {
+      ::close(fd);
+      return Error::corrupt("key file is larger than " + std::to_string(kMaxKeyFileSize) + " bytes", path.string());
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+Result<util::Bytes> hex_field(const nlohmann::json& obj, const char* name, size_t min_size, size_t max_size) {
+  if (!obj.contains(name) || !obj.at(name).is_string())
+    return Error::corrupt(std::string("missing field '") + name + "'");
+  auto bytes = util::hex_decode(obj.at(name).get<std::string>());
+  if (!bytes) return Error::corrupt(std::string("field '") + name + "' is not hex");
+  if (bytes->size() < min_size || bytes->size() > max_size) {
+    return Error::corrupt(std::string("field '") + name + "' has the wrong length");
+  }
+  return bytes;
+}
+
+Result<uint32_t> uint_field(const nlohmann::json& obj, const char* name) {
+  if (!obj.contains(name) || !obj.at(name).is_number_unsigned()) {
+    return Error::corrupt(std::string("field '") + name + "' is not an unsigned number");
+  }
+  const uint64_t v = obj.at(name).get<uint64_t>();
+  if (v > UINT32_MAX) return Error::corrupt(std::string("field '") + name + "' is too large");
+  return static_cast<uint32_t>(v);
+}
+
+Result<std::string> text_field(const nlohmann::json& obj, const char* name) {
+  if (!obj.contains(name) || !obj.at(name).is_string())
+    return Error::corrupt(std::string("missing field '") + name + "'");
+  return obj.at(name).get<std::string>();
+}
+
+Result<KeyFile> parse_key_file_json(std::string_view text) {
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return Error::corrupt("key file is not a JSON object");
+
+  const auto version = uint_field(doc, "version");
+  if (!version) return version.error();
+  if (*version != kFileVersion)
+    return Error::unsupported("key file version " + std::to_string(*version) + " is not supported");
+
+  auto alias = text_field(doc, "alias");
+  if (!alias) return alias.error();
+  auto curve = text_field(doc, "curve");
+  if (!curve) return curve.error();
+  const auto type = parse_curve(*curve);
+  if (!type) return Error::corrupt("unknown curve '" + *curve + "'");
+  const auto public_raw = hex_field(doc, "public_key", 32, 65);
+  if (!public_raw) return public_raw.error();
+  auto public_key = crypto::public_key_from_raw(*type, *public_raw);
+  if (!public_key) return Error::corrupt("bad public key: " + public_key.error().message);
+
+  if (!doc.contains("kdf") || !doc.at("kdf").is_object()) return Error::corrupt("missing field 'kdf'");
+  const nlohmann::json& kdf_obj = doc.at("kdf");
+  const auto algorithm = text_field(kdf_obj, "algorithm");
+  if (!algorithm) return algorithm.error();
+  if (*algorithm != kKdfAlgorithm) return Error::unsupported("key derivation '" + *algorithm + "' is not supported");
+  const auto memory = uint_field(kdf_obj, "memory_kib");
+  if (!memory) return memory.error();
+  const auto iterations = uint_field(kdf_obj, "iterations");
+  if (!iterations) return iterations.error();
+  const auto parallelism = uint_field(kdf_obj, "parallelism");
+  if (!parallelism) return parallelism.error();
+  const KdfParams kdf{*memory, *iterations, *parallelism};
+  if (const auto ok = check_kdf_params(kdf); !ok) return Error::corrupt(ok.error().message);
+  auto salt = hex_field(kdf_obj, "salt", 8, 64);
+  if (!salt) return salt.error();
+
+  const auto cipher = text_field(doc, "cipher");
+  if (!cipher) return cipher.error();
+  if (*cipher != kCipher) return Error::unsupported("cipher '" + *cipher + "' is not supported");
+  auto nonce = hex_field(doc, "nonce", kNonceSize, kNonceSize);
+  if (!nonce) return nonce.error();
+  auto ciphertext = hex_field(doc, "ciphertext", kRawKeySize + kTagSize, kRawKeySize + kTagSize);
+  if (!ciphertext) return ciphertext.error();
+
+  return KeyFile{std::move(*alias), std::move(*curve), std::move(*public_key), kdf,
+                 std::move(*salt),  std::move(*nonce), std::move(*ciphertext)};
+}
+
+Result<KeyFile> read_key_file(const fs::path& home, std::string_view alias) {
+  if (const auto ok = validate_alias(alias); !ok) return ok.error();
+  const fs::path path = key_path(home, alias);
+  const auto text = read_small_file(path);
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) {
+      return Error::not_found("no key '" + std::string(alias) + "' in " + (home / "keys").string());
+    }
+    return text.error();
+  }
+  try {
+    auto file = parse_key_file_json(*text);
+    if (!file) return Error{file.error().code, file.error().message, path.string()};
+    if (file->alias != alias) {
+      return Error::corrupt("the file holds key '" + file->alias + "', not '" + std::string(alias) + "'",
+                            path.string());
+    }
+    return file;
+  } catch (const std::exception& e) {
+    return Error::corrupt(std::string("malformed key file: ") + e.what(), path.string());
+  }
+}
+
+Status fsync_dir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error::io("cannot open directory: " + errno_text(errno), dir.string());
+  ::fsync(fd);
+  ::close(fd);
+  return {};
+}
+
+Status write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::io("cannot write: " + errno_text(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+// Writes `text` to `path` with mode 0600 through a temporary file in the same directory, so
+// that a reader sees the old file or the new one, never half of one. Without `overwrite`, an
+// existing file is kept and the write fails.
+Status write_file_atomically(const fs::path& path, std::string_view text, bool overwrite) {
+  std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(tmpl.data());  // mode 0600
+  if (fd < 0) return Error::io("cannot create a temporary file: " + errno_text(errno), path.parent_path().string());
+  const std::string tmp_path = tmpl;
+  auto fail = [&](Error e) -> Status {
+    ::unlink(tmp_path.c_str());
+    if (e.context.empty()) e.context = path.string();
+    return e;
+  };
+  if (::fchmod(fd, 0600) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return fail(Error::io("cannot set mode 0600: " + errno_text(err)));
+  }
+  if (const auto ok = write_all(fd, text); !ok) {
+    ::close(fd);
+    return fail(ok.error());
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return fail(Error::io("cannot sync: " + errno_text(err)));
+  }
+  if (::close(fd) != 0) return fail(Error::io("cannot close: " + errno_text(errno)));
+
+  if (overwrite) {
+    if (::rename(tmp_path.c_str(), path.c_str()) != 0)
+      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
+  } else {
+    // link() refuses to replace an existing file, atomically.
+    if (::link(tmp_path.c_str(), path.c_str()) != 0) {
+      const int err = errno;
+      if (err == EEXIST) return fail(Error::invalid_argument("already exists"));
+      return fail(Error::io("cannot link into place: " + errno_text(err)));
+    }
+    ::unlink(tmp_path.c_str());
+  }
+  return fsync_dir(path.parent_path());
+}
+
+Status make_private_dir(const fs::path& dir) {
+  if (::mkdir(dir.c_str(), 0700) == 0) return {};
+  const int err = errno;
+  if (err != EEXIST) return Error::io("cannot create directory: " + errno_text(err), dir.string());
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return Error::io("not a directory", dir.string());
+  return {};
+}
+
+Result<uint32_t> env_uint(const char* name, uint32_t fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return fallback;
+  const std::string_view text(value);
+  uint32_t out = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    return Error::invalid_argument(std::string(name) + " must be a number, not '" + std::string(text) + "'");
+  }
+  return out;
+}
+
+// Echo off on a terminal for as long as this object lives. A signal that ends the process
+// meanwhile (Ctrl-C, hangup, kill) first puts the terminal back, as readpassphrase(3) does, so
+// that an interrupted prompt does not leave the shell without echo.
+class EchoOff final {
+ public:
+  explicit EchoOff(int fd) {
+    if (::tcgetattr(fd, &s_saved) != 0) return;
+    s_fd = fd;
+    struct sigaction on_signal {};
+    on_signal.sa_handler = &EchoOff::restore_and_reraise;
+    sigemptyset(&on_signal.sa_mask);
+    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &on_signal, &m_previous[i]);
+    termios quiet = s_saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    // TCSAFLUSH drops typeahead: only what is typed after the prompt counts.
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  ~EchoOff() {
+    if (s_fd < 0) return;
+    ::tcsetattr(s_fd, TCSANOW, &s_saved);
+    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &m_previous[i], nullptr);
+    s_fd = -1;
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  static void restore_and_reraise(int sig) {
+    if (s_fd >= 0) ::tcsetattr(s_fd, TCSANOW, &s_saved);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+  }
+
+  static constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  // One prompt at a time per process; the handler can only reach statics.
+  static inline int s_fd = -1;
+  static inline termios s_saved{};
+  std::array<struct sigaction, kSignals.size()> m_previous{};
+};
+
+// The terminal the prompt talks to.
+class Terminal final {
+ public:
+  static Result<Terminal> open() {
+    const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+      return Error::invalid_argument("no passphrase: set AUTHS_PASSPHRASE or run from a terminal");
+    }
+    return Terminal(fd);
+  }
+  Terminal(Terminal&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  Terminal& operator=(Terminal&&) = delete;
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+  ~Terminal() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+
+  Result<std::string> read_secret(std::string_view prompt) {
+    const EchoOff echo_off(m_fd);  // before the prompt, so that nothing typed after it is shown
+    if (const auto ok = write_all(m_fd, prompt); !ok) return ok.error();
+    std::string line;
+    bool too_long = false;
+    for (;;) {
+      char c = 0;
+      const ssize_t n = ::read(m_fd, &c, 1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        wipe(line);
+        return Error::io("cannot read the passphrase: " + errno_text(err), "/dev/tty");
+      }
+      if (n == 0 || c == '\n' || c == '\r') break;
+      if (line.size() >= kMaxPassphraseLength) {
+        too_long = true;
+        continue;
+      }
+      line.push_back(c);
+    }
+    if (too_long) {
+      wipe(line);
+      return Error::invalid_argument("passphrase is longer than " + std::to_string(kMaxPassphraseLength) + " bytes");
+    }
+    return line;
+  }
+
+ private:
+  explicit Terminal(int fd) : m_fd(fd) {}
+  int m_fd = -1;
+};
+
+}  // namespace
+
+Result<KdfParams> kdf_params_from_env() {
+  const KdfParams defaults;
+  const auto memory = env_uint("AUTHS_KDF_MEMORY_KIB", defaults.memory_kib);
+  if (!memory) return memory.error();
+  const auto iterations = env_uint("AUTHS_KDF_ITERATIONS", defaults.iterations);
+  if (!iterations) return iterations.error();
+  const KdfParams params{*memory, *iterations, defaults.parallelism};
+  if (const auto ok = check_kdf_params(params); !ok) return Error::invalid_argument(ok.error().message, "AUTHS_KDF_*");
+  return params;
+}
+
+std::string curve_name(crypto::KeyType type) {
+  switch (type) {
+    case crypto::KeyType::kEd25519: return "ed25519";
+    case crypto::KeyType::kEcdsaP256: return "p256";
+    case crypto::KeyType::kRsa: return "rsa";
+  }
+  return "unknown";
+}
+
+Result<crypto::KeyType> parse_curve(std::string_view name) {
+  if (name == "ed25519") return crypto::KeyType::kEd25519;
+  if (name == "p256") return crypto::KeyType::kEcdsaP256;
+  return Error::invalid_argument("unknown curve '" + std::string(name) + "' (ed25519 or p256)");
+}
+
+Result<fs::path> identity_home() {
+  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return fs::path(home);
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return fs::path(home) / ".auths";
+  const passwd* pw = ::getpwuid(::getuid());
+  if (pw != nullptr && pw->pw_dir != nullptr && *pw->pw_dir != '\0') return fs::path(pw->pw_dir) / ".auths";
+  return Error::not_found("cannot find the identity home: set AUTHS_HOME or HOME");
+}
+
+Status ensure_home(const fs::path& home) {
+  // Missing parents (of an $AUTHS_HOME somewhere new) are made as `mkdir -p` would; only the
+  // home itself and keys/ are private.
+  if (const fs::path parent = home.parent_path(); !parent.empty()) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) return Error::io("cannot create directory: " + ec.message(), parent.string());
+  }
+  if (const auto ok = make_private_dir(home); !ok) return ok;
+  return make_private_dir(home / "keys");
+}
+
+Status validate_alias(std::string_view alias) {
+  const bool ok_chars = std::all_of(alias.begin(), alias.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+  if (alias.empty() || alias.size() > kMaxAliasLength || !ok_chars || alias.front() == '.') {
+    return Error::invalid_argument("invalid key alias '" + util::printable(alias, 80) +
+                                   "': use 1 to 64 of A-Z a-z 0-9 . _ - (not starting with '.')");
+  }
+  return {};
+}
+
+fs::path key_path(const fs::path& home, std::string_view alias) {
+  return home / "keys" / (std::string(alias) + ".json");
+}
+
+Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key,
+                std::string_view passphrase, const SaveOptions& options) {
+  if (const auto ok = validate_alias(alias); !ok) return ok;
+  if (passphrase.empty()) return Error::invalid_argument("the passphrase must not be empty");
+  if (key.type() != crypto::KeyType::kEd25519 && key.type() != crypto::KeyType::kEcdsaP256) {
+    return Error::unsupported("only ed25519 and p256 keys can be stored");
+  }
+  KdfParams kdf;
+  if (options.kdf) {
+    kdf = *options.kdf;
+    if (const auto ok = check_kdf_params(kdf); !ok) return ok;
+  } else {
+    const auto from_env = kdf_params_from_env();
+    if (!from_env) return from_env.error();
+    kdf = *from_env;
+  }
+  if (!options.overwrite && key_exists(home, alias)) {
+    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
+  }
+  if (const auto ok = ensure_home(home); !ok) return ok;
+
+  const std::string curve = curve_name(key.type());
+  const util::Bytes& public_raw = key.public_key().raw();
+  const util::Bytes ad = associated_data(alias, curve, public_raw);
+  util::Bytes salt;
+  util::Bytes nonce;
+  util::Bytes ciphertext;
+  try {
+    Botan::System_RNG rng;
+    const auto salt_vec = rng.random_vec(kSaltSize);
+    const auto nonce_vec = rng.random_vec(kNonceSize);
+    salt.assign(salt_vec.begin(), salt_vec.end());
+    nonce.assign(nonce_vec.begin(), nonce_vec.end());
+
+    const auto aead_key = derive_key(passphrase, salt, kdf);
+    if (!aead_key) return aead_key.error();
+
+    util::Bytes raw = key.raw();
+    Botan::secure_vector<uint8_t> buffer(raw.begin(), raw.end());
+    wipe(raw);
+    auto cipher = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::ENCRYPTION);
+    cipher->set_key(*aead_key);
+    cipher->set_associated_data(ad.data(), ad.size());
+    cipher->start(nonce.data(), nonce.size());
+    cipher->finish(buffer);
+    ciphertext.assign(buffer.begin(), buffer.end());
+  } catch (const std::exception& e) {
+    return Error::crypto(std::string("cannot encrypt the key: ") + e.what());
+  }
+
+  std::string text;
+  try {
+    nlohmann::ordered_json doc;
+    doc["version"] = kFileVersion;
+    doc["alias"] = std::string(alias);
+    doc["curve"] = curve;
+    doc["public_key"] = util::hex_encode(public_raw);
+    doc["kdf"] = {{"algorithm", std::string(kKdfAlgorithm)},
+                  {"memory_kib", kdf.memory_kib},
+                  {"iterations", kdf.iterations},
+                  {"parallelism", kdf.parallelism},
+                  {"salt", util::hex_encode(salt)}};
+    doc["cipher"] = std::string(kCipher);
+    doc["nonce"] = util::hex_encode(nonce);
+    doc["ciphertext"] = util::hex_encode(ciphertext);
+    text = doc.dump(2) + "\n";
+  } catch (const std::exception& e) {
+    return Error::internal(std::string("cannot serialize the key file: ") + e.what());
+  }
+
+  const auto written = write_file_atomically(key_path(home, alias), text, options.overwrite);
+  if (!written && written.error().code == ErrorCode::kInvalidArgument) {
+    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
+  }
+  return written;
+}
+
+Result<crypto::PrivateKey> load_key(const fs::path& home, std::string_view alias, std::string_view passphrase) {
+  const auto file = read_key_file(home, alias);
+  if (!file) return file.error();
+  const std::string path = key_path(home, alias).string();
+
+  const auto aead_key = derive_key(passphrase, file->salt, file->kdf);
+  if (!aead_key) return aead_key.error();
+  const util::Bytes ad = associated_data(file->alias, file->curve, file->public_key.raw());
+  Botan::secure_vector<uint8_t> buffer(file->ciphertext.begin(), file->ciphertext.end());
+  try {
+    auto cipher = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::DECRYPTION);
+    cipher->set_key(*aead_key);
+    cipher->set_associated_data(ad.data(), ad.size());
+    cipher->start(file->nonce.data(), file->nonce.size());
+    cipher->finish(buffer);
+  } catch (const Botan::Invalid_Authentication_Tag&) {
+    // A wrong passphrase and a modified file look the same from here; the passphrase is by far
+    // the likelier cause.
+    return Error::invalid_argument("wrong passphrase for key '" + std::string(alias) + "'");
+  } catch (const std::exception& e) {
+    return Error::crypto(std::string("cannot decrypt the key: ") + e.what(), path);
+  }
+
+  auto key = crypto::PrivateKey::from_raw(file->public_key.type(), buffer);
+  if (!key) return Error::corrupt("decrypted key is not valid: " + key.error().message, path);
+  if (!(key->public_key() == file->public_key))
+    return Error::corrupt("decrypted key does not match the public key", path);
+  return key;
+}
+
+Result<crypto::PublicKey> load_public_key(const fs::path& home, std::string_view alias) {
+  auto file = read_key_file(home, alias);
+  if (!file) return file.error();
+  return std::move(file->public_key);
+}
+
+bool key_exists(const fs::path& home, std::string_view alias) {
+  if (!validate_alias(alias)) return false;
+  std::error_code ec;
+  return fs::exists(key_path(home, alias), ec);
+}
+
+Result<std::vector<KeyInfo>> list_keys(const fs::path& home) {
+  const fs::path dir = home / "keys";
+  std::vector<std::string> aliases;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return std::vector<KeyInfo>{};
+  fs::directory_iterator it(dir, ec);
+  if (ec) return Error::io("cannot list: " + ec.message(), dir.string());
+  for (const fs::directory_iterator end; it != end; it.increment(ec)) {
+    if (ec) return Error::io("cannot list: " + ec.message(), dir.string());
+    const fs::path& p = it->path();
+    if (p.extension() != ".json") continue;
+    const std::string alias = p.stem().string();
+    if (!validate_alias(alias)) continue;  // temporary files (".x.json.tmp-...") and strays
+    aliases.push_back(alias);
+  }
+  std::sort(aliases.begin(), aliases.end());
+  std::vector<KeyInfo> keys;
+  for (const auto& alias : aliases) {
+    auto pub = load_public_key(home, alias);
+    if (!pub) return pub.error();
+    keys.push_back({alias, std::move(*pub)});
+  }
+  return keys;
+}
+
+Result<std::string> get_passphrase(std::string_view prompt, bool confirm) {
+  if (const char* env = std::getenv("AUTHS_PASSPHRASE"); env != nullptr) return std::string(env);
+  auto tty = Terminal::open();
+  if (!tty) return tty.error();
+  auto first = tty->read_secret(prompt);
+  if (!first || !confirm) return first;
+  auto second = tty->read_secret("Enter the same passphrase again: ");
+  if (!second) {
+    wipe(*first);
+    return second.error();
+  }
+  const bool same = *first == *second;
+  wipe(*second);
+  if (!same) {
+    wipe(*first);
+    return Error::invalid_argument("the passphrases do not match");
+  }
+  return first;
+}
+
+}  // namespace auths::client
