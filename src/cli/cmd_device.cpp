@@ -15,12 +15,6 @@ namespace auths::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
-
 struct LinkOptions {
   std::string alias;
   std::string curve = "ed25519";
@@ -46,7 +40,7 @@ int run_link(const LinkOptions& opts) {
   options.signer_type = opts.signer_type;
   options.note = opts.note;
   const auto device = client::link_device(*home, options, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  client::wipe_secret(*passphrase);
   if (!device) return report_error(device.error());
   std::printf("%s\n", device->did_key.c_str());
   std::printf("linked device %s (key '%s')\n", device->did_key.c_str(), device->alias.c_str());
@@ -75,7 +69,7 @@ int run_revoke(const RevokeOptions& opts) {
   auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
   const auto revoked = client::revoke_device(*home, opts.device, *passphrase, opts.note);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  client::wipe_secret(*passphrase);
   if (!revoked) return report_error(revoked.error());
   for (const auto& device : *revoked) {
     std::printf("revoked device %s%s at %s\n", device.did_key.c_str(),

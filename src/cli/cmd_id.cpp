@@ -48,12 +48,6 @@ nlohmann::ordered_json to_json(const client::DeviceInfo& device) {
           {"record", device.record}};
 }
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
-
 void print_identity(const client::IdentityInfo& info) {
   std::printf("Identity:    %s\n", info.did.c_str());
   for (const auto& key : info.keys) {
@@ -68,12 +62,12 @@ void print_identity(const client::IdentityInfo& info) {
   std::printf("Home:        %s\n", info.home.c_str());
 }
 
-struct InitOptions {
+struct IdInitOptions {
   std::string curve = "ed25519";
   std::string alias = std::string(client::kDefaultIdentityAlias);
 };
 
-int run_init(const InitOptions& opts) {
+int run_id_init(const IdInitOptions& opts) {
   const auto home = client::auths_home();
   if (!home) return report_error(home.error());
   if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
@@ -83,7 +77,7 @@ int run_init(const InitOptions& opts) {
   options.curve = opts.curve;
   options.alias = opts.alias;
   const auto info = client::init_identity(*home, options, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  client::wipe_secret(*passphrase);
   if (!info) return report_error(info.error());
   std::printf("%s\n", info->did.c_str());
   std::printf("created identity %s in %s\n", info->did.c_str(), info->home.c_str());
@@ -113,7 +107,7 @@ int run_rotate() {
   auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
   const auto result = client::rotate_identity(*home, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  client::wipe_secret(*passphrase);
   if (!result) return report_error(result.error());
   const client::IdentityInfo& info = result->identity;
   std::printf("rotated %s (event %llu)\n", info.did.c_str(), static_cast<unsigned long long>(info.sequence));
@@ -167,7 +161,7 @@ void register_id(CLI::App& app, Registry& registry) {
       "records (key event log, device links, revocations) that 'auths registry publish' adds to a repository.");
   id->require_subcommand(1);
 
-  auto init_opts = std::make_shared<InitOptions>();
+  auto init_opts = std::make_shared<IdInitOptions>();
   CLI::App* init = id->add_subcommand("init", "Create the identity and print its did:keri");
   init->footer(
       "Generates the current key (<alias>) and the pre-rotation key (<alias>.next) and writes the inception event: it "
@@ -177,7 +171,7 @@ void register_id(CLI::App& app, Registry& registry) {
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
   init->add_option("--alias", init_opts->alias, "Key store name of the identity key")->capture_default_str();
-  registry.push_back({init, [init_opts] { return run_init(*init_opts); }});
+  registry.push_back({init, [init_opts] { return run_id_init(*init_opts); }});
 
   auto show_json = std::make_shared<bool>(false);
   CLI::App* show = id->add_subcommand("show", "Show the identity: did, current key, sequence, active devices");

@@ -14,13 +14,6 @@ namespace auths::cli {
 
 namespace {
 
-constexpr int kExitFailed = 1;  // the command ran and failed (the reason is on stderr)
-
-int report(const Error& error) {
-  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
-  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
-}
-
 nlohmann::ordered_json to_json(const client::StoredKey& key) {
   return {{"alias", key.alias},
           {"curve", key.curve},
@@ -38,18 +31,18 @@ struct GenerateOptions {
 };
 
 int run_generate(const GenerateOptions& opts) {
-  if (const auto ok = client::check_key_alias(opts.alias); !ok) return report(ok.error());
+  if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
   if (opts.curve != "ed25519" && opts.curve != "p256") {
-    return report(Error::invalid_argument("unknown curve '" + opts.curve + "' (ed25519 or p256)"));
+    return report_error(Error::invalid_argument("unknown curve '" + opts.curve + "' (ed25519 or p256)"));
   }
   const auto home = client::auths_home();
-  if (!home) return report(home.error());
+  if (!home) return report_error(home.error());
   auto passphrase =
       client::read_passphrase("Enter a passphrase for the new key '" + opts.alias + "': ", /*confirm=*/true);
-  if (!passphrase) return report(passphrase.error());
+  if (!passphrase) return report_error(passphrase.error());
   const auto key = client::generate_stored_key(*home, opts.alias, opts.curve, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
-  if (!key) return report(key.error());
+  client::wipe_secret(*passphrase);
+  if (!key) return report_error(key.error());
   std::printf("generated %s key '%s' in %s\n", key->curve.c_str(), key->alias.c_str(), key->path.c_str());
   std::printf("  %s\n  %s\n  %s\n", key->ssh_public_key.c_str(), key->fingerprint.c_str(), key->did_key.c_str());
   std::printf(
@@ -61,9 +54,9 @@ int run_generate(const GenerateOptions& opts) {
 
 int run_list(bool json) {
   const auto home = client::auths_home();
-  if (!home) return report(home.error());
+  if (!home) return report_error(home.error());
   const auto keys = client::list_stored_keys(*home);
-  if (!keys) return report(keys.error());
+  if (!keys) return report_error(keys.error());
   if (json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::array();
     for (const auto& key : *keys) doc.push_back(to_json(key));
@@ -84,9 +77,9 @@ struct ShowOptions {
 
 int run_show(const ShowOptions& opts) {
   const auto home = client::auths_home();
-  if (!home) return report(home.error());
+  if (!home) return report_error(home.error());
   const auto key = client::find_stored_key(*home, opts.alias);
-  if (!key) return report(key.error());
+  if (!key) return report_error(key.error());
   if (opts.format == "ssh") {
     std::printf("%s\n", key->ssh_public_key.c_str());
   } else if (opts.format == "did") {

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "auths/client/identity_ops.h"
+#include "auths/client/sign_tool.h"
 #include "auths/install.h"
 #include "git/repository.h"
 #include "keystore.h"
@@ -98,7 +99,7 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
     if (!alias) return alias.error();
     result.key_alias = *alias;
   } else {
-    if (auto ok = validate_alias(options.key_alias); !ok) return ok.error();
+    if (auto ok = check_key_alias(options.key_alias); !ok) return ok.error();
     if (!key_exists(home, options.key_alias)) {
       return Error::not_found("no key '" + options.key_alias + "' in " + home + " (see 'auths key list')");
     }
@@ -125,7 +126,7 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
   result.scope = options.global ? "global" : repo_path;
   result.settings = {{"gpg.format", "ssh"},
                      {"gpg.ssh.program", sign_program.string()},
-                     {"user.signingKey", "auths:" + result.key_alias},
+                     {"user.signingKey", std::string(kAuthsKeyPrefix) + result.key_alias},
                      {"commit.gpgSign", "true"},
                      {"tag.gpgSign", "true"}};
   for (const auto& [key, value] : result.settings) {

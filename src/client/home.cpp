@@ -2,18 +2,11 @@
 // try block: no exception leaves this file.
 #include "home.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <exception>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "file_io.h"
 #include "keystore.h"
 #include "registry/registry.h"
 #include "util/strings.h"
@@ -26,70 +19,7 @@ namespace {
 
 constexpr size_t kMaxRecordSize = 1u << 20;  // as the registry accepts
 constexpr size_t kMaxConfigSize = 64 * 1024;
-
-std::string errno_text(int err) { return std::strerror(err); }
-
-Result<std::string> read_file(const fs::path& path, size_t max_size) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return Error::not_found("no such file", path.string());
-    return Error::io("cannot read: " + ec.message(), path.string());
-  }
-  if (size > max_size) return Error::corrupt("file larger than " + std::to_string(max_size) + " bytes", path.string());
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  if (!in) return Error::io("cannot read", path.string());
-  return content.str();
-}
-
-Status write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::io("cannot write: " + errno_text(errno));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-
-// Writes `content` to `path` (mode 0644) through a temporary file in the same directory. With
-// `replace` the file is renamed over an existing one; otherwise link() puts it in place only if
-// nothing is there (kInvalidArgument "already exists" when something is).
-Status write_file(const fs::path& path, std::string_view content, bool replace) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) return Error::io("cannot create directory: " + ec.message(), path.parent_path().string());
-  std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return Error::io("cannot create a temporary file: " + errno_text(errno), path.parent_path().string());
-  const std::string tmp = tmpl;
-  const auto fail = [&](Error e) -> Status {
-    ::unlink(tmp.c_str());
-    if (e.context.empty()) e.context = path.string();
-    return e;
-  };
-  Status written =
-      ::fchmod(fd, 0644) == 0 ? write_all(fd, content) : Status(Error::io("cannot set mode: " + errno_text(errno)));
-  if (written && ::fsync(fd) != 0) written = Error::io("cannot sync: " + errno_text(errno));
-  if (::close(fd) != 0 && written) written = Error::io("cannot close: " + errno_text(errno));
-  if (!written) return fail(written.error());
-  if (replace) {
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
-    return {};
-  }
-  if (::link(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    return fail(err == EEXIST ? Error::invalid_argument("already exists")
-                              : Error::io("cannot link into place: " + errno_text(err)));
-  }
-  ::unlink(tmp.c_str());
-  return {};
-}
+constexpr mode_t kRecordMode = 0644;  // records are public; the keys beside them are not
 
 Status check_prefix(std::string_view prefix) {
   if (auto parsed = keri::parse_did_keri("did:keri:" + std::string(prefix)); !parsed) {
@@ -139,14 +69,14 @@ Result<std::optional<IdentityConfig>> load_identity_config(const fs::path& home)
     return corrupt(e.what());
   }
   if (auto prefix = keri::parse_did_keri(config.did); !prefix) return corrupt("'did': " + prefix.error().message);
-  if (auto ok = validate_alias(config.key_alias); !ok) return corrupt("'key_alias': " + ok.error().message);
+  if (auto ok = check_key_alias(config.key_alias); !ok) return corrupt("'key_alias': " + ok.error().message);
   if (auto curve = parse_curve(config.curve); !curve) return corrupt("'curve': " + curve.error().message);
   return std::optional<IdentityConfig>(std::move(config));
 }
 
 Status save_identity_config(const fs::path& home, const IdentityConfig& config) {
   if (auto prefix = keri::parse_did_keri(config.did); !prefix) return prefix.error();
-  if (auto ok = validate_alias(config.key_alias); !ok) return ok;
+  if (auto ok = check_key_alias(config.key_alias); !ok) return ok;
   if (auto curve = parse_curve(config.curve); !curve) return curve.error();
   if (auto ok = ensure_home(home); !ok) return ok;
   nlohmann::ordered_json doc;
@@ -160,7 +90,7 @@ Status save_identity_config(const fs::path& home, const IdentityConfig& config) 
   } catch (const std::exception& e) {
     return Error::internal(std::string("cannot write identity config: ") + e.what());
   }
-  return write_file(identity_config_path(home), text, /*replace=*/true);
+  return write_file(identity_config_path(home), text, kRecordMode, /*replace=*/true);
 }
 
 Result<std::vector<keri::SignedEvent>> load_kel(const fs::path& home, std::string_view prefix) {
@@ -240,11 +170,12 @@ Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEven
   if (auto ok = ensure_home(home); !ok) return ok.error();
   // The signatures first: load_kel goes by the .json files, so a crash in between leaves an
   // orphan .cesr (replaced by the next attempt), never an event without signatures.
-  if (auto ok = write_file(root / registry::signatures_path(prefix, event.event.sequence), *cesr, /*replace=*/true);
+  if (auto ok = write_file(root / registry::signatures_path(prefix, event.event.sequence), *cesr, kRecordMode,
+                           /*replace=*/true);
       !ok) {
     return ok.error();
   }
-  if (auto ok = write_file(event_file, *json, /*replace=*/false); !ok) return ok.error();
+  if (auto ok = write_file(event_file, *json, kRecordMode, /*replace=*/false); !ok) return ok.error();
   return std::move(*state);
 }
 
@@ -255,7 +186,7 @@ Result<std::string> store_attestation(const fs::path& home, const keri::Attestat
   if (!text) return text.error();
   if (auto ok = ensure_home(home); !ok) return ok.error();
   const fs::path file = registry_copy_dir(home) / *path;
-  if (auto ok = write_file(file, *text, /*replace=*/false); !ok) {
+  if (auto ok = write_file(file, *text, kRecordMode, /*replace=*/false); !ok) {
     auto existing = read_file(file, kMaxRecordSize);
     if (existing && *existing == *text) return *path;  // the same record again
     return ok.error();

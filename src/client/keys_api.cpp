@@ -1,4 +1,4 @@
-// auths/keys.h: the key store as the CLI sees it, in plain strings.
+// auths/client/keys.h: the key store as the CLI sees it, in plain strings.
 #include "auths/client/keys.h"
 
 #include "auths/client/sign_tool.h"
@@ -26,19 +26,9 @@ Result<StoredKey> describe(const std::filesystem::path& home, std::string_view a
 
 }  // namespace
 
-Result<std::string> auths_home() {
-  auto home = identity_home();
-  if (!home) return home.error();
-  return home->string();
-}
-
-Result<std::string> read_passphrase(std::string_view prompt, bool confirm) { return get_passphrase(prompt, confirm); }
-
-Status check_key_alias(std::string_view alias) { return validate_alias(alias); }
-
 Result<StoredKey> generate_stored_key(const std::string& home, std::string_view alias, std::string_view curve,
                                       std::string_view passphrase) {
-  if (const auto ok = validate_alias(alias); !ok) return ok.error();
+  if (const auto ok = check_key_alias(alias); !ok) return ok.error();
   const auto type = parse_curve(curve);
   if (!type) return type.error();
   if (key_exists(home, alias)) {

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "file_io.h"
 #include "ssh/wire.h"
 #include "util/bytes.h"
 #include "util/strings.h"
@@ -46,15 +47,6 @@ constexpr size_t kAeadKeySize = 32;
 constexpr size_t kRawKeySize = 32;
 constexpr size_t kMaxAliasLength = 64;
 constexpr size_t kMaxKeyFileSize = 64 * 1024;
-constexpr size_t kMaxPassphraseLength = 1024;
-
-std::string errno_text(int err) { return std::strerror(err); }
-
-// Wipes secrets we hold in ordinary containers (the Botan ones wipe themselves).
-template <typename Container>
-void wipe(Container& c) {
-  if (!c.empty()) Botan::secure_scrub_memory(c.data(), c.size());
-}
 
 // The AES-256/GCM associated data: see keystore.h.
 util::Bytes associated_data(std::string_view alias, std::string_view curve, const util::Bytes& public_key) {
@@ -102,34 +94,6 @@ struct KeyFile {
   util::Bytes nonce;
   util::Bytes ciphertext;  // encrypted key || tag
 };
-
-Result<std::string> read_small_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return Error::not_found("no such file", path.string());
-    return Error::io("cannot open: " + errno_text(err), path.string());
-  }
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Error::io("cannot read: " + errno_text(err), path.string());
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxKeyFileSize) {
-      ::close(fd);
-      return Error::corrupt("key file is larger than " + std::to_string(kMaxKeyFileSize) + " bytes", path.string());
-    }
-  }
-  ::close(fd);
-  return text;
-}
 
 Result<util::Bytes> hex_field(const nlohmann::json& obj, const char* name, size_t min_size, size_t max_size) {
   if (!obj.contains(name) || !obj.at(name).is_string())
@@ -206,9 +170,9 @@ Result<KeyFile> parse_key_file_json(std::string_view text) {
 }
 
 Result<KeyFile> read_key_file(const fs::path& home, std::string_view alias) {
-  if (const auto ok = validate_alias(alias); !ok) return ok.error();
+  if (const auto ok = check_key_alias(alias); !ok) return ok.error();
   const fs::path path = key_path(home, alias);
-  const auto text = read_small_file(path);
+  const auto text = read_file(path, kMaxKeyFileSize);
   if (!text) {
     if (text.error().code == ErrorCode::kNotFound) {
       return Error::not_found("no key '" + std::string(alias) + "' in " + (home / "keys").string());
@@ -226,70 +190,6 @@ Result<KeyFile> read_key_file(const fs::path& home, std::string_view alias) {
   } catch (const std::exception& e) {
     return Error::corrupt(std::string("malformed key file: ") + e.what(), path.string());
   }
-}
-
-Status fsync_dir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Error::io("cannot open directory: " + errno_text(errno), dir.string());
-  ::fsync(fd);
-  ::close(fd);
-  return {};
-}
-
-Status write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::io("cannot write: " + errno_text(errno));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-
-// Writes `text` to `path` with mode 0600 through a temporary file in the same directory, so
-// that a reader sees the old file or the new one, never half of one. Without `overwrite`, an
-// existing file is kept and the write fails.
-Status write_file_atomically(const fs::path& path, std::string_view text, bool overwrite) {
-  std::string tmpl = (path.parent_path() / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());  // mode 0600
-  if (fd < 0) return Error::io("cannot create a temporary file: " + errno_text(errno), path.parent_path().string());
-  const std::string tmp_path = tmpl;
-  auto fail = [&](Error e) -> Status {
-    ::unlink(tmp_path.c_str());
-    if (e.context.empty()) e.context = path.string();
-    return e;
-  };
-  if (::fchmod(fd, 0600) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return fail(Error::io("cannot set mode 0600: " + errno_text(err)));
-  }
-  if (const auto ok = write_all(fd, text); !ok) {
-    ::close(fd);
-    return fail(ok.error());
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return fail(Error::io("cannot sync: " + errno_text(err)));
-  }
-  if (::close(fd) != 0) return fail(Error::io("cannot close: " + errno_text(errno)));
-
-  if (overwrite) {
-    if (::rename(tmp_path.c_str(), path.c_str()) != 0)
-      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
-  } else {
-    // link() refuses to replace an existing file, atomically.
-    if (::link(tmp_path.c_str(), path.c_str()) != 0) {
-      const int err = errno;
-      if (err == EEXIST) return fail(Error::invalid_argument("already exists"));
-      return fail(Error::io("cannot link into place: " + errno_text(err)));
-    }
-    ::unlink(tmp_path.c_str());
-  }
-  return fsync_dir(path.parent_path());
 }
 
 Status make_private_dir(const fs::path& dir) {
@@ -312,98 +212,6 @@ Result<uint32_t> env_uint(const char* name, uint32_t fallback) {
   }
   return out;
 }
-
-// Echo off on a terminal for as long as this object lives. A signal that ends the process
-// meanwhile (Ctrl-C, hangup, kill) first puts the terminal back, as readpassphrase(3) does, so
-// that an interrupted prompt does not leave the shell without echo.
-class EchoOff final {
- public:
-  explicit EchoOff(int fd) {
-    if (::tcgetattr(fd, &s_saved) != 0) return;
-    s_fd = fd;
-    struct sigaction on_signal {};
-    on_signal.sa_handler = &EchoOff::restore_and_reraise;
-    sigemptyset(&on_signal.sa_mask);
-    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &on_signal, &m_previous[i]);
-    termios quiet = s_saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    quiet.c_lflag |= ECHONL;
-    // TCSAFLUSH drops typeahead: only what is typed after the prompt counts.
-    ::tcsetattr(fd, TCSAFLUSH, &quiet);
-  }
-  ~EchoOff() {
-    if (s_fd < 0) return;
-    ::tcsetattr(s_fd, TCSANOW, &s_saved);
-    for (size_t i = 0; i < kSignals.size(); ++i) ::sigaction(kSignals[i], &m_previous[i], nullptr);
-    s_fd = -1;
-  }
-  EchoOff(const EchoOff&) = delete;
-  EchoOff& operator=(const EchoOff&) = delete;
-
- private:
-  static void restore_and_reraise(int sig) {
-    if (s_fd >= 0) ::tcsetattr(s_fd, TCSANOW, &s_saved);
-    ::signal(sig, SIG_DFL);
-    ::raise(sig);
-  }
-
-  static constexpr std::array<int, 4> kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-  // One prompt at a time per process; the handler can only reach statics.
-  static inline int s_fd = -1;
-  static inline termios s_saved{};
-  std::array<struct sigaction, kSignals.size()> m_previous{};
-};
-
-// The terminal the prompt talks to.
-class Terminal final {
- public:
-  static Result<Terminal> open() {
-    const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-      return Error::invalid_argument("no passphrase: set AUTHS_PASSPHRASE or run from a terminal");
-    }
-    return Terminal(fd);
-  }
-  Terminal(Terminal&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-  Terminal& operator=(Terminal&&) = delete;
-  Terminal(const Terminal&) = delete;
-  Terminal& operator=(const Terminal&) = delete;
-  ~Terminal() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-
-  Result<std::string> read_secret(std::string_view prompt) {
-    const EchoOff echo_off(m_fd);  // before the prompt, so that nothing typed after it is shown
-    if (const auto ok = write_all(m_fd, prompt); !ok) return ok.error();
-    std::string line;
-    bool too_long = false;
-    for (;;) {
-      char c = 0;
-      const ssize_t n = ::read(m_fd, &c, 1);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        wipe(line);
-        return Error::io("cannot read the passphrase: " + errno_text(err), "/dev/tty");
-      }
-      if (n == 0 || c == '\n' || c == '\r') break;
-      if (line.size() >= kMaxPassphraseLength) {
-        too_long = true;
-        continue;
-      }
-      line.push_back(c);
-    }
-    if (too_long) {
-      wipe(line);
-      return Error::invalid_argument("passphrase is longer than " + std::to_string(kMaxPassphraseLength) + " bytes");
-    }
-    return line;
-  }
-
- private:
-  explicit Terminal(int fd) : m_fd(fd) {}
-  int m_fd = -1;
-};
 
 }  // namespace
 
@@ -433,11 +241,11 @@ Result<crypto::KeyType> parse_curve(std::string_view name) {
   return Error::invalid_argument("unknown curve '" + std::string(name) + "' (ed25519 or p256)");
 }
 
-Result<fs::path> identity_home() {
-  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return fs::path(home);
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return fs::path(home) / ".auths";
+Result<std::string> auths_home() {
+  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return std::string(home);
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return std::string(home) + "/.auths";
   const passwd* pw = ::getpwuid(::getuid());
-  if (pw != nullptr && pw->pw_dir != nullptr && *pw->pw_dir != '\0') return fs::path(pw->pw_dir) / ".auths";
+  if (pw != nullptr && pw->pw_dir != nullptr && *pw->pw_dir != '\0') return std::string(pw->pw_dir) + "/.auths";
   return Error::not_found("cannot find the identity home: set AUTHS_HOME or HOME");
 }
 
@@ -453,7 +261,7 @@ Status ensure_home(const fs::path& home) {
   return make_private_dir(home / "keys");
 }
 
-Status validate_alias(std::string_view alias) {
+Status check_key_alias(std::string_view alias) {
   const bool ok_chars = std::all_of(alias.begin(), alias.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
            c == '-';
@@ -471,7 +279,7 @@ fs::path key_path(const fs::path& home, std::string_view alias) {
 
 Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key,
                 std::string_view passphrase, const SaveOptions& options) {
-  if (const auto ok = validate_alias(alias); !ok) return ok;
+  if (const auto ok = check_key_alias(alias); !ok) return ok;
   if (passphrase.empty()) return Error::invalid_argument("the passphrase must not be empty");
   if (key.type() != crypto::KeyType::kEd25519 && key.type() != crypto::KeyType::kEcdsaP256) {
     return Error::unsupported("only ed25519 and p256 keys can be stored");
@@ -508,7 +316,7 @@ Status save_key(const fs::path& home, std::string_view alias, const crypto::Priv
 
     util::Bytes raw = key.raw();
     Botan::secure_vector<uint8_t> buffer(raw.begin(), raw.end());
-    wipe(raw);
+    Botan::secure_scrub_memory(raw.data(), raw.size());
     auto cipher = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::ENCRYPTION);
     cipher->set_key(*aead_key);
     cipher->set_associated_data(ad.data(), ad.size());
@@ -539,7 +347,7 @@ Status save_key(const fs::path& home, std::string_view alias, const crypto::Priv
     return Error::internal(std::string("cannot serialize the key file: ") + e.what());
   }
 
-  const auto written = write_file_atomically(key_path(home, alias), text, options.overwrite);
+  const auto written = write_file(key_path(home, alias), text, 0600, options.overwrite);
   if (!written && written.error().code == ErrorCode::kInvalidArgument) {
     return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
   }
@@ -583,7 +391,7 @@ Result<crypto::PublicKey> load_public_key(const fs::path& home, std::string_view
 }
 
 bool key_exists(const fs::path& home, std::string_view alias) {
-  if (!validate_alias(alias)) return false;
+  if (!check_key_alias(alias)) return false;
   std::error_code ec;
   return fs::exists(key_path(home, alias), ec);
 }
@@ -600,7 +408,7 @@ Result<std::vector<KeyInfo>> list_keys(const fs::path& home) {
     const fs::path& p = it->path();
     if (p.extension() != ".json") continue;
     const std::string alias = p.stem().string();
-    if (!validate_alias(alias)) continue;  // temporary files (".x.json.tmp-...") and strays
+    if (!check_key_alias(alias)) continue;  // temporary files (".x.json.tmp-...") and strays
     aliases.push_back(alias);
   }
   std::sort(aliases.begin(), aliases.end());
@@ -611,26 +419,6 @@ Result<std::vector<KeyInfo>> list_keys(const fs::path& home) {
     keys.push_back({alias, std::move(*pub)});
   }
   return keys;
-}
-
-Result<std::string> get_passphrase(std::string_view prompt, bool confirm) {
-  if (const char* env = std::getenv("AUTHS_PASSPHRASE"); env != nullptr) return std::string(env);
-  auto tty = Terminal::open();
-  if (!tty) return tty.error();
-  auto first = tty->read_secret(prompt);
-  if (!first || !confirm) return first;
-  auto second = tty->read_secret("Enter the same passphrase again: ");
-  if (!second) {
-    wipe(*first);
-    return second.error();
-  }
-  const bool same = *first == *second;
-  wipe(*second);
-  if (!same) {
-    wipe(*first);
-    return Error::invalid_argument("the passphrases do not match");
-  }
-  return first;
 }
 
 }  // namespace auths::client

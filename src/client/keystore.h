@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auths/client/keys.h"
 #include "auths/result.h"
 #include "crypto/private_key.h"
 #include "crypto/public_key.h"
@@ -59,15 +60,10 @@ std::string curve_name(crypto::KeyType type);
 /// The inverse of curve_name; kInvalidArgument for anything else.
 [[nodiscard]] Result<crypto::KeyType> parse_curve(std::string_view name);
 
-/// $AUTHS_HOME when set and not empty, else $HOME/.auths (the passwd entry's home if HOME is
-/// unset). Does not create anything.
-[[nodiscard]] Result<std::filesystem::path> identity_home();
 /// Creates `home` and home/keys with mode 0700 when missing, and missing parents of `home` as
 /// `mkdir -p` would (existing directories are left as they are).
 [[nodiscard]] Status ensure_home(const std::filesystem::path& home);
 
-/// Aliases are [A-Za-z0-9._-]{1,64} and do not start with '.' (they name files).
-[[nodiscard]] Status validate_alias(std::string_view alias);
 /// home/keys/<alias>.json (the alias is not checked).
 std::filesystem::path key_path(const std::filesystem::path& home, std::string_view alias);
 
@@ -98,10 +94,5 @@ struct KeyInfo {
 /// Every key in home/keys, sorted by alias. A missing home is an empty list; a key file that
 /// cannot be read is an Error naming it.
 [[nodiscard]] Result<std::vector<KeyInfo>> list_keys(const std::filesystem::path& home);
-
-/// The passphrase: $AUTHS_PASSPHRASE when set (non-interactive use), else `prompt` on /dev/tty
-/// with echo off, read up to the end of the line. With `confirm`, an interactive passphrase is
-/// asked twice and must match. No variable and no terminal is an Error saying so.
-[[nodiscard]] Result<std::string> get_passphrase(std::string_view prompt, bool confirm = false);
 
 }  // namespace auths::client

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auths/client/identity_ops.h"
+#include "auths/client/sign_tool.h"
 #include "crypto/private_key.h"
 #include "git/repository.h"
 #include "home.h"
@@ -54,6 +55,13 @@ Result<Loaded> load_identity(const fs::path& home) {
 }
 
 Result<std::string> verkey_of(const crypto::PublicKey& key) { return keri::cesr::encode_verkey(key); }
+
+/// The pre-rotation commitment to `key` (what an event's `n` lists): the digest of its qb64.
+Result<std::string> commitment_to(const crypto::PrivateKey& key) {
+  auto qb64 = verkey_of(key.public_key());
+  if (!qb64) return qb64.error();
+  return keri::next_key_digest(*qb64);
+}
 
 /// Whether the store's key `alias` is `key`.
 bool store_holds(const fs::path& home, const std::string& alias, const crypto::PublicKey& key) {
@@ -177,7 +185,7 @@ Result<DeviceInfo> describe_device(const keri::Attestation& link, const keri::At
   info.did_key = link.subject;
   if (const auto it = aliases.find(key.fingerprint()); it != aliases.end()) info.alias = it->second;
   info.curve = curve_name(key.type());
-  info.ssh_public_key = key.to_ssh_line(info.alias.empty() ? std::string() : "auths:" + info.alias);
+  info.ssh_public_key = key.to_ssh_line(info.alias.empty() ? std::string() : std::string(kAuthsKeyPrefix) + info.alias);
   info.fingerprint = key.fingerprint();
   info.capabilities = link.capabilities;
   info.signer_type = keri::to_string(link.signer_type);
@@ -262,9 +270,9 @@ Result<IdentityInfo> init_identity(const std::string& home_text, const InitIdent
   const fs::path home(home_text);
   auto type = parse_curve(options.curve);
   if (!type) return type.error();
-  if (auto ok = validate_alias(options.alias); !ok) return ok.error();
+  if (auto ok = check_key_alias(options.alias); !ok) return ok.error();
   const std::string next = options.alias + std::string(kNextSuffix);
-  if (auto ok = validate_alias(next); !ok) return ok.error();
+  if (auto ok = check_key_alias(next); !ok) return ok.error();
   auto existing = load_identity_config(home);
   if (!existing) return existing.error();
   if (existing->has_value()) {
@@ -283,9 +291,9 @@ Result<IdentityInfo> init_identity(const std::string& home_text, const InitIdent
   if (!upcoming) return upcoming.error();
   auto current_qb64 = verkey_of(current->public_key());
   if (!current_qb64) return current_qb64.error();
-  auto next_qb64 = verkey_of(upcoming->public_key());
-  if (!next_qb64) return next_qb64.error();
-  auto icp = keri::make_inception({*current_qb64}, 1, {keri::next_key_digest(*next_qb64)}, 1);
+  auto commitment = commitment_to(*upcoming);
+  if (!commitment) return commitment.error();
+  auto icp = keri::make_inception({*current_qb64}, 1, {*commitment}, 1);
   if (!icp) return icp.error();
   auto event = signed_by(*icp, *current);
   if (!event) return event.error();
@@ -328,10 +336,10 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   if (!upcoming) return upcoming.error();
   auto incoming_qb64 = verkey_of(incoming->public_key());
   if (!incoming_qb64) return incoming_qb64.error();
-  auto upcoming_qb64 = verkey_of(upcoming->public_key());
-  if (!upcoming_qb64) return upcoming_qb64.error();
+  auto commitment = commitment_to(*upcoming);
+  if (!commitment) return commitment.error();
 
-  auto rot = keri::make_rotation(id->state, {*incoming_qb64}, 1, {keri::next_key_digest(*upcoming_qb64)}, 1);
+  auto rot = keri::make_rotation(id->state, {*incoming_qb64}, 1, {*commitment}, 1);
   if (!rot) return rot.error();
   // Signed by the new key only: it is k[0] and was committed to by the previous n[0] (code A).
   auto event = signed_by(*rot, *incoming);
@@ -376,7 +384,7 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
     if (!free_alias) return free_alias.error();
     alias = *free_alias;
   }
-  if (auto ok = validate_alias(alias); !ok) return ok.error();
+  if (auto ok = check_key_alias(alias); !ok) return ok.error();
   if (key_exists(home, alias))
     return Error::invalid_argument("key '" + alias + "' already exists: choose another --alias");
   const int64_t now = now_or(options.now);
@@ -502,6 +510,8 @@ Result<std::vector<DeviceInfo>> list_devices(const std::string& home_text, bool 
   if (!config->has_value()) return Error::not_found("no identity in " + home.string() + ": run 'auths id init'");
   return devices_of(home, **config, include_revoked, now_or(now));
 }
+
+std::string registry_copy_path(const std::string& home) { return registry_copy_dir(home).string(); }
 
 Result<PublishResult> publish_registry(const std::string& home_text, const std::string& repo_path) {
   const fs::path home(home_text);

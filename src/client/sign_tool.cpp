@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "auths/verify.h"
+#include "file_io.h"
 #include "keystore.h"
 #include "sshsig/sign.h"
 #include "util/strings.h"
@@ -70,15 +71,10 @@ std::optional<CommandLine> split_command_line(const std::vector<std::string>& ar
   return out;
 }
 
-Status write_all(int fd, std::string_view data, const std::string& where) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::io(std::string("cannot write: ") + std::strerror(errno), where);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
+// Writes the signature to `fd`, naming `where` in an error.
+Status write_signature(int fd, std::string_view armored, const std::string& where) {
+  auto written = write_all(fd, armored);
+  if (!written) return Error{written.error().code, written.error().message, where};
   return {};
 }
 
@@ -102,7 +98,7 @@ Status sign_file(const crypto::PrivateKey& key, const std::string& file, const A
   const std::string sig_path = file + ".sig";
   const int out = ::open(sig_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return Error::io(std::string("cannot create: ") + std::strerror(errno), sig_path);
-  const auto written = write_all(out, *armored, sig_path);
+  const auto written = write_signature(out, *armored, sig_path);
   if (::close(out) != 0 && written) return Error::io(std::string("cannot close: ") + std::strerror(errno), sig_path);
   return written;
 }
@@ -123,7 +119,7 @@ Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<
 
   AuthsSignRequest request;
   request.alias = key_file.substr(kAuthsKeyPrefix.size());
-  if (const auto ok = validate_alias(request.alias); !ok) return ok.error();
+  if (const auto ok = check_key_alias(request.alias); !ok) return ok.error();
   for (const auto& option : line->options) {
     switch (option.letter) {
       case 'Y':
@@ -162,16 +158,17 @@ Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<
 }
 
 Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd) {
-  const auto home = identity_home();
-  if (!home) return home.error();
-  if (!key_exists(*home, request.alias)) {
-    return Error::not_found("no key '" + request.alias + "' in " + (*home / "keys").string() +
+  const auto home_dir = auths_home();
+  if (!home_dir) return home_dir.error();
+  const std::filesystem::path home(*home_dir);
+  if (!key_exists(home, request.alias)) {
+    return Error::not_found("no key '" + request.alias + "' in " + (home / "keys").string() +
                             " (see 'auths key list')");
   }
-  auto passphrase = get_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
+  auto passphrase = read_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
   if (!passphrase) return passphrase.error();
-  const auto key = load_key(*home, request.alias, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  const auto key = load_key(home, request.alias, *passphrase);
+  wipe_secret(*passphrase);
   if (!key) return key.error();
 
   if (request.files.empty() || (request.files.size() == 1 && request.files.front() == "-")) {
@@ -179,7 +176,7 @@ Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd) {
     if (!message) return Error{message.error().code, message.error().message, "(stdin)"};
     const auto armored = sign_armored(*key, *message, request);
     if (!armored) return armored.error();
-    return write_all(out_fd, *armored, "(stdout)");
+    return write_signature(out_fd, *armored, "(stdout)");
   }
   for (const auto& file : request.files) {
     if (const auto ok = sign_file(*key, file, request); !ok) return ok;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "auths/client/identity_ops.h"
+#include "auths/client/sign_tool.h"
+#include "file_io.h"
 #include "git/repository.h"
 #include "home.h"
 #include "keystore.h"
@@ -21,7 +23,6 @@ namespace {
 
 constexpr std::string_view kIdTrailer = "Auths-Id";
 constexpr std::string_view kDeviceTrailer = "Auths-Device";
-constexpr std::string_view kSigningKeyPrefix = "auths:";
 // What `git commit --verbose` puts above the diff (wt-status.c, cut_line); everything from this
 // line on is removed by git after the hook.
 constexpr std::string_view kScissors = "------------------------ >8 ------------------------";
@@ -103,23 +104,24 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
     if (!configured->has_value()) return std::optional<SigningClaims>{};
     signing_key = **configured;
   }
-  if (!util::starts_with(signing_key, kSigningKeyPrefix)) return std::optional<SigningClaims>{};
-  const std::string alias = signing_key.substr(kSigningKeyPrefix.size());
-  if (auto ok = validate_alias(alias); !ok) return Error::invalid_argument("user.signingKey: " + ok.error().message);
+  if (!util::starts_with(signing_key, kAuthsKeyPrefix)) return std::optional<SigningClaims>{};
+  const std::string alias = signing_key.substr(kAuthsKeyPrefix.size());
+  if (auto ok = check_key_alias(alias); !ok) return Error::invalid_argument("user.signingKey: " + ok.error().message);
 
-  auto home = identity_home();
-  if (!home) return home.error();
-  auto config = load_identity_config(*home);
+  const auto home_dir = auths_home();
+  if (!home_dir) return home_dir.error();
+  const std::filesystem::path home(*home_dir);
+  auto config = load_identity_config(home);
   if (!config) return config.error();
   if (!config->has_value()) return std::optional<SigningClaims>{};  // a stored key with no identity
   const IdentityConfig& id = **config;
-  if (!key_exists(*home, alias)) {
-    return Error::not_found("user.signingKey is auths:" + alias + " but " + home->string() + " has no key '" + alias +
+  if (!key_exists(home, alias)) {
+    return Error::not_found("user.signingKey is auths:" + alias + " but " + home.string() + " has no key '" + alias +
                             "'");
   }
   if (alias == id.key_alias) return std::optional<SigningClaims>(SigningClaims{id.did, ""});  // the identity key itself
 
-  auto devices = list_devices(home->string(), /*include_revoked=*/true);
+  auto devices = list_devices(home.string(), /*include_revoked=*/true);
   if (!devices) return devices.error();
   for (const auto& device : *devices) {
     if (device.alias != alias) continue;
@@ -133,19 +135,12 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
 }
 
 Status rewrite_file(const std::string& path, std::string_view content) {
+  // In place (same file, same mode): it is git's own message file.
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (fd < 0) return Error::io(std::string("cannot write: ") + std::strerror(errno), path);
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Error::io(std::string("cannot write: ") + std::strerror(err), path);
-    }
-    content.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::close(fd) != 0) return Error::io(std::string("cannot write: ") + std::strerror(errno), path);
+  if (fd < 0) return Error::io("cannot write: " + errno_text(errno), path);
+  Status written = write_all(fd, content);
+  if (::close(fd) != 0 && written) written = Error::io("cannot write: " + errno_text(errno));
+  if (!written) return Error{written.error().code, written.error().message, path};
   return {};
 }
 

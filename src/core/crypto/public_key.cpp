@@ -8,9 +8,9 @@
 #include <string>
 
 #include <botan/bigint.h>
-#include <botan/ec_group.h>
 #include <botan/point_gfp.h>
 
+#include "crypto/p256.h"
 #include "crypto/verify.h"
 #include "ssh/wire.h"
 #include "util/strings.h"
@@ -40,12 +40,6 @@ constexpr size_t kRsaMaxBits = 16384;
 constexpr std::string_view kDidKeyPrefix = "did:key:z";
 constexpr std::array<uint8_t, 2> kMulticodecEd25519 = {0xed, 0x01};
 constexpr std::array<uint8_t, 2> kMulticodecP256 = {0x80, 0x24};
-
-// Built once, on first use; Botan's EC_Group is immutable and safe to share between threads.
-const Botan::EC_Group& p256_group() {
-  static const Botan::EC_Group group("secp256r1");
-  return group;
-}
 
 struct P256Point {
   util::Bytes compressed;    // 33 bytes: 0x02|0x03 || X

@@ -12,7 +12,6 @@
 #include <exception>
 
 #include <botan/bigint.h>
-#include <botan/ec_group.h>
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
 #include <botan/pk_ops.h>
@@ -22,6 +21,7 @@
 #include <botan/sha2_32.h>
 #include <botan/sha2_64.h>
 
+#include "crypto/p256.h"
 #include "ssh/wire.h"
 
 namespace auths::crypto {
@@ -37,11 +37,6 @@ constexpr size_t kP256SignatureSize = 64;  // r || s, 32 bytes each
 const uint8_t* data_or_dummy(std::span<const uint8_t> s) {
   static constexpr uint8_t kDummy = 0;
   return s.empty() ? &kDummy : s.data();
-}
-
-const Botan::EC_Group& p256_group() {
-  static const Botan::EC_Group group("secp256r1");
-  return group;
 }
 
 // The order L of the Ed25519 base point, little-endian (RFC 8032 section 5.1).
@@ -111,6 +106,15 @@ bool verify_rsa(const PublicKey& key, const char* emsa, std::span<const uint8_t>
 }
 
 }  // namespace
+
+SignatureAlgorithm algorithm_for(const PublicKey& key) {
+  switch (key.type()) {
+    case KeyType::kEd25519: return SignatureAlgorithm::kEd25519;
+    case KeyType::kEcdsaP256: return SignatureAlgorithm::kEcdsaP256Sha256;
+    case KeyType::kRsa: return SignatureAlgorithm::kRsaSha512;
+  }
+  return SignatureAlgorithm::kEd25519;
+}
 
 bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,
                       std::span<const uint8_t> signature) {

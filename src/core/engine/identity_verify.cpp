@@ -1,7 +1,6 @@
 // auths verify-commit / auths verify: the hook's identity checks for one object, offline.
 #include "auths/identity_verify.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -25,12 +24,6 @@ const keri::Attestation* active_link(const registry::State& state, const crypto:
     if (grant.link->issuer == identity && grant.revocation == nullptr) return grant.link;
   }
   return nullptr;
-}
-
-std::string home_dir() {
-  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return home;
-  const char* user_home = std::getenv("HOME");
-  return std::string(user_home != nullptr ? user_home : ".") + "/.auths";
 }
 
 }  // namespace
@@ -102,7 +95,7 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
 }
 
 Result<AttestationVerdict> verify_attestation_file(const std::string& attestation_path, const std::string& repo_path,
-                                                   int64_t now) {
+                                                   const std::string& registry_dir, int64_t now) {
   std::ifstream in(attestation_path, std::ios::binary);
   if (!in) return Error::not_found("cannot read attestation", attestation_path);
   std::stringstream text;
@@ -113,7 +106,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
 
   Result<registry::State> state = registry::State{};
   if (repo_path.empty()) {
-    state = registry::load_directory(home_dir() + "/registry");
+    state = registry::load_directory(registry_dir);
   } else {
     const git::Session session;
     auto repo = git::Repository::open_from_env(repo_path);

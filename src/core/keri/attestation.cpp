@@ -175,11 +175,6 @@ Result<crypto::PublicKey> device_key_field(const nlohmann::json& j) {
   return std::move(*key);
 }
 
-crypto::SignatureAlgorithm algorithm_for(const crypto::PublicKey& key) {
-  return key.type() == crypto::KeyType::kEd25519 ? crypto::SignatureAlgorithm::kEd25519
-                                                 : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
-}
-
 bool timestamp_after(const Timestamp& ts, int64_t at) {
   return ts.unix_seconds > at || (ts.unix_seconds == at && ts.nanos > 0);
 }
@@ -526,7 +521,7 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, A
   }
   for (const Establishment* e : allowed) {
     for (const auto& key : e->public_keys) {
-      if (crypto::verify_signature(key, algorithm_for(key), message, a.identity_signature)) {
+      if (crypto::verify_signature(key, crypto::algorithm_for(key), message, a.identity_signature)) {
         return ok(fault);
       }
     }
@@ -557,7 +552,7 @@ Status verify_device_signature(const Attestation& a, AttestationFault* fault) {
   if (!bytes) {
     return fail(AttestationFault::kMalformed, fault, bytes.error());
   }
-  if (!crypto::verify_signature(key, algorithm_for(key), util::to_bytes(*bytes), a.device_signature)) {
+  if (!crypto::verify_signature(key, crypto::algorithm_for(key), util::to_bytes(*bytes), a.device_signature)) {
     return fail(AttestationFault::kBadDeviceSignature, fault,
                 Error::invalid_argument("device signature does not verify", a.rid));
   }

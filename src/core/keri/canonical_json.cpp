@@ -11,8 +11,6 @@ namespace auths::keri {
 
 namespace {
 
-constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
-
 // Decodes UTF-8 into UTF-16 code units; false on malformed UTF-8 (overlong forms, surrogates,
 // code points above U+10FFFF, truncated sequences).
 bool utf8_to_utf16(std::string_view s, std::u16string& out) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,10 @@
 #include "auths/result.h"
 
 namespace auths::keri {
+
+/// The largest integer magnitude a double (and so every JSON implementation) holds exactly:
+/// 2^53. Larger integers are refused in signed JSON, where they could print differently.
+inline constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
 
 /// The RFC 8785 form of `value`:
 ///   - object members sorted by their names as UTF-16 code units (section 3.2.3), recursively;

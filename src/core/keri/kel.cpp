@@ -16,7 +16,6 @@ constexpr size_t kMaxEventDepth = 32;
 constexpr size_t kMaxVersionSize = 0xffffff;  // six hex digits
 constexpr std::string_view kVersionPrefix = "KERI10JSON";
 constexpr size_t kSaidLength = 44;
-constexpr uint64_t kMaxExactInteger = uint64_t{1} << 53;
 
 constexpr std::array<std::string_view, 13> kIcpFields = {"v",  "t", "d",  "i", "s", "kt", "k",
                                                          "nt", "n", "bt", "b", "c", "a"};
@@ -229,11 +228,6 @@ Status fail(KelFault fault, KelFault* out, Error error) {
     *out = fault;
   }
   return error;
-}
-
-crypto::SignatureAlgorithm algorithm_for(const crypto::PublicKey& key) {
-  return key.type() == crypto::KeyType::kEd25519 ? crypto::SignatureAlgorithm::kEd25519
-                                                 : crypto::SignatureAlgorithm::kEcdsaP256Sha256;
 }
 
 Result<std::vector<crypto::PublicKey>> decode_keys(const std::vector<std::string>& keys) {
@@ -632,7 +626,7 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
       return fail(KelFault::kBadSignature, fault,
                   Error::corrupt("P-256 signature code for a non-P-256 key", sig_where));
     }
-    if (!crypto::verify_signature(key, algorithm_for(key), message, sig.signature)) {
+    if (!crypto::verify_signature(key, crypto::algorithm_for(key), message, sig.signature)) {
       return fail(KelFault::kBadSignature, fault,
                   Error::corrupt("signature does not verify against key " + std::to_string(sig.index), sig_where));
     }

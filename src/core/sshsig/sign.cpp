@@ -10,16 +10,9 @@ namespace auths::sshsig {
 
 namespace {
 
-constexpr std::string_view kMagicPreamble = "SSHSIG";
-constexpr uint32_t kSigVersion = 1;
-
-constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
-constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
 // PROTOCOL.sshsig says the body "SHOULD be broken up by newlines every 76 characters";
 // ssh-keygen (sshbuf_dtob64 with wrap) breaks at 70, and we write what ssh-keygen writes.
 constexpr size_t kArmorLineWidth = 70;
-
-constexpr size_t kP256ScalarSize = 32;
 
 // The key type's SSH signature encoding (the inner `signature` field):
 //     string    signature algorithm name

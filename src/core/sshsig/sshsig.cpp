@@ -14,19 +14,10 @@ namespace auths::sshsig {
 
 namespace {
 
-constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
-constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
-
-//   #define MAGIC_PREAMBLE "SSHSIG"
-//   #define SIG_VERSION    0x01
-constexpr std::string_view kMagicPreamble = "SSHSIG";
-constexpr uint32_t kSigVersion = 1;
-
 constexpr std::string_view kHashSha256 = "sha256";
 constexpr std::string_view kHashSha512 = "sha512";
 
 constexpr size_t kEd25519SignatureSize = 64;
-constexpr size_t kP256ScalarSize = 32;
 
 std::string_view as_text(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(aliases) {
   for (const std::string& bad : std::vector<std::string>{"", ".hidden", "a/b", "../x", "a b", "caf\xc3\xa9", "x\n",
                                                          std::string(65, 'a'), std::string("a\0b", 3), "auths:x"}) {
     BOOST_TEST_CONTEXT("alias '" << bad << "'") {
-      BOOST_TEST(!acl::validate_alias(bad).has_value());
+      BOOST_TEST(!acl::check_key_alias(bad).has_value());
       const auto saved = acl::save_key(dir.home(), bad, key, "pw", kFastSave);
       BOOST_REQUIRE(!saved.has_value());
       BOOST_TEST((saved.error().code == ErrorCode::kInvalidArgument));
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(aliases) {
   for (const std::string& good :
        std::vector<std::string>{"a", "Laptop-2024_v1.0", std::string(64, 'z'), "-dash", "9"}) {
     BOOST_TEST_CONTEXT("alias '" << good << "'") {
-      BOOST_TEST(acl::validate_alias(good).has_value());
+      BOOST_TEST(acl::check_key_alias(good).has_value());
       BOOST_TEST(acl::save_key(dir.home(), good, key, "pw", kFastSave).has_value());
     }
   }
@@ -366,18 +366,18 @@ BOOST_AUTO_TEST_CASE(curves) {
 BOOST_AUTO_TEST_CASE(identity_home_location) {
   {
     const EnvGuard h("AUTHS_HOME", "/somewhere/auths");
-    BOOST_TEST(acl::identity_home().value() == fs::path("/somewhere/auths"));
+    BOOST_TEST(acl::auths_home().value() == "/somewhere/auths");
   }
   {
     const EnvGuard h("AUTHS_HOME", std::nullopt);
     const EnvGuard home("HOME", "/home/dev");
-    BOOST_TEST(acl::identity_home().value() == fs::path("/home/dev/.auths"));
+    BOOST_TEST(acl::auths_home().value() == "/home/dev/.auths");
   }
 }
 
 BOOST_AUTO_TEST_CASE(passphrase_from_environment) {
   const EnvGuard p("AUTHS_PASSPHRASE", "s3cret phrase");
-  const auto got = acl::get_passphrase("unused: ", /*confirm=*/true);
+  const auto got = acl::read_passphrase("unused: ", /*confirm=*/true);
   BOOST_REQUIRE(got.has_value());
   BOOST_TEST(*got == "s3cret phrase");
 }
@@ -390,7 +390,7 @@ BOOST_AUTO_TEST_CASE(no_passphrase_source_is_an_error) {
   if (pid == 0) {
     ::setsid();
     ::unsetenv("AUTHS_PASSPHRASE");
-    const auto got = acl::get_passphrase("Passphrase: ");
+    const auto got = acl::read_passphrase("Passphrase: ");
     int code = 0;
     if (got.has_value()) {
       code = 1;

@@ -113,6 +113,10 @@ struct LinkDeviceOptions {
 [[nodiscard]] Result<std::vector<DeviceInfo>> list_devices(const std::string& home, bool include_revoked,
                                                            int64_t now = 0);
 
+/// The home's copy of its registry records (a directory laid out like refs/auths/registry):
+/// what `auths verify` checks an attestation against when no repository is named.
+std::string registry_copy_path(const std::string& home);
+
 struct PublishResult {
   std::optional<std::string> tip;  // the new refs/auths/registry commit; nullopt = nothing new
   size_t records = 0;              // files in the home's registry copy

@@ -1,6 +1,6 @@
 // The developer's signing keys, for the CLI (`auths key ...`) and auths-sign: the identity home
-// ($AUTHS_HOME or ~/.auths) holds one passphrase-encrypted file per key (format:
-// src/client/keystore.h). Nothing here prints; the passphrase prompt talks to /dev/tty.
+// (auths_home) holds one passphrase-encrypted file per key (format: src/client/keystore.h).
+// Nothing here prints; only read_passphrase talks to the terminal (/dev/tty).
 #pragma once
 
 #include <string>
@@ -22,14 +22,21 @@ struct StoredKey {
   std::string path;            // the key file
 };
 
-/// $AUTHS_HOME when set and not empty, else ~/.auths. Not created here.
+/// Where the identity home is: $AUTHS_HOME when set and not empty, else $HOME/.auths, else
+/// .auths in the home directory of the user's passwd entry (where OpenSSH looks for ~/.ssh when
+/// HOME is unset). Never a directory relative to where the command runs: a home found by
+/// accident would hold somebody else's keys. kNotFound when there is no home directory at all.
+/// Not created here.
 [[nodiscard]] Result<std::string> auths_home();
 
-/// $AUTHS_PASSPHRASE when set, else a prompt on /dev/tty without echo (asked twice with
-/// `confirm`). No variable and no terminal is an Error saying so.
+/// The passphrase of the home's keys: $AUTHS_PASSPHRASE when set (non-interactive use), else
+/// `prompt` on /dev/tty with echo off, read up to the end of the line (asked twice, and the two
+/// must match, with `confirm`). No variable and no terminal is an Error saying so.
 [[nodiscard]] Result<std::string> read_passphrase(std::string_view prompt, bool confirm = false);
+/// Overwrites a passphrase in place once it is used, in a way the compiler cannot drop.
+void wipe_secret(std::string& secret);
 
-/// Checks an alias: [A-Za-z0-9._-]{1,64}, not starting with '.'.
+/// Checks an alias: [A-Za-z0-9._-]{1,64}, not starting with '.' (aliases name files).
 [[nodiscard]] Status check_key_alias(std::string_view alias);
 
 /// Generates a key on `curve` ("ed25519" or "p256"), encrypts it with `passphrase` and stores it
