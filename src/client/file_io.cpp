@@ -77,7 +77,8 @@ Status write_file(const fs::path& path, std::string_view content, mode_t mode, b
   if (!written) return fail(written.error());
 
   if (replace) {
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(Error::io("cannot rename into place: " + errno_text(errno)));
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+      return fail(Error::io("cannot rename into place: " + errno_text(errno)));
   } else {
     if (::link(tmp.c_str(), path.c_str()) != 0) {
       const int err = errno;

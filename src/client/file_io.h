@@ -30,7 +30,6 @@ std::string errno_text(int err);
 /// after, so that a reader sees the old file or the new one, never half of one. With `replace`
 /// the file is renamed over an existing one; otherwise link() puts it in place only if nothing
 /// is there, atomically (kInvalidArgument "already exists" when something is).
-[[nodiscard]] Status write_file(const std::filesystem::path& path, std::string_view content, mode_t mode,
-                                bool replace);
+[[nodiscard]] Status write_file(const std::filesystem::path& path, std::string_view content, mode_t mode, bool replace);
 
 }  // namespace auths::client

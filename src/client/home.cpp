@@ -130,28 +130,29 @@ Result<std::vector<keri::SignedEvent>> load_kel(const fs::path& home, std::strin
   return events;
 }
 
-Result<keri::KeyState> load_key_state(const fs::path& home, std::string_view prefix) {
+Result<keri::KeyState> load_key_state(const fs::path& home, std::string_view prefix, Reason* fault) {
+  if (fault != nullptr) *fault = Reason::kOk;
   auto kel = load_kel(home, prefix);
   if (!kel) return kel.error();
   if (kel->empty())
     return Error::not_found("no key event log for did:keri:" + std::string(prefix), registry_copy_dir(home).string());
-  keri::KelFault fault = keri::KelFault::kNone;
   size_t failed = 0;
-  auto state = keri::replay_kel(*kel, &fault, &failed);
+  auto state = keri::replay_kel(*kel, fault, &failed);
   if (!state) {
     return Error::corrupt(
-        std::string(keri::to_string(fault)) + " at event " + std::to_string(failed) + ": " + state.error().message,
+        "event " + std::to_string(failed) + " of the key event log does not apply: " + state.error().to_string(),
         registry_copy_dir(home).string());
   }
   return state;
 }
 
-Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEvent& event) {
+Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEvent& event, Reason* fault) {
+  if (fault != nullptr) *fault = Reason::kOk;
   const std::string& prefix = event.event.prefix;
   if (auto ok = check_prefix(prefix); !ok) return ok.error();
   std::optional<keri::KeyState> state;
   if (event.event.type != keri::EventType::kInception) {
-    auto current = load_key_state(home, prefix);
+    auto current = load_key_state(home, prefix, fault);
     if (!current) return current.error();
     state = std::move(*current);
   }
@@ -159,9 +160,8 @@ Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEven
   const fs::path event_file = root / registry::event_path(prefix, event.event.sequence);
   std::error_code ec;
   if (fs::exists(event_file, ec)) return Error::invalid_argument("event already exists", event_file.string());
-  keri::KelFault fault = keri::KelFault::kNone;
-  if (auto applied = keri::apply_event(state, event, &fault); !applied) {
-    return Error::invalid_argument(std::string(keri::to_string(fault)) + ": " + applied.error().message);
+  if (auto applied = keri::apply_event(state, event, fault); !applied) {
+    return Error::invalid_argument(applied.error().message, applied.error().context);
   }
   auto json = keri::serialize(event.event);
   if (!json) return json.error();

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "auths/reason.h"
 #include "auths/result.h"
 #include "keri/attestation.h"
 #include "keri/kel.h"
@@ -59,13 +60,17 @@ std::filesystem::path registry_copy_dir(const std::filesystem::path& home);
 /// when there are none). kCorrupt for a gap, a missing .cesr, or an unparsable record.
 [[nodiscard]] Result<std::vector<keri::SignedEvent>> load_kel(const std::filesystem::path& home,
                                                               std::string_view prefix);
-/// load_kel, replayed. kNotFound when there is no KEL; kCorrupt when it does not replay.
-[[nodiscard]] Result<keri::KeyState> load_key_state(const std::filesystem::path& home, std::string_view prefix);
+/// load_kel, replayed. kNotFound when there is no KEL; kCorrupt when it does not replay, and
+/// then `fault` (when given) says why (a kKel* reason; kOk otherwise).
+[[nodiscard]] Result<keri::KeyState> load_key_state(const std::filesystem::path& home, std::string_view prefix,
+                                                    Reason* fault = nullptr);
 
 /// Checks `event` on top of the KEL in the home (an inception starts a new KEL) and writes its
-/// .json and .cesr files. Returns the state after it. kInvalidArgument when the event does not
-/// apply (the Error names the KEL fault), or when its files already exist.
-[[nodiscard]] Result<keri::KeyState> append_event(const std::filesystem::path& home, const keri::SignedEvent& event);
+/// .json and .cesr files. Returns the state after it. kInvalidArgument when its files already
+/// exist or when the event does not apply, kCorrupt when the KEL before it does not replay;
+/// for these two `fault` (when given) gets the reason, a kKel* code (kOk otherwise).
+[[nodiscard]] Result<keri::KeyState> append_event(const std::filesystem::path& home, const keri::SignedEvent& event,
+                                                  Reason* fault = nullptr);
 
 /// Writes an attestation (a link or a revocation) under its registry name. Not checked here
 /// beyond being serializable; the callers sign and anchor it first.

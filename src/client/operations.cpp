@@ -136,10 +136,8 @@ Result<keri::SignedEvent> signed_by(const keri::KeyEvent& event, const crypto::P
 /// The state after `event`, without writing anything.
 Result<keri::KeyState> state_after(const keri::KeyState& state, const keri::SignedEvent& event) {
   std::optional<keri::KeyState> next = state;
-  keri::KelFault fault = keri::KelFault::kNone;
-  if (auto ok = keri::apply_event(next, event, &fault); !ok) {
-    return Error::internal(std::string("the new event does not apply: ") + keri::to_string(fault) + ": " +
-                           ok.error().message);
+  if (auto ok = keri::apply_event(next, event); !ok) {
+    return Error::internal("the new event does not apply: " + ok.error().message, ok.error().context);
   }
   return std::move(*next);
 }
@@ -424,10 +422,8 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   if (!event) return event.error();
   auto after = state_after(id->state, *event);
   if (!after) return after.error();
-  keri::AttestationFault fault = keri::AttestationFault::kNone;
-  if (auto ok = keri::verify_attestation(link, *after, &fault); !ok) {
-    return Error::internal(std::string("the new link does not verify: ") + keri::to_string(fault) + ": " +
-                           ok.error().message);
+  if (auto ok = keri::verify_attestation(link, *after); !ok) {
+    return Error::internal("the new link does not verify: " + ok.error().message, ok.error().context);
   }
 
   if (auto ok = save_key(home, alias, *device, passphrase); !ok) return ok.error();
@@ -484,10 +480,8 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
   auto after = state_after(id->state, *event);
   if (!after) return after.error();
   for (const auto& revocation : revocations) {
-    keri::AttestationFault fault = keri::AttestationFault::kNone;
-    if (auto ok = keri::verify_revocation(revocation, *after, &fault); !ok) {
-      return Error::internal(std::string("the revocation does not verify: ") + keri::to_string(fault) + ": " +
-                             ok.error().message);
+    if (auto ok = keri::verify_revocation(revocation, *after); !ok) {
+      return Error::internal("the revocation does not verify: " + ok.error().message, ok.error().context);
     }
   }
   if (auto ok = append_event(home, *event); !ok) return ok.error();

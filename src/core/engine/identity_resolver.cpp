@@ -46,14 +46,14 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
                  "device " + device_did + " of " + who + " was revoked at " + grant.revocation->revoked_at->text};
       continue;
     }
-    keri::AttestationFault fault = keri::AttestationFault::kNone;
+    Reason fault = Reason::kOk;
     const bool valid_then = keri::check_validity(*grant.link, time, &fault).has_value();
     const bool valid_now = valid_then && keri::check_validity(*grant.link, now, &fault).has_value();
     if (!valid_now) {
       if (refusal.code != "device-revoked") {
         const std::string when = grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(time);
-        refusal = {fault == keri::AttestationFault::kExpired ? "device-expired" : "device-not-valid", "",
-                   "device " + device_did + " of " + who + " is not valid (" + keri::to_string(fault) + ", expires " +
+        refusal = {fault == Reason::kAttestationExpired ? "device-expired" : "device-not-valid", "",
+                   "device " + device_did + " of " + who + " is not valid (" + std::string(name(fault)) + ", expires " +
                        when + ")"};
       }
       continue;

@@ -128,7 +128,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
     verdict.detail = "no key event log for " + att->issuer + " in the registry";
     return verdict;
   }
-  keri::AttestationFault fault = keri::AttestationFault::kNone;
+  Reason fault = Reason::kOk;
   Status ok = att->is_revocation() ? keri::verify_revocation(*att, *issuer, &fault)
                                    : keri::verify_attestation(*att, *issuer, &fault);
   if (ok && !att->is_revocation()) ok = keri::check_validity(*att, now, &fault);
@@ -146,7 +146,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
     }
   }
   verdict.valid = ok.has_value();
-  verdict.status = verdict.valid ? "valid" : keri::to_string(fault);
+  verdict.status = verdict.valid ? "valid" : std::string(name(fault));
   verdict.detail =
       verdict.valid ? (att->is_revocation() ? "a valid revocation" : "a valid device link") : ok.error().message;
   return verdict;

@@ -8,6 +8,7 @@
 
 #include "crypto/verify.h"
 #include "keri/canonical_json.h"
+#include "keri/fault.h"
 #include "util/time.h"
 
 namespace auths::keri {
@@ -37,20 +38,6 @@ constexpr std::array<std::string_view, 15> kFields = {"version",
 
 Error invalid(std::string message, std::string_view field) {
   return Error::invalid_argument(std::move(message), std::string(field));
-}
-
-Status fail(AttestationFault fault, AttestationFault* out, Error error) {
-  if (out != nullptr) {
-    *out = fault;
-  }
-  return error;
-}
-
-Status ok(AttestationFault* out) {
-  if (out != nullptr) {
-    *out = AttestationFault::kNone;
-  }
-  return {};
 }
 
 int digit(char c) { return c >= '0' && c <= '9' ? c - '0' : -1; }
@@ -237,21 +224,6 @@ const char* to_string(SignerType type) {
     case SignerType::kWorkload: return "Workload";
   }
   return "Human";
-}
-
-const char* to_string(AttestationFault fault) {
-  switch (fault) {
-    case AttestationFault::kNone: return "none";
-    case AttestationFault::kMalformed: return "attestation-malformed";
-    case AttestationFault::kIssuerMismatch: return "attestation-issuer-mismatch";
-    case AttestationFault::kSubjectKeyMismatch: return "attestation-subject-key-mismatch";
-    case AttestationFault::kBadIdentitySignature: return "attestation-bad-identity-signature";
-    case AttestationFault::kBadDeviceSignature: return "attestation-bad-device-signature";
-    case AttestationFault::kExpired: return "attestation-expired";
-    case AttestationFault::kRevoked: return "attestation-revoked";
-    case AttestationFault::kFromTheFuture: return "attestation-from-the-future";
-  }
-  return "attestation-malformed";
 }
 
 Result<std::string> parse_did_keri(std::string_view did) {
@@ -490,18 +462,18 @@ Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device
   return {};
 }
 
-Status verify_identity_signature(const Attestation& a, const KeyState& issuer, AttestationFault* fault) {
+Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault) {
   if (a.issuer != issuer.did()) {
-    return fail(AttestationFault::kIssuerMismatch, fault,
-                Error::invalid_argument("issuer is not the identity whose KEL was given", a.issuer));
+    return refuse(Reason::kAttestationIssuerMismatch, fault,
+                  Error::invalid_argument("issuer is not the identity whose KEL was given", a.issuer));
   }
   if (a.identity_signature.empty()) {
-    return fail(AttestationFault::kBadIdentitySignature, fault,
-                Error::invalid_argument("attestation has no identity signature", a.rid));
+    return refuse(Reason::kAttestationBadIdentitySignature, fault,
+                  Error::invalid_argument("attestation has no identity signature", a.rid));
   }
   auto bytes = signed_bytes(a);
   if (!bytes) {
-    return fail(AttestationFault::kMalformed, fault, bytes.error());
+    return refuse(Reason::kAttestationMalformed, fault, bytes.error());
   }
   const util::Bytes message = util::to_bytes(*bytes);
   const std::string digest = cesr::blake3_qb64(*bytes);
@@ -522,62 +494,65 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, A
   for (const Establishment* e : allowed) {
     for (const auto& key : e->public_keys) {
       if (crypto::verify_signature(key, crypto::algorithm_for(key), message, a.identity_signature)) {
-        return ok(fault);
+        return accept(fault);
       }
     }
   }
-  return fail(AttestationFault::kBadIdentitySignature, fault,
-              Error::invalid_argument("identity signature is not by the identity's current key, nor by a key "
-                                      "that anchored this attestation in the KEL",
-                                      a.rid));
+  return refuse(Reason::kAttestationBadIdentitySignature, fault,
+                Error::invalid_argument("identity signature is not by the identity's current key, nor by a key "
+                                        "that anchored this attestation in the KEL",
+                                        a.rid));
 }
 
-Status verify_device_signature(const Attestation& a, AttestationFault* fault) {
+Status verify_device_signature(const Attestation& a, Reason* fault) {
   if (!a.device_public_key) {
-    return fail(AttestationFault::kMalformed, fault, Error::invalid_argument("attestation has no device key", a.rid));
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("attestation has no device key", a.rid));
   }
   const crypto::PublicKey& key = *a.device_public_key;
   if (a.subject.substr(0, 8) == "did:key:") {
     auto subject_key = crypto::parse_did_key(a.subject);
     if (!subject_key || !(*subject_key == key)) {
-      return fail(AttestationFault::kSubjectKeyMismatch, fault,
-                  Error::invalid_argument("subject did:key is not the device key", a.subject));
+      return refuse(Reason::kAttestationSubjectKeyMismatch, fault,
+                    Error::invalid_argument("subject did:key is not the device key", a.subject));
     }
   }
   if (a.device_signature.empty()) {
-    return fail(AttestationFault::kBadDeviceSignature, fault,
-                Error::invalid_argument("attestation has no device signature", a.rid));
+    return refuse(Reason::kAttestationBadDeviceSignature, fault,
+                  Error::invalid_argument("attestation has no device signature", a.rid));
   }
   auto bytes = signed_bytes(a);
   if (!bytes) {
-    return fail(AttestationFault::kMalformed, fault, bytes.error());
+    return refuse(Reason::kAttestationMalformed, fault, bytes.error());
   }
   if (!crypto::verify_signature(key, crypto::algorithm_for(key), util::to_bytes(*bytes), a.device_signature)) {
-    return fail(AttestationFault::kBadDeviceSignature, fault,
-                Error::invalid_argument("device signature does not verify", a.rid));
+    return refuse(Reason::kAttestationBadDeviceSignature, fault,
+                  Error::invalid_argument("device signature does not verify", a.rid));
   }
-  return ok(fault);
+  return accept(fault);
 }
 
-Status verify_attestation(const Attestation& attestation, const KeyState& issuer, AttestationFault* fault) {
+Status verify_attestation(const Attestation& attestation, const KeyState& issuer, Reason* fault) {
   if (auto st = verify_identity_signature(attestation, issuer, fault); !st) {
     return st;
   }
   return verify_device_signature(attestation, fault);
 }
 
-Status check_validity(const Attestation& a, int64_t at, AttestationFault* fault) {
+Status check_validity(const Attestation& a, int64_t at, Reason* fault) {
   if (a.revoked_at && !timestamp_after(*a.revoked_at, at)) {
-    return fail(AttestationFault::kRevoked, fault, Error::invalid_argument("revoked at " + a.revoked_at->text, a.rid));
+    return refuse(Reason::kAttestationRevoked, fault,
+                  Error::invalid_argument("revoked at " + a.revoked_at->text, a.rid));
   }
   if (a.expires_at && at > a.expires_at->unix_seconds) {
-    return fail(AttestationFault::kExpired, fault, Error::invalid_argument("expired at " + a.expires_at->text, a.rid));
+    return refuse(Reason::kAttestationExpired, fault,
+                  Error::invalid_argument("expired at " + a.expires_at->text, a.rid));
   }
   if (timestamp_after(a.timestamp, at + kMaxFutureSkewSeconds)) {
-    return fail(AttestationFault::kFromTheFuture, fault,
-                Error::invalid_argument("timestamp " + a.timestamp.text + " is in the future", a.rid));
+    return refuse(Reason::kAttestationFromTheFuture, fault,
+                  Error::invalid_argument("timestamp " + a.timestamp.text + " is in the future", a.rid));
   }
-  return ok(fault);
+  return accept(fault);
 }
 
 Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at, std::optional<std::string> note) {
@@ -593,14 +568,14 @@ Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at
   return rev;
 }
 
-Status verify_revocation(const Attestation& revocation, const KeyState& issuer, AttestationFault* fault) {
+Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault) {
   if (!revocation.revoked_at) {
-    return fail(AttestationFault::kMalformed, fault,
-                Error::invalid_argument("not a revocation (no revoked_at)", revocation.rid));
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("not a revocation (no revoked_at)", revocation.rid));
   }
   if (!revocation.device_signature.empty()) {
-    return fail(AttestationFault::kMalformed, fault,
-                Error::invalid_argument("a revocation carries no device signature", revocation.rid));
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("a revocation carries no device signature", revocation.rid));
   }
   return verify_identity_signature(revocation, issuer, fault);
 }

@@ -40,6 +40,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auths/reason.h"
 #include "auths/result.h"
 #include "crypto/private_key.h"
 #include "crypto/public_key.h"
@@ -109,19 +110,8 @@ struct Attestation {
 [[nodiscard]] Status sign_as_identity(Attestation& attestation, const crypto::PrivateKey& identity_key);
 [[nodiscard]] Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device_key);
 
-/// Why an attestation does not hold. Stable names (to_string).
-enum class AttestationFault {
-  kNone,
-  kMalformed,             // "attestation-malformed"
-  kIssuerMismatch,        // "attestation-issuer-mismatch": issuer is not the KEL's identity
-  kSubjectKeyMismatch,    // "attestation-subject-key-mismatch": did:key subject != device key
-  kBadIdentitySignature,  // "attestation-bad-identity-signature": missing or not by the identity
-  kBadDeviceSignature,    // "attestation-bad-device-signature": missing or not by the device key
-  kExpired,               // "attestation-expired"
-  kRevoked,               // "attestation-revoked"
-  kFromTheFuture,         // "attestation-from-the-future": timestamp after the check time + 5 min
-};
-const char* to_string(AttestationFault fault);
+// The checks below return an Error saying what is wrong, and set `fault` (when given) to the
+// reason: one of the kAttestation* codes, kOk when the check passes.
 
 /// Checks the identity signature against the issuer's KEL, replayed into `issuer`:
 ///   - `issuer` must be did:keri:<issuer.prefix>;
@@ -130,17 +120,17 @@ const char* to_string(AttestationFault fault);
 ///     {"d": ...} of an event made while E was in force. So a link survives a rotation when
 ///     the identity anchored it, and a key rotated away cannot sign new links.
 [[nodiscard]] Status verify_identity_signature(const Attestation& attestation, const KeyState& issuer,
-                                               AttestationFault* fault = nullptr);
+                                               Reason* fault = nullptr);
 /// Checks the device signature against device_public_key, and that a did:key subject names
 /// that same key.
-[[nodiscard]] Status verify_device_signature(const Attestation& attestation, AttestationFault* fault = nullptr);
+[[nodiscard]] Status verify_device_signature(const Attestation& attestation, Reason* fault = nullptr);
 /// Both of the above: a device link the identity granted and the device accepted.
 [[nodiscard]] Status verify_attestation(const Attestation& attestation, const KeyState& issuer,
-                                        AttestationFault* fault = nullptr);
+                                        Reason* fault = nullptr);
 
 /// At unix time `at`: revoked if revoked_at <= at; expired if at > expires_at; refused if
 /// timestamp is more than 300 s after `at`. Signatures are not checked here.
-[[nodiscard]] Status check_validity(const Attestation& attestation, int64_t at, AttestationFault* fault = nullptr);
+[[nodiscard]] Status check_validity(const Attestation& attestation, int64_t at, Reason* fault = nullptr);
 
 /// A revocation of `link` at `at`: the link's fields, revoked_at = timestamp = at, the note
 /// replaced, signatures cleared. Sign it with sign_as_identity.
@@ -148,8 +138,7 @@ const char* to_string(AttestationFault fault);
                                                   std::optional<std::string> note = std::nullopt);
 /// A revocation record: revoked_at set, no device signature, identity signature as
 /// verify_identity_signature checks it.
-[[nodiscard]] Status verify_revocation(const Attestation& revocation, const KeyState& issuer,
-                                       AttestationFault* fault = nullptr);
+[[nodiscard]] Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault = nullptr);
 /// True when `revocation` is about `link`: same issuer, subject and device key.
 bool revokes(const Attestation& revocation, const Attestation& link);
 

@@ -6,6 +6,7 @@
 
 #include "crypto/verify.h"
 #include "keri/canonical_json.h"
+#include "keri/fault.h"
 
 namespace auths::keri {
 
@@ -142,8 +143,8 @@ bool has_duplicates(const std::vector<std::string>& items) {
   return unique.size() != items.size();
 }
 
-KelFault fault_of(const Error& error) {
-  return error.code == ErrorCode::kUnsupported ? KelFault::kUnsupported : KelFault::kMalformed;
+Reason fault_of(const Error& error) {
+  return error.code == ErrorCode::kUnsupported ? Reason::kKelUnsupported : Reason::kKelMalformed;
 }
 
 // Checks that need only the event itself: counts, thresholds, encodings.
@@ -223,13 +224,6 @@ std::string choose_signature_code(uint32_t index, std::optional<uint32_t> ondex)
   return (*ondex == index && index < 64) ? "A" : "2A";
 }
 
-Status fail(KelFault fault, KelFault* out, Error error) {
-  if (out != nullptr) {
-    *out = fault;
-  }
-  return error;
-}
-
 Result<std::vector<crypto::PublicKey>> decode_keys(const std::vector<std::string>& keys) {
   std::vector<crypto::PublicKey> out;
   for (const auto& k : keys) {
@@ -251,27 +245,6 @@ const char* to_string(EventType type) {
     case EventType::kInteraction: return "ixn";
   }
   return "ixn";
-}
-
-const char* to_string(KelFault fault) {
-  switch (fault) {
-    case KelFault::kNone: return "none";
-    case KelFault::kMalformed: return "kel-malformed";
-    case KelFault::kUnsupported: return "kel-unsupported";
-    case KelFault::kNotInception: return "kel-not-inception";
-    case KelFault::kPrefixMismatch: return "kel-prefix-mismatch";
-    case KelFault::kBadVersion: return "kel-bad-version";
-    case KelFault::kSaidMismatch: return "kel-said-mismatch";
-    case KelFault::kDuplicateSequence: return "kel-duplicate-sequence";
-    case KelFault::kSequenceGap: return "kel-sequence-gap";
-    case KelFault::kBrokenChain: return "kel-broken-chain";
-    case KelFault::kBadSignature: return "kel-bad-signature";
-    case KelFault::kThresholdNotMet: return "kel-threshold-not-met";
-    case KelFault::kBadPreRotation: return "kel-bad-pre-rotation";
-    case KelFault::kAbandoned: return "kel-abandoned";
-    case KelFault::kEstablishmentOnly: return "kel-establishment-only";
-  }
-  return "kel-malformed";
 }
 
 nlohmann::ordered_json to_json(const KeyEvent& ev) {
@@ -532,62 +505,63 @@ const AnchoredSeal* KeyState::find_digest_seal(std::string_view digest) const {
   return nullptr;
 }
 
-Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, KelFault* fault) {
+Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, Reason* fault) {
   const KeyEvent& ev = signed_event.event;
   const std::string where = std::string(to_string(ev.type)) + " s=" + hex_number(ev.sequence);
 
   if (auto st = check_content(ev); !st) {
-    return fail(fault_of(st.error()), fault, Error{st.error().code, st.error().message, where});
+    return refuse(fault_of(st.error()), fault, Error{st.error().code, st.error().message, where});
   }
   auto expected = compute_said(ev);
   if (!expected) {
-    return fail(KelFault::kMalformed, fault, Error::corrupt(expected.error().message, where));
+    return refuse(Reason::kKelMalformed, fault, Error::corrupt(expected.error().message, where));
   }
   if (ev.version != expected->version) {
-    return fail(KelFault::kBadVersion, fault,
-                Error::corrupt("version string '" + ev.version + "' should be '" + expected->version + "'", where));
+    return refuse(Reason::kKelBadVersion, fault,
+                  Error::corrupt("version string '" + ev.version + "' should be '" + expected->version + "'", where));
   }
   if (ev.said != expected->said) {
-    return fail(KelFault::kSaidMismatch, fault,
-                Error::corrupt("SAID does not match the event content (tampered event?)", where));
+    return refuse(Reason::kKelSaidMismatch, fault,
+                  Error::corrupt("SAID does not match the event content (tampered event?)", where));
   }
 
   // Where the event sits in the KEL.
   if (!state) {
     if (ev.type != EventType::kInception) {
-      return fail(KelFault::kNotInception, fault, Error::corrupt("a KEL must start with an inception", where));
+      return refuse(Reason::kKelNotInception, fault, Error::corrupt("a KEL must start with an inception", where));
     }
     if (ev.prefix != ev.said) {
-      return fail(KelFault::kPrefixMismatch, fault, Error::corrupt("inception prefix is not its SAID", where));
+      return refuse(Reason::kKelPrefixMismatch, fault, Error::corrupt("inception prefix is not its SAID", where));
     }
   } else {
     if (ev.type == EventType::kInception) {
-      return fail(KelFault::kNotInception, fault, Error::corrupt("second inception in a KEL", where));
+      return refuse(Reason::kKelNotInception, fault, Error::corrupt("second inception in a KEL", where));
     }
     if (ev.prefix != state->prefix) {
-      return fail(KelFault::kPrefixMismatch, fault,
-                  Error::corrupt("event belongs to another identifier (" + ev.prefix + ")", where));
+      return refuse(Reason::kKelPrefixMismatch, fault,
+                    Error::corrupt("event belongs to another identifier (" + ev.prefix + ")", where));
     }
     if (ev.sequence <= state->sequence) {
-      return fail(KelFault::kDuplicateSequence, fault,
-                  Error::corrupt("sequence number already used (last is " + hex_number(state->sequence) + ")", where));
+      return refuse(
+          Reason::kKelDuplicateSequence, fault,
+          Error::corrupt("sequence number already used (last is " + hex_number(state->sequence) + ")", where));
     }
     if (ev.sequence != state->sequence + 1) {
-      return fail(KelFault::kSequenceGap, fault,
-                  Error::corrupt("sequence number skips (last is " + hex_number(state->sequence) + ")", where));
+      return refuse(Reason::kKelSequenceGap, fault,
+                    Error::corrupt("sequence number skips (last is " + hex_number(state->sequence) + ")", where));
     }
     if (ev.prior != state->last_said) {
-      return fail(KelFault::kBrokenChain, fault,
-                  Error::corrupt("prior digest is not the previous event's SAID", where));
+      return refuse(Reason::kKelBrokenChain, fault,
+                    Error::corrupt("prior digest is not the previous event's SAID", where));
     }
     if (state->abandoned()) {
-      return fail(KelFault::kAbandoned, fault,
-                  Error::corrupt("identifier was abandoned (no next keys); no further events", where));
+      return refuse(Reason::kKelAbandoned, fault,
+                    Error::corrupt("identifier was abandoned (no next keys); no further events", where));
     }
     if (ev.type == EventType::kInteraction &&
         std::find(state->config.begin(), state->config.end(), "EO") != state->config.end()) {
-      return fail(KelFault::kEstablishmentOnly, fault,
-                  Error::corrupt("interaction in an establishment-only KEL", where));
+      return refuse(Reason::kKelEstablishmentOnly, fault,
+                    Error::corrupt("interaction in an establishment-only KEL", where));
     }
   }
 
@@ -600,7 +574,7 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
   } else {
     auto decoded = decode_keys(ev.keys);
     if (!decoded) {
-      return fail(KelFault::kMalformed, fault, Error::corrupt(decoded.error().message, where));
+      return refuse(Reason::kKelMalformed, fault, Error::corrupt(decoded.error().message, where));
     }
     event_keys = std::move(*decoded);
     threshold = ev.key_threshold;
@@ -608,7 +582,7 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
 
   auto ser = serialize(ev);
   if (!ser) {
-    return fail(KelFault::kMalformed, fault, Error::corrupt(ser.error().message, where));
+    return refuse(Reason::kKelMalformed, fault, Error::corrupt(ser.error().message, where));
   }
   const util::Bytes message = util::to_bytes(*ser);
   std::set<uint32_t> signers;
@@ -616,19 +590,19 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
   for (const auto& sig : signed_event.signatures) {
     const std::string sig_where = where + " sig " + std::to_string(sig.index);
     if (sig.index >= event_keys.size()) {
-      return fail(KelFault::kBadSignature, fault, Error::corrupt("signature index has no key", sig_where));
+      return refuse(Reason::kKelBadSignature, fault, Error::corrupt("signature index has no key", sig_where));
     }
     if (!signers.insert(sig.index).second) {
-      return fail(KelFault::kMalformed, fault, Error::corrupt("two signatures for the same key", sig_where));
+      return refuse(Reason::kKelMalformed, fault, Error::corrupt("two signatures for the same key", sig_where));
     }
     const crypto::PublicKey& key = event_keys[sig.index];
     if (cesr::requires_p256(sig) && key.type() != crypto::KeyType::kEcdsaP256) {
-      return fail(KelFault::kBadSignature, fault,
-                  Error::corrupt("P-256 signature code for a non-P-256 key", sig_where));
+      return refuse(Reason::kKelBadSignature, fault,
+                    Error::corrupt("P-256 signature code for a non-P-256 key", sig_where));
     }
     if (!crypto::verify_signature(key, crypto::algorithm_for(key), message, sig.signature)) {
-      return fail(KelFault::kBadSignature, fault,
-                  Error::corrupt("signature does not verify against key " + std::to_string(sig.index), sig_where));
+      return refuse(Reason::kKelBadSignature, fault,
+                    Error::corrupt("signature does not verify against key " + std::to_string(sig.index), sig_where));
     }
     // Pre-rotation: a rotation's signing key k[index] counts toward the prior next threshold
     // when its qb64 digest is the prior commitment n[ondex].
@@ -638,14 +612,14 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     }
   }
   if (signers.size() < threshold) {
-    return fail(
-        KelFault::kThresholdNotMet, fault,
+    return refuse(
+        Reason::kKelThresholdNotMet, fault,
         Error::corrupt(
             std::to_string(signers.size()) + " valid signature(s), threshold is " + std::to_string(threshold), where));
   }
   if (ev.type == EventType::kRotation && matched_commitments.size() < state->next_threshold) {
-    return fail(
-        KelFault::kBadPreRotation, fault,
+    return refuse(
+        Reason::kKelBadPreRotation, fault,
         Error::corrupt("rotation keys match " + std::to_string(matched_commitments.size()) +
                            " prior next-key commitment(s), " + std::to_string(state->next_threshold) + " required",
                        where));
@@ -657,19 +631,19 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     for (const auto& cut : ev.backers_removed) {
       const auto it = std::find(backers.begin(), backers.end(), cut);
       if (it == backers.end()) {
-        return fail(KelFault::kMalformed, fault, Error::corrupt("removed backer is not a backer", where));
+        return refuse(Reason::kKelMalformed, fault, Error::corrupt("removed backer is not a backer", where));
       }
       backers.erase(it);
     }
     for (const auto& add : ev.backers_added) {
       if (std::find(backers.begin(), backers.end(), add) != backers.end()) {
-        return fail(KelFault::kMalformed, fault, Error::corrupt("added backer is already a backer", where));
+        return refuse(Reason::kKelMalformed, fault, Error::corrupt("added backer is already a backer", where));
       }
       backers.push_back(add);
     }
     if (backers.empty() ? ev.backer_threshold != 0
                         : (ev.backer_threshold < 1 || ev.backer_threshold > backers.size())) {
-      return fail(KelFault::kMalformed, fault, Error::corrupt("backer threshold out of range", where));
+      return refuse(Reason::kKelMalformed, fault, Error::corrupt("backer threshold out of range", where));
     }
   }
 
@@ -696,16 +670,13 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     next.seals.push_back(AnchoredSeal{ev.sequence, ev.said, seal});
   }
   state = std::move(next);
-  if (fault != nullptr) {
-    *fault = KelFault::kNone;
-  }
-  return {};
+  return accept(fault);
 }
 
-Result<KeyState> replay_kel(std::span<const SignedEvent> kel, KelFault* fault, size_t* failed_index) {
+Result<KeyState> replay_kel(std::span<const SignedEvent> kel, Reason* fault, size_t* failed_index) {
   std::optional<KeyState> state;
   if (kel.empty()) {
-    if (fault != nullptr) *fault = KelFault::kNotInception;
+    if (fault != nullptr) *fault = Reason::kKelNotInception;
     if (failed_index != nullptr) *failed_index = 0;
     return Error::corrupt("empty KEL");
   }

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auths/reason.h"
 #include "auths/result.h"
 #include "crypto/private_key.h"
 #include "crypto/public_key.h"
@@ -101,26 +102,6 @@ struct SignedEvent {
                                                         uint32_t index, std::optional<uint32_t> ondex = std::nullopt,
                                                         bool current_only = false);
 
-/// Why a KEL is invalid. Stable names (to_string) for reports and reason codes.
-enum class KelFault {
-  kNone,
-  kMalformed,          // "kel-malformed": fields, types, encodings
-  kUnsupported,        // "kel-unsupported": weighted thresholds, delegation, foreign prefixes
-  kNotInception,       // "kel-not-inception": the first event is not an icp, or a later one is
-  kPrefixMismatch,     // "kel-prefix-mismatch": `i` is not the KEL's prefix (or, on icp, not `d`)
-  kBadVersion,         // "kel-bad-version": `v` does not state the serialization's size
-  kSaidMismatch,       // "kel-said-mismatch": `d` is not the digest of the event (tampered)
-  kDuplicateSequence,  // "kel-duplicate-sequence": `s` repeats or goes back
-  kSequenceGap,        // "kel-sequence-gap": `s` skips a number
-  kBrokenChain,        // "kel-broken-chain": `p` is not the previous event's SAID
-  kBadSignature,       // "kel-bad-signature": an attached signature does not verify (wrong signer)
-  kThresholdNotMet,    // "kel-threshold-not-met": fewer valid signers than kt
-  kBadPreRotation,     // "kel-bad-pre-rotation": new keys do not match the prior commitments
-  kAbandoned,          // "kel-abandoned": an event after the identity gave up its next keys
-  kEstablishmentOnly,  // "kel-establishment-only": an ixn in a KEL configured "EO"
-};
-const char* to_string(KelFault fault);
-
 /// One establishment (icp or rot): the keys in force from `sequence` on.
 struct Establishment {
   uint64_t sequence = 0;
@@ -163,13 +144,13 @@ struct KeyState {
 };
 
 /// Applies one signed event to `state` (empty for a new KEL, which must start with an icp).
-/// On success `state` holds the new state; on failure it is unchanged, the Error says why and
-/// `fault`, when given, gets the reason.
-[[nodiscard]] Status apply_event(std::optional<KeyState>& state, const SignedEvent& event, KelFault* fault = nullptr);
+/// On success `state` holds the new state and `fault`, when given, is kOk; on failure `state` is
+/// unchanged, the Error says what is wrong and `fault` gets the reason (one of the kKel* codes).
+[[nodiscard]] Status apply_event(std::optional<KeyState>& state, const SignedEvent& event, Reason* fault = nullptr);
 
 /// Replays a whole KEL from its inception. On failure, `fault` and `failed_index` (when given)
 /// say why and at which event.
-[[nodiscard]] Result<KeyState> replay_kel(std::span<const SignedEvent> kel, KelFault* fault = nullptr,
+[[nodiscard]] Result<KeyState> replay_kel(std::span<const SignedEvent> kel, Reason* fault = nullptr,
                                           size_t* failed_index = nullptr);
 
 // Building events (the CLI's side). Each returns a finished event: `v`, `d` and `i` set.

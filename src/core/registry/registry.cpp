@@ -189,9 +189,9 @@ Status State::add_event(const keri::SignedEvent& event) {
   std::optional<keri::KeyState> current;
   const auto it = m_identities.find(prefix);
   if (it != m_identities.end()) current = it->second;
-  keri::KelFault fault = keri::KelFault::kNone;
+  Reason fault = Reason::kOk;
   if (auto applied = keri::apply_event(current, event, &fault); !applied) {
-    return Error::invalid_argument(std::string(keri::to_string(fault)) + ": " + applied.error().message);
+    return Error::invalid_argument(std::string(name(fault)) + ": " + applied.error().message);
   }
   m_identities[prefix] = std::move(*current);
   return {};
@@ -204,14 +204,14 @@ Status State::add_attestation(keri::Attestation attestation) {
   if (issuer == nullptr) {
     return Error::invalid_argument("issuer " + attestation.issuer + " has no key event log in the registry");
   }
-  keri::AttestationFault fault = keri::AttestationFault::kNone;
+  Reason fault = Reason::kOk;
   if (attestation.is_revocation()) {
     if (auto ok = keri::verify_revocation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(keri::to_string(fault)) + ": " + ok.error().message);
+      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
     }
   } else {
     if (auto ok = keri::verify_attestation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(keri::to_string(fault)) + ": " + ok.error().message);
+      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
     }
   }
   // Signatures first, so that a forgery is reported as one. Then: every link and revocation

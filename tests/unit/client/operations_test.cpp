@@ -24,6 +24,7 @@ namespace ac = auths::crypto;
 namespace acl = auths::client;
 namespace ak = auths::keri;
 namespace at = auths::test;
+using auths::Reason;
 namespace fs = std::filesystem;
 using auths::ErrorCode;
 
@@ -187,9 +188,9 @@ BOOST_AUTO_TEST_CASE(rotation_retires_the_old_key_and_keeps_the_devices) {
       ak::make_interaction(state, {nlohmann::ordered_json{{"d", "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}})
           .value();
   kel.push_back(ak::SignedEvent{event, {ak::sign_event(event, old_key, 0).value()}});
-  ak::KelFault fault = ak::KelFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(!ak::replay_kel(kel, &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kBadSignature));
+  BOOST_TEST((fault == Reason::kKelBadSignature));
   BOOST_TEST(!acl::append_event(env.home(), kel.back()).has_value());
   // ... nor a new device link (it would not verify under the current key).
   auto stored = must(acl::load_attestations(env.home(), config.prefix()));

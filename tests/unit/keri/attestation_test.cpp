@@ -11,6 +11,7 @@
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
 namespace au = auths::util;
+using auths::Reason;
 
 namespace {
 
@@ -69,8 +70,8 @@ ak::Attestation link(const Identity& id, const ac::PrivateKey& device, bool sign
   return a;
 }
 
-ak::AttestationFault verify_fault(const ak::Attestation& a, const ak::KeyState& issuer) {
-  ak::AttestationFault fault = ak::AttestationFault::kNone;
+Reason verify_fault(const ak::Attestation& a, const ak::KeyState& issuer) {
+  Reason fault = Reason::kOk;
   BOOST_TEST(!ak::verify_attestation(a, issuer, &fault).has_value());
   return fault;
 }
@@ -125,9 +126,9 @@ BOOST_AUTO_TEST_CASE(both_signatures_good) {
     const Identity id(type);
     const auto device = seeded(type, 9);
     const auto a = ak::parse_attestation(ak::serialize_attestation(link(id, device)).value()).value();
-    ak::AttestationFault fault = ak::AttestationFault::kMalformed;
+    Reason fault = Reason::kAttestationMalformed;
     BOOST_TEST(ak::verify_attestation(a, *id.state, &fault).has_value());
-    BOOST_TEST((fault == ak::AttestationFault::kNone));
+    BOOST_TEST((fault == Reason::kOk));
     BOOST_TEST(ak::check_validity(a, kT0 + kDay).has_value());
   }
   // Mixed curves: P-256 identity, Ed25519 device.
@@ -139,24 +140,24 @@ BOOST_AUTO_TEST_CASE(tampered_fields) {
   const Identity id;
   const auto a = link(id, seeded(ac::KeyType::kEd25519, 9));
   BOOST_TEST((verify_fault(edit(a, "capabilities", {"sign_commit", "sign_release", "manage_members"}), *id.state) ==
-              ak::AttestationFault::kBadIdentitySignature));
+              Reason::kAttestationBadIdentitySignature));
   BOOST_TEST((verify_fault(edit(a, "expires_at", "2036-07-21T00:00:00Z"), *id.state) ==
-              ak::AttestationFault::kBadIdentitySignature));
-  BOOST_TEST((verify_fault(edit(a, "role", "admin"), *id.state) == ak::AttestationFault::kBadIdentitySignature));
-  BOOST_TEST((verify_fault(edit(a, "signer_type", "Agent"), *id.state) == ak::AttestationFault::kBadIdentitySignature));
+              Reason::kAttestationBadIdentitySignature));
+  BOOST_TEST((verify_fault(edit(a, "role", "admin"), *id.state) == Reason::kAttestationBadIdentitySignature));
+  BOOST_TEST((verify_fault(edit(a, "signer_type", "Agent"), *id.state) == Reason::kAttestationBadIdentitySignature));
   // The same instant written differently is a different record.
   BOOST_TEST((verify_fault(edit(a, "timestamp", "2026-06-21T00:00:00.000Z"), *id.state) ==
-              ak::AttestationFault::kBadIdentitySignature));
+              Reason::kAttestationBadIdentitySignature));
   // Only the device signature tampered.
   ak::Attestation b = a;
   b.device_signature[5] ^= 1;
-  BOOST_TEST((verify_fault(b, *id.state) == ak::AttestationFault::kBadDeviceSignature));
+  BOOST_TEST((verify_fault(b, *id.state) == Reason::kAttestationBadDeviceSignature));
   b = a;
   b.identity_signature.clear();
-  BOOST_TEST((verify_fault(b, *id.state) == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((verify_fault(b, *id.state) == Reason::kAttestationBadIdentitySignature));
   b = a;
   b.device_signature.clear();
-  BOOST_TEST((verify_fault(b, *id.state) == ak::AttestationFault::kBadDeviceSignature));
+  BOOST_TEST((verify_fault(b, *id.state) == Reason::kAttestationBadDeviceSignature));
 }
 
 BOOST_AUTO_TEST_CASE(wrong_keys) {
@@ -169,35 +170,35 @@ BOOST_AUTO_TEST_CASE(wrong_keys) {
   ak::Attestation a = link(id, device, false);
   BOOST_REQUIRE(ak::sign_as_identity(a, other.k0).has_value());
   BOOST_REQUIRE(ak::sign_as_device(a, device).has_value());
-  BOOST_TEST((verify_fault(a, *id.state) == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((verify_fault(a, *id.state) == Reason::kAttestationBadIdentitySignature));
   // Checked against the wrong KEL.
-  BOOST_TEST((verify_fault(link(id, device), *other.state) == ak::AttestationFault::kIssuerMismatch));
+  BOOST_TEST((verify_fault(link(id, device), *other.state) == Reason::kAttestationIssuerMismatch));
   // The identity's *next* key has not been rotated in yet.
   a = link(id, device, false);
   BOOST_REQUIRE(ak::sign_as_identity(a, id.k1).has_value());
   BOOST_REQUIRE(ak::sign_as_device(a, device).has_value());
-  BOOST_TEST((verify_fault(a, *id.state) == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((verify_fault(a, *id.state) == Reason::kAttestationBadIdentitySignature));
   // Device signature by a key other than device_public_key.
   BOOST_TEST(!ak::sign_as_device(a, stranger).has_value());
   a = link(id, device);
   a.device_signature = stranger.sign(au::to_bytes(ak::signed_bytes(a).value())).value();
-  BOOST_TEST((verify_fault(a, *id.state) == ak::AttestationFault::kBadDeviceSignature));
+  BOOST_TEST((verify_fault(a, *id.state) == Reason::kAttestationBadDeviceSignature));
   // A did:key subject must name the device key.
   a = link(id, device, false);
   a.subject = stranger.public_key().to_did_key().value();
   BOOST_REQUIRE(ak::sign_as_identity(a, id.k0).has_value());
   BOOST_REQUIRE(ak::sign_as_device(a, device).has_value());
-  BOOST_TEST((verify_fault(a, *id.state) == ak::AttestationFault::kSubjectKeyMismatch));
+  BOOST_TEST((verify_fault(a, *id.state) == Reason::kAttestationSubjectKeyMismatch));
 }
 
 BOOST_AUTO_TEST_CASE(expiry) {
   const Identity id;
   const auto a = link(id, seeded(ac::KeyType::kEd25519, 9));
   const int64_t expiry = kT0 + 30 * kDay;
-  ak::AttestationFault fault = ak::AttestationFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(ak::check_validity(a, expiry).has_value());
   BOOST_TEST(!ak::check_validity(a, expiry + 1, &fault).has_value());
-  BOOST_TEST((fault == ak::AttestationFault::kExpired));
+  BOOST_TEST((fault == Reason::kAttestationExpired));
   // The signatures stay valid; expiry is a separate check.
   BOOST_TEST(ak::verify_attestation(a, *id.state).has_value());
   // No expiry at all.
@@ -207,7 +208,7 @@ BOOST_AUTO_TEST_CASE(expiry) {
   // A record dated more than five minutes after the check time.
   BOOST_TEST(ak::check_validity(a, kT0 - 300).has_value());
   BOOST_TEST(!ak::check_validity(a, kT0 - 301, &fault).has_value());
-  BOOST_TEST((fault == ak::AttestationFault::kFromTheFuture));
+  BOOST_TEST((fault == Reason::kAttestationFromTheFuture));
 }
 
 BOOST_AUTO_TEST_CASE(revocation) {
@@ -221,22 +222,22 @@ BOOST_AUTO_TEST_CASE(revocation) {
   BOOST_TEST(ak::verify_revocation(stored, *id.state).has_value());
   BOOST_TEST(ak::revokes(stored, a));
   BOOST_TEST(!ak::revokes(a, a));
-  ak::AttestationFault fault = ak::AttestationFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(ak::check_validity(stored, kT0 + 2 * kDay - 1).has_value());
   BOOST_TEST(!ak::check_validity(stored, kT0 + 2 * kDay, &fault).has_value());
-  BOOST_TEST((fault == ak::AttestationFault::kRevoked));
+  BOOST_TEST((fault == Reason::kAttestationRevoked));
 
   // Only the identity can revoke: a revocation signed by the device key is refused.
   auto forged = ak::make_revocation(a, ak::Timestamp::from_unix(kT0 + kDay)).value();
   BOOST_REQUIRE(ak::sign_as_identity(forged, device).has_value());
   BOOST_TEST(!ak::verify_revocation(forged, *id.state, &fault).has_value());
-  BOOST_TEST((fault == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((fault == Reason::kAttestationBadIdentitySignature));
   // A revocation carries no device signature; a link is not a revocation.
   BOOST_TEST(!ak::verify_revocation(a, *id.state).has_value());
   auto with_device = rev;
   BOOST_REQUIRE(ak::sign_as_device(with_device, device).has_value());
   BOOST_TEST(!ak::verify_revocation(with_device, *id.state, &fault).has_value());
-  BOOST_TEST((fault == ak::AttestationFault::kMalformed));
+  BOOST_TEST((fault == Reason::kAttestationMalformed));
   // A revocation of another device does not revoke this one.
   const auto other_link = link(id, seeded(ac::KeyType::kEd25519, 11));
   BOOST_TEST(!ak::revokes(stored, other_link));
@@ -253,12 +254,12 @@ BOOST_AUTO_TEST_CASE(identity_rotation) {
   id.rotate();
 
   BOOST_TEST(ak::verify_attestation(anchored, *id.state).has_value());
-  BOOST_TEST((verify_fault(unanchored, *id.state) == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((verify_fault(unanchored, *id.state) == Reason::kAttestationBadIdentitySignature));
 
   // A new link signed by the old key, anchored after the rotation (by the new key): refused.
   ak::Attestation late = link(id, seeded(ac::KeyType::kEd25519, 13));
   id.anchor(ak::attestation_digest(late).value(), id.k1);
-  BOOST_TEST((verify_fault(late, *id.state) == ak::AttestationFault::kBadIdentitySignature));
+  BOOST_TEST((verify_fault(late, *id.state) == Reason::kAttestationBadIdentitySignature));
   // Signed by the new key: fine.
   ak::Attestation fresh = link(id, seeded(ac::KeyType::kEd25519, 13), false);
   BOOST_REQUIRE(ak::sign_as_identity(fresh, id.k1).has_value());
@@ -343,7 +344,7 @@ BOOST_AUTO_TEST_CASE(misc) {
   BOOST_TEST(!ak::parse_did_keri("did:key:z6Mk").has_value());
   const Identity id;
   BOOST_TEST(ak::parse_did_keri(id.state->did()).value() == id.state->prefix);
-  BOOST_TEST(std::string(ak::to_string(ak::AttestationFault::kRevoked)) == "attestation-revoked");
+  BOOST_TEST(std::string(auths::name(Reason::kAttestationRevoked)) == "attestation-revoked");
   BOOST_TEST(std::string(ak::to_string(ak::SignerType::kWorkload)) == "Workload");
 }
 

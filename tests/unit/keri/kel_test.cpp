@@ -1,5 +1,5 @@
 // KEL building and replay: a valid history, then one test per way a KEL can be wrong (each
-// checked by its KelFault, not its message).
+// checked by its Reason, not its message).
 #include <boost/test/unit_test.hpp>
 
 #include "crypto/private_key.h"
@@ -8,6 +8,7 @@
 
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
+using auths::Reason;
 
 namespace {
 
@@ -31,7 +32,7 @@ struct Kel {
   std::optional<ak::KeyState> state;
 
   void add(const ak::SignedEvent& ev) {
-    ak::KelFault fault = ak::KelFault::kNone;
+    Reason fault = Reason::kOk;
     const auto st = ak::apply_event(state, ev, &fault);
     BOOST_REQUIRE_MESSAGE(st.has_value(), (st ? "" : st.error().to_string()));
     events.push_back(ev);
@@ -53,8 +54,8 @@ struct Fixture {
   }
 };
 
-ak::KelFault replay_fault(const std::vector<ak::SignedEvent>& events, size_t* index = nullptr) {
-  ak::KelFault fault = ak::KelFault::kNone;
+Reason replay_fault(const std::vector<ak::SignedEvent>& events, size_t* index = nullptr) {
+  Reason fault = Reason::kOk;
   size_t failed = 0;
   const auto r = ak::replay_kel(events, &fault, &failed);
   BOOST_TEST(!r.has_value());
@@ -75,10 +76,10 @@ ak::SignedEvent edited(ak::KeyEvent event, const ac::PrivateKey& key, bool resai
 BOOST_AUTO_TEST_SUITE(keri_kel)
 
 BOOST_FIXTURE_TEST_CASE(valid_kel_replays_to_its_key_state, Fixture) {
-  ak::KelFault fault = ak::KelFault::kMalformed;
+  Reason fault = Reason::kKelMalformed;
   const auto state = ak::replay_kel(kel.events, &fault);
   BOOST_REQUIRE(state.has_value());
-  BOOST_TEST((fault == ak::KelFault::kNone));
+  BOOST_TEST((fault == Reason::kOk));
   BOOST_TEST(state->prefix == kel.events[0].event.said);
   BOOST_TEST(state->did() == "did:keri:" + state->prefix);
   BOOST_TEST(state->sequence == 3u);
@@ -119,24 +120,24 @@ BOOST_FIXTURE_TEST_CASE(tampered_said, Fixture) {
   auto events = kel.events;
   events[1] = edited(changed, k0, false);
   size_t index = 0;
-  BOOST_TEST((replay_fault(events, &index) == ak::KelFault::kSaidMismatch));
+  BOOST_TEST((replay_fault(events, &index) == Reason::kKelSaidMismatch));
   BOOST_TEST(index == 1u);
 
   // The SAID itself replaced by another digest.
   events = kel.events;
   events[3].event.said = commitment(k0);
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kSaidMismatch));
+  BOOST_TEST((replay_fault(events) == Reason::kKelSaidMismatch));
 
   // The inception's keys changed: its SAID, and so the prefix, no longer match.
   events = kel.events;
   events[0].event.keys = {qb64(k2)};
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kSaidMismatch));
+  BOOST_TEST((replay_fault(events) == Reason::kKelSaidMismatch));
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_version_string, Fixture) {
   auto events = kel.events;
   events[1].event.version = "KERI10JSON000001_";
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadVersion));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadVersion));
 }
 
 BOOST_FIXTURE_TEST_CASE(broken_chain, Fixture) {
@@ -145,34 +146,34 @@ BOOST_FIXTURE_TEST_CASE(broken_chain, Fixture) {
   ev.prior = kel.events[1].event.said;
   auto events = kel.events;
   events[3] = edited(ev, k1, true);
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBrokenChain));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBrokenChain));
 }
 
 BOOST_FIXTURE_TEST_CASE(wrong_signer, Fixture) {
   const ac::PrivateKey stranger = new_key();
   auto events = kel.events;
   events[1] = sign(kel.events[1].event, {{0, &stranger}});
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadSignature));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadSignature));
 
   // After the rotation the old key no longer signs.
   events = kel.events;
   events[3] = sign(kel.events[3].event, {{0, &k0}});
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadSignature));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadSignature));
 
   // A rotation signed by the outgoing key instead of the new one.
   events = kel.events;
   events[2] = sign(kel.events[2].event, {{0, &k0}});
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadSignature));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadSignature));
 
   // No signature at all.
   events = kel.events;
   events[1].signatures.clear();
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kThresholdNotMet));
+  BOOST_TEST((replay_fault(events) == Reason::kKelThresholdNotMet));
 
   // A signature index with no key.
   events = kel.events;
   events[1] = sign(kel.events[1].event, {{1, &k0}});
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadSignature));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadSignature));
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_pre_rotation, Fixture) {
@@ -182,7 +183,7 @@ BOOST_FIXTURE_TEST_CASE(bad_pre_rotation, Fixture) {
   const auto rot = ak::make_rotation(*state, {qb64(intruder)}, 1, {commitment(k2)}, 1).value();
   auto events = std::vector<ak::SignedEvent>(kel.events.begin(), kel.events.begin() + 2);
   events.push_back(sign(rot, {{0, &intruder}}));
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kBadPreRotation));
+  BOOST_TEST((replay_fault(events) == Reason::kKelBadPreRotation));
 }
 
 BOOST_FIXTURE_TEST_CASE(duplicate_and_skipped_sequence, Fixture) {
@@ -192,37 +193,37 @@ BOOST_FIXTURE_TEST_CASE(duplicate_and_skipped_sequence, Fixture) {
   auto events = std::vector<ak::SignedEvent>(kel.events.begin(), kel.events.begin() + 2);
   events.push_back(sign(other, {{0, &k0}}));
   size_t index = 0;
-  BOOST_TEST((replay_fault(events, &index) == ak::KelFault::kDuplicateSequence));
+  BOOST_TEST((replay_fault(events, &index) == Reason::kKelDuplicateSequence));
   BOOST_TEST(index == 2u);
 
   // The same event twice.
   events = kel.events;
   events.insert(events.begin() + 2, kel.events[1]);
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kDuplicateSequence));
+  BOOST_TEST((replay_fault(events) == Reason::kKelDuplicateSequence));
 
   // A gap: s=3 straight after s=1.
   events = kel.events;
   events.erase(events.begin() + 2);
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kSequenceGap));
+  BOOST_TEST((replay_fault(events) == Reason::kKelSequenceGap));
 }
 
 BOOST_FIXTURE_TEST_CASE(inception_must_come_first_and_once, Fixture) {
   auto events = kel.events;
   events.erase(events.begin());
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kNotInception));
+  BOOST_TEST((replay_fault(events) == Reason::kKelNotInception));
 
   events = kel.events;
   events.push_back(kel.events[0]);
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kNotInception));
+  BOOST_TEST((replay_fault(events) == Reason::kKelNotInception));
 
-  BOOST_TEST((replay_fault({}) == ak::KelFault::kNotInception));
+  BOOST_TEST((replay_fault({}) == Reason::kKelNotInception));
 }
 
 BOOST_FIXTURE_TEST_CASE(event_of_another_identity, Fixture) {
   Fixture other;
   auto events = kel.events;
   events[1] = other.kel.events[1];
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kPrefixMismatch));
+  BOOST_TEST((replay_fault(events) == Reason::kKelPrefixMismatch));
 }
 
 BOOST_FIXTURE_TEST_CASE(no_events_after_abandonment, Fixture) {
@@ -240,7 +241,7 @@ BOOST_FIXTURE_TEST_CASE(no_events_after_abandonment, Fixture) {
   BOOST_REQUIRE(ak::saidify(ixn).has_value());
   auto events = kel.events;
   events.push_back(sign(ixn, {{0, &k2}}));
-  BOOST_TEST((replay_fault(events) == ak::KelFault::kAbandoned));
+  BOOST_TEST((replay_fault(events) == Reason::kKelAbandoned));
 }
 
 BOOST_AUTO_TEST_CASE(multi_key_threshold) {
@@ -257,10 +258,10 @@ BOOST_AUTO_TEST_CASE(multi_key_threshold) {
   const auto icp = ak::make_inception({qb64(cur[0]), qb64(cur[1]), qb64(cur[2])}, 2,
                                       {commitment(nxt[0]), commitment(nxt[1]), commitment(nxt[2])}, 2)
                        .value();
-  ak::KelFault fault = ak::KelFault::kNone;
+  Reason fault = Reason::kOk;
   std::optional<ak::KeyState> state;
   BOOST_TEST(!ak::apply_event(state, sign(icp, {{1, &cur[1]}}), &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kThresholdNotMet));
+  BOOST_TEST((fault == Reason::kKelThresholdNotMet));
   // The same key twice does not count twice.
   auto doubled = sign(icp, {{1, &cur[1]}});
   doubled.signatures.push_back(doubled.signatures[0]);
@@ -273,7 +274,7 @@ BOOST_AUTO_TEST_CASE(multi_key_threshold) {
       ak::make_rotation(*state, {qb64(nxt[0]), qb64(nxt[1]), qb64(nxt[2])}, 2, {commitment(cur[0])}, 1).value();
   std::optional<ak::KeyState> copy = state;
   BOOST_TEST(!ak::apply_event(copy, sign(rot, {{0, &nxt[0]}}), &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kThresholdNotMet));
+  BOOST_TEST((fault == Reason::kKelThresholdNotMet));
   BOOST_REQUIRE(ak::apply_event(state, sign(rot, {{0, &nxt[0]}, {2, &nxt[2]}})).has_value());
   BOOST_TEST(state->key_threshold == 2u);
   BOOST_TEST(state->next_threshold == 1u);
@@ -297,9 +298,9 @@ BOOST_AUTO_TEST_CASE(rotation_with_other_index) {
   kel.add(signed_rot);
   // With ondex 0 (the default), c does not match n[0].
   std::optional<ak::KeyState> state = ak::replay_kel(std::span(kel.events).first(1)).value();
-  ak::KelFault fault = ak::KelFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(!ak::apply_event(state, sign(rot, {{0, &c}}), &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kBadPreRotation));
+  BOOST_TEST((fault == Reason::kKelBadPreRotation));
 }
 
 BOOST_AUTO_TEST_CASE(p256_identity) {
@@ -317,9 +318,9 @@ BOOST_AUTO_TEST_CASE(p256_identity) {
   const auto ixn = ak::make_interaction(*kel.state, {}).value();
   auto signed_ixn = sign(ixn, {{0, &k2}});
   signed_ixn.signatures[0].code = std::string(1, 'E');
-  ak::KelFault fault = ak::KelFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(!ak::apply_event(kel.state, signed_ixn, &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kBadSignature));
+  BOOST_TEST((fault == Reason::kKelBadSignature));
 }
 
 BOOST_AUTO_TEST_CASE(establishment_only_config) {
@@ -336,9 +337,9 @@ BOOST_AUTO_TEST_CASE(establishment_only_config) {
   Kel kel;
   kel.add(sign(icp, {{0, &k0}}));
   const auto ixn = ak::make_interaction(*kel.state, {}).value();
-  ak::KelFault fault = ak::KelFault::kNone;
+  Reason fault = Reason::kOk;
   BOOST_TEST(!ak::apply_event(kel.state, sign(ixn, {{0, &k0}}), &fault).has_value());
-  BOOST_TEST((fault == ak::KelFault::kEstablishmentOnly));
+  BOOST_TEST((fault == Reason::kKelEstablishmentOnly));
 }
 
 BOOST_AUTO_TEST_CASE(parse_is_strict) {
@@ -379,8 +380,8 @@ BOOST_AUTO_TEST_CASE(parse_is_strict) {
 }
 
 BOOST_AUTO_TEST_CASE(fault_names_are_stable) {
-  BOOST_TEST(std::string(ak::to_string(ak::KelFault::kSaidMismatch)) == "kel-said-mismatch");
-  BOOST_TEST(std::string(ak::to_string(ak::KelFault::kBadPreRotation)) == "kel-bad-pre-rotation");
+  BOOST_TEST(std::string(auths::name(Reason::kKelSaidMismatch)) == "kel-said-mismatch");
+  BOOST_TEST(std::string(auths::name(Reason::kKelBadPreRotation)) == "kel-bad-pre-rotation");
   BOOST_TEST(std::string(ak::to_string(ak::EventType::kRotation)) == "rot");
 }
 

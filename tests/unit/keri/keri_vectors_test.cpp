@@ -17,6 +17,7 @@
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
 namespace au = auths::util;
+using auths::Reason;
 
 namespace {
 
@@ -169,7 +170,7 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
             BOOST_REQUIRE(theirs.has_value());
             signed_event = *theirs;
           }
-          ak::KelFault fault = ak::KelFault::kNone;
+          Reason fault = Reason::kOk;
           const auto st = ak::apply_event(state, signed_event, &fault);
           BOOST_REQUIRE_MESSAGE(st.has_value(), (st ? "" : st.error().to_string()));
         }
