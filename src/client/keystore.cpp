@@ -277,41 +277,31 @@ fs::path key_path(const fs::path& home, std::string_view alias) {
   return home / "keys" / (std::string(alias) + ".json");
 }
 
-Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key,
-                std::string_view passphrase, const SaveOptions& options) {
-  if (const auto ok = check_key_alias(alias); !ok) return ok;
-  if (passphrase.empty()) return Error::invalid_argument("the passphrase must not be empty");
-  if (key.type() != crypto::KeyType::kEd25519 && key.type() != crypto::KeyType::kEcdsaP256) {
-    return Error::unsupported("only ed25519 and p256 keys can be stored");
-  }
-  KdfParams kdf;
-  if (options.kdf) {
-    kdf = *options.kdf;
-    if (const auto ok = check_kdf_params(kdf); !ok) return ok;
-  } else {
-    const auto from_env = kdf_params_from_env();
-    if (!from_env) return from_env.error();
-    kdf = *from_env;
-  }
-  if (!options.overwrite && key_exists(home, alias)) {
-    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
-  }
-  if (const auto ok = ensure_home(home); !ok) return ok;
+namespace {
 
-  const std::string curve = curve_name(key.type());
-  const util::Bytes& public_raw = key.public_key().raw();
-  const util::Bytes ad = associated_data(alias, curve, public_raw);
-  util::Bytes salt;
-  util::Bytes nonce;
-  util::Bytes ciphertext;
+// The steps of save_key.
+
+// The KDF cost: the one the caller asked for (checked), else the default or the environment's.
+Result<KdfParams> kdf_for(const SaveOptions& options) {
+  if (!options.kdf) return kdf_params_from_env();
+  if (const auto ok = check_kdf_params(*options.kdf); !ok) return ok.error();
+  return *options.kdf;
+}
+
+// The key encrypted: a fresh salt and nonce, Argon2id of the passphrase, AES-256/GCM over the
+// raw key with the associated data of keystore.h.
+Result<KeyFile> seal_key(std::string_view alias, const crypto::PrivateKey& key, std::string_view passphrase,
+                         const KdfParams& kdf) {
+  KeyFile file{std::string(alias), curve_name(key.type()), key.public_key(), kdf, {}, {}, {}};
+  const util::Bytes ad = associated_data(file.alias, file.curve, file.public_key.raw());
   try {
     Botan::System_RNG rng;
-    const auto salt_vec = rng.random_vec(kSaltSize);
-    const auto nonce_vec = rng.random_vec(kNonceSize);
-    salt.assign(salt_vec.begin(), salt_vec.end());
-    nonce.assign(nonce_vec.begin(), nonce_vec.end());
+    const auto salt = rng.random_vec(kSaltSize);
+    const auto nonce = rng.random_vec(kNonceSize);
+    file.salt.assign(salt.begin(), salt.end());
+    file.nonce.assign(nonce.begin(), nonce.end());
 
-    const auto aead_key = derive_key(passphrase, salt, kdf);
+    const auto aead_key = derive_key(passphrase, file.salt, kdf);
     if (!aead_key) return aead_key.error();
 
     util::Bytes raw = key.raw();
@@ -320,37 +310,60 @@ Status save_key(const fs::path& home, std::string_view alias, const crypto::Priv
     auto cipher = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::ENCRYPTION);
     cipher->set_key(*aead_key);
     cipher->set_associated_data(ad.data(), ad.size());
-    cipher->start(nonce.data(), nonce.size());
+    cipher->start(file.nonce.data(), file.nonce.size());
     cipher->finish(buffer);
-    ciphertext.assign(buffer.begin(), buffer.end());
+    file.ciphertext.assign(buffer.begin(), buffer.end());
   } catch (const std::exception& e) {
     return Error::crypto(std::string("cannot encrypt the key: ") + e.what());
   }
+  return file;
+}
 
-  std::string text;
+// The file's JSON text (the format of keystore.h), what parse_key_file_json reads back.
+Result<std::string> key_file_text(const KeyFile& file) {
   try {
     nlohmann::ordered_json doc;
     doc["version"] = kFileVersion;
-    doc["alias"] = std::string(alias);
-    doc["curve"] = curve;
-    doc["public_key"] = util::hex_encode(public_raw);
+    doc["alias"] = file.alias;
+    doc["curve"] = file.curve;
+    doc["public_key"] = util::hex_encode(file.public_key.raw());
     doc["kdf"] = {{"algorithm", std::string(kKdfAlgorithm)},
-                  {"memory_kib", kdf.memory_kib},
-                  {"iterations", kdf.iterations},
-                  {"parallelism", kdf.parallelism},
-                  {"salt", util::hex_encode(salt)}};
+                  {"memory_kib", file.kdf.memory_kib},
+                  {"iterations", file.kdf.iterations},
+                  {"parallelism", file.kdf.parallelism},
+                  {"salt", util::hex_encode(file.salt)}};
     doc["cipher"] = std::string(kCipher);
-    doc["nonce"] = util::hex_encode(nonce);
-    doc["ciphertext"] = util::hex_encode(ciphertext);
-    text = doc.dump(2) + "\n";
+    doc["nonce"] = util::hex_encode(file.nonce);
+    doc["ciphertext"] = util::hex_encode(file.ciphertext);
+    return doc.dump(2) + "\n";
   } catch (const std::exception& e) {
     return Error::internal(std::string("cannot serialize the key file: ") + e.what());
   }
+}
 
-  const auto written = write_file(key_path(home, alias), text, 0600, options.overwrite);
-  if (!written && written.error().code == ErrorCode::kInvalidArgument) {
-    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
+}  // namespace
+
+Status save_key(const fs::path& home, std::string_view alias, const crypto::PrivateKey& key,
+                std::string_view passphrase, const SaveOptions& options) {
+  if (const auto ok = check_key_alias(alias); !ok) return ok;
+  if (passphrase.empty()) return Error::invalid_argument("the passphrase must not be empty");
+  if (key.type() != crypto::KeyType::kEd25519 && key.type() != crypto::KeyType::kEcdsaP256) {
+    return Error::unsupported("only ed25519 and p256 keys can be stored");
   }
+  const auto kdf = kdf_for(options);
+  if (!kdf) return kdf.error();
+  const auto exists = [&] {
+    return Error::invalid_argument("key '" + std::string(alias) + "' already exists", key_path(home, alias).string());
+  };
+  if (!options.overwrite && key_exists(home, alias)) return exists();
+  if (const auto ok = ensure_home(home); !ok) return ok;
+
+  const auto sealed = seal_key(alias, key, passphrase, *kdf);
+  if (!sealed) return sealed.error();
+  const auto text = key_file_text(*sealed);
+  if (!text) return text.error();
+  const auto written = write_file(key_path(home, alias), *text, 0600, options.overwrite);
+  if (!written && written.error().code == ErrorCode::kInvalidArgument) return exists();
   return written;
 }
 

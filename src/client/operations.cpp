@@ -363,6 +363,103 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   return result;
 }
 
+namespace {
+
+// The steps of link_device and revoke_device.
+
+/// What `auths device link` asks for, checked: everything that can be refused is refused before
+/// the passphrase is used.
+struct LinkRequest {
+  std::string alias;
+  crypto::KeyType type = crypto::KeyType::kEd25519;
+  keri::SignerType signer_type = keri::SignerType::kHuman;
+  std::vector<std::string> capabilities;
+  int64_t now = 0;
+  std::optional<keri::Timestamp> expires_at;
+  std::optional<std::string> note;
+};
+
+Result<LinkRequest> link_request(const fs::path& home, const LinkDeviceOptions& options) {
+  LinkRequest request;
+  auto type = parse_curve(options.curve);
+  if (!type) return type.error();
+  request.type = *type;
+  auto signer_type = parse_signer_type(options.signer_type);
+  if (!signer_type) return signer_type.error();
+  request.signer_type = *signer_type;
+  auto caps = checked_capabilities(options.capabilities);
+  if (!caps) return caps.error();
+  request.capabilities = std::move(*caps);
+  request.alias = options.alias;
+  if (request.alias.empty()) {
+    auto free_alias = first_free_device_alias(home);
+    if (!free_alias) return free_alias.error();
+    request.alias = *free_alias;
+  }
+  if (auto ok = check_key_alias(request.alias); !ok) return ok.error();
+  if (key_exists(home, request.alias))
+    return Error::invalid_argument("key '" + request.alias + "' already exists: choose another --alias");
+  request.now = now_or(options.now);
+  if (options.expires_in_days) {
+    if (*options.expires_in_days <= 0 || *options.expires_in_days > kMaxExpiryDays) {
+      return Error::invalid_argument("--expires-in-days must be between 1 and " + std::to_string(kMaxExpiryDays));
+    }
+    request.expires_at = keri::Timestamp::from_unix(request.now + *options.expires_in_days * kSecondsPerDay);
+  }
+  request.note = options.note;
+  return request;
+}
+
+/// The link from the identity to `device`, signed by both, as the registry will read it back.
+Result<keri::Attestation> signed_link(const Loaded& id, const crypto::PrivateKey& id_key,
+                                      const crypto::PrivateKey& device, const LinkRequest& request) {
+  auto subject = device.public_key().to_did_key();
+  if (!subject) return subject.error();
+  keri::Attestation link;
+  link.rid = keri::random_rid();
+  link.issuer = id.config.did;
+  link.subject = *subject;
+  link.device_public_key = device.public_key();
+  link.capabilities = request.capabilities;
+  link.signer_type = request.signer_type;
+  link.expires_at = request.expires_at;
+  link.timestamp = keri::Timestamp::from_unix(request.now);
+  link.note = request.note;
+  if (auto ok = keri::sign_as_identity(link, id_key); !ok) return ok.error();
+  if (auto ok = keri::sign_as_device(link, device); !ok) return ok.error();
+  // What the registry will read back: the strict parser checks every field (capability names, note).
+  auto text = keri::serialize_attestation(link);
+  if (!text) return text.error();
+  if (auto parsed = keri::parse_attestation(*text); !parsed) return Error::invalid_argument(parsed.error().message);
+  return link;
+}
+
+/// An ixn event anchoring `records` (a seal {"d": <digest>} each) after the identity's last
+/// event, signed by its key, and the identity's state after it (nothing is written).
+struct Anchoring {
+  keri::SignedEvent event;
+  keri::KeyState state;
+};
+
+Result<Anchoring> anchor(const Loaded& id, const crypto::PrivateKey& id_key,
+                         const std::vector<keri::Attestation>& records) {
+  std::vector<nlohmann::ordered_json> seals;
+  for (const auto& record : records) {
+    auto digest = keri::attestation_digest(record);
+    if (!digest) return digest.error();
+    seals.push_back(nlohmann::ordered_json{{"d", *digest}});
+  }
+  auto ixn = keri::make_interaction(id.state, std::move(seals));
+  if (!ixn) return ixn.error();
+  auto event = signed_by(*ixn, id_key);
+  if (!event) return event.error();
+  auto after = state_after(id.state, *event);
+  if (!after) return after.error();
+  return Anchoring{std::move(*event), std::move(*after)};
+}
+
+}  // namespace
+
 Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOptions& options,
                                std::string_view passphrase) {
   const fs::path home(home_text);
@@ -370,67 +467,26 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   if (!id) return id.error();
   if (id->state.abandoned())
     return Error::invalid_argument("the identity was abandoned: it cannot link devices", id->config.did);
-  auto type = parse_curve(options.curve);
-  if (!type) return type.error();
-  auto signer_type = parse_signer_type(options.signer_type);
-  if (!signer_type) return signer_type.error();
-  auto caps = checked_capabilities(options.capabilities);
-  if (!caps) return caps.error();
-  std::string alias = options.alias;
-  if (alias.empty()) {
-    auto free_alias = first_free_device_alias(home);
-    if (!free_alias) return free_alias.error();
-    alias = *free_alias;
-  }
-  if (auto ok = check_key_alias(alias); !ok) return ok.error();
-  if (key_exists(home, alias))
-    return Error::invalid_argument("key '" + alias + "' already exists: choose another --alias");
-  const int64_t now = now_or(options.now);
-  if (options.expires_in_days && (*options.expires_in_days <= 0 || *options.expires_in_days > kMaxExpiryDays)) {
-    return Error::invalid_argument("--expires-in-days must be between 1 and " + std::to_string(kMaxExpiryDays));
-  }
+  auto request = link_request(home, options);
+  if (!request) return request.error();
   auto id_key = identity_key(home, *id, passphrase);
   if (!id_key) return id_key.error();
 
-  auto device = crypto::PrivateKey::generate(*type);
+  auto device = crypto::PrivateKey::generate(request->type);
   if (!device) return device.error();
-  auto subject = device->public_key().to_did_key();
-  if (!subject) return subject.error();
-  keri::Attestation link;
-  link.rid = keri::random_rid();
-  link.issuer = id->config.did;
-  link.subject = *subject;
-  link.device_public_key = device->public_key();
-  link.capabilities = std::move(*caps);
-  link.signer_type = *signer_type;
-  if (options.expires_in_days)
-    link.expires_at = keri::Timestamp::from_unix(now + *options.expires_in_days * kSecondsPerDay);
-  link.timestamp = keri::Timestamp::from_unix(now);
-  link.note = options.note;
-  if (auto ok = keri::sign_as_identity(link, *id_key); !ok) return ok.error();
-  if (auto ok = keri::sign_as_device(link, *device); !ok) return ok.error();
-  // What the registry will read back: the strict parser checks every field (capability names, note).
-  auto text = keri::serialize_attestation(link);
-  if (!text) return text.error();
-  if (auto parsed = keri::parse_attestation(*text); !parsed) return Error::invalid_argument(parsed.error().message);
-
-  auto digest = keri::attestation_digest(link);
-  if (!digest) return digest.error();
-  auto ixn = keri::make_interaction(id->state, {nlohmann::ordered_json{{"d", *digest}}});
-  if (!ixn) return ixn.error();
-  auto event = signed_by(*ixn, *id_key);
-  if (!event) return event.error();
-  auto after = state_after(id->state, *event);
-  if (!after) return after.error();
-  if (auto ok = keri::verify_attestation(link, *after); !ok) {
+  auto link = signed_link(*id, *id_key, *device, *request);
+  if (!link) return link.error();
+  auto anchoring = anchor(*id, *id_key, {*link});
+  if (!anchoring) return anchoring.error();
+  if (auto ok = keri::verify_attestation(*link, anchoring->state); !ok) {
     return Error::internal("the new link does not verify: " + ok.error().message, ok.error().context);
   }
 
-  if (auto ok = save_key(home, alias, *device, passphrase); !ok) return ok.error();
-  if (auto ok = append_event(home, *event); !ok) return ok.error();
-  if (auto ok = store_attestation(home, link); !ok) return ok.error();
-  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), alias}};
-  return describe_device(link, nullptr, aliases, now);
+  if (auto ok = save_key(home, request->alias, *device, passphrase); !ok) return ok.error();
+  if (auto ok = append_event(home, anchoring->event); !ok) return ok.error();
+  if (auto ok = store_attestation(home, *link); !ok) return ok.error();
+  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), request->alias}};
+  return describe_device(*link, nullptr, aliases, request->now);
 }
 
 Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, const std::string& device_did,
@@ -460,7 +516,6 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
 
   const int64_t now = now_or(now_arg);
   std::vector<keri::Attestation> revocations;
-  std::vector<nlohmann::ordered_json> seals;
   for (const auto* link : targets) {
     // Never before the link itself (a clock that went back): the registry only counts a
     // revocation made at or after the link it undoes.
@@ -468,23 +523,16 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
     auto revocation = keri::make_revocation(*link, keri::Timestamp::from_unix(at), note);
     if (!revocation) return revocation.error();
     if (auto ok = keri::sign_as_identity(*revocation, *id_key); !ok) return ok.error();
-    auto digest = keri::attestation_digest(*revocation);
-    if (!digest) return digest.error();
-    seals.push_back(nlohmann::ordered_json{{"d", *digest}});
     revocations.push_back(std::move(*revocation));
   }
-  auto ixn = keri::make_interaction(id->state, seals);
-  if (!ixn) return ixn.error();
-  auto event = signed_by(*ixn, *id_key);
-  if (!event) return event.error();
-  auto after = state_after(id->state, *event);
-  if (!after) return after.error();
+  auto anchoring = anchor(*id, *id_key, revocations);
+  if (!anchoring) return anchoring.error();
   for (const auto& revocation : revocations) {
-    if (auto ok = keri::verify_revocation(revocation, *after); !ok) {
+    if (auto ok = keri::verify_revocation(revocation, anchoring->state); !ok) {
       return Error::internal("the revocation does not verify: " + ok.error().message, ok.error().context);
     }
   }
-  if (auto ok = append_event(home, *event); !ok) return ok.error();
+  if (auto ok = append_event(home, anchoring->event); !ok) return ok.error();
   const auto aliases = local_aliases(home);
   std::vector<DeviceInfo> out;
   for (size_t i = 0; i < revocations.size(); ++i) {

@@ -288,89 +288,77 @@ Result<std::string> serialize_attestation(const Attestation& attestation) {
   }
 }
 
-Result<Attestation> parse_attestation(std::string_view json_text) {
-  auto parsed = parse_json_strict(json_text, kMaxAttestationBytes, kMaxAttestationDepth);
-  if (!parsed) {
-    return parsed.error();
-  }
-  const nlohmann::json& j = *parsed;
-  if (!j.is_object()) {
-    return Error::invalid_argument("attestation is not a JSON object");
-  }
+namespace {
+
+// The steps of parse_attestation, field by field in the record's order.
+
+// Exactly the fields of the format, each once.
+Status check_field_set(const nlohmann::json& j) {
+  if (!j.is_object()) return Error::invalid_argument("attestation is not a JSON object");
   for (const auto& field : kFields) {
-    if (!j.contains(std::string(field))) {
-      return invalid("missing field", field);
-    }
+    if (!j.contains(std::string(field))) return invalid("missing field", field);
   }
   if (j.size() != kFields.size()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end()) {
+      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end())
         return invalid("unknown field", it.key());
-      }
     }
   }
+  return {};
+}
 
-  Attestation a;
+Status read_version(const nlohmann::json& j, Attestation& a) {
   const auto& version = j["version"];
   if (!version.is_number_unsigned() || version.get<uint64_t>() != 1) {
     return version.is_number_integer() ? Error::unsupported("unsupported attestation version", "version")
                                        : invalid("must be the integer 1", "version");
   }
   a.version = 1;
+  return {};
+}
 
+// `rid`, `issuer`, `subject` and `device_public_key`: who grants what to which key.
+Status read_parties(const nlohmann::json& j, Attestation& a) {
   auto rid = required_string(j, "rid");
   auto issuer = required_string(j, "issuer");
   auto subject = required_string(j, "subject");
   if (!rid) return rid.error();
   if (!issuer) return issuer.error();
   if (!subject) return subject.error();
-  if (rid->empty() || rid->size() > 256) {
-    return invalid("must be 1 to 256 characters", "rid");
-  }
-  if (!parse_did_keri(*issuer)) {
-    return invalid("must be a did:keri identifier", "issuer");
-  }
-  if (!valid_did(*subject)) {
-    return invalid("must be a did:key or did:keri identifier", "subject");
-  }
+  if (rid->empty() || rid->size() > 256) return invalid("must be 1 to 256 characters", "rid");
+  if (!parse_did_keri(*issuer)) return invalid("must be a did:keri identifier", "issuer");
+  if (!valid_did(*subject)) return invalid("must be a did:key or did:keri identifier", "subject");
   a.rid = std::move(*rid);
   a.issuer = std::move(*issuer);
   a.subject = std::move(*subject);
-
   auto key = device_key_field(j);
-  if (!key) {
-    return key.error();
-  }
+  if (!key) return key.error();
   a.device_public_key = std::move(*key);
+  return {};
+}
 
+// `capabilities`, `role`, `signer_type`, `delegated_by`: what is granted, and to whom.
+Status read_grant(const nlohmann::json& j, Attestation& a) {
   const auto& caps = j["capabilities"];
-  if (!caps.is_array()) {
-    return invalid("must be a list of strings", "capabilities");
-  }
+  if (!caps.is_array()) return invalid("must be a list of strings", "capabilities");
   std::set<std::string> seen;
   for (const auto& cap : caps) {
     if (!cap.is_string() || !valid_capability(cap.get_ref<const std::string&>())) {
       return invalid("capabilities are 1-64 characters of [a-z0-9:_-]", "capabilities");
     }
-    if (!seen.insert(cap.get<std::string>()).second) {
-      return invalid("duplicate capability", "capabilities");
-    }
+    if (!seen.insert(cap.get<std::string>()).second) return invalid("duplicate capability", "capabilities");
     a.capabilities.push_back(cap.get<std::string>());
   }
 
   auto role = nullable_string(j, "role");
-  if (!role) {
-    return role.error();
-  }
+  if (!role) return role.error();
   if (*role && **role != "admin" && **role != "member" && **role != "readonly") {
     return invalid("must be null, \"admin\", \"member\" or \"readonly\"", "role");
   }
   a.role = std::move(*role);
 
   auto signer_type = required_string(j, "signer_type");
-  if (!signer_type) {
-    return signer_type.error();
-  }
+  if (!signer_type) return signer_type.error();
   if (*signer_type == "Human") {
     a.signer_type = SignerType::kHuman;
   } else if (*signer_type == "Agent") {
@@ -382,14 +370,14 @@ Result<Attestation> parse_attestation(std::string_view json_text) {
   }
 
   auto delegated_by = nullable_string(j, "delegated_by");
-  if (!delegated_by) {
-    return delegated_by.error();
-  }
-  if (*delegated_by && !valid_did(**delegated_by)) {
-    return invalid("must be null or a DID", "delegated_by");
-  }
+  if (!delegated_by) return delegated_by.error();
+  if (*delegated_by && !valid_did(**delegated_by)) return invalid("must be null or a DID", "delegated_by");
   a.delegated_by = std::move(*delegated_by);
+  return {};
+}
 
+// `expires_at`, `revoked_at`, `timestamp` and `note`.
+Status read_times(const nlohmann::json& j, Attestation& a) {
   auto expires_at = nullable_timestamp(j, "expires_at");
   auto revoked_at = nullable_timestamp(j, "revoked_at");
   auto timestamp = nullable_timestamp(j, "timestamp");
@@ -398,20 +386,34 @@ Result<Attestation> parse_attestation(std::string_view json_text) {
   if (!revoked_at) return revoked_at.error();
   if (!timestamp) return timestamp.error();
   if (!note) return note.error();
-  if (!*timestamp) {
-    return invalid("must be a time", "timestamp");
-  }
+  if (!*timestamp) return invalid("must be a time", "timestamp");
   a.expires_at = std::move(*expires_at);
   a.revoked_at = std::move(*revoked_at);
   a.timestamp = std::move(**timestamp);
   a.note = std::move(*note);
+  return {};
+}
 
+Status read_signatures(const nlohmann::json& j, Attestation& a) {
   auto identity_signature = signature_field(j, "identity_signature");
   auto device_signature = signature_field(j, "device_signature");
   if (!identity_signature) return identity_signature.error();
   if (!device_signature) return device_signature.error();
   a.identity_signature = std::move(*identity_signature);
   a.device_signature = std::move(*device_signature);
+  return {};
+}
+
+}  // namespace
+
+Result<Attestation> parse_attestation(std::string_view json_text) {
+  auto parsed = parse_json_strict(json_text, kMaxAttestationBytes, kMaxAttestationDepth);
+  if (!parsed) return parsed.error();
+  if (auto st = check_field_set(*parsed); !st) return st.error();
+  Attestation a;
+  for (const auto read : {&read_version, &read_parties, &read_grant, &read_times, &read_signatures}) {
+    if (auto st = read(*parsed, a); !st) return st.error();
+  }
   return a;
 }
 

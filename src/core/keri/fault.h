@@ -7,8 +7,8 @@
 
 namespace auths::keri {
 
-/// Sets `*out` (when given) to `reason` and returns `error`.
-inline Status refuse(Reason reason, Reason* out, Error error) {
+/// Sets `*out` (when given) to `reason` and returns `error` (for a Status or a Result<T>).
+inline Error refuse(Reason reason, Reason* out, Error error) {
   if (out != nullptr) *out = reason;
   return error;
 }

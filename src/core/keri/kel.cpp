@@ -296,43 +296,40 @@ Result<KeyEvent> parse_event(std::string_view json_text) {
   return event_from_json(*json);
 }
 
-Result<KeyEvent> event_from_json(const nlohmann::ordered_json& json) {
-  if (!json.is_object()) {
-    return Error::corrupt("event is not a JSON object");
-  }
-  if (!json.contains("t") || !json["t"].is_string()) {
-    return Error::corrupt("event has no type", "t");
-  }
-  KeyEvent ev;
+namespace {
+
+// The steps of event_from_json, in the order the fields appear.
+
+// `t`: icp, rot or ixn (dip and drt are delegation, which is not supported).
+Result<EventType> event_type(const nlohmann::ordered_json& json) {
+  if (!json.contains("t") || !json["t"].is_string()) return Error::corrupt("event has no type", "t");
   const std::string t = json["t"].get<std::string>();
-  if (t == "icp") {
-    ev.type = EventType::kInception;
-  } else if (t == "rot") {
-    ev.type = EventType::kRotation;
-  } else if (t == "ixn") {
-    ev.type = EventType::kInteraction;
-  } else if (t == "dip" || t == "drt") {
-    return Error::unsupported("delegated events are not supported", t);
-  } else {
-    return Error::corrupt("unknown event type", t);
-  }
-  // Exactly the normative fields, in the normative order.
-  const auto expected = fields_of(ev.type);
+  if (t == "icp") return EventType::kInception;
+  if (t == "rot") return EventType::kRotation;
+  if (t == "ixn") return EventType::kInteraction;
+  if (t == "dip" || t == "drt") return Error::unsupported("delegated events are not supported", t);
+  return Error::corrupt("unknown event type", t);
+}
+
+// Exactly the normative fields of the type, in the normative order.
+Status check_field_order(const nlohmann::ordered_json& json, EventType type) {
+  const std::string t = to_string(type);
+  const auto expected = fields_of(type);
   size_t pos = 0;
   for (auto it = json.begin(); it != json.end(); ++it, ++pos) {
-    if (pos >= expected.size()) {
-      return Error::corrupt("unexpected field in " + t + " event", it.key());
-    }
+    if (pos >= expected.size()) return Error::corrupt("unexpected field in " + t + " event", it.key());
     if (it.key() != expected[pos]) {
       return Error::corrupt(
           "missing, unknown or misplaced field in " + t + " event (expected '" + std::string(expected[pos]) + "')",
           it.key());
     }
   }
-  if (pos != expected.size()) {
-    return Error::corrupt("missing field in " + t + " event", std::string(expected[pos]));
-  }
+  if (pos != expected.size()) return Error::corrupt("missing field in " + t + " event", std::string(expected[pos]));
+  return {};
+}
 
+// `v`, `d`, `i`, `s` and, after the inception, `p`: the event's place and digests.
+Status read_identifiers(const nlohmann::ordered_json& json, KeyEvent& ev) {
   auto v = get_string(json, "v");
   auto d = get_string(json, "d");
   auto i = get_string(json, "i");
@@ -345,73 +342,78 @@ Result<KeyEvent> event_from_json(const nlohmann::ordered_json& json) {
   ev.said = *d;
   ev.prefix = *i;
   auto seq = parse_hex_number(*s, UINT64_MAX, "s");
-  if (!seq) {
-    return seq.error();
-  }
+  if (!seq) return seq.error();
   ev.sequence = *seq;
-  if (!cesr::decode_digest(ev.said)) {
-    return Error::corrupt("SAID is not an E-coded Blake3-256 digest", "d");
-  }
+  if (!cesr::decode_digest(ev.said)) return Error::corrupt("SAID is not an E-coded Blake3-256 digest", "d");
   if (!cesr::decode_digest(ev.prefix)) {
     // A basic (key) prefix is valid KERI, but did:keri identities here are self-addressing.
-    if (cesr::decode_verkey(ev.prefix)) {
+    if (cesr::decode_verkey(ev.prefix))
       return Error::unsupported("non-self-addressing prefixes are not supported", "i");
-    }
     return Error::corrupt("prefix is not an E-coded digest", "i");
   }
-  if (ev.type != EventType::kInception) {
-    auto p = get_string(json, "p");
-    if (!p) {
-      return p.error();
-    }
-    ev.prior = *p;
-    if (!cesr::decode_digest(ev.prior)) {
-      return Error::corrupt("prior event digest is not an E-coded digest", "p");
-    }
-  }
-  if (ev.type != EventType::kInteraction) {
-    auto kt = get_threshold(json, "kt");
-    auto k = get_string_list(json, "k");
-    auto nt = get_threshold(json, "nt");
-    auto n = get_string_list(json, "n");
-    auto bt = get_threshold(json, "bt");
-    if (!kt) return kt.error();
-    if (!k) return k.error();
-    if (!nt) return nt.error();
-    if (!n) return n.error();
-    if (!bt) return bt.error();
-    ev.key_threshold = *kt;
-    ev.keys = std::move(*k);
-    ev.next_threshold = *nt;
-    ev.next_digests = std::move(*n);
-    ev.backer_threshold = *bt;
-  }
-  if (ev.type == EventType::kInception) {
-    auto b = get_string_list(json, "b");
-    auto c = get_string_list(json, "c");
-    if (!b) return b.error();
-    if (!c) return c.error();
-    ev.backers = std::move(*b);
-    ev.config = std::move(*c);
-  }
-  if (ev.type == EventType::kRotation) {
-    auto br = get_string_list(json, "br");
-    auto ba = get_string_list(json, "ba");
-    if (!br) return br.error();
-    if (!ba) return ba.error();
-    ev.backers_removed = std::move(*br);
-    ev.backers_added = std::move(*ba);
-  }
+  if (ev.type == EventType::kInception) return {};
+  auto p = get_string(json, "p");
+  if (!p) return p.error();
+  ev.prior = *p;
+  if (!cesr::decode_digest(ev.prior)) return Error::corrupt("prior event digest is not an E-coded digest", "p");
+  return {};
+}
+
+// `kt`, `k`, `nt`, `n`, `bt`: the keys of an establishment event (icp, rot).
+Status read_keys(const nlohmann::ordered_json& json, KeyEvent& ev) {
+  if (ev.type == EventType::kInteraction) return {};
+  auto kt = get_threshold(json, "kt");
+  auto k = get_string_list(json, "k");
+  auto nt = get_threshold(json, "nt");
+  auto n = get_string_list(json, "n");
+  auto bt = get_threshold(json, "bt");
+  if (!kt) return kt.error();
+  if (!k) return k.error();
+  if (!nt) return nt.error();
+  if (!n) return n.error();
+  if (!bt) return bt.error();
+  ev.key_threshold = *kt;
+  ev.keys = std::move(*k);
+  ev.next_threshold = *nt;
+  ev.next_digests = std::move(*n);
+  ev.backer_threshold = *bt;
+  return {};
+}
+
+// `b` and `c` of an inception, `br` and `ba` of a rotation.
+Status read_backers(const nlohmann::ordered_json& json, KeyEvent& ev) {
+  const bool inception = ev.type == EventType::kInception;
+  if (!inception && ev.type != EventType::kRotation) return {};
+  auto first = get_string_list(json, inception ? "b" : "br");
+  auto second = get_string_list(json, inception ? "c" : "ba");
+  if (!first) return first.error();
+  if (!second) return second.error();
+  (inception ? ev.backers : ev.backers_removed) = std::move(*first);
+  (inception ? ev.config : ev.backers_added) = std::move(*second);
+  return {};
+}
+
+// `a`: the seals, kept as given (check_content checks them).
+Status read_seals(const nlohmann::ordered_json& json, KeyEvent& ev) {
   const auto& a = json["a"];
-  if (!a.is_array()) {
-    return Error::corrupt("seals must be a list", "a");
+  if (!a.is_array()) return Error::corrupt("seals must be a list", "a");
+  for (const auto& seal : a) ev.seals.push_back(seal);
+  return {};
+}
+
+}  // namespace
+
+Result<KeyEvent> event_from_json(const nlohmann::ordered_json& json) {
+  if (!json.is_object()) return Error::corrupt("event is not a JSON object");
+  auto type = event_type(json);
+  if (!type) return type.error();
+  if (auto st = check_field_order(json, *type); !st) return st.error();
+  KeyEvent ev;
+  ev.type = *type;
+  for (const auto read : {&read_identifiers, &read_keys, &read_backers, &read_seals}) {
+    if (auto st = read(json, ev); !st) return st.error();
   }
-  for (const auto& seal : a) {
-    ev.seals.push_back(seal);
-  }
-  if (auto st = check_content(ev); !st) {
-    return st.error();
-  }
+  if (auto st = check_content(ev); !st) return st.error();
   return ev;
 }
 
@@ -505,17 +507,18 @@ const AnchoredSeal* KeyState::find_digest_seal(std::string_view digest) const {
   return nullptr;
 }
 
-Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, Reason* fault) {
-  const KeyEvent& ev = signed_event.event;
-  const std::string where = std::string(to_string(ev.type)) + " s=" + hex_number(ev.sequence);
+namespace {
 
+// The steps of apply_event. Each checks one thing and, when it does not hold, sets `fault` and
+// returns the Error, naming the event (`where`).
+
+// The event on its own: its content, then its `v` and `d` against what the content gives.
+Status check_integrity(const KeyEvent& ev, const std::string& where, Reason* fault) {
   if (auto st = check_content(ev); !st) {
     return refuse(fault_of(st.error()), fault, Error{st.error().code, st.error().message, where});
   }
   auto expected = compute_said(ev);
-  if (!expected) {
-    return refuse(Reason::kKelMalformed, fault, Error::corrupt(expected.error().message, where));
-  }
+  if (!expected) return refuse(Reason::kKelMalformed, fault, Error::corrupt(expected.error().message, where));
   if (ev.version != expected->version) {
     return refuse(Reason::kKelBadVersion, fault,
                   Error::corrupt("version string '" + ev.version + "' should be '" + expected->version + "'", where));
@@ -524,8 +527,13 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     return refuse(Reason::kKelSaidMismatch, fault,
                   Error::corrupt("SAID does not match the event content (tampered event?)", where));
   }
+  return {};
+}
 
-  // Where the event sits in the KEL.
+// Where the event sits in the KEL: an inception first (and only first), then each event the
+// next one of the same identifier, chained to the last, while the identifier can still act.
+Status check_position(const std::optional<KeyState>& state, const KeyEvent& ev, const std::string& where,
+                      Reason* fault) {
   if (!state) {
     if (ev.type != EventType::kInception) {
       return refuse(Reason::kKelNotInception, fault, Error::corrupt("a KEL must start with an inception", where));
@@ -533,69 +541,72 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
     if (ev.prefix != ev.said) {
       return refuse(Reason::kKelPrefixMismatch, fault, Error::corrupt("inception prefix is not its SAID", where));
     }
-  } else {
-    if (ev.type == EventType::kInception) {
-      return refuse(Reason::kKelNotInception, fault, Error::corrupt("second inception in a KEL", where));
-    }
-    if (ev.prefix != state->prefix) {
-      return refuse(Reason::kKelPrefixMismatch, fault,
-                    Error::corrupt("event belongs to another identifier (" + ev.prefix + ")", where));
-    }
-    if (ev.sequence <= state->sequence) {
-      return refuse(
-          Reason::kKelDuplicateSequence, fault,
-          Error::corrupt("sequence number already used (last is " + hex_number(state->sequence) + ")", where));
-    }
-    if (ev.sequence != state->sequence + 1) {
-      return refuse(Reason::kKelSequenceGap, fault,
-                    Error::corrupt("sequence number skips (last is " + hex_number(state->sequence) + ")", where));
-    }
-    if (ev.prior != state->last_said) {
-      return refuse(Reason::kKelBrokenChain, fault,
-                    Error::corrupt("prior digest is not the previous event's SAID", where));
-    }
-    if (state->abandoned()) {
-      return refuse(Reason::kKelAbandoned, fault,
-                    Error::corrupt("identifier was abandoned (no next keys); no further events", where));
-    }
-    if (ev.type == EventType::kInteraction &&
-        std::find(state->config.begin(), state->config.end(), "EO") != state->config.end()) {
-      return refuse(Reason::kKelEstablishmentOnly, fault,
-                    Error::corrupt("interaction in an establishment-only KEL", where));
-    }
+    return {};
   }
+  if (ev.type == EventType::kInception) {
+    return refuse(Reason::kKelNotInception, fault, Error::corrupt("second inception in a KEL", where));
+  }
+  if (ev.prefix != state->prefix) {
+    return refuse(Reason::kKelPrefixMismatch, fault,
+                  Error::corrupt("event belongs to another identifier (" + ev.prefix + ")", where));
+  }
+  if (ev.sequence <= state->sequence) {
+    return refuse(Reason::kKelDuplicateSequence, fault,
+                  Error::corrupt("sequence number already used (last is " + hex_number(state->sequence) + ")", where));
+  }
+  if (ev.sequence != state->sequence + 1) {
+    return refuse(Reason::kKelSequenceGap, fault,
+                  Error::corrupt("sequence number skips (last is " + hex_number(state->sequence) + ")", where));
+  }
+  if (ev.prior != state->last_said) {
+    return refuse(Reason::kKelBrokenChain, fault,
+                  Error::corrupt("prior digest is not the previous event's SAID", where));
+  }
+  if (state->abandoned()) {
+    return refuse(Reason::kKelAbandoned, fault,
+                  Error::corrupt("identifier was abandoned (no next keys); no further events", where));
+  }
+  if (ev.type == EventType::kInteraction &&
+      std::find(state->config.begin(), state->config.end(), "EO") != state->config.end()) {
+    return refuse(Reason::kKelEstablishmentOnly, fault,
+                  Error::corrupt("interaction in an establishment-only KEL", where));
+  }
+  return {};
+}
 
-  // The keys that must sign: the event's own for icp/rot, the current ones for ixn.
-  std::vector<crypto::PublicKey> event_keys;
+// Who must sign the event: its own keys for icp/rot, the current ones for ixn.
+struct Signers {
+  std::vector<crypto::PublicKey> keys;
   uint32_t threshold = 0;
-  if (ev.type == EventType::kInteraction) {
-    event_keys = state->public_keys;
-    threshold = state->key_threshold;
-  } else {
-    auto decoded = decode_keys(ev.keys);
-    if (!decoded) {
-      return refuse(Reason::kKelMalformed, fault, Error::corrupt(decoded.error().message, where));
-    }
-    event_keys = std::move(*decoded);
-    threshold = ev.key_threshold;
-  }
+};
 
+Result<Signers> signers_of(const std::optional<KeyState>& state, const KeyEvent& ev, const std::string& where,
+                           Reason* fault) {
+  if (ev.type == EventType::kInteraction) return Signers{state->public_keys, state->key_threshold};
+  auto decoded = decode_keys(ev.keys);
+  if (!decoded) return refuse(Reason::kKelMalformed, fault, Error::corrupt(decoded.error().message, where));
+  return Signers{std::move(*decoded), ev.key_threshold};
+}
+
+// The attached signatures: each by a distinct key of `signers` over the serialization, at least
+// the threshold of them; a rotation's must also satisfy the prior next-key commitments.
+Status check_signatures(const std::optional<KeyState>& state, const SignedEvent& signed_event, const Signers& signers,
+                        const std::string& where, Reason* fault) {
+  const KeyEvent& ev = signed_event.event;
   auto ser = serialize(ev);
-  if (!ser) {
-    return refuse(Reason::kKelMalformed, fault, Error::corrupt(ser.error().message, where));
-  }
+  if (!ser) return refuse(Reason::kKelMalformed, fault, Error::corrupt(ser.error().message, where));
   const util::Bytes message = util::to_bytes(*ser);
-  std::set<uint32_t> signers;
+  std::set<uint32_t> signed_by;
   std::set<uint32_t> matched_commitments;
   for (const auto& sig : signed_event.signatures) {
     const std::string sig_where = where + " sig " + std::to_string(sig.index);
-    if (sig.index >= event_keys.size()) {
+    if (sig.index >= signers.keys.size()) {
       return refuse(Reason::kKelBadSignature, fault, Error::corrupt("signature index has no key", sig_where));
     }
-    if (!signers.insert(sig.index).second) {
+    if (!signed_by.insert(sig.index).second) {
       return refuse(Reason::kKelMalformed, fault, Error::corrupt("two signatures for the same key", sig_where));
     }
-    const crypto::PublicKey& key = event_keys[sig.index];
+    const crypto::PublicKey& key = signers.keys[sig.index];
     if (cesr::requires_p256(sig) && key.type() != crypto::KeyType::kEcdsaP256) {
       return refuse(Reason::kKelBadSignature, fault,
                     Error::corrupt("P-256 signature code for a non-P-256 key", sig_where));
@@ -611,11 +622,11 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
       matched_commitments.insert(*sig.ondex);
     }
   }
-  if (signers.size() < threshold) {
-    return refuse(
-        Reason::kKelThresholdNotMet, fault,
-        Error::corrupt(
-            std::to_string(signers.size()) + " valid signature(s), threshold is " + std::to_string(threshold), where));
+  if (signed_by.size() < signers.threshold) {
+    return refuse(Reason::kKelThresholdNotMet, fault,
+                  Error::corrupt(std::to_string(signed_by.size()) + " valid signature(s), threshold is " +
+                                     std::to_string(signers.threshold),
+                                 where));
   }
   if (ev.type == EventType::kRotation && matched_commitments.size() < state->next_threshold) {
     return refuse(
@@ -624,30 +635,37 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
                            " prior next-key commitment(s), " + std::to_string(state->next_threshold) + " required",
                        where));
   }
+  return {};
+}
 
-  // Backers after a rotation: remove br (each must be a current backer), then add ba.
+// The backers after the event: an inception's own; after a rotation the current ones minus br
+// (each must be a backer) plus ba (none may be one already), within the new threshold.
+Result<std::vector<std::string>> backers_after(const std::optional<KeyState>& state, const KeyEvent& ev,
+                                               const std::string& where, Reason* fault) {
   std::vector<std::string> backers = state ? state->backers : ev.backers;
-  if (ev.type == EventType::kRotation) {
-    for (const auto& cut : ev.backers_removed) {
-      const auto it = std::find(backers.begin(), backers.end(), cut);
-      if (it == backers.end()) {
-        return refuse(Reason::kKelMalformed, fault, Error::corrupt("removed backer is not a backer", where));
-      }
-      backers.erase(it);
+  if (ev.type != EventType::kRotation) return backers;
+  for (const auto& cut : ev.backers_removed) {
+    const auto it = std::find(backers.begin(), backers.end(), cut);
+    if (it == backers.end()) {
+      return refuse(Reason::kKelMalformed, fault, Error::corrupt("removed backer is not a backer", where));
     }
-    for (const auto& add : ev.backers_added) {
-      if (std::find(backers.begin(), backers.end(), add) != backers.end()) {
-        return refuse(Reason::kKelMalformed, fault, Error::corrupt("added backer is already a backer", where));
-      }
-      backers.push_back(add);
-    }
-    if (backers.empty() ? ev.backer_threshold != 0
-                        : (ev.backer_threshold < 1 || ev.backer_threshold > backers.size())) {
-      return refuse(Reason::kKelMalformed, fault, Error::corrupt("backer threshold out of range", where));
-    }
+    backers.erase(it);
   }
+  for (const auto& add : ev.backers_added) {
+    if (std::find(backers.begin(), backers.end(), add) != backers.end()) {
+      return refuse(Reason::kKelMalformed, fault, Error::corrupt("added backer is already a backer", where));
+    }
+    backers.push_back(add);
+  }
+  if (backers.empty() ? ev.backer_threshold != 0 : (ev.backer_threshold < 1 || ev.backer_threshold > backers.size())) {
+    return refuse(Reason::kKelMalformed, fault, Error::corrupt("backer threshold out of range", where));
+  }
+  return backers;
+}
 
-  // Commit.
+// The state once the checked event is applied.
+KeyState state_after(std::optional<KeyState> state, const KeyEvent& ev, Signers signers,
+                     std::vector<std::string> backers) {
   KeyState next = state ? std::move(*state) : KeyState{};
   if (ev.type == EventType::kInception) {
     next.prefix = ev.prefix;
@@ -658,18 +676,33 @@ Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_eve
   if (ev.type != EventType::kInteraction) {
     next.key_threshold = ev.key_threshold;
     next.keys = ev.keys;
-    next.public_keys = event_keys;
+    next.public_keys = signers.keys;
     next.next_threshold = ev.next_threshold;
     next.next_digests = ev.next_digests;
     next.backer_threshold = ev.backer_threshold;
     next.backers = std::move(backers);
     next.establishments.push_back(
-        Establishment{ev.sequence, ev.said, ev.key_threshold, ev.keys, std::move(event_keys)});
+        Establishment{ev.sequence, ev.said, ev.key_threshold, ev.keys, std::move(signers.keys)});
   }
   for (const auto& seal : ev.seals) {
     next.seals.push_back(AnchoredSeal{ev.sequence, ev.said, seal});
   }
-  state = std::move(next);
+  return next;
+}
+
+}  // namespace
+
+Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, Reason* fault) {
+  const KeyEvent& ev = signed_event.event;
+  const std::string where = std::string(to_string(ev.type)) + " s=" + hex_number(ev.sequence);
+  if (auto st = check_integrity(ev, where, fault); !st) return st;
+  if (auto st = check_position(state, ev, where, fault); !st) return st;
+  auto signers = signers_of(state, ev, where, fault);
+  if (!signers) return signers.error();
+  if (auto st = check_signatures(state, signed_event, *signers, where, fault); !st) return st;
+  auto backers = backers_after(state, ev, where, fault);
+  if (!backers) return backers.error();
+  state = state_after(std::move(state), ev, std::move(*signers), std::move(*backers));
   return accept(fault);
 }
 
