@@ -1,6 +1,6 @@
 // auths verify-commit | verify: the hook's identity checks for one commit or one attestation,
-// offline, printed as in seed 003 section 6 (Signed by, Signer type, Delegated, Witnesses,
-// Status). Exit 0 valid, 1 not valid, 2 could not check.
+// offline, printed in the layout of Auths' own verify-commit (Signed by, Signer type, Delegated,
+// Witnesses, Status). Exit 0 valid, 1 not valid, 2 could not check.
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// auths/identity_ops.h, setup_git: configures git to sign through auths-sign with a device key
+// auths/client/identity_ops.h, setup_git: configures git to sign through auths-sign with a device key
 // and installs the local hooks. Settings are written by running `git config`, so that
 // --global means exactly what it means to git (HOME, XDG_CONFIG_HOME, include files).
 #include <fcntl.h>

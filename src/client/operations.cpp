@@ -1,4 +1,4 @@
-// auths/identity_ops.h: the identity, its devices and its registry records, as the CLI manages
+// auths/client/identity_ops.h: the identity, its devices and its registry records, as the CLI manages
 // them. Everything is written to the home only after it was checked the way the registry will
 // check it (the event replays; the attestation verifies against the KEL with the event).
 #include <algorithm>

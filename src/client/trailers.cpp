@@ -1,4 +1,4 @@
-// auths/trailers.h: the Auths-Id / Auths-Device claims the commit-msg hook adds.
+// auths/client/trailers.h: the Auths-Id / Auths-Device claims the commit-msg hook adds.
 #include "auths/client/trailers.h"
 
 #include <fcntl.h>

@@ -55,8 +55,8 @@ int read_number(std::string_view s, size_t pos, size_t n) {
   return value;
 }
 
-// Capability names (research/auths-spec.md 5.2): 1-64 characters of [a-z0-9:_-], stored
-// already lower-case.
+// Capability names: 1-64 characters of [a-z0-9:_-] (the alphabet and length Auths allows),
+// stored already lower-case.
 bool valid_capability(std::string_view cap) {
   if (cap.empty() || cap.size() > 64) {
     return false;

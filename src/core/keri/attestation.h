@@ -1,5 +1,6 @@
 // Attestations: the signed JSON records that link a device key (or an agent, or an org member)
-// to a did:keri identity, and the revocations that undo them (DESIGN.md, "Identity model").
+// to a did:keri identity, and the revocations that undo them (README.md, "Identities, devices
+// and the registry").
 //
 // Shape (every field always present; absent values are null):
 //
@@ -23,7 +24,7 @@
 // Both signatures cover the same bytes: the RFC 8785 canonical JSON of the record without its
 // two signature fields. Ed25519 signs those bytes; P-256 is ECDSA over SHA-256, raw r||s.
 //
-// This is our format, not Auths' byte for byte (research/auths-spec.md 4.2): Auths signs a
+// This is our format, not that of Auths (auths-dev/auths) byte for byte: Auths signs a
 // projection that adds `payload`, writes device_public_key as a bare hex string, leaves
 // `delegated_by`/`signer_type` out when absent and (since Gen-2) has no `role`/`capabilities`.
 // So an attestation signed by Auths does not verify here, nor the reverse.

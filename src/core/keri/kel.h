@@ -1,6 +1,6 @@
 // KERI key event logs (KELs): the events that create and evolve a did:keri identity.
 //
-// Formats follow research/auths-spec.md section 2 and keripy (KERI 1.0 JSON):
+// Formats: KERI 1.0 JSON as keripy, signify-ts and Auths write it:
 //   - events icp, rot, ixn with exactly these fields, in this order:
 //       icp  v,t,d,i,s,kt,k,nt,n,bt,b,c,a
 //       rot  v,t,d,i,s,p,kt,k,nt,n,bt,br,ba,a

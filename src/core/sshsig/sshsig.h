@@ -1,5 +1,6 @@
 // SSHSIG: the signature format of `ssh-keygen -Y sign` and of git's gpg.format=ssh.
-// Specification: openssh-portable PROTOCOL.sshsig. Byte layout: research/anchors.md section 4.
+// Specification: openssh-portable PROTOCOL.sshsig; sshsig.cpp quotes its field lists above the
+// code that reads them.
 #pragma once
 
 #include <cstdint>

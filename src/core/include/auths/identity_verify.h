@@ -1,6 +1,6 @@
 // Offline checks of one commit or one attestation against the identity registry: what
-// `auths verify-commit` and `auths verify` print (seed 003 section 6: Signed by, Signer type,
-// Delegated, Witnesses, Status).
+// `auths verify-commit` and `auths verify` print (Signed by, Signer type, Delegated, Witnesses,
+// Status, as Auths' own verify-commit does).
 #pragma once
 
 #include <cstdint>
