@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "auths/client/identity_ops.h"
 #include "auths/client/sign_tool.h"
@@ -443,11 +442,13 @@ struct Anchoring {
 
 Result<Anchoring> anchor(const Loaded& id, const crypto::PrivateKey& id_key,
                          const std::vector<keri::Attestation>& records) {
-  std::vector<nlohmann::ordered_json> seals;
+  std::vector<keri::Seal> seals;
   for (const auto& record : records) {
     auto digest = keri::attestation_digest(record);
     if (!digest) return digest.error();
-    seals.push_back(nlohmann::ordered_json{{"d", *digest}});
+    auto seal = keri::Seal::of_digest(*digest);
+    if (!seal) return seal.error();
+    seals.push_back(std::move(*seal));
   }
   auto ixn = keri::make_interaction(id.state, std::move(seals));
   if (!ixn) return ixn.error();

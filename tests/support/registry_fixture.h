@@ -77,7 +77,7 @@ inline ak::Attestation make_link(const Identity& id, const ac::PrivateKey& devic
 /// current key unless a test wants otherwise); the event's files are appended to id.files and
 /// returned.
 inline Files anchor(Identity& id, const ak::Attestation& att, const ac::PrivateKey& signer) {
-  auto ixn = ak::make_interaction(id.state, {nlohmann::ordered_json{{"d", *ak::attestation_digest(att)}}});
+  auto ixn = ak::make_interaction(id.state, {ak::Seal::of_digest(*ak::attestation_digest(att)).value()});
   BOOST_REQUIRE(ixn.has_value());
   const size_t before = id.files.size();
   add_event(id, *ixn, signer);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -483,8 +484,7 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, R
   // current one (single-signature identities only).
   std::vector<const Establishment*> allowed;
   for (const auto& seal : issuer.seals) {
-    const auto d = seal.seal.find("d");
-    if (d != seal.seal.end() && d->is_string() && d->get_ref<const std::string&>() == digest) {
+    if (seal.seal.digest() == digest) {
       if (const Establishment* e = issuer.establishment_at(seal.sequence)) {
         allowed.push_back(e);
       }

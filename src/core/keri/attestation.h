@@ -39,7 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "auths/reason.h"
 #include "auths/result.h"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "crypto/verify.h"
@@ -206,14 +207,6 @@ Status check_content(const KeyEvent& ev) {
       return Error::corrupt("duplicate backer in br or ba");
     }
   }
-  for (const auto& seal : ev.seals) {
-    if (!seal.is_object()) {
-      return Error::corrupt("seals must be JSON objects", "a");
-    }
-    if (auto st = check_portable(seal); !st) {
-      return Error{st.error().code, st.error().message, "a"};
-    }
-  }
   return {};
 }
 
@@ -237,6 +230,29 @@ Result<std::vector<crypto::PublicKey>> decode_keys(const std::vector<std::string
 }
 
 }  // namespace
+
+Result<Seal> Seal::of_digest(std::string_view digest) {
+  try {
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    object["d"] = std::string(digest);
+    return Seal(object.dump(), std::string(digest));
+  } catch (const nlohmann::json::exception& e) {
+    return Error::invalid_argument(std::string("cannot make a seal: ") + e.what());
+  }
+}
+
+Result<Seal> Seal::from_json(const nlohmann::ordered_json& object) {
+  if (!object.is_object()) return Error::corrupt("seals must be JSON objects", "a");
+  if (auto st = check_portable(object); !st) return Error{st.error().code, st.error().message, "a"};
+  std::optional<std::string> digest;
+  if (const auto d = object.find("d"); d != object.end() && d->is_string()) digest = d->get<std::string>();
+  try {
+    // Compact, UTF-8 as is: what the event's serialization holds.
+    return Seal(object.dump(), std::move(digest));
+  } catch (const nlohmann::json::exception& e) {
+    return Error::corrupt(std::string("cannot serialize a seal: ") + e.what(), "a");
+  }
+}
 
 const char* to_string(EventType type) {
   switch (type) {
@@ -274,7 +290,7 @@ nlohmann::ordered_json to_json(const KeyEvent& ev) {
   }
   j["a"] = nlohmann::ordered_json::array();
   for (const auto& seal : ev.seals) {
-    j["a"].push_back(seal);
+    j["a"].push_back(nlohmann::ordered_json::parse(seal.json()));
   }
   return j;
 }
@@ -393,11 +409,15 @@ Status read_backers(const nlohmann::ordered_json& json, KeyEvent& ev) {
   return {};
 }
 
-// `a`: the seals, kept as given (check_content checks them).
+// `a`: the seals, kept as given.
 Status read_seals(const nlohmann::ordered_json& json, KeyEvent& ev) {
   const auto& a = json["a"];
   if (!a.is_array()) return Error::corrupt("seals must be a list", "a");
-  for (const auto& seal : a) ev.seals.push_back(seal);
+  for (const auto& object : a) {
+    auto seal = Seal::from_json(object);
+    if (!seal) return seal.error();
+    ev.seals.push_back(std::move(*seal));
+  }
   return {};
 }
 
@@ -499,8 +519,7 @@ const Establishment* KeyState::establishment_at(uint64_t seq) const {
 
 const AnchoredSeal* KeyState::find_digest_seal(std::string_view digest) const {
   for (const auto& s : seals) {
-    const auto it = s.seal.find("d");
-    if (it != s.seal.end() && it->is_string() && it->get_ref<const std::string&>() == digest) {
+    if (s.seal.digest() == digest) {
       return &s;
     }
   }
@@ -735,7 +754,7 @@ Result<KeyEvent> finish(KeyEvent ev) {
 
 Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_threshold,
                                 std::vector<std::string> next_digests, uint32_t next_threshold,
-                                std::vector<nlohmann::ordered_json> seals) {
+                                std::vector<Seal> seals) {
   KeyEvent ev;
   ev.type = EventType::kInception;
   ev.sequence = 0;
@@ -751,7 +770,7 @@ Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_thre
 
 Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> keys, uint32_t key_threshold,
                                std::vector<std::string> next_digests, uint32_t next_threshold,
-                               std::vector<nlohmann::ordered_json> seals) {
+                               std::vector<Seal> seals) {
   if (state.abandoned()) {
     return Error::invalid_argument("identifier is abandoned; it cannot rotate", state.prefix);
   }
@@ -769,7 +788,7 @@ Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> k
   return finish(std::move(ev));
 }
 
-Result<KeyEvent> make_interaction(const KeyState& state, std::vector<nlohmann::ordered_json> seals) {
+Result<KeyEvent> make_interaction(const KeyState& state, std::vector<Seal> seals) {
   if (state.abandoned()) {
     return Error::invalid_argument("identifier is abandoned; it cannot add events", state.prefix);
   }

@@ -23,9 +23,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "auths/reason.h"
 #include "auths/result.h"
@@ -39,24 +40,47 @@ enum class EventType { kInception, kRotation, kInteraction };
 /// "icp", "rot", "ixn".
 const char* to_string(EventType type);
 
+/// One seal of an event's `a` list: a JSON object, kept as its compact serialization (so that an
+/// event is written back byte for byte, and users of this header need no JSON library).
+class Seal {
+ public:
+  /// {"d": digest}: anchors a record, such as an attestation's digest, in the KEL.
+  [[nodiscard]] static Result<Seal> of_digest(std::string_view digest);
+  /// A seal read from an event: a JSON object that every implementation serializes alike (no
+  /// non-integer numbers, no integers beyond 2^53: kUnsupported; anything else: kCorrupt).
+  [[nodiscard]] static Result<Seal> from_json(const nlohmann::ordered_json& object);
+
+  /// The compact JSON text, members in the order given.
+  const std::string& json() const { return m_json; }
+  /// The value of its "d" member when that is a string.
+  const std::optional<std::string>& digest() const { return m_digest; }
+
+  friend bool operator==(const Seal&, const Seal&) = default;
+
+ private:
+  Seal(std::string json, std::optional<std::string> digest) : m_json(std::move(json)), m_digest(std::move(digest)) {}
+  std::string m_json;
+  std::optional<std::string> m_digest;
+};
+
 /// One key event. Fields not used by its type stay empty.
 struct KeyEvent {
   EventType type = EventType::kInception;
-  std::string version;                        // v
-  std::string said;                           // d
-  std::string prefix;                         // i
-  uint64_t sequence = 0;                      // s
-  std::string prior;                          // p: SAID of the previous event (rot, ixn)
-  uint32_t key_threshold = 0;                 // kt (icp, rot)
-  std::vector<std::string> keys;              // k: qb64 verkeys (icp, rot)
-  uint32_t next_threshold = 0;                // nt (icp, rot)
-  std::vector<std::string> next_digests;      // n: next-key commitments (icp, rot)
-  uint32_t backer_threshold = 0;              // bt (icp, rot)
-  std::vector<std::string> backers;           // b (icp)
-  std::vector<std::string> backers_removed;   // br (rot)
-  std::vector<std::string> backers_added;     // ba (rot)
-  std::vector<std::string> config;            // c: configuration traits such as "EO" (icp)
-  std::vector<nlohmann::ordered_json> seals;  // a: seal objects, member order as given
+  std::string version;                       // v
+  std::string said;                          // d
+  std::string prefix;                        // i
+  uint64_t sequence = 0;                     // s
+  std::string prior;                         // p: SAID of the previous event (rot, ixn)
+  uint32_t key_threshold = 0;                // kt (icp, rot)
+  std::vector<std::string> keys;             // k: qb64 verkeys (icp, rot)
+  uint32_t next_threshold = 0;               // nt (icp, rot)
+  std::vector<std::string> next_digests;     // n: next-key commitments (icp, rot)
+  uint32_t backer_threshold = 0;             // bt (icp, rot)
+  std::vector<std::string> backers;          // b (icp)
+  std::vector<std::string> backers_removed;  // br (rot)
+  std::vector<std::string> backers_added;    // ba (rot)
+  std::vector<std::string> config;           // c: configuration traits such as "EO" (icp)
+  std::vector<Seal> seals;                   // a
 };
 
 /// The event as JSON in the normative field order.
@@ -115,7 +139,7 @@ struct Establishment {
 struct AnchoredSeal {
   uint64_t sequence = 0;
   std::string event_said;
-  nlohmann::ordered_json seal;
+  Seal seal;
 };
 
 /// The state of an identity after replaying its KEL.
@@ -159,13 +183,13 @@ struct KeyState {
 /// commitments to the next keys (next_key_digest). No backers, no configuration.
 [[nodiscard]] Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_threshold,
                                               std::vector<std::string> next_digests, uint32_t next_threshold,
-                                              std::vector<nlohmann::ordered_json> seals = {});
+                                              std::vector<Seal> seals = {});
 /// A rotation of `state` to `keys` (which must include keys matching the previous
 /// commitments) with new commitments; empty `next_digests` abandons the identity.
 [[nodiscard]] Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> keys,
                                              uint32_t key_threshold, std::vector<std::string> next_digests,
-                                             uint32_t next_threshold, std::vector<nlohmann::ordered_json> seals = {});
+                                             uint32_t next_threshold, std::vector<Seal> seals = {});
 /// An interaction anchoring `seals` after `state`'s last event.
-[[nodiscard]] Result<KeyEvent> make_interaction(const KeyState& state, std::vector<nlohmann::ordered_json> seals);
+[[nodiscard]] Result<KeyEvent> make_interaction(const KeyState& state, std::vector<Seal> seals);
 
 }  // namespace auths::keri

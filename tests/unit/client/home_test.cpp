@@ -40,7 +40,7 @@ struct Identity {
 };
 
 ak::SignedEvent interaction(const ak::KeyState& state, const ac::PrivateKey& key, const std::string& digest) {
-  auto event = ak::make_interaction(state, {nlohmann::ordered_json{{"d", digest}}}).value();
+  auto event = ak::make_interaction(state, {ak::Seal::of_digest(digest).value()}).value();
   return ak::SignedEvent{event, {ak::sign_event(event, key, 0).value()}};
 }
 

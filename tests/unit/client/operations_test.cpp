@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(rotation_retires_the_old_key_and_keeps_the_devices) {
   const auto config = acl::load_identity_config(env.home()).value().value();
   auto kel = must(acl::load_kel(env.home(), config.prefix()));
   const auto event =
-      ak::make_interaction(state, {nlohmann::ordered_json{{"d", "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}})
+      ak::make_interaction(state, {ak::Seal::of_digest("EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").value()})
           .value();
   kel.push_back(ak::SignedEvent{event, {ak::sign_event(event, old_key, 0).value()}});
   Reason fault = Reason::kOk;

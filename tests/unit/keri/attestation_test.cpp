@@ -1,6 +1,7 @@
 // Attestations: canonical signed bytes, both signatures (good, tampered, wrong key), expiry,
 // revocation, rotation of the identity, strict parsing and RFC 3339 timestamps.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "crypto/private_key.h"
 #include "keri/attestation.h"
@@ -14,8 +15,6 @@ namespace au = auths::util;
 using auths::Reason;
 
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 constexpr int64_t kT0 = 1782000000;  // 2026-06-21T00:00:00Z
 constexpr int64_t kDay = 86400;
@@ -46,7 +45,7 @@ struct Identity {
     kel.push_back(ev);
   }
   void anchor(const std::string& digest, const ac::PrivateKey& current) {
-    add(sign(ak::make_interaction(*state, {Json{{"d", digest}}}).value(), current));
+    add(sign(ak::make_interaction(*state, {ak::Seal::of_digest(digest).value()}).value(), current));
   }
   void rotate() { add(sign(ak::make_rotation(*state, {qb64(k1)}, 1, {ak::next_key_digest(qb64(k2))}, 1).value(), k1)); }
 };

@@ -1,6 +1,7 @@
 // RFC 8785 (JSON Canonicalization Scheme): the examples of the RFC itself, and the strict
 // parser used for signed records.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstring>

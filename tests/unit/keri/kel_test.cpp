@@ -1,6 +1,7 @@
 // KEL building and replay: a valid history, then one test per way a KEL can be wrong (each
 // checked by its Reason, not its message).
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "crypto/private_key.h"
 #include "keri/cesr.h"
@@ -48,9 +49,12 @@ struct Fixture {
 
   Fixture() {
     kel.add(sign(ak::make_inception({qb64(k0)}, 1, {commitment(k1)}, 1).value(), {{0, &k0}}));
-    kel.add(sign(ak::make_interaction(*kel.state, {Json{{"d", commitment(k2)}}}).value(), {{0, &k0}}));
+    kel.add(sign(ak::make_interaction(*kel.state, {ak::Seal::of_digest(commitment(k2)).value()}).value(), {{0, &k0}}));
     kel.add(sign(ak::make_rotation(*kel.state, {qb64(k1)}, 1, {commitment(k2)}, 1).value(), {{0, &k1}}));
-    kel.add(sign(ak::make_interaction(*kel.state, {Json{{"i", "x"}, {"s", "0"}, {"d", "y"}}}).value(), {{0, &k1}}));
+    kel.add(
+        sign(ak::make_interaction(*kel.state, {ak::Seal::from_json(Json{{"i", "x"}, {"s", "0"}, {"d", "y"}}).value()})
+                 .value(),
+             {{0, &k1}}));
   }
 };
 
@@ -116,7 +120,7 @@ BOOST_FIXTURE_TEST_CASE(parse_pretty_printed_and_attachments, Fixture) {
 BOOST_FIXTURE_TEST_CASE(tampered_said, Fixture) {
   // A seal changed after signing, SAID left as it was.
   ak::KeyEvent changed = kel.events[1].event;
-  changed.seals[0]["d"] = commitment(k0);
+  changed.seals[0] = ak::Seal::of_digest(commitment(k0)).value();
   auto events = kel.events;
   events[1] = edited(changed, k0, false);
   size_t index = 0;
@@ -189,7 +193,7 @@ BOOST_FIXTURE_TEST_CASE(bad_pre_rotation, Fixture) {
 BOOST_FIXTURE_TEST_CASE(duplicate_and_skipped_sequence, Fixture) {
   // Two events at s=1 (the second chained to the inception as well).
   std::optional<ak::KeyState> after_icp = ak::replay_kel(std::span(kel.events).first(1)).value();
-  const auto other = ak::make_interaction(*after_icp, {Json{{"d", "another"}}}).value();
+  const auto other = ak::make_interaction(*after_icp, {ak::Seal::of_digest("another").value()}).value();
   auto events = std::vector<ak::SignedEvent>(kel.events.begin(), kel.events.begin() + 2);
   events.push_back(sign(other, {{0, &k0}}));
   size_t index = 0;
@@ -310,7 +314,7 @@ BOOST_AUTO_TEST_CASE(p256_identity) {
   Kel kel;
   kel.add(sign(ak::make_inception({qb64(k0)}, 1, {commitment(k1)}, 1).value(), {{0, &k0}}));
   BOOST_TEST(kel.state->keys[0].substr(0, 4) == "1AAJ");
-  kel.add(sign(ak::make_interaction(*kel.state, {Json{{"d", "seal"}}}).value(), {{0, &k0}}));
+  kel.add(sign(ak::make_interaction(*kel.state, {ak::Seal::of_digest("seal").value()}).value(), {{0, &k0}}));
   kel.add(sign(ak::make_rotation(*kel.state, {qb64(k1)}, 1, {commitment(k2)}, 1).value(), {{0, &k1}}));
   kel.add(sign(ak::make_rotation(*kel.state, {qb64(k2)}, 1, {commitment(k0)}, 1).value(), {{0, &k2}}));
   BOOST_TEST(ak::replay_kel(kel.events).has_value());

@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
   BOOST_TEST(first_code(t.verify(base, c2)) == "registry-invalid-record");
 
   // A KEL event for alice signed by mallory.
-  auto ixn = ak::make_interaction(alice.state, {nlohmann::ordered_json{{"d", "E" + std::string(43, 'A')}}});
+  auto ixn = ak::make_interaction(alice.state, {ak::Seal::of_digest("E" + std::string(43, 'A')).value()});
   BOOST_REQUIRE(ixn.has_value());
   ak::SignedEvent bad{*ixn, {*ak::sign_event(*ixn, mallory.key, 0)}};
   const auto c3 = t.commit({{ar::event_path(ixn->prefix, ixn->sequence), *ak::serialize(*ixn)},
