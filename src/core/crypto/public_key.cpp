@@ -24,7 +24,6 @@ constexpr std::string_view kP256Name = "ecdsa-sha2-nistp256";
 constexpr std::string_view kP256CurveName = "nistp256";  // RFC 5656 section 6.1
 constexpr std::string_view kRsaName = "ssh-rsa";
 
-constexpr size_t kEd25519KeySize = 32;  // RFC 8032 section 5.1.5
 constexpr size_t kP256FieldSize = 32;
 constexpr size_t kP256CompressedSize = 1 + kP256FieldSize;
 constexpr size_t kP256UncompressedSize = 1 + 2 * kP256FieldSize;

@@ -29,7 +29,6 @@ namespace auths::crypto {
 namespace {
 
 constexpr size_t kEd25519SignatureSize = 64;
-constexpr size_t kEd25519KeySize = 32;
 constexpr size_t kP256SignatureSize = 64;  // r || s, 32 bytes each
 
 // Botan's C-style functions take pointers; an empty span may have a null data(), so point empty
