@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "auths/trailers.h"
+#include "auths/client/trailers.h"
 #include "hook_main.h"
 
 int main(int argc, char** argv) {
@@ -27,12 +27,12 @@ int main(int argc, char** argv) {
       return auths::kExitUndecided;
     }
     // The hook runs in the repository's work tree (or with GIT_DIR set).
-    if (const auto claims = auths::signing_claims("."); !claims) {
+    if (const auto claims = auths::client::signing_claims("."); !claims) {
       std::fprintf(stderr, "warning: no Auths trailers added: %s\n", claims.error().to_string().c_str());
     } else if (claims->has_value()) {
-      std::string updated = auths::add_claim_trailers(*message, **claims);
+      std::string updated = auths::client::add_claim_trailers(*message, **claims);
       if (updated != *message) {
-        if (auto written = auths::rewrite_file(argv[1], updated); !written) {
+        if (auto written = auths::client::rewrite_file(argv[1], updated); !written) {
           std::fprintf(stderr, "error: commit message: %s\n", written.error().to_string().c_str());
           return auths::kExitUndecided;
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates tests/data/keri/vectors.json with signify-ts, WebOfTrust's TypeScript KERI
 # implementation (npm package signify-ts, pinned in scripts/keri-vectors/package.json and its
-# lock file). The unit tests (tests/unit/identity/keri_vectors_test.cpp) check that our event
+# lock file). The unit tests (tests/unit/keri/keri_vectors_test.cpp) check that our event
 # serializations, SAIDs, prefixes, key encodings, next-key digests and signature attachments
 # equal these byte for byte. Needs node >= 18 and npm with access to the npm registry; the
 # tests themselves only read the committed file, so they run offline.

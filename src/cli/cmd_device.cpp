@@ -6,20 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
 
 struct LinkOptions {
   std::string alias;
@@ -31,22 +25,22 @@ struct LinkOptions {
 };
 
 int run_link(const LinkOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
   if (!opts.alias.empty()) {
-    if (const auto ok = check_key_alias(opts.alias); !ok) return report_error(ok.error());
+    if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
   }
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  LinkDeviceOptions options;
+  client::LinkDeviceOptions options;
   options.alias = opts.alias;
   options.curve = opts.curve;
   options.expires_in_days = opts.expires_in_days;
   options.capabilities = opts.capabilities;
   options.signer_type = opts.signer_type;
   options.note = opts.note;
-  const auto device = link_device(*home, options, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  const auto device = client::link_device(*home, options, *passphrase);
+  client::wipe_secret(*passphrase);
   if (!device) return report_error(device.error());
   std::printf("%s\n", device->did_key.c_str());
   std::printf("linked device %s (key '%s')\n", device->did_key.c_str(), device->alias.c_str());
@@ -70,12 +64,12 @@ struct RevokeOptions {
 };
 
 int run_revoke(const RevokeOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  const auto revoked = revoke_device(*home, opts.device, *passphrase, opts.note);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  const auto revoked = client::revoke_device(*home, opts.device, *passphrase, opts.note);
+  client::wipe_secret(*passphrase);
   if (!revoked) return report_error(revoked.error());
   for (const auto& device : *revoked) {
     std::printf("revoked device %s%s at %s\n", device.did_key.c_str(),

@@ -5,16 +5,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
 
 namespace {
 
-nlohmann::ordered_json to_json(const IdentityInfo& info) {
+nlohmann::ordered_json to_json(const client::IdentityInfo& info) {
   nlohmann::ordered_json keys = nlohmann::ordered_json::array();
   for (const auto& key : info.keys) keys.push_back({{"key", key.qb64}, {"did_key", key.did_key}});
   return {{"did", info.did},
@@ -28,7 +28,7 @@ nlohmann::ordered_json to_json(const IdentityInfo& info) {
           {"home", info.home}};
 }
 
-nlohmann::ordered_json to_json(const DeviceInfo& device) {
+nlohmann::ordered_json to_json(const client::DeviceInfo& device) {
   const auto or_null = [](const std::string& s) {
     return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
   };
@@ -48,13 +48,7 @@ nlohmann::ordered_json to_json(const DeviceInfo& device) {
           {"record", device.record}};
 }
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
-
-void print_identity(const IdentityInfo& info) {
+void print_identity(const client::IdentityInfo& info) {
   std::printf("Identity:    %s\n", info.did.c_str());
   for (const auto& key : info.keys) {
     std::printf("Key:         %s (%s, alias '%s')\n", key.qb64.c_str(), key.did_key.c_str(), info.key_alias.c_str());
@@ -68,22 +62,22 @@ void print_identity(const IdentityInfo& info) {
   std::printf("Home:        %s\n", info.home.c_str());
 }
 
-struct InitOptions {
+struct IdInitOptions {
   std::string curve = "ed25519";
-  std::string alias = std::string(kDefaultIdentityAlias);
+  std::string alias = std::string(client::kDefaultIdentityAlias);
 };
 
-int run_init(const InitOptions& opts) {
-  const auto home = auths_home();
+int run_id_init(const IdInitOptions& opts) {
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  if (const auto ok = check_key_alias(opts.alias); !ok) return report_error(ok.error());
-  auto passphrase = read_passphrase("Enter a passphrase for the identity keys: ", /*confirm=*/true);
+  if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
+  auto passphrase = client::read_passphrase("Enter a passphrase for the identity keys: ", /*confirm=*/true);
   if (!passphrase) return report_error(passphrase.error());
-  InitIdentityOptions options;
+  client::InitIdentityOptions options;
   options.curve = opts.curve;
   options.alias = opts.alias;
-  const auto info = init_identity(*home, options, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  const auto info = client::init_identity(*home, options, *passphrase);
+  client::wipe_secret(*passphrase);
   if (!info) return report_error(info.error());
   std::printf("%s\n", info->did.c_str());
   std::printf("created identity %s in %s\n", info->did.c_str(), info->home.c_str());
@@ -95,9 +89,9 @@ int run_init(const InitOptions& opts) {
 }
 
 int run_show(bool json) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  const auto info = show_identity(*home);
+  const auto info = client::show_identity(*home);
   if (!info) return report_error(info.error());
   if (json) {
     std::printf("%s\n", to_json(*info).dump(2).c_str());
@@ -108,14 +102,14 @@ int run_show(bool json) {
 }
 
 int run_rotate() {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  auto passphrase = read_passphrase("Enter the passphrase of the identity keys: ");
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
   if (!passphrase) return report_error(passphrase.error());
-  const auto result = rotate_identity(*home, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
+  const auto result = client::rotate_identity(*home, *passphrase);
+  client::wipe_secret(*passphrase);
   if (!result) return report_error(result.error());
-  const IdentityInfo& info = result->identity;
+  const client::IdentityInfo& info = result->identity;
   std::printf("rotated %s (event %llu)\n", info.did.c_str(), static_cast<unsigned long long>(info.sequence));
   std::printf("  old key: %s (deleted from the key store)\n", result->old_key.c_str());
   std::printf("  new key: %s (key '%s')\n", result->new_key.c_str(), info.key_alias.c_str());
@@ -130,9 +124,9 @@ struct ShowDevicesOptions {
 };
 
 int run_show_devices(const ShowDevicesOptions& opts) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  const auto devices = list_devices(*home, opts.include_revoked);
+  const auto devices = client::list_devices(*home, opts.include_revoked);
   if (!devices) return report_error(devices.error());
   if (opts.json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::array();
@@ -167,7 +161,7 @@ void register_id(CLI::App& app, Registry& registry) {
       "records (key event log, device links, revocations) that 'auths registry publish' adds to a repository.");
   id->require_subcommand(1);
 
-  auto init_opts = std::make_shared<InitOptions>();
+  auto init_opts = std::make_shared<IdInitOptions>();
   CLI::App* init = id->add_subcommand("init", "Create the identity and print its did:keri");
   init->footer(
       "Generates the current key (<alias>) and the pre-rotation key (<alias>.next) and writes the inception event: it "
@@ -177,7 +171,7 @@ void register_id(CLI::App& app, Registry& registry) {
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
   init->add_option("--alias", init_opts->alias, "Key store name of the identity key")->capture_default_str();
-  registry.push_back({init, [init_opts] { return run_init(*init_opts); }});
+  registry.push_back({init, [init_opts] { return run_id_init(*init_opts); }});
 
   auto show_json = std::make_shared<bool>(false);
   CLI::App* show = id->add_subcommand("show", "Show the identity: did, current key, sequence, active devices");

@@ -4,16 +4,16 @@
 #include <memory>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
 
 namespace {
 
-struct InitOptions {
+struct GitInitOptions {
   bool git = false;
   std::string repo = ".";
   bool repo_given = false;
@@ -21,20 +21,20 @@ struct InitOptions {
   std::string key_alias;
 };
 
-int run_init(const InitOptions& opts) {
+int run_init_git(const GitInitOptions& opts) {
   if (!opts.git) {
     return report_error(
         Error::invalid_argument("nothing to set up: 'auths init --git' configures git (see 'auths init --help')"));
   }
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  GitSetupOptions options;
+  client::GitSetupOptions options;
   options.repo = opts.repo;
   options.global = opts.global;
   options.install_hooks = !opts.global || opts.repo_given;  // --global alone touches no repository
   options.key_alias = opts.key_alias;
   options.bin_dir = executable_dir();
-  const auto result = setup_git(*home, options);
+  const auto result = client::setup_git(*home, options);
   if (!result) return report_error(result.error());
   std::printf("configured %s to sign with auths:%s:\n",
               opts.global ? "your global git config" : ("the repository " + result->scope).c_str(),
@@ -58,7 +58,7 @@ int run_init(const InitOptions& opts) {
 }  // namespace
 
 void register_init(CLI::App& app, Registry& registry) {
-  auto opts = std::make_shared<InitOptions>();
+  auto opts = std::make_shared<GitInitOptions>();
   CLI::App* init = app.add_subcommand("init", "Set up git to sign with your device key (--git)");
   init->footer(
       "--git sets gpg.format=ssh, gpg.ssh.program=<auths-sign beside auths>, user.signingKey=auths:<alias>, "
@@ -72,7 +72,7 @@ void register_init(CLI::App& app, Registry& registry) {
   init->add_flag("--global", opts->global, "Write the settings to your global git config (hooks only with --repo)");
   init->add_option("--key-alias", opts->key_alias,
                    "The device key to sign with (default: the only active linked device key in the key store)");
-  registry.push_back({init, [opts] { return run_init(*opts); }});
+  registry.push_back({init, [opts] { return run_init_git(*opts); }});
 }
 
 }  // namespace auths::cli

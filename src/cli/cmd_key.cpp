@@ -5,30 +5,23 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auths/client/keys.h"
+#include "auths/client/sign_tool.h"
 #include "auths/exit_codes.h"
-#include "auths/keys.h"
-#include "auths/sign_tool.h"
 #include "commands.h"
 
 namespace auths::cli {
 
 namespace {
 
-constexpr int kExitFailed = 1;  // the command ran and failed (the reason is on stderr)
-
-int report(const Error& error) {
-  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
-  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
-}
-
-nlohmann::ordered_json to_json(const StoredKey& key) {
+nlohmann::ordered_json to_json(const client::StoredKey& key) {
   return {{"alias", key.alias},
           {"curve", key.curve},
           {"public_key", key.public_key_hex},
           {"ssh", key.ssh_public_key},
           {"fingerprint", key.fingerprint},
           {"did", key.did_key},
-          {"signing_key", std::string(kAuthsKeyPrefix) + key.alias},
+          {"signing_key", std::string(client::kAuthsKeyPrefix) + key.alias},
           {"path", key.path}};
 }
 
@@ -38,31 +31,32 @@ struct GenerateOptions {
 };
 
 int run_generate(const GenerateOptions& opts) {
-  if (const auto ok = check_key_alias(opts.alias); !ok) return report(ok.error());
+  if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
   if (opts.curve != "ed25519" && opts.curve != "p256") {
-    return report(Error::invalid_argument("unknown curve '" + opts.curve + "' (ed25519 or p256)"));
+    return report_error(Error::invalid_argument("unknown curve '" + opts.curve + "' (ed25519 or p256)"));
   }
-  const auto home = auths_home();
-  if (!home) return report(home.error());
-  auto passphrase = read_passphrase("Enter a passphrase for the new key '" + opts.alias + "': ", /*confirm=*/true);
-  if (!passphrase) return report(passphrase.error());
-  const auto key = generate_stored_key(*home, opts.alias, opts.curve, *passphrase);
-  std::fill(passphrase->begin(), passphrase->end(), '\0');
-  if (!key) return report(key.error());
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  auto passphrase =
+      client::read_passphrase("Enter a passphrase for the new key '" + opts.alias + "': ", /*confirm=*/true);
+  if (!passphrase) return report_error(passphrase.error());
+  const auto key = client::generate_stored_key(*home, opts.alias, opts.curve, *passphrase);
+  client::wipe_secret(*passphrase);
+  if (!key) return report_error(key.error());
   std::printf("generated %s key '%s' in %s\n", key->curve.c_str(), key->alias.c_str(), key->path.c_str());
   std::printf("  %s\n  %s\n  %s\n", key->ssh_public_key.c_str(), key->fingerprint.c_str(), key->did_key.c_str());
   std::printf(
       "sign commits with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
       "git config user.signingKey %s%s\n",
-      std::string(kAuthsKeyPrefix).c_str(), key->alias.c_str());
+      std::string(client::kAuthsKeyPrefix).c_str(), key->alias.c_str());
   return kExitAccepted;
 }
 
 int run_list(bool json) {
-  const auto home = auths_home();
-  if (!home) return report(home.error());
-  const auto keys = list_stored_keys(*home);
-  if (!keys) return report(keys.error());
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  const auto keys = client::list_stored_keys(*home);
+  if (!keys) return report_error(keys.error());
   if (json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::array();
     for (const auto& key : *keys) doc.push_back(to_json(key));
@@ -82,10 +76,10 @@ struct ShowOptions {
 };
 
 int run_show(const ShowOptions& opts) {
-  const auto home = auths_home();
-  if (!home) return report(home.error());
-  const auto key = find_stored_key(*home, opts.alias);
-  if (!key) return report(key.error());
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  const auto key = client::find_stored_key(*home, opts.alias);
+  if (!key) return report_error(key.error());
   if (opts.format == "ssh") {
     std::printf("%s\n", key->ssh_public_key.c_str());
   } else if (opts.format == "did") {

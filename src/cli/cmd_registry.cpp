@@ -3,9 +3,9 @@
 #include <memory>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
-#include "auths/identity_ops.h"
-#include "auths/keys.h"
 #include "commands.h"
 
 namespace auths::cli {
@@ -13,9 +13,9 @@ namespace auths::cli {
 namespace {
 
 int run_publish(const std::string& repo) {
-  const auto home = auths_home();
+  const auto home = client::auths_home();
   if (!home) return report_error(home.error());
-  const auto result = publish_registry(*home, repo);
+  const auto result = client::publish_registry(*home, repo);
   if (!result) return report_error(result.error());
   if (!result->tip) {
     std::printf("refs/auths/registry in %s already has all %zu record files of the identity\n", repo.c_str(),

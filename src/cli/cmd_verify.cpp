@@ -1,11 +1,13 @@
 // auths verify-commit | verify: the hook's identity checks for one commit or one attestation,
-// offline, printed as in seed 003 section 6 (Signed by, Signer type, Delegated, Witnesses,
-// Status). Exit 0 valid, 1 not valid, 2 could not check.
+// offline, printed in the layout of Auths' own verify-commit (Signed by, Signer type, Delegated,
+// Witnesses, Status). Exit 0 valid, 1 not valid, 2 could not check.
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "auths/client/identity_ops.h"
+#include "auths/client/keys.h"
 #include "auths/exit_codes.h"
 #include "auths/identity_verify.h"
 #include "commands.h"
@@ -71,7 +73,13 @@ struct AttestationOptions {
 };
 
 int run_verify(const AttestationOptions& opts) {
-  const auto verdict = verify_attestation_file(opts.file, opts.repo);
+  std::string registry_copy;  // without --repo: the identity home's copy of its registry records
+  if (opts.repo.empty()) {
+    const auto home = client::auths_home();
+    if (!home) return could_not_check(home.error());
+    registry_copy = client::registry_copy_path(*home);
+  }
+  const auto verdict = verify_attestation_file(opts.file, opts.repo, registry_copy);
   if (!verdict) return could_not_check(verdict.error());
   const AttestationVerdict& v = *verdict;
   if (opts.json) {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auths/result.h"
@@ -25,6 +26,9 @@ void register_device(CLI::App& app, Registry& registry);
 void register_registry(CLI::App& app, Registry& registry);
 void register_init(CLI::App& app, Registry& registry);
 void register_verify(CLI::App& app, Registry& registry);
+
+/// `items` separated by `separator`.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
 
 /// The directory of the running executable (to find the hook binaries installed beside it).
 std::string executable_dir();

@@ -16,6 +16,15 @@ std::string executable_dir() {
   return ec ? std::string(".") : exe.parent_path().string();
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
 int report_error(const Error& error) {
   std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
   return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitRejected;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "auths/sign_tool.h"
+#include "auths/client/sign_tool.h"
 
 namespace {
 
@@ -29,13 +29,13 @@ int exec_ssh_keygen(char** argv) {
 int main(int argc, char** argv) {
   try {
     const std::vector<std::string> args(argv + 1, argv + argc);
-    const auto request = auths::parse_auths_sign_args(args);
+    const auto request = auths::client::parse_auths_sign_args(args);
     if (!request) {
       std::fprintf(stderr, "auths-sign: %s\n", request.error().to_string().c_str());
       return kExitSignFailed;
     }
     if (!request->has_value()) return exec_ssh_keygen(argv);
-    const auto signed_ok = auths::run_auths_sign(**request, STDIN_FILENO, STDOUT_FILENO);
+    const auto signed_ok = auths::client::run_auths_sign(**request, STDIN_FILENO, STDOUT_FILENO);
     if (!signed_ok) {
       std::fprintf(stderr, "auths-sign: %s\n", signed_ok.error().to_string().c_str());
       return kExitSignFailed;

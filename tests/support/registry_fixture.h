@@ -14,15 +14,15 @@
 
 #include "crypto/private_key.h"
 #include "git/repository.h"
-#include "identity/attestation.h"
-#include "identity/cesr.h"
-#include "identity/kel.h"
+#include "keri/attestation.h"
+#include "keri/cesr.h"
+#include "keri/kel.h"
 #include "registry/registry.h"
 
 namespace auths::test {
 
 namespace ar = auths::registry;
-namespace ai = auths::identity;
+namespace ak = auths::keri;
 namespace ac = auths::crypto;
 namespace fs = std::filesystem;
 
@@ -31,7 +31,7 @@ using Files = std::vector<std::pair<std::string, std::string>>;
 struct Identity {
   ac::PrivateKey key;
   ac::PrivateKey next;
-  ai::KeyState state;
+  ak::KeyState state;
   Files files;  // its registry records so far
 
   std::string did() const { return state.did(); }
@@ -39,53 +39,53 @@ struct Identity {
 
 inline ac::PrivateKey generate_key() { return std::move(ac::PrivateKey::generate(ac::KeyType::kEd25519).value()); }
 
-inline std::string qb64(const ac::PrivateKey& k) { return *ai::cesr::encode_verkey(k.public_key()); }
+inline std::string qb64(const ac::PrivateKey& k) { return *ak::cesr::encode_verkey(k.public_key()); }
 
-inline void add_event(Identity& id, const ai::KeyEvent& event, const ac::PrivateKey& signer) {
-  ai::SignedEvent signed_event{event, {*ai::sign_event(event, signer, 0)}};
-  std::optional<ai::KeyState> state;
-  if (event.type != ai::EventType::kInception) state = id.state;
-  BOOST_REQUIRE(ai::apply_event(state, signed_event).has_value());
+inline void add_event(Identity& id, const ak::KeyEvent& event, const ac::PrivateKey& signer) {
+  ak::SignedEvent signed_event{event, {*ak::sign_event(event, signer, 0)}};
+  std::optional<ak::KeyState> state;
+  if (event.type != ak::EventType::kInception) state = id.state;
+  BOOST_REQUIRE(ak::apply_event(state, signed_event).has_value());
   id.state = *state;
-  id.files.emplace_back(ar::event_path(event.prefix, event.sequence), *ai::serialize(event));
-  id.files.emplace_back(ar::signatures_path(event.prefix, event.sequence), *ai::attachment_text(signed_event));
+  id.files.emplace_back(ar::event_path(event.prefix, event.sequence), *ak::serialize(event));
+  id.files.emplace_back(ar::signatures_path(event.prefix, event.sequence), *ak::attachment_text(signed_event));
 }
 
 inline Identity make_identity() {
   Identity id{generate_key(), generate_key(), {}, {}};
-  auto icp = ai::make_inception({qb64(id.key)}, 1, {ai::next_key_digest(qb64(id.next))}, 1);
+  auto icp = ak::make_inception({qb64(id.key)}, 1, {ak::next_key_digest(qb64(id.next))}, 1);
   BOOST_REQUIRE(icp.has_value());
   add_event(id, *icp, id.key);
   return id;
 }
 
-inline ai::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key,
+inline ak::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key,
                                  int64_t at = 1700000000) {
-  ai::Attestation att;
-  att.rid = ai::random_rid();
+  ak::Attestation att;
+  att.rid = ak::random_rid();
   att.issuer = id.did();
   att.subject = *device.public_key().to_did_key();
   att.device_public_key = device.public_key();
   att.capabilities = {"sign_commit"};
-  att.timestamp = ai::Timestamp::from_unix(at);
-  BOOST_REQUIRE(ai::sign_as_identity(att, identity_key).has_value());
-  BOOST_REQUIRE(ai::sign_as_device(att, device).has_value());
+  att.timestamp = ak::Timestamp::from_unix(at);
+  BOOST_REQUIRE(ak::sign_as_identity(att, identity_key).has_value());
+  BOOST_REQUIRE(ak::sign_as_device(att, device).has_value());
   return att;
 }
 
 /// Anchors `att` in `id`'s KEL with an interaction event signed by `signer` (the identity's
 /// current key unless a test wants otherwise); the event's files are appended to id.files and
 /// returned.
-inline Files anchor(Identity& id, const ai::Attestation& att, const ac::PrivateKey& signer) {
-  auto ixn = ai::make_interaction(id.state, {nlohmann::ordered_json{{"d", *ai::attestation_digest(att)}}});
+inline Files anchor(Identity& id, const ak::Attestation& att, const ac::PrivateKey& signer) {
+  auto ixn = ak::make_interaction(id.state, {ak::Seal::of_digest(*ak::attestation_digest(att)).value()});
   BOOST_REQUIRE(ixn.has_value());
   const size_t before = id.files.size();
   add_event(id, *ixn, signer);
   return Files(id.files.begin() + static_cast<std::ptrdiff_t>(before), id.files.end());
 }
 
-inline std::pair<std::string, std::string> stored(const ai::Attestation& att) {
-  return {*ar::attestation_path(att), *ai::serialize_attestation(att)};
+inline std::pair<std::string, std::string> stored(const ak::Attestation& att) {
+  return {*ar::attestation_path(att), *ak::serialize_attestation(att)};
 }
 
 struct TempRepo {

@@ -3,7 +3,6 @@
 #include "crypto/private_key.h"
 
 #include <botan/bigint.h>
-#include <botan/ec_group.h>
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
 #include <botan/pubkey.h>
@@ -11,12 +10,13 @@
 
 #include <exception>
 
+#include "crypto/p256.h"
+
 namespace auths::crypto {
 
 namespace {
 
 constexpr size_t kRawSize = 32;
-constexpr const char* kP256Curve = "secp256r1";
 
 Error crypto_error(const char* what, const std::exception& e) {
   return Error::crypto(std::string(what) + ": " + e.what());
@@ -77,7 +77,7 @@ Result<PrivateKey> PrivateKey::generate(KeyType type) {
     if (type == KeyType::kEd25519) {
       ed25519 = std::make_unique<Botan::Ed25519_PrivateKey>(rng);
     } else {
-      p256 = std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group(kP256Curve));
+      p256 = std::make_unique<Botan::ECDSA_PrivateKey>(rng, p256_group());
     }
     auto impl = make_impl(type, std::move(ed25519), std::move(p256));
     if (!impl) {
@@ -103,7 +103,7 @@ Result<PrivateKey> PrivateKey::from_raw(KeyType type, std::span<const uint8_t> r
       const Botan::secure_vector<uint8_t> seed(raw.begin(), raw.end());
       ed25519 = std::make_unique<Botan::Ed25519_PrivateKey>(seed);
     } else {
-      const Botan::EC_Group group(kP256Curve);
+      const Botan::EC_Group& group = p256_group();
       const Botan::BigInt x(raw.data(), raw.size());
       // Botan draws a random scalar for x == 0, so check the range here.
       if (x.is_zero() || x >= group.get_order()) {

@@ -8,11 +8,11 @@
 #include <string>
 
 #include <botan/bigint.h>
-#include <botan/ec_group.h>
 #include <botan/point_gfp.h>
 
+#include "crypto/p256.h"
 #include "crypto/verify.h"
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 #include "util/strings.h"
 
 namespace auths::crypto {
@@ -24,7 +24,6 @@ constexpr std::string_view kP256Name = "ecdsa-sha2-nistp256";
 constexpr std::string_view kP256CurveName = "nistp256";  // RFC 5656 section 6.1
 constexpr std::string_view kRsaName = "ssh-rsa";
 
-constexpr size_t kEd25519KeySize = 32;  // RFC 8032 section 5.1.5
 constexpr size_t kP256FieldSize = 32;
 constexpr size_t kP256CompressedSize = 1 + kP256FieldSize;
 constexpr size_t kP256UncompressedSize = 1 + 2 * kP256FieldSize;
@@ -40,12 +39,6 @@ constexpr size_t kRsaMaxBits = 16384;
 constexpr std::string_view kDidKeyPrefix = "did:key:z";
 constexpr std::array<uint8_t, 2> kMulticodecEd25519 = {0xed, 0x01};
 constexpr std::array<uint8_t, 2> kMulticodecP256 = {0x80, 0x24};
-
-// Built once, on first use; Botan's EC_Group is immutable and safe to share between threads.
-const Botan::EC_Group& p256_group() {
-  static const Botan::EC_Group group("secp256r1");
-  return group;
-}
 
 struct P256Point {
   util::Bytes compressed;    // 33 bytes: 0x02|0x03 || X
@@ -82,7 +75,7 @@ Result<P256Point> decode_p256_point(std::span<const uint8_t> sec1) {
 }
 
 util::Bytes ed25519_blob(std::span<const uint8_t> key) {
-  sshsig::wire::Writer w;
+  ssh::wire::Writer w;
   w.put_string(kEd25519Name);
   w.put_string(key);
   return std::move(w).take();
@@ -91,7 +84,7 @@ util::Bytes ed25519_blob(std::span<const uint8_t> key) {
 // RFC 5656 section 3.1: string "ecdsa-sha2-nistp256", string "nistp256", string Q, with Q the
 // uncompressed point (section 3.1 of RFC 5656 refers to SEC1 2.3.3; OpenSSH writes 0x04 || X || Y).
 util::Bytes p256_blob(std::span<const uint8_t> uncompressed_point) {
-  sshsig::wire::Writer w;
+  ssh::wire::Writer w;
   w.put_string(kP256Name);
   w.put_string(kP256CurveName);
   w.put_string(uncompressed_point);
@@ -109,7 +102,7 @@ bool is_known_unsupported_type(std::string_view name) {
          util::ends_with(name, "-cert-v01@openssh.com");
 }
 
-Result<PublicKey> parse_ed25519_fields(sshsig::wire::Reader& r, std::span<const uint8_t> blob) {
+Result<PublicKey> parse_ed25519_fields(ssh::wire::Reader& r, std::span<const uint8_t> blob) {
   const auto key = r.read_string("ed25519 public key");
   if (!key) return Error::invalid_argument(key.error().message);
   if (key->size() != kEd25519KeySize) {
@@ -119,7 +112,7 @@ Result<PublicKey> parse_ed25519_fields(sshsig::wire::Reader& r, std::span<const 
   return PublicKey(KeyType::kEd25519, util::Bytes(blob.begin(), blob.end()), util::Bytes(key->begin(), key->end()));
 }
 
-Result<PublicKey> parse_p256_fields(sshsig::wire::Reader& r) {
+Result<PublicKey> parse_p256_fields(ssh::wire::Reader& r) {
   const auto curve = r.read_text("ecdsa curve name");
   if (!curve) return Error::invalid_argument(curve.error().message);
   if (*curve != kP256CurveName) {
@@ -138,7 +131,7 @@ Result<PublicKey> parse_p256_fields(sshsig::wire::Reader& r) {
 }
 
 // RFC 4253 section 6.6: string "ssh-rsa", mpint e, mpint n.
-Result<PublicKey> parse_rsa_fields(sshsig::wire::Reader& r, std::span<const uint8_t> blob) {
+Result<PublicKey> parse_rsa_fields(ssh::wire::Reader& r, std::span<const uint8_t> blob) {
   const auto e = r.read_unsigned_mpint("rsa public exponent");
   if (!e) return Error::invalid_argument(e.error().message);
   const auto n = r.read_unsigned_mpint("rsa modulus");
@@ -198,7 +191,7 @@ Result<std::string> PublicKey::to_did_key() const {
 }
 
 Result<PublicKey> parse_ssh_wire_key(std::span<const uint8_t> blob) {
-  sshsig::wire::Reader r(blob);
+  ssh::wire::Reader r(blob);
   const auto type = r.read_text("key type");
   if (!type) return Error::invalid_argument(type.error().message);
   if (*type == kEd25519Name) return parse_ed25519_fields(r, blob);

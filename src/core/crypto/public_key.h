@@ -6,6 +6,7 @@
 // SHA-256 over that encoding, exactly as `ssh-keygen -l` prints them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -17,6 +18,9 @@
 namespace auths::crypto {
 
 enum class KeyType { kEd25519, kEcdsaP256, kRsa };
+
+/// An Ed25519 public key is 32 bytes (RFC 8032 section 5.1.5).
+inline constexpr size_t kEd25519KeySize = 32;
 
 class PublicKey {
  public:

@@ -12,7 +12,6 @@
 #include <exception>
 
 #include <botan/bigint.h>
-#include <botan/ec_group.h>
 #include <botan/ecdsa.h>
 #include <botan/ed25519.h>
 #include <botan/pk_ops.h>
@@ -22,14 +21,14 @@
 #include <botan/sha2_32.h>
 #include <botan/sha2_64.h>
 
-#include "sshsig/wire.h"
+#include "crypto/p256.h"
+#include "ssh/wire.h"
 
 namespace auths::crypto {
 
 namespace {
 
 constexpr size_t kEd25519SignatureSize = 64;
-constexpr size_t kEd25519KeySize = 32;
 constexpr size_t kP256SignatureSize = 64;  // r || s, 32 bytes each
 
 // Botan's C-style functions take pointers; an empty span may have a null data(), so point empty
@@ -37,11 +36,6 @@ constexpr size_t kP256SignatureSize = 64;  // r || s, 32 bytes each
 const uint8_t* data_or_dummy(std::span<const uint8_t> s) {
   static constexpr uint8_t kDummy = 0;
   return s.empty() ? &kDummy : s.data();
-}
-
-const Botan::EC_Group& p256_group() {
-  static const Botan::EC_Group group("secp256r1");
-  return group;
 }
 
 // The order L of the Ed25519 base point, little-endian (RFC 8032 section 5.1).
@@ -77,7 +71,7 @@ bool verify_ecdsa_p256(const PublicKey& key, std::span<const uint8_t> message, s
   if (signature.size() != kP256SignatureSize) return false;
   // The SSH encoding (string "ecdsa-sha2-nistp256", string "nistp256", string Q) already holds
   // the uncompressed point, which spares the square root that decompressing raw() would cost.
-  sshsig::wire::Reader r(key.ssh_blob());
+  ssh::wire::Reader r(key.ssh_blob());
   const auto type = r.read_string("key type");
   const auto curve = r.read_string("curve");
   const auto point = r.read_string("point");
@@ -93,7 +87,7 @@ bool verify_rsa(const PublicKey& key, const char* emsa, std::span<const uint8_t>
                 std::span<const uint8_t> signature) {
   // The modulus and exponent are read back from the key's SSH encoding (string "ssh-rsa",
   // mpint e, mpint n), which parse_ssh_wire_key has already validated.
-  sshsig::wire::Reader r(key.ssh_blob());
+  ssh::wire::Reader r(key.ssh_blob());
   const auto type = r.read_string("key type");
   const auto e = r.read_unsigned_mpint("rsa public exponent");
   const auto n = r.read_unsigned_mpint("rsa modulus");
@@ -111,6 +105,15 @@ bool verify_rsa(const PublicKey& key, const char* emsa, std::span<const uint8_t>
 }
 
 }  // namespace
+
+SignatureAlgorithm algorithm_for(const PublicKey& key) {
+  switch (key.type()) {
+    case KeyType::kEd25519: return SignatureAlgorithm::kEd25519;
+    case KeyType::kEcdsaP256: return SignatureAlgorithm::kEcdsaP256Sha256;
+    case KeyType::kRsa: return SignatureAlgorithm::kRsaSha512;
+  }
+  return SignatureAlgorithm::kEd25519;
+}
 
 bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,
                       std::span<const uint8_t> signature) {

@@ -16,6 +16,11 @@ enum class SignatureAlgorithm {
   kRsaSha512,        // RSASSA-PKCS1-v1_5 with SHA-512 (ssh "rsa-sha2-512")
 };
 
+/// The algorithm PrivateKey::sign uses for a key of this type, which is what KERI events and
+/// attestations are signed with: pure Ed25519, or ECDSA P-256 over SHA-256 (raw r||s). RSA keys
+/// sign nothing here; for them this is kRsaSha512.
+SignatureAlgorithm algorithm_for(const PublicKey& key);
+
 /// True only if `signature` is a valid signature by `key` over `message` with `algorithm`, and
 /// the algorithm fits the key type. Never throws; a malformed signature is simply false.
 bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,

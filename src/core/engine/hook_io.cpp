@@ -5,7 +5,7 @@
 
 #include "auths/verify.h"
 #include "git/objects.h"
-#include "identity/attestation.h"
+#include "keri/attestation.h"
 #include "util/bytes.h"
 #include "util/strings.h"
 
@@ -41,7 +41,7 @@ Status check_commit_message(std::string_view message) {
     const std::string shown = util::printable(value, 80);
     if (k == "auths-id") {
       // An E-coded (CESR) Blake3 digest: its pad bits lead, so it is no plain base64url string.
-      const bool ok = identity::parse_did_keri(value).has_value();
+      const bool ok = keri::parse_did_keri(value).has_value();
       if (!ok)
         return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
     } else if (k == "auths-device") {

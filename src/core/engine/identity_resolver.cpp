@@ -17,9 +17,9 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
 
   // The identity key itself (a root may sign directly).
   for (const auto& did : identities) {
-    auto prefix = identity::parse_did_keri(did);
+    auto prefix = keri::parse_did_keri(did);
     if (!prefix) continue;
-    const identity::KeyState* state = m_state.identity(*prefix);
+    const keri::KeyState* state = m_state.identity(*prefix);
     if (state == nullptr) continue;
     for (const auto& current : state->public_keys) {
       if (current == key) return {Reason::kOk, did, "signed by the identity key of " + did};
@@ -43,15 +43,15 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
                  "device " + device_did + " of " + who + " was revoked at " + grant.revocation->revoked_at->text};
       continue;
     }
-    identity::AttestationFault fault = identity::AttestationFault::kNone;
-    const bool valid_then = identity::check_validity(*grant.link, object.signed_at, &fault).has_value();
-    const bool valid_at_receipt = valid_then && identity::check_validity(*grant.link, received(), &fault).has_value();
+    Reason fault = Reason::kOk;
+    const bool valid_then = keri::check_validity(*grant.link, object.signed_at, &fault).has_value();
+    const bool valid_at_receipt = valid_then && keri::check_validity(*grant.link, received(), &fault).has_value();
     if (!valid_at_receipt) {
       if (refusal.code != Reason::kDeviceRevoked) {
         const std::string when =
             grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
-        refusal = {fault == identity::AttestationFault::kExpired ? Reason::kDeviceExpired : Reason::kDeviceNotValid, "",
-                   "device " + device_did + " of " + who + " is not valid (" + identity::to_string(fault) +
+        refusal = {fault == Reason::kAttestationExpired ? Reason::kDeviceExpired : Reason::kDeviceNotValid, "",
+                   "device " + device_did + " of " + who + " is not valid (" + std::string(name(fault)) +
                        ", expires " + when + ")"};
       }
       continue;

@@ -1,7 +1,6 @@
 // auths verify-commit / auths verify: the hook's identity checks for one object, offline.
 #include "auths/identity_verify.h"
 
-#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,18 +18,12 @@ namespace auths {
 namespace {
 
 /// The link that made `key` count for `identity` (for signer type and delegation).
-const identity::Attestation* active_link(const registry::State& state, const crypto::PublicKey& key,
-                                         const std::string& identity) {
+const keri::Attestation* active_link(const registry::State& state, const crypto::PublicKey& key,
+                                     const std::string& identity) {
   for (const auto& grant : state.grants_for_key(key)) {
     if (grant.link->issuer == identity && grant.revocation == nullptr) return grant.link;
   }
   return nullptr;
-}
-
-std::string home_dir() {
-  if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return home;
-  const char* user_home = std::getenv("HOME");
-  return std::string(user_home != nullptr ? user_home : ".") + "/.auths";
 }
 
 }  // namespace
@@ -96,7 +89,7 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
   if (verdict.valid) {
     verdict.signed_by = match.signer;
     if (const auto* link = active_link(state, *check.key, match.signer); link != nullptr) {
-      verdict.signer_type = identity::to_string(link->signer_type);
+      verdict.signer_type = keri::to_string(link->signer_type);
       verdict.delegated_by = link->delegated_by.value_or("");
     } else {
       verdict.signer_type = "Human";  // the identity key itself
@@ -106,18 +99,18 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
 }
 
 Result<AttestationVerdict> verify_attestation_file(const std::string& attestation_path, const std::string& repo_path,
-                                                   int64_t now) {
+                                                   const std::string& registry_dir, int64_t now) {
   std::ifstream in(attestation_path, std::ios::binary);
   if (!in) return Error::not_found("cannot read attestation", attestation_path);
   std::stringstream text;
   text << in.rdbuf();
-  auto att = identity::parse_attestation(text.str());
+  auto att = keri::parse_attestation(text.str());
   if (!att) return Error::invalid_argument(att.error().message, attestation_path);
   if (now == 0) now = util::now_unix();
 
   Result<registry::State> state = registry::State{};
   if (repo_path.empty()) {
-    state = registry::load_directory(home_dir() + "/registry");
+    state = registry::load_directory(registry_dir);
   } else {
     const git::Session session;
     auto repo = git::Repository::open_from_env(repo_path);
@@ -129,25 +122,25 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
   AttestationVerdict verdict;
   verdict.issuer = att->issuer;
   verdict.subject = att->subject;
-  verdict.signer_type = identity::to_string(att->signer_type);
+  verdict.signer_type = keri::to_string(att->signer_type);
   verdict.delegated_by = att->delegated_by.value_or("");
   verdict.expires_at = att->expires_at ? att->expires_at->text : "";
-  auto prefix = identity::parse_did_keri(att->issuer);
-  const identity::KeyState* issuer = prefix ? state->identity(*prefix) : nullptr;
+  auto prefix = keri::parse_did_keri(att->issuer);
+  const keri::KeyState* issuer = prefix ? state->identity(*prefix) : nullptr;
   if (issuer == nullptr) {
     verdict.status = "unknown-issuer";
     verdict.detail = "no key event log for " + att->issuer + " in the registry";
     return verdict;
   }
-  identity::AttestationFault fault = identity::AttestationFault::kNone;
-  Status ok = att->is_revocation() ? identity::verify_revocation(*att, *issuer, &fault)
-                                   : identity::verify_attestation(*att, *issuer, &fault);
-  if (ok && !att->is_revocation()) ok = identity::check_validity(*att, now, &fault);
+  Reason fault = Reason::kOk;
+  Status ok = att->is_revocation() ? keri::verify_revocation(*att, *issuer, &fault)
+                                   : keri::verify_attestation(*att, *issuer, &fault);
+  if (ok && !att->is_revocation()) ok = keri::check_validity(*att, now, &fault);
   if (ok && !att->is_revocation()) {
     // A revocation in the registry undoes the link even though the file itself says nothing.
     if (prefix) {
       for (const auto& grant : state->grants_of(*prefix)) {
-        if (grant.revocation != nullptr && identity::revokes(*grant.revocation, *att) &&
+        if (grant.revocation != nullptr && keri::revokes(*grant.revocation, *att) &&
             !(grant.revocation->timestamp < att->timestamp)) {
           verdict.status = "attestation-revoked";
           verdict.detail = "revoked at " + grant.revocation->revoked_at->text;
@@ -157,7 +150,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
     }
   }
   verdict.valid = ok.has_value();
-  verdict.status = verdict.valid ? "valid" : identity::to_string(fault);
+  verdict.status = verdict.valid ? "valid" : std::string(name(fault));
   verdict.detail =
       verdict.valid ? (att->is_revocation() ? "a valid revocation" : "a valid device link") : ok.error().message;
   return verdict;

@@ -28,7 +28,7 @@ std::string sequence_name(uint64_t sequence) {
 }
 
 bool valid_prefix(std::string_view prefix) {
-  return identity::parse_did_keri(std::string("did:keri:") += prefix).has_value();
+  return keri::parse_did_keri(std::string("did:keri:") += prefix).has_value();
 }
 
 /// What a path in a registry tree is.
@@ -134,7 +134,7 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (e.json_path.empty() || e.cesr_path.empty()) {
       return Error::invalid_argument("an event needs both its .json and its .cesr file", where);
     }
-    auto signed_event = identity::parse_signed_event(e.json, e.cesr);
+    auto signed_event = keri::parse_signed_event(e.json, e.cesr);
     if (!signed_event) return Error::invalid_argument(signed_event.error().message, where);
     if (signed_event->event.prefix != key.first || signed_event->event.sequence != key.second) {
       return Error::invalid_argument("event is stored under another identity or sequence number", where);
@@ -142,9 +142,9 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (auto added = state.add_event(*signed_event); !added)
       return Error::invalid_argument(added.error().message, where);
   }
-  std::vector<std::pair<identity::Attestation, std::string>> parsed;
+  std::vector<std::pair<keri::Attestation, std::string>> parsed;
   for (auto& [path, content] : batch.attestations) {
-    auto att = identity::parse_attestation(content);
+    auto att = keri::parse_attestation(content);
     if (!att) return Error::invalid_argument(att.error().message, path);
     parsed.emplace_back(std::move(*att), path);
   }
@@ -177,52 +177,52 @@ std::string signatures_path(std::string_view prefix, uint64_t sequence) {
   return std::string(kIdentitiesDir) + std::string(prefix) + "/kel/" + sequence_name(sequence) + ".cesr";
 }
 
-Result<std::string> attestation_path(const identity::Attestation& attestation) {
-  auto prefix = identity::parse_did_keri(attestation.issuer);
+Result<std::string> attestation_path(const keri::Attestation& attestation) {
+  auto prefix = keri::parse_did_keri(attestation.issuer);
   if (!prefix) return prefix.error();
-  auto digest = identity::attestation_digest(attestation);
+  auto digest = keri::attestation_digest(attestation);
   if (!digest) return digest.error();
   return std::string(kIdentitiesDir) + *prefix + "/attestations/" + compact_time(attestation.timestamp.unix_seconds) +
          "-" + digest->substr(0, 16) + ".json";
 }
 
-Status State::add_event(const identity::SignedEvent& event) {
+Status State::add_event(const keri::SignedEvent& event) {
   const std::string& prefix = event.event.prefix;
-  std::optional<identity::KeyState> current;
+  std::optional<keri::KeyState> current;
   const auto it = m_identities.find(prefix);
   if (it != m_identities.end()) current = it->second;
-  identity::KelFault fault = identity::KelFault::kNone;
-  if (auto applied = identity::apply_event(current, event, &fault); !applied) {
-    return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + applied.error().message);
+  Reason fault = Reason::kOk;
+  if (auto applied = keri::apply_event(current, event, &fault); !applied) {
+    return Error::invalid_argument(std::string(name(fault)) + ": " + applied.error().message);
   }
   m_identities[prefix] = std::move(*current);
   return {};
 }
 
-Status State::add_attestation(identity::Attestation attestation) {
-  auto prefix = identity::parse_did_keri(attestation.issuer);
+Status State::add_attestation(keri::Attestation attestation) {
+  auto prefix = keri::parse_did_keri(attestation.issuer);
   if (!prefix) return Error::invalid_argument("issuer: " + prefix.error().message);
-  const identity::KeyState* issuer = identity(*prefix);
+  const keri::KeyState* issuer = identity(*prefix);
   if (issuer == nullptr) {
     return Error::invalid_argument("issuer " + attestation.issuer + " has no key event log in the registry");
   }
-  identity::AttestationFault fault = identity::AttestationFault::kNone;
+  Reason fault = Reason::kOk;
   if (attestation.is_revocation()) {
-    if (auto ok = identity::verify_revocation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
+    if (auto ok = keri::verify_revocation(attestation, *issuer, &fault); !ok) {
+      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
     }
   } else {
-    if (auto ok = identity::verify_attestation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(identity::to_string(fault)) + ": " + ok.error().message);
+    if (auto ok = keri::verify_attestation(attestation, *issuer, &fault); !ok) {
+      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
     }
   }
   // Signatures first, so that a forgery is reported as one. Then: every link and revocation
-  // must be anchored in its issuer's KEL (a seal {"d": digest}). identity::verify_* would also
+  // must be anchored in its issuer's KEL (a seal {"d": digest}). keri::verify_* would also
   // accept an unanchored record signed by the *current* key, but
   // that acceptance expires with the next rotation: a record valid when pushed would turn
   // invalid later and make the whole registry unloadable. Anchored records are judged by the
   // keys in force when they were anchored, which never changes.
-  auto digest = identity::attestation_digest(attestation);
+  auto digest = keri::attestation_digest(attestation);
   if (!digest) return Error::invalid_argument(digest.error().message);
   if (issuer->find_digest_seal(*digest) == nullptr) {
     return Error::invalid_argument("attestation-not-anchored: " + attestation.issuer +
@@ -232,22 +232,21 @@ Status State::add_attestation(identity::Attestation attestation) {
   return {};
 }
 
-const identity::KeyState* State::identity(std::string_view prefix) const {
+const keri::KeyState* State::identity(std::string_view prefix) const {
   const auto it = m_identities.find(std::string(prefix));
   return it == m_identities.end() ? nullptr : &it->second;
 }
 
 namespace {
 
-Grant make_grant(const State& state, const identity::Attestation& link,
-                 const std::vector<identity::Attestation>& revocations) {
+Grant make_grant(const State& state, const keri::Attestation& link, const std::vector<keri::Attestation>& revocations) {
   Grant grant;
   grant.link = &link;
-  auto prefix = identity::parse_did_keri(link.issuer);
+  auto prefix = keri::parse_did_keri(link.issuer);
   if (prefix) grant.identity = state.identity(*prefix);
   for (const auto& r : revocations) {
     // A revocation undoes the links made before it; a later re-link of the same key stands.
-    if (identity::revokes(r, link) && !(r.timestamp < link.timestamp) &&
+    if (keri::revokes(r, link) && !(r.timestamp < link.timestamp) &&
         (grant.revocation == nullptr || r.timestamp < grant.revocation->timestamp)) {
       grant.revocation = &r;
     }

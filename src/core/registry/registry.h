@@ -27,8 +27,8 @@
 #include "crypto/public_key.h"
 #include "git/repo_view.h"
 #include "git/repository.h"
-#include "identity/attestation.h"
-#include "identity/kel.h"
+#include "keri/attestation.h"
+#include "keri/kel.h"
 
 namespace auths::registry {
 
@@ -37,36 +37,36 @@ inline constexpr const char* kRegistryRef = "refs/auths/registry";
 /// Where records live in the tree.
 std::string event_path(std::string_view prefix, uint64_t sequence);       // .../kel/<seq>.json
 std::string signatures_path(std::string_view prefix, uint64_t sequence);  // .../kel/<seq>.cesr
-[[nodiscard]] Result<std::string> attestation_path(const identity::Attestation& attestation);
+[[nodiscard]] Result<std::string> attestation_path(const keri::Attestation& attestation);
 
 /// A device (or any subject key) linked to an identity, with its revocation if there is one.
 struct Grant {
-  const identity::KeyState* identity = nullptr;
-  const identity::Attestation* link = nullptr;
-  const identity::Attestation* revocation = nullptr;  // the earliest revocation of this link
+  const keri::KeyState* identity = nullptr;
+  const keri::Attestation* link = nullptr;
+  const keri::Attestation* revocation = nullptr;  // the earliest revocation of this link
 };
 
 /// The registry's content, validated.
 class State {
  public:
   /// Adds one signed KEL event (the next one of its identity, or an inception).
-  [[nodiscard]] Status add_event(const identity::SignedEvent& event);
+  [[nodiscard]] Status add_event(const keri::SignedEvent& event);
   /// Adds a device link or a revocation. A link needs both signatures; a revocation the
   /// identity's; both an issuer this registry knows whose KEL anchors the record (a seal
   /// {"d": attestation_digest}), signed by the keys in force when it was anchored.
-  [[nodiscard]] Status add_attestation(identity::Attestation attestation);
+  [[nodiscard]] Status add_attestation(keri::Attestation attestation);
 
-  const identity::KeyState* identity(std::string_view prefix) const;
-  const std::map<std::string, identity::KeyState>& identities() const { return m_identities; }
+  const keri::KeyState* identity(std::string_view prefix) const;
+  const std::map<std::string, keri::KeyState>& identities() const { return m_identities; }
   /// Every link whose device key is `key`, with its revocation (if any).
   std::vector<Grant> grants_for_key(const crypto::PublicKey& key) const;
   /// Every link issued by `prefix`.
   std::vector<Grant> grants_of(std::string_view prefix) const;
 
  private:
-  std::map<std::string, identity::KeyState> m_identities;
-  std::vector<identity::Attestation> m_links;
-  std::vector<identity::Attestation> m_revocations;
+  std::map<std::string, keri::KeyState> m_identities;
+  std::vector<keri::Attestation> m_links;
+  std::vector<keri::Attestation> m_revocations;
 };
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency

@@ -3,23 +3,16 @@
 #include "sshsig/sign.h"
 
 #include "crypto/verify.h"
+#include "ssh/wire.h"
 #include "sshsig/sshsig.h"
-#include "sshsig/wire.h"
 
 namespace auths::sshsig {
 
 namespace {
 
-constexpr std::string_view kMagicPreamble = "SSHSIG";
-constexpr uint32_t kSigVersion = 1;
-
-constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
-constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
 // PROTOCOL.sshsig says the body "SHOULD be broken up by newlines every 76 characters";
 // ssh-keygen (sshbuf_dtob64 with wrap) breaks at 70, and we write what ssh-keygen writes.
 constexpr size_t kArmorLineWidth = 70;
-
-constexpr size_t kP256ScalarSize = 32;
 
 // The key type's SSH signature encoding (the inner `signature` field):
 //     string    signature algorithm name
@@ -30,7 +23,7 @@ Result<util::Bytes> encode_signature(const crypto::PrivateKey& key, std::span<co
   const auto raw = key.sign(signed_data);
   if (!raw) return raw.error();
 
-  wire::Writer out;
+  ssh::wire::Writer out;
   switch (key.type()) {
     case crypto::KeyType::kEd25519:
       out.put_string(std::string_view("ssh-ed25519"));
@@ -39,7 +32,7 @@ Result<util::Bytes> encode_signature(const crypto::PrivateKey& key, std::span<co
     case crypto::KeyType::kEcdsaP256: {
       if (raw->size() != 2 * kP256ScalarSize) return Error::crypto("ECDSA P-256 signature is not 64 bytes");
       const std::span<const uint8_t> rs(*raw);
-      wire::Writer blob;
+      ssh::wire::Writer blob;
       blob.put_unsigned_mpint(rs.first(kP256ScalarSize));
       blob.put_unsigned_mpint(rs.last(kP256ScalarSize));
       out.put_string(std::string_view("ecdsa-sha2-nistp256"));
@@ -73,7 +66,7 @@ Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t>
   //     string    reserved
   //     string    hash_algorithm
   //     string    signature
-  wire::Writer blob;
+  ssh::wire::Writer blob;
   blob.put_bytes(kMagicPreamble);
   blob.put_uint32(kSigVersion);
   blob.put_string(std::span<const uint8_t>(key.public_key().ssh_blob()));

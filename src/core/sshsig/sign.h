@@ -1,5 +1,5 @@
 // SSHSIG signing: the blob and armour `ssh-keygen -Y sign` writes, byte for byte.
-// Specification: openssh-portable PROTOCOL.sshsig; layout in research/anchors.md section 4.
+// Specification: openssh-portable PROTOCOL.sshsig, whose field lists sshsig.cpp quotes.
 // The counterpart of sshsig.h (parse, verify); what this file writes, that one reads.
 #pragma once
 

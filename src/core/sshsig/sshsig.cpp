@@ -7,26 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 #include "util/strings.h"
 
 namespace auths::sshsig {
 
 namespace {
 
-constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
-constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
-
-//   #define MAGIC_PREAMBLE "SSHSIG"
-//   #define SIG_VERSION    0x01
-constexpr std::string_view kMagicPreamble = "SSHSIG";
-constexpr uint32_t kSigVersion = 1;
-
 constexpr std::string_view kHashSha256 = "sha256";
 constexpr std::string_view kHashSha512 = "sha512";
 
 constexpr size_t kEd25519SignatureSize = 64;
-constexpr size_t kP256ScalarSize = 32;
 
 std::string_view as_text(std::span<const uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
@@ -46,7 +37,7 @@ Error key_error(const Error& e) {
 // as the fixed-width r || s (64 bytes) that crypto::verify_signature takes. r or s equal to zero
 // (an empty mpint) is well-formed but can never verify; we leave that to the verifier.
 Result<util::Bytes> ecdsa_p256_signature(std::span<const uint8_t> blob) {
-  wire::Reader r(blob);
+  ssh::wire::Reader r(blob);
   const auto big_r = r.read_unsigned_mpint("ecdsa signature r");
   if (!big_r) return big_r.error();
   const auto big_s = r.read_unsigned_mpint("ecdsa signature s");
@@ -67,7 +58,7 @@ Result<util::Bytes> ecdsa_p256_signature(std::span<const uint8_t> blob) {
 // with nothing after it. The name must be one the key can make; ssh-keygen would refuse a
 // mismatch too (sshkey_verify checks the name against the key).
 Result<Signature> parse_inner_signature(std::span<const uint8_t> field, Signature sig) {
-  wire::Reader r(field);
+  ssh::wire::Reader r(field);
   const auto alg = r.read_text("signature algorithm");
   if (!alg) return alg.error();
   const auto blob = r.read_string("signature blob");
@@ -175,7 +166,7 @@ Result<util::Bytes> dearmor(std::string_view armored) {
 // nothing after) before any field's content, so a mangled blob is reported as corrupt rather
 // than by whichever field happened to be misread first.
 Result<Signature> parse(std::span<const uint8_t> blob) {
-  wire::Reader r(blob);
+  ssh::wire::Reader r(blob);
 
   const auto magic = r.read_bytes(kMagicPreamble.size(), "magic preamble");
   if (!magic) return magic.error();
@@ -264,7 +255,7 @@ Result<util::Bytes> signed_data(std::span<const uint8_t> message, std::string_vi
     return Error::invalid_argument("unsupported SSHSIG hash algorithm '" + std::string(hash_algorithm) +
                                    "' (sha256 or sha512)");
   }
-  wire::Writer data;
+  ssh::wire::Writer data;
   data.put_bytes(kMagicPreamble);
   data.put_string(namespace_);
   data.put_string(std::string_view{});  // reserved

@@ -1,5 +1,6 @@
 // SSHSIG: the signature format of `ssh-keygen -Y sign` and of git's gpg.format=ssh.
-// Specification: openssh-portable PROTOCOL.sshsig. Byte layout: research/anchors.md section 4.
+// Specification: openssh-portable PROTOCOL.sshsig; sshsig.cpp quotes its field lists above the
+// code that reads them.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,17 @@
 #include "crypto/verify.h"
 
 namespace auths::sshsig {
+
+// The format's constants, shared by parsing and signing (PROTOCOL.sshsig):
+//   #define MAGIC_PREAMBLE "SSHSIG"
+//   #define SIG_VERSION    0x01
+inline constexpr std::string_view kMagicPreamble = "SSHSIG";
+inline constexpr uint32_t kSigVersion = 1;
+// The armour around the base64 of the blob.
+inline constexpr std::string_view kArmorBegin = "-----BEGIN SSH SIGNATURE-----";
+inline constexpr std::string_view kArmorEnd = "-----END SSH SIGNATURE-----";
+// r and s of an ECDSA P-256 signature are at most 32 bytes each (raw r||s is 64).
+inline constexpr size_t kP256ScalarSize = 32;
 
 struct Signature {
   crypto::PublicKey public_key;  // the key embedded in the blob (who claims to have signed)

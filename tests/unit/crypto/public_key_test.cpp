@@ -3,13 +3,13 @@
 #include <string>
 
 #include "crypto/public_key.h"
-#include "sshsig/wire.h"
+#include "ssh/wire.h"
 #include "unit/sshsig/vec_file.h"
 #include "util/bytes.h"
 
 namespace ac = auths::crypto;
 namespace au = auths::util;
-namespace aw = auths::sshsig::wire;
+namespace aw = auths::ssh::wire;
 
 namespace {
 

@@ -13,16 +13,16 @@ struct World {
   TempRepo t;
   Identity alice = make_identity();
   ac::PrivateKey device = generate_key();
-  ai::Attestation link = make_link(alice, device, alice.key, 1700000000);
+  ak::Attestation link = make_link(alice, device, alice.key, 1700000000);
   ar::State state;
 
   explicit World(std::optional<int64_t> revoked_at = std::nullopt) {
     anchor(alice, link, alice.key);
     std::vector<std::pair<std::string, std::string>> records = {stored(link)};
     if (revoked_at) {
-      auto revocation = ai::make_revocation(link, ai::Timestamp::from_unix(*revoked_at));
+      auto revocation = ak::make_revocation(link, ak::Timestamp::from_unix(*revoked_at));
       BOOST_REQUIRE(revocation.has_value());
-      BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
+      BOOST_REQUIRE(ak::sign_as_identity(*revocation, alice.key).has_value());
       anchor(alice, *revocation, alice.key);
       records.push_back(stored(*revocation));
     }
@@ -86,15 +86,15 @@ BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
   TempRepo t;
   Identity alice = make_identity();
   const auto device = generate_key();
-  ai::Attestation link;
-  link.rid = ai::random_rid();
+  ak::Attestation link;
+  link.rid = ak::random_rid();
   link.issuer = alice.did();
   link.subject = *device.public_key().to_did_key();
   link.device_public_key = device.public_key();
-  link.timestamp = ai::Timestamp::from_unix(1700000000);
-  link.expires_at = ai::Timestamp::from_unix(1700001000);
-  BOOST_REQUIRE(ai::sign_as_identity(link, alice.key).has_value());
-  BOOST_REQUIRE(ai::sign_as_device(link, device).has_value());
+  link.timestamp = ak::Timestamp::from_unix(1700000000);
+  link.expires_at = ak::Timestamp::from_unix(1700001000);
+  BOOST_REQUIRE(ak::sign_as_identity(link, alice.key).has_value());
+  BOOST_REQUIRE(ak::sign_as_device(link, device).has_value());
   anchor(alice, link, alice.key);
   Files files = alice.files;
   files.push_back(stored(link));

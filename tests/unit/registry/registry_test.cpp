@@ -41,9 +41,9 @@ BOOST_AUTO_TEST_CASE(publish_load_and_grow) {
   BOOST_TEST(grants[0].link->issuer == alice.did());
 
   // A revocation added later is valid growth and shows up on the grant.
-  auto revocation = ai::make_revocation(*grants[0].link, ai::Timestamp::from_unix(1700000100));
+  auto revocation = ak::make_revocation(*grants[0].link, ak::Timestamp::from_unix(1700000100));
   BOOST_REQUIRE(revocation.has_value());
-  BOOST_REQUIRE(ai::sign_as_identity(*revocation, alice.key).has_value());
+  BOOST_REQUIRE(ak::sign_as_identity(*revocation, alice.key).has_value());
   Files revoke_files = anchor(alice, *revocation, alice.key);
   revoke_files.push_back(stored(*revocation));
   auto tip2 = ar::publish(*t.repo, revoke_files, "revoke");
@@ -92,22 +92,22 @@ BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
   const auto device = generate_key();
 
   // An unsigned link (no identity signature).
-  ai::Attestation unsigned_link = make_link(alice, device, alice.key);
+  ak::Attestation unsigned_link = make_link(alice, device, alice.key);
   unsigned_link.identity_signature.clear();
   const auto c1 = t.commit({stored(unsigned_link)}, {base});
   BOOST_TEST((first_code(t.verify(base, c1)) == Reason::kRegistryInvalidRecord));
 
   // A link for alice's identity signed by mallory's key: forged.
-  const ai::Attestation forged = make_link(alice, device, mallory.key);
+  const ak::Attestation forged = make_link(alice, device, mallory.key);
   const auto c2 = t.commit({stored(forged)}, {base});
   BOOST_TEST((first_code(t.verify(base, c2)) == Reason::kRegistryInvalidRecord));
 
   // A KEL event for alice signed by mallory.
-  auto ixn = ai::make_interaction(alice.state, {nlohmann::ordered_json{{"d", "E" + std::string(43, 'A')}}});
+  auto ixn = ak::make_interaction(alice.state, {ak::Seal::of_digest("E" + std::string(43, 'A')).value()});
   BOOST_REQUIRE(ixn.has_value());
-  ai::SignedEvent bad{*ixn, {*ai::sign_event(*ixn, mallory.key, 0)}};
-  const auto c3 = t.commit({{ar::event_path(ixn->prefix, ixn->sequence), *ai::serialize(*ixn)},
-                            {ar::signatures_path(ixn->prefix, ixn->sequence), *ai::attachment_text(bad)}},
+  ak::SignedEvent bad{*ixn, {*ak::sign_event(*ixn, mallory.key, 0)}};
+  const auto c3 = t.commit({{ar::event_path(ixn->prefix, ixn->sequence), *ak::serialize(*ixn)},
+                            {ar::signatures_path(ixn->prefix, ixn->sequence), *ak::attachment_text(bad)}},
                            {base});
   BOOST_TEST((first_code(t.verify(base, c3)) == Reason::kRegistryInvalidRecord));
 
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(invalid_records_are_refused) {
   BOOST_TEST((first_code(t.verify(base, c4)) == Reason::kRegistryInvalidRecord));
 
   // A valid link stored under another name than its canonical path.
-  const ai::Attestation good = make_link(alice, device, alice.key);
+  const ak::Attestation good = make_link(alice, device, alice.key);
   auto [path, content] = stored(good);
   const auto c5 = t.commit({{path.substr(0, path.size() - 5) + "x.json", content}}, {base});
   BOOST_TEST((first_code(t.verify(base, c5)) == Reason::kRegistryInvalidRecord));
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(anchored_links_survive_rotation) {
 
   // Rotate: the pre-committed next key takes over, a fresh next key is committed to.
   const auto newer = generate_key();
-  auto rot = ai::make_rotation(alice.state, {qb64(alice.next)}, 1, {ai::next_key_digest(qb64(newer))}, 1);
+  auto rot = ak::make_rotation(alice.state, {qb64(alice.next)}, 1, {ak::next_key_digest(qb64(newer))}, 1);
   BOOST_REQUIRE(rot.has_value());
   const size_t before = alice.files.size();
   add_event(alice, *rot, alice.next);

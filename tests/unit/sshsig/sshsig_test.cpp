@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "crypto/public_key.h"
+#include "ssh/wire.h"
 #include "sshsig/sshsig.h"
-#include "sshsig/wire.h"
 #include "unit/sshsig/vec_file.h"
 #include "util/bytes.h"
 
 namespace as = auths::sshsig;
+namespace aw = auths::ssh::wire;
 namespace ac = auths::crypto;
 namespace au = auths::util;
 
@@ -167,7 +168,7 @@ BOOST_AUTO_TEST_CASE(spec_example_is_a_field_short) {
   // With the missing field put back (hash_algorithm "sha512" after the empty reserved), it parses.
   const au::Bytes& b = *blob;
   const size_t after_reserved = 6 + 4 + (4 + 51) + (4 + 3) + 4;
-  as::wire::Writer fixed;
+  aw::Writer fixed;
   fixed.put_bytes(std::span<const uint8_t>(b).first(after_reserved));
   fixed.put_string("sha512");
   fixed.put_bytes(std::span<const uint8_t>(b).subspan(after_reserved));
@@ -244,10 +245,10 @@ BOOST_AUTO_TEST_CASE(ecdsa_inner_signature_rules) {
   const auto rec = find(vectors(), "ecdsa-p256-sha512");
   const auto sig = *as::parse(blob_of(rec));
   const auto build = [&](const au::Bytes& inner_blob) {
-    as::wire::Writer inner;
+    aw::Writer inner;
     inner.put_string("ecdsa-sha2-nistp256");
     inner.put_string(inner_blob);
-    as::wire::Writer w;
+    aw::Writer w;
     w.put_bytes(std::string_view("SSHSIG"));
     w.put_uint32(1);
     w.put_string(sig.public_key.ssh_blob());
@@ -260,18 +261,18 @@ BOOST_AUTO_TEST_CASE(ecdsa_inner_signature_rules) {
   const std::span<const uint8_t> r(sig.signature.data(), 32);
   const std::span<const uint8_t> s(sig.signature.data() + 32, 32);
   const auto rs = [&](auto write_r, auto write_s) {
-    as::wire::Writer w;
+    aw::Writer w;
     write_r(w);
     write_s(w);
     return w.bytes();
   };
-  const auto put = [](std::span<const uint8_t> v) { return [v](as::wire::Writer& w) { w.put_unsigned_mpint(v); }; };
+  const auto put = [](std::span<const uint8_t> v) { return [v](aw::Writer& w) { w.put_unsigned_mpint(v); }; };
   // Canonical re-encoding verifies.
   BOOST_TEST(outcome(build(rs(put(r), put(s))), message_of(rec), "git") == "good");
   // A 33-byte magnitude (too big for P-256), a negative s, trailing bytes after s.
   au::Bytes big(33, 0x01);
   BOOST_TEST(outcome(build(rs(put(big), put(s))), message_of(rec), "git") == "corrupt");
-  const auto negative = [](as::wire::Writer& w) { w.put_string(au::Bytes{0x80, 0x01}); };
+  const auto negative = [](aw::Writer& w) { w.put_string(au::Bytes{0x80, 0x01}); };
   BOOST_TEST(outcome(build(rs(put(r), negative)), message_of(rec), "git") == "corrupt");
   au::Bytes trailing = rs(put(r), put(s));
   trailing.push_back(0);

@@ -1,6 +1,6 @@
 // Offline checks of one commit or one attestation against the identity registry: what
-// `auths verify-commit` and `auths verify` print (seed 003 section 6: Signed by, Signer type,
-// Delegated, Witnesses, Status).
+// `auths verify-commit` and `auths verify` print (Signed by, Signer type, Delegated, Witnesses,
+// Status, as Auths' own verify-commit does).
 #pragma once
 
 #include <cstdint>
@@ -46,9 +46,10 @@ struct AttestationVerdict {
 };
 
 /// Verifies an attestation file against the issuer's KEL found in the registry of the
-/// repository at `repo_path` (refs/auths/registry), or, when `repo_path` is empty, in the
-/// identity home's registry copy (`$AUTHS_HOME/registry`).
+/// repository at `repo_path` (refs/auths/registry), or, when `repo_path` is empty, in
+/// `registry_dir`, a directory laid out like a registry tree (the CLI passes the identity home's
+/// registry copy).
 Result<AttestationVerdict> verify_attestation_file(const std::string& attestation_path, const std::string& repo_path,
-                                                   int64_t now = 0);
+                                                   const std::string& registry_dir, int64_t now = 0);
 
 }  // namespace auths

@@ -1,0 +1,163 @@
+// auths/client/identity_ops.h, setup_git: configures git to sign through auths-sign with a device key
+// and installs the local hooks. Settings are written by running `git config`, so that
+// --global means exactly what it means to git (HOME, XDG_CONFIG_HOME, include files).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "auths/client/identity_ops.h"
+#include "auths/client/sign_tool.h"
+#include "auths/install.h"
+#include "git/repository.h"
+#include "keystore.h"
+#include "util/strings.h"
+
+extern char** environ;
+
+namespace auths::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Runs `git <args>` (no shell), stdout discarded, stderr collected for the error message;
+/// `what` names the command in that message.
+Status run_git(const std::vector<std::string>& args, const std::string& what) {
+  std::vector<std::string> argv_text{"git"};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  int err_pipe[2];
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error::io(std::string("cannot create a pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    ::close(err_pipe[0]);
+    return Error::io(std::string("cannot run git: ") + std::strerror(rc));
+  }
+  std::string err;
+  char buf[4096];
+  while (true) {
+    const ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (err.size() < 64 * 1024) err.append(buf, static_cast<size_t>(n));
+  }
+  ::close(err_pipe[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
+  const std::string_view trimmed = util::trim(err);
+  const std::string_view first_line = trimmed.substr(0, trimmed.find('\n'));
+  const std::string why = !first_line.empty() ? util::printable(first_line)
+                          : WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                              : std::string("killed by a signal");
+  return Error::io("'" + what + "' failed: " + why);
+}
+
+/// The device key to sign with when none was named: the only active linked device whose key
+/// is in this home's store.
+Result<std::string> default_device_alias(const std::string& home) {
+  auto devices = list_devices(home, /*include_revoked=*/false);
+  if (!devices) return devices.error();
+  std::vector<std::string> usable;
+  for (const auto& device : *devices) {
+    if (device.status == "active" && !device.alias.empty()) usable.push_back(device.alias);
+  }
+  if (usable.empty()) {
+    return Error::invalid_argument("no active device key in " + home +
+                                   ": run 'auths device link' (or pass --key-alias)");
+  }
+  if (usable.size() > 1) {
+    std::string names;
+    for (const auto& alias : usable) names += (names.empty() ? "" : ", ") + alias;
+    return Error::invalid_argument("several device keys (" + names + "): choose one with --key-alias");
+  }
+  return usable.front();
+}
+
+}  // namespace
+
+Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions& options) {
+  GitSetupResult result;
+  if (options.key_alias.empty()) {
+    auto alias = default_device_alias(home);
+    if (!alias) return alias.error();
+    result.key_alias = *alias;
+  } else {
+    if (auto ok = check_key_alias(options.key_alias); !ok) return ok.error();
+    if (!key_exists(home, options.key_alias)) {
+      return Error::not_found("no key '" + options.key_alias + "' in " + home + " (see 'auths key list')");
+    }
+    result.key_alias = options.key_alias;
+  }
+  const fs::path bin_dir(options.bin_dir);
+  const fs::path sign_program = fs::absolute(bin_dir / "auths-sign");
+  std::error_code ec;
+  if (!fs::exists(sign_program, ec))
+    return Error::not_found("auths-sign not found beside auths", sign_program.string());
+
+  const bool touch_repo = !options.global || options.install_hooks;
+  std::string repo_path = options.repo;
+  std::optional<std::string> hooks_path;
+  if (touch_repo) {
+    const git::Session session;
+    auto repo = git::Repository::open(repo_path);
+    if (!repo) return Error::not_found("not a git repository", repo_path);
+    if (auto configured = repo->config_string("core.hooksPath", git::ConfigScope::kRepositoryAndEnvironment);
+        configured && configured->has_value()) {
+      hooks_path = **configured;
+    }
+  }
+
+  result.scope = options.global ? "global" : repo_path;
+  result.settings = {{"gpg.format", "ssh"},
+                     {"gpg.ssh.program", sign_program.string()},
+                     {"user.signingKey", std::string(kAuthsKeyPrefix) + result.key_alias},
+                     {"commit.gpgSign", "true"},
+                     {"tag.gpgSign", "true"}};
+  for (const auto& [key, value] : result.settings) {
+    std::vector<std::string> args;
+    if (options.global) {
+      args = {"config", "--global", key, value};
+    } else {
+      args = {"-C", repo_path, "config", "--local", key, value};
+    }
+    if (auto ok = run_git(args, "git config " + key); !ok) return ok.error();
+  }
+
+  if (options.install_hooks) {
+    const std::pair<const char*, const char*> hooks[] = {{"commit-msg", "auths-commit-msg"},
+                                                         {"pre-push", "auths-pre-push"}};
+    for (const auto& [hook, binary] : hooks) {
+      auto path = install_hook(repo_path, HookLayout::kPlain, hook, (bin_dir / binary).string());
+      if (!path) {
+        if (path.error().code != ErrorCode::kInvalidArgument) return path.error();
+        result.kept.push_back(std::string(hook) + ": " + path.error().message);
+        continue;
+      }
+      result.installed.push_back(*path);
+    }
+    if (hooks_path) {
+      result.kept.push_back("core.hooksPath is '" + *hooks_path +
+                            "': git runs the hooks there, not in the repository's hooks/");
+    }
+  }
+  return result;
+}
+
+}  // namespace auths::client

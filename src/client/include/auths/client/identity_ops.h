@@ -1,0 +1,150 @@
+// The developer's identity, as the CLI manages it: `auths id ...`, `auths device ...`,
+// `auths registry publish`, `auths init --git`. Plain strings in and out; nothing here prints.
+//
+// The identity home ($AUTHS_HOME or ~/.auths) holds identity.json, the key store and a copy of
+// the identity's registry records (format: src/client/home.h). Keys in the store:
+//   <alias>        the identity's current key (default alias "identity")
+//   <alias>.next   its pre-rotation key: the KEL commits to its digest, nobody has seen it
+//   <alias>.pending  only during `auths id rotate` (the key after next, before the rotation
+//                  event is written); a later command finishes or discards it
+//   device-<n>     device keys (`auths device link`), or any alias given with --alias
+// Every key of one home is encrypted with the same passphrase.
+//
+// Rotation: the key that was pre-committed becomes <alias>, a fresh key becomes <alias>.next,
+// and the old current key is deleted (its file is replaced): a rotated-away key cannot sign for
+// the identity any more, and keeping it would only keep a secret worth stealing. Device links
+// survive rotations because each link is anchored in the KEL (an `ixn` event with a seal
+// {"d": <attestation digest>}) while the key that signed it was in force.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auths/result.h"
+
+namespace auths::client {
+
+inline constexpr std::string_view kDefaultIdentityAlias = "identity";
+inline constexpr std::string_view kDefaultCapability = "sign_commit";
+
+struct IdentityKeyInfo {
+  std::string qb64;     // the key as the KEL lists it ("D..." or "1AAJ...")
+  std::string did_key;  // the same key as did:key
+};
+
+struct IdentityInfo {
+  std::string did;  // did:keri:E...
+  std::string key_alias;
+  std::string curve;       // "ed25519" or "p256"
+  uint64_t sequence = 0;   // of the KEL's last event
+  uint64_t rotations = 0;  // rot events so far
+  std::vector<IdentityKeyInfo> keys;
+  size_t next_commitments = 0;  // 0 once the identity was abandoned
+  size_t active_devices = 0;
+  std::string home;
+};
+
+struct InitIdentityOptions {
+  std::string curve = "ed25519";
+  std::string alias = std::string(kDefaultIdentityAlias);
+};
+
+/// `auths id init`: a current key and a pre-rotation key in the store, an inception event
+/// (k = [current], n = [digest of next], kt = nt = 1) signed by the current key, identity.json.
+/// kInvalidArgument when the home already has an identity or the aliases are taken.
+[[nodiscard]] Result<IdentityInfo> init_identity(const std::string& home, const InitIdentityOptions& options,
+                                                 std::string_view passphrase);
+
+/// `auths id show`. kNotFound when the home has no identity.
+[[nodiscard]] Result<IdentityInfo> show_identity(const std::string& home, int64_t now = 0);
+
+struct RotationResult {
+  IdentityInfo identity;
+  std::string old_key;  // qb64
+  std::string new_key;  // qb64
+};
+/// `auths id rotate`: see the header comment.
+[[nodiscard]] Result<RotationResult> rotate_identity(const std::string& home, std::string_view passphrase);
+
+struct DeviceInfo {
+  std::string did_key;
+  std::string alias;  // the key's alias in this home's store; "" when not here
+  std::string curve;
+  std::string ssh_public_key;  // "ssh-ed25519 AAAA... auths:<alias>"
+  std::string fingerprint;     // SHA256:...
+  std::vector<std::string> capabilities;
+  std::string signer_type;  // Human, Agent, Workload
+  std::string note;
+  std::string rid;
+  std::string linked_at;   // RFC 3339
+  std::string expires_at;  // "" = never
+  std::string revoked_at;  // "" = not revoked
+  std::string status;      // "active", "expired" or "revoked"
+  std::string record;      // the record's path in the registry (the link, or the revocation)
+};
+
+struct LinkDeviceOptions {
+  std::string alias;  // "" = device-<n>, the first free n >= 1
+  std::string curve = "ed25519";
+  std::optional<int64_t> expires_in_days;  // > 0
+  std::vector<std::string> capabilities;   // empty = sign_commit
+  std::string signer_type = "Human";
+  std::optional<std::string> note;
+  int64_t now = 0;  // 0 = the current time
+};
+/// `auths device link`: a device key in the store, an attestation signed by the identity and by
+/// the device, anchored by an ixn event, both stored in the home's registry copy.
+[[nodiscard]] Result<DeviceInfo> link_device(const std::string& home, const LinkDeviceOptions& options,
+                                             std::string_view passphrase);
+
+/// `auths device revoke`: a revocation of every unrevoked link of `device_did`, signed by the
+/// identity and anchored by an ixn event. kNotFound for a device this identity never linked,
+/// kInvalidArgument for one already revoked. Returns the revoked links (status "revoked").
+[[nodiscard]] Result<std::vector<DeviceInfo>> revoke_device(const std::string& home, const std::string& device_did,
+                                                            std::string_view passphrase,
+                                                            std::optional<std::string> note = std::nullopt,
+                                                            int64_t now = 0);
+
+/// `auths id show-devices`: every link of the identity with its status at `now`, oldest first;
+/// revoked ones only with `include_revoked`.
+[[nodiscard]] Result<std::vector<DeviceInfo>> list_devices(const std::string& home, bool include_revoked,
+                                                           int64_t now = 0);
+
+/// The home's copy of its registry records (a directory laid out like refs/auths/registry):
+/// what `auths verify` checks an attestation against when no repository is named.
+std::string registry_copy_path(const std::string& home);
+
+struct PublishResult {
+  std::optional<std::string> tip;  // the new refs/auths/registry commit; nullopt = nothing new
+  size_t records = 0;              // files in the home's registry copy
+  std::string remote;              // "origin" when the repository has it, else ""
+};
+/// `auths registry publish`: adds every record of the home's registry copy to the repository's
+/// refs/auths/registry (records already there are skipped; a different one at the same path is
+/// an error).
+[[nodiscard]] Result<PublishResult> publish_registry(const std::string& home, const std::string& repo_path);
+
+struct GitSetupOptions {
+  std::string repo = ".";     // the repository to configure and to install the hooks into
+  bool global = false;        // configure the user's git config instead of the repository's
+  bool install_hooks = true;  // commit-msg and pre-push into `repo`
+  std::string key_alias;      // "" = the only active device of the identity with a key here
+  std::string bin_dir;        // where auths-sign, auths-commit-msg, auths-pre-push are
+};
+struct GitSetupResult {
+  std::string key_alias;
+  std::string scope;                                          // "global" or the repository path
+  std::vector<std::pair<std::string, std::string>> settings;  // what was set, in order
+  std::vector<std::string> installed;                         // hook files written
+  std::vector<std::string> kept;                              // "<hook>: <why>" for foreign hooks left in place
+};
+/// `auths init --git`: gpg.format=ssh, gpg.ssh.program=<bin_dir>/auths-sign,
+/// user.signingKey=auths:<alias>, commit.gpgSign=true, tag.gpgSign=true (by running
+/// `git config`), then the commit-msg and pre-push hooks (install_hook; a hook that auths did
+/// not install is kept and reported in `kept`).
+[[nodiscard]] Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions& options);
+
+}  // namespace auths::client

@@ -1,0 +1,187 @@
+// auths-sign: ssh-keygen's `-Y sign` command line, and signing with a stored key.
+#include "auths/client/sign_tool.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "auths/verify.h"
+#include "file_io.h"
+#include "keystore.h"
+#include "sshsig/sign.h"
+#include "util/strings.h"
+
+namespace auths::client {
+
+namespace {
+
+// ssh-keygen's option letters (OpenSSH 9.x getopt string): these take an argument...
+constexpr std::string_view kOptionsWithArgument = "CDEFIMNOPRVYZabfmnrstwz";
+// ...and these do not.
+constexpr std::string_view kFlags = "ABHKLQUXceghiklopquvy";
+
+// Signing reads whole files into memory, as SSHSIG needs one hash over them; git's payloads are
+// commit and tag objects, far below this.
+constexpr size_t kMaxSignInput = size_t{1} << 30;
+
+struct Option {
+  char letter;
+  std::string value;
+};
+
+struct CommandLine {
+  std::vector<Option> options;
+  std::vector<std::string> operands;
+};
+
+// BSD getopt, as OpenSSH's bundled one behaves on Linux: options and their arguments ("-fkey"
+// or "-f key", flags may be grouped: "-qU"), until "--" or the first argument that is not an
+// option ("-" alone is an operand). nullopt for anything ssh-keygen itself would reject.
+std::optional<CommandLine> split_command_line(const std::vector<std::string>& args) {
+  CommandLine out;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-') break;
+    for (size_t j = 1; j < arg.size(); ++j) {
+      const char letter = arg[j];
+      if (kOptionsWithArgument.find(letter) != std::string_view::npos) {
+        if (j + 1 < arg.size()) {
+          out.options.push_back({letter, arg.substr(j + 1)});
+        } else if (i + 1 < args.size()) {
+          out.options.push_back({letter, args[++i]});
+        } else {
+          return std::nullopt;
+        }
+        break;
+      }
+      if (kFlags.find(letter) == std::string_view::npos) return std::nullopt;
+      out.options.push_back({letter, {}});
+    }
+  }
+  out.operands.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  return out;
+}
+
+// Writes the signature to `fd`, naming `where` in an error.
+Status write_signature(int fd, std::string_view armored, const std::string& where) {
+  auto written = write_all(fd, armored);
+  if (!written) return Error{written.error().code, written.error().message, where};
+  return {};
+}
+
+Result<std::string> sign_armored(const crypto::PrivateKey& key, std::string_view message,
+                                 const AuthsSignRequest& request) {
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(message.data()), message.size());
+  const auto blob = sshsig::sign(key, bytes, request.namespace_, request.hash_algorithm);
+  if (!blob) return blob.error();
+  return sshsig::armor(*blob);
+}
+
+Status sign_file(const crypto::PrivateKey& key, const std::string& file, const AuthsSignRequest& request) {
+  const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Error::io(std::string("cannot open for signing: ") + std::strerror(errno), file);
+  auto message = read_all(in, kMaxSignInput);
+  ::close(in);
+  if (!message) return Error{message.error().code, message.error().message, file};
+  const auto armored = sign_armored(key, *message, request);
+  if (!armored) return armored.error();
+
+  const std::string sig_path = file + ".sig";
+  const int out = ::open(sig_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) return Error::io(std::string("cannot create: ") + std::strerror(errno), sig_path);
+  const auto written = write_signature(out, *armored, sig_path);
+  if (::close(out) != 0 && written) return Error::io(std::string("cannot close: ") + std::strerror(errno), sig_path);
+  return written;
+}
+
+}  // namespace
+
+Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<std::string>& args) {
+  const auto line = split_command_line(args);
+  if (!line) return std::optional<AuthsSignRequest>{};
+
+  std::string operation;
+  std::string key_file;
+  for (const auto& option : line->options) {
+    if (option.letter == 'Y') operation = option.value;
+    if (option.letter == 'f') key_file = option.value;
+  }
+  if (operation != "sign" || !util::starts_with(key_file, kAuthsKeyPrefix)) return std::optional<AuthsSignRequest>{};
+
+  AuthsSignRequest request;
+  request.alias = key_file.substr(kAuthsKeyPrefix.size());
+  if (const auto ok = check_key_alias(request.alias); !ok) return ok.error();
+  for (const auto& option : line->options) {
+    switch (option.letter) {
+      case 'Y':
+      case 'f': break;
+      case 'n': request.namespace_ = option.value; break;
+      case 'O': {
+        // ssh-keygen's only signing option: hashalg=<sha256|sha512> (keyword case-insensitive).
+        const std::string_view value = option.value;
+        if (value.size() > 8 && util::to_lower(value.substr(0, 8)) == "hashalg=") {
+          request.hash_algorithm = std::string(value.substr(8));
+          if (request.hash_algorithm != "sha256" && request.hash_algorithm != "sha512") {
+            return Error::invalid_argument("unsupported hash algorithm '" + request.hash_algorithm +
+                                           "' (sha256 or sha512)");
+          }
+        } else {
+          return Error::invalid_argument("invalid option \"" + option.value + "\"");
+        }
+        break;
+      }
+      case 'U':  // "the key is in the agent": a stored key never is; nothing to do
+      case 'q':
+      case 'v': break;
+      default:
+        return Error::invalid_argument(std::string("option -") + option.letter +
+                                       " is not supported when signing with an " + std::string(kAuthsKeyPrefix) +
+                                       " key");
+    }
+  }
+  if (request.namespace_.empty()) return Error::invalid_argument("too few arguments for sign: missing namespace (-n)");
+  request.files = line->operands;
+  for (const auto& file : request.files) {
+    if (file == "-" && request.files.size() > 1)
+      return Error::invalid_argument("cannot sign a mix of paths and standard input");
+  }
+  return std::optional<AuthsSignRequest>(std::move(request));
+}
+
+Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd) {
+  const auto home_dir = auths_home();
+  if (!home_dir) return home_dir.error();
+  const std::filesystem::path home(*home_dir);
+  if (!key_exists(home, request.alias)) {
+    return Error::not_found("no key '" + request.alias + "' in " + (home / "keys").string() +
+                            " (see 'auths key list')");
+  }
+  auto passphrase = read_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
+  if (!passphrase) return passphrase.error();
+  const auto key = load_key(home, request.alias, *passphrase);
+  wipe_secret(*passphrase);
+  if (!key) return key.error();
+
+  if (request.files.empty() || (request.files.size() == 1 && request.files.front() == "-")) {
+    const auto message = read_all(in_fd, kMaxSignInput);
+    if (!message) return Error{message.error().code, message.error().message, "(stdin)"};
+    const auto armored = sign_armored(*key, *message, request);
+    if (!armored) return armored.error();
+    return write_signature(out_fd, *armored, "(stdout)");
+  }
+  for (const auto& file : request.files) {
+    if (const auto ok = sign_file(*key, file, request); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace auths::client

@@ -1,0 +1,607 @@
+#include "keri/attestation.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "crypto/verify.h"
+#include "keri/canonical_json.h"
+#include "keri/fault.h"
+#include "util/time.h"
+
+namespace auths::keri {
+
+namespace {
+
+constexpr size_t kMaxAttestationBytes = 64 * 1024;
+constexpr size_t kMaxAttestationDepth = 8;
+constexpr size_t kSignatureSize = 64;
+constexpr int64_t kMaxFutureSkewSeconds = 300;
+
+constexpr std::array<std::string_view, 15> kFields = {"version",
+                                                      "rid",
+                                                      "issuer",
+                                                      "subject",
+                                                      "device_public_key",
+                                                      "capabilities",
+                                                      "role",
+                                                      "signer_type",
+                                                      "delegated_by",
+                                                      "expires_at",
+                                                      "revoked_at",
+                                                      "timestamp",
+                                                      "note",
+                                                      "identity_signature",
+                                                      "device_signature"};
+
+Error invalid(std::string message, std::string_view field) {
+  return Error::invalid_argument(std::move(message), std::string(field));
+}
+
+int digit(char c) { return c >= '0' && c <= '9' ? c - '0' : -1; }
+
+// Reads `n` decimal digits at `pos`; -1 if any is not a digit.
+int read_number(std::string_view s, size_t pos, size_t n) {
+  int value = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int d = digit(s[pos + i]);
+    if (d < 0) {
+      return -1;
+    }
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+// Capability names: 1-64 characters of [a-z0-9:_-] (the alphabet and length Auths allows),
+// stored already lower-case.
+bool valid_capability(std::string_view cap) {
+  if (cap.empty() || cap.size() > 64) {
+    return false;
+  }
+  return std::all_of(cap.begin(), cap.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
+  });
+}
+
+bool valid_did(std::string_view did) {
+  if (did.substr(0, 9) == "did:keri:") {
+    return parse_did_keri(did).has_value();
+  }
+  if (did.substr(0, 8) == "did:key:") {
+    return crypto::parse_did_key(did).has_value();
+  }
+  return false;
+}
+
+Result<std::string> required_string(const nlohmann::json& j, std::string_view field) {
+  const auto& v = j.at(std::string(field));
+  if (!v.is_string()) {
+    return invalid("must be a string", field);
+  }
+  return v.get<std::string>();
+}
+
+Result<std::optional<std::string>> nullable_string(const nlohmann::json& j, std::string_view field) {
+  const auto& v = j.at(std::string(field));
+  if (v.is_null()) {
+    return std::optional<std::string>();
+  }
+  if (!v.is_string()) {
+    return invalid("must be a string or null", field);
+  }
+  return std::optional<std::string>(v.get<std::string>());
+}
+
+Result<std::optional<Timestamp>> nullable_timestamp(const nlohmann::json& j, std::string_view field) {
+  auto text = nullable_string(j, field);
+  if (!text) {
+    return text.error();
+  }
+  if (!*text) {
+    return std::optional<Timestamp>();
+  }
+  auto ts = parse_timestamp(**text);
+  if (!ts) {
+    return invalid(ts.error().message, field);
+  }
+  return std::optional<Timestamp>(std::move(*ts));
+}
+
+// "" or 64 bytes of lowercase hex.
+Result<util::Bytes> signature_field(const nlohmann::json& j, std::string_view field) {
+  auto text = required_string(j, field);
+  if (!text) {
+    return text.error();
+  }
+  if (text->empty()) {
+    return util::Bytes{};
+  }
+  if (text->size() != 2 * kSignatureSize ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return digit(c) >= 0 || (c >= 'a' && c <= 'f'); })) {
+    return invalid("signature must be 128 lowercase hex digits (or empty)", field);
+  }
+  return util::hex_decode(*text).value();
+}
+
+Result<crypto::PublicKey> device_key_field(const nlohmann::json& j) {
+  const std::string_view field = "device_public_key";
+  const auto& v = j.at(std::string(field));
+  if (!v.is_object() || v.size() != 2 || !v.contains("curve") || !v.contains("key") || !v["curve"].is_string() ||
+      !v["key"].is_string()) {
+    return invalid("must be {\"curve\": ..., \"key\": ...}", field);
+  }
+  const std::string curve = v["curve"].get<std::string>();
+  const std::string key_hex = v["key"].get<std::string>();
+  if (!std::all_of(key_hex.begin(), key_hex.end(), [](char c) { return digit(c) >= 0 || (c >= 'a' && c <= 'f'); })) {
+    return invalid("key must be lowercase hex", field);
+  }
+  auto raw = util::hex_decode(key_hex);
+  if (!raw) {
+    return invalid("key must be lowercase hex", field);
+  }
+  crypto::KeyType type = crypto::KeyType::kEd25519;
+  if (curve == "ed25519") {
+    if (raw->size() != 32) {
+      return invalid("an Ed25519 key is 32 bytes", field);
+    }
+  } else if (curve == "p256") {
+    if (raw->size() != 33) {
+      return invalid("a P-256 key is a 33-byte compressed point", field);
+    }
+    type = crypto::KeyType::kEcdsaP256;
+  } else {
+    return invalid("curve must be \"ed25519\" or \"p256\"", field);
+  }
+  auto key = crypto::public_key_from_raw(type, *raw);
+  if (!key) {
+    return invalid("invalid key: " + key.error().message, field);
+  }
+  return std::move(*key);
+}
+
+bool timestamp_after(const Timestamp& ts, int64_t at) {
+  return ts.unix_seconds > at || (ts.unix_seconds == at && ts.nanos > 0);
+}
+
+}  // namespace
+
+Timestamp Timestamp::from_unix(int64_t unix_seconds) {
+  return Timestamp{util::format_utc(unix_seconds), unix_seconds, 0};
+}
+
+Result<Timestamp> parse_timestamp(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS = 19 characters, then an optional fraction, then Z.
+  const auto bad = [&] {
+    return Error::invalid_argument("not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)", std::string(text.substr(0, 64)));
+  };
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text.back() != 'Z') {
+    return bad();
+  }
+  const int year = read_number(text, 0, 4);
+  const int month = read_number(text, 5, 2);
+  const int day = read_number(text, 8, 2);
+  const int hour = read_number(text, 11, 2);
+  const int minute = read_number(text, 14, 2);
+  const int second = read_number(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 ||
+      second > 59) {
+    return bad();
+  }
+  uint32_t nanos = 0;
+  const std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty()) {
+    if (rest[0] != '.' || rest.size() < 2 || rest.size() > 10) {
+      return bad();
+    }
+    uint32_t scale = 100000000;
+    for (size_t i = 1; i < rest.size(); ++i) {
+      const int d = digit(rest[i]);
+      if (d < 0) {
+        return bad();
+      }
+      nanos += static_cast<uint32_t>(d) * scale;
+      scale /= 10;
+    }
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) {
+    return bad();
+  }
+  const auto days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  const int64_t unix_seconds = static_cast<int64_t>(days) * 86400 + hour * 3600 + minute * 60 + second;
+  return Timestamp{std::string(text), unix_seconds, nanos};
+}
+
+const char* to_string(SignerType type) {
+  switch (type) {
+    case SignerType::kHuman: return "Human";
+    case SignerType::kAgent: return "Agent";
+    case SignerType::kWorkload: return "Workload";
+  }
+  return "Human";
+}
+
+Result<std::string> parse_did_keri(std::string_view did) {
+  constexpr std::string_view kPrefix = "did:keri:";
+  if (did.substr(0, kPrefix.size()) != kPrefix) {
+    return Error::invalid_argument("not a did:keri identifier", std::string(did.substr(0, 100)));
+  }
+  const std::string_view prefix = did.substr(kPrefix.size());
+  if (!cesr::decode_digest(prefix)) {
+    return Error::invalid_argument("did:keri prefix is not an E-coded digest", std::string(did.substr(0, 100)));
+  }
+  return std::string(prefix);
+}
+
+Result<nlohmann::ordered_json> to_json(const Attestation& a) {
+  if (!a.device_public_key) {
+    return Error::invalid_argument("attestation has no device_public_key");
+  }
+  const crypto::PublicKey& key = *a.device_public_key;
+  if (key.type() == crypto::KeyType::kRsa) {
+    return Error::unsupported("device keys must be Ed25519 or P-256");
+  }
+  const auto nullable = [](const auto& opt) -> nlohmann::ordered_json {
+    if (!opt) {
+      return nullptr;
+    }
+    if constexpr (std::is_same_v<std::decay_t<decltype(*opt)>, Timestamp>) {
+      return opt->text;
+    } else {
+      return *opt;
+    }
+  };
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  j["version"] = a.version;
+  j["rid"] = a.rid;
+  j["issuer"] = a.issuer;
+  j["subject"] = a.subject;
+  j["device_public_key"] = {{"curve", key.type() == crypto::KeyType::kEd25519 ? "ed25519" : "p256"},
+                            {"key", util::hex_encode(key.raw())}};
+  j["capabilities"] = a.capabilities;
+  j["role"] = nullable(a.role);
+  j["signer_type"] = to_string(a.signer_type);
+  j["delegated_by"] = nullable(a.delegated_by);
+  j["expires_at"] = nullable(a.expires_at);
+  j["revoked_at"] = nullable(a.revoked_at);
+  j["timestamp"] = a.timestamp.text;
+  j["note"] = nullable(a.note);
+  j["identity_signature"] = util::hex_encode(a.identity_signature);
+  j["device_signature"] = util::hex_encode(a.device_signature);
+  return j;
+}
+
+Result<std::string> serialize_attestation(const Attestation& attestation) {
+  auto j = to_json(attestation);
+  if (!j) {
+    return j.error();
+  }
+  try {
+    return j->dump(2) + "\n";
+  } catch (const nlohmann::json::exception& e) {
+    return Error::invalid_argument(std::string("cannot serialize attestation: ") + e.what());
+  }
+}
+
+namespace {
+
+// The steps of parse_attestation, field by field in the record's order.
+
+// Exactly the fields of the format, each once.
+Status check_field_set(const nlohmann::json& j) {
+  if (!j.is_object()) return Error::invalid_argument("attestation is not a JSON object");
+  for (const auto& field : kFields) {
+    if (!j.contains(std::string(field))) return invalid("missing field", field);
+  }
+  if (j.size() != kFields.size()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end())
+        return invalid("unknown field", it.key());
+    }
+  }
+  return {};
+}
+
+Status read_version(const nlohmann::json& j, Attestation& a) {
+  const auto& version = j["version"];
+  if (!version.is_number_unsigned() || version.get<uint64_t>() != 1) {
+    return version.is_number_integer() ? Error::unsupported("unsupported attestation version", "version")
+                                       : invalid("must be the integer 1", "version");
+  }
+  a.version = 1;
+  return {};
+}
+
+// `rid`, `issuer`, `subject` and `device_public_key`: who grants what to which key.
+Status read_parties(const nlohmann::json& j, Attestation& a) {
+  auto rid = required_string(j, "rid");
+  auto issuer = required_string(j, "issuer");
+  auto subject = required_string(j, "subject");
+  if (!rid) return rid.error();
+  if (!issuer) return issuer.error();
+  if (!subject) return subject.error();
+  if (rid->empty() || rid->size() > 256) return invalid("must be 1 to 256 characters", "rid");
+  if (!parse_did_keri(*issuer)) return invalid("must be a did:keri identifier", "issuer");
+  if (!valid_did(*subject)) return invalid("must be a did:key or did:keri identifier", "subject");
+  a.rid = std::move(*rid);
+  a.issuer = std::move(*issuer);
+  a.subject = std::move(*subject);
+  auto key = device_key_field(j);
+  if (!key) return key.error();
+  a.device_public_key = std::move(*key);
+  return {};
+}
+
+// `capabilities`, `role`, `signer_type`, `delegated_by`: what is granted, and to whom.
+Status read_grant(const nlohmann::json& j, Attestation& a) {
+  const auto& caps = j["capabilities"];
+  if (!caps.is_array()) return invalid("must be a list of strings", "capabilities");
+  std::set<std::string> seen;
+  for (const auto& cap : caps) {
+    if (!cap.is_string() || !valid_capability(cap.get_ref<const std::string&>())) {
+      return invalid("capabilities are 1-64 characters of [a-z0-9:_-]", "capabilities");
+    }
+    if (!seen.insert(cap.get<std::string>()).second) return invalid("duplicate capability", "capabilities");
+    a.capabilities.push_back(cap.get<std::string>());
+  }
+
+  auto role = nullable_string(j, "role");
+  if (!role) return role.error();
+  if (*role && **role != "admin" && **role != "member" && **role != "readonly") {
+    return invalid("must be null, \"admin\", \"member\" or \"readonly\"", "role");
+  }
+  a.role = std::move(*role);
+
+  auto signer_type = required_string(j, "signer_type");
+  if (!signer_type) return signer_type.error();
+  if (*signer_type == "Human") {
+    a.signer_type = SignerType::kHuman;
+  } else if (*signer_type == "Agent") {
+    a.signer_type = SignerType::kAgent;
+  } else if (*signer_type == "Workload") {
+    a.signer_type = SignerType::kWorkload;
+  } else {
+    return invalid("must be \"Human\", \"Agent\" or \"Workload\"", "signer_type");
+  }
+
+  auto delegated_by = nullable_string(j, "delegated_by");
+  if (!delegated_by) return delegated_by.error();
+  if (*delegated_by && !valid_did(**delegated_by)) return invalid("must be null or a DID", "delegated_by");
+  a.delegated_by = std::move(*delegated_by);
+  return {};
+}
+
+// `expires_at`, `revoked_at`, `timestamp` and `note`.
+Status read_times(const nlohmann::json& j, Attestation& a) {
+  auto expires_at = nullable_timestamp(j, "expires_at");
+  auto revoked_at = nullable_timestamp(j, "revoked_at");
+  auto timestamp = nullable_timestamp(j, "timestamp");
+  auto note = nullable_string(j, "note");
+  if (!expires_at) return expires_at.error();
+  if (!revoked_at) return revoked_at.error();
+  if (!timestamp) return timestamp.error();
+  if (!note) return note.error();
+  if (!*timestamp) return invalid("must be a time", "timestamp");
+  a.expires_at = std::move(*expires_at);
+  a.revoked_at = std::move(*revoked_at);
+  a.timestamp = std::move(**timestamp);
+  a.note = std::move(*note);
+  return {};
+}
+
+Status read_signatures(const nlohmann::json& j, Attestation& a) {
+  auto identity_signature = signature_field(j, "identity_signature");
+  auto device_signature = signature_field(j, "device_signature");
+  if (!identity_signature) return identity_signature.error();
+  if (!device_signature) return device_signature.error();
+  a.identity_signature = std::move(*identity_signature);
+  a.device_signature = std::move(*device_signature);
+  return {};
+}
+
+}  // namespace
+
+Result<Attestation> parse_attestation(std::string_view json_text) {
+  auto parsed = parse_json_strict(json_text, kMaxAttestationBytes, kMaxAttestationDepth);
+  if (!parsed) return parsed.error();
+  if (auto st = check_field_set(*parsed); !st) return st.error();
+  Attestation a;
+  for (const auto read : {&read_version, &read_parties, &read_grant, &read_times, &read_signatures}) {
+    if (auto st = read(*parsed, a); !st) return st.error();
+  }
+  return a;
+}
+
+Result<std::string> signed_bytes(const Attestation& attestation) {
+  auto j = to_json(attestation);
+  if (!j) {
+    return j.error();
+  }
+  j->erase("identity_signature");
+  j->erase("device_signature");
+  return canonicalize(*j);
+}
+
+Result<std::string> attestation_digest(const Attestation& attestation) {
+  auto bytes = signed_bytes(attestation);
+  if (!bytes) {
+    return bytes.error();
+  }
+  return cesr::blake3_qb64(*bytes);
+}
+
+Status sign_as_identity(Attestation& attestation, const crypto::PrivateKey& identity_key) {
+  auto bytes = signed_bytes(attestation);
+  if (!bytes) {
+    return bytes.error();
+  }
+  auto sig = identity_key.sign(util::to_bytes(*bytes));
+  if (!sig) {
+    return sig.error();
+  }
+  attestation.identity_signature = std::move(*sig);
+  return {};
+}
+
+Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device_key) {
+  if (!attestation.device_public_key || !(*attestation.device_public_key == device_key.public_key())) {
+    return Error::invalid_argument("signing key is not the attestation's device key");
+  }
+  auto bytes = signed_bytes(attestation);
+  if (!bytes) {
+    return bytes.error();
+  }
+  auto sig = device_key.sign(util::to_bytes(*bytes));
+  if (!sig) {
+    return sig.error();
+  }
+  attestation.device_signature = std::move(*sig);
+  return {};
+}
+
+Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault) {
+  if (a.issuer != issuer.did()) {
+    return refuse(Reason::kAttestationIssuerMismatch, fault,
+                  Error::invalid_argument("issuer is not the identity whose KEL was given", a.issuer));
+  }
+  if (a.identity_signature.empty()) {
+    return refuse(Reason::kAttestationBadIdentitySignature, fault,
+                  Error::invalid_argument("attestation has no identity signature", a.rid));
+  }
+  auto bytes = signed_bytes(a);
+  if (!bytes) {
+    return refuse(Reason::kAttestationMalformed, fault, bytes.error());
+  }
+  const util::Bytes message = util::to_bytes(*bytes);
+  const std::string digest = cesr::blake3_qb64(*bytes);
+  // Establishments whose keys may vouch: where this record's digest is anchored, and the
+  // current one (single-signature identities only).
+  std::vector<const Establishment*> allowed;
+  for (const auto& seal : issuer.seals) {
+    if (seal.seal.digest() == digest) {
+      if (const Establishment* e = issuer.establishment_at(seal.sequence)) {
+        allowed.push_back(e);
+      }
+    }
+  }
+  if (!issuer.establishments.empty() && issuer.establishments.back().key_threshold == 1) {
+    allowed.push_back(&issuer.establishments.back());
+  }
+  for (const Establishment* e : allowed) {
+    for (const auto& key : e->public_keys) {
+      if (crypto::verify_signature(key, crypto::algorithm_for(key), message, a.identity_signature)) {
+        return accept(fault);
+      }
+    }
+  }
+  return refuse(Reason::kAttestationBadIdentitySignature, fault,
+                Error::invalid_argument("identity signature is not by the identity's current key, nor by a key "
+                                        "that anchored this attestation in the KEL",
+                                        a.rid));
+}
+
+Status verify_device_signature(const Attestation& a, Reason* fault) {
+  if (!a.device_public_key) {
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("attestation has no device key", a.rid));
+  }
+  const crypto::PublicKey& key = *a.device_public_key;
+  if (a.subject.substr(0, 8) == "did:key:") {
+    auto subject_key = crypto::parse_did_key(a.subject);
+    if (!subject_key || !(*subject_key == key)) {
+      return refuse(Reason::kAttestationSubjectKeyMismatch, fault,
+                    Error::invalid_argument("subject did:key is not the device key", a.subject));
+    }
+  }
+  if (a.device_signature.empty()) {
+    return refuse(Reason::kAttestationBadDeviceSignature, fault,
+                  Error::invalid_argument("attestation has no device signature", a.rid));
+  }
+  auto bytes = signed_bytes(a);
+  if (!bytes) {
+    return refuse(Reason::kAttestationMalformed, fault, bytes.error());
+  }
+  if (!crypto::verify_signature(key, crypto::algorithm_for(key), util::to_bytes(*bytes), a.device_signature)) {
+    return refuse(Reason::kAttestationBadDeviceSignature, fault,
+                  Error::invalid_argument("device signature does not verify", a.rid));
+  }
+  return accept(fault);
+}
+
+Status verify_attestation(const Attestation& attestation, const KeyState& issuer, Reason* fault) {
+  if (auto st = verify_identity_signature(attestation, issuer, fault); !st) {
+    return st;
+  }
+  return verify_device_signature(attestation, fault);
+}
+
+Status check_validity(const Attestation& a, int64_t at, Reason* fault) {
+  if (a.revoked_at && !timestamp_after(*a.revoked_at, at)) {
+    return refuse(Reason::kAttestationRevoked, fault,
+                  Error::invalid_argument("revoked at " + a.revoked_at->text, a.rid));
+  }
+  if (a.expires_at && at > a.expires_at->unix_seconds) {
+    return refuse(Reason::kAttestationExpired, fault,
+                  Error::invalid_argument("expired at " + a.expires_at->text, a.rid));
+  }
+  if (timestamp_after(a.timestamp, at + kMaxFutureSkewSeconds)) {
+    return refuse(Reason::kAttestationFromTheFuture, fault,
+                  Error::invalid_argument("timestamp " + a.timestamp.text + " is in the future", a.rid));
+  }
+  return accept(fault);
+}
+
+Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at, std::optional<std::string> note) {
+  if (link.is_revocation()) {
+    return Error::invalid_argument("already a revocation", link.rid);
+  }
+  Attestation rev = link;
+  rev.revoked_at = at;
+  rev.timestamp = at;
+  rev.note = std::move(note);
+  rev.identity_signature.clear();
+  rev.device_signature.clear();
+  return rev;
+}
+
+Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault) {
+  if (!revocation.revoked_at) {
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("not a revocation (no revoked_at)", revocation.rid));
+  }
+  if (!revocation.device_signature.empty()) {
+    return refuse(Reason::kAttestationMalformed, fault,
+                  Error::invalid_argument("a revocation carries no device signature", revocation.rid));
+  }
+  return verify_identity_signature(revocation, issuer, fault);
+}
+
+bool revokes(const Attestation& revocation, const Attestation& link) {
+  return revocation.is_revocation() && revocation.issuer == link.issuer && revocation.subject == link.subject &&
+         revocation.device_public_key && link.device_public_key &&
+         *revocation.device_public_key == *link.device_public_key;
+}
+
+std::string random_rid() {
+  std::random_device rd;
+  std::array<uint8_t, 16> b{};
+  for (size_t i = 0; i < b.size(); i += 4) {
+    const uint32_t r = rd();
+    for (size_t j = 0; j < 4; ++j) {
+      b[i + j] = static_cast<uint8_t>(r >> (8 * j));
+    }
+  }
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const std::string hex = util::hex_encode(b.data(), b.size());
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
+}  // namespace auths::keri

@@ -1,0 +1,152 @@
+// Attestations: the signed JSON records that link a device key (or an agent, or an org member)
+// to a did:keri identity, and the revocations that undo them (README.md, "Identities, devices
+// and the registry").
+//
+// Shape (every field always present; absent values are null):
+//
+//   {"version": 1,
+//    "rid": "<record id>",
+//    "issuer": "did:keri:E...",                       the identity that grants
+//    "subject": "did:key:z..." | "did:keri:E...",     what is granted (a device, a member)
+//    "device_public_key": {"curve": "ed25519" | "p256", "key": "<lowercase hex>"},
+//                                                     32-byte Ed25519 or 33-byte compressed P-256
+//    "capabilities": ["sign_commit", ...],
+//    "role": null | "admin" | "member" | "readonly",
+//    "signer_type": "Human" | "Agent" | "Workload",
+//    "delegated_by": null | "did:...",
+//    "expires_at": null | "<RFC 3339 UTC>",
+//    "revoked_at": null | "<RFC 3339 UTC>",
+//    "timestamp": "<RFC 3339 UTC>",
+//    "note": null | "<text>",
+//    "identity_signature": "<hex>" | "",             by the issuer's KEL key
+//    "device_signature": "<hex>" | ""}               by device_public_key
+//
+// Both signatures cover the same bytes: the RFC 8785 canonical JSON of the record without its
+// two signature fields. Ed25519 signs those bytes; P-256 is ECDSA over SHA-256, raw r||s.
+//
+// This is our format, not that of Auths (auths-dev/auths) byte for byte: Auths signs a
+// projection that adds `payload`, writes device_public_key as a bare hex string, leaves
+// `delegated_by`/`signer_type` out when absent and (since Gen-2) has no `role`/`capabilities`.
+// So an attestation signed by Auths does not verify here, nor the reverse.
+//
+// A revocation is the same shape: the link's fields with `revoked_at` (and `timestamp`) set,
+// no device signature, signed by the identity alone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "auths/reason.h"
+#include "auths/result.h"
+#include "crypto/private_key.h"
+#include "crypto/public_key.h"
+#include "keri/kel.h"
+#include "util/bytes.h"
+
+namespace auths::keri {
+
+/// An RFC 3339 UTC instant, kept as written (signed bytes must never change) with its value.
+struct Timestamp {
+  std::string text;  // "2026-06-19T14:18:34Z" or "2026-06-19T14:18:34.160482Z"
+  int64_t unix_seconds = 0;
+  uint32_t nanos = 0;
+
+  /// Whole seconds, formatted "YYYY-MM-DDTHH:MM:SSZ".
+  static Timestamp from_unix(int64_t unix_seconds);
+  /// Orders by value (seconds, then fraction), not by text.
+  friend bool operator<(const Timestamp& a, const Timestamp& b) {
+    return a.unix_seconds != b.unix_seconds ? a.unix_seconds < b.unix_seconds : a.nanos < b.nanos;
+  }
+};
+
+/// Parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (1 to 9 fraction digits; upper-case T and Z; no
+/// offsets other than Z; no leap second).
+[[nodiscard]] Result<Timestamp> parse_timestamp(std::string_view text);
+
+enum class SignerType { kHuman, kAgent, kWorkload };
+/// "Human", "Agent", "Workload".
+const char* to_string(SignerType type);
+
+struct Attestation {
+  uint32_t version = 1;
+  std::string rid;
+  std::string issuer;
+  std::string subject;
+  std::optional<crypto::PublicKey> device_public_key;  // required; optional only to allow building
+  std::vector<std::string> capabilities;
+  std::optional<std::string> role;
+  SignerType signer_type = SignerType::kHuman;
+  std::optional<std::string> delegated_by;
+  std::optional<Timestamp> expires_at;
+  std::optional<Timestamp> revoked_at;
+  Timestamp timestamp;
+  std::optional<std::string> note;
+  util::Bytes identity_signature;  // empty = not signed
+  util::Bytes device_signature;    // empty = not signed (always, for a revocation)
+
+  bool is_revocation() const { return revoked_at.has_value(); }
+};
+
+/// The record as JSON, fields in the order above. Error if device_public_key is missing or
+/// not Ed25519/P-256.
+[[nodiscard]] Result<nlohmann::ordered_json> to_json(const Attestation& attestation);
+/// Pretty-printed JSON (2-space indent, trailing newline), as stored.
+[[nodiscard]] Result<std::string> serialize_attestation(const Attestation& attestation);
+/// Strict parse: at most 64 KiB, the exact field set, no duplicates, every value checked
+/// (DIDs, key, capability names, role, timestamps, signature sizes). kInvalidArgument otherwise.
+[[nodiscard]] Result<Attestation> parse_attestation(std::string_view json_text);
+
+/// The bytes both signatures cover: RFC 8785 JSON of every field but the two signatures.
+[[nodiscard]] Result<std::string> signed_bytes(const Attestation& attestation);
+/// "E..." Blake3-256 of signed_bytes: what a KEL seal {"d": ...} anchors.
+[[nodiscard]] Result<std::string> attestation_digest(const Attestation& attestation);
+
+/// Sets identity_signature / device_signature over signed_bytes. sign_as_device refuses a key
+/// that is not device_public_key.
+[[nodiscard]] Status sign_as_identity(Attestation& attestation, const crypto::PrivateKey& identity_key);
+[[nodiscard]] Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device_key);
+
+// The checks below return an Error saying what is wrong, and set `fault` (when given) to the
+// reason: one of the kAttestation* codes, kOk when the check passes.
+
+/// Checks the identity signature against the issuer's KEL, replayed into `issuer`:
+///   - `issuer` must be did:keri:<issuer.prefix>;
+///   - the signature must verify under a key of one establishment E of the KEL, and either E
+///     is the current one with threshold 1, or the KEL anchors attestation_digest() in a seal
+///     {"d": ...} of an event made while E was in force. So a link survives a rotation when
+///     the identity anchored it, and a key rotated away cannot sign new links.
+[[nodiscard]] Status verify_identity_signature(const Attestation& attestation, const KeyState& issuer,
+                                               Reason* fault = nullptr);
+/// Checks the device signature against device_public_key, and that a did:key subject names
+/// that same key.
+[[nodiscard]] Status verify_device_signature(const Attestation& attestation, Reason* fault = nullptr);
+/// Both of the above: a device link the identity granted and the device accepted.
+[[nodiscard]] Status verify_attestation(const Attestation& attestation, const KeyState& issuer,
+                                        Reason* fault = nullptr);
+
+/// At unix time `at`: revoked if revoked_at <= at; expired if at > expires_at; refused if
+/// timestamp is more than 300 s after `at`. Signatures are not checked here.
+[[nodiscard]] Status check_validity(const Attestation& attestation, int64_t at, Reason* fault = nullptr);
+
+/// A revocation of `link` at `at`: the link's fields, revoked_at = timestamp = at, the note
+/// replaced, signatures cleared. Sign it with sign_as_identity.
+[[nodiscard]] Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at,
+                                                  std::optional<std::string> note = std::nullopt);
+/// A revocation record: revoked_at set, no device signature, identity signature as
+/// verify_identity_signature checks it.
+[[nodiscard]] Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault = nullptr);
+/// True when `revocation` is about `link`: same issuer, subject and device key.
+bool revokes(const Attestation& revocation, const Attestation& link);
+
+/// "did:keri:<prefix>" -> prefix, checking that it is an E-coded digest.
+[[nodiscard]] Result<std::string> parse_did_keri(std::string_view did);
+
+/// A fresh random record id (UUID version 4, lowercase).
+std::string random_rid();
+
+}  // namespace auths::keri
