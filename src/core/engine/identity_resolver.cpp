@@ -51,8 +51,8 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::v
         const std::string when =
             grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
         refusal = {fault == Reason::kAttestationExpired ? Reason::kDeviceExpired : Reason::kDeviceNotValid, "",
-                   "device " + device_did + " of " + who + " is not valid (" + std::string(name(fault)) +
-                       ", expires " + when + ")"};
+                   "device " + device_did + " of " + who + " is not valid (" + std::string(name(fault)) + ", expires " +
+                       when + ")"};
       }
       continue;
     }

@@ -465,7 +465,7 @@ Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device
   return {};
 }
 
-Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault) {
+Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
   if (a.issuer != issuer.did()) {
     return refuse(Reason::kAttestationIssuerMismatch, fault,
                   Error::invalid_argument("issuer is not the identity whose KEL was given", a.issuer));
@@ -490,9 +490,11 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, R
       }
     }
   }
-  if (!issuer.establishments.empty() && issuer.establishments.back().key_threshold == 1) {
+  if (signed_by == SignedBy::kAnchoringOrCurrentKeys && !issuer.establishments.empty() &&
+      issuer.establishments.back().key_threshold == 1) {
     allowed.push_back(&issuer.establishments.back());
   }
+
   for (const Establishment* e : allowed) {
     for (const auto& key : e->public_keys) {
       if (crypto::verify_signature(key, crypto::algorithm_for(key), message, a.identity_signature)) {
@@ -534,8 +536,8 @@ Status verify_device_signature(const Attestation& a, Reason* fault) {
   return accept(fault);
 }
 
-Status verify_attestation(const Attestation& attestation, const KeyState& issuer, Reason* fault) {
-  if (auto st = verify_identity_signature(attestation, issuer, fault); !st) {
+Status verify_attestation(const Attestation& attestation, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
+  if (auto st = verify_identity_signature(attestation, issuer, fault, signed_by); !st) {
     return st;
   }
   return verify_device_signature(attestation, fault);
@@ -570,7 +572,7 @@ Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at
   return rev;
 }
 
-Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault) {
+Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
   if (!revocation.revoked_at) {
     return refuse(Reason::kAttestationMalformed, fault,
                   Error::invalid_argument("not a revocation (no revoked_at)", revocation.rid));
@@ -579,7 +581,7 @@ Status verify_revocation(const Attestation& revocation, const KeyState& issuer, 
     return refuse(Reason::kAttestationMalformed, fault,
                   Error::invalid_argument("a revocation carries no device signature", revocation.rid));
   }
-  return verify_identity_signature(revocation, issuer, fault);
+  return verify_identity_signature(revocation, issuer, fault, signed_by);
 }
 
 bool revokes(const Attestation& revocation, const Attestation& link) {

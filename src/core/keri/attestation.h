@@ -120,14 +120,20 @@ struct Attestation {
 ///     is the current one with threshold 1, or the KEL anchors attestation_digest() in a seal
 ///     {"d": ...} of an event made while E was in force. So a link survives a rotation when
 ///     the identity anchored it, and a key rotated away cannot sign new links.
+/// Which establishments' keys may vouch for an attestation: those that anchored it, or also the
+/// current one (threshold 1). The registry takes kAnchoringKeys only, so that a record's validity
+/// never depends on when it is checked: the current key changes with every rotation, the
+/// anchoring one never does.
+enum class SignedBy { kAnchoringOrCurrentKeys, kAnchoringKeys };
 [[nodiscard]] Status verify_identity_signature(const Attestation& attestation, const KeyState& issuer,
-                                               Reason* fault = nullptr);
+                                               Reason* fault = nullptr,
+                                               SignedBy signed_by = SignedBy::kAnchoringOrCurrentKeys);
 /// Checks the device signature against device_public_key, and that a did:key subject names
 /// that same key.
 [[nodiscard]] Status verify_device_signature(const Attestation& attestation, Reason* fault = nullptr);
 /// Both of the above: a device link the identity granted and the device accepted.
-[[nodiscard]] Status verify_attestation(const Attestation& attestation, const KeyState& issuer,
-                                        Reason* fault = nullptr);
+[[nodiscard]] Status verify_attestation(const Attestation& attestation, const KeyState& issuer, Reason* fault = nullptr,
+                                        SignedBy signed_by = SignedBy::kAnchoringOrCurrentKeys);
 
 /// At unix time `at`: revoked if revoked_at <= at; expired if at > expires_at; refused if
 /// timestamp is more than 300 s after `at`. Signatures are not checked here.
@@ -139,7 +145,9 @@ struct Attestation {
                                                   std::optional<std::string> note = std::nullopt);
 /// A revocation record: revoked_at set, no device signature, identity signature as
 /// verify_identity_signature checks it.
-[[nodiscard]] Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault = nullptr);
+[[nodiscard]] Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault = nullptr,
+                                       SignedBy signed_by = SignedBy::kAnchoringOrCurrentKeys);
+
 /// True when `revocation` is about `link`: same issuer, subject and device key.
 bool revokes(const Attestation& revocation, const Attestation& link);
 

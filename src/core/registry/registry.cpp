@@ -206,28 +206,26 @@ Status State::add_attestation(keri::Attestation attestation) {
   if (issuer == nullptr) {
     return Error::invalid_argument("issuer " + attestation.issuer + " has no key event log in the registry");
   }
-  Reason fault = Reason::kOk;
-  if (attestation.is_revocation()) {
-    if (auto ok = keri::verify_revocation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
-    }
-  } else {
-    if (auto ok = keri::verify_attestation(attestation, *issuer, &fault); !ok) {
-      return Error::invalid_argument(std::string(name(fault)) + ": " + ok.error().message);
-    }
-  }
-  // Signatures first, so that a forgery is reported as one. Then: every link and revocation
-  // must be anchored in its issuer's KEL (a seal {"d": digest}). keri::verify_* would also
-  // accept an unanchored record signed by the *current* key, but
-  // that acceptance expires with the next rotation: a record valid when pushed would turn
-  // invalid later and make the whole registry unloadable. Anchored records are judged by the
-  // keys in force when they were anchored, which never changes.
+  // Every link and revocation must be anchored in its issuer's KEL (a seal {"d": digest}) and
+  // signed by the keys in force when it was anchored: those never change, so a record accepted
+  // when pushed stays valid at every later load (the current key would not: it changes with
+  // each rotation, and one record turned invalid makes the whole registry unloadable).
+  // An unanchored record is first checked against the current key too, so that a forgery is
+  // reported as one rather than as unanchored.
   auto digest = keri::attestation_digest(attestation);
   if (!digest) return Error::invalid_argument(digest.error().message);
-  if (issuer->find_digest_seal(*digest) == nullptr) {
-    return Error::invalid_argument("attestation-not-anchored: " + attestation.issuer +
+  const bool anchored = issuer->find_digest_seal(*digest) != nullptr;
+  const auto signed_by = anchored ? keri::SignedBy::kAnchoringKeys : keri::SignedBy::kAnchoringOrCurrentKeys;
+  Reason fault = Reason::kOk;
+  const Status signed_ok = attestation.is_revocation()
+                               ? keri::verify_revocation(attestation, *issuer, &fault, signed_by)
+                               : keri::verify_attestation(attestation, *issuer, &fault, signed_by);
+  if (!signed_ok) return Error::invalid_argument(std::string(name(fault)) + ": " + signed_ok.error().message);
+  if (!anchored) {
+    return Error::invalid_argument(std::string(name(Reason::kAttestationNotAnchored)) + ": " + attestation.issuer +
                                    " has no key event anchoring this record (seal {\"d\": \"" + *digest + "\"})");
   }
+
   (attestation.is_revocation() ? m_revocations : m_links).push_back(std::move(attestation));
   return {};
 }

@@ -164,6 +164,34 @@ BOOST_AUTO_TEST_CASE(anchored_links_survive_rotation) {
   BOOST_TEST(grants[0].revocation == nullptr);
 }
 
+// Issue 6, item 7: a link anchored under one key but signed with a later one (the key that is
+// current when it is pushed) passed the push check and then, after one more rotation, made the
+// whole registry unloadable. Push and load apply the same rule now: the anchoring keys.
+BOOST_AUTO_TEST_CASE(a_link_signed_by_a_later_key_than_its_anchor_is_refused_at_push) {
+  TempRepo t;
+  Identity mallory = make_identity();
+  auto base = ar::publish(*t.repo, mallory.files, "mallory");
+  BOOST_REQUIRE(base.has_value() && base->has_value());
+  const auto device = generate_key();
+  ak::Attestation link = make_link(mallory, device, mallory.key);  // anchored under K1 ...
+  const size_t before = mallory.files.size();
+  anchor(mallory, link, mallory.key);
+  const auto k3 = generate_key();
+  auto rot = ak::make_rotation(mallory.state, {qb64(mallory.next)}, 1, {ak::next_key_digest(qb64(k3))}, 1);
+  BOOST_REQUIRE(rot.has_value());
+  add_event(mallory, *rot, mallory.next);
+  BOOST_REQUIRE(ak::sign_as_identity(link, mallory.next).has_value());  // ... re-signed with K2
+  Files records(mallory.files.begin() + static_cast<std::ptrdiff_t>(before), mallory.files.end());
+  records.push_back(stored(link));
+  const Oid pushed = t.commit(records, {**base});
+  BOOST_TEST((first_code(t.verify(**base, pushed)) == Reason::kRegistryInvalidRecord));
+  // The same link signed by its anchoring key is accepted, and loads after later rotations.
+  BOOST_REQUIRE(ak::sign_as_identity(link, mallory.key).has_value());
+  records.back() = stored(link);
+  const Oid honest = t.commit(records, {**base});
+  BOOST_TEST((first_code(t.verify(**base, honest)) == Reason::kOk));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace auths::test
