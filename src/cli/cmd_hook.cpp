@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "auths/client/install.h"
 #include "auths/exit_codes.h"
-#include "auths/install.h"
 #include "auths/verify.h"
 #include "commands.h"
 
@@ -55,7 +55,7 @@ struct InstallOptions {
 };
 
 int run_hook_install(const InstallOptions& opts) {
-  auto layout = parse_hook_layout(opts.layout);
+  auto layout = client::parse_hook_layout(opts.layout);
   if (!layout) {
     std::fprintf(stderr, "error: %s\n", layout.error().to_string().c_str());
     return kExitUsage;
@@ -65,14 +65,14 @@ int run_hook_install(const InstallOptions& opts) {
       {"pre-receive", "auths-pre-receive"}, {"update", "auths-update"}, {"post-receive", "auths-post-receive"}};
   for (const auto& [hook, binary] : hooks) {
     if (std::string(hook) == "update" && !opts.update) continue;
-    auto path = install_hook(opts.repo, *layout, hook, (std::filesystem::path(bin_dir) / binary).string());
+    auto path = client::install_hook(opts.repo, *layout, hook, (std::filesystem::path(bin_dir) / binary).string());
     if (!path) {
       std::fprintf(stderr, "error: %s\n", path.error().to_string().c_str());
       return kExitRejected;
     }
     std::printf("installed %s hook: %s\n", hook, path->c_str());
   }
-  if (*layout == HookLayout::kGitea) {
+  if (*layout == client::HookLayout::kGitea) {
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::path(opts.repo) / "hooks" / "pre-receive", ec)) {
       std::fprintf(stderr,
@@ -104,12 +104,12 @@ struct StatusOptions {
 };
 
 int run_hook_status(const StatusOptions& opts) {
-  auto layout = parse_hook_layout(opts.layout);
+  auto layout = client::parse_hook_layout(opts.layout);
   if (!layout) {
     std::fprintf(stderr, "error: %s\n", layout.error().to_string().c_str());
     return kExitUsage;
   }
-  auto hooks = server_hooks(opts.repo, *layout);
+  auto hooks = client::server_hooks(opts.repo, *layout);
   if (!hooks) return report_error(hooks.error());
   auto status = server_status(opts.repo);
   if (!status) return report_error(status.error());

@@ -11,8 +11,8 @@
 #include <filesystem>
 
 #include "auths/client/identity_ops.h"
+#include "auths/client/install.h"
 #include "auths/client/sign_tool.h"
-#include "auths/install.h"
 #include "git/repository.h"
 #include "keystore.h"
 #include "util/strings.h"
@@ -113,15 +113,10 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
 
   const bool touch_repo = !options.global || options.install_hooks;
   std::string repo_path = options.repo;
-  std::optional<std::string> hooks_path;
   if (touch_repo) {
     const git::Session session;
     auto repo = git::Repository::open(repo_path);
     if (!repo) return Error::not_found("not a git repository", repo_path);
-    if (auto configured = repo->config_string("core.hooksPath", git::ConfigScope::kRepositoryAndEnvironment);
-        configured && configured->has_value()) {
-      hooks_path = **configured;
-    }
   }
 
   result.scope = options.global ? "global" : repo_path;
@@ -150,13 +145,10 @@ Result<GitSetupResult> setup_git(const std::string& home, const GitSetupOptions&
         result.kept.push_back(std::string(hook) + ": " + path.error().message);
         continue;
       }
-      result.installed.push_back(*path);
-    }
-    if (hooks_path) {
-      result.kept.push_back("core.hooksPath is '" + *hooks_path +
-                            "': git runs the hooks there, not in the repository's hooks/");
+      result.installed.push_back(*path);  // where git runs it: core.hooksPath is honoured
     }
   }
+
   return result;
 }
 

@@ -7,7 +7,7 @@
 
 #include "auths/result.h"
 
-namespace auths {
+namespace auths::client {
 
 /// Where a server's hooks live: plain git (`hooks/<hook>`, or `core.hooksPath`), Gitea/Forgejo
 /// (`hooks/<hook>.d/`, run by Gitea's own delegating hook) or GitLab/Gitaly
@@ -43,4 +43,4 @@ struct HookState {
 /// The state of the server hooks (pre-receive, update, post-receive) in `layout`.
 Result<std::vector<HookState>> server_hooks(const std::string& repo, HookLayout layout);
 
-}  // namespace auths
+}  // namespace auths::client

@@ -1,4 +1,4 @@
-#include "auths/install.h"
+#include "auths/client/install.h"
 
 #include <filesystem>
 #include <fstream>
@@ -6,7 +6,7 @@
 
 #include "git/repository.h"
 
-namespace auths {
+namespace auths::client {
 
 namespace fs = std::filesystem;
 
@@ -166,4 +166,4 @@ Result<std::vector<HookState>> server_hooks(const std::string& repo, HookLayout 
   return out;
 }
 
-}  // namespace auths
+}  // namespace auths::client
