@@ -7,19 +7,14 @@
 #include <botan/exceptn.h>
 #include <botan/mem_ops.h>
 #include <botan/system_rng.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
-#include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <utility>

@@ -23,10 +23,9 @@ struct StoredKey {
 };
 
 /// Where the identity home is: $AUTHS_HOME when set and not empty, else $HOME/.auths, else
-/// .auths in the home directory of the user's passwd entry (where OpenSSH looks for ~/.ssh when
-/// HOME is unset). Never a directory relative to where the command runs: a home found by
-/// accident would hold somebody else's keys. kNotFound when there is no home directory at all.
-/// Not created here.
+/// .auths in the home directory of the user's passwd entry (where OpenSSH finds ~/.ssh). Never
+/// the current directory: a home found there would be whatever the command happened to run in.
+/// kNotFound when there is no home directory at all. Not created here.
 [[nodiscard]] Result<std::string> auths_home();
 
 /// The passphrase of the home's keys: $AUTHS_PASSPHRASE when set (non-interactive use), else
