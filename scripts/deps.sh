@@ -1,3 +1,4 @@
+# shellcheck shell=bash  # sourced by install.sh and scripts/test.sh, or run with bash: no shebang
 # Debian 12 packages auths-hooks needs, and a function that installs the missing ones.
 # Sourced by install.sh and scripts/test.sh; running it directly installs build + test packages.
 #
@@ -48,11 +49,11 @@ auths_ensure_packages() {
   fi
   auths_log "installing missing packages: $missing"
   # shellcheck disable=SC2086  # word splitting of the package list is intended
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null &&
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing </dev/null || {
-      printf 'error: apt-get could not install: %s\n' "$missing" >&2
-      return 1
-    }
+  if ! { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing </dev/null; }; then
+    printf 'error: apt-get could not install: %s\n' "$missing" >&2
+    return 1
+  fi
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=bash  # sourced by bash scripts, never run: no shebang
 # A private sshd on 127.0.0.1 for pushes over ssh. Sourced by lib.sh; needs $E2E_TMP.
 #
 #   sshd_start        starts /usr/sbin/sshd (its own host key, config, authorized_keys, pid file,
@@ -62,8 +63,7 @@ EOF
       e2e_die "sshd rejects its test config: $(cat "$dir/sshd-check.log")"
     "$SSHD_BIN" -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
     SSHD_PID=$!
-    local i
-    for i in $(seq 1 300); do  # up to 15 s on a loaded machine
+    for _ in $(seq 1 300); do  # up to 15 s on a loaded machine
       if grep -q "Server listening on 127.0.0.1 port $port" "$dir/sshd.log" 2>/dev/null; then
         SSHD_PORT=$port
         break 2
@@ -84,6 +84,7 @@ EOF
   export GIT_SSH_COMMAND="ssh -F /dev/null -i $dir/client_key -p $SSHD_PORT -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -o SendEnv=GL_* -o SendEnv=GITEA_*"
   # Prove the round trip before any test depends on it.
   local out
+  # shellcheck disable=SC2016  # $HOME is expanded by the remote shell: the session's HOME
   if ! out=$($GIT_SSH_COMMAND "$SSHD_USER@127.0.0.1" 'echo "ok $HOME"; command -v git-receive-pack' 2>&1); then
     e2e_die "ssh to the test sshd failed: $out
 sshd log: $(cat "$dir/sshd.log")"
