@@ -10,7 +10,8 @@
 # `SetEnv` gives it the test's HOME (so neither the user's ~/.bashrc nor ~/.gitconfig leak in)
 # and a PATH where git-receive-pack is found; `AcceptEnv GL_* GITEA_*` lets tests pass forge
 # variables (GL_ID, GL_USERNAME, ...) through the client's SendEnv, as they reach the hook over
-# file:// too.
+# file:// too. ASAN_OPTIONS and UBSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
+# the same way, so that the hooks behind sshd run under the same sanitizer options.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSHD_PORT=""
@@ -31,6 +32,9 @@ sshd_start() {
     mkdir -p /run/sshd && chmod 755 /run/sshd
   fi
   git_dir=$(dirname "$(command -v git-receive-pack 2>/dev/null || command -v git)")
+  local sanitizer_env=""
+  [ -z "${ASAN_OPTIONS:-}" ] || sanitizer_env+=" ASAN_OPTIONS=$ASAN_OPTIONS"
+  [ -z "${UBSAN_OPTIONS:-}" ] || sanitizer_env+=" UBSAN_OPTIONS=$UBSAN_OPTIONS"
 
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
@@ -56,7 +60,7 @@ PrintLastLog no
 UseDNS no
 LogLevel VERBOSE
 AcceptEnv GIT_PROTOCOL GL_* GITEA_*
-SetEnv HOME=$E2E_HOME PATH=$git_dir:/usr/local/bin:/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 LANG=C
+SetEnv HOME=$E2E_HOME PATH=$git_dir:/usr/local/bin:/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 LANG=C$sanitizer_env
 Subsystem sftp internal-sftp
 EOF
     "$SSHD_BIN" -t -f "$dir/sshd_config" 2>"$dir/sshd-check.log" ||
