@@ -7,8 +7,10 @@
 # A test script:
 #
 #   #!/usr/bin/env bash
-#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file)
-#   # e2e-sanitize: yes             (also run against the sanitizer build)
+#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file. ssh only
+#                                   where the transport matters: the hook's environment over
+#                                   sshd, forge variables, remote URLs, the security items)
+#   # e2e-cost: 60                  (optional: a long script, seconds; ctest -j starts it early)
 #   . "$(dirname "$0")/lib.sh"
 #   test_init
 #   make_key alice

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Merges: every new commit of the push is judged, the merge commit and both sides.
 . "$(dirname "$0")/lib.sh"
 test_init

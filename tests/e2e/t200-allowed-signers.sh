@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Signers from a git-style allowed_signers file in the tree (ssh-keygen(1) ALLOWED SIGNERS):
 # valid-before / valid-after against the committer time, namespaces= against "git".
 . "$(dirname "$0")/lib.sh"

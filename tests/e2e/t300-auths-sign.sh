@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# e2e-sanitize: yes
 # auths-sign as git's gpg.ssh.program, checked by third parties: keys made by `auths key
 # generate` (ed25519 and p256, encrypted in $AUTHS_HOME) sign files that `ssh-keygen -Y verify`
 # accepts; `git commit -S` / `git tag -s` with user.signingKey=auths:<alias> make objects that

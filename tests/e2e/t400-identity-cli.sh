@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# e2e-sanitize: yes
 # The developer's identity end to end with the real CLI and real git: auths id init / show,
 # device link (twice), show-devices, id rotate (devices keep working, the old key is gone),
 # device revoke, show-devices --include-revoked, registry publish into a bare repository (the

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh
-# e2e-sanitize: yes
 # A developer's did:keri identity against the server hook, with the real CLI and real git:
 # alice (auths id init, device link, auths init --git, registry publish) pushes her registry
 # records and a commit signed through auths-sign together, and the policy that names her

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Rotation of a did:keri identity against the server hook: `auths id rotate`, published and
 # pushed, is accepted; devices linked before keep working, and a device linked after by the new
 # key too. The rotated-away key (from a copy of the identity home taken before the rotation: a
