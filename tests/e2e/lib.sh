@@ -10,7 +10,8 @@
 #   # e2e-transports: file ssh      (ctest runs it once per transport; default: file. ssh only
 #                                   where the transport matters: the hook's environment over
 #                                   sshd, forge variables, remote URLs, the security items)
-#   # e2e-cost: 60                  (optional: a long script, seconds; ctest -j starts it early)
+#   # e2e-cost: 60                  (optional: a long script: seconds, idle; ctest -j starts it
+#                                   early and gives it ten times that before a timeout)
 #   . "$(dirname "$0")/lib.sh"
 #   test_init
 #   make_key alice
