@@ -10,7 +10,7 @@
 # `SetEnv` gives it the test's HOME (so neither the user's ~/.bashrc nor ~/.gitconfig leak in)
 # and a PATH where git-receive-pack is found; `AcceptEnv GL_* GITEA_*` lets tests pass forge
 # variables (GL_ID, GL_USERNAME, ...) through the client's SendEnv, as they reach the hook over
-# file:// too. ASAN_OPTIONS and UBSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
+# file:// too. ASAN_, UBSAN_ and LSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
 # the same way, so that the hooks behind sshd run under the same sanitizer options.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
@@ -35,6 +35,7 @@ sshd_start() {
   local sanitizer_env=""
   [ -z "${ASAN_OPTIONS:-}" ] || sanitizer_env+=" ASAN_OPTIONS=$ASAN_OPTIONS"
   [ -z "${UBSAN_OPTIONS:-}" ] || sanitizer_env+=" UBSAN_OPTIONS=$UBSAN_OPTIONS"
+  [ -z "${LSAN_OPTIONS:-}" ] || sanitizer_env+=" LSAN_OPTIONS=$LSAN_OPTIONS"
 
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
