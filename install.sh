@@ -48,7 +48,8 @@ auths_ensure_packages $AUTHS_BUILD_PACKAGES
 auths_log "configuring build/"
 generator=()
 [ -f build/CMakeCache.txt ] || generator=(-G Ninja)
-cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release
+# The tests build and run in build-test/ (scripts/test.sh): not here.
+cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DAUTHS_BUILD_TESTS=OFF
 
 auths_log "building (this takes a few minutes the first time)"
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)"

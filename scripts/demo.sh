@@ -24,6 +24,7 @@ for bin in auths auths-pre-receive git ssh-keygen; do
 done
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/auths-demo.XXXXXX")
+# shellcheck disable=SC2317  # cleanup runs from the EXIT trap
 cleanup() { if [ "$keep" -eq 1 ]; then echo "(kept $demo)"; else rm -rf "$demo"; fi; }
 trap cleanup EXIT
 

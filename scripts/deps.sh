@@ -1,5 +1,7 @@
+# shellcheck shell=bash  # sourced by install.sh and scripts/test.sh, or run with bash: no shebang
 # Debian 12 packages auths-hooks needs, and a function that installs the missing ones.
-# Sourced by install.sh and scripts/test.sh; running it directly installs build + test packages.
+# Sourced by install.sh and scripts/test.sh; running it directly installs build, test and style
+# packages.
 #
 #   auths_ensure_packages PKG...   installs what `dpkg-query` does not report as installed;
 #                                  runs `apt-get update` first only when something is missing.
@@ -7,10 +9,13 @@
 # Building and running the binaries.
 AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
   libgit2-dev libbotan-2-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libsqlite3-dev libcpp-httplib-dev libboost-test-dev"
-# Running the tests: sshd for the push-over-ssh cases, b3sum and openssl as test oracles,
-# python3 to check JSON output.
-AUTHS_TEST_PACKAGES="openssh-server b3sum openssl python3"
+  libcli11-dev libsqlite3-dev libcpp-httplib-dev"
+# Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
+# cases, b3sum and openssl as test oracles, python3 to check JSON output.
+AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3"
+# Keeping the style (scripts/test.sh): scripts/format.sh --check (clang-format 14 on Debian 12)
+# and shellcheck on every shell script.
+AUTHS_STYLE_PACKAGES="clang-format shellcheck"
 
 auths_log() { printf '%s\n' "==> $*" >&2; }
 
@@ -48,15 +53,15 @@ auths_ensure_packages() {
   fi
   auths_log "installing missing packages: $missing"
   # shellcheck disable=SC2086  # word splitting of the package list is intended
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null &&
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing </dev/null || {
-      printf 'error: apt-get could not install: %s\n' "$missing" >&2
-      return 1
-    }
+  if ! { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing </dev/null; }; then
+    printf 'error: apt-get could not install: %s\n' "$missing" >&2
+    return 1
+  fi
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -eu
   # shellcheck disable=SC2086
-  auths_ensure_packages $AUTHS_BUILD_PACKAGES $AUTHS_TEST_PACKAGES
+  auths_ensure_packages $AUTHS_BUILD_PACKAGES $AUTHS_TEST_PACKAGES $AUTHS_STYLE_PACKAGES
 fi

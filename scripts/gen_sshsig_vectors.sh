@@ -359,6 +359,7 @@ _h=$I_SIG
 _off=0
 take_string ecdsa_r
 take_string ecdsa_s
+# shellcheck disable=SC2154  # ecdsa_r and ecdsa_s are assigned by name (take_string's printf -v)
 emit ecdsa-p256-noncanonical-mpint p256.pub "$msg_a_hex" \
   "$(build_sshsig "$F_VERSION" "$F_PUB" "$F_NS" "$F_RES" "$F_HASH" "$(ssh_string "$I_ALG")$(ssh_string "$(ssh_string "00$ecdsa_r")$(ssh_string "$ecdsa_s")")")" \
   corrupt "ECDSA r with an unnecessary leading zero byte (RFC 4253: MUST NOT be included)" "" accepts

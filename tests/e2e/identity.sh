@@ -1,3 +1,4 @@
+# shellcheck shell=bash  # sourced by bash scripts, never run: no shebang
 # Helpers for the end-to-end tests of did:keri identities (t41x): developers with their own
 # identity home, clones set up with `auths init --git`, hand-made registry commits, and a small
 # forging kit for records the CLI refuses to make. Source after lib.sh, call after test_init:
@@ -54,6 +55,7 @@ dev_id() {
     did:keri:E???????????????????????????????????????????) ;;
     *) e2e_die "auths id init for $1 printed '$ID_DID', not a did:keri" ;;
   esac
+  # shellcheck disable=SC2034  # a result for the calling script, as ID_DID
   ID_PREFIX=${ID_DID#did:keri:}
   dev_auths "$1" id show --json
   [ "$(json_get "$E2E_TMP/auths.out" did)" = "$ID_DID" ] || e2e_die "auths id show --json does not show $ID_DID"

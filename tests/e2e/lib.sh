@@ -1,3 +1,4 @@
+# shellcheck shell=bash  # sourced by bash scripts, never run: no shebang
 # Helpers for the end-to-end tests: real git, a bare server repository with the auths hook
 # installed, a client clone that signs with ssh keys (git and ssh-keygen make every signature,
 # never our code), pushes over file:// or over ssh to a private sshd.
@@ -6,8 +7,11 @@
 # A test script:
 #
 #   #!/usr/bin/env bash
-#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file)
-#   # e2e-sanitize: yes             (also run against the sanitizer build)
+#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file. ssh only
+#                                   where the transport matters: the hook's environment over
+#                                   sshd, forge variables, remote URLs, the security items)
+#   # e2e-cost: 60                  (optional: a long script: seconds, idle; ctest -j starts it
+#                                   early and gives it ten times that before a timeout)
 #   . "$(dirname "$0")/lib.sh"
 #   test_init
 #   make_key alice
@@ -264,6 +268,7 @@ push_bypassing_hooks() {
 # and replaced by a recording wrapper that saves the hook's stdin, arguments, environment and
 # exit status (hook.stdin, hook.args, hook.env, hook.exit) and then runs the installed hook,
 # unchanged, with the same stdin and arguments.
+# shellcheck disable=SC2120  # the arguments are optional; most callers pass none
 hook_install() {
   local record=1
   if [ "${1:-}" = --no-record ]; then record=0; shift; fi
@@ -313,6 +318,7 @@ setup_repo() {
   server_init
   client_init "$signer"
   policy_write
+  # shellcheck disable=SC2034  # a result for the calling script (documented above)
   SEED=$(commit_as "$signer" "seed: policy")
   push_bypassing_hooks main
   client_git fetch -q origin
@@ -395,6 +401,7 @@ hook_exit() { if [ -f "$E2E_TMP/hook.exit" ]; then tail -n1 "$E2E_TMP/hook.exit"
 
 # expect_push_ok [EXACT-SUMMARY]: push succeeded, the hook said 0 and printed the accepted
 # summary (exactly EXACT-SUMMARY when given).
+# shellcheck disable=SC2120  # the expected line is optional
 expect_push_ok() {
   if [ "$PUSH_STATUS" -ne 0 ]; then
     fail "expected the push to succeed, git push exited $PUSH_STATUS"
@@ -567,12 +574,12 @@ violation_codes() {
 # replay_repo DIR: a copy of the server as it was before the last push, plus the objects the
 # push brought (copied from the client without any ref): the state pre-receive saw.
 replay_repo() {
-  local dir=$1 old new ref oid
+  local dir=$1 new ref oid
   rm -rf "$dir"
   cp -a "$E2E_TMP/before.git" "$dir"
   rm -rf "$dir/hooks" && mkdir "$dir/hooks"
   {
-    while read -r old new ref; do
+    while read -r _ new ref; do
       [ "$new" = "$ZERO_OID" ] || echo "$new"
     done <"$E2E_TMP/hook.stdin"
     git -C "$dir" for-each-ref --format='%(objectname)' | while read -r oid; do
@@ -763,6 +770,7 @@ hook_unwrap() {
 
 # hook_status [REPO]: `auths hook status --repo REPO` (default $SERVER); output (stdout and
 # stderr) in $E2E_TMP/status.out, exit status in STATUS_RC. Never fails.
+# shellcheck disable=SC2120  # REPO is optional
 hook_status() {
   STATUS_RC=0
   "$AUTHS" hook status --repo "${1:-$SERVER}" >"$E2E_TMP/status.out" 2>&1 </dev/null || STATUS_RC=$?

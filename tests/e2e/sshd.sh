@@ -1,3 +1,4 @@
+# shellcheck shell=bash  # sourced by bash scripts, never run: no shebang
 # A private sshd on 127.0.0.1 for pushes over ssh. Sourced by lib.sh; needs $E2E_TMP.
 #
 #   sshd_start        starts /usr/sbin/sshd (its own host key, config, authorized_keys, pid file,
@@ -9,7 +10,8 @@
 # `SetEnv` gives it the test's HOME (so neither the user's ~/.bashrc nor ~/.gitconfig leak in)
 # and a PATH where git-receive-pack is found; `AcceptEnv GL_* GITEA_*` lets tests pass forge
 # variables (GL_ID, GL_USERNAME, ...) through the client's SendEnv, as they reach the hook over
-# file:// too.
+# file:// too. ASAN_, UBSAN_ and LSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
+# the same way, so that the hooks behind sshd run under the same sanitizer options.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSHD_PORT=""
@@ -30,6 +32,10 @@ sshd_start() {
     mkdir -p /run/sshd && chmod 755 /run/sshd
   fi
   git_dir=$(dirname "$(command -v git-receive-pack 2>/dev/null || command -v git)")
+  local sanitizer_env=""
+  [ -z "${ASAN_OPTIONS:-}" ] || sanitizer_env+=" ASAN_OPTIONS=$ASAN_OPTIONS"
+  [ -z "${UBSAN_OPTIONS:-}" ] || sanitizer_env+=" UBSAN_OPTIONS=$UBSAN_OPTIONS"
+  [ -z "${LSAN_OPTIONS:-}" ] || sanitizer_env+=" LSAN_OPTIONS=$LSAN_OPTIONS"
 
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
@@ -55,15 +61,14 @@ PrintLastLog no
 UseDNS no
 LogLevel VERBOSE
 AcceptEnv GIT_PROTOCOL GL_* GITEA_*
-SetEnv HOME=$E2E_HOME PATH=$git_dir:/usr/local/bin:/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 LANG=C
+SetEnv HOME=$E2E_HOME PATH=$git_dir:/usr/local/bin:/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 LANG=C$sanitizer_env
 Subsystem sftp internal-sftp
 EOF
     "$SSHD_BIN" -t -f "$dir/sshd_config" 2>"$dir/sshd-check.log" ||
       e2e_die "sshd rejects its test config: $(cat "$dir/sshd-check.log")"
     "$SSHD_BIN" -D -e -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 &
     SSHD_PID=$!
-    local i
-    for i in $(seq 1 300); do  # up to 15 s on a loaded machine
+    for _ in $(seq 1 300); do  # up to 15 s on a loaded machine
       if grep -q "Server listening on 127.0.0.1 port $port" "$dir/sshd.log" 2>/dev/null; then
         SSHD_PORT=$port
         break 2
@@ -84,6 +89,7 @@ EOF
   export GIT_SSH_COMMAND="ssh -F /dev/null -i $dir/client_key -p $SSHD_PORT -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -o SendEnv=GL_* -o SendEnv=GITEA_*"
   # Prove the round trip before any test depends on it.
   local out
+  # shellcheck disable=SC2016  # $HOME is expanded by the remote shell: the session's HOME
   if ! out=$($GIT_SSH_COMMAND "$SSHD_USER@127.0.0.1" 'echo "ok $HOME"; command -v git-receive-pack' 2>&1); then
     e2e_die "ssh to the test sshd failed: $out
 sshd log: $(cat "$dir/sshd.log")"

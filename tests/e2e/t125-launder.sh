@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
-# e2e-sanitize: yes
+# e2e-transports: file
 # A commit a weaker rule admitted on another branch has never been judged by main's rule: when
 # main moves onto it, main's rule judges it. Otherwise anyone could launder commits onto a
 # protected branch through an unprotected one (default = "allow") or a looser rule.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Protected branches: a non-fast-forward push and a deletion are refused unless the rule says
 # allow_force_push / allow_delete; both are ref-level violations (no object id in the line).
 . "$(dirname "$0")/lib.sh"

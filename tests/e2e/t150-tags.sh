@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Annotated tags (`git tag -s`) on refs/tags/v*: the tag object's own signature must be by a
 # signer of the [[policy.release]] rule; a commit-only signer or no signature is refused.
 . "$(dirname "$0")/lib.sh"

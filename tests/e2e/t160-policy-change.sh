@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Changes under .auths/ are judged by the policy before the change: only a [governance] signer
 # may make them (policy-change-unauthorized otherwise); once accepted, the new policy governs
 # the next push.

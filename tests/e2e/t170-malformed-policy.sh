@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
-# e2e-sanitize: yes
+# e2e-transports: file
 # A malformed policy at the trusted tip: the hook cannot decide, so every push is refused,
 # fail closed (exit 2), with a message naming .auths/policy.toml and the line. Planted by the
 # admin directly (hooks bypassed), as a bad edit would be.

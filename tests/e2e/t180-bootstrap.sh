@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # A repository without .auths/policy.toml: `git config auths.bootstrap` decides. deny (the
 # default, also when unset) refuses every push with no-policy; allow accepts the first policy
 # on trust, which then governs the pushes after it.

@@ -39,7 +39,7 @@ json_check "$audit" "isinstance(lines[0]['time'], str) and lines[0]['time'][:2] 
 client_git reset -q --hard "$SEED"
 
 step "without GL_ID there is no GL-HOOK-ERR line"
-u=$(commit_unsigned "unsigned")
+commit_unsigned "unsigned" >/dev/null
 push origin main
 expect_push_rejected unsigned
 expect_no_line_match '^GL-HOOK-ERR:'

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# e2e-sanitize: yes
 # auths-sign as git's gpg.ssh.program, checked by third parties: keys made by `auths key
 # generate` (ed25519 and p256, encrypted in $AUTHS_HOME) sign files that `ssh-keygen -Y verify`
 # accepts; `git commit -S` / `git tag -s` with user.signingKey=auths:<alias> make objects that
@@ -98,7 +97,7 @@ for alias in dev-ed dev-p256; do
     expect_rc 0 "sign-$alias-$hashalg"
     [ -f "$WORK/payload.sig" ] || fail "auths-sign wrote no $WORK/payload.sig"
     expect_mode "$WORK/payload.sig" 644
-    [ "$(head -n1 "$WORK/payload.sig")" = "-----BEGIN SSH SIGNATURE-----" ] && ok || fail "no armour in payload.sig"
+    if [ "$(head -n1 "$WORK/payload.sig")" = "-----BEGIN SSH SIGNATURE-----" ]; then ok; else fail "no armour in payload.sig"; fi
     RC=0
     ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig" <"$WORK/payload" \
       >"$WORK/verify.out" 2>&1 || RC=$?
@@ -150,7 +149,7 @@ expect_rc 0 deleg-verify
 expect_text "$WORK/deleg-verify.out" 'Good "git" signature for dev@example.org with ED25519 key'
 run deleg-find "$SIGN" -Y find-principals -f "$ALLOWED" -s "$WORK/payload.sig"
 expect_rc 0 deleg-find
-[ "$(cat "$WORK/deleg-find.out")" = dev@example.org ] && ok || fail "find-principals: $(cat "$WORK/deleg-find.out")"
+if [ "$(cat "$WORK/deleg-find.out")" = dev@example.org ]; then ok; else fail "find-principals: $(cat "$WORK/deleg-find.out")"; fi
 RC=0
 "$SIGN" -Y check-novalidate -n git -s "$WORK/payload.sig" <"$WORK/payload" >"$WORK/deleg-check.out" 2>&1 || RC=$?
 expect_rc 0 deleg-check
@@ -196,7 +195,7 @@ for alias in dev-ed dev-p256; do
 done
 run log-sig git -C "$REPO" log --format=%G? -n 2
 expect_rc 0 log-sig
-[ "$(tr -d '\n' <"$WORK/log-sig.out")" = GG ] && ok || fail "git log %G? expected GG, got $(cat "$WORK/log-sig.out")"
+if [ "$(tr -d '\n' <"$WORK/log-sig.out")" = GG ]; then ok; else fail "git log %G? expected GG, got $(cat "$WORK/log-sig.out")"; fi
 
 step "a wrong AUTHS_PASSPHRASE makes git commit -S fail with a clear message"
 git -C "$REPO" config user.signingKey auths:dev-ed
@@ -206,13 +205,13 @@ git -C "$REPO" add file.txt
 run commit-wrong env AUTHS_PASSPHRASE="not the passphrase" git -C "$REPO" commit -S -m "should not be signed"
 expect_rc nonzero commit-wrong
 expect_text "$WORK/commit-wrong.err" "auths-sign: wrong passphrase for key 'dev-ed'"
-[ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ] && ok || fail "a commit was made despite the failed signature"
+if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made despite the failed signature"; fi
 
 step "no AUTHS_PASSPHRASE and no terminal: git commit -S fails and says how to give one"
 run commit-notty env -u AUTHS_PASSPHRASE setsid -w git -C "$REPO" commit -S -m "should not be signed"
 expect_rc nonzero commit-notty
 expect_text "$WORK/commit-notty.err" "AUTHS_PASSPHRASE"
-[ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ] && ok || fail "a commit was made without a passphrase"
+if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made without a passphrase"; fi
 
 step "a commit signed through auths-sign is accepted by the pre-receive hook"
 make_key admin

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# e2e-sanitize: yes
 # `auths hook run --repo PATH [--json] [--explain]`: the dry run an admin uses. Fed
 # pre-receive lines, it decides like the hook, reports per ref and per object, and changes
 # nothing in the repository.

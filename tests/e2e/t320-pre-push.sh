@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh
-# e2e-sanitize: yes
 # auths-pre-push as the client's .git/hooks/pre-push: the same checks before anything leaves,
 # with the policy of the remote-tracking ref (never the developer's own copy). A refused push
 # never reaches the server.

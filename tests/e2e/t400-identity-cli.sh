@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file
-# e2e-sanitize: yes
 # The developer's identity end to end with the real CLI and real git: auths id init / show,
 # device link (twice), show-devices, id rotate (devices keep working, the old key is gone),
 # device revoke, show-devices --include-revoked, registry publish into a bare repository (the
@@ -50,10 +49,10 @@ expect_rc 0 init
 DID=$(head -n1 "$WORK/init.out")
 case "$DID" in did:keri:E???????????????????????????????????????????) ok ;; *) fail "id init printed '$DID', not a did:keri" ;; esac
 PREFIX=${DID#did:keri:}
-[ -f "$AUTHS_HOME/identity.json" ] && ok || fail "no $AUTHS_HOME/identity.json"
+if [ -f "$AUTHS_HOME/identity.json" ]; then ok; else fail "no $AUTHS_HOME/identity.json"; fi
 json_check "$AUTHS_HOME/identity.json" "doc == {'version': 1, 'did': '$DID', 'key_alias': 'identity', 'curve': 'ed25519'}"
-[ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000000.json" ] && ok || fail "no inception event in the registry copy"
-[ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000000.cesr" ] && ok || fail "no inception signatures in the registry copy"
+if [ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000000.json" ]; then ok; else fail "no inception event in the registry copy"; fi
+if [ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000000.cesr" ]; then ok; else fail "no inception signatures in the registry copy"; fi
 run keys "$AUTHS" key list
 expect_eq "$(awk '{print $1}' "$WORK/keys.out" | tr '\n' ' ')" "identity identity.next " "keys after id init"
 run init-again "$AUTHS" id init
@@ -113,7 +112,7 @@ json_check "$WORK/show-after.json" \
 run keys-after "$AUTHS" key list
 expect_no_text "$WORK/keys-after.out" "$OLD_KEY_DID"
 expect_eq "$(awk '{print $1}' "$WORK/keys-after.out" | tr '\n' ' ')" "ci device-1 identity identity.next " "keys after rotation"
-[ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000003.json" ] && ok || fail "no rot event (sequence 3)"
+if [ -f "$AUTHS_HOME/registry/v1/identities/$PREFIX/kel/00000003.json" ]; then ok; else fail "no rot event (sequence 3)"; fi
 run devices-after "$AUTHS" id show-devices
 expect_eq "$(grep -c '^active ' "$WORK/devices-after.out")" 2 "active devices after the rotation"
 
@@ -160,7 +159,8 @@ expect_rc 0 verify-link1
 expect_text "$WORK/verify-link1.out" "Issued by:   $DID"
 expect_text "$WORK/verify-link1.out" "Subject:     $DEV1"
 expect_text "$WORK/verify-link1.out" "Status:      VALID"
-LINK2=$(grep -L '"revoked_at": "' $(grep -l "\"$DEV2\"" "$ATT_DIR"/*.json) | head -n1)
+mapfile -t dev2_links < <(grep -l "\"$DEV2\"" "$ATT_DIR"/*.json)
+LINK2=$(grep -L '"revoked_at": "' "${dev2_links[@]}" | head -n1)
 run verify-link2 "$AUTHS" verify "$LINK2" --repo "$REGISTRY_REPO" --json
 expect_rc 1 verify-link2
 json_check "$WORK/verify-link2.out" "doc['valid'] is False and doc['status'] == 'attestation-revoked' and doc['signer_type'] == 'Agent'"
@@ -252,7 +252,7 @@ printf 'by the revoked ci device\n' >>"$CLIENT/log.txt"
 client_git add -A
 run commit2 client_git commit -q -S -m "signed by the revoked device"
 expect_rc 0 commit2
-C2=$(client_git rev-parse HEAD)
+client_git rev-parse -q --verify HEAD >/dev/null
 expect_text "$WORK/commit2.err" "warning: no Auths trailers added: device key 'ci' is revoked"
 expect_eq "$(client_git log -1 --format='%(trailers:key=Auths-Id,valueonly)' | sed '/^$/d')" "" "Auths-Id trailer of a revoked device"
 run vc-revoked "$AUTHS" verify-commit HEAD --repo "$CLIENT"

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh
-# e2e-sanitize: yes
 # A developer's did:keri identity against the server hook, with the real CLI and real git:
 # alice (auths id init, device link, auths init --git, registry publish) pushes her registry
 # records and a commit signed through auths-sign together, and the policy that names her
@@ -142,7 +141,8 @@ OLDPHONE=$(head -n1 "$E2E_TMP/auths.out")
 now=$(date +%s)
 linked=$(date -u -d "@$((now - 3 * 86400))" +%Y-%m-%dT%H:%M:%SZ)
 expired=$(date -u -d "@$((now - 86400))" +%Y-%m-%dT%H:%M:%SZ)
-template=$(ls "$ALICE_HOME/registry/v1/identities/$ALICE_PREFIX/attestations/"*.json | head -n1)
+templates=("$ALICE_HOME/registry/v1/identities/$ALICE_PREFIX/attestations/"*.json)
+template=${templates[0]}
 oldphone_hex=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["public_key"])' "$ALICE_HOME/keys/oldphone.json")
 read -r link_path link_digest < <(forge resign-link "$ALICE_HOME" identity oldphone "$template" "$E2E_TMP/oldphone-link.json" \
   "rid=\"$(python3 -c 'import uuid; print(uuid.uuid4())')\"" "subject=\"$OLDPHONE\"" \

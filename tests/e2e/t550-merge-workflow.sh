@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Issue 6, item 9: the merge workflow (trust-model.md section 3). main is signed by the
 # maintainer (maint) only, feature/* by maint and the contributor (carol). Commits that join
 # main's first-parent line must satisfy main's rule; commits arriving as other parents of a

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Issue 6, item 10: a repository with 300 unsigned commits adopts a policy. The hook is
 # installed after the history exists, so `auths hook install` records it as the baseline
 # (trust-model.md section 4); the first policy is accepted on trust under auths.bootstrap =

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file
 # Issue 6, item 11: hooks that never run, and lockouts (trust-model.md sections 1, 2, 8).
 #   (c) HEAD naming a branch the repository does not have: every push undecided (exit 2,
 #       default-branch-missing), also with auths.bootstrap = allow;
