@@ -14,6 +14,8 @@
 #include "registry/registry.h"
 #include "unit/client/home_test_util.h"
 
+BOOST_AUTO_TEST_SUITE(client_home)
+
 namespace ac = auths::crypto;
 namespace acl = auths::client;
 namespace ak = auths::keri;
@@ -58,8 +60,6 @@ ak::Attestation device_link(const Identity& id, const ac::PrivateKey& device, in
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(client_home)
 
 BOOST_AUTO_TEST_CASE(config_round_trip_and_absence) {
   at::HomeEnv env;

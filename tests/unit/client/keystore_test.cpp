@@ -20,6 +20,8 @@
 #include "support/scoped.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(client_keystore)
+
 namespace ac = auths::crypto;
 namespace acl = auths::client;
 namespace au = auths::util;
@@ -75,8 +77,6 @@ void expect_wrong_passphrase(const fs::path& home, const std::string& alias, con
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(client_keystore)
 
 BOOST_AUTO_TEST_CASE(save_and_load_both_curves) {
   const TempDir dir;

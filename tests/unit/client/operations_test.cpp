@@ -20,6 +20,8 @@
 #include "unit/client/home_test_util.h"
 #include "util/time.h"
 
+BOOST_AUTO_TEST_SUITE(client_operations)
+
 namespace ac = auths::crypto;
 namespace acl = auths::client;
 namespace ak = auths::keri;
@@ -57,8 +59,6 @@ ac::PublicKey stored_public(const at::HomeEnv& env, const std::string& alias) {
 std::string qb64(const ac::PublicKey& key) { return ak::cesr::encode_verkey(key).value(); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(client_operations)
 
 BOOST_AUTO_TEST_CASE(init_writes_an_inception_that_commits_to_the_next_key) {
   at::HomeEnv env;

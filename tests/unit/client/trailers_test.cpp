@@ -13,6 +13,8 @@
 #include "keri/kel.h"
 #include "unit/client/home_test_util.h"
 
+BOOST_AUTO_TEST_SUITE(client_trailers)
+
 namespace at = auths::test;
 namespace fs = std::filesystem;
 using auths::ErrorCode;
@@ -25,8 +27,6 @@ const auths::client::SigningClaims kClaims{kId, kDevice};
 const std::string kBoth = "Auths-Id: " + kId + "\nAuths-Device: " + kDevice + "\n";
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(client_trailers)
 
 BOOST_AUTO_TEST_CASE(a_new_trailer_block_after_a_blank_line) {
   BOOST_TEST(auths::client::add_claim_trailers("fix the parser\n", kClaims) == "fix the parser\n\n" + kBoth);

@@ -17,6 +17,8 @@
 #include "crypto/blake3.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(crypto_blake3)
+
 namespace ac = auths::crypto;
 namespace au = auths::util;
 
@@ -82,8 +84,6 @@ std::string b3sum(const au::Bytes& data) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(crypto_blake3)
 
 // The empty input and "abc" from the BLAKE3 reference test vectors / README.
 BOOST_AUTO_TEST_CASE(known_answers) {

@@ -6,6 +6,8 @@
 #include "crypto/verify.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(crypto_private_key)
+
 namespace ac = auths::crypto;
 namespace au = auths::util;
 
@@ -14,8 +16,6 @@ namespace {
 au::Bytes hex(std::string_view h) { return au::hex_decode(h).value(); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(crypto_private_key)
 
 // RFC 8032 section 7.1, TEST 1: the seed gives the public key and the signature of "".
 BOOST_AUTO_TEST_CASE(ed25519_rfc8032_test1) {

@@ -7,6 +7,8 @@
 #include "unit/sshsig/vec_file.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(crypto_public_key)
+
 namespace ac = auths::crypto;
 namespace au = auths::util;
 namespace aw = auths::ssh::wire;
@@ -69,8 +71,6 @@ au::Bytes fake_modulus(size_t bits) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(crypto_public_key)
 
 BOOST_AUTO_TEST_CASE(w3c_ed25519_did_key_round_trip) {
   const auto key = ac::parse_did_key(kW3cEd25519Did);

@@ -8,6 +8,8 @@
 #include "crypto/verify.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(crypto_verify)
+
 namespace ac = auths::crypto;
 namespace au = auths::util;
 
@@ -44,8 +46,6 @@ bool verify_ed25519(const Ed25519Vector& v) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(crypto_verify)
 
 BOOST_AUTO_TEST_CASE(sha2_known_answers) {
   // FIPS 180-2 appendix examples ("abc") and the empty string.

@@ -7,6 +7,7 @@
 #include "support/registry_fixture.h"
 
 namespace auths::test {
+BOOST_AUTO_TEST_SUITE(engine_identity_resolver)
 namespace {
 
 struct World {
@@ -49,8 +50,6 @@ engine::SignedObject object(int64_t time, int64_t now, std::optional<int64_t> re
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(engine_identity_resolver)
 
 BOOST_AUTO_TEST_CASE(linked_device_counts_for_its_identity_only) {
   World w;

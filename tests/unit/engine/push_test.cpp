@@ -10,6 +10,7 @@
 #include "support/fake_repo.h"
 
 namespace auths::test {
+BOOST_AUTO_TEST_SUITE(engine_push)
 namespace {
 
 using git::ObjectType;
@@ -101,8 +102,6 @@ std::string describe_codes(const Decision& d) {
   } while (0)
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(engine_push)
 
 // --- 1. objects as git sees them ---------------------------------------------------------------
 

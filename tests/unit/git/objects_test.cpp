@@ -12,6 +12,8 @@
 
 #include "git/objects.h"
 
+BOOST_AUTO_TEST_SUITE(git_objects)
+
 namespace ag = auths::git;
 
 namespace {
@@ -327,8 +329,6 @@ std::vector<BadObject> bad_tags() {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(git_objects)
 
 BOOST_AUTO_TEST_CASE(accepted_commits) {
   for (const auto& c : good_commits()) {

@@ -9,6 +9,8 @@
 #include "keri/kel.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(keri_attestation)
+
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
 namespace au = auths::util;
@@ -83,8 +85,6 @@ ak::Attestation edit(const ak::Attestation& a, const std::string& field, const n
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(keri_attestation)
 
 // The signed bytes: RFC 8785 JSON of every field but the signatures, keys sorted.
 BOOST_AUTO_TEST_CASE(canonical_signed_bytes) {

@@ -9,6 +9,8 @@
 
 #include "keri/canonical_json.h"
 
+BOOST_AUTO_TEST_SUITE(keri_canonical_json)
+
 namespace ak = auths::keri;
 
 namespace {
@@ -28,8 +30,6 @@ double from_bits(uint64_t bits) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(keri_canonical_json)
 
 // RFC 8785 section 3.2.2: the sample input and its canonical form.
 BOOST_AUTO_TEST_CASE(rfc8785_sample) {

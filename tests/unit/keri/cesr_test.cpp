@@ -6,6 +6,8 @@
 #include "keri/cesr.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(keri_cesr)
+
 namespace ac = auths::crypto;
 namespace cesr = auths::keri::cesr;
 namespace au = auths::util;
@@ -15,8 +17,6 @@ namespace {
 au::Bytes sig_bytes(uint8_t fill) { return au::Bytes(64, fill); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(keri_cesr)
 
 // Blake3-256("") is af1349b9...; E-coded with keripy's alignment (one zero pad byte, first
 // base64 character replaced by the code), as signify-ts prints it.

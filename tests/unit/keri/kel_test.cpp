@@ -7,12 +7,14 @@
 #include "keri/cesr.h"
 #include "keri/kel.h"
 
+BOOST_AUTO_TEST_SUITE(keri_kel)
+
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
 using auths::Reason;
 
-namespace {
-
+// Not in an anonymous namespace: the test cases derive from Fixture, and the suite's namespace
+// already keeps these names to this file (also in the unity build of the tests).
 using Json = nlohmann::ordered_json;
 
 ac::PrivateKey new_key(ac::KeyType type = ac::KeyType::kEd25519) { return ac::PrivateKey::generate(type).value(); }
@@ -74,10 +76,6 @@ ak::SignedEvent edited(ak::KeyEvent event, const ac::PrivateKey& key, bool resai
   }
   return sign(event, {{0, &key}});
 }
-
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(keri_kel)
 
 BOOST_FIXTURE_TEST_CASE(valid_kel_replays_to_its_key_state, Fixture) {
   Reason fault = Reason::kKelMalformed;

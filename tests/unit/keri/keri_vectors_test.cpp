@@ -14,6 +14,8 @@
 #include "keri/kel.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(keri_vectors)
+
 namespace ac = auths::crypto;
 namespace ak = auths::keri;
 namespace au = auths::util;
@@ -47,8 +49,6 @@ std::map<std::string, ac::PrivateKey> private_keys() {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(keri_vectors)
 
 BOOST_AUTO_TEST_CASE(generated_by_signify_ts) {
   BOOST_TEST(vectors().at("generator").get<std::string>().find("signify-ts") != std::string::npos);

@@ -10,6 +10,8 @@
 #include "policy/policy.h"
 #include "policy_test_util.h"
 
+BOOST_AUTO_TEST_SUITE(allowed_signers)
+
 namespace ap = auths::policy;
 using ap::test::policy_error_at;
 
@@ -37,8 +39,6 @@ int64_t valid_after(const std::string& time) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(allowed_signers)
 
 BOOST_AUTO_TEST_CASE(entries_comments_and_blank_lines) {
   const std::string text =

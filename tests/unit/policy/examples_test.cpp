@@ -17,6 +17,8 @@
 #include "policy_test_util.h"
 #include "util/strings.h"
 
+BOOST_AUTO_TEST_SUITE(policy_examples)
+
 namespace ap = auths::policy;
 namespace fs = std::filesystem;
 
@@ -54,8 +56,6 @@ std::vector<fs::path> policy_files() {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(policy_examples)
 
 BOOST_AUTO_TEST_CASE(every_policy_in_policies_dir_loads) {
   const std::vector<fs::path> files = policy_files();

@@ -8,6 +8,8 @@
 #include "policy/policy.h"
 #include "policy_test_util.h"
 
+BOOST_AUTO_TEST_SUITE(policy_glob)
+
 namespace ap = auths::policy;
 
 namespace {
@@ -20,8 +22,6 @@ ap::Rule rule(std::string name, std::vector<std::string> refs) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(policy_glob)
 
 BOOST_AUTO_TEST_CASE(pattern_without_wildcards_matches_exactly) {
   BOOST_TEST(ap::glob_match("refs/heads/main", "refs/heads/main"));

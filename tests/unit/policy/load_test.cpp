@@ -10,6 +10,8 @@
 #include "policy/policy.h"
 #include "policy_test_util.h"
 
+BOOST_AUTO_TEST_SUITE(policy_load)
+
 namespace ap = auths::policy;
 using ap::test::kEd1;
 using ap::test::kEd2;
@@ -31,8 +33,6 @@ std::string rule_body(const std::string& refs = "refs/heads/main") {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(policy_load)
 
 BOOST_AUTO_TEST_CASE(minimal_rule_and_defaults) {
   const std::string text =

@@ -6,6 +6,7 @@
 #include "policy_test_util.h"
 
 namespace auths::policy::test {
+BOOST_AUTO_TEST_SUITE(policy_trust)
 namespace {
 
 Policy load(const std::string& text, const FakeTree& tree = {}) {
@@ -19,8 +20,6 @@ std::string rule(const std::string& name, const std::string& extra) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(policy_trust)
 
 BOOST_AUTO_TEST_CASE(contributions_and_from) {
   const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]") +

@@ -6,6 +6,7 @@
 #include "support/registry_fixture.h"
 
 namespace auths::test {
+BOOST_AUTO_TEST_SUITE(registry)
 namespace {
 
 /// The first problem's code; Reason::kOk when there is none.
@@ -14,8 +15,6 @@ Reason first_code(const std::vector<ar::Problem>& problems) {
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(registry)
 
 BOOST_AUTO_TEST_CASE(publish_load_and_grow) {
   TempRepo t;

@@ -3,6 +3,8 @@
 #include "ssh/wire.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(ssh_wire)
+
 namespace aw = auths::ssh::wire;
 namespace au = auths::util;
 
@@ -11,8 +13,6 @@ namespace {
 au::Bytes hex(std::string_view h) { return *au::hex_decode(h); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(ssh_wire)
 
 BOOST_AUTO_TEST_CASE(uint32_and_string) {
   const au::Bytes data =

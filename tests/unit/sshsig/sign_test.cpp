@@ -22,6 +22,8 @@
 #include "util/bytes.h"
 #include "util/strings.h"
 
+BOOST_AUTO_TEST_SUITE(sshsig_sign)
+
 namespace ac = auths::crypto;
 namespace as = auths::sshsig;
 namespace aw = auths::ssh::wire;
@@ -103,8 +105,6 @@ const Case kCases[] = {{ac::KeyType::kEd25519, "sha512"},
                        {ac::KeyType::kEcdsaP256, "sha256"}};
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(sshsig_sign)
 
 // Every key type and hash: our parser reads back what we wrote, and our verifier accepts it in
 // the right namespace only, over the right message only.

@@ -11,6 +11,8 @@
 #include "unit/sshsig/vec_file.h"
 #include "util/bytes.h"
 
+BOOST_AUTO_TEST_SUITE(sshsig)
+
 namespace as = auths::sshsig;
 namespace aw = auths::ssh::wire;
 namespace ac = auths::crypto;
@@ -73,8 +75,6 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(sshsig)
 
 // Every case of tests/data/sshsig/vectors.txt (made by ssh-keygen; scripts/gen_sshsig_vectors.sh).
 BOOST_AUTO_TEST_CASE(ssh_keygen_vectors) {

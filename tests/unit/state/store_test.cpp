@@ -8,13 +8,12 @@
 #include "support/scoped.h"
 
 namespace auths::test {
+BOOST_AUTO_TEST_SUITE(state_store)
 namespace {
 
 Oid oid(char c) { return *Oid::from_hex(std::string(40, c)); }
 
 }  // namespace
-
-BOOST_AUTO_TEST_SUITE(state_store)
 
 BOOST_AUTO_TEST_CASE(pending_rows_become_records_only_for_applied_updates) {
   TempDir dir;

@@ -3,9 +3,9 @@
 #include "auths/types.h"
 #include "util/bytes.h"
 
-namespace au = auths::util;
-
 BOOST_AUTO_TEST_SUITE(util_bytes)
+
+namespace au = auths::util;
 
 BOOST_AUTO_TEST_CASE(hex_round_trip) {
   const au::Bytes b{0x00, 0x01, 0xab, 0xff};
