@@ -11,10 +11,11 @@
 #   ALICE=$ID_DID
 #   ...
 #   dev_clone alice               # $E2E_TMP/alice, a clone of the server; becomes $CLIENT
-#   dev_auths alice device link --alias laptop   # output in $E2E_TMP/auths.out (dies on failure)
+#   dev_auths alice device link --alias laptop   # output in $RUN_OUT (dies on failure)
 #
 # Developer NAME's identity home is $E2E_TMP/ids/NAME (AUTHS_HOME for every command run for
-# NAME); every home uses the passphrase $AUTHS_PASSPHRASE.
+# NAME); every home uses the passphrase $AUTHS_PASSPHRASE. The registry scripts start with
+# registry_fixture (below): alice, a server whose policy names her, her first accepted push.
 
 # identity_env: the passphrase for every identity home, and cheap key derivation (the keys of a
 # test need not resist brute force; keystore.h: AUTHS_KDF_MEMORY_KIB, AUTHS_KDF_ITERATIONS).
@@ -28,29 +29,28 @@ identity_env() {
 
 dev_home() { printf '%s\n' "$E2E_TMP/ids/$1"; }
 
-# dev_run NAME CMD...: CMD with NAME's identity home; stdout in $E2E_TMP/auths.out, stderr in
-# $E2E_TMP/auths.err, exit status in RC. Never fails.
+# dev_run NAME ARGS...: `auths ARGS` with NAME's identity home, by lib.sh's run: stdout in
+# $RUN_OUT, stderr in $RUN_ERR, exit status in RC (for expect_rc, expect_out, expect_text).
+# Never fails.
 dev_run() {
   local name=$1
   shift
-  RC=0
-  AUTHS_HOME=$(dev_home "$name") "$@" </dev/null >"$E2E_TMP/auths.out" 2>"$E2E_TMP/auths.err" || RC=$?
-  check_no_sanitizer_report "$E2E_TMP/auths.err"
+  AUTHS_HOME=$(dev_home "$name") run "$name auths $1" "$AUTHS" "$@"
 }
 
-# dev_auths NAME ARGS...: `auths ARGS` for NAME; stops the test when it fails.
+# dev_auths NAME ARGS...: `auths ARGS` for NAME (dev_run); stops the test when it fails.
 dev_auths() {
   local name=$1
   shift
-  dev_run "$name" "$AUTHS" "$@"
-  [ "$RC" -eq 0 ] || e2e_die "auths $* (for $name) exited $RC: $(cat "$E2E_TMP/auths.err") $(cat "$E2E_TMP/auths.out")"
+  dev_run "$name" "$@"
+  [ "$RC" -eq 0 ] || e2e_die "auths $* (for $name) exited $RC: $(cat "$RUN_ERR") $(cat "$RUN_OUT")"
 }
 
 # dev_id NAME: `auths id init` for NAME. Sets ID_DID and ID_PREFIX (checked against
 # `auths id show --json`).
 dev_id() {
   dev_auths "$1" id init
-  ID_DID=$(head -n1 "$E2E_TMP/auths.out")
+  ID_DID=$(head -n1 "$RUN_OUT")
   case "$ID_DID" in
     did:keri:E???????????????????????????????????????????) ;;
     *) e2e_die "auths id init for $1 printed '$ID_DID', not a did:keri" ;;
@@ -58,7 +58,7 @@ dev_id() {
   # shellcheck disable=SC2034  # a result for the calling script, as ID_DID
   ID_PREFIX=${ID_DID#did:keri:}
   dev_auths "$1" id show --json
-  [ "$(json_get "$E2E_TMP/auths.out" did)" = "$ID_DID" ] || e2e_die "auths id show --json does not show $ID_DID"
+  [ "$(json_get "$RUN_OUT" did)" = "$ID_DID" ] || e2e_die "auths id show --json does not show $ID_DID"
 }
 
 # dev_link NAME ALIAS [OPTIONS...]: `auths device link --alias ALIAS` for NAME; prints the
@@ -68,7 +68,7 @@ dev_link() {
   shift 2
   dev_auths "$name" device link --alias "$alias" "$@"
   local did
-  did=$(head -n1 "$E2E_TMP/auths.out")
+  did=$(head -n1 "$RUN_OUT")
   case "$did" in did:key:z6Mk*) ;; *) e2e_die "auths device link --alias $alias printed '$did', not a did:key" ;; esac
   printf '%s\n' "$did"
 }
@@ -182,33 +182,15 @@ expect_server_registry_file() {
   fi
 }
 
-# expect_cmd_rc WANT: the last dev_run exited WANT.
-expect_cmd_rc() {
-  if [ "$RC" -eq "$1" ]; then ok; else
-    fail "expected exit status $1, got $RC" "stdout: $(head -c 1200 "$E2E_TMP/auths.out")" \
-      "stderr: $(head -c 1200 "$E2E_TMP/auths.err")"
-  fi
-}
-# expect_out TEXT: the last dev_run's stdout has the line TEXT.
-expect_out() {
-  if grep -Fxq -- "$1" "$E2E_TMP/auths.out"; then ok; else
-    fail "expected the output line: $1" "stdout: $(head -c 1500 "$E2E_TMP/auths.out")" \
-      "stderr: $(head -c 800 "$E2E_TMP/auths.err")"
-  fi
-}
-# expect_eq GOT WANT WHAT
-expect_eq() {
-  if [ "$1" = "$2" ]; then ok; else fail "$3: expected '$2', got '$1'"; fi
-}
-
 # ---------------------------------------------------------------------------------------------
 # The forging kit: what an attacker (or a buggy client) can write without the CLI. Records are
 # made with the same bytes the CLI would make (the tests check it on the CLI's own records: t411
 # reproduces an ixn, t412 re-signs a link, byte for byte): KEL events (compact JSON, `v` size,
 # Blake3 SAID via b3sum, CESR indexed Ed25519 signatures) and attestations (RFC 8785 signed
-# bytes, canonical registry name), signed with
-# keys from an identity home's key store (decrypted with the passphrase: Argon2id +
-# AES-256-GCM, by a small program built against Botan 2, the library the project uses).
+# bytes, canonical registry name), signed with keys from an identity home's key store. The kit
+# is tests/support/forge.py (python3), which signs with $AUTHS_BIN_DIR/auths-forge-sign, a test
+# tool of the build (tests/support/forge_sign_main.cpp: decrypts a key with the passphrase,
+# Argon2id + AES-256-GCM, and signs; built against Botan 2, the library the project uses).
 #
 #   forge_init
 #   forge ixn HOME ALIAS PREFIX SEQ PRIOR SEALS-JSON OUT     -> OUT.json, OUT.cesr
@@ -219,143 +201,18 @@ expect_eq() {
 #   forge ixn ... prints the event's SAID
 #   forge path ATTESTATION     -> its canonical registry path and digest
 
+# forge_init: checks that the kit can run (b3sum, the signing tool); sets FORGE_PY.
 forge_init() {
-  FORGE_DIR=$E2E_TMP/forge
-  mkdir -p "$FORGE_DIR"
   command -v b3sum >/dev/null || e2e_die "b3sum is missing (Debian package b3sum, a test dependency)"
-  pkg-config --exists botan-2 || e2e_die "botan-2 is not known to pkg-config (Debian package libbotan-2-dev)"
-  cat >"$FORGE_DIR/sign.cpp" <<'EOF'
-// e2e forging kit: decrypts a key of an auths key store (keystore.h) and signs stdin with it.
-//   sign SALT MEMORY_KIB ITERATIONS PARALLELISM NONCE CIPHERTEXT AD PUBLIC   (hex; the passphrase
-//   from $AUTHS_PASSPHRASE) -> the Ed25519 signature, hex
-#include <botan/aead.h>
-#include <botan/argon2.h>
-#include <botan/ed25519.h>
-#include <botan/hex.h>
-#include <botan/pubkey.h>
-#include <botan/system_rng.h>
-#include <cstdlib>
-#include <cstring>
-#include <iostream>
-#include <iterator>
-#include <string>
-int main(int argc, char** argv) {
-  if (argc != 9) { std::cerr << "usage: sign SALT MEM ITER PAR NONCE CT AD PUB\n"; return 2; }
-  const char* pass = std::getenv("AUTHS_PASSPHRASE");
-  if (pass == nullptr) { std::cerr << "AUTHS_PASSPHRASE is not set\n"; return 2; }
-  try {
-    const auto salt = Botan::hex_decode(argv[1]);
-    Botan::secure_vector<uint8_t> key(32);
-    Botan::argon2(key.data(), key.size(), pass, std::strlen(pass), salt.data(), salt.size(), nullptr, 0, nullptr, 0,
-                  2 /* Argon2id */, std::stoul(argv[4]), std::stoul(argv[2]), std::stoul(argv[3]));
-    const auto nonce = Botan::hex_decode(argv[5]);
-    auto seed = Botan::hex_decode_locked(argv[6]);
-    const auto ad = Botan::hex_decode(argv[7]);
-    auto aead = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::DECRYPTION);
-    aead->set_key(key);
-    aead->set_associated_data(ad.data(), ad.size());
-    aead->start(nonce.data(), nonce.size());
-    aead->finish(seed);
-    Botan::Ed25519_PrivateKey sk(seed);
-    if (Botan::hex_encode(sk.get_public_key(), false) != std::string(argv[8])) {
-      std::cerr << "decrypted key does not match its public key\n";
-      return 1;
-    }
-    const std::string msg((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    Botan::System_RNG rng;
-    Botan::PK_Signer signer(sk, rng, "Pure");
-    std::cout << Botan::hex_encode(signer.sign_message(reinterpret_cast<const uint8_t*>(msg.data()), msg.size(), rng),
-                                   false)
-              << "\n";
-  } catch (const std::exception& e) {
-    std::cerr << "sign: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
-}
-EOF
-  # shellcheck disable=SC2046
-  "${CXX:-c++}" -std=c++17 -O1 -o "$FORGE_DIR/sign" "$FORGE_DIR/sign.cpp" $(pkg-config --cflags --libs botan-2) \
-    >"$FORGE_DIR/build.log" 2>&1 || e2e_die "building the forging kit failed: $(head -c 2000 "$FORGE_DIR/build.log")"
-  cat >"$FORGE_DIR/forge.py" <<'EOF'
-import base64, datetime, json, os, struct, subprocess, sys
-
-SIGN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sign")
-B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-def sshstr(b):
-    if isinstance(b, str): b = b.encode()
-    return struct.pack(">I", len(b)) + b
-
-def sign(home, alias, msg):
-    kf = json.load(open(os.path.join(home, "keys", alias + ".json")))
-    if kf["curve"] != "ed25519" or kf["kdf"]["algorithm"] != "argon2id" or kf["cipher"] != "aes-256-gcm":
-        sys.exit(f"forge: key {alias}: unsupported key file")
-    pub = bytes.fromhex(kf["public_key"])
-    ad = sshstr("auths-key-v1") + sshstr(kf["alias"]) + sshstr(kf["curve"]) + sshstr(pub)
-    k = kf["kdf"]
-    out = subprocess.run([SIGN, k["salt"], str(k["memory_kib"]), str(k["iterations"]), str(k["parallelism"]),
-                          kf["nonce"], kf["ciphertext"], ad.hex(), pub.hex()], input=msg, capture_output=True)
-    if out.returncode != 0: sys.exit(f"forge: signing with {alias} failed: {out.stderr.decode()}")
-    return bytes.fromhex(out.stdout.decode().strip())
-
-def blake3(data):
-    out = subprocess.run(["b3sum", "--no-names", "-"], input=data, capture_output=True, check=True)
-    return bytes.fromhex(out.stdout.decode().split()[0])
-
-def cesr_digest(d): return "E" + base64.urlsafe_b64encode(b"\0" + d).decode()[1:]
-def cesr_indexed_sig(index, sig): return "A" + B64[index] + base64.urlsafe_b64encode(b"\0\0" + sig).decode()[2:]
-def compact(ev): return json.dumps(ev, separators=(",", ":"), ensure_ascii=False).encode()
-
-def saidify(ev):
-    ev = dict(ev)
-    ev["v"] = "KERI10JSON000000_"; ev["d"] = "#" * 44
-    ev["v"] = "KERI10JSON%06x_" % len(compact(ev))
-    ev["d"] = cesr_digest(blake3(compact(ev)))
-    return ev
-
-def jcs(obj): return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-def signed_bytes(att): return jcs({k: v for k, v in att.items() if k not in ("identity_signature", "device_signature")})
-
-def att_path(att):
-    prefix = att["issuer"][len("did:keri:"):]
-    ts = datetime.datetime.strptime(att["timestamp"][:19], "%Y-%m-%dT%H:%M:%S")
-    digest = cesr_digest(blake3(signed_bytes(att)))
-    return f"v1/identities/{prefix}/attestations/{ts.strftime('%Y%m%dT%H%M%SZ')}-{digest[:16]}.json", digest
-
-def main(argv):
-    cmd = argv[0]
-    if cmd == "ixn":
-        home, alias, prefix, seq, prior, seals, out = argv[1:8]
-        ev = saidify({"v": "", "t": "ixn", "d": "", "i": prefix, "s": "%x" % int(seq), "p": prior, "a": json.loads(seals)})
-        body = compact(ev)
-        open(out + ".json", "wb").write(body)
-        open(out + ".cesr", "w").write("-AAB" + cesr_indexed_sig(0, sign(home, alias, body)))
-        print(ev["d"])
-    elif cmd == "resign-link":
-        home, id_alias, dev_alias, src, out = argv[1:6]
-        att = json.load(open(src))
-        for change in argv[6:]:
-            key, value = change.split("=", 1)
-            if key not in att: sys.exit(f"forge: no field {key}")
-            att[key] = json.loads(value)
-        data = signed_bytes(att)
-        if id_alias != "-": att["identity_signature"] = sign(home, id_alias, data).hex()
-        if dev_alias != "-": att["device_signature"] = sign(home, dev_alias, data).hex()
-        open(out, "w").write(json.dumps(att, indent=2) + "\n")
-        print(*att_path(att))
-    elif cmd == "path":
-        print(*att_path(json.load(open(argv[1]))))
-    else:
-        sys.exit(f"forge: unknown command {cmd}")
-
-main(sys.argv[1:])
-EOF
+  [ -x "$AUTHS_BIN_DIR/auths-forge-sign" ] ||
+    e2e_die "$AUTHS_BIN_DIR/auths-forge-sign is missing (a test tool: built with AUTHS_BUILD_TESTS=ON)"
+  FORGE_PY=$(cd "$E2E_DIR/../support" && pwd)/forge.py
+  [ -f "$FORGE_PY" ] || e2e_die "$FORGE_PY is missing"
 }
 
 # forge ARGS...: runs the kit (see above); stops the test when it fails.
 forge() {
-  python3 "$FORGE_DIR/forge.py" "$@" 2>"$E2E_TMP/forge.err" || e2e_die "forge $1 failed: $(cat "$E2E_TMP/forge.err")"
+  python3 "$FORGE_PY" "$@" 2>"$E2E_TMP/forge.err" || e2e_die "forge $1 failed: $(cat "$E2E_TMP/forge.err")"
 }
 
 # kel_tip REPO REV PREFIX: "SEQ SAID" of the last event of PREFIX's KEL in registry commit REV.
@@ -369,3 +226,81 @@ kel_tip() {
 
 # registry_dir NAME: NAME's registry copy (laid out as refs/auths/registry).
 registry_dir() { printf '%s\n' "$(dev_home "$1")/registry"; }
+
+# ---------------------------------------------------------------------------------------------
+# The common start of the registry scripts (t410 to t413, t525, t530)
+
+# registry_fixture [--forge] [--mallory] [--rules TOML] [--device ALIAS]... [--server-only]:
+# setup (call it before the first case), in this order:
+#   - identity_env, and forge_init with --forge;
+#   - alice's identity: ALICE (her did:keri), ALICE_PREFIX, ALICE_HOME; with --mallory, mallory's
+#     too: MALLORY, MALLORY_PREFIX, MALLORY_HOME;
+#   - the server (setup_repo admin, which sets SEED): a policy whose rule 'main' lets only
+#     ALICE sign refs/heads/main, then TOML (more rules, e.g. `[[policy.commit]] ...`, in which
+#     the text $ALICE stands for alice's did:keri, not known before), and the admin's ssh key as
+#     the [governance] signer;
+#   - unless --server-only, alice's first accepted push: her clone ($E2E_TMP/alice, made
+#     $CLIENT) signing through auths-sign with her device laptop (LAPTOP: its did:key;
+#     ALICE_LINK_PATH: its link's registry path), the devices ALIAS... linked as well, her
+#     records published (REG1) and pushed with a first commit (A1) by the laptop: the push is
+#     checked to be accepted and to set main and refs/auths/registry. These checks count as the
+#     script's; one that fails stops the script, as any failure in the setup does.
+registry_fixture() {
+  local forge=0 mallory=0 rules="" server_only=0 devices=() d
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --forge) forge=1 ;;
+      --mallory) mallory=1 ;;
+      --rules) rules=$2; shift ;;
+      --device) devices+=("$2"); shift ;;
+      --server-only) server_only=1 ;;
+      *) e2e_die "registry_fixture: unknown option '$1'" ;;
+    esac
+    shift
+  done
+  identity_env
+  [ "$forge" -eq 0 ] || forge_init
+  make_key admin
+  dev_id alice
+  ALICE=$ID_DID
+  ALICE_PREFIX=$ID_PREFIX
+  # shellcheck disable=SC2034  # a result for the calling script (documented above)
+  ALICE_HOME=$(dev_home alice)
+  if [ "$mallory" -eq 1 ]; then
+    dev_id mallory
+    # shellcheck disable=SC2034  # results for the calling script (documented above)
+    MALLORY=$ID_DID MALLORY_PREFIX=$ID_PREFIX MALLORY_HOME=$(dev_home mallory)
+  fi
+  # shellcheck disable=SC2016  # the text $ALICE, as written by the caller
+  rules=${rules//'$ALICE'/$ALICE}
+  setup_repo admin <<POLICY
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$ALICE"]
+${rules:+
+$rules
+}
+[governance]
+signers = ["$(pub admin)"]
+POLICY
+  [ "$server_only" -eq 0 ] || return 0
+
+  step "setup (registry_fixture): alice's records and first commit are accepted"
+  dev_clone alice
+  dev_sign_with alice laptop
+  dev_link alice laptop >"$E2E_TMP/laptop.did"  # not in $(...): its checks count
+  LAPTOP=$(cat "$E2E_TMP/laptop.did")
+  for d in "${devices[@]}"; do dev_link alice "$d" >/dev/null; done
+  REG1=$(dev_publish alice)
+  ALICE_LINK_PATH=$(git -C "$CLIENT" grep -l -F "\"$LAPTOP\"" "$REG1" -- "v1/identities/$ALICE_PREFIX/attestations/") ||
+    e2e_die "registry_fixture: no link of the laptop in $REG1"
+  ALICE_LINK_PATH=${ALICE_LINK_PATH#"$REG1:"}
+  A1=$(dev_commit alice laptop "alice: first")
+  push origin refs/auths/registry main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
+  expect_ref refs/heads/main "$A1"
+  expect_ref refs/auths/registry "$REG1"
+}

@@ -22,19 +22,24 @@
 #   refs = ["refs/heads/main"]
 #   signers = ["$(pub alice)"]
 #   EOF
-#   step "signed by an allowed key is accepted"
-#   c=$(commit_as alice "feature")
-#   push origin main
-#   expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-#   expect_ref refs/heads/main "$c"
+#   signed_is_accepted() {
+#     c=$(commit_as alice "feature")
+#     push origin main
+#     expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+#     expect_ref refs/heads/main "$c"
+#   }
+#   test_case signed_is_accepted "a commit signed by an allowed key is accepted"
 #   test_done
 #
+# Cases work as git's test_expect_success (see "Cases" below): each runs and fails on its own,
+# AUTHS_E2E_RUN=3 or AUTHS_E2E_RUN=merge runs one of them.
+#
 # Environment: AUTHS_BIN_DIR (required: auths, auths-pre-receive, ...), AUTHS_E2E_TRANSPORT
-# (file | ssh), AUTHS_E2E_KEEP=1 keeps the temp dir, AUTHS_E2E_KEEP_GOING=1 reports every failed
-# check instead of stopping at the first.
+# (file | ssh), AUTHS_E2E_RUN (which cases), AUTHS_E2E_KEEP=1 keeps the temp dir,
+# AUTHS_E2E_KEEP_GOING=1 goes on within a case after a failed check.
 #
 # All helpers are safe under `set -eu`; an assertion that fails prints what it expected, what
-# it got and the push output, then stops the script (exit 1).
+# it got and the push output, then ends its case (exit 1 of the case's subshell).
 
 set -eu
 shopt -s inherit_errexit 2>/dev/null || true
@@ -46,6 +51,10 @@ E2E_CHECKS=0
 E2E_FAILURES=0
 E2E_STEP="setup"
 E2E_DONE=0
+E2E_CASE_NO=0
+E2E_CASES_PASSED=0
+E2E_CASES_SKIPPED=0
+E2E_CASES_FAILED=()
 E2E_TMP=""
 ZERO_OID=0000000000000000000000000000000000000000
 
@@ -89,13 +98,124 @@ ok() { E2E_CHECKS=$((E2E_CHECKS + 1)); }
 
 test_done() {
   E2E_DONE=1
-  if [ "$E2E_FAILURES" -eq 0 ]; then
-    printf '# %s [%s]: all %d checks passed\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_CHECKS"
+  local cases="$E2E_CASES_PASSED of $((E2E_CASES_PASSED + ${#E2E_CASES_FAILED[@]})) cases"
+  [ "$E2E_CASES_SKIPPED" -eq 0 ] || cases="$cases ($E2E_CASES_SKIPPED skipped: AUTHS_E2E_RUN=$AUTHS_E2E_RUN)"
+  if [ "$E2E_CASE_NO" -eq 0 ]; then
+    e2e_die "test_done: the script ran no test_case"
+  fi
+  if [ "$E2E_CASES_PASSED" -eq 0 ] && [ "${#E2E_CASES_FAILED[@]}" -eq 0 ]; then
+    e2e_die "AUTHS_E2E_RUN=${AUTHS_E2E_RUN:-} selected none of the $E2E_CASE_NO cases"
+  fi
+  if [ "$E2E_FAILURES" -eq 0 ] && [ "${#E2E_CASES_FAILED[@]}" -eq 0 ]; then
+    printf '# %s [%s]: %s passed, %d checks\n' "$E2E_NAME" "$E2E_TRANSPORT" "$cases" "$E2E_CHECKS"
     exit 0
   fi
-  printf '# %s [%s]: FAILED %d of %d checks\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_FAILURES" \
-    "$((E2E_CHECKS + E2E_FAILURES))"
+  printf '# %s [%s]: FAILED: %s passed; failed:\n' "$E2E_NAME" "$E2E_TRANSPORT" "$cases"
+  printf '#   %s\n' "${E2E_CASES_FAILED[@]}"
   exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Cases, in the manner of git's test_expect_success:
+#
+#   merge_is_accepted() {
+#     m=$(merge_as alice feature)
+#     push origin main
+#     expect_push_ok
+#   }
+#   test_case merge_is_accepted "a maintainer's signed merge of a reviewed branch is accepted"
+#
+# test_case FUNCTION [DESCRIPTION] runs FUNCTION in a subshell under `set -e`: a failed check,
+# an e2e_die or a command that fails unexpectedly ends that case only; the script goes on with
+# the next case and test_done lists every case that failed. What a case leaves on disk carries
+# over to the next, and so do the shell variables it sets whose names begin with a lower-case
+# letter, and CLIENT (use_clone): test_case restores them after the subshell. A case makes at
+# least one check, or it fails. Code outside the cases is setup: a failure there stops the
+# script.
+#
+# AUTHS_E2E_RUN selects cases, as git's --run does: comma-separated numbers ("3"), ranges
+# ("2-4", "5-") and words (the cases whose function name or description contain the word).
+# Unselected cases are skipped; a later case may need what an earlier one did, as in git.
+
+# case_selected NUMBER TEXT: whether AUTHS_E2E_RUN selects the case.
+case_selected() {
+  local item lo hi
+  [ -n "${AUTHS_E2E_RUN:-}" ] || return 0
+  local -a items
+  IFS=, read -ra items <<<"$AUTHS_E2E_RUN"
+  for item in "${items[@]}"; do
+    if [[ "$item" =~ ^[0-9]+$ ]]; then
+      [ "$1" -ne "$item" ] || return 0
+    elif [[ "$item" =~ ^([0-9]*)-([0-9]*)$ ]]; then
+      lo=${BASH_REMATCH[1]:-1}
+      hi=${BASH_REMATCH[2]:-$1}
+      if [ "$1" -ge "$lo" ] && [ "$1" -le "$hi" ]; then return 0; fi
+    elif [ -n "$item" ] && [[ "$2" == *"$item"* ]]; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# case_end: the EXIT trap of a case's subshell: saves its counts and variables for test_case.
+case_end() {
+  local status=$? names
+  names=$(compgen -v | grep -E '^([a-z][a-zA-Z0-9_]*|CLIENT)$' || true)
+  {
+    printf 'E2E_CASE_CHECKS=%d E2E_CASE_FAILURES=%d E2E_CASE_STATUS=%d\n' "$E2E_CHECKS" "$E2E_FAILURES" "$status"
+    # shellcheck disable=SC2086  # one word per name
+    [ -z "$names" ] || declare -p $names 2>/dev/null | sed -E 's/^declare -([-a-zA-Z]*)/declare -g -\1/'
+  } >"$E2E_TMP/case.state"
+}
+
+# case_error: the ERR trap of a case: names the command that failed where no check expected it.
+case_error() {
+  local status=$? line=$1 command=$2
+  [ "$BASHPID" = "$E2E_CASE_PID" ] || return 0  # reported once, by the case's own shell
+  printf 'FAIL: %s [%s]: %s\n  unexpected exit status %d of: %s (line %s)\n' "$E2E_NAME" \
+    "$E2E_TRANSPORT" "$E2E_STEP" "$status" "$command" "$line" >&2
+}
+
+test_case() {
+  local fn=$1 desc=${2:-$1} status
+  declare -F "$fn" >/dev/null || e2e_die "test_case: no function '$fn'"
+  E2E_CASE_NO=$((E2E_CASE_NO + 1))
+  if ! case_selected "$E2E_CASE_NO" "$fn $desc"; then
+    printf '# skip %d %s\n' "$E2E_CASE_NO" "$desc"
+    E2E_CASES_SKIPPED=$((E2E_CASES_SKIPPED + 1))
+    return 0
+  fi
+  step "$E2E_CASE_NO $desc"
+  rm -f "$E2E_TMP/case.state"
+  set +e
+  (
+    set -eE
+    E2E_CASE_PID=$BASHPID
+    E2E_CHECKS=0
+    E2E_FAILURES=0
+    trap case_end EXIT
+    trap 'case_error "$LINENO" "$BASH_COMMAND"' ERR
+    "$fn"
+  )
+  status=$?
+  set -e
+  E2E_CASE_CHECKS=0 E2E_CASE_FAILURES=0
+  # shellcheck disable=SC1091  # written by case_end
+  [ ! -f "$E2E_TMP/case.state" ] || . "$E2E_TMP/case.state"
+  E2E_CHECKS=$((E2E_CHECKS + E2E_CASE_CHECKS))
+  E2E_FAILURES=$((E2E_FAILURES + E2E_CASE_FAILURES))
+  if [ "$status" -eq 0 ] && [ "$E2E_CASE_FAILURES" -eq 0 ] && [ "$E2E_CASE_CHECKS" -eq 0 ]; then
+    printf 'FAIL: %s [%s]: %s\n  the case made no check\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP" >&2
+    status=1
+  fi
+  if [ "$status" -eq 0 ] && [ "$E2E_CASE_FAILURES" -eq 0 ]; then
+    E2E_CASES_PASSED=$((E2E_CASES_PASSED + 1))
+  else
+    E2E_CASES_FAILED+=("$E2E_CASE_NO $desc")
+    printf '# FAILED case %d: %s\n' "$E2E_CASE_NO" "$desc" >&2
+  fi
+  E2E_STEP="setup"
+  return 0
 }
 
 e2e_cleanup() {
@@ -104,8 +224,8 @@ e2e_cleanup() {
   sshd_stop
   if [ "$E2E_DONE" -ne 1 ]; then
     if [ "$status" -eq 0 ]; then status=1; fi
-    printf '# %s [%s]: FAILED (stopped at step: %s; %d checks passed before)\n' \
-      "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP" "$E2E_CHECKS" >&2
+    printf '# %s [%s]: FAILED (stopped in %s, outside the cases; %d cases passed before)\n' \
+      "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP" "$E2E_CASES_PASSED" >&2
   fi
   if [ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ]; then
     if [ "${AUTHS_E2E_KEEP:-0}" = 1 ]; then
@@ -808,6 +928,54 @@ status_accepted_tips() {
 expect_equal() {
   if [ "$1" = "$2" ]; then ok; else fail "$3: expected '$2', got '$1'"; fi
 }
+
+# run NAME CMD...: runs CMD with stdin from /dev/null; its stdout in $E2E_TMP/run/NAME.out
+# (RUN_OUT), its stderr in $E2E_TMP/run/NAME.err (RUN_ERR), its exit status in RC. Never
+# fails; a sanitizer report in its stderr is a failed check.
+run() {
+  RUN_NAME=$1
+  shift
+  mkdir -p "$E2E_TMP/run"
+  RUN_OUT=$E2E_TMP/run/$RUN_NAME.out
+  RUN_ERR=$E2E_TMP/run/$RUN_NAME.err
+  RC=0
+  "$@" </dev/null >"$RUN_OUT" 2>"$RUN_ERR" || RC=$?
+  check_no_sanitizer_report "$RUN_ERR"
+}
+
+# expect_rc WANT: the last run exited WANT (a number, or "nonzero").
+expect_rc() {
+  if [ "$1" = nonzero ] && [ "$RC" -ne 0 ]; then
+    ok
+  elif [ "$1" = nonzero ]; then
+    fail "$RUN_NAME: expected a failure, got exit status 0" "stdout: $(head -c 800 "$RUN_OUT")"
+  elif [ "$RC" -eq "$1" ]; then
+    ok
+  else
+    fail "$RUN_NAME: expected exit status $1, got $RC" "stdout: $(head -c 1200 "$RUN_OUT")" \
+      "stderr: $(head -c 1200 "$RUN_ERR")"
+  fi
+}
+
+# expect_out LINE: the last run's stdout has the line LINE (exactly).
+expect_out() {
+  if grep -Fxq -- "$1" "$RUN_OUT"; then ok; else
+    fail "$RUN_NAME: expected the output line: $1" "stdout: $(head -c 1500 "$RUN_OUT")" \
+      "stderr: $(head -c 800 "$RUN_ERR")"
+  fi
+}
+
+# expect_text FILE STRING: FILE contains STRING (a fixed string; FILE is often $RUN_OUT or
+# $RUN_ERR).
+expect_text() {
+  if grep -Fq -- "$2" "$1"; then ok; else fail "expected '$2' in $1" "got: $(head -c 800 "$1")"; fi
+}
+
+# expect_no_text FILE STRING: FILE does not contain STRING.
+expect_no_text() {
+  if grep -Fq -- "$2" "$1"; then fail "expected no '$2' in $1" "got: $(head -c 800 "$1")"; else ok; fi
+}
+
 
 # expect_no_control_bytes FILE WHAT: FILE has no C0 control byte but tab and newline, and no
 # DEL: no ESC, BEL, CR (what a pusher could use to forge lines or rewrite the terminal).

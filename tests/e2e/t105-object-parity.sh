@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # e2e-cost: 150
 # Differential test of the hook's object parsers (src/core/git/objects.cpp) against git itself.
@@ -47,7 +48,8 @@ g config gc.auto 0
 g config tag.gpgSign false
 ALLOWED=" $(fpr alice) $(fpr bob) "
 
-step "seeds: real objects made by git commit -S, git merge -S and git tag -s"
+# Setup, seeds: real objects made by git commit -S, git merge -S and git tag -s (checked by the
+# first case).
 echo one >"$REPO/f"
 g add f
 as alice commit -q -S -m "root commit"
@@ -82,9 +84,6 @@ as alice tag -s -m "a blob" vblob "$blob"
 as alice tag -s -m "a tag of a tag" vnested v1 2>/dev/null
 printf 'notes\n-----BEGIN PGP SIGNATURE-----\nquoted\n-----END PGP SIGNATURE-----\n' >"$WORK/quoted.msg"
 as alice tag -s -F "$WORK/quoted.msg" vquoted "$signed"
-if g cat-file commit "$merge" | grep -q '^mergetag ' && g cat-file commit "$encoded" | grep -q '^encoding '; then ok; else
-  fail "setup: the merge has no mergetag header or the encoded commit no encoding header"
-fi
 
 seeds=()
 for pair in signed:"$signed" root:"$root" unsigned:"$unsigned" by-mallory:"$by_mallory" merge:"$merge" \
@@ -97,7 +96,7 @@ for pair in signed:v1 unsigned:v2 by-mallory:v3 tree:vtree blob:vblob nested:vne
   seeds+=("tag:${pair%%:*}:$E2E_TMP/seeds/${pair%%:*}.tag")
 done
 
-step "generate and write the mutated objects"
+# Setup: generate and write the mutated objects.
 count=$(python3 "$E2E_DIR/object_mutations.py" --out "$OBJS" --other-tree "$(g rev-parse "$root^{tree}")" \
   --other-commit "$side" --keys "$KEYS" "${seeds[@]}") || e2e_die "object_mutations.py failed"
 printf '# %s objects generated\n' "$count"
@@ -124,7 +123,7 @@ for id in "${!OID[@]}"; do
   if [ "${KIND[$id]}" = tag ]; then printf '%s\n' "${OID[$id]}" >"$REPO/.git/refs/mut/$id"; fi
 done
 
-step "the hook's reading of every object"
+# Setup: the hook's reading of every object.
 for id in "${!OID[@]}"; do printf '%s\n' "${OID[$id]}"; done | sort -u >"$WORK/all.oids"
 (cd "$REPO" && "$VIEW") <"$WORK/all.oids" >"$WORK/view.txt" || e2e_die "auths-object-view failed"
 declare -A VIEWLINE
@@ -138,7 +137,7 @@ for id in $IDS; do
   esac
 done
 
-step "git's reading of every object"
+# Setup: git's reading of every object.
 # Tree and parents of every commit, and what every tag peels to, in one git process each:
 # cat-file resolves X^{tree}, X^N and X^{} with git's own parsers and says "missing" when the
 # object cannot be parsed.
@@ -202,13 +201,11 @@ declare -A GIT_PAYLOADSHA
 (cd "$WORK/payload" && find . -type f -size +0 -printf '%f\n' | xargs -r sha256sum) >"$WORK/payload.sha"
 while read -r sha file; do GIT_PAYLOADSHA[$file]=$sha; done <"$WORK/payload.sha"
 
-step "compare"
-DISAGREE=0
 # disagree ID WHAT...: one object read differently; prints it and counts it.
 disagree() {
   local id=$1
   shift
-  DISAGREE=$((DISAGREE + 1))
+  disagreements=$((disagreements + 1))
   {
     printf 'DISAGREEMENT on object %s (%s %s): %s\n' "$id" "${KIND[$id]}" "${OID[$id]}" "${DESC[$id]}"
     printf '  %s\n' "$@"
@@ -218,86 +215,100 @@ disagree() {
   } >&2
 }
 
-N=0 AGREED=0 REFUSED=0 REFUSED_GIT_READS=0 REFUSED_GIT_GOOD=0 GOOD=0 SEEDS=0
-for id in $IDS; do
-  N=$((N + 1))
-  oid=${OID[$id]}
-  kind=${KIND[$id]}
-  read -r -a v <<<"${VIEWLINE[$oid]:-$oid missing}"
-  if [ "${v[1]}" = refused ]; then
-    REFUSED=$((REFUSED + 1))
-    if [ "${MUST[$id]}" = 1 ]; then
-      disagree "$id" "a real object made by git is refused: ${v[*]:2}"
+seeds_are_real() {
+  if g cat-file commit "$merge" | grep -q '^mergetag ' && g cat-file commit "$encoded" | grep -q '^encoding '; then ok; else
+    fail "setup: the merge has no mergetag header or the encoded commit no encoding header"
+  fi
+}
+test_case seeds_are_real "seeds: real objects made by git commit -S, git merge -S and git tag -s"
+
+compare() {
+  disagreements=0
+  n=0 agreed=0 refused=0 refused_git_reads=0 refused_git_good=0 good=0 seeds_accepted=0
+  for id in $IDS; do
+    n=$((n + 1))
+    oid=${OID[$id]}
+    kind=${KIND[$id]}
+    read -r -a v <<<"${VIEWLINE[$oid]:-$oid missing}"
+    if [ "${v[1]}" = refused ]; then
+      refused=$((refused + 1))
+      if [ "${MUST[$id]}" = 1 ]; then
+        disagree "$id" "a real object made by git is refused: ${v[*]:2}"
+        continue
+      fi
+      if [ "$kind" = commit ]; then answer=${GIT_TREE[$oid]:-missing}; else answer=${GIT_PEELED[$oid]:-missing}; fi
+      [ "${answer##* }" = missing ] || refused_git_reads=$((refused_git_reads + 1))
+      [ "${GIT_VERDICT[$id]}" = notgood ] || refused_git_good=$((refused_git_good + 1))
       continue
     fi
-    if [ "$kind" = commit ]; then answer=${GIT_TREE[$oid]:-missing}; else answer=${GIT_PEELED[$oid]:-missing}; fi
-    [ "${answer##* }" = missing ] || REFUSED_GIT_READS=$((REFUSED_GIT_READS + 1))
-    [ "${GIT_VERDICT[$id]}" = notgood ] || REFUSED_GIT_GOOD=$((REFUSED_GIT_GOOD + 1))
-    continue
-  fi
-  [ "${MUST[$id]}" = 1 ] && SEEDS=$((SEEDS + 1))
-  problems=()
-  if [ "$kind" = commit ] && [ "${v[1]}" = commit ]; then
-    # 0 oid 1 commit 2 tree 3 T 4 parents 5 P 6 author 7 A 8 committer 9 C 10 sig 11 V 12 sigsha 13 S
-    # 14 payloadsha 15 Y 16 lg2 17 tree|refused 18 T 19 parents 20 P
-    ours_parents=${v[5]//,/ }
-    [ "$ours_parents" = - ] && ours_parents=
-    git_tree=${GIT_TREE[$oid]:-missing}
-    if [ "$git_tree" = missing ]; then
-      problems+=("git cannot parse it (X^{tree} is missing)")
+    [ "${MUST[$id]}" = 1 ] && seeds_accepted=$((seeds_accepted + 1))
+    problems=()
+    if [ "$kind" = commit ] && [ "${v[1]}" = commit ]; then
+      # 0 oid 1 commit 2 tree 3 T 4 parents 5 P 6 author 7 A 8 committer 9 C 10 sig 11 V 12 sigsha 13 S
+      # 14 payloadsha 15 Y 16 lg2 17 tree|refused 18 T 19 parents 20 P
+      ours_parents=${v[5]//,/ }
+      [ "$ours_parents" = - ] && ours_parents=
+      git_tree=${GIT_TREE[$oid]:-missing}
+      if [ "$git_tree" = missing ]; then
+        problems+=("git cannot parse it (X^{tree} is missing)")
+      else
+        [ "$git_tree" = "${v[3]}" ] || problems+=("tree: git $git_tree, hook ${v[3]}")
+        [ "${GIT_PARENTS[$oid]:-}" = "$ours_parents" ] || problems+=("parents: git '${GIT_PARENTS[$oid]:-}', hook '$ours_parents'")
+        [ "${GIT_TIMES[$oid]:-}" = "${v[7]} ${v[9]}" ] || problems+=("author and committer time: git '${GIT_TIMES[$oid]:-}', hook '${v[7]} ${v[9]}'")
+      fi
+      if [ "${v[17]}" = refused ]; then
+        problems+=("libgit2 cannot read it")
+      else
+        [ "${v[18]} ${v[20]}" = "${v[3]} ${v[5]}" ] || problems+=("tree and parents: libgit2 ${v[18]} ${v[20]}, hook ${v[3]} ${v[5]}")
+      fi
+    elif [ "$kind" = tag ] && [ "${v[1]}" = tag ]; then
+      # 0 oid 1 tag 2 object 3 O 4 type 5 T 6 name 7 N 8 tagger 9 G 10 sig 11 V 12 sigsha 13 S
+      # 14 payloadsha 15 Y 16 peeled 17 PT 18 PO 19 lg2 20 object|refused 21 O 22 type 23 T 24 name 25 N
+      [ "${GIT_TAGVIEW[$id]:-}" = "${v[3]} ${v[5]} ${v[7]}" ] ||
+        problems+=("object, type, name: git '${GIT_TAGVIEW[$id]:-<cannot parse>}', hook '${v[3]} ${v[5]} ${v[7]}'")
+      [ "${GIT_PEELED[$oid]:-missing}" = "${v[18]} ${v[17]}" ] ||
+        problems+=("peeled: git '${GIT_PEELED[$oid]:-missing}', hook '${v[18]} ${v[17]}'")
+      if [ "${v[20]}" = refused ]; then
+        problems+=("libgit2 cannot read it")
+      else
+        [ "${v[21]} ${v[23]} ${v[25]}" = "${v[3]} ${v[5]} ${v[7]}" ] ||
+          problems+=("object, type, name: libgit2 ${v[21]} ${v[23]} ${v[25]}, hook ${v[3]} ${v[5]} ${v[7]}")
+      fi
     else
-      [ "$git_tree" = "${v[3]}" ] || problems+=("tree: git $git_tree, hook ${v[3]}")
-      [ "${GIT_PARENTS[$oid]:-}" = "$ours_parents" ] || problems+=("parents: git '${GIT_PARENTS[$oid]:-}', hook '$ours_parents'")
-      [ "${GIT_TIMES[$oid]:-}" = "${v[7]} ${v[9]}" ] || problems+=("author and committer time: git '${GIT_TIMES[$oid]:-}', hook '${v[7]} ${v[9]}'")
+      disagree "$id" "the hook read a $kind object as '${v[1]}'"
+      continue
     fi
-    if [ "${v[17]}" = refused ]; then
-      problems+=("libgit2 cannot read it")
-    else
-      [ "${v[18]} ${v[20]}" = "${v[3]} ${v[5]}" ] || problems+=("tree and parents: libgit2 ${v[18]} ${v[20]}, hook ${v[3]} ${v[5]}")
+    # The verdict as git states it: good:FINGERPRINT for a good signature by an allowed key.
+    ours=notgood
+    if [[ ${v[11]} == good:* && $ALLOWED == *" ${v[11]#good:} "* ]]; then ours=${v[11]}; fi
+    [ "$ours" = "${GIT_VERDICT[$id]}" ] || problems+=("signature: git ${GIT_VERDICT[$id]}, hook ${v[11]}")
+    if [ -n "${GIT_PAYLOADSHA[$id]:-}" ] && [ "${GIT_PAYLOADSHA[$id]}" != "${v[15]}" ]; then
+      problems+=("payload: git's (verify -v) differs from the hook's")
     fi
-  elif [ "$kind" = tag ] && [ "${v[1]}" = tag ]; then
-    # 0 oid 1 tag 2 object 3 O 4 type 5 T 6 name 7 N 8 tagger 9 G 10 sig 11 V 12 sigsha 13 S
-    # 14 payloadsha 15 Y 16 peeled 17 PT 18 PO 19 lg2 20 object|refused 21 O 22 type 23 T 24 name 25 N
-    [ "${GIT_TAGVIEW[$id]:-}" = "${v[3]} ${v[5]} ${v[7]}" ] ||
-      problems+=("object, type, name: git '${GIT_TAGVIEW[$id]:-<cannot parse>}', hook '${v[3]} ${v[5]} ${v[7]}'")
-    [ "${GIT_PEELED[$oid]:-missing}" = "${v[18]} ${v[17]}" ] ||
-      problems+=("peeled: git '${GIT_PEELED[$oid]:-missing}', hook '${v[18]} ${v[17]}'")
-    if [ "${v[20]}" = refused ]; then
-      problems+=("libgit2 cannot read it")
-    else
-      [ "${v[21]} ${v[23]} ${v[25]}" = "${v[3]} ${v[5]} ${v[7]}" ] ||
-        problems+=("object, type, name: libgit2 ${v[21]} ${v[23]} ${v[25]}, hook ${v[3]} ${v[5]} ${v[7]}")
+    if [ "${#problems[@]}" -gt 0 ]; then
+      disagree "$id" "${problems[@]}"
+      continue
     fi
-  else
-    disagree "$id" "the hook read a $kind object as '${v[1]}'"
-    continue
-  fi
-  # The verdict as git states it: good:FINGERPRINT for a good signature by an allowed key.
-  ours=notgood
-  if [[ ${v[11]} == good:* && $ALLOWED == *" ${v[11]#good:} "* ]]; then ours=${v[11]}; fi
-  [ "$ours" = "${GIT_VERDICT[$id]}" ] || problems+=("signature: git ${GIT_VERDICT[$id]}, hook ${v[11]}")
-  if [ -n "${GIT_PAYLOADSHA[$id]:-}" ] && [ "${GIT_PAYLOADSHA[$id]}" != "${v[15]}" ]; then
-    problems+=("payload: git's (verify -v) differs from the hook's")
-  fi
-  if [ "${#problems[@]}" -gt 0 ]; then
-    disagree "$id" "${problems[@]}"
-    continue
-  fi
-  AGREED=$((AGREED + 1))
-  [ "$ours" = notgood ] || GOOD=$((GOOD + 1))
-  ok
-done
+    agreed=$((agreed + 1))
+    [ "$ours" = notgood ] || good=$((good + 1))
+    ok
+  done
+  [ "$disagreements" -eq 0 ] || fail "$disagreements objects read differently by the hook and by git or libgit2 (above)"
+}
+test_case compare "compare"
 
-step "summary"
-printf '# %d objects: %d agreed with git and libgit2 (%d with a good signature), %d refused' "$N" "$AGREED" "$GOOD" "$REFUSED"
-printf ' (%d of them readable by git, %d with a signature git calls good), %d disagreements\n' \
-  "$REFUSED_GIT_READS" "$REFUSED_GIT_GOOD" "$DISAGREE"
-[ "$DISAGREE" -eq 0 ] || fail "$DISAGREE objects read differently by the hook and by git or libgit2 (above)"
-expect_seeds=$(awk -F'\t' '$3 == 1' "$OBJS/manifest.tsv" | wc -l)
-if [ "$SEEDS" -eq "$expect_seeds" ] && [ "$SEEDS" -ge 15 ]; then ok; else
-  fail "$SEEDS of $expect_seeds real objects accepted"
-fi
-if [ "$N" -ge 300 ] && [ "$GOOD" -ge 20 ] && [ "$REFUSED_GIT_GOOD" -ge 20 ]; then ok; else
-  fail "too few objects or good signatures to mean much: $N objects, $GOOD good, $REFUSED_GIT_GOOD refused-but-good"
-fi
+summary() {
+  printf '# %d objects: %d agreed with git and libgit2 (%d with a good signature), %d refused' "$n" "$agreed" "$good" "$refused"
+  printf ' (%d of them readable by git, %d with a signature git calls good), %d disagreements\n' \
+    "$refused_git_reads" "$refused_git_good" "$disagreements"
+  expect_seeds=$(awk -F'\t' '$3 == 1' "$OBJS/manifest.tsv" | wc -l)
+  if [ "$seeds_accepted" -eq "$expect_seeds" ] && [ "$seeds_accepted" -ge 15 ]; then ok; else
+    fail "$seeds_accepted of $expect_seeds real objects accepted"
+  fi
+  if [ "$n" -ge 300 ] && [ "$good" -ge 20 ] && [ "$refused_git_good" -ge 20 ]; then ok; else
+    fail "too few objects or good signatures to mean much: $n objects, $good good, $refused_git_good refused-but-good"
+  fi
+}
+test_case summary "summary"
+
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Which rule judges a ref: the first rule in file order whose refs match; `*` does not cross
 # `/`, `**` does; refs no rule matches follow `default` (deny when absent).
@@ -31,36 +32,44 @@ refs = ["refs/heads/deep/**"]
 signers = ["$(pub alice)"]
 EOF
 
-step "first matching rule wins: mallory is listed only in the second rule for main"
-m=$(commit_as mallory "mallory on main")
-push origin main
-expect_push_rejected unknown-signer
-expect_violation refs/heads/main "$m" unknown-signer main-first
-expect_hook_run_agrees
-client_git reset -q --hard "$SEED"
+first_rule_wins() {
+  m=$(commit_as mallory "mallory on main")
+  push origin main
+  expect_push_rejected unknown-signer
+  expect_violation refs/heads/main "$m" unknown-signer main-first
+  expect_hook_run_agrees
+}
+test_case first_rule_wins "first matching rule wins: mallory is listed only in the second rule for main"
 
-step "'*' matches one path component"
-c=$(commit_as alice "feature work")
-push origin HEAD:refs/heads/feature/x
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/feature/x "$c"
+star_one_segment() {
+  client_git reset -q --hard "$SEED"
+  c=$(commit_as alice "feature work")
+  push origin HEAD:refs/heads/feature/x
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/feature/x "$c"
+}
+test_case star_one_segment "'*' matches one path component"
 
-step "'*' does not cross '/': no rule, default deny"
-c2=$(commit_as alice "nested feature work")
-push origin HEAD:refs/heads/feature/a/b
-expect_push_rejected no-rule
-expect_violation refs/heads/feature/a/b - no-rule -
-expect_ref refs/heads/feature/a/b absent
-expect_hook_run_agrees
+star_not_across_slash() {
+  c2=$(commit_as alice "nested feature work")
+  push origin HEAD:refs/heads/feature/a/b
+  expect_push_rejected no-rule
+  expect_violation refs/heads/feature/a/b - no-rule -
+  expect_ref refs/heads/feature/a/b absent
+  expect_hook_run_agrees
+}
+test_case star_not_across_slash "'*' does not cross '/': no rule, default deny"
 
-step "'**' crosses '/'"
-push origin HEAD:refs/heads/deep/a/b/c
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/deep/a/b/c "$c2"
-expect_hook_run_agrees
+double_star_crosses() {
+  push origin HEAD:refs/heads/deep/a/b/c
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/deep/a/b/c "$c2"
+  expect_hook_run_agrees
+}
+test_case double_star_crosses "'**' crosses '/'"
 
-step "default = \"allow\": a ref no rule matches takes anything"
-setup_repo alice <<EOF
+default_allow() {
+  setup_repo alice <<EOF
 version = 1
 default = "allow"
 
@@ -69,18 +78,23 @@ name = "main"
 refs = ["refs/heads/main"]
 signers = ["$(pub alice)"]
 EOF
-u=$(commit_unsigned "unsigned, on an unprotected branch")
-push origin HEAD:refs/heads/scratch
-expect_push_ok
-expect_ref refs/heads/scratch "$u"
-expect_hook_run_agrees
+  allow_seed=$SEED  # the new repository's first commit (SEED does not outlive the case)
+  u=$(commit_unsigned "unsigned, on an unprotected branch")
+  push origin HEAD:refs/heads/scratch
+  expect_push_ok
+  expect_ref refs/heads/scratch "$u"
+  expect_hook_run_agrees
+}
+test_case default_allow "default = \"allow\": a ref no rule matches takes anything"
 
-step "default = \"allow\" does not weaken a matching rule"
-client_git reset -q --hard "$SEED"
-u2=$(commit_unsigned "unsigned, for main")
-push origin main
-expect_push_rejected unsigned
-expect_violation refs/heads/main "$u2" unsigned main
-expect_ref refs/heads/main "$SEED"
+allow_keeps_rules() {
+  client_git reset -q --hard "$allow_seed"
+  u2=$(commit_unsigned "unsigned, for main")
+  push origin main
+  expect_push_rejected unsigned
+  expect_violation refs/heads/main "$u2" unsigned main
+  expect_ref refs/heads/main "$allow_seed"
+}
+test_case allow_keeps_rules "default = \"allow\" does not weaken a matching rule"
 
 test_done

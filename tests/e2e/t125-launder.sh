@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # A commit a weaker rule admitted on another branch has never been judged by main's rule: when
 # main moves onto it, main's rule judges it. Otherwise anyone could launder commits onto a
@@ -23,42 +24,52 @@ refs = ["refs/heads/topic/*"]
 signers = ["$(pub alice)", "$(pub mallory)"]
 EOF
 
-step "an unsigned commit on an unprotected branch is accepted there (default allow)"
-u=$(commit_unsigned "unsigned work")
-push origin HEAD:refs/heads/scratch
-expect_push_ok
-expect_ref refs/heads/scratch "$u"
+unprotected_accepts_unsigned() {
+  u=$(commit_unsigned "unsigned work")
+  push origin HEAD:refs/heads/scratch
+  expect_push_ok
+  expect_ref refs/heads/scratch "$u"
+}
+test_case unprotected_accepts_unsigned "an unsigned commit on an unprotected branch is accepted there (default allow)"
 
-step "main fast-forwarded onto it: main's rule judges the commit, unsigned"
-push origin HEAD:refs/heads/main
-expect_push_rejected unsigned
-expect_violation refs/heads/main "$u" unsigned main
-expect_ref refs/heads/main "$SEED"
-expect_hook_run_agrees
+main_judges_laundered() {
+  push origin HEAD:refs/heads/main
+  expect_push_rejected unsigned
+  expect_violation refs/heads/main "$u" unsigned main
+  expect_ref refs/heads/main "$SEED"
+  expect_hook_run_agrees
+}
+test_case main_judges_laundered "main fast-forwarded onto it: main's rule judges the commit, unsigned"
 
-step "mallory's commit on a topic branch (allowed there) cannot reach main either"
-client_git reset -q --hard "$SEED"
-m=$(commit_as mallory "mallory's topic work")
-push origin HEAD:refs/heads/topic/m
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-push origin HEAD:refs/heads/main
-expect_push_rejected unknown-signer
-expect_violation refs/heads/main "$m" unknown-signer main
-expect_ref refs/heads/main "$SEED"
+topic_commit_cannot_reach_main() {
+  client_git reset -q --hard "$SEED"
+  m=$(commit_as mallory "mallory's topic work")
+  push origin HEAD:refs/heads/topic/m
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  push origin HEAD:refs/heads/main
+  expect_push_rejected unknown-signer
+  expect_violation refs/heads/main "$m" unknown-signer main
+  expect_ref refs/heads/main "$SEED"
+}
+test_case topic_commit_cannot_reach_main "mallory's commit on a topic branch (allowed there) cannot reach main either"
 
-step "alice's topic work, already on a topic branch, is judged again for main and accepted"
-client_git reset -q --hard "$SEED"
-a=$(commit_as alice "alice's topic work")
-push origin HEAD:refs/heads/topic/a
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-push origin HEAD:refs/heads/main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$a"
+topic_work_judged_again() {
+  client_git reset -q --hard "$SEED"
+  a=$(commit_as alice "alice's topic work")
+  push origin HEAD:refs/heads/topic/a
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  push origin HEAD:refs/heads/main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$a"
+}
+test_case topic_work_judged_again "alice's topic work, already on a topic branch, is judged again for main and accepted"
 
-step "history main already has is not judged again"
-b=$(commit_as alice "alice on main")
-push origin HEAD:refs/heads/main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$b"
+known_history_not_rejudged() {
+  b=$(commit_as alice "alice on main")
+  push origin HEAD:refs/heads/main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$b"
+}
+test_case known_history_not_rejudged "history main already has is not judged again"
 
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # auths-sign as git's gpg.ssh.program, checked by third parties: keys made by `auths key
 # generate` (ed25519 and p256, encrypted in $AUTHS_HOME) sign files that `ssh-keygen -Y verify`
@@ -19,26 +20,13 @@ WORK=$E2E_TMP/work
 mkdir -p "$WORK"
 ALLOWED=$E2E_TMP/allowed_signers
 
-# run NAME CMD...: runs CMD with stdin from /dev/null, output in $WORK/NAME.out / .err, exit
-# status in RC.
-run() {
-  local name=$1
+REPO=$E2E_TMP/repo
+
+# with_stdin FILE CMD...: CMD with its stdin from FILE (for lib.sh's run, which gives /dev/null).
+with_stdin() {
+  local file=$1
   shift
-  RC=0
-  "$@" </dev/null >"$WORK/$name.out" 2>"$WORK/$name.err" || RC=$?
-  check_no_sanitizer_report "$WORK/$name.err"
-}
-expect_rc() {
-  local want=$1 name=$2
-  if [ "$want" = nonzero ]; then
-    if [ "$RC" -ne 0 ]; then ok; else fail "$name: expected a failure, got exit 0" "stdout: $(head -c 600 "$WORK/$name.out")"; fi
-  elif [ "$RC" -eq "$want" ]; then ok; else
-    fail "$name: expected exit $want, got $RC" "stderr: $(head -c 600 "$WORK/$name.err")" "stdout: $(head -c 600 "$WORK/$name.out")"
-  fi
-}
-# expect_text FILE FIXED-STRING: FILE contains the string.
-expect_text() {
-  if grep -Fq -- "$2" "$1"; then ok; else fail "expected '$2' in $(basename "$1")" "got: $(head -c 800 "$1")"; fi
+  "$@" <"$file"
 }
 expect_mode() {
   local got
@@ -46,176 +34,186 @@ expect_mode() {
   if [ "$got" = "$2" ]; then ok; else fail "expected mode $2 on $1, got $got"; fi
 }
 
-step "auths key generate: an ed25519 and a p256 key, encrypted, in a private home"
-run gen-ed "$AUTHS" key generate --alias dev-ed
-expect_rc 0 gen-ed
-run gen-p256 "$AUTHS" key generate --alias dev-p256 --curve p256
-expect_rc 0 gen-p256
-expect_mode "$AUTHS_HOME" 700
-expect_mode "$AUTHS_HOME/keys" 700
-expect_mode "$AUTHS_HOME/keys/dev-ed.json" 600
-expect_mode "$AUTHS_HOME/keys/dev-p256.json" 600
-run gen-again "$AUTHS" key generate --alias dev-ed
-expect_rc 64 gen-again
-expect_text "$WORK/gen-again.err" "key 'dev-ed' already exists"
-run gen-bad "$AUTHS" key generate --alias ../escape
-expect_rc 64 gen-bad
-run list "$AUTHS" key list
-expect_rc 0 list
-if [ "$(awk '{print $1}' "$WORK/list.out" | tr '\n' ' ')" = "dev-ed dev-p256 " ]; then ok; else
-  fail "auths key list: expected dev-ed and dev-p256" "$(cat "$WORK/list.out")"
-fi
-
-step "auths key show: the ssh line matches its fingerprint (ssh-keygen -l) and the did:key"
-for alias in dev-ed dev-p256; do
-  "$AUTHS" key show --alias "$alias" --format ssh >"$WORK/$alias.pub" || fail "auths key show --alias $alias failed"
-  "$AUTHS" key show --alias "$alias" --format json >"$WORK/$alias.json" || fail "auths key show --format json failed"
-  ssh_fpr=$(ssh-keygen -l -E sha256 -f "$WORK/$alias.pub" | awk '{print $2}')
-  json_check "$WORK/$alias.json" "doc['fingerprint'] == '$ssh_fpr' and doc['signing_key'] == 'auths:$alias'" \
-    "auths key show fingerprint is ssh-keygen's"
-  did=$("$AUTHS" key show --alias "$alias" --format did)
-  case "$alias:$did" in
-    dev-ed:did:key:z6Mk* | dev-p256:did:key:zDn*) ok ;;
-    *) fail "unexpected did:key for $alias: $did" ;;
-  esac
-done
-{
-  printf 'dev@example.org %s\n' "$(cat "$WORK/dev-ed.pub")"
-  printf 'dev256@example.org %s\n' "$(cat "$WORK/dev-p256.pub")"
-} >"$ALLOWED"
-
-step "auths-sign -Y sign with auths:<alias>: ssh-keygen -Y verify accepts (ed25519, p256; sha512, sha256)"
-printf 'a payload\nwith two lines\n' >"$WORK/payload"
-for alias in dev-ed dev-p256; do
-  principal=dev@example.org
-  [ "$alias" = dev-p256 ] && principal=dev256@example.org
-  for hashalg in default sha256; do
-    opts=()
-    [ "$hashalg" = sha256 ] && opts=(-O hashalg=sha256)
-    rm -f "$WORK/payload.sig"
-    run "sign-$alias-$hashalg" "$SIGN" -Y sign -n git -f "auths:$alias" "${opts[@]}" "$WORK/payload"
-    expect_rc 0 "sign-$alias-$hashalg"
-    [ -f "$WORK/payload.sig" ] || fail "auths-sign wrote no $WORK/payload.sig"
-    expect_mode "$WORK/payload.sig" 644
-    if [ "$(head -n1 "$WORK/payload.sig")" = "-----BEGIN SSH SIGNATURE-----" ]; then ok; else fail "no armour in payload.sig"; fi
-    RC=0
-    ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig" <"$WORK/payload" \
-      >"$WORK/verify.out" 2>&1 || RC=$?
-    expect_rc 0 verify
-    expect_text "$WORK/verify.out" "Good \"git\" signature for $principal"
-    RC=0
-    ssh-keygen -Y verify -n file -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig" <"$WORK/payload" \
-      >"$WORK/verify-ns.out" 2>&1 || RC=$?
-    expect_rc nonzero verify-ns
-    printf 'tampered\n' >>"$WORK/payload.tampered"
-    RC=0
-    cat "$WORK/payload" "$WORK/payload.tampered" |
-      ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig" >"$WORK/verify-bad.out" 2>&1 || RC=$?
-    expect_rc nonzero verify-bad
-  done
-done
-
-step "auths-sign signs stdin to stdout when no file is given (and with '-')"
-for operand in none dash; do
-  args=(-Y sign -n file -f auths:dev-ed)
-  [ "$operand" = dash ] && args+=(-)
-  RC=0
-  "$SIGN" "${args[@]}" <"$WORK/payload" >"$WORK/stdin.sig" 2>"$WORK/stdin.err" || RC=$?
-  expect_rc 0 stdin
-  RC=0
-  ssh-keygen -Y verify -n file -f "$ALLOWED" -I dev@example.org -s "$WORK/stdin.sig" <"$WORK/payload" \
-    >"$WORK/verify-stdin.out" 2>&1 || RC=$?
-  expect_rc 0 verify-stdin
-done
-
-step "auths-sign refuses what it cannot do with a stored key, as ssh-keygen would"
-run no-ns "$SIGN" -Y sign -f auths:dev-ed "$WORK/payload"
-expect_rc 255 no-ns
-expect_text "$WORK/no-ns.err" "missing namespace"
-run unknown-alias "$SIGN" -Y sign -n git -f auths:nobody "$WORK/payload"
-expect_rc 255 unknown-alias
-expect_text "$WORK/unknown-alias.err" "no key 'nobody'"
-run bad-hash "$SIGN" -Y sign -n git -f auths:dev-ed -O hashalg=sha1 "$WORK/payload"
-expect_rc 255 bad-hash
-run mixed "$SIGN" -Y sign -n git -f auths:dev-ed "$WORK/payload" -
-expect_rc 255 mixed
-
-step "everything else is ssh-keygen's: -Y verify, find-principals, check-novalidate, sign with a key file"
-"$SIGN" -Y sign -n git -f auths:dev-ed "$WORK/payload" </dev/null 2>/dev/null || fail "auths-sign failed"
-RC=0
-"$SIGN" -Y verify -n git -f "$ALLOWED" -I dev@example.org -s "$WORK/payload.sig" <"$WORK/payload" \
-  >"$WORK/deleg-verify.out" 2>&1 || RC=$?
-expect_rc 0 deleg-verify
-expect_text "$WORK/deleg-verify.out" 'Good "git" signature for dev@example.org with ED25519 key'
-run deleg-find "$SIGN" -Y find-principals -f "$ALLOWED" -s "$WORK/payload.sig"
-expect_rc 0 deleg-find
-if [ "$(cat "$WORK/deleg-find.out")" = dev@example.org ]; then ok; else fail "find-principals: $(cat "$WORK/deleg-find.out")"; fi
-RC=0
-"$SIGN" -Y check-novalidate -n git -s "$WORK/payload.sig" <"$WORK/payload" >"$WORK/deleg-check.out" 2>&1 || RC=$?
-expect_rc 0 deleg-check
-RC=0
-"$SIGN" -Y verify -n git -f "$ALLOWED" -I someone@else -s "$WORK/payload.sig" <"$WORK/payload" \
-  >"$WORK/deleg-verify-bad.out" 2>&1 || RC=$?
-expect_rc nonzero deleg-verify-bad
-make_key bob
-rm -f "$WORK/payload.sig"
-run deleg-sign "$SIGN" -Y sign -n git -f "$KEYS/bob" "$WORK/payload"
-expect_rc 0 deleg-sign
-printf 'bob@example.org %s\n' "$(pub bob)" >"$WORK/allowed-bob"
-RC=0
-ssh-keygen -Y verify -n git -f "$WORK/allowed-bob" -I bob@example.org -s "$WORK/payload.sig" <"$WORK/payload" \
-  >"$WORK/verify-bob.out" 2>&1 || RC=$?
-expect_rc 0 verify-bob
-
-step "git commit -S and git tag -s through auths-sign; git verify-commit / verify-tag accept them"
-REPO=$E2E_TMP/repo
-git init -q "$REPO"
-git -C "$REPO" config gpg.format ssh
-git -C "$REPO" config gpg.ssh.program "$SIGN"
-git -C "$REPO" config gpg.ssh.allowedSignersFile "$ALLOWED"
-git -C "$REPO" config user.email dev@example.org
-for alias in dev-ed dev-p256; do
-  git -C "$REPO" config user.signingKey "auths:$alias"
-  printf '%s\n' "$alias" >>"$REPO/file.txt"
-  git -C "$REPO" add file.txt
-  run "commit-$alias" git -C "$REPO" commit -S -m "signed with auths:$alias"
-  expect_rc 0 "commit-$alias"
-  if git -C "$REPO" cat-file commit HEAD | grep -q '^gpgsig -----BEGIN SSH SIGNATURE-----'; then ok; else
-    fail "HEAD has no SSH signature header"
+key_generate() {
+  run gen-ed "$AUTHS" key generate --alias dev-ed
+  expect_rc 0
+  run gen-p256 "$AUTHS" key generate --alias dev-p256 --curve p256
+  expect_rc 0
+  expect_mode "$AUTHS_HOME" 700
+  expect_mode "$AUTHS_HOME/keys" 700
+  expect_mode "$AUTHS_HOME/keys/dev-ed.json" 600
+  expect_mode "$AUTHS_HOME/keys/dev-p256.json" 600
+  run gen-again "$AUTHS" key generate --alias dev-ed
+  expect_rc 64
+  expect_text "$RUN_ERR" "key 'dev-ed' already exists"
+  run gen-bad "$AUTHS" key generate --alias ../escape
+  expect_rc 64
+  run list "$AUTHS" key list
+  expect_rc 0
+  if [ "$(awk '{print $1}' "$RUN_OUT" | tr '\n' ' ')" = "dev-ed dev-p256 " ]; then ok; else
+    fail "auths key list: expected dev-ed and dev-p256" "$(cat "$RUN_OUT")"
   fi
-  run "verify-commit-$alias" git -C "$REPO" verify-commit HEAD
-  expect_rc 0 "verify-commit-$alias"
-  principal=dev@example.org
-  [ "$alias" = dev-p256 ] && principal=dev256@example.org
-  expect_text "$WORK/verify-commit-$alias.err" "Good \"git\" signature for $principal"
-  run "tag-$alias" git -C "$REPO" tag -s -m "release by $alias" "v-$alias"
-  expect_rc 0 "tag-$alias"
-  run "verify-tag-$alias" git -C "$REPO" verify-tag "v-$alias"
-  expect_rc 0 "verify-tag-$alias"
-done
-run log-sig git -C "$REPO" log --format=%G? -n 2
-expect_rc 0 log-sig
-if [ "$(tr -d '\n' <"$WORK/log-sig.out")" = GG ]; then ok; else fail "git log %G? expected GG, got $(cat "$WORK/log-sig.out")"; fi
+}
+test_case key_generate "auths key generate: an ed25519 and a p256 key, encrypted, in a private home"
 
-step "a wrong AUTHS_PASSPHRASE makes git commit -S fail with a clear message"
-git -C "$REPO" config user.signingKey auths:dev-ed
-head_before=$(git -C "$REPO" rev-parse HEAD)
-printf 'more\n' >>"$REPO/file.txt"
-git -C "$REPO" add file.txt
-run commit-wrong env AUTHS_PASSPHRASE="not the passphrase" git -C "$REPO" commit -S -m "should not be signed"
-expect_rc nonzero commit-wrong
-expect_text "$WORK/commit-wrong.err" "auths-sign: wrong passphrase for key 'dev-ed'"
-if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made despite the failed signature"; fi
+key_show() {
+  for alias in dev-ed dev-p256; do
+    "$AUTHS" key show --alias "$alias" --format ssh >"$WORK/$alias.pub" || fail "auths key show --alias $alias failed"
+    "$AUTHS" key show --alias "$alias" --format json >"$WORK/$alias.json" || fail "auths key show --format json failed"
+    ssh_fpr=$(ssh-keygen -l -E sha256 -f "$WORK/$alias.pub" | awk '{print $2}')
+    json_check "$WORK/$alias.json" "doc['fingerprint'] == '$ssh_fpr' and doc['signing_key'] == 'auths:$alias'" \
+      "auths key show fingerprint is ssh-keygen's"
+    did=$("$AUTHS" key show --alias "$alias" --format did)
+    case "$alias:$did" in
+      dev-ed:did:key:z6Mk* | dev-p256:did:key:zDn*) ok ;;
+      *) fail "unexpected did:key for $alias: $did" ;;
+    esac
+  done
+  {
+    printf 'dev@example.org %s\n' "$(cat "$WORK/dev-ed.pub")"
+    printf 'dev256@example.org %s\n' "$(cat "$WORK/dev-p256.pub")"
+  } >"$ALLOWED"
+}
+test_case key_show "auths key show: the ssh line matches its fingerprint (ssh-keygen -l) and the did:key"
 
-step "no AUTHS_PASSPHRASE and no terminal: git commit -S fails and says how to give one"
-run commit-notty env -u AUTHS_PASSPHRASE setsid -w git -C "$REPO" commit -S -m "should not be signed"
-expect_rc nonzero commit-notty
-expect_text "$WORK/commit-notty.err" "AUTHS_PASSPHRASE"
-if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made without a passphrase"; fi
+sign_verifies() {
+  printf 'a payload\nwith two lines\n' >"$WORK/payload"
+  for alias in dev-ed dev-p256; do
+    principal=dev@example.org
+    [ "$alias" = dev-p256 ] && principal=dev256@example.org
+    for hashalg in default sha256; do
+      opts=()
+      [ "$hashalg" = sha256 ] && opts=(-O hashalg=sha256)
+      rm -f "$WORK/payload.sig"
+      run "sign-$alias-$hashalg" "$SIGN" -Y sign -n git -f "auths:$alias" "${opts[@]}" "$WORK/payload"
+      expect_rc 0
+      [ -f "$WORK/payload.sig" ] || fail "auths-sign wrote no $WORK/payload.sig"
+      expect_mode "$WORK/payload.sig" 644
+      if [ "$(head -n1 "$WORK/payload.sig")" = "-----BEGIN SSH SIGNATURE-----" ]; then ok; else fail "no armour in payload.sig"; fi
+      run verify with_stdin "$WORK/payload" \
+        ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
+      expect_rc 0
+      expect_text "$RUN_OUT" "Good \"git\" signature for $principal"
+      run verify-ns with_stdin "$WORK/payload" \
+        ssh-keygen -Y verify -n file -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
+      expect_rc nonzero
+      printf 'tampered\n' >>"$WORK/payload.tampered"
+      cat "$WORK/payload" "$WORK/payload.tampered" >"$WORK/payload.bad"
+      run verify-bad with_stdin "$WORK/payload.bad" \
+        ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
+      expect_rc nonzero
+    done
+  done
+}
+test_case sign_verifies "auths-sign -Y sign with auths:<alias>: ssh-keygen -Y verify accepts (ed25519, p256; sha512, sha256)"
 
-step "a commit signed through auths-sign is accepted by the pre-receive hook"
-make_key admin
-setup_repo admin <<EOF
+sign_stdin() {
+  for operand in none dash; do
+    args=(-Y sign -n file -f auths:dev-ed)
+    [ "$operand" = dash ] && args+=(-)
+    run stdin with_stdin "$WORK/payload" "$SIGN" "${args[@]}"
+    expect_rc 0
+    cp "$RUN_OUT" "$WORK/stdin.sig"
+    run verify-stdin with_stdin "$WORK/payload" \
+      ssh-keygen -Y verify -n file -f "$ALLOWED" -I dev@example.org -s "$WORK/stdin.sig"
+    expect_rc 0
+  done
+}
+test_case sign_stdin "auths-sign signs stdin to stdout when no file is given (and with '-')"
+
+sign_refusals() {
+  run no-ns "$SIGN" -Y sign -f auths:dev-ed "$WORK/payload"
+  expect_rc 255
+  expect_text "$RUN_ERR" "missing namespace"
+  run unknown-alias "$SIGN" -Y sign -n git -f auths:nobody "$WORK/payload"
+  expect_rc 255
+  expect_text "$RUN_ERR" "no key 'nobody'"
+  run bad-hash "$SIGN" -Y sign -n git -f auths:dev-ed -O hashalg=sha1 "$WORK/payload"
+  expect_rc 255
+  run mixed "$SIGN" -Y sign -n git -f auths:dev-ed "$WORK/payload" -
+  expect_rc 255
+}
+test_case sign_refusals "auths-sign refuses what it cannot do with a stored key, as ssh-keygen would"
+
+delegates_to_ssh_keygen() {
+  "$SIGN" -Y sign -n git -f auths:dev-ed "$WORK/payload" </dev/null 2>/dev/null || fail "auths-sign failed"
+  run deleg-verify with_stdin "$WORK/payload" \
+    "$SIGN" -Y verify -n git -f "$ALLOWED" -I dev@example.org -s "$WORK/payload.sig"
+  expect_rc 0
+  expect_text "$RUN_OUT" 'Good "git" signature for dev@example.org with ED25519 key'
+  run deleg-find "$SIGN" -Y find-principals -f "$ALLOWED" -s "$WORK/payload.sig"
+  expect_rc 0
+  if [ "$(cat "$RUN_OUT")" = dev@example.org ]; then ok; else fail "find-principals: $(cat "$RUN_OUT")"; fi
+  run deleg-check with_stdin "$WORK/payload" "$SIGN" -Y check-novalidate -n git -s "$WORK/payload.sig"
+  expect_rc 0
+  run deleg-verify-bad with_stdin "$WORK/payload" \
+    "$SIGN" -Y verify -n git -f "$ALLOWED" -I someone@else -s "$WORK/payload.sig"
+  expect_rc nonzero
+  make_key bob
+  rm -f "$WORK/payload.sig"
+  run deleg-sign "$SIGN" -Y sign -n git -f "$KEYS/bob" "$WORK/payload"
+  expect_rc 0
+  printf 'bob@example.org %s\n' "$(pub bob)" >"$WORK/allowed-bob"
+  run verify-bob with_stdin "$WORK/payload" \
+    ssh-keygen -Y verify -n git -f "$WORK/allowed-bob" -I bob@example.org -s "$WORK/payload.sig"
+  expect_rc 0
+}
+test_case delegates_to_ssh_keygen "everything else is ssh-keygen's: -Y verify, find-principals, check-novalidate, sign with a key file"
+
+git_commit_tag_signed() {
+  git init -q "$REPO"
+  git -C "$REPO" config gpg.format ssh
+  git -C "$REPO" config gpg.ssh.program "$SIGN"
+  git -C "$REPO" config gpg.ssh.allowedSignersFile "$ALLOWED"
+  git -C "$REPO" config user.email dev@example.org
+  for alias in dev-ed dev-p256; do
+    git -C "$REPO" config user.signingKey "auths:$alias"
+    printf '%s\n' "$alias" >>"$REPO/file.txt"
+    git -C "$REPO" add file.txt
+    run "commit-$alias" git -C "$REPO" commit -S -m "signed with auths:$alias"
+    expect_rc 0
+    if git -C "$REPO" cat-file commit HEAD | grep -q '^gpgsig -----BEGIN SSH SIGNATURE-----'; then ok; else
+      fail "HEAD has no SSH signature header"
+    fi
+    run "verify-commit-$alias" git -C "$REPO" verify-commit HEAD
+    expect_rc 0
+    principal=dev@example.org
+    [ "$alias" = dev-p256 ] && principal=dev256@example.org
+    expect_text "$RUN_ERR" "Good \"git\" signature for $principal"
+    run "tag-$alias" git -C "$REPO" tag -s -m "release by $alias" "v-$alias"
+    expect_rc 0
+    run "verify-tag-$alias" git -C "$REPO" verify-tag "v-$alias"
+    expect_rc 0
+  done
+  run log-sig git -C "$REPO" log --format=%G? -n 2
+  expect_rc 0
+  if [ "$(tr -d '\n' <"$RUN_OUT")" = GG ]; then ok; else fail "git log %G? expected GG, got $(cat "$RUN_OUT")"; fi
+}
+test_case git_commit_tag_signed "git commit -S and git tag -s through auths-sign; git verify-commit / verify-tag accept them"
+
+wrong_passphrase() {
+  git -C "$REPO" config user.signingKey auths:dev-ed
+  head_before=$(git -C "$REPO" rev-parse HEAD)
+  printf 'more\n' >>"$REPO/file.txt"
+  git -C "$REPO" add file.txt
+  run commit-wrong env AUTHS_PASSPHRASE="not the passphrase" git -C "$REPO" commit -S -m "should not be signed"
+  expect_rc nonzero
+  expect_text "$RUN_ERR" "auths-sign: wrong passphrase for key 'dev-ed'"
+  if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made despite the failed signature"; fi
+}
+test_case wrong_passphrase "a wrong AUTHS_PASSPHRASE makes git commit -S fail with a clear message"
+
+no_passphrase_no_tty() {
+  run commit-notty env -u AUTHS_PASSPHRASE setsid -w git -C "$REPO" commit -S -m "should not be signed"
+  expect_rc nonzero
+  expect_text "$RUN_ERR" "AUTHS_PASSPHRASE"
+  if [ "$(git -C "$REPO" rev-parse HEAD)" = "$head_before" ]; then ok; else fail "a commit was made without a passphrase"; fi
+}
+test_case no_passphrase_no_tty "no AUTHS_PASSPHRASE and no terminal: git commit -S fails and says how to give one"
+
+hook_accepts_auths_sign() {
+  make_key admin
+  setup_repo admin <<EOF
 version = 1
 default = "deny"
 
@@ -224,15 +222,17 @@ name = "main"
 refs = ["refs/heads/main"]
 signers = ["$(pub admin)", "$(cat "$WORK/dev-p256.pub")"]
 EOF
-client_git config gpg.ssh.program "$SIGN"
-client_git config user.signingKey auths:dev-p256
-printf 'by the p256 device\n' >>"$CLIENT/log.txt"
-client_git add -A
-run client-commit client_git commit -q -S -m "signed by auths:dev-p256"
-expect_rc 0 client-commit
-c=$(client_git rev-parse HEAD)
-push origin main
-expect_push_ok
-expect_ref refs/heads/main "$c"
+  client_git config gpg.ssh.program "$SIGN"
+  client_git config user.signingKey auths:dev-p256
+  printf 'by the p256 device\n' >>"$CLIENT/log.txt"
+  client_git add -A
+  run client-commit client_git commit -q -S -m "signed by auths:dev-p256"
+  expect_rc 0
+  c=$(client_git rev-parse HEAD)
+  push origin main
+  expect_push_ok
+  expect_ref refs/heads/main "$c"
+}
+test_case hook_accepts_auths_sign "a commit signed through auths-sign is accepted by the pre-receive hook"
 
 test_done

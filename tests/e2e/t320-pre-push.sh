@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # auths-pre-push as the client's .git/hooks/pre-push: the same checks before anything leaves,
 # with the policy of the remote-tracking ref (never the developer's own copy). A refused push
@@ -27,53 +28,65 @@ expect_refused_locally() {
   expect_server_unchanged
 }
 
-step "an unsigned commit is refused before it leaves"
-u=$(commit_unsigned "unsigned")
-push origin main
-E2E_LINES=local
-expect_refused_locally
-expect_violation refs/heads/main "$u" unsigned main
-expect_line "auths: push rejected: 1 violation in 1 ref"
-expect_ref refs/heads/main "$SEED"
-expect_no_object "$u"
-client_git reset -q --hard "$SEED"
+unsigned_refused_locally() {
+  u=$(commit_unsigned "unsigned")
+  push origin main
+  E2E_LINES=local
+  expect_refused_locally
+  expect_violation refs/heads/main "$u" unsigned main
+  expect_line "auths: push rejected: 1 violation in 1 ref"
+  expect_ref refs/heads/main "$SEED"
+  expect_no_object "$u"
+}
+test_case unsigned_refused_locally "an unsigned commit is refused before it leaves"
 
-step "a commit by an unknown key is refused before it leaves"
-m=$(commit_as mallory "mallory")
-push origin main
-expect_refused_locally
-expect_violation refs/heads/main "$m" unknown-signer main
-expect_violation_mentions "$(fpr mallory)"
-client_git reset -q --hard "$SEED"
+unknown_key_refused_locally() {
+  client_git reset -q --hard "$SEED"
+  m=$(commit_as mallory "mallory")
+  push origin main
+  E2E_LINES=local
+  expect_refused_locally
+  expect_violation refs/heads/main "$m" unknown-signer main
+  expect_violation_mentions "$(fpr mallory)"
+}
+test_case unknown_key_refused_locally "a commit by an unknown key is refused before it leaves"
 
-step "the policy comes from the remote-tracking ref, not from the work tree"
-# Alice adds mallory to her local copy of the policy: the server's policy does not have her.
-sed -i "s|^signers = \\[|signers = [\"$(pub mallory)\", |" "$CLIENT/.auths/policy.toml"
-grep -q mallory "$CLIENT/.auths/policy.toml" || e2e_die "setup: could not edit the policy"
-p=$(commit_as alice "alice lets mallory in, locally")
-m2=$(commit_as mallory "mallory relies on it")
-push origin main
-expect_refused_locally
-expect_violation refs/heads/main "$m2" unknown-signer main
-expect_violation refs/heads/main "$p" policy-change-unauthorized '*'
-client_git reset -q --hard "$SEED"
+policy_from_tracking_ref() {
+  client_git reset -q --hard "$SEED"
+  # Alice adds mallory to her local copy of the policy: the server's policy does not have her.
+  sed -i "s|^signers = \\[|signers = [\"$(pub mallory)\", |" "$CLIENT/.auths/policy.toml"
+  grep -q mallory "$CLIENT/.auths/policy.toml" || e2e_die "setup: could not edit the policy"
+  p=$(commit_as alice "alice lets mallory in, locally")
+  m2=$(commit_as mallory "mallory relies on it")
+  push origin main
+  E2E_LINES=local
+  expect_refused_locally
+  expect_violation refs/heads/main "$m2" unknown-signer main
+  expect_violation refs/heads/main "$p" policy-change-unauthorized '*'
+}
+test_case policy_from_tracking_ref "the policy comes from the remote-tracking ref, not from the work tree"
 
-step "an allowed commit passes the pre-push hook and the server"
-c=$(commit_as alice "good")
-push origin main
-if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "expected the push to succeed"; fi
-E2E_LINES=remote
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-E2E_LINES=local
-expect_line "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$c"
+allowed_passes_both() {
+  client_git reset -q --hard "$SEED"
+  c=$(commit_as alice "good")
+  push origin main
+  if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "expected the push to succeed"; fi
+  E2E_LINES=remote
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  E2E_LINES=local
+  expect_line "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$c"
+}
+test_case allowed_passes_both "an allowed commit passes the pre-push hook and the server"
 
-step "--no-verify skips the local check; the server still refuses"
-u2=$(commit_unsigned "unsigned, pushed with --no-verify")
-push --no-verify origin main
-E2E_LINES=remote
-expect_push_rejected unsigned
-expect_violation refs/heads/main "$u2" unsigned main
-expect_ref refs/heads/main "$c"
+no_verify_server_refuses() {
+  u2=$(commit_unsigned "unsigned, pushed with --no-verify")
+  push --no-verify origin main
+  E2E_LINES=remote
+  expect_push_rejected unsigned
+  expect_violation refs/heads/main "$u2" unsigned main
+  expect_ref refs/heads/main "$c"
+}
+test_case no_verify_server_refuses "--no-verify skips the local check; the server still refuses"
 
 test_done

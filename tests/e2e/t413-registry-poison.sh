@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Whatever the hook accepts into refs/auths/registry must stay loadable: a record that is valid
 # when pushed must not become invalid when later records land, or every push that needs the
@@ -14,93 +15,74 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init
-identity_env
-forge_init
+registry_fixture --forge --mallory  # alice's records and first commit are accepted
 
-make_key admin
-dev_id alice
-ALICE=$ID_DID
-ALICE_PREFIX=$ID_PREFIX
-dev_id mallory
-MALLORY=$ID_DID
-MALLORY_HOME=$(dev_home mallory)
-setup_repo admin <<EOF
-version = 1
+unanchored_link() {
+  dev_clone mallory
+  fetch_registry
+  reg2=$(dev_publish mallory)
+  dev_auths mallory key generate --alias ghost
+  dev_auths mallory key show --alias ghost --format did
+  ghost_did=$(head -n1 "$RUN_OUT")
+  ghost_hex=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["public_key"])' "$MALLORY_HOME/keys/ghost.json")
+  git -C "$SERVER" cat-file -p "$REG1:$ALICE_LINK_PATH" >"$E2E_TMP/template.json"
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  read -r ghost_path _ < <(forge resign-link "$MALLORY_HOME" identity ghost "$E2E_TMP/template.json" "$E2E_TMP/ghost-link.json" \
+    "issuer=\"$MALLORY\"" "subject=\"$ghost_did\"" "device_public_key={\"curve\": \"ed25519\", \"key\": \"$ghost_hex\"}" \
+    "rid=\"$(python3 -c 'import uuid; print(uuid.uuid4())')\"" "timestamp=\"$now\"" "note=\"not anchored\"")
+  reg3=$(registry_commit "$reg2" "mallory: an unanchored device link" "add:$ghost_path=$E2E_TMP/ghost-link.json")
+  client_git update-ref refs/auths/registry "$reg3"
+  push origin refs/auths/registry
+  expect_push_rejected registry-invalid-record
+  expect_violation refs/auths/registry "$reg3" registry-invalid-record registry
+  expect_violation_mentions attestation-not-anchored
+  expect_ref refs/auths/registry "$REG1"
+}
+test_case unanchored_link "mallory pushes a device link signed by her current key but not anchored: refused, registry unchanged"
 
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$ALICE"]
+mallory_records() {
+  client_git update-ref refs/auths/registry "$reg2"
+  push origin refs/auths/registry
+  expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+  expect_ref refs/auths/registry "$reg2"
+}
+test_case mallory_records "mallory's own records (her inception) are accepted"
 
-[governance]
-signers = ["$(pub admin)"]
-EOF
+mallory_rotates() {
+  dev_auths mallory id rotate
+  reg4=$(dev_publish mallory)
+  push origin refs/auths/registry
+  expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+  expect_ref refs/auths/registry "$reg4"
+}
+test_case mallory_rotates "mallory rotates and pushes the rotation: accepted (valid on top of what is there)"
 
-step "alice's records and first commit are accepted"
-dev_clone alice
-dev_sign_with alice laptop
-dev_link alice laptop >/dev/null
-REG1=$(dev_publish alice)
-a1=$(dev_commit alice laptop "alice: first")
-push origin refs/auths/registry main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
-expect_ref refs/heads/main "$a1"
-ALICE_LINK_PATH=$(registry_files "$REG1" | grep "^v1/identities/$ALICE_PREFIX/attestations/")
+registry_loads() {
+  use_clone alice
+  a2=$(dev_commit alice laptop "alice: after mallory's rotation")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$a2"
+}
+test_case registry_loads "the registry the server accepted still loads: alice's next commit is judged, and accepted"
 
-step "mallory pushes a device link signed by her current key but not anchored: refused, registry unchanged"
-dev_clone mallory
-fetch_registry
-REG2=$(dev_publish mallory)
-dev_auths mallory key generate --alias ghost
-dev_auths mallory key show --alias ghost --format did
-GHOST=$(head -n1 "$E2E_TMP/auths.out")
-ghost_hex=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["public_key"])' "$MALLORY_HOME/keys/ghost.json")
-git -C "$SERVER" cat-file -p "$REG1:$ALICE_LINK_PATH" >"$E2E_TMP/template.json"
-now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-read -r GHOST_PATH _ < <(forge resign-link "$MALLORY_HOME" identity ghost "$E2E_TMP/template.json" "$E2E_TMP/ghost-link.json" \
-  "issuer=\"$MALLORY\"" "subject=\"$GHOST\"" "device_public_key={\"curve\": \"ed25519\", \"key\": \"$ghost_hex\"}" \
-  "rid=\"$(python3 -c 'import uuid; print(uuid.uuid4())')\"" "timestamp=\"$now\"" "note=\"not anchored\"")
-REG3=$(registry_commit "$REG2" "mallory: an unanchored device link" "add:$GHOST_PATH=$E2E_TMP/ghost-link.json")
-client_git update-ref refs/auths/registry "$REG3"
-push origin refs/auths/registry
-expect_push_rejected registry-invalid-record
-expect_violation refs/auths/registry "$REG3" registry-invalid-record registry
-expect_violation_mentions attestation-not-anchored
-expect_ref refs/auths/registry "$REG1"
+new_records() {
+  fetch_registry
+  dev_link alice desktop >/dev/null
+  reg5=$(dev_publish alice)
+  a3=$(dev_commit alice desktop "alice: desktop")
+  push origin refs/auths/registry main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
+  expect_ref refs/auths/registry "$reg5"
+  expect_ref refs/heads/main "$a3"
+}
+test_case new_records "... new records can still be pushed"
 
-step "mallory's own records (her inception) are accepted"
-client_git update-ref refs/auths/registry "$REG2"
-push origin refs/auths/registry
-expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$REG2"
-
-step "mallory rotates and pushes the rotation: accepted (valid on top of what is there)"
-dev_auths mallory id rotate
-REG4=$(dev_publish mallory)
-push origin refs/auths/registry
-expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$REG4"
-
-step "the registry the server accepted still loads: alice's next commit is judged, and accepted"
-use_clone alice
-a2=$(dev_commit alice laptop "alice: after mallory's rotation")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$a2"
-
-step "... new records can still be pushed"
-fetch_registry
-dev_link alice desktop >/dev/null
-REG5=$(dev_publish alice)
-a3=$(dev_commit alice desktop "alice: desktop")
-push origin refs/auths/registry main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
-expect_ref refs/auths/registry "$REG5"
-expect_ref refs/heads/main "$a3"
-
-step "... and auths verify-commit reads it"
-dev_run alice "$AUTHS" verify-commit "$a1" --repo "$SERVER"
-expect_cmd_rc 0
-expect_out "  Status:      VALID"
+verify_commit() {
+  dev_run alice verify-commit "$A1" --repo "$SERVER"
+  expect_rc 0
+  expect_out "  Status:      VALID"
+}
+test_case verify_commit "... and auths verify-commit reads it"
 
 test_done

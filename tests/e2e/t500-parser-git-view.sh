@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 1 (and the malformed-object parts of item 8): the hook must see every object
 # as git sees it, or refuse it. Hand-made commits (git hash-object --literally), each signed
@@ -48,113 +49,134 @@ payload() {
   { printf '%s\n' "$@"; printf '\n%s\n' "hand-made commit"; } >"$file"
 }
 
-step "item 1: control: the same change as a well-formed commit signed by alice is policy-change-unauthorized"
-payload "$E2E_TMP/p0" "tree $NEW_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer $(ident alice "$NOW")"
-c0=$(signed_commit_object alice "$E2E_TMP/p0")
-push origin "$c0:refs/heads/main"
-expect_push_rejected policy-change-unauthorized
-expect_violation refs/heads/main "$c0" policy-change-unauthorized '*'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
+# A case starts by putting back the refs the case before it should have left (reset_server_ref),
+# so that a push wrongly let through or refused fails its own case only.
+well_formed_change_unauthorized() {
+  payload "$E2E_TMP/p0" "tree $NEW_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer $(ident alice "$NOW")"
+  c0=$(signed_commit_object alice "$E2E_TMP/p0")
+  push origin "$c0:refs/heads/main"
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$c0" policy-change-unauthorized '*'
+  expect_ref refs/heads/main "$SEED"
+}
+test_case well_formed_change_unauthorized "item 1: control: the same change as a well-formed commit signed by alice is policy-change-unauthorized"
 
-step "item 1: a second tree header naming the old tree (git sees the new policy): malformed-object"
-# (The second tree header after committer, where git and libgit2 skip unknown headers; before
-# the parents, git would stop reading parents.)
-payload "$E2E_TMP/p1" "tree $NEW_TREE" "parent $SEED" "author $(ident alice "$NOW")" \
-  "committer $(ident alice "$NOW")" "tree $OLD_TREE"
-c1=$(signed_commit_object alice "$E2E_TMP/p1")
-# What git makes of it: the first tree, the one that adds mallory.
-expect_equal "$(client_git rev-parse "$c1^{tree}")" "$NEW_TREE" "git's tree of the two-tree commit"
-expect_equal "$(client_git rev-parse "$c1^@")" "$SEED" "git's parents of the two-tree commit"
-push origin "$c1:refs/heads/main"
-expect_push_rejected malformed-object
-expect_violation refs/heads/main "$c1" malformed-object '*'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
-expect_no_object "$c1"
-expect_hook_run_agrees
+second_tree_header() {
+  reset_server_ref refs/heads/main "$SEED"
+  # (The second tree header after committer, where git and libgit2 skip unknown headers; before
+  # the parents, git would stop reading parents.)
+  payload "$E2E_TMP/p1" "tree $NEW_TREE" "parent $SEED" "author $(ident alice "$NOW")" \
+    "committer $(ident alice "$NOW")" "tree $OLD_TREE"
+  c1=$(signed_commit_object alice "$E2E_TMP/p1")
+  # What git makes of it: the first tree, the one that adds mallory.
+  expect_equal "$(client_git rev-parse "$c1^{tree}")" "$NEW_TREE" "git's tree of the two-tree commit"
+  expect_equal "$(client_git rev-parse "$c1^@")" "$SEED" "git's parents of the two-tree commit"
+  push origin "$c1:refs/heads/main"
+  expect_push_rejected malformed-object
+  expect_violation refs/heads/main "$c1" malformed-object '*'
+  expect_ref refs/heads/main "$SEED"
+  expect_no_object "$c1"
+  expect_hook_run_agrees
+}
+test_case second_tree_header "item 1: a second tree header naming the old tree (git sees the new policy): malformed-object"
 
-step "item 1: a parent header after author: malformed-object"
-client_git reset -q --hard "$SEED"
-side=$(commit_as alice "a side commit, never pushed")
-client_git reset -q --hard "$SEED"
-payload "$E2E_TMP/p2" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "parent $side" \
-  "committer $(ident alice "$NOW")"
-c2=$(signed_commit_object alice "$E2E_TMP/p2")
-expect_equal "$(client_git rev-parse "$c2^@" | tr '\n' ' ')" "$SEED " "git's parents of the commit with a late parent header"
-push origin "$c2:refs/heads/main"
-expect_push_rejected malformed-object
-expect_violation refs/heads/main "$c2" malformed-object '*'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
-expect_hook_run_agrees
+late_parent_header() {
+  reset_server_ref refs/heads/main "$SEED"
+  client_git reset -q --hard "$SEED"
+  side=$(commit_as alice "a side commit, never pushed")
+  client_git reset -q --hard "$SEED"
+  payload "$E2E_TMP/p2" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "parent $side" \
+    "committer $(ident alice "$NOW")"
+  c2=$(signed_commit_object alice "$E2E_TMP/p2")
+  expect_equal "$(client_git rev-parse "$c2^@" | tr '\n' ' ')" "$SEED " "git's parents of the commit with a late parent header"
+  push origin "$c2:refs/heads/main"
+  expect_push_rejected malformed-object
+  expect_violation refs/heads/main "$c2" malformed-object '*'
+  expect_ref refs/heads/main "$SEED"
+  expect_hook_run_agrees
+}
+test_case late_parent_header "item 1: a parent header after author: malformed-object"
 
-step "item 8: two gpgsig headers (alice's and admin's, both good): malformed-object, exit 1 (not 2)"
-payload "$E2E_TMP/p3" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer $(ident alice "$NOW")"
-sign_payload alice "$E2E_TMP/p3" >"$E2E_TMP/p3.alice.sig"
-sign_payload admin "$E2E_TMP/p3" >"$E2E_TMP/p3.admin.sig"
-c3=$(commit_object "$E2E_TMP/p3" "$E2E_TMP/p3.alice.sig" "$E2E_TMP/p3.admin.sig")
-if [ "$(client_git cat-file commit "$c3" | grep -c '^gpgsig ')" -eq 2 ]; then ok; else fail "setup: not two gpgsig headers"; fi
-push origin "$c3:refs/heads/main"
-expect_push_rejected malformed-object
-expect_violation refs/heads/main "$c3" malformed-object '*'
-expect_no_line_match '^error: .*internal-error'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
-expect_hook_run_agrees
+two_gpgsig_headers() {
+  reset_server_ref refs/heads/main "$SEED"
+  payload "$E2E_TMP/p3" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer $(ident alice "$NOW")"
+  sign_payload alice "$E2E_TMP/p3" >"$E2E_TMP/p3.alice.sig"
+  sign_payload admin "$E2E_TMP/p3" >"$E2E_TMP/p3.admin.sig"
+  c3=$(commit_object "$E2E_TMP/p3" "$E2E_TMP/p3.alice.sig" "$E2E_TMP/p3.admin.sig")
+  expect_equal "$(client_git cat-file commit "$c3" | grep -c '^gpgsig ')" 2 "gpgsig headers of the hand-made commit"
+  push origin "$c3:refs/heads/main"
+  expect_push_rejected malformed-object
+  expect_violation refs/heads/main "$c3" malformed-object '*'
+  expect_no_line_match '^error: .*internal-error'
+  expect_ref refs/heads/main "$SEED"
+  expect_hook_run_agrees
+}
+test_case two_gpgsig_headers "item 8: two gpgsig headers (alice's and admin's, both good): malformed-object, exit 1 (not 2)"
 
-step "item 8: a commit without committer: malformed-object (a violation, not internal-error)"
-payload "$E2E_TMP/p4" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")"
-c4=$(signed_commit_object alice "$E2E_TMP/p4")
-push origin "$c4:refs/heads/main"
-expect_push_rejected malformed-object
-expect_violation refs/heads/main "$c4" malformed-object '*'
-expect_no_line_match 'internal-error'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
-expect_hook_run_agrees
+no_committer() {
+  reset_server_ref refs/heads/main "$SEED"
+  payload "$E2E_TMP/p4" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")"
+  c4=$(signed_commit_object alice "$E2E_TMP/p4")
+  push origin "$c4:refs/heads/main"
+  expect_push_rejected malformed-object
+  expect_violation refs/heads/main "$c4" malformed-object '*'
+  expect_no_line_match 'internal-error'
+  expect_ref refs/heads/main "$SEED"
+  expect_hook_run_agrees
+}
+test_case no_committer "item 8: a commit without committer: malformed-object (a violation, not internal-error)"
 
-step "item 8: a committer without a timestamp: malformed-object (a violation, not internal-error)"
-payload "$E2E_TMP/p5" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer alice <alice@example.org>"
-c5=$(signed_commit_object alice "$E2E_TMP/p5")
-push origin "$c5:refs/heads/main"
-expect_push_rejected malformed-object
-expect_violation refs/heads/main "$c5" malformed-object '*'
-expect_no_line_match 'internal-error'
-expect_ref refs/heads/main "$SEED"
-reset_server_ref refs/heads/main "$SEED"
+committer_no_timestamp() {
+  reset_server_ref refs/heads/main "$SEED"
+  payload "$E2E_TMP/p5" "tree $OLD_TREE" "parent $SEED" "author $(ident alice "$NOW")" "committer alice <alice@example.org>"
+  c5=$(signed_commit_object alice "$E2E_TMP/p5")
+  push origin "$c5:refs/heads/main"
+  expect_push_rejected malformed-object
+  expect_violation refs/heads/main "$c5" malformed-object '*'
+  expect_no_line_match 'internal-error'
+  expect_ref refs/heads/main "$SEED"
+}
+test_case committer_no_timestamp "item 8: a committer without a timestamp: malformed-object (a violation, not internal-error)"
 
-step "control: a well-formed commit signed by alice is accepted"
-c6=$(commit_as alice "alice, well-formed")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$c6"
+well_formed_accepted() {
+  reset_server_ref refs/heads/main "$SEED"
+  c6=$(commit_as alice "alice, well-formed")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$c6"
+}
+test_case well_formed_accepted "control: a well-formed commit signed by alice is accepted"
 
-step "item 1 (registry): setup: carol's identity records are accepted on refs/auths/registry"
-dev_id carol
-dev_link carol laptop >/dev/null
-REG1=$(dev_publish carol)
-push origin refs/auths/registry
-expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$REG1"
-LINK_PATH=$(registry_files "$REG1" | grep '/attestations/' | head -n1)
-[ -n "$LINK_PATH" ] || e2e_die "setup: no attestation in carol's registry"
+registry_accepted() {
+  dev_id carol
+  dev_link carol laptop >/dev/null
+  reg1=$(dev_publish carol)
+  push origin refs/auths/registry
+  expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+  expect_ref refs/auths/registry "$reg1"
+  link_path=$(registry_files "$reg1" | grep '/attestations/' | head -n1)
+  [ -n "$link_path" ] || e2e_die "setup: no attestation in carol's registry"
+}
+test_case registry_accepted "item 1 (registry): setup: carol's identity records are accepted on refs/auths/registry"
 
-step "item 1 (registry): a registry commit whose first tree drops carol's link, second tree the old one: refused"
-REG1_TREE=$(client_git rev-parse "$REG1^{tree}")
-dropped=$(registry_commit "$REG1" "drop carol's link" "rm:$LINK_PATH")
-DROPPED_TREE=$(client_git rev-parse "$dropped^{tree}")
-payload "$E2E_TMP/r1" "tree $DROPPED_TREE" "parent $REG1" "author $(ident auths "$NOW")" \
-  "committer $(ident auths "$NOW")" "tree $REG1_TREE"
-r1=$(write_object commit <"$E2E_TMP/r1")
-expect_equal "$(client_git rev-parse "$r1^{tree}")" "$DROPPED_TREE" "git's tree of the two-tree registry commit"
-push origin "$r1:refs/auths/registry"
-# malformed-object is what the model says; a registry code (the record git sees removed) is
-# acceptable too: what matters is that git's view is judged, and refused.
-expect_push_rejected '(malformed-object|registry-edit)'
-expect_line_match "^error: refs/auths/registry ${r1:0:7}: (malformed-object|registry-edit) \\("
-expect_ref refs/auths/registry "$REG1"
-expect_no_object "$r1"
-reset_server_ref refs/auths/registry "$REG1"
+# Builds on reg1 and link_path (registry_accepted).
+registry_second_tree() {
+  reg1_tree=$(client_git rev-parse "$reg1^{tree}")
+  dropped=$(registry_commit "$reg1" "drop carol's link" "rm:$link_path")
+  dropped_tree=$(client_git rev-parse "$dropped^{tree}")
+  payload "$E2E_TMP/r1" "tree $dropped_tree" "parent $reg1" "author $(ident auths "$NOW")" \
+    "committer $(ident auths "$NOW")" "tree $reg1_tree"
+  r1=$(write_object commit <"$E2E_TMP/r1")
+  expect_equal "$(client_git rev-parse "$r1^{tree}")" "$dropped_tree" "git's tree of the two-tree registry commit"
+  push origin "$r1:refs/auths/registry"
+  # malformed-object is what the model says; a registry code (the record git sees removed) is
+  # acceptable too: what matters is that git's view is judged, and refused.
+  expect_push_rejected '(malformed-object|registry-edit)'
+  expect_line_match "^error: refs/auths/registry ${r1:0:7}: (malformed-object|registry-edit) \\("
+  expect_ref refs/auths/registry "$reg1"
+  expect_no_object "$r1"
+  reset_server_ref refs/auths/registry "$reg1"
+}
+test_case registry_second_tree "item 1 (registry): a registry commit whose first tree drops carol's link, second tree the old one: refused"
 
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 6: acceptance recorded too early. The server's record of accepted tips (what
 # lets a device revoked later keep its earlier commits) is written only after git really
@@ -16,28 +17,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init
-identity_env
-
-make_key admin
-dev_id alice
-ALICE=$ID_DID
-setup_repo admin <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$ALICE"]
-
-[[policy.commit]]
+# setup: alice's laptop linked, records and a first commit accepted
+# shellcheck disable=SC2016  # registry_fixture writes alice's did:keri for $ALICE
+registry_fixture --rules '[[policy.commit]]
 name = "feature"
 refs = ["refs/heads/feature/*"]
 signers = ["$ALICE"]
-allow_delete = true
-
-[governance]
-signers = ["$(pub admin)"]
-EOF
+allow_delete = true'
 
 # expect_count GOT BEFORE DELTA WHAT: GOT (a count from auths hook status) is BEFORE + DELTA.
 expect_count() {
@@ -46,111 +32,119 @@ expect_count() {
   fi
 }
 
-step "setup: alice's laptop linked, records and a first commit accepted"
-dev_clone alice
-dev_sign_with alice laptop
-LAPTOP=$(dev_link alice laptop)
-REG1=$(dev_publish alice)
-c1=$(dev_commit alice laptop "alice: first")
-push origin refs/auths/registry main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
-expect_ref refs/heads/main "$c1"
-expect_ref refs/auths/registry "$REG1"
 hook_status "$SERVER"
 if [ "$STATUS_RC" -eq 0 ]; then ok; else fail "auths hook status exited $STATUS_RC" "$(head -c 1500 "$E2E_TMP/status.out")"; fi
 N0=$(status_accepted_tips)
 case "$N0" in none) fail "auths hook status reports no accepted-tip count" "$(head -c 1500 "$E2E_TMP/status.out")" ;; *) ok ;; esac
 
-step "item 6: pre-receive accepts, git fails to lock main: the push fails, nothing is recorded"
-x=$(dev_commit alice laptop "alice: pushed while main is locked")
-touch "$SERVER/refs/heads/main.lock"
-push origin main
-rm -f "$SERVER/refs/heads/main.lock"
-if [ "$PUSH_STATUS" -ne 0 ]; then ok; else fail "expected git push to fail (main.lock held)"; fi
-expect_equal "$(hook_exit)" 0 "pre-receive exit status (it accepted; git failed after it)"
-expect_ref refs/heads/main "$c1"
-expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push git did not apply"
+main_locked() {
+  x=$(dev_commit alice laptop "alice: pushed while main is locked")
+  touch "$SERVER/refs/heads/main.lock"
+  push origin main
+  rm -f "$SERVER/refs/heads/main.lock"
+  if [ "$PUSH_STATUS" -ne 0 ]; then ok; else fail "expected git push to fail (main.lock held)"; fi
+  expect_equal "$(hook_exit)" 0 "pre-receive exit status (it accepted; git failed after it)"
+  expect_ref refs/heads/main "$A1"
+  expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push git did not apply"
+}
+test_case main_locked "item 6: pre-receive accepts, git fails to lock main: the push fails, nothing is recorded"
 
-step "item 6: a push whose audit line cannot be written (auths.auditLog names a directory): refused, nothing recorded"
-mkdir -p "$E2E_TMP/audit-is-a-directory"
-server_git config auths.auditLog "$E2E_TMP/audit-is-a-directory"
-client_git reset -q --hard "$c1"
-z=$(dev_commit alice laptop "alice: pushed while the audit log is broken")
-push origin main
-expect_push_undecided audit-failed
-expect_ref refs/heads/main "$c1"
-reset_server_ref refs/heads/main "$c1"
-server_git config --unset auths.auditLog
-expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push refused for its audit line"
+audit_failed() {
+  mkdir -p "$E2E_TMP/audit-is-a-directory"
+  server_git config auths.auditLog "$E2E_TMP/audit-is-a-directory"
+  client_git reset -q --hard "$A1"
+  z=$(dev_commit alice laptop "alice: pushed while the audit log is broken")
+  push origin main
+  expect_push_undecided audit-failed
+  expect_ref refs/heads/main "$A1"
+  reset_server_ref refs/heads/main "$A1"
+  server_git config --unset auths.auditLog
+  expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push refused for its audit line"
+}
+test_case audit_failed "item 6: a push whose audit line cannot be written (auths.auditLog names a directory): refused, nothing recorded"
 
-step "control setup: alice's commit y on feature/y, stored by git: one accepted-tip record more"
-client_git checkout -q -b feature/y "$c1"
-y=$(dev_commit alice laptop "alice: on feature/y")
-push origin feature/y
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/feature/y "$y"
-N1=$(status_accepted_tips)
-expect_count "$N1" "$N0" 1 "accepted-tip records after one applied branch update"
+control_feature_y() {
+  client_git checkout -q -b feature/y "$A1"
+  y=$(dev_commit alice laptop "alice: on feature/y")
+  push origin feature/y
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/feature/y "$y"
+  n1=$(status_accepted_tips)
+  expect_count "$n1" "$N0" 1 "accepted-tip records after one applied branch update"
+}
+test_case control_feature_y "control setup: alice's commit y on feature/y, stored by git: one accepted-tip record more"
 
-step "item 6: 8 racing pushes to main: git applies one, one accepted tip is recorded"
-RACE=()
-for i in 1 2 3 4 5 6 7 8; do
-  client_git checkout -q --detach "$c1"
-  RACE+=("$(dev_commit alice laptop "alice: racer $i")")
-done
-hook_unwrap  # the recording wrapper keeps one set of files: concurrent pushes would share them
-pids=()
-for i in "${!RACE[@]}"; do
-  client_git push origin "${RACE[$i]}:refs/heads/main" >"$E2E_TMP/race-$i.out" 2>&1 </dev/null &
-  pids+=("$!")
-done
-won=0
-for i in "${!pids[@]}"; do
-  if wait "${pids[$i]}"; then won=$((won + 1)); WINNER=${RACE[$i]}; fi
-done
-expect_equal "$won" 1 "racing pushes git applied"
-main_now=$(server_git rev-parse refs/heads/main)
-expect_equal "$main_now" "${WINNER:-none}" "main after the race"
-expect_count "$(status_accepted_tips)" "$N1" 1 "accepted-tip records after 8 racing pushes of which git applied 1"
-LOSER=""
-for r in "${RACE[@]}"; do [ "$r" = "$main_now" ] || { LOSER=$r; break; }; done
+racing_pushes() {
+  race=()
+  for i in 1 2 3 4 5 6 7 8; do
+    client_git checkout -q --detach "$A1"
+    race+=("$(dev_commit alice laptop "alice: racer $i")")
+  done
+  hook_unwrap  # the recording wrapper keeps one set of files: concurrent pushes would share them
+  pids=()
+  for i in "${!race[@]}"; do
+    client_git push origin "${race[$i]}:refs/heads/main" >"$E2E_TMP/race-$i.out" 2>&1 </dev/null &
+    pids+=("$!")
+  done
+  won=0
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then won=$((won + 1)); winner=${race[$i]}; fi
+  done
+  expect_equal "$won" 1 "racing pushes git applied"
+  main_now=$(server_git rev-parse refs/heads/main)
+  expect_equal "$main_now" "${winner:-none}" "main after the race"
+  expect_count "$(status_accepted_tips)" "$n1" 1 "accepted-tip records after 8 racing pushes of which git applied 1"
+  loser=""
+  for r in "${race[@]}"; do [ "$r" = "$main_now" ] || { loser=$r; break; }; done
+}
+test_case racing_pushes "item 6: 8 racing pushes to main: git applies one, one accepted tip is recorded"
 
-step "setup: alice revokes the laptop and links a desktop; records accepted"
-client_git checkout -q --detach "$main_now"
-dev_auths alice device revoke --device "$LAPTOP"
-dev_link alice desktop >/dev/null
-REG2=$(dev_publish alice)
-push origin refs/auths/registry
-expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$REG2"
+revoke_laptop() {
+  client_git checkout -q --detach "$main_now"
+  dev_auths alice device revoke --device "$LAPTOP"
+  dev_link alice desktop >/dev/null
+  reg2=$(dev_publish alice)
+  push origin refs/auths/registry
+  expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+  expect_ref refs/auths/registry "$reg2"
+}
+test_case revoke_laptop "setup: alice revokes the laptop and links a desktop; records accepted"
 
-step "item 6: the commit git never stored (main was locked) is refused after the revocation: device-revoked"
-push origin "$x:refs/heads/feature/x"
-expect_push_rejected device-revoked
-expect_violation refs/heads/feature/x "$x" device-revoked feature
-expect_ref refs/heads/feature/x absent
-reset_server_ref refs/heads/feature/x absent
+never_stored_refused() {
+  push origin "$x:refs/heads/feature/x"
+  expect_push_rejected device-revoked
+  expect_violation refs/heads/feature/x "$x" device-revoked feature
+  expect_ref refs/heads/feature/x absent
+  reset_server_ref refs/heads/feature/x absent
+}
+test_case never_stored_refused "item 6: the commit git never stored (main was locked) is refused after the revocation: device-revoked"
 
-step "item 6: the commit refused for its audit line is refused after the revocation: device-revoked"
-push origin "$z:refs/heads/feature/z"
-expect_push_rejected device-revoked
-expect_violation refs/heads/feature/z "$z" device-revoked feature
-expect_ref refs/heads/feature/z absent
-reset_server_ref refs/heads/feature/z absent
+audit_refused_refused() {
+  push origin "$z:refs/heads/feature/z"
+  expect_push_rejected device-revoked
+  expect_violation refs/heads/feature/z "$z" device-revoked feature
+  expect_ref refs/heads/feature/z absent
+  reset_server_ref refs/heads/feature/z absent
+}
+test_case audit_refused_refused "item 6: the commit refused for its audit line is refused after the revocation: device-revoked"
 
-step "item 6: a racer git refused is refused after the revocation: device-revoked"
-push origin "$LOSER:refs/heads/feature/r"
-expect_push_rejected device-revoked
-expect_violation refs/heads/feature/r "$LOSER" device-revoked feature
-expect_ref refs/heads/feature/r absent
-reset_server_ref refs/heads/feature/r absent
+racer_refused() {
+  push origin "$loser:refs/heads/feature/r"
+  expect_push_rejected device-revoked
+  expect_violation refs/heads/feature/r "$loser" device-revoked feature
+  expect_ref refs/heads/feature/r absent
+  reset_server_ref refs/heads/feature/r absent
+}
+test_case racer_refused "item 6: a racer git refused is refused after the revocation: device-revoked"
 
-step "control: y, stored by git before the revocation, still counts: feature/y deleted and y pushed again, accepted"
-push origin :refs/heads/feature/y
-expect_push_ok
-expect_ref refs/heads/feature/y absent
-push origin "$y:refs/heads/feature/y2"
-expect_push_ok
-expect_ref refs/heads/feature/y2 "$y"
+control_y_counts() {
+  push origin :refs/heads/feature/y
+  expect_push_ok
+  expect_ref refs/heads/feature/y absent
+  push origin "$y:refs/heads/feature/y2"
+  expect_push_ok
+  expect_ref refs/heads/feature/y2 "$y"
+}
+test_case control_y_counts "control: y, stored by git before the revocation, still counts: feature/y deleted and y pushed again, accepted"
 
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 7: registry records are checked by the same rule at push and at load
 # (trust-model.md section 7): a device link or revocation is valid only under the keys of the
@@ -14,48 +15,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init
-identity_env
-forge_init
-
-make_key admin
-dev_id alice
-ALICE=$ID_DID
-dev_id mallory
-MALLORY_PREFIX=$ID_PREFIX
-MALLORY_HOME=$(dev_home mallory)
+registry_fixture --forge --mallory  # setup: alice's records and first commit are accepted
 MALLORY_REG=$(registry_dir mallory)
-setup_repo admin <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$ALICE"]
-
-[governance]
-signers = ["$(pub admin)"]
-EOF
-
-step "setup: alice's records and first commit are accepted"
-dev_clone alice
-dev_sign_with alice laptop
-dev_link alice laptop >/dev/null
-REG1=$(dev_publish alice)
-a1=$(dev_commit alice laptop "alice: first")
-push origin refs/auths/registry main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 2 refs"
-expect_ref refs/heads/main "$a1"
-expect_ref refs/auths/registry "$REG1"
-
-step "setup: mallory links a phone (anchored under K1), rotates to K2, re-signs the link with K2"
-dev_link mallory phone >/dev/null
-dev_auths mallory id rotate
-LINK=$(find "$MALLORY_REG/v1/identities/$MALLORY_PREFIX/attestations" -name '*.json' | head -n1)
-[ -n "$LINK" ] || e2e_die "setup: mallory has no link"
-LINK_PATH=${LINK#"$MALLORY_REG/"}
-read -r RESIGNED_PATH _ < <(forge resign-link "$MALLORY_HOME" identity - "$LINK" "$E2E_TMP/resigned-link.json")
-expect_equal "$RESIGNED_PATH" "$LINK_PATH" "path of the re-signed link (same signed bytes, same digest)"
-if cmp -s "$LINK" "$E2E_TMP/resigned-link.json"; then e2e_die "setup: re-signing with K2 gave the same bytes"; fi
 
 # registry_ops BASE [PATH=FILE...]: add: operations for every file of mallory's registry copy
 # the server's registry commit BASE does not have (overrides given as PATH=FILE).
@@ -71,40 +32,58 @@ registry_ops() {
   done < <(cd "$MALLORY_REG" && find v1 -type f | LC_ALL=C sort)
 }
 
-step "item 7: mallory's KEL (icp, ixn, rot) with the link re-signed by K2 (current at push time): registry-invalid-record"
-dev_clone mallory
-fetch_registry
-mapfile -t ops < <(registry_ops "$REG1" "$LINK_PATH=$E2E_TMP/resigned-link.json")
-r1=$(registry_commit "$REG1" "mallory: her identity, the link re-signed by the current key" "${ops[@]}")
-client_git update-ref refs/auths/registry "$r1"
-push origin refs/auths/registry
-expect_push_rejected registry-invalid-record
-expect_violation refs/auths/registry "$r1" registry-invalid-record registry
-expect_violation_mentions "$LINK_PATH"
-expect_violation_mentions "attestation-bad-identity-signature"
-expect_ref refs/auths/registry "$REG1"
-expect_hook_run_agrees
-# Not reset: if the engine let it in, the next steps show what it costs.
+resign_with_k2() {
+  dev_link mallory phone >/dev/null
+  dev_auths mallory id rotate
+  link=$(find "$MALLORY_REG/v1/identities/$MALLORY_PREFIX/attestations" -name '*.json' | head -n1)
+  [ -n "$link" ] || e2e_die "setup: mallory has no link"
+  link_path=${link#"$MALLORY_REG/"}
+  read -r resigned_path _ < <(forge resign-link "$MALLORY_HOME" identity - "$link" "$E2E_TMP/resigned-link.json")
+  expect_equal "$resigned_path" "$link_path" "path of the re-signed link (same signed bytes, same digest)"
+  if cmp -s "$link" "$E2E_TMP/resigned-link.json"; then e2e_die "setup: re-signing with K2 gave the same bytes"; fi
+}
+test_case resign_with_k2 "setup: mallory links a phone (anchored under K1), rotates to K2, re-signs the link with K2"
 
-step "item 7: mallory rotates once more; her records the server lacks (the real link, signed by K1) are accepted"
-dev_auths mallory id rotate
-fetch_registry
-BASE=$(client_git rev-parse refs/auths/registry)
-mapfile -t ops < <(registry_ops "$BASE")
-[ "${#ops[@]}" -gt 0 ] || e2e_die "setup: nothing of mallory's to push"
-r2=$(registry_commit "$BASE" "mallory: her records, one more rotation" "${ops[@]}")
-client_git update-ref refs/auths/registry "$r2"
-push origin refs/auths/registry
-expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
-expect_ref refs/auths/registry "$r2"
+resigned_link_refused() {
+  dev_clone mallory
+  fetch_registry
+  mapfile -t ops < <(registry_ops "$REG1" "$link_path=$E2E_TMP/resigned-link.json")
+  r1=$(registry_commit "$REG1" "mallory: her identity, the link re-signed by the current key" "${ops[@]}")
+  client_git update-ref refs/auths/registry "$r1"
+  push origin refs/auths/registry
+  expect_push_rejected registry-invalid-record
+  expect_violation refs/auths/registry "$r1" registry-invalid-record registry
+  expect_violation_mentions "$link_path"
+  expect_violation_mentions "attestation-bad-identity-signature"
+  expect_ref refs/auths/registry "$REG1"
+  expect_hook_run_agrees
+  # Not reset: if the engine let it in, the next steps show what it costs.
+}
+test_case resigned_link_refused "item 7: mallory's KEL (icp, ixn, rot) with the link re-signed by K2 (current at push time): registry-invalid-record"
 
-step "item 7: the registry still loads: alice's next commit is accepted (not undecided)"
-use_clone alice
-fetch_registry
-a2=$(dev_commit alice laptop "alice: after mallory's rotations")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_no_line_match 'internal-error|could not decide'
-expect_ref refs/heads/main "$a2"
+second_rotation() {
+  dev_auths mallory id rotate
+  fetch_registry
+  base=$(client_git rev-parse refs/auths/registry)
+  mapfile -t ops < <(registry_ops "$base")
+  [ "${#ops[@]}" -gt 0 ] || e2e_die "setup: nothing of mallory's to push"
+  r2=$(registry_commit "$base" "mallory: her records, one more rotation" "${ops[@]}")
+  client_git update-ref refs/auths/registry "$r2"
+  push origin refs/auths/registry
+  expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
+  expect_ref refs/auths/registry "$r2"
+}
+test_case second_rotation "item 7: mallory rotates once more; her records the server lacks (the real link, signed by K1) are accepted"
+
+registry_loads() {
+  use_clone alice
+  fetch_registry
+  a2=$(dev_commit alice laptop "alice: after mallory's rotations")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_no_line_match 'internal-error|could not decide'
+  expect_ref refs/heads/main "$a2"
+}
+test_case registry_loads "item 7: the registry still loads: alice's next commit is accepted (not undecided)"
 
 test_done

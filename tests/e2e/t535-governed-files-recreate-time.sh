@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 8 (a)-(c):
 #   (a) an allowed_signers file outside .auths/ (keys/allowed_signers, named by the policy) is
@@ -52,100 +53,126 @@ push_bypassing_hooks main
 client_git fetch -q origin
 hook_install
 
-step "item 8a: alice adds mallory to keys/allowed_signers (named by the policy): policy-change-unauthorized"
-echo "mallory@example.org $(pub mallory)" >>"$CLIENT/keys/allowed_signers"
-p1=$(commit_as alice "add mallory to keys/allowed_signers (by alice)")
-push origin main
-expect_push_rejected policy-change-unauthorized
-expect_violation refs/heads/main "$p1" policy-change-unauthorized '*'
-expect_ref refs/heads/main "$SEED"
-expect_no_object "$p1"
-expect_hook_run_agrees
-reset_server_ref refs/heads/main "$SEED"
-client_git reset -q --hard "$SEED"
+# A case starts by putting back the refs the case before it should have left (reset_server_ref),
+# so that a push wrongly let through or refused fails its own case only.
+alice_adds_signer() {
+  echo "mallory@example.org $(pub mallory)" >>"$CLIENT/keys/allowed_signers"
+  p1=$(commit_as alice "add mallory to keys/allowed_signers (by alice)")
+  push origin main
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$p1" policy-change-unauthorized '*'
+  expect_ref refs/heads/main "$SEED"
+  expect_no_object "$p1"
+  expect_hook_run_agrees
+}
+test_case alice_adds_signer "item 8a: alice adds mallory to keys/allowed_signers (named by the policy): policy-change-unauthorized"
 
-step "item 8a: alice pushes a broken keys/allowed_signers: refused"
-printf 'this is not an allowed_signers line\n' >"$CLIENT/keys/allowed_signers"
-p2=$(commit_as alice "break keys/allowed_signers (by alice)")
-push origin main
-expect_push_rejected policy-change-unauthorized
-expect_violation refs/heads/main "$p2" policy-change-unauthorized '*'
-expect_ref refs/heads/main "$SEED"
-# Not reset: if the engine let it in, the next step shows the repository locked.
+alice_breaks_signers() {
+  reset_server_ref refs/heads/main "$SEED"
+  client_git reset -q --hard "$SEED"
+  printf 'this is not an allowed_signers line\n' >"$CLIENT/keys/allowed_signers"
+  p2=$(commit_as alice "break keys/allowed_signers (by alice)")
+  push origin main
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$p2" policy-change-unauthorized '*'
+  expect_ref refs/heads/main "$SEED"
+  # Not reset: if the engine let it in, the next case shows the repository locked.
+}
+test_case alice_breaks_signers "item 8a: alice pushes a broken keys/allowed_signers: refused"
 
-step "item 8a: ... and the repository is not locked: alice's next commit on the server's main is accepted"
-client_git fetch -q origin
-client_git reset -q --hard origin/main
-a1=$(commit_as alice "alice, after the attempt")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$a1"
-reset_server_ref refs/heads/main "$SEED"
-client_git reset -q --hard "$SEED"
-client_git fetch -q origin
+# Follows alice_breaks_signers: starts from the server's main, whatever it let in.
+not_locked() {
+  client_git fetch -q origin
+  client_git reset -q --hard origin/main
+  a1=$(commit_as alice "alice, after the attempt")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$a1"
+}
+test_case not_locked "item 8a: ... and the repository is not locked: alice's next commit on the server's main is accepted"
 
-step "item 8a: admin (governance) adds bob to keys/allowed_signers: accepted"
-echo "bob@example.org $(pub bob)" >>"$CLIENT/keys/allowed_signers"
-g1=$(commit_as admin "add bob (by admin)")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$g1"
-reset_server_ref refs/heads/main "$g1"
+governance_adds_bob() {
+  reset_server_ref refs/heads/main "$SEED"
+  client_git reset -q --hard "$SEED"
+  client_git fetch -q origin
+  echo "bob@example.org $(pub bob)" >>"$CLIENT/keys/allowed_signers"
+  g1=$(commit_as admin "add bob (by admin)")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$g1"
+}
+test_case governance_adds_bob "item 8a: admin (governance) adds bob to keys/allowed_signers: accepted"
 
-step "item 8a: ... and the changed file is in force: bob signs main"
-b1=$(commit_as bob "bob, now listed")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$b1"
-reset_server_ref refs/heads/main "$b1"
-MAIN=$b1
+# Needs bob added by governance_adds_bob.
+bob_signs_main() {
+  reset_server_ref refs/heads/main "$g1"
+  b1=$(commit_as bob "bob, now listed")
+  main_tip=$b1
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$b1"
+}
+test_case bob_signs_main "item 8a: ... and the changed file is in force: bob signs main"
 
-step "item 8b setup: stable/1 (two commits by alice) created, then deleted (allow_delete = true)"
-s1=$(commit_as alice "stable: one" stable.txt)
-s2=$(commit_as alice "stable: two" stable.txt)
-push origin "$s2:refs/heads/stable/1"
-expect_push_ok
-expect_ref refs/heads/stable/1 "$s2"
-reset_server_ref refs/heads/stable/1 "$s2"  # (creating it is item 10's subject, not this one's)
-push origin :refs/heads/stable/1
-expect_push_ok
-expect_ref refs/heads/stable/1 absent
-reset_server_ref refs/heads/stable/1 absent
+stable_created_deleted() {
+  reset_server_ref refs/heads/main "$main_tip"
+  s1=$(commit_as alice "stable: one" stable.txt)
+  s2=$(commit_as alice "stable: two" stable.txt)
+  push origin "$s2:refs/heads/stable/1"
+  expect_push_ok
+  expect_ref refs/heads/stable/1 "$s2"
+  reset_server_ref refs/heads/stable/1 "$s2"  # (creating it is item 10's subject, not this one's)
+  push origin :refs/heads/stable/1
+  expect_push_ok
+  expect_ref refs/heads/stable/1 absent
+}
+test_case stable_created_deleted "item 8b setup: stable/1 (two commits by alice) created, then deleted (allow_delete = true)"
 
-step "item 8b: stable/1 recreated at a rewritten history (not a descendant of its last tip): force-push-denied"
-client_git reset -q --hard "$s1"
-s2b=$(commit_as alice "stable: two, rewritten" stable.txt)
-push origin "$s2b:refs/heads/stable/1"
-expect_push_rejected force-push-denied
-expect_violation refs/heads/stable/1 - force-push-denied stable
-expect_ref refs/heads/stable/1 absent
-expect_hook_run_agrees
-reset_server_ref refs/heads/stable/1 absent
+# Builds on s1 and s2, stable/1 deleted (stable_created_deleted).
+recreate_rewritten() {
+  reset_server_ref refs/heads/stable/1 absent
+  client_git reset -q --hard "$s1"
+  s2b=$(commit_as alice "stable: two, rewritten" stable.txt)
+  push origin "$s2b:refs/heads/stable/1"
+  expect_push_rejected force-push-denied
+  expect_violation refs/heads/stable/1 - force-push-denied stable
+  expect_ref refs/heads/stable/1 absent
+  expect_hook_run_agrees
+}
+test_case recreate_rewritten "item 8b: stable/1 recreated at a rewritten history (not a descendant of its last tip): force-push-denied"
 
-step "item 8b: stable/1 recreated at a descendant of its last tip: accepted"
-client_git reset -q --hard "$s2"
-s3=$(commit_as alice "stable: three" stable.txt)
-push origin "$s3:refs/heads/stable/1"
-expect_push_ok
-expect_ref refs/heads/stable/1 "$s3"
+recreate_descendant() {
+  reset_server_ref refs/heads/stable/1 absent
+  client_git reset -q --hard "$s2"
+  s3=$(commit_as alice "stable: three" stable.txt)
+  push origin "$s3:refs/heads/stable/1"
+  expect_push_ok
+  expect_ref refs/heads/stable/1 "$s3"
+}
+test_case recreate_descendant "item 8b: stable/1 recreated at a descendant of its last tip: accepted"
 
-step "item 8c: old's key (valid-before 2020-01-01) signs a commit backdated to 2019: signer-expired"
-client_git reset -q --hard "$MAIN"
-o1=$(GIT_AUTHOR_DATE="2019-06-01T12:00:00Z" GIT_COMMITTER_DATE="2019-06-01T12:00:00Z" commit_as old "old key, backdated")
-expect_equal "$(client_git log -1 --format=%ct "$o1")" "$(date -u -d 2019-06-01T12:00:00Z +%s)" "committer time of the backdated commit"
-push origin "$o1:refs/heads/main"
-expect_push_rejected signer-expired
-expect_violation refs/heads/main "$o1" signer-expired main
-expect_ref refs/heads/main "$MAIN"
-expect_hook_run_agrees
-reset_server_ref refs/heads/main "$MAIN"
+# Item 8c starts from main_tip, main's tip after bob_signs_main.
+backdated_expired() {
+  client_git reset -q --hard "$main_tip"
+  o1=$(GIT_AUTHOR_DATE="2019-06-01T12:00:00Z" GIT_COMMITTER_DATE="2019-06-01T12:00:00Z" commit_as old "old key, backdated")
+  expect_equal "$(client_git log -1 --format=%ct "$o1")" "$(date -u -d 2019-06-01T12:00:00Z +%s)" "committer time of the backdated commit"
+  push origin "$o1:refs/heads/main"
+  expect_push_rejected signer-expired
+  expect_violation refs/heads/main "$o1" signer-expired main
+  expect_ref refs/heads/main "$main_tip"
+  expect_hook_run_agrees
+}
+test_case backdated_expired "item 8c: old's key (valid-before 2020-01-01) signs a commit backdated to 2019: signer-expired"
 
-step "item 8c: control: the same key with today's date: signer-expired"
-client_git reset -q --hard "$MAIN"
-o2=$(commit_as old "old key, today")
-push origin "$o2:refs/heads/main"
-expect_push_rejected signer-expired
-expect_violation refs/heads/main "$o2" signer-expired main
-expect_ref refs/heads/main "$MAIN"
+expired_today() {
+  reset_server_ref refs/heads/main "$main_tip"
+  client_git reset -q --hard "$main_tip"
+  o2=$(commit_as old "old key, today")
+  push origin "$o2:refs/heads/main"
+  expect_push_rejected signer-expired
+  expect_violation refs/heads/main "$o2" signer-expired main
+  expect_ref refs/heads/main "$main_tip"
+}
+test_case expired_today "item 8c: control: the same key with today's date: signer-expired"
 
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 8 (d): nothing a pusher controls reaches the `remote:` lines, `auths hook run
 # --explain` or `--json` unescaped (trust-model.md section 5): control characters are escaped
@@ -84,52 +85,60 @@ PY
   ); then ok; else fail "$2: a string with a control character: $msg"; fi
 }
 
-step "item 8d: an SSHSIG namespace with a newline and a forged summary: refused, no forged line"
-c1=$(signed_with_namespace $'git\n'"$FORGED" "namespace with a newline")
-push origin "$c1:refs/heads/main"
-expect_push_rejected namespace-mismatch
-expect_violation refs/heads/main "$c1" namespace-mismatch main
-expect_no_forged_line "$E2E_TMP/push.out" "the push output"
-expect_equal "$(grep -c "^error: refs/heads/main ${c1:0:7}: " "$E2E_TMP/remote.out")" 1 "violation lines for the commit"
-expect_no_control_bytes "$E2E_TMP/remote.out" "the remote: lines"
-expect_ref refs/heads/main "$SEED"
-expect_hook_run_agrees
-explain_replay
-expect_no_forged_line "$E2E_TMP/explain.out" "auths hook run --explain"
-expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
-json_check "$E2E_TMP/explain.json" "doc['decision'] == 'reject'"
-expect_json_strings_clean "$E2E_TMP/explain.json" "auths hook run --json"
-reset_server_ref refs/heads/main "$SEED"
+# A case starts by putting back the refs the case before it should have left (reset_server_ref),
+# so that a push wrongly let through or refused fails its own case only.
+namespace_newline() {
+  c1=$(signed_with_namespace $'git\n'"$FORGED" "namespace with a newline")
+  push origin "$c1:refs/heads/main"
+  expect_push_rejected namespace-mismatch
+  expect_violation refs/heads/main "$c1" namespace-mismatch main
+  expect_no_forged_line "$E2E_TMP/push.out" "the push output"
+  expect_equal "$(grep -c "^error: refs/heads/main ${c1:0:7}: " "$E2E_TMP/remote.out")" 1 "violation lines for the commit"
+  expect_no_control_bytes "$E2E_TMP/remote.out" "the remote: lines"
+  expect_ref refs/heads/main "$SEED"
+  expect_hook_run_agrees
+  explain_replay
+  expect_no_forged_line "$E2E_TMP/explain.out" "auths hook run --explain"
+  expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
+  json_check "$E2E_TMP/explain.json" "doc['decision'] == 'reject'"
+  expect_json_strings_clean "$E2E_TMP/explain.json" "auths hook run --json"
+}
+test_case namespace_newline "item 8d: an SSHSIG namespace with a newline and a forged summary: refused, no forged line"
 
-step "item 8d: an SSHSIG namespace with terminal escapes (ESC ] title BEL, ESC [ 2J): no control byte reaches the terminal"
-c2=$(signed_with_namespace $'git\e]0;pwned\a\e[2J\e[31m' "namespace with escapes")
-push origin "$c2:refs/heads/main"
-expect_push_rejected namespace-mismatch
-expect_violation refs/heads/main "$c2" namespace-mismatch main
-if LC_ALL=C grep -q $'[\x1b\x07]' "$E2E_TMP/push.out"; then
-  fail "the push output contains ESC or BEL" "$(LC_ALL=C grep $'[\x1b\x07]' "$E2E_TMP/push.out" | head -3 | cat -v)"
-else ok; fi
-expect_no_control_bytes "$E2E_TMP/remote.out" "the remote: lines"
-expect_ref refs/heads/main "$SEED"
-explain_replay
-expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
-expect_json_strings_clean "$E2E_TMP/explain.json" "auths hook run --json"
-reset_server_ref refs/heads/main "$SEED"
+namespace_escapes() {
+  reset_server_ref refs/heads/main "$SEED"
+  c2=$(signed_with_namespace $'git\e]0;pwned\a\e[2J\e[31m' "namespace with escapes")
+  push origin "$c2:refs/heads/main"
+  expect_push_rejected namespace-mismatch
+  expect_violation refs/heads/main "$c2" namespace-mismatch main
+  if LC_ALL=C grep -q $'[\x1b\x07]' "$E2E_TMP/push.out"; then
+    fail "the push output contains ESC or BEL" "$(LC_ALL=C grep $'[\x1b\x07]' "$E2E_TMP/push.out" | head -3 | cat -v)"
+  else ok; fi
+  expect_no_control_bytes "$E2E_TMP/remote.out" "the remote: lines"
+  expect_ref refs/heads/main "$SEED"
+  explain_replay
+  expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
+  expect_json_strings_clean "$E2E_TMP/explain.json" "auths hook run --json"
+}
+test_case namespace_escapes "item 8d: an SSHSIG namespace with terminal escapes (ESC ] title BEL, ESC [ 2J): no control byte reaches the terminal"
 
-step "item 8d: a signed tag whose tag name carries an escape, pushed as refs/tags/v1: tag-name-mismatch, no ESC"
-a1=$(commit_as alice "alice, to be tagged")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-printf 'object %s\ntype commit\ntag v1\033[31m\ntagger %s\n\nrelease v1\n' "$a1" "$(ident alice "$NOW")" >"$E2E_TMP/tag.payload"
-t1=$(signed_tag_object alice "$E2E_TMP/tag.payload")
-push origin "$t1:refs/tags/v1"
-expect_push_rejected tag-name-mismatch
-expect_violation refs/tags/v1 "$t1" tag-name-mismatch releases
-if LC_ALL=C grep -q $'\x1b' "$E2E_TMP/push.out"; then
-  fail "the push output contains ESC" "$(LC_ALL=C grep $'\x1b' "$E2E_TMP/push.out" | head -3 | cat -v)"
-else ok; fi
-expect_ref refs/tags/v1 absent
-explain_replay
-expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
+tag_name_escape() {
+  reset_server_ref refs/heads/main "$SEED"
+  a1=$(commit_as alice "alice, to be tagged")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  printf 'object %s\ntype commit\ntag v1\033[31m\ntagger %s\n\nrelease v1\n' "$a1" "$(ident alice "$NOW")" >"$E2E_TMP/tag.payload"
+  t1=$(signed_tag_object alice "$E2E_TMP/tag.payload")
+  push origin "$t1:refs/tags/v1"
+  expect_push_rejected tag-name-mismatch
+  expect_violation refs/tags/v1 "$t1" tag-name-mismatch releases
+  if LC_ALL=C grep -q $'\x1b' "$E2E_TMP/push.out"; then
+    fail "the push output contains ESC" "$(LC_ALL=C grep $'\x1b' "$E2E_TMP/push.out" | head -3 | cat -v)"
+  else ok; fi
+  expect_ref refs/tags/v1 absent
+  explain_replay
+  expect_no_control_bytes "$E2E_TMP/explain.out" "auths hook run --explain"
+}
+test_case tag_name_escape "item 8d: a signed tag whose tag name carries an escape, pushed as refs/tags/v1: tag-name-mismatch, no ESC"
 
 test_done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Issue 6, item 10: a repository with 300 unsigned commits adopts a policy. The hook is
 # installed after the history exists, so `auths hook install` records it as the baseline
@@ -15,10 +16,10 @@ make_key maint
 make_key carol
 make_key rel
 
-step "setup: 300 unsigned commits on main and a 5-commit unsigned branch 'legacy', pushed before any hook"
-server_init
-client_init
-python3 - <<'PY' | client_git fast-import --quiet || e2e_die "fast-import failed"
+seed_history() {
+  server_init
+  client_init
+  python3 - <<'PY' | client_git fast-import --quiet || e2e_die "fast-import failed"
 import sys
 out = []
 def commit(ref, n, path, frm=None):
@@ -35,16 +36,19 @@ for n in range(1, 6):
     commit("refs/heads/legacy", n, "legacy.txt", frm=150 if n == 1 else None)
 sys.stdout.write("".join(out))
 PY
-client_git reset -q --hard main
-expect_equal "$(client_git rev-list --count main)" 300 "commits on main"
-client_git push -q origin main legacy 2>"$E2E_TMP/seed.err" || e2e_die "seeding the history failed: $(cat "$E2E_TMP/seed.err")"
-H300=$(client_git rev-parse main)
-LEGACY=$(client_git rev-parse legacy)
+  client_git reset -q --hard main
+  expect_equal "$(client_git rev-list --count main)" 300 "commits on main"
+  client_git push -q origin main legacy 2>"$E2E_TMP/seed.err" || e2e_die "seeding the history failed: $(cat "$E2E_TMP/seed.err")"
+  h300=$(client_git rev-parse main)
+  legacy_tip=$(client_git rev-parse legacy)
+}
+test_case seed_history "setup: 300 unsigned commits on main and a 5-commit unsigned branch 'legacy', pushed before any hook"
 
-step "item 10: auths hook install after the history; the first policy accepted on trust (bootstrap allow)"
-hook_install
-server_git config auths.bootstrap allow
-policy_write <<EOF
+# The cases below build on the history seed_history pushed.
+adopt_policy() {
+  hook_install
+  server_git config auths.bootstrap allow
+  policy_write <<EOF
 version = 1
 
 [[policy.commit]]
@@ -70,64 +74,82 @@ signers = ["$(pub rel)"]
 [governance]
 signers = ["$(pub maint)"]
 EOF
-P=$(commit_as maint "adopt the policy")
-push origin main
-expect_push_ok
-expect_ref refs/heads/main "$P"
-reset_server_ref refs/heads/main "$P"
-server_git config auths.bootstrap deny
+  policy_tip=$(commit_as maint "adopt the policy")
+  push origin main
+  expect_push_ok
+  expect_ref refs/heads/main "$policy_tip"
+  server_git config auths.bootstrap deny
+}
+test_case adopt_policy "item 10: auths hook install after the history; the first policy accepted on trust (bootstrap allow)"
 
-step "item 10: maint's signed work on main: accepted, one commit judged"
-m1=$(commit_as maint "signed work on main")
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$m1"
-expect_hook_run_agrees
-reset_server_ref refs/heads/main "$m1"
+# A case starts by putting back the refs the case before it should have left (reset_server_ref),
+# so that a push wrongly let through or refused fails its own case only.
+signed_work() {
+  reset_server_ref refs/heads/main "$policy_tip"
+  m1=$(commit_as maint "signed work on main")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$m1"
+  expect_hook_run_agrees
+}
+test_case signed_work "item 10: maint's signed work on main: accepted, one commit judged"
 
-step "item 10: a feature branch from main with carol's commit: accepted, one commit judged"
-client_git checkout -q -b feature/f main
-f1=$(commit_as carol "carol's feature" feature.txt)
-push origin feature/f
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/feature/f "$f1"
-expect_hook_run_agrees
-reset_server_ref refs/heads/feature/f "$f1"
+feature_branch() {
+  reset_server_ref refs/heads/main "$m1"
+  client_git checkout -q -b feature/f main
+  f1=$(commit_as carol "carol's feature" feature.txt)
+  push origin feature/f
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/feature/f "$f1"
+  expect_hook_run_agrees
+}
+test_case feature_branch "item 10: a feature branch from main with carol's commit: accepted, one commit judged"
 
-step "item 10: release/1.0 from main with the release signer's commit: accepted, one commit judged"
-client_git checkout -q -b release/1.0 main
-r1=$(commit_as rel "release 1.0 prep" release.txt)
-push origin release/1.0
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/release/1.0 "$r1"
-expect_hook_run_agrees
-reset_server_ref refs/heads/release/1.0 "$r1"
+release_branch() {
+  reset_server_ref refs/heads/feature/f "$f1"
+  client_git checkout -q -b release/1.0 main
+  r1=$(commit_as rel "release 1.0 prep" release.txt)
+  push origin release/1.0
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/release/1.0 "$r1"
+  expect_hook_run_agrees
+}
+test_case release_branch "item 10: release/1.0 from main with the release signer's commit: accepted, one commit judged"
 
-step "item 10: a signed release tag on main: accepted"
-t1=$(tag_as rel v1.0 main)
-push origin refs/tags/v1.0
-expect_push_ok "auths: push accepted: 0 commits and 1 tag verified in 1 ref"
-expect_ref refs/tags/v1.0 "$t1"
-reset_server_ref refs/tags/v1.0 "$t1"
+release_tag() {
+  reset_server_ref refs/heads/release/1.0 "$r1"
+  t1=$(tag_as rel v1.0 main)
+  push origin refs/tags/v1.0
+  expect_push_ok "auths: push accepted: 0 commits and 1 tag verified in 1 ref"
+  expect_ref refs/tags/v1.0 "$t1"
+}
+test_case release_tag "item 10: a signed release tag on main: accepted"
 
-step "item 10: release/2.0 created at feature/f's tip (carol is no release signer): unknown-signer"
-push origin "$f1:refs/heads/release/2.0"
-expect_push_rejected unknown-signer
-expect_violation refs/heads/release/2.0 "$f1" unknown-signer release-branches
-expect_ref refs/heads/release/2.0 absent
-expect_hook_run_agrees
-reset_server_ref refs/heads/release/2.0 absent
+# Needs f1, feature/f's tip (feature_branch).
+release_at_feature() {
+  reset_server_ref refs/tags/v1.0 "$t1"
+  push origin "$f1:refs/heads/release/2.0"
+  expect_push_rejected unknown-signer
+  expect_violation refs/heads/release/2.0 "$f1" unknown-signer release-branches
+  expect_ref refs/heads/release/2.0 absent
+  expect_hook_run_agrees
+}
+test_case release_at_feature "item 10: release/2.0 created at feature/f's tip (carol is no release signer): unknown-signer"
 
-step "item 10: the old unsigned branch 'legacy' (in the baseline) merged into main by maint: accepted"
-client_git checkout -q main
-client_git -c user.name=maint -c user.email=maint@example.org -c gpg.format=ssh -c user.signingKey="$KEYS/maint" \
-  merge -q --no-ff -S -m "merge legacy" legacy >/dev/null || e2e_die "merging legacy failed"
-mm=$(client_git rev-parse HEAD)
-push origin main
-expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
-expect_ref refs/heads/main "$mm"
-expect_hook_run_agrees
-expect_equal "$(server_git rev-parse "$mm^2")" "$LEGACY" "second parent of the merge"
-expect_equal "$(server_git merge-base --is-ancestor "$H300" "$mm" && echo yes)" yes "the 300 commits under main"
+# Needs h300 and legacy_tip (seed_history).
+merge_legacy() {
+  reset_server_ref refs/heads/release/2.0 absent
+  client_git checkout -q main
+  client_git -c user.name=maint -c user.email=maint@example.org -c gpg.format=ssh -c user.signingKey="$KEYS/maint" \
+    merge -q --no-ff -S -m "merge legacy" legacy >/dev/null || e2e_die "merging legacy failed"
+  mm=$(client_git rev-parse HEAD)
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$mm"
+  expect_hook_run_agrees
+  expect_equal "$(server_git rev-parse "$mm^2")" "$legacy_tip" "second parent of the merge"
+  expect_equal "$(server_git merge-base --is-ancestor "$h300" "$mm" && echo yes)" yes "the 300 commits under main"
+}
+test_case merge_legacy "item 10: the old unsigned branch 'legacy' (in the baseline) merged into main by maint: accepted"
 
 test_done
