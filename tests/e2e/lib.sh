@@ -7,9 +7,12 @@
 # A test script:
 #
 #   #!/usr/bin/env bash
-#   # e2e-transports: file ssh      (ctest runs it once per transport; default: file. ssh only
+#   # e2e-transports: file ssh:1,3  (ctest runs it once per transport; default: file. ssh only
 #                                   where the transport matters: the hook's environment over
-#                                   sshd, forge variables, remote URLs, the security items)
+#                                   sshd, forge variables, remote URLs, what reaches the
+#                                   pusher's terminal, one case per attack; `ssh:1,3` runs
+#                                   cases 1 and 3 over ssh, as AUTHS_E2E_RUN=1,3 does)
+
 #   # e2e-cost: 60                  (optional: a long script: seconds, idle; ctest -j starts it
 #                                   early and gives it ten times that before a timeout)
 #   . "$(dirname "$0")/lib.sh"
@@ -191,8 +194,12 @@ test_case() {
   (
     set -eE
     E2E_CASE_PID=$BASHPID
+    # The case's own counts, which case_end hands back to the script through case.state.
+    # shellcheck disable=SC2030
     E2E_CHECKS=0
+    # shellcheck disable=SC2030
     E2E_FAILURES=0
+
     trap case_end EXIT
     trap 'case_error "$LINENO" "$BASH_COMMAND"' ERR
     "$fn"
@@ -202,8 +209,11 @@ test_case() {
   E2E_CASE_CHECKS=0 E2E_CASE_FAILURES=0
   # shellcheck disable=SC1091  # written by case_end
   [ ! -f "$E2E_TMP/case.state" ] || . "$E2E_TMP/case.state"
+  # shellcheck disable=SC2031  # the script's counts, not the subshell's
   E2E_CHECKS=$((E2E_CHECKS + E2E_CASE_CHECKS))
+  # shellcheck disable=SC2031
   E2E_FAILURES=$((E2E_FAILURES + E2E_CASE_FAILURES))
+
   if [ "$status" -eq 0 ] && [ "$E2E_CASE_FAILURES" -eq 0 ] && [ "$E2E_CASE_CHECKS" -eq 0 ]; then
     printf 'FAIL: %s [%s]: %s\n  the case made no check\n' "$E2E_NAME" "$E2E_TRANSPORT" "$E2E_STEP" >&2
     status=1
@@ -910,18 +920,14 @@ expect_status_match() {
   fi
 }
 
-# status_accepted_tips: the number of accepted-tip records `auths hook status` reports: the
-# first number on the first line that mentions "accepted tip(s)" / "accepted-tip", else on the
-# first line that mentions "accepted" and holds a number (e.g. "accepted tips: 3",
-# "accepted-tip records: 3", "3 accepted tips"); "none" when there is no such line. An
-# assumption about the format until the command lands (trust-model.md section 8 fixes the
-# content, not the form).
-status_accepted_tips() {
+# status_accepted_updates: the number of accepted updates `auths hook status` reports as
+# recorded (its line "records:        N accepted updates recorded (M accepted tips kept), ..."):
+# N, or "none". Each update git applied counts once, a branch moving forward too.
+status_accepted_updates() {
   hook_status
   local line
-  line=$(status_lines | grep -Ei 'accepted[- ]tips?' | grep -E '[0-9]' | head -n1)
-  [ -n "$line" ] || line=$(status_lines | grep -Ei 'accepted' | grep -E '[0-9]' | head -n1)
-  if [[ "$line" =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo none; fi
+  line=$(status_lines | grep -E '^records: ' | head -n1)
+  if [[ "$line" =~ ^records:\ +([0-9]+)\ accepted\ updates?\ recorded ]]; then echo "${BASH_REMATCH[1]}"; else echo none; fi
 }
 
 # expect_equal GOT WANT WHAT: GOT is WANT.
@@ -929,9 +935,10 @@ expect_equal() {
   if [ "$1" = "$2" ]; then ok; else fail "$3: expected '$2', got '$1'"; fi
 }
 
-# run NAME CMD...: runs CMD with stdin from /dev/null; its stdout in $E2E_TMP/run/NAME.out
-# (RUN_OUT), its stderr in $E2E_TMP/run/NAME.err (RUN_ERR), its exit status in RC. Never
-# fails; a sanitizer report in its stderr is a failed check.
+# run NAME CMD...: runs CMD with stdin from /dev/null (or from the file RUN_STDIN names:
+# `RUN_STDIN=payload run verify ...`); its stdout in $E2E_TMP/run/NAME.out (RUN_OUT), its
+# stderr in $E2E_TMP/run/NAME.err (RUN_ERR), its exit status in RC. Never fails; a sanitizer
+# report in its stderr is a failed check.
 run() {
   RUN_NAME=$1
   shift
@@ -939,7 +946,8 @@ run() {
   RUN_OUT=$E2E_TMP/run/$RUN_NAME.out
   RUN_ERR=$E2E_TMP/run/$RUN_NAME.err
   RC=0
-  "$@" </dev/null >"$RUN_OUT" 2>"$RUN_ERR" || RC=$?
+  "$@" <"${RUN_STDIN:-/dev/null}" >"$RUN_OUT" 2>"$RUN_ERR" || RC=$?
+
   check_no_sanitizer_report "$RUN_ERR"
 }
 

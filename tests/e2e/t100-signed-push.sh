@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1,6
 # Pushes of commits signed by allowed keys are accepted and update the server's ref:
 # ed25519, ecdsa (nistp256) and rsa keys; several commits at once; a new branch at a commit the
 # server already has (nothing re-verified). The hook reads the pushed objects from git's

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # e2e-cost: 150
 # Differential test of the hook's object parsers (src/core/git/objects.cpp) against git itself.

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-2
 # Commits signed by a key the policy does not list, and unsigned commits, are rejected; the
 # whole push is refused and leaves the server's refs and object store exactly as before (no
 # object of the push remains, as git's t5547-push-quarantine checks). The violation list is

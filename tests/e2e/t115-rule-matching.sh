@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Which rule judges a ref: the first rule in file order whose refs match; `*` does not cross
 # `/`, `**` does; refs no rule matches follow `default` (deny when absent).

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Merges: every new commit of the push is judged, the merge commit and both sides.
 . "$(dirname "$0")/lib.sh"

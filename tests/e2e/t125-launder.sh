@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # A commit a weaker rule admitted on another branch has never been judged by main's rule: when
 # main moves onto it, main's rule judges it. Otherwise anyone could launder commits onto a

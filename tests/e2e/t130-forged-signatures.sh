@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Commit objects crafted with `git hash-object -t commit -w`: an allowed key's signature copied
 # from another commit, a PGP signature, a damaged SSH signature. None may pass, none may crash.

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Protected branches: a non-fast-forward push and a deletion are refused unless the rule says
 # allow_force_push / allow_delete; both are ref-level violations (no object id in the line).

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Annotated tags (`git tag -s`) on refs/tags/v*: the tag object's own signature must be by a
 # signer of the [[policy.release]] rule; a commit-only signer or no signature is refused.

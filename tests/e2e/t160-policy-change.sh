@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Changes under .auths/ are judged by the policy before the change: only a [governance] signer
 # may make them (policy-change-unauthorized otherwise); once accepted, the new policy governs

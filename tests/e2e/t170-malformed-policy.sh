@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # A malformed policy at the trusted tip: the hook cannot decide, so every push is refused,
 # fail closed (exit 2), with a message naming .auths/policy.toml and the line. Planted by the

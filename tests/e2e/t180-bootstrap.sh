@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # A repository without .auths/policy.toml: `git config auths.bootstrap` decides. deny (the
 # default, also when unset) refuses every push with no-policy; allow accepts the first policy

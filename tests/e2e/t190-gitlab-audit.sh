@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Forge integration and audit: with GL_ID set (GitLab) the summary is repeated as
 # `GL-HOOK-ERR: <summary>`; `git config auths.auditLog FILE` receives one JSON line per ref

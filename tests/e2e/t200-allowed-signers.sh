@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Signers from a git-style allowed_signers file in the tree (ssh-keygen(1) ALLOWED SIGNERS):
 # valid-before / valid-after against the committer time, namespaces= against "git".

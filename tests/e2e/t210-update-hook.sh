@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # The update hook (`auths hook install --update`): the same checks for one ref at a time, so a
 # push of a good and a bad ref updates the good one and refuses only the bad one.

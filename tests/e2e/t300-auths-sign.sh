@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # auths-sign as git's gpg.ssh.program, checked by third parties: keys made by `auths key
 # generate` (ed25519 and p256, encrypted in $AUTHS_HOME) sign files that `ssh-keygen -Y verify`
@@ -22,12 +21,6 @@ ALLOWED=$E2E_TMP/allowed_signers
 
 REPO=$E2E_TMP/repo
 
-# with_stdin FILE CMD...: CMD with its stdin from FILE (for lib.sh's run, which gives /dev/null).
-with_stdin() {
-  local file=$1
-  shift
-  "$@" <"$file"
-}
 expect_mode() {
   local got
   got=$(stat -c %a "$1")
@@ -90,16 +83,16 @@ sign_verifies() {
       [ -f "$WORK/payload.sig" ] || fail "auths-sign wrote no $WORK/payload.sig"
       expect_mode "$WORK/payload.sig" 644
       if [ "$(head -n1 "$WORK/payload.sig")" = "-----BEGIN SSH SIGNATURE-----" ]; then ok; else fail "no armour in payload.sig"; fi
-      run verify with_stdin "$WORK/payload" \
+      RUN_STDIN="$WORK/payload" run verify \
         ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
       expect_rc 0
       expect_text "$RUN_OUT" "Good \"git\" signature for $principal"
-      run verify-ns with_stdin "$WORK/payload" \
+      RUN_STDIN="$WORK/payload" run verify-ns \
         ssh-keygen -Y verify -n file -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
       expect_rc nonzero
       printf 'tampered\n' >>"$WORK/payload.tampered"
       cat "$WORK/payload" "$WORK/payload.tampered" >"$WORK/payload.bad"
-      run verify-bad with_stdin "$WORK/payload.bad" \
+      RUN_STDIN="$WORK/payload.bad" run verify-bad \
         ssh-keygen -Y verify -n git -f "$ALLOWED" -I "$principal" -s "$WORK/payload.sig"
       expect_rc nonzero
     done
@@ -111,10 +104,10 @@ sign_stdin() {
   for operand in none dash; do
     args=(-Y sign -n file -f auths:dev-ed)
     [ "$operand" = dash ] && args+=(-)
-    run stdin with_stdin "$WORK/payload" "$SIGN" "${args[@]}"
+    RUN_STDIN="$WORK/payload" run stdin "$SIGN" "${args[@]}"
     expect_rc 0
     cp "$RUN_OUT" "$WORK/stdin.sig"
-    run verify-stdin with_stdin "$WORK/payload" \
+    RUN_STDIN="$WORK/payload" run verify-stdin \
       ssh-keygen -Y verify -n file -f "$ALLOWED" -I dev@example.org -s "$WORK/stdin.sig"
     expect_rc 0
   done
@@ -137,16 +130,16 @@ test_case sign_refusals "auths-sign refuses what it cannot do with a stored key,
 
 delegates_to_ssh_keygen() {
   "$SIGN" -Y sign -n git -f auths:dev-ed "$WORK/payload" </dev/null 2>/dev/null || fail "auths-sign failed"
-  run deleg-verify with_stdin "$WORK/payload" \
+  RUN_STDIN="$WORK/payload" run deleg-verify \
     "$SIGN" -Y verify -n git -f "$ALLOWED" -I dev@example.org -s "$WORK/payload.sig"
   expect_rc 0
   expect_text "$RUN_OUT" 'Good "git" signature for dev@example.org with ED25519 key'
   run deleg-find "$SIGN" -Y find-principals -f "$ALLOWED" -s "$WORK/payload.sig"
   expect_rc 0
   if [ "$(cat "$RUN_OUT")" = dev@example.org ]; then ok; else fail "find-principals: $(cat "$RUN_OUT")"; fi
-  run deleg-check with_stdin "$WORK/payload" "$SIGN" -Y check-novalidate -n git -s "$WORK/payload.sig"
+  RUN_STDIN="$WORK/payload" run deleg-check "$SIGN" -Y check-novalidate -n git -s "$WORK/payload.sig"
   expect_rc 0
-  run deleg-verify-bad with_stdin "$WORK/payload" \
+  RUN_STDIN="$WORK/payload" run deleg-verify-bad \
     "$SIGN" -Y verify -n git -f "$ALLOWED" -I someone@else -s "$WORK/payload.sig"
   expect_rc nonzero
   make_key bob
@@ -154,7 +147,7 @@ delegates_to_ssh_keygen() {
   run deleg-sign "$SIGN" -Y sign -n git -f "$KEYS/bob" "$WORK/payload"
   expect_rc 0
   printf 'bob@example.org %s\n' "$(pub bob)" >"$WORK/allowed-bob"
-  run verify-bob with_stdin "$WORK/payload" \
+  RUN_STDIN="$WORK/payload" run verify-bob \
     ssh-keygen -Y verify -n git -f "$WORK/allowed-bob" -I bob@example.org -s "$WORK/payload.sig"
   expect_rc 0
 }

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # `auths hook install`: the plain, Gitea and GitLab layouts, pre-receive and post-receive;
 # core.hooksPath honoured; never overwriting a hook it did not install; replacing its own; the

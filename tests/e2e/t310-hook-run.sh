@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # `auths hook run --repo PATH [--json] [--explain]`: the dry run an admin uses. Fed
 # pre-receive lines, it decides like the hook, reports per ref and per object, and changes
@@ -27,18 +26,12 @@ rm -rf "$R/hooks" && mkdir "$R/hooks"
 printf '%s\n' "$bad" "^$SEED" | client_git pack-objects --revs --stdout -q | git -C "$R" unpack-objects -q
 git -C "$R" cat-file -e "$bad" || e2e_die "setup: objects not copied"
 
-# with_stdin FILE CMD...: CMD with its stdin from FILE (for lib.sh's run, which gives /dev/null).
-with_stdin() {
-  local file=$1
-  shift
-  "$@" <"$file"
-}
 # hook_run NAME ARGS...: auths hook run --repo $R ARGS fed $E2E_TMP/NAME.in, through lib.sh's
 # run NAME (output in $RUN_OUT / $RUN_ERR, exit status in RC).
 hook_run() {
   local name=$1
   shift
-  run "$name" with_stdin "$E2E_TMP/$name.in" "$AUTHS" hook run --repo "$R" "$@"
+  RUN_STDIN="$E2E_TMP/$name.in" run "$name" "$AUTHS" hook run --repo "$R" "$@"
 }
 
 accepted_json() {

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # auths-pre-push as the client's .git/hooks/pre-push: the same checks before anything leaves,
 # with the policy of the remote-tracking ref (never the developer's own copy). A refused push

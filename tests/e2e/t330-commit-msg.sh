@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # auths-commit-msg as the client's .git/hooks/commit-msg: advisory checks of Auths-* trailer
 # syntax before the commit exists; `git commit --no-verify` skips it (the server decides).

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # The developer's identity end to end with the real CLI and real git: auths id init / show,
 # device link (twice), show-devices, id rotate (devices keep working, the old key is gone),

@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-4
 # A developer's did:keri identity against the server hook, with the real CLI and real git:
 # alice (auths id init, device link, auths init --git, registry publish) pushes her registry
 # records and a commit signed through auths-sign together, and the policy that names her

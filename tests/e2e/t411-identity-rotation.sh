@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Rotation of a did:keri identity against the server hook: `auths id rotate`, published and
 # pushed, is accepted; devices linked before keep working, and a device linked after by the new

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Anyone may push registry records, so the registry's safety is that every record proves itself.
 # mallory, with her own did:keri identity, pushes her own records (accepted: they prove only

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file
 # Whatever the hook accepts into refs/auths/registry must stay loadable: a record that is valid
 # when pushed must not become invalid when later records land, or every push that needs the

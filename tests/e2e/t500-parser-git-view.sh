@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:2-4
 # Issue 6, item 1 (and the malformed-object parts of item 8): the hook must see every object
 # as git sees it, or refuse it. Hand-made commits (git hash-object --literally), each signed
 # by alice (a main signer, not a governance signer) over exactly the bytes pushed, so that the
@@ -10,7 +9,7 @@
 #           (a registry commit whose first tree drops a record, second tree the old one);
 #   item 8: two `gpgsig` headers (a violation, exit 1, not exit 2); no committer; a committer
 #           without a timestamp (a violation, not internal-error).
-# Each is refused with malformed-object (trust-model.md section 5), the server unchanged.
+# Each is refused with malformed-object (README.md, "The trust model"), the server unchanged.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init

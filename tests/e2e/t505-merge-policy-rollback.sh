@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-2
 # Issue 6, item 2: a merge can roll the policy back or delete it. A commit joining main's
 # first-parent line changes the policy when its .auths/ differs from its FIRST parent's
-# (trust-model.md section 2): a merge whose .auths/ equals its second parent's (an old
+# (README.md, "The trust model"): a merge whose .auths/ equals its second parent's (an old
 # commit's, or the pre-policy commit's) is a change and needs a [governance] signature; and
 # the policy at main's new tip is validated again (a governance signer cannot remove it).
 #   alice: main signer, not governance. admin: governance (and main) signer.

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:2-3
 # Issue 6, item 3: laundering through other refs. Under default = "allow", refs no rule
-# matches are open: anything may be pushed there, and they vouch for nothing (trust-model.md
-# sections 3 and 4). An unsigned commit pushed to an open branch, a tag, a note, a pull ref,
+# matches are open: anything may be pushed there, and they vouch for nothing (README.md,
+# "The trust model"). An unsigned commit pushed to an open branch, a tag, a note, a pull ref,
 # refs/auths/<anything> (each accepted there), then fast-forwarded onto main: refused
 # (unsigned). A release tag signed by alice, who signs both main and releases, pointing at an
 # unsigned commit: refused (the commits a tag brings are judged under its rule); and main

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-3
 # Issue 6, item 4: stale policies. One policy is in force: .auths/policy.toml on the default
 # branch as the server has it; old policies in old commits never judge anything
-# (trust-model.md section 1).
+# (README.md, "The trust model").
 #   (a) bob, removed from main's and release's rules by a governance commit on main, pushes to
 #       release/1, whose tip still carries the old policy: refused; main fast-forwarded onto
 #       bob's commit (planted on release/1 as an older hook let it in): refused.

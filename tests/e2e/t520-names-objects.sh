@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
-# Issue 6, item 5: names and objects as git sees them (trust-model.md sections 3 and 5).
+# e2e-transports: file ssh:1-3,7-8
+# Issue 6, item 5: names and objects as git sees them (README.md, "The trust model").
 #   (a) a push to a server-side symbolic ref (refs/heads/master -> refs/heads/main) is judged
 #       as the ref git really updates, main, with main's rule;
 #   (b) a ref pointing at a blob or a tree under a rule that requires signatures: not-a-commit

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1,3-4
 # Issue 6, item 6: acceptance recorded too early. The server's record of accepted tips (what
 # lets a device revoked later keep its earlier commits) is written only after git really
 # updated the ref: pre-receive writes a pending record, auths-post-receive promotes it
-# (trust-model.md sections 4 and 6).
+# (README.md, "The trust model").
 #   - a push pre-receive accepts but git then fails (a stale refs/heads/main.lock) leaves no
 #     record: after alice revokes the device, that commit is refused (device-revoked), and
-#     `auths hook status` counts no new accepted tip; the same for a push refused because its
+#     `auths hook status` counts no new accepted update; the same for a push refused because its
 #     audit line could not be written (audit-failed);
-#   - 8 racing pushes to main: git applies one, and one accepted tip is recorded; a losing
+#   - 8 racing pushes to main: git applies one, and one accepted update is recorded; a losing
 #     commit is refused after the revocation;
 #   - control: a commit git did store on a branch keeps counting after the revocation.
-# Assumption (the status format is not fixed yet): `auths hook status` prints the number of
-# accepted-tip records on the first line that mentions "accepted" (lib.sh: status_accepted_tips).
+# The records are counted as `auths hook status` reports them (lib.sh: status_accepted_updates).
+
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init
@@ -34,8 +33,8 @@ expect_count() {
 
 hook_status "$SERVER"
 if [ "$STATUS_RC" -eq 0 ]; then ok; else fail "auths hook status exited $STATUS_RC" "$(head -c 1500 "$E2E_TMP/status.out")"; fi
-N0=$(status_accepted_tips)
-case "$N0" in none) fail "auths hook status reports no accepted-tip count" "$(head -c 1500 "$E2E_TMP/status.out")" ;; *) ok ;; esac
+N0=$(status_accepted_updates)
+case "$N0" in none) fail "auths hook status reports no count of accepted updates" "$(head -c 1500 "$E2E_TMP/status.out")" ;; *) ok ;; esac
 
 main_locked() {
   x=$(dev_commit alice laptop "alice: pushed while main is locked")
@@ -45,7 +44,7 @@ main_locked() {
   if [ "$PUSH_STATUS" -ne 0 ]; then ok; else fail "expected git push to fail (main.lock held)"; fi
   expect_equal "$(hook_exit)" 0 "pre-receive exit status (it accepted; git failed after it)"
   expect_ref refs/heads/main "$A1"
-  expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push git did not apply"
+  expect_count "$(status_accepted_updates)" "$N0" 0 "accepted updates recorded after a push git did not apply"
 }
 test_case main_locked "item 6: pre-receive accepts, git fails to lock main: the push fails, nothing is recorded"
 
@@ -59,7 +58,7 @@ audit_failed() {
   expect_ref refs/heads/main "$A1"
   reset_server_ref refs/heads/main "$A1"
   server_git config --unset auths.auditLog
-  expect_count "$(status_accepted_tips)" "$N0" 0 "accepted-tip records after a push refused for its audit line"
+  expect_count "$(status_accepted_updates)" "$N0" 0 "accepted updates recorded after a push refused for its audit line"
 }
 test_case audit_failed "item 6: a push whose audit line cannot be written (auths.auditLog names a directory): refused, nothing recorded"
 
@@ -69,10 +68,10 @@ control_feature_y() {
   push origin feature/y
   expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
   expect_ref refs/heads/feature/y "$y"
-  n1=$(status_accepted_tips)
-  expect_count "$n1" "$N0" 1 "accepted-tip records after one applied branch update"
+  n1=$(status_accepted_updates)
+  expect_count "$n1" "$N0" 1 "accepted updates recorded after one applied branch update"
 }
-test_case control_feature_y "control setup: alice's commit y on feature/y, stored by git: one accepted-tip record more"
+test_case control_feature_y "control setup: alice's commit y on feature/y, stored by git: one accepted update recorded more"
 
 racing_pushes() {
   race=()
@@ -93,11 +92,11 @@ racing_pushes() {
   expect_equal "$won" 1 "racing pushes git applied"
   main_now=$(server_git rev-parse refs/heads/main)
   expect_equal "$main_now" "${winner:-none}" "main after the race"
-  expect_count "$(status_accepted_tips)" "$n1" 1 "accepted-tip records after 8 racing pushes of which git applied 1"
+  expect_count "$(status_accepted_updates)" "$n1" 1 "accepted updates recorded after 8 racing pushes of which git applied 1"
   loser=""
   for r in "${race[@]}"; do [ "$r" = "$main_now" ] || { loser=$r; break; }; done
 }
-test_case racing_pushes "item 6: 8 racing pushes to main: git applies one, one accepted tip is recorded"
+test_case racing_pushes "item 6: 8 racing pushes to main: git applies one, one accepted update is recorded"
 
 revoke_laptop() {
   client_git checkout -q --detach "$main_now"

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-2
 # Issue 6, item 7: registry records are checked by the same rule at push and at load
-# (trust-model.md section 7): a device link or revocation is valid only under the keys of the
+# (README.md, "The trust model"): a device link or revocation is valid only under the keys of the
 # establishment event that anchors it, never "the current keys".
 # The attack (anyone can do it to any repository, with their own identity): mallory links a
 # device (anchored by an ixn under her inception key K1), rotates to K2, and re-signs that link

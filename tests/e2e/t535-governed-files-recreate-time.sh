@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file ssh
+# e2e-transports: file ssh:1-3
 # Issue 6, item 8 (a)-(c):
 #   (a) an allowed_signers file outside .auths/ (keys/allowed_signers, named by the policy) is
-#       governed like .auths/ (trust-model.md section 2): alice (a main signer, not governance)
+#       governed like .auths/ (README.md, "The trust model"): alice (a main signer, not governance)
 #       adding mallory: policy-change-unauthorized; a broken file pushed that way is refused and
 #       the repository keeps working; admin (governance) may change it.
 #   (b) delete-then-recreate of a branch whose rule allows deletion but not force pushes,
 #       recreated at a commit that does not descend from its last tip: force-push-denied
-#       (section 3); recreated at a descendant: accepted.
+#       (README.md, "The trust model"); recreated at a descendant: accepted.
 #   (c) a key past its valid-before (allowed_signers valid-before="20200101") signing a commit
 #       backdated before it (GIT_COMMITTER_DATE): signer-expired, since the key is also checked
 #       at the time the server receives the commit (section 6).

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
 # e2e-transports: file ssh
 # Issue 6, item 8 (d): nothing a pusher controls reaches the `remote:` lines, `auths hook run
-# --explain` or `--json` unescaped (trust-model.md section 5): control characters are escaped
+# --explain` or `--json` unescaped (README.md, "The trust model"): control characters are escaped
 # and one violation stays one line.
 #   - an SSHSIG whose namespace is "git\nauths: push accepted: ..." (a forged summary line):
 #     refused (namespace-mismatch), no line starting with "auths: push accepted", one line for

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file
-# Issue 6, item 9: the merge workflow (trust-model.md section 3). main is signed by the
+# e2e-transports: file ssh:1-2
+# Issue 6, item 9: the merge workflow (README.md, "The trust model"). main is signed by the
 # maintainer (maint) only, feature/* by maint and the contributor (carol). Commits that join
 # main's first-parent line must satisfy main's rule; commits arriving as other parents of a
 # merge are contributions: by default signed by a signer the policy knows.

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file
+# e2e-transports: file ssh:1-3
 # Issue 6, item 10: a repository with 300 unsigned commits adopts a policy. The hook is
 # installed after the history exists, so `auths hook install` records it as the baseline
-# (trust-model.md section 4); the first policy is accepted on trust under auths.bootstrap =
+# (README.md, "The trust model"); the first policy is accepted on trust under auths.bootstrap =
 # allow. Then, without judging that history again: signed work on main, a feature branch from
 # main, a release/1.0 branch from main with the release signer's commit, a signed release tag
 # on main: all accepted. release/2.0 created at a feature branch's tip (carol is not a release

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # the case functions are called by test_case, which shellcheck does not follow
-# e2e-transports: file
-# Issue 6, item 11: hooks that never run, and lockouts (trust-model.md sections 1, 2, 8).
+# e2e-transports: file ssh:7-8
+# Issue 6, item 11: hooks that never run, and lockouts (README.md, "The trust model").
 #   (c) HEAD naming a branch the repository does not have: every push undecided (exit 2,
 #       default-branch-missing), also with auths.bootstrap = allow;
 #   (d) a policy that could never be satisfied or changed, pushed by governance: `require = 2`

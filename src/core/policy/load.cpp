@@ -34,8 +34,9 @@ namespace {
 
 constexpr int64_t kSupportedVersion = 1;
 
-// The keys of each table. `not_yet` are keys DESIGN.md defines that this version of
-// auths-hooks cannot enforce: accepting and ignoring them would weaken the policy as written.
+// The keys of each table. `not_yet` are keys of the policy format (orgs, roles, quorums) that
+// this version of auths-hooks cannot enforce yet: accepting and ignoring them would weaken the
+// policy as written.
 struct TableSpec {
   std::string_view where;   // for "unknown key 'x' in <where>"; empty at the top level
   std::string_view prefix;  // prepended to a not-yet key's name: "policy." -> 'policy.ci'
@@ -87,8 +88,9 @@ std::string_view ssh_key_comment(std::string_view line) {
 }
 
 // did:keri:<prefix>: the prefix is a CESR-encoded Blake3-256 digest, code 'E' plus 43
-// base64url characters (DESIGN.md, "Identity model"). Only the shape is checked here; the
-// identity itself is resolved through the registry when a signature is checked.
+// base64url characters (README.md, "Identities, devices and the registry"). Only the shape is
+// checked here; the identity itself is resolved through the registry when a signature is
+// checked.
 bool is_did_keri_shape(std::string_view did) {
   constexpr std::string_view kPrefix = "did:keri:";
   if (!util::starts_with(did, kPrefix)) return false;
