@@ -22,11 +22,14 @@ if [ "$mode" = fix ]; then
   clang-format -i "${files[@]}"
   exit 0
 fi
-bad=0
-for f in "${files[@]}"; do
-  if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
-    echo "not formatted: $f (run scripts/format.sh)" >&2
-    bad=1
-  fi
-done
-exit "$bad"
+# One clang-format process for all files (one per file cost a second of CPU each on 2 cores);
+# its diagnostics name the files ("FILE:LINE:COL: error: code should be clang-formatted").
+if clang-format --dry-run --Werror "${files[@]}" >/dev/null 2>"${TMPDIR:-/tmp}/auths-format.$$"; then
+  rm -f "${TMPDIR:-/tmp}/auths-format.$$"
+  exit 0
+fi
+sed -nE 's/^([^:]+):[0-9]+:[0-9]+: error: code should be clang-formatted.*/\1/p' "${TMPDIR:-/tmp}/auths-format.$$" |
+  sort -u | while IFS= read -r f; do echo "not formatted: $f (run scripts/format.sh)" >&2; done
+rm -f "${TMPDIR:-/tmp}/auths-format.$$"
+exit 1
+

@@ -81,6 +81,7 @@ test_case allowed_passes_both "an allowed commit passes the pre-push hook and th
 no_verify_server_refuses() {
   u2=$(commit_unsigned "unsigned, pushed with --no-verify")
   push --no-verify origin main
+  # shellcheck disable=SC2034  # read by lib.sh's expect_* helpers
   E2E_LINES=remote
   expect_push_rejected unsigned
   expect_violation refs/heads/main "$u2" unsigned main

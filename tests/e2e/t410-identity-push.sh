@@ -102,6 +102,7 @@ test_case laptop_revoked "the laptop is revoked and the revocation pushed: its n
 
 pre_push_refuses() {
   push origin main
+  # shellcheck disable=SC2034  # read by lib.sh's expect_* helpers
   E2E_LINES=local
   expect_code device-revoked
   unset E2E_LINES
