@@ -97,7 +97,6 @@ BOOST_AUTO_TEST_CASE(explain_and_json_carry_no_control_byte) {
   }
   const bool escaped = json.find("\\u001b") != std::string::npos || json.find("\\\\x1b") != std::string::npos;
   BOOST_TEST(escaped, json);
-
 }
 
 BOOST_AUTO_TEST_SUITE_END()
