@@ -15,6 +15,10 @@
 
 #   # e2e-cost: 60                  (optional: a long script: seconds, idle; ctest -j starts it
 #                                   early and gives it ten times that before a timeout)
+#   # e2e-sanitize: full            (optional: in the sanitizer build, also the leak check and
+#                                   detect_stack_use_after_return, as the unit tests; for the
+#                                   scripts that feed the hooks hostile objects and records)
+
 #   . "$(dirname "$0")/lib.sh"
 #   test_init
 #   make_key alice

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # e2e-transports: file
 # e2e-cost: 150
+# e2e-sanitize: full
 # Differential test of the hook's object parsers (src/core/git/objects.cpp) against git itself.
 # Real signed commits and tags made by git and ssh-keygen are mutated into hundreds of objects
 # (object_mutations.py: duplicate and misplaced tree/parent/author/committer/gpgsig headers,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file
+# e2e-sanitize: full
 # Commit objects crafted with `git hash-object -t commit -w`: an allowed key's signature copied
 # from another commit, a PGP signature, a damaged SSH signature. None may pass, none may crash.
 . "$(dirname "$0")/lib.sh"

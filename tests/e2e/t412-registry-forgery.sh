@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file
+# e2e-sanitize: full
 # Anyone may push registry records, so the registry's safety is that every record proves itself.
 # mallory, with her own did:keri identity, pushes her own records (accepted: they prove only
 # that she is mallory) and then tries to speak for alice: a device link naming alice as issuer

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file
+# e2e-sanitize: full
 # Whatever the hook accepts into refs/auths/registry must stay loadable: a record that is valid
 # when pushed must not become invalid when later records land, or every push that needs the
 # registry fails closed from then on, and anyone can do it (anyone may push records).

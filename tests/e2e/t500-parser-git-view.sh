@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh:2-4
+# e2e-sanitize: full
 # Issue 6, item 1 (and the malformed-object parts of item 8): the hook must see every object
 # as git sees it, or refuse it. Hand-made commits (git hash-object --literally), each signed
 # by alice (a main signer, not a governance signer) over exactly the bytes pushed, so that the

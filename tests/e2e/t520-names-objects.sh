@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh:1-3,7-8
+# e2e-sanitize: full
 # Issue 6, item 5: names and objects as git sees them (README.md, "The trust model").
 #   (a) a push to a server-side symbolic ref (refs/heads/master -> refs/heads/main) is judged
 #       as the ref git really updates, main, with main's rule;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh:1-2
+# e2e-sanitize: full
 # Issue 6, item 7: registry records are checked by the same rule at push and at load
 # (README.md, "The trust model"): a device link or revocation is valid only under the keys of the
 # establishment event that anchors it, never "the current keys".

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # e2e-transports: file ssh
+# e2e-sanitize: full
 # Issue 6, item 8 (d): nothing a pusher controls reaches the `remote:` lines, `auths hook run
 # --explain` or `--json` unescaped (README.md, "The trust model"): control characters are escaped
 # and one violation stays one line.
