@@ -502,12 +502,11 @@ server_state() {
 # push ARGS...: `git push ARGS` in the client (with the caller's environment, e.g.
 # `GL_ID=user-1 push origin main`). Never fails: sets PUSH_STATUS, writes $E2E_TMP/push.out
 # (all output) and $E2E_TMP/remote.out (the remote: lines without prefix and padding), and
-# remembers the server's state before the push (for expect_server_unchanged and the hook run
-# replay).
+# remembers the server as it was before the push, a copy in $E2E_TMP/before.git (for
+# expect_server_unchanged and the hook run replay).
 push() {
   PUSH_CMD="git push $*"
   rm -f "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit "$E2E_TMP"/hook.where
-  server_state "$E2E_TMP/before.state"
   rm -rf "$E2E_TMP/before.git"
   cp -a "$SERVER" "$E2E_TMP/before.git"
   PUSH_STATUS=0
@@ -677,8 +676,10 @@ expect_object() {
   fi
 }
 
-# expect_server_unchanged: refs, objects and object files exactly as before the last push.
+# expect_server_unchanged: refs, objects and object files exactly as before the last push (as
+# in push's copy of the server).
 expect_server_unchanged() {
+  server_state "$E2E_TMP/before.state" "$E2E_TMP/before.git"
   server_state "$E2E_TMP/after.state"
   if cmp -s "$E2E_TMP/before.state" "$E2E_TMP/after.state"; then ok; else
     fail "the server changed although the push was rejected:" \
