@@ -664,16 +664,11 @@ expect_ref() {
   fi
 }
 
-# expect_no_object OID / expect_object OID: in the server's object store.
+# expect_no_object OID: OID is not in the server's object store.
 expect_no_object() {
   if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then
     fail "object $1 of the rejected push is in the server's object store"
   else ok; fi
-}
-expect_object() {
-  if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then ok; else
-    fail "object $1 is missing from the server's object store"
-  fi
 }
 
 # expect_server_unchanged: refs, objects and object files exactly as before the last push (as
