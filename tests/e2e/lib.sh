@@ -329,12 +329,18 @@ server_init() {
   git init -q --bare --initial-branch=main "$SERVER"
 }
 
+# clone_server DIR: DIR (removed first) becomes a clone of the server; stops the test when git
+# clone fails.
+clone_server() {
+  rm -rf "$1"
+  git clone -q "$(server_url)" "$1" 2>"$E2E_TMP/clone.err" ||
+    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+}
+
 # client_init [SIGNER]: clones the server into $CLIENT, configured to sign commits and tags
 # with SIGNER's key (gpg.format=ssh).
 client_init() {
-  rm -rf "$CLIENT"
-  git clone -q "$(server_url)" "$CLIENT" 2>"$E2E_TMP/clone.err" ||
-    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+  clone_server "$CLIENT"
   client_git config gpg.format ssh
   if [ $# -ge 1 ]; then
     client_git config user.signingKey "$KEYS/$1"

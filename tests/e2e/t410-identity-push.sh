@@ -234,7 +234,7 @@ test_case verify_on_server "auths verify-commit on the server: Status of the acc
 
 fresh_clone() {
   fresh=$E2E_TMP/fresh
-  git clone -q "$(server_url)" "$fresh" 2>"$E2E_TMP/clone.err" || e2e_die "clone failed: $(cat "$E2E_TMP/clone.err")"
+  clone_server "$fresh"
   git -C "$fresh" fetch -q origin refs/auths/registry:refs/auths/registry || e2e_die "fetch of the registry failed"
   dev_run alice verify-commit "$c4" --repo "$fresh"
   expect_rc 0
