@@ -82,9 +82,7 @@ json_get() {
 # it $CLIENT (what push, client_git, expect_* use). Nothing about signing is configured.
 dev_clone() {
   local dir=$E2E_TMP/$1
-  rm -rf "$dir"
-  git clone -q "$(server_url)" "$dir" 2>"$E2E_TMP/clone.err" ||
-    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+  clone_server "$dir"
   git -C "$dir" config user.name "$1"
   git -C "$dir" config user.email "$1@example.org"
   CLIENT=$dir

@@ -329,12 +329,18 @@ server_init() {
   git init -q --bare --initial-branch=main "$SERVER"
 }
 
+# clone_server DIR: DIR (removed first) becomes a clone of the server; stops the test when git
+# clone fails.
+clone_server() {
+  rm -rf "$1"
+  git clone -q "$(server_url)" "$1" 2>"$E2E_TMP/clone.err" ||
+    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+}
+
 # client_init [SIGNER]: clones the server into $CLIENT, configured to sign commits and tags
 # with SIGNER's key (gpg.format=ssh).
 client_init() {
-  rm -rf "$CLIENT"
-  git clone -q "$(server_url)" "$CLIENT" 2>"$E2E_TMP/clone.err" ||
-    e2e_die "git clone $(server_url) failed: $(cat "$E2E_TMP/clone.err")"
+  clone_server "$CLIENT"
   client_git config gpg.format ssh
   if [ $# -ge 1 ]; then
     client_git config user.signingKey "$KEYS/$1"
@@ -502,12 +508,11 @@ server_state() {
 # push ARGS...: `git push ARGS` in the client (with the caller's environment, e.g.
 # `GL_ID=user-1 push origin main`). Never fails: sets PUSH_STATUS, writes $E2E_TMP/push.out
 # (all output) and $E2E_TMP/remote.out (the remote: lines without prefix and padding), and
-# remembers the server's state before the push (for expect_server_unchanged and the hook run
-# replay).
+# remembers the server as it was before the push, a copy in $E2E_TMP/before.git (for
+# expect_server_unchanged and the hook run replay).
 push() {
   PUSH_CMD="git push $*"
   rm -f "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit "$E2E_TMP"/hook.where
-  server_state "$E2E_TMP/before.state"
   rm -rf "$E2E_TMP/before.git"
   cp -a "$SERVER" "$E2E_TMP/before.git"
   PUSH_STATUS=0
@@ -665,20 +670,17 @@ expect_ref() {
   fi
 }
 
-# expect_no_object OID / expect_object OID: in the server's object store.
+# expect_no_object OID: OID is not in the server's object store.
 expect_no_object() {
   if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then
     fail "object $1 of the rejected push is in the server's object store"
   else ok; fi
 }
-expect_object() {
-  if git -C "$SERVER" cat-file -e "$1" 2>/dev/null; then ok; else
-    fail "object $1 is missing from the server's object store"
-  fi
-}
 
-# expect_server_unchanged: refs, objects and object files exactly as before the last push.
+# expect_server_unchanged: refs, objects and object files exactly as before the last push (as
+# in push's copy of the server).
 expect_server_unchanged() {
+  server_state "$E2E_TMP/before.state" "$E2E_TMP/before.git"
   server_state "$E2E_TMP/after.state"
   if cmp -s "$E2E_TMP/before.state" "$E2E_TMP/after.state"; then ok; else
     fail "the server changed although the push was rejected:" \

@@ -269,9 +269,7 @@ revoked_device_refused() {
 test_case revoked_device_refused "a commit signed by the revoked device: no claims, verify-commit and the hook refuse it"
 
 verify_unsigned() {
-  printf 'unsigned\n' >>"$CLIENT/log.txt"
-  client_git add -A
-  client_git -c commit.gpgSign=false commit -q -m "unsigned" >/dev/null
+  commit_unsigned "unsigned" >/dev/null
   run vc-unsigned "$AUTHS" verify-commit HEAD --repo "$CLIENT"
   expect_rc 1
   expect_text "$RUN_OUT" "Status:      INVALID: unsigned"

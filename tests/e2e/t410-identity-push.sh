@@ -196,16 +196,15 @@ expires_in_one_day() {
   client_git push -q "$later" "$c7:refs/e2e/c7" 2>"$E2E_TMP/later.err" || e2e_die "push to $later failed: $(cat "$E2E_TMP/later.err")"
   git -C "$later" update-ref -d refs/e2e/c7
   now=$(date +%s)
+  echo "$c6 $c7 refs/heads/main" >"$E2E_TMP/later.in"
   for when in "$now" "$((now + 2 * 86400))"; do
-    rc=0
-    echo "$c6 $c7 refs/heads/main" | "$AUTHS" hook run --repo "$later" --now "$when" >"$E2E_TMP/later.out" 2>"$E2E_TMP/later.err" || rc=$?
-    check_no_sanitizer_report "$E2E_TMP/later.err"
+    RUN_STDIN=$E2E_TMP/later.in run "hook-run-now-$when" "$AUTHS" hook run --repo "$later" --now "$when"
     if [ "$when" = "$now" ]; then
-      expect_equal "$rc" 0 "auths hook run --now <now> on the tablet's commit"
+      expect_rc 0
     else
-      expect_equal "$rc" 1 "auths hook run --now <now + 2 days> on the tablet's commit"
-      if grep -Eq "^error: refs/heads/main ${c7:0:7}: device-expired \\(rule 'main'\\): " "$E2E_TMP/later.err"; then ok; else
-        fail "expected a device-expired line for ${c7:0:7} from auths hook run --now $when" "$(cat "$E2E_TMP/later.err")"; fi
+      expect_rc 1
+      if grep -Eq "^error: refs/heads/main ${c7:0:7}: device-expired \\(rule 'main'\\): " "$RUN_ERR"; then ok; else
+        fail "expected a device-expired line for ${c7:0:7} from auths hook run --now $when" "$(cat "$RUN_ERR")"; fi
     fi
   done
 }
@@ -235,7 +234,7 @@ test_case verify_on_server "auths verify-commit on the server: Status of the acc
 
 fresh_clone() {
   fresh=$E2E_TMP/fresh
-  git clone -q "$(server_url)" "$fresh" 2>"$E2E_TMP/clone.err" || e2e_die "clone failed: $(cat "$E2E_TMP/clone.err")"
+  clone_server "$fresh"
   git -C "$fresh" fetch -q origin refs/auths/registry:refs/auths/registry || e2e_die "fetch of the registry failed"
   dev_run alice verify-commit "$c4" --repo "$fresh"
   expect_rc 0
@@ -252,11 +251,9 @@ trailer_dids() {
   # the 43 characters alone as base64 refuses those). Both DIDs below are well formed.
   use_clone alice
   for did in "did:keri:E$(printf 'A%.0s' $(seq 1 43))" "did:keri:E$(printf 'A%.0s' $(seq 1 42))B"; do
-    rc=0
-    AUTHS_HOME=$ALICE_HOME git -C "$CLIENT" commit -q --allow-empty -S -m "claims $did" -m "Auths-Id: $did" \
-      </dev/null >"$E2E_TMP/commit.out" 2>"$E2E_TMP/commit.err" || rc=$?
-    if [ "$rc" -eq 0 ]; then ok; else
-      fail "git commit with the trailer 'Auths-Id: $did' failed (exit $rc)" "$(cat "$E2E_TMP/commit.err")"; fi
+    AUTHS_HOME=$ALICE_HOME run "commit-trailer-$did" git -C "$CLIENT" commit -q --allow-empty -S \
+      -m "claims $did" -m "Auths-Id: $did"
+    expect_rc 0
   done
 }
 test_case trailer_dids "the commit-msg hook accepts every well-formed did:keri in an Auths-Id trailer"

@@ -109,31 +109,23 @@ revoke_laptop() {
 }
 test_case revoke_laptop "setup: alice revokes the laptop and links a desktop; records accepted"
 
-never_stored_refused() {
-  push origin "$x:refs/heads/feature/x"
+# expect_revoked_push OID REF: pushing OID (signed by the laptop, which no accepted update
+# of the server records) to the new branch REF after the revocation is refused, device-revoked.
+expect_revoked_push() {
+  push origin "$1:$2"
   expect_push_rejected device-revoked
-  expect_violation refs/heads/feature/x "$x" device-revoked feature
-  expect_ref refs/heads/feature/x absent
-  reset_server_ref refs/heads/feature/x absent
+  expect_violation "$2" "$1" device-revoked feature
+  expect_ref "$2" absent
+  reset_server_ref "$2" absent
 }
+
+never_stored_refused() { expect_revoked_push "$x" refs/heads/feature/x; }
 test_case never_stored_refused "item 6: the commit git never stored (main was locked) is refused after the revocation: device-revoked"
 
-audit_refused_refused() {
-  push origin "$z:refs/heads/feature/z"
-  expect_push_rejected device-revoked
-  expect_violation refs/heads/feature/z "$z" device-revoked feature
-  expect_ref refs/heads/feature/z absent
-  reset_server_ref refs/heads/feature/z absent
-}
+audit_refused_refused() { expect_revoked_push "$z" refs/heads/feature/z; }
 test_case audit_refused_refused "item 6: the commit refused for its audit line is refused after the revocation: device-revoked"
 
-racer_refused() {
-  push origin "$loser:refs/heads/feature/r"
-  expect_push_rejected device-revoked
-  expect_violation refs/heads/feature/r "$loser" device-revoked feature
-  expect_ref refs/heads/feature/r absent
-  reset_server_ref refs/heads/feature/r absent
-}
+racer_refused() { expect_revoked_push "$loser" refs/heads/feature/r; }
 test_case racer_refused "item 6: a racer git refused is refused after the revocation: device-revoked"
 
 control_y_counts() {

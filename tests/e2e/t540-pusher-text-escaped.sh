@@ -45,13 +45,16 @@ signed_with_namespace() {
 }
 
 # explain_replay: `auths hook run --explain` and `--json` on the state the hook saw in the last
-# push, output in $E2E_TMP/explain.out (stdout and stderr) and $E2E_TMP/explain.json.
+# push, output in $E2E_TMP/explain.out (stdout and stderr) and $E2E_TMP/explain.json; a
+# sanitizer report in either run's stderr is a failed check.
 explain_replay() {
   replay_repo "$E2E_TMP/replay.git"
   (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$E2E_TMP/replay.git" --explain <"$E2E_TMP/hook.stdin" \
     >"$E2E_TMP/explain.out" 2>&1) || true
+  check_no_sanitizer_report "$E2E_TMP/explain.out"
   (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$E2E_TMP/replay.git" --json <"$E2E_TMP/hook.stdin" \
-    >"$E2E_TMP/explain.json" 2>/dev/null) || true
+    >"$E2E_TMP/explain.json" 2>"$E2E_TMP/explain-json.err") || true
+  check_no_sanitizer_report "$E2E_TMP/explain-json.err"
 }
 
 # expect_no_forged_line FILE WHAT: no line of FILE (with or without a "remote: " prefix)
