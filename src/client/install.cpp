@@ -89,12 +89,6 @@ fs::path target_of(const Places& p, HookLayout layout, const std::string& hook) 
 
 }  // namespace
 
-Result<std::string> hook_path(const std::string& repo, HookLayout layout, const std::string& hook) {
-  auto p = places(repo);
-  if (!p) return p.error();
-  return target_of(*p, layout, hook).lexically_normal().string();
-}
-
 Result<std::string> install_hook(const std::string& repo, HookLayout layout, const std::string& hook,
                                  const std::string& binary) {
   auto p = places(repo);
