@@ -247,13 +247,7 @@ Grant make_grant(const State& state, const keri::Attestation& link, const std::v
   grant.link = &link;
   auto prefix = keri::parse_did_keri(link.issuer);
   if (prefix) grant.identity = state.identity(*prefix);
-  for (const auto& r : revocations) {
-    // A revocation undoes the links made before it; a later re-link of the same key stands.
-    if (keri::revokes(r, link) && !(r.timestamp < link.timestamp) &&
-        (grant.revocation == nullptr || r.timestamp < grant.revocation->timestamp)) {
-      grant.revocation = &r;
-    }
-  }
+  grant.revocation = keri::earliest_revocation(link, revocations);
   return grant;
 }
 
