@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "auths/client/identity_ops.h"
 #include "auths/client/install.h"
 #include "auths/client/sign_tool.h"
+#include "file_io.h"
 #include "git/repository.h"
 #include "keystore.h"
 #include "util/strings.h"
@@ -35,7 +35,7 @@ Status run_git(const std::vector<std::string>& args, const std::string& what) {
   argv.push_back(nullptr);
 
   int err_pipe[2];
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error::io(std::string("cannot create a pipe: ") + std::strerror(errno));
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error::io("cannot create a pipe: " + errno_text(errno));
   posix_spawn_file_actions_t actions;
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -47,7 +47,7 @@ Status run_git(const std::vector<std::string>& args, const std::string& what) {
   ::close(err_pipe[1]);
   if (rc != 0) {
     ::close(err_pipe[0]);
-    return Error::io(std::string("cannot run git: ") + std::strerror(rc));
+    return Error::io("cannot run git: " + errno_text(rc));
   }
   std::string err;
   char buf[4096];

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_io.h"
 #include "git/repository.h"
 
 namespace auths::client {
@@ -88,12 +89,6 @@ fs::path target_of(const Places& p, HookLayout layout, const std::string& hook) 
 
 }  // namespace
 
-Result<std::string> hook_path(const std::string& repo, HookLayout layout, const std::string& hook) {
-  auto p = places(repo);
-  if (!p) return p.error();
-  return target_of(*p, layout, hook).lexically_normal().string();
-}
-
 Result<std::string> install_hook(const std::string& repo, HookLayout layout, const std::string& hook,
                                  const std::string& binary) {
   auto p = places(repo);
@@ -106,21 +101,9 @@ Result<std::string> install_hook(const std::string& repo, HookLayout layout, con
   if (fs::exists(target, ec) && !has_marker(target)) {
     return Error::invalid_argument(target.string() + " exists and was not installed by auths (not overwriting)");
   }
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return Error::io("cannot create directory: " + ec.message(), target.parent_path().string());
-  const fs::path tmp = target.string() + ".auths-tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "#!/bin/sh\n" << kInstallMarker << "\nexec " << shell_quote(fs::absolute(binary).string()) << " \"$@\"\n";
-    if (!out) return Error::io("cannot write hook", tmp.string());
-  }
-  fs::permissions(tmp,
-                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                      fs::perms::others_exec,
-                  ec);
-  if (ec) return Error::io("cannot make the hook executable: " + ec.message(), tmp.string());
-  fs::rename(tmp, target, ec);
-  if (ec) return Error::io("cannot install hook: " + ec.message(), target.string());
+  const std::string script = "#!/bin/sh\n" + std::string(kInstallMarker) + "\nexec " +
+                             shell_quote(fs::absolute(binary).string()) + " \"$@\"\n";
+  if (auto written = write_file(target, script, 0755, /*replace=*/true); !written) return written.error();
   return target.string();
 }
 

@@ -160,20 +160,6 @@ std::map<std::string, std::string> local_aliases(const fs::path& home) {
   return out;
 }
 
-/// The earliest revocation that undoes `link` (as the registry decides it: same issuer, subject
-/// and key, made at or after the link), or nullptr.
-const keri::Attestation* revocation_of(const keri::Attestation& link,
-                                       const std::vector<keri::Attestation>& revocations) {
-  const keri::Attestation* found = nullptr;
-  for (const auto& r : revocations) {
-    if (keri::revokes(r, link) && !(r.timestamp < link.timestamp) &&
-        (found == nullptr || r.timestamp < found->timestamp)) {
-      found = &r;
-    }
-  }
-  return found;
-}
-
 Result<DeviceInfo> describe_device(const keri::Attestation& link, const keri::Attestation* revocation,
                                    const std::map<std::string, std::string>& aliases, int64_t now) {
   if (!link.device_public_key) return Error::corrupt("attestation without a device key", link.rid);
@@ -212,7 +198,7 @@ Result<std::vector<DeviceInfo>> devices_of(const fs::path& home, const IdentityC
   const auto aliases = local_aliases(home);
   std::vector<DeviceInfo> out;
   for (const auto& link : stored->links) {
-    auto info = describe_device(link, revocation_of(link, stored->revocations), aliases, now);
+    auto info = describe_device(link, keri::earliest_revocation(link, stored->revocations), aliases, now);
     if (!info) return info.error();
     if (info->status == "revoked" && !include_revoked) continue;
     out.push_back(std::move(*info));
@@ -508,7 +494,7 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
   for (const auto& link : stored->links) {
     if (link.subject != device_did) continue;
     linked = true;
-    if (revocation_of(link, stored->revocations) == nullptr) targets.push_back(&link);
+    if (keri::earliest_revocation(link, stored->revocations) == nullptr) targets.push_back(&link);
   }
   if (!linked) return Error::not_found("no device link for " + device_did + " in " + id->config.did);
   if (targets.empty()) return Error::invalid_argument("device " + device_did + " is already revoked");

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "auths/verify.h"
@@ -88,7 +87,7 @@ Result<std::string> sign_armored(const crypto::PrivateKey& key, std::string_view
 
 Status sign_file(const crypto::PrivateKey& key, const std::string& file, const AuthsSignRequest& request) {
   const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Error::io(std::string("cannot open for signing: ") + std::strerror(errno), file);
+  if (in < 0) return Error::io("cannot open for signing: " + errno_text(errno), file);
   auto message = read_all(in, kMaxSignInput);
   ::close(in);
   if (!message) return Error{message.error().code, message.error().message, file};
@@ -97,9 +96,9 @@ Status sign_file(const crypto::PrivateKey& key, const std::string& file, const A
 
   const std::string sig_path = file + ".sig";
   const int out = ::open(sig_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) return Error::io(std::string("cannot create: ") + std::strerror(errno), sig_path);
+  if (out < 0) return Error::io("cannot create: " + errno_text(errno), sig_path);
   const auto written = write_signature(out, *armored, sig_path);
-  if (::close(out) != 0 && written) return Error::io(std::string("cannot close: ") + std::strerror(errno), sig_path);
+  if (::close(out) != 0 && written) return Error::io("cannot close: " + errno_text(errno), sig_path);
   return written;
 }
 

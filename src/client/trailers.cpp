@@ -115,8 +115,8 @@ Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path
   if (!config->has_value()) return std::optional<SigningClaims>{};  // a stored key with no identity
   const IdentityConfig& id = **config;
   if (!key_exists(home, alias)) {
-    return Error::not_found("user.signingKey is auths:" + alias + " but " + home.string() + " has no key '" + alias +
-                            "'");
+    return Error::not_found("user.signingKey is " + std::string(kAuthsKeyPrefix) + alias + " but " + home.string() +
+                            " has no key '" + alias + "'");
   }
   if (alias == id.key_alias) return std::optional<SigningClaims>(SigningClaims{id.did, ""});  // the identity key itself
 

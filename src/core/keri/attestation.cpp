@@ -590,6 +590,16 @@ bool revokes(const Attestation& revocation, const Attestation& link) {
          *revocation.device_public_key == *link.device_public_key;
 }
 
+const Attestation* earliest_revocation(const Attestation& link, const std::vector<Attestation>& revocations) {
+  const Attestation* found = nullptr;
+  for (const auto& r : revocations) {
+    if (revokes(r, link) && !(r.timestamp < link.timestamp) && (found == nullptr || r.timestamp < found->timestamp)) {
+      found = &r;
+    }
+  }
+  return found;
+}
+
 std::string random_rid() {
   std::random_device rd;
   std::array<uint8_t, 16> b{};

@@ -114,17 +114,19 @@ struct Attestation {
 // The checks below return an Error saying what is wrong, and set `fault` (when given) to the
 // reason: one of the kAttestation* codes, kOk when the check passes.
 
-/// Checks the identity signature against the issuer's KEL, replayed into `issuer`:
-///   - `issuer` must be did:keri:<issuer.prefix>;
-///   - the signature must verify under a key of one establishment E of the KEL, and either E
-///     is the current one with threshold 1, or the KEL anchors attestation_digest() in a seal
-///     {"d": ...} of an event made while E was in force. So a link survives a rotation when
-///     the identity anchored it, and a key rotated away cannot sign new links.
 /// Which establishments' keys may vouch for an attestation: those that anchored it, or also the
 /// current one (threshold 1). The registry takes kAnchoringKeys only, so that a record's validity
 /// never depends on when it is checked: the current key changes with every rotation, the
 /// anchoring one never does.
 enum class SignedBy { kAnchoringOrCurrentKeys, kAnchoringKeys };
+
+/// Checks the identity signature against the issuer's KEL, replayed into `issuer`:
+///   - `issuer` must be did:keri:<issuer.prefix>;
+///   - the signature must verify under a key of one establishment E of the KEL, and either E
+///     is the current one with threshold 1 (only with kAnchoringOrCurrentKeys), or the KEL
+///     anchors attestation_digest() in a seal {"d": ...} of an event made while E was in force.
+///     So a link survives a rotation when the identity anchored it, and a key rotated away
+///     cannot sign new links.
 [[nodiscard]] Status verify_identity_signature(const Attestation& attestation, const KeyState& issuer,
                                                Reason* fault = nullptr,
                                                SignedBy signed_by = SignedBy::kAnchoringOrCurrentKeys);
@@ -150,6 +152,9 @@ enum class SignedBy { kAnchoringOrCurrentKeys, kAnchoringKeys };
 
 /// True when `revocation` is about `link`: same issuer, subject and device key.
 bool revokes(const Attestation& revocation, const Attestation& link);
+/// The earliest of `revocations` that undoes `link`: one that revokes() it, made at or after it
+/// (a later re-link of the same key stands). nullptr when there is none.
+const Attestation* earliest_revocation(const Attestation& link, const std::vector<Attestation>& revocations);
 
 /// "did:keri:<prefix>" -> prefix, checking that it is an E-coded digest.
 [[nodiscard]] Result<std::string> parse_did_keri(std::string_view did);

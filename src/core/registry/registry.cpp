@@ -92,6 +92,26 @@ struct Batch {
   std::vector<std::pair<std::string, std::string>> attestations;  // (path, content)
 };
 
+/// Files one record under its place in `batch`, by what its path `rp` says it is.
+void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std::string content) {
+  switch (rp.kind) {
+    case RecordPath::Kind::kEvent: {
+      auto& e = batch.events[{rp.prefix, rp.sequence}];
+      e.json = std::move(content);
+      e.json_path = path;
+      break;
+    }
+    case RecordPath::Kind::kSignatures: {
+      auto& e = batch.events[{rp.prefix, rp.sequence}];
+      e.cesr = std::move(content);
+      e.cesr_path = path;
+      break;
+    }
+    case RecordPath::Kind::kAttestation: batch.attestations.emplace_back(path, std::move(content)); break;
+    case RecordPath::Kind::kInvalid: break;
+  }
+}
+
 /// Sorts files into a Batch. Paths outside the layout are an error naming the path.
 Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& files, Batch& batch) {
   if (files.size() > kMaxRecords)
@@ -105,22 +125,7 @@ Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& fil
     auto content = read_blob(repo, entry.id, path);
     if (!content) return content.error();
     if (content->size() > (1u << 20)) return Error::invalid_argument("record larger than 1 MiB", path);
-    switch (rp.kind) {
-      case RecordPath::Kind::kEvent: {
-        auto& e = batch.events[{rp.prefix, rp.sequence}];
-        e.json = std::move(*content);
-        e.json_path = path;
-        break;
-      }
-      case RecordPath::Kind::kSignatures: {
-        auto& e = batch.events[{rp.prefix, rp.sequence}];
-        e.cesr = std::move(*content);
-        e.cesr_path = path;
-        break;
-      }
-      case RecordPath::Kind::kAttestation: batch.attestations.emplace_back(path, std::move(*content)); break;
-      case RecordPath::Kind::kInvalid: break;
-    }
+    add_record(batch, rp, path, std::move(*content));
   }
   return {};
 }
@@ -242,13 +247,7 @@ Grant make_grant(const State& state, const keri::Attestation& link, const std::v
   grant.link = &link;
   auto prefix = keri::parse_did_keri(link.issuer);
   if (prefix) grant.identity = state.identity(*prefix);
-  for (const auto& r : revocations) {
-    // A revocation undoes the links made before it; a later re-link of the same key stands.
-    if (keri::revokes(r, link) && !(r.timestamp < link.timestamp) &&
-        (grant.revocation == nullptr || r.timestamp < grant.revocation->timestamp)) {
-      grant.revocation = &r;
-    }
-  }
+  grant.revocation = keri::earliest_revocation(link, revocations);
   return grant;
 }
 
@@ -305,21 +304,7 @@ Result<State> load_directory(const std::string& dir) {
     std::stringstream content;
     content << in.rdbuf();
     if (!in) return Error::io("cannot read", it->path().string());
-    switch (rp.kind) {
-      case RecordPath::Kind::kEvent: {
-        auto& e = batch.events[{rp.prefix, rp.sequence}];
-        e.json = content.str();
-        e.json_path = path;
-        break;
-      }
-      case RecordPath::Kind::kSignatures: {
-        auto& e = batch.events[{rp.prefix, rp.sequence}];
-        e.cesr = content.str();
-        e.cesr_path = path;
-        break;
-      }
-      default: batch.attestations.emplace_back(path, content.str());
-    }
+    add_record(batch, rp, path, content.str());
   }
   if (ec) return Error::io(ec.message(), dir);
   State state;

@@ -18,15 +18,12 @@ Result<HookLayout> parse_hook_layout(const std::string& name);
 /// The marker line that identifies a hook file as ours (and so safe to replace).
 inline constexpr const char* kInstallMarker = "# installed by auths hook install";
 
-/// Where `hook` must be written for git to run it in the repository at `repo` (a bare
-/// repository or a work tree). The plain layout honours `core.hooksPath` as git does (a
-/// relative path is relative to the directory git runs the hook in: the git directory for the
-/// server's hooks, the work tree for a developer's).
-Result<std::string> hook_path(const std::string& repo, HookLayout layout, const std::string& hook);
-
 /// Writes a small sh wrapper that execs `binary` for `hook` ("pre-receive", "update",
-/// "post-receive", "pre-push", "commit-msg") at hook_path(). Refuses (kInvalidArgument) to
-/// replace a file that lacks kInstallMarker. Returns the path written.
+/// "post-receive", "pre-push", "commit-msg") where git runs it in the repository at `repo` (a
+/// bare repository or a work tree). The plain layout honours `core.hooksPath` as git does (a
+/// relative path is relative to the directory git runs the hook in: the git directory for the
+/// server's hooks, the work tree for a developer's). Refuses (kInvalidArgument) to replace a
+/// file that lacks kInstallMarker. Returns the path written.
 Result<std::string> install_hook(const std::string& repo, HookLayout layout, const std::string& hook,
                                  const std::string& binary);
 
