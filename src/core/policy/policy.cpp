@@ -129,7 +129,6 @@ std::string key_entry(const Signer& s) {
 Strictness Strictness::of(const Rule& rule) {
   std::set<std::string> keys;
   for (const Signer& s : rule.signers.keys) keys.insert(key_entry(s));
-
   const std::set<std::string> ids(rule.signers.identities.begin(), rule.signers.identities.end());
   return Strictness{{keys.begin(), keys.end()}, {ids.begin(), ids.end()}, rule.signers.require, rule.contributions};
 }
