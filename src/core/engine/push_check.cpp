@@ -586,7 +586,7 @@ class PushChecker {
   Decision m_decision;
   bool m_undecided = false;
   Peeled m_peeled{m_repo};
-  Vouchers m_vouchers{m_repo, m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
+  Vouchers m_vouchers{m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
   std::optional<registry::State> m_registry;
   std::optional<RegistryResolver> m_resolver;
 };

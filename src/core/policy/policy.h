@@ -82,6 +82,8 @@ struct Strictness {
   /// signer of `rule` with the same restrictions (validity window, namespaces), `require` is at
   /// least rule's, contributions at least as strict.
   bool at_least_as_strict_as(const Rule& rule) const;
+  /// The same, against `of(rule)` computed once (a push compares many records with one rule).
+  bool at_least_as_strict_as(const Strictness& theirs) const;
   /// A one-line text form for the server's records, and back (nullopt when malformed).
   std::string encode() const;
   static std::optional<Strictness> decode(std::string_view text);
