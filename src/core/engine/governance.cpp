@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
-#include "engine/history.h"
 #include "engine/policy_in_force.h"
 #include "git/trees.h"
 
@@ -15,9 +15,8 @@ namespace {
 
 /// The governed state of a commit: the ids of `.auths/` and of each named file (absent = none).
 struct Governed {
-  std::optional<Oid> tree;  // the commit's root tree: equal trees mean equal state
   std::vector<std::optional<Oid>> ids;
-  bool operator==(const Governed& other) const { return ids == other.ids; }
+  bool operator==(const Governed& other) const = default;
 };
 
 class GovernedReader {
@@ -27,34 +26,55 @@ class GovernedReader {
     m_paths.insert(m_paths.end(), files.begin(), files.end());
   }
 
-  Result<Governed> of(const std::optional<Oid>& commit) {
-    if (!commit) return Governed{std::nullopt, std::vector<std::optional<Oid>>(m_paths.size())};
-    const auto cached = m_cache.find(*commit);
-    if (cached != m_cache.end()) return cached->second;
-    auto info = git::read_commit(m_repo, *commit);
-    if (!info) return info.error();
-    Governed out;
-    out.tree = info->tree;
-    const auto same_tree = m_by_tree.find(info->tree);
-    if (same_tree != m_by_tree.end()) {
-      out.ids = same_tree->second;
-    } else {
-      for (const auto& path : m_paths) {
-        auto entry = git::tree_entry(m_repo, info->tree, path);
-        if (!entry) return entry.error();
-        out.ids.push_back(entry->has_value() ? std::optional<Oid>((*entry)->id) : std::nullopt);
-      }
-      m_by_tree.emplace(info->tree, out.ids);
+  /// The first parent of `commit`, or nullopt for a root commit or one that cannot be parsed
+  /// (the commit is read once for the walk and for the review).
+  Result<std::optional<Oid>> first_parent(const Oid& commit) {
+    auto parsed = parse(commit);
+    if (!parsed) {
+      if (parsed.error().code == ErrorCode::kCorrupt) return std::optional<Oid>{};
+      return parsed.error();
     }
-    m_cache.emplace(*commit, out);
+    return parsed->first_parent;
+  }
+
+  Result<Governed> of(const std::optional<Oid>& commit) {
+    if (!commit) return Governed{std::vector<std::optional<Oid>>(m_paths.size())};
+    auto parsed = parse(*commit);
+    if (!parsed) return parsed.error();
+    const Oid& tree = parsed->tree;
+    const auto same_tree = m_by_tree.find(tree);
+    if (same_tree != m_by_tree.end()) return same_tree->second;
+    Governed out;
+    for (const auto& path : m_paths) {
+      auto entry = git::tree_entry(m_repo, tree, path);
+      if (!entry) return entry.error();
+      out.ids.push_back(entry->has_value() ? std::optional<Oid>((*entry)->id) : std::nullopt);
+    }
+    m_by_tree.emplace(tree, out);
     return out;
   }
 
  private:
+  /// What the review needs of a commit, read once.
+  struct Parsed {
+    Oid tree;
+    std::optional<Oid> first_parent;
+  };
+
+  Result<Parsed> parse(const Oid& commit) {
+    const auto cached = m_parsed.find(commit);
+    if (cached != m_parsed.end()) return cached->second;
+    auto info = git::read_commit(m_repo, commit);
+    if (!info) return info.error();
+    Parsed out{info->tree, info->parents.empty() ? std::nullopt : std::optional<Oid>(info->parents.front())};
+    m_parsed.emplace(commit, out);
+    return out;
+  }
+
   const git::RepoView& m_repo;
   std::vector<std::string> m_paths;
-  std::map<Oid, Governed> m_cache;
-  std::map<Oid, std::vector<std::optional<Oid>>> m_by_tree;
+  std::unordered_map<Oid, Parsed, OidHash> m_parsed;
+  std::map<Oid, Governed> m_by_tree;  // equal trees mean equal state
 };
 
 }  // namespace
@@ -68,10 +88,11 @@ Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid
   auto fresh_list = repo.walk(new_tip, hidden);
   if (!fresh_list) return fresh_list.error();
   const std::unordered_set<Oid, OidHash> fresh(fresh_list->begin(), fresh_list->end());
+  GovernedReader governed(repo, named_files);
   std::vector<std::pair<Oid, std::optional<Oid>>> line;  // (commit, its first parent)
   std::optional<Oid> cursor = new_tip;
   while (cursor && fresh.count(*cursor) != 0) {
-    auto parent = first_parent(repo, *cursor);
+    auto parent = governed.first_parent(*cursor);
     if (!parent) return parent.error();
     line.emplace_back(*cursor, *parent);
     cursor = *parent;
@@ -81,7 +102,6 @@ Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid
   // A commit that cannot be parsed is refused as malformed where it stands; it says nothing
   // about the policy (and a tip that cannot be parsed changes nothing: the push is refused).
   const auto malformed = [](const Error& e) { return e.code == ErrorCode::kCorrupt; };
-  GovernedReader governed(repo, named_files);
   auto in_force = governed.of(old_tip);
   if (!in_force) return in_force.error();
   auto at_tip = governed.of(new_tip);

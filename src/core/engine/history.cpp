@@ -6,6 +6,10 @@
 
 namespace auths::engine {
 
+namespace {
+
+/// The first parent of `commit`, or nullopt for a root commit or one that cannot be parsed
+/// (it is refused as malformed where it stands).
 Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& commit) {
   auto info = git::read_commit(repo, commit);
   if (!info) {
@@ -15,6 +19,8 @@ Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& co
   if (info->parents.empty()) return std::optional<Oid>{};
   return std::optional<Oid>(info->parents.front());
 }
+
+}  // namespace
 
 Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted) {
   NewHistory out;

@@ -24,10 +24,6 @@ struct NewHistory {
   std::unordered_set<Oid, OidHash> mainline;  // those on the first-parent chain from the tip
 };
 
-/// The first parent of `commit`, or nullopt for a root commit or one that cannot be parsed
-/// (it is refused as malformed where it stands).
-Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& commit);
-
 /// The new commits of `tip` given the `trusted` tips. A commit that cannot be parsed ends the
 /// first-parent chain (it is judged, and refused, as malformed where it stands).
 Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted);

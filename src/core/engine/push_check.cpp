@@ -8,17 +8,14 @@
 //      rule, contributions against the signers the policy knows) and, on the default branch,
 //      every commit that changes the policy against [governance].
 // The pieces live beside this file: server_refs (the refs), policy_in_force (which policy),
-// history (what is new, what changes the policy), judge (verification batch), registry
-// updates in registry/registry.h.
+// vouchers (what is already verified), history (what is new), governance (what changes the
+// policy), judge (verification batch), registry updates in registry/registry.h; the facade
+// the hooks call (I/O, pending records, audit) in facade.cpp.
 #include <algorithm>
 #include <deque>
-#include <map>
+#include <unordered_map>
 #include <unordered_set>
 
-#include <thread>
-#include <unordered_map>
-
-#include "audit/audit.h"
 #include "auths/verify.h"
 #include "engine/engine.h"
 #include "engine/governance.h"
@@ -28,12 +25,8 @@
 #include "engine/policy_in_force.h"
 #include "engine/server_refs.h"
 #include "engine/vouchers.h"
-#include "git/repository.h"
 #include "git/trees.h"
 #include "registry/registry.h"
-#include "state/store.h"
-#include "util/strings.h"
-#include "util/time.h"
 
 namespace auths {
 
@@ -177,7 +170,6 @@ class PushChecker {
     // is malformed): a pushed tip it would misread is refused first (walk_failed names it).
     if (auto tip = git::read_commit(m_repo, **new_commit); !tip) return tip.error();
     auto ff = m_repo.is_ancestor(**old_commit, **new_commit);
-
     if (!ff) return ff.error();
     return *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
   }
@@ -408,7 +400,6 @@ class PushChecker {
     } else if (old_commit->has_value() && new_commit->has_value()) {
       auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
       if (!ancestor) return walk_failed(report, **new_commit, ancestor.error());
-
       continues = *ancestor;
     } else {
       continues = previous == report.update.new_oid;
@@ -478,7 +469,6 @@ class PushChecker {
                         ", which cannot carry a signature; this rule needs commits");
           }
         }
-
         const std::string_view tags_prefix = "refs/tags/";
         if (is_tag_ref && rule != nullptr && tag->name != report.ref.substr(tags_prefix.size())) {
           violate(report, u.new_oid, rule_name, Reason::kTagNameMismatch,
@@ -596,7 +586,7 @@ class PushChecker {
   Decision m_decision;
   bool m_undecided = false;
   Peeled m_peeled{m_repo};
-  Vouchers m_vouchers{m_repo, m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
+  Vouchers m_vouchers{m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
   std::optional<registry::State> m_registry;
   std::optional<RegistryResolver> m_resolver;
 };

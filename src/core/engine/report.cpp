@@ -160,7 +160,6 @@ std::string render_json(const Decision& decision) {
                               {"refs", refs},
                               {"violations", violations}};
   // Texts are escaped as on the terminal (a consumer may print them), then JSON-encoded.
-
   return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

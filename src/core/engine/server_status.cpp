@@ -60,7 +60,6 @@ Result<ServerStatus> server_status(const std::string& repo_path) {
     if (status->baseline_recorded_at != 0) out.baseline_recorded = util::format_utc(status->baseline_recorded_at);
     out.accepted_updates = status->accepted_updates;
     out.accepted_tips = status->accepted_tips;
-
     out.accepted_objects = status->accepted_objects;
     out.pending = status->pending;
   }

@@ -67,7 +67,6 @@ SignerMatch match_entries(const SignatureCheck& check, const std::vector<const p
                                            util::format_utc(entry->valid_before.value_or(0)) +
                                            ", before the server received this " + noun +
                                            " (its date is the signer's to choose) (" + entry->origin + ")");
-
         continue;
       }
       if (at_receipt == policy::SignerCheck::kNotYetValid) {

@@ -34,7 +34,7 @@ Result<std::optional<Oid>> Peeled::commit_of(const Oid& oid) {
 }
 
 void Vouchers::accepted_in_push(const std::string& ref, const Oid& commit, const std::string& strictness) {
-  m_in_push.push_back({ref, commit, strictness});
+  m_in_push.push_back({ref, commit, policy::Strictness::decode(strictness)});
 }
 
 Status Vouchers::load_records() {
@@ -73,6 +73,7 @@ Result<std::vector<Oid>> Vouchers::tips(const Oid& old_oid, const policy::Rule* 
   } else {
     // `from`: branches governed by a rule (an open branch vouches for nothing).
     const std::vector<std::string> from = rule->from.value_or(std::vector<std::string>{m_refs.default_branch()});
+    const policy::Strictness wanted = policy::Strictness::of(*rule);
     const auto trusted_branch = [&](std::string_view name) {
       return classify_ref(name) == RefClass::kBranch && matches_any(from, name) && policy.match(name) != nullptr;
     };
@@ -82,18 +83,18 @@ Result<std::vector<Oid>> Vouchers::tips(const Oid& old_oid, const policy::Rule* 
       }
     }
     for (const auto& a : m_in_push) {
-      const auto recorded = policy::Strictness::decode(a.strictness);
-      if (trusted_branch(a.ref) || (recorded && recorded->at_least_as_strict_as(*rule))) out.push_back(a.commit);
+      if (trusted_branch(a.ref) || (a.strictness && a.strictness->at_least_as_strict_as(wanted))) {
+        out.push_back(a.commit);
+      }
     }
     if (m_use_records) {
       if (Status s = load_records(); !s) return s.error();
+      // A recorded tip the repository lost peels to nothing (Peeled), and vouches for nothing.
       for (const Oid& tip : m_baseline) {
-        if (m_repo.contains(tip)) {
-          if (Status s = add(tip); !s) return s.error();
-        }
+        if (Status s = add(tip); !s) return s.error();
       }
       for (const auto& [tip, strictness] : m_recorded) {
-        if (strictness.at_least_as_strict_as(*rule) && m_repo.contains(tip)) {
+        if (strictness.at_least_as_strict_as(wanted)) {
           if (Status s = add(tip); !s) return s.error();
         }
       }

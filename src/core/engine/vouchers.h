@@ -34,9 +34,8 @@ class Peeled {
 class Vouchers {
  public:
   /// `records` are consulted only when `use_records` (the server; pre-push has none).
-  Vouchers(const git::RepoView& repo, const ServerRefs& refs, const state::Records& records, bool use_records,
-           Peeled& peeled)
-      : m_repo(repo), m_refs(refs), m_records(records), m_use_records(use_records), m_peeled(peeled) {}
+  Vouchers(const ServerRefs& refs, const state::Records& records, bool use_records, Peeled& peeled)
+      : m_refs(refs), m_records(records), m_use_records(use_records), m_peeled(peeled) {}
 
   /// A ref accepted earlier in this push: for the refs judged after it, as if recorded
   /// (`strictness` is "" when it vouches for nothing, by its rule).
@@ -51,11 +50,10 @@ class Vouchers {
   struct InPush {
     std::string ref;
     Oid commit;
-    std::string strictness;
+    std::optional<policy::Strictness> strictness;  // nullopt: vouches for nothing by strictness
   };
   Status load_records();
 
-  const git::RepoView& m_repo;
   const ServerRefs& m_refs;
   const state::Records& m_records;
   bool m_use_records;

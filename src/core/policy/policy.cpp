@@ -129,13 +129,13 @@ std::string key_entry(const Signer& s) {
 Strictness Strictness::of(const Rule& rule) {
   std::set<std::string> keys;
   for (const Signer& s : rule.signers.keys) keys.insert(key_entry(s));
-
   const std::set<std::string> ids(rule.signers.identities.begin(), rule.signers.identities.end());
   return Strictness{{keys.begin(), keys.end()}, {ids.begin(), ids.end()}, rule.signers.require, rule.contributions};
 }
 
-bool Strictness::at_least_as_strict_as(const Rule& rule) const {
-  const Strictness theirs = of(rule);
+bool Strictness::at_least_as_strict_as(const Rule& rule) const { return at_least_as_strict_as(of(rule)); }
+
+bool Strictness::at_least_as_strict_as(const Strictness& theirs) const {
   const auto subset = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
     return std::includes(b.begin(), b.end(), a.begin(), a.end());
   };

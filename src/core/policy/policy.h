@@ -72,8 +72,7 @@ struct Rule {
 /// that history satisfied. Compared with a rule to decide whether the history needs judging
 /// again (at_least_as_strict_as).
 struct Strictness {
-  std::vector<std::string> keys;  // key entries: fingerprint and restrictions, sorted, unique
-
+  std::vector<std::string> keys;        // key entries: fingerprint and restrictions, sorted, unique
   std::vector<std::string> identities;  // did:keri:..., sorted, unique
   int require = 1;
   Contributions contributions = Contributions::kKnown;
@@ -82,8 +81,9 @@ struct Strictness {
   /// True when every commit that satisfied this also satisfies `rule`: every signer here is a
   /// signer of `rule` with the same restrictions (validity window, namespaces), `require` is at
   /// least rule's, contributions at least as strict.
-
   bool at_least_as_strict_as(const Rule& rule) const;
+  /// The same, against `of(rule)` computed once (a push compares many records with one rule).
+  bool at_least_as_strict_as(const Strictness& theirs) const;
   /// A one-line text form for the server's records, and back (nullopt when malformed).
   std::string encode() const;
   static std::optional<Strictness> decode(std::string_view text);

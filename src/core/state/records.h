@@ -35,7 +35,6 @@ class Records {
   virtual Result<std::vector<TipRecord>> accepted_tips() const = 0;
   /// The last tip the server recorded for `ref` (the last update git applied that the hook had
   /// accepted, else the baseline), also after the ref was deleted; nullopt when it never had one.
-
   virtual Result<std::optional<Oid>> last_tip(std::string_view ref) const = 0;
   /// When the server recorded accepting `object` (unix seconds); nullopt when it never did.
   virtual Result<std::optional<int64_t>> accepted_at(const Oid& object) const = 0;

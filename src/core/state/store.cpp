@@ -377,7 +377,6 @@ Result<StoreStatus> Store::status() const {
   out.baseline_recorded_at = *baseline_at;
   out.accepted_updates = static_cast<size_t>(*updates);
   out.accepted_tips = static_cast<size_t>(*tips);
-
   out.accepted_objects = static_cast<size_t>(*objects);
   out.pending = static_cast<size_t>(*pending);
   return out;

@@ -36,7 +36,6 @@ struct StoreStatus {
 
   size_t accepted_updates = 0;  // promoted updates, ever
   size_t accepted_tips = 0;
-
   size_t accepted_objects = 0;
   size_t pending = 0;
 };

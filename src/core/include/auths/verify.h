@@ -70,7 +70,6 @@ struct ServerStatus {
   std::string baseline_recorded;  // UTC time of the first baseline row; "" when there is none
   size_t accepted_updates = 0;    // updates git applied that post-receive recorded
   size_t accepted_tips = 0;       // tips kept (a branch moving forward keeps one)
-
   size_t accepted_objects = 0;
   size_t pending = 0;
 };
