@@ -92,11 +92,12 @@ std::optional<std::string> unsatisfiable(const Policy& policy) {
 
 namespace {
 
-/// Escapes the characters the record's text form uses as separators.
+/// Escapes the characters the record's text form uses as separators (',' ';' '|' '=' and '+',
+/// which joins namespaces) and '%' itself, so that two different entries never share a text.
 std::string escape_field(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (c == ',' || c == ';' || c == '|' || c == '%' || c == '=') {
+    if (c == ',' || c == ';' || c == '|' || c == '%' || c == '=' || c == '+') {
       static constexpr char kHex[] = "0123456789ABCDEF";
       out.push_back('%');
       out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xf]);

@@ -76,6 +76,20 @@ BOOST_AUTO_TEST_CASE(strictness_compares_signers_require_contributions_and_restr
   }
 }
 
+BOOST_AUTO_TEST_CASE(namespace_lists_are_told_apart_in_the_text_form) {
+  // A key limited to the one namespace "a+b" admits other signatures than the same key limited to
+  // "a" and "b": neither record may vouch for the other's rule, whatever characters the names hold.
+  FakeTree tree;
+  tree.files["joined"] = "x@t namespaces=\"a+b\" " + kEd1 + "\n";
+  tree.files["split"] = "x@t namespaces=\"a,b\" " + kEd1 + "\n";
+  const Policy p = load(
+      "version = 1\n" + rule("joined", "allowed_signers = \"joined\"") + rule("split", "allowed_signers = \"split\""),
+      tree);
+  BOOST_TEST(!Strictness::of(p.rules[0]).at_least_as_strict_as(p.rules[1]));
+  BOOST_TEST(!Strictness::of(p.rules[1]).at_least_as_strict_as(p.rules[0]));
+  BOOST_TEST(Strictness::of(p.rules[0]).at_least_as_strict_as(p.rules[0]));
+}
+
 BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
   const std::string main_rule = rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]");
   BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule)).has_value());  // no [governance]
