@@ -89,7 +89,7 @@ int run_hook_install(const InstallOptions& opts) {
   std::printf("%s\n", *recorded ? "recorded the baseline: the refs the repository has now"
                                 : "kept the baseline recorded earlier (--rebaseline replaces it)");
   // The policy in force lives on the branch HEAD names: say so now if that cannot work.
-  if (auto status = server_status(opts.repo); status && status->policy_state.rfind("none: HEAD", 0) == 0) {
+  if (auto status = server_status(opts.repo); status && status->default_branch_missing) {
     std::fprintf(stderr,
                  "warning: HEAD names '%s', which does not exist: every push fails closed until it does "
                  "(git symbolic-ref HEAD refs/heads/<branch>)\n",

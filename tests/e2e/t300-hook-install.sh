@@ -182,4 +182,18 @@ install_not_a_repo() {
 }
 test_case install_not_a_repo "auths hook install on a path that is not a repository fails"
 
+head_names_missing_branch() {
+  h=$E2E_TMP/head.git
+  git init -q --bare "$h"
+  git -C "$h" symbolic-ref HEAD refs/heads/main
+  # The repository holds a branch, trunk, but not the one HEAD names: no policy can be in force.
+  git -C "$h" update-ref refs/heads/trunk "$(git -C "$h" commit-tree "$(git -C "$h" mktree </dev/null)" -m trunk)"
+  run install-head "$AUTHS" hook install --repo "$h"
+  expect_rc 0
+  expect_text "$RUN_ERR" "warning: HEAD names 'refs/heads/main', which does not exist: every push fails closed"
+  # An empty repository (plain_layout) has no branch yet: nothing to warn about.
+  expect_no_text "$E2E_TMP/run/install-plain.err" "warning: HEAD"
+}
+test_case head_names_missing_branch "a HEAD naming a missing branch is warned about at install, an empty repository is not"
+
 test_done

@@ -44,6 +44,8 @@ Result<ServerStatus> server_status(const std::string& repo_path) {
         break;
       case engine::PolicyInForce::State::kDefaultBranchMissing:
         out.policy_state = "none: HEAD names a branch that does not exist (every push fails closed)";
+        out.default_branch_missing = true;
+
         break;
     }
   }

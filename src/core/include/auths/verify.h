@@ -61,11 +61,13 @@ Result<bool> record_baseline(const std::string& repo_path, bool replace = false)
 /// What the server side of a repository looks like to the hooks (`auths hook status`).
 struct ServerStatus {
   std::string git_dir;
-  std::string default_branch;  // what HEAD names
-  std::string policy_state;    // "in force", "none (bootstrap)", "invalid: ...", "default branch missing"
-  std::string policy_source;   // "<commit>:.auths/policy.toml"
-  std::string bootstrap;       // "deny" or "allow"
-  bool has_records = false;    // state.sqlite exists
+  std::string default_branch;           // what HEAD names
+  std::string policy_state;             // "in force", "none (bootstrap)", "invalid: ...", "default branch missing"
+  bool default_branch_missing = false;  // HEAD names a branch that does not exist: every push fails closed
+
+  std::string policy_source;  // "<commit>:.auths/policy.toml"
+  std::string bootstrap;      // "deny" or "allow"
+  bool has_records = false;   // state.sqlite exists
   size_t baseline_refs = 0;
   std::string baseline_recorded;  // UTC time of the first baseline row; "" when there is none
   size_t accepted_updates = 0;    // updates git applied that post-receive recorded
