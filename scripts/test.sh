@@ -5,7 +5,7 @@
 #
 #   scripts/test.sh [ctest arguments...]     e.g.  scripts/test.sh -L unit    scripts/test.sh -R t100
 #
-# build-test/ (AUTHS_TEST_BUILD_DIR): build type Sanitize (-O1 -g1, assertions on),
+# build-test/ (AUTHS_TEST_BUILD_DIR): build type Sanitize (-O0 -g1, assertions on),
 # AUTHS_SANITIZE=ON (ASan + UBSan), AUTHS_WERROR=ON. Every test runs against it, with the
 # ASAN_OPTIONS/UBSAN_OPTIONS of tests/CMakeLists.txt. install.sh keeps its own Release build/.
 #
@@ -128,7 +128,7 @@ auths_log "checking Debian packages (build, test and style)"
 auths_ensure_packages $AUTHS_BUILD_PACKAGES $AUTHS_TEST_PACKAGES $AUTHS_STYLE_PACKAGES
 phase_done packages
 
-auths_log "configuring $build/ (Sanitize: -O1, ASan + UBSan, warnings are errors)"
+auths_log "configuring $build/ (Sanitize: -O0 -g1, ASan + UBSan, warnings are errors)"
 generator=()
 [ -f "$build/CMakeCache.txt" ] || generator=(-G Ninja)
 cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Sanitize -DAUTHS_SANITIZE=ON \

@@ -7,11 +7,14 @@
 # A test script:
 #
 #   #!/usr/bin/env bash
-#   # e2e-transports: file ssh:1,3  (ctest runs it once per transport; default: file. ssh only
-#                                   where the transport matters: the hook's environment over
-#                                   sshd, forge variables, remote URLs, what reaches the
-#                                   pusher's terminal, one case per attack; `ssh:1,3` runs
-#                                   cases 1 and 3 over ssh, as AUTHS_E2E_RUN=1,3 does)
+#   # e2e-transports: file ssh:1,3  (how ctest runs it; default: file. `file ssh`: twice, every
+#                                   case over file:// and again every case over ssh, for the
+#                                   scripts about the transport itself: the hook's environment
+#                                   over sshd, forge variables, what reaches the pusher's
+#                                   terminal. `file ssh:1,3`: once, cases 1 and 3 over ssh to
+#                                   the private sshd and the others over file://, as
+#                                   AUTHS_E2E_SSH_CASES=1,3 does: at least one case per attack
+#                                   over the real transport, without a second setup)
 
 #   # e2e-cost: 60                  (optional: a long script: seconds, idle; ctest -j starts it
 #                                   early and gives it ten times that before a timeout)
@@ -42,8 +45,10 @@
 # AUTHS_E2E_RUN=3 or AUTHS_E2E_RUN=merge runs one of them.
 #
 # Environment: AUTHS_BIN_DIR (required: auths, auths-pre-receive, ...), AUTHS_E2E_TRANSPORT
-# (file | ssh), AUTHS_E2E_RUN (which cases), AUTHS_E2E_KEEP=1 keeps the temp dir,
-# AUTHS_E2E_KEEP_GOING=1 goes on within a case after a failed check.
+# (file | ssh: the transport of every case), AUTHS_E2E_SSH_CASES (in a file run, the cases that
+# push over ssh instead; the syntax of AUTHS_E2E_RUN), AUTHS_E2E_RUN (which cases),
+# AUTHS_E2E_KEEP=1 keeps the temp dir, AUTHS_E2E_KEEP_GOING=1 goes on within a case after a
+# failed check.
 #
 # All helpers are safe under `set -eu`; an assertion that fails prints what it expected, what
 # it got and the push output, then ends its case (exit 1 of the case's subshell).
@@ -53,7 +58,11 @@ shopt -s inherit_errexit 2>/dev/null || true
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_NAME=$(basename "$0" .sh)
-E2E_TRANSPORT=${AUTHS_E2E_TRANSPORT:-file}
+E2E_RUN_TRANSPORT=${AUTHS_E2E_TRANSPORT:-file}
+E2E_SSH_CASES=${AUTHS_E2E_SSH_CASES:-}
+E2E_RUN_LABEL=$E2E_RUN_TRANSPORT
+[ -z "$E2E_SSH_CASES" ] || [ "$E2E_RUN_TRANSPORT" != file ] || E2E_RUN_LABEL="file+ssh"
+E2E_TRANSPORT=$E2E_RUN_TRANSPORT  # of the case that runs
 E2E_CHECKS=0
 E2E_FAILURES=0
 E2E_STEP="setup"
@@ -114,10 +123,10 @@ test_done() {
     e2e_die "AUTHS_E2E_RUN=${AUTHS_E2E_RUN:-} selected none of the $E2E_CASE_NO cases"
   fi
   if [ "$E2E_FAILURES" -eq 0 ] && [ "${#E2E_CASES_FAILED[@]}" -eq 0 ]; then
-    printf '# %s [%s]: %s passed, %d checks\n' "$E2E_NAME" "$E2E_TRANSPORT" "$cases" "$E2E_CHECKS"
+    printf '# %s [%s]: %s passed, %d checks\n' "$E2E_NAME" "$E2E_RUN_LABEL" "$cases" "$E2E_CHECKS"
     exit 0
   fi
-  printf '# %s [%s]: FAILED: %s passed; failed:\n' "$E2E_NAME" "$E2E_TRANSPORT" "$cases"
+  printf '# %s [%s]: FAILED: %s passed; failed:\n' "$E2E_NAME" "$E2E_RUN_LABEL" "$cases"
   printf '#   %s\n' "${E2E_CASES_FAILED[@]}"
   exit 1
 }
@@ -143,13 +152,14 @@ test_done() {
 # AUTHS_E2E_RUN selects cases, as git's --run does: comma-separated numbers ("3"), ranges
 # ("2-4", "5-") and words (the cases whose function name or description contain the word).
 # Unselected cases are skipped; a later case may need what an earlier one did, as in git.
+# AUTHS_E2E_SSH_CASES names cases the same way: in a file run, they push over ssh.
 
-# case_selected NUMBER TEXT: whether AUTHS_E2E_RUN selects the case.
-case_selected() {
+# case_in LIST NUMBER TEXT: whether LIST (the syntax of AUTHS_E2E_RUN) names the case.
+case_in() {
   local item lo hi
-  [ -n "${AUTHS_E2E_RUN:-}" ] || return 0
   local -a items
-  IFS=, read -ra items <<<"$AUTHS_E2E_RUN"
+  IFS=, read -ra items <<<"$1"
+  shift
   for item in "${items[@]}"; do
     if [[ "$item" =~ ^[0-9]+$ ]]; then
       [ "$1" -ne "$item" ] || return 0
@@ -164,15 +174,42 @@ case_selected() {
   return 1
 }
 
-# case_end: the EXIT trap of a case's subshell: saves its counts and variables for test_case.
+# case_selected NUMBER TEXT: whether AUTHS_E2E_RUN selects the case (all without it).
+case_selected() { [ -z "${AUTHS_E2E_RUN:-}" ] || case_in "$AUTHS_E2E_RUN" "$@"; }
+
+# elapsed_since START: sets ELAPSED to the time since START (a $EPOCHREALTIME without its dot),
+# as "1.2 s".
+elapsed_since() {
+  local now=${EPOCHREALTIME/./} t
+  t=$((10#$now - 10#$1))
+  printf -v ELAPSED '%d.%d s' "$((t / 1000000))" "$((t / 100000 % 10))"
+}
+
+# case_end: the EXIT trap of a case's subshell: saves its counts and variables for test_case
+# (builtins only, as in the other helpers that run once per case or per push: a process costs
+# more than what it would compute). The variables: every name that begins with a lower-case
+# letter, and CLIENT.
 case_end() {
-  local status=$? names
-  names=$(compgen -v | grep -E '^([a-z][a-zA-Z0-9_]*|CLIENT)$' || true)
+  local E2E_STATUS=$? E2E_NAME_OF E2E_NAMES=()
+  for E2E_NAME_OF in ${!a@} ${!b@} ${!c@} ${!d@} ${!e@} ${!f@} ${!g@} ${!h@} ${!i@} ${!j@} ${!k@} \
+    ${!l@} ${!m@} ${!n@} ${!o@} ${!p@} ${!q@} ${!r@} ${!s@} ${!t@} ${!u@} ${!v@} ${!w@} ${!x@} \
+    ${!y@} ${!z@}; do
+    E2E_NAMES+=("$E2E_NAME_OF")
+  done
+  [ -z "${CLIENT+set}" ] || E2E_NAMES+=(CLIENT)
   {
-    printf 'E2E_CASE_CHECKS=%d E2E_CASE_FAILURES=%d E2E_CASE_STATUS=%d\n' "$E2E_CHECKS" "$E2E_FAILURES" "$status"
-    # shellcheck disable=SC2086  # one word per name
-    [ -z "$names" ] || declare -p $names 2>/dev/null | sed -E 's/^declare -([-a-zA-Z]*)/declare -g -\1/'
+    printf 'E2E_CASE_CHECKS=%d E2E_CASE_FAILURES=%d E2E_CASE_STATUS=%d\n' "$E2E_CHECKS" "$E2E_FAILURES" "$E2E_STATUS"
+    [ "${#E2E_NAMES[@]}" -eq 0 ] || declare -p "${E2E_NAMES[@]}" 2>/dev/null
   } >"$E2E_TMP/case.state"
+}
+
+# case_state_load: test_case's reading of case.state: the counts, and the variables declared
+# global (declare -p writes them as they would be declared in the case's own scope).
+case_state_load() {
+  local state=""
+  [ -s "$E2E_TMP/case.state" ] || return 0
+  IFS= read -r -d '' state <"$E2E_TMP/case.state" || true
+  eval "${state//$'\n'declare -/$'\n'declare -g -}"
 }
 
 # case_error: the ERR trap of a case: names the command that failed where no check expected it.
@@ -184,7 +221,7 @@ case_error() {
 }
 
 test_case() {
-  local fn=$1 desc=${2:-$1} status
+  local fn=$1 desc=${2:-$1} status start=${EPOCHREALTIME/./} transport=$E2E_RUN_TRANSPORT
   declare -F "$fn" >/dev/null || e2e_die "test_case: no function '$fn'"
   E2E_CASE_NO=$((E2E_CASE_NO + 1))
   if ! case_selected "$E2E_CASE_NO" "$fn $desc"; then
@@ -192,8 +229,10 @@ test_case() {
     E2E_CASES_SKIPPED=$((E2E_CASES_SKIPPED + 1))
     return 0
   fi
-  step "$E2E_CASE_NO $desc"
-  rm -f "$E2E_TMP/case.state"
+  if [ -n "$E2E_SSH_CASES" ] && case_in "$E2E_SSH_CASES" "$E2E_CASE_NO" "$fn $desc"; then transport=ssh; fi
+  step "$E2E_CASE_NO $desc${E2E_SSH_CASES:+ [$transport]}"
+  [ "$transport" = "$E2E_RUN_TRANSPORT" ] || transport_use "$transport"
+  : >"$E2E_TMP/case.state"
   set +e
   (
     set -eE
@@ -210,9 +249,9 @@ test_case() {
   )
   status=$?
   set -e
+  [ "$transport" = "$E2E_RUN_TRANSPORT" ] || transport_use "$E2E_RUN_TRANSPORT"
   E2E_CASE_CHECKS=0 E2E_CASE_FAILURES=0
-  # shellcheck disable=SC1091  # written by case_end
-  [ ! -f "$E2E_TMP/case.state" ] || . "$E2E_TMP/case.state"
+  case_state_load
   # shellcheck disable=SC2031  # the script's counts, not the subshell's
   E2E_CHECKS=$((E2E_CHECKS + E2E_CASE_CHECKS))
   # shellcheck disable=SC2031
@@ -224,9 +263,12 @@ test_case() {
   fi
   if [ "$status" -eq 0 ] && [ "$E2E_CASE_FAILURES" -eq 0 ]; then
     E2E_CASES_PASSED=$((E2E_CASES_PASSED + 1))
+    elapsed_since "$start"
+    printf '# ok %d (%s)\n' "$E2E_CASE_NO" "$ELAPSED"
   else
     E2E_CASES_FAILED+=("$E2E_CASE_NO $desc")
-    printf '# FAILED case %d: %s\n' "$E2E_CASE_NO" "$desc" >&2
+    elapsed_since "$start"
+    printf '# FAILED case %d: %s (%s)\n' "$E2E_CASE_NO" "$desc" "$ELAPSED" >&2
   fi
   E2E_STEP="setup"
   return 0
@@ -290,19 +332,32 @@ test_init() {
   SERVER=$E2E_TMP/server.git
   CLIENT=$E2E_TMP/client
 
-  case "$E2E_TRANSPORT" in
-    file) ;;
-    ssh) sshd_start ;;
-    *) e2e_die "unknown AUTHS_E2E_TRANSPORT '$E2E_TRANSPORT' (file or ssh)" ;;
+  case "$E2E_RUN_TRANSPORT" in
+    file) [ -z "$E2E_SSH_CASES" ] || sshd_start ;;
+    ssh) sshd_start && transport_use ssh ;;
+    *) e2e_die "unknown AUTHS_E2E_TRANSPORT '$E2E_RUN_TRANSPORT' (file or ssh)" ;;
   esac
-  printf '# %s: transport %s, binaries %s, temp %s\n' "$E2E_NAME" "$E2E_TRANSPORT" "$AUTHS_BIN_DIR" "$E2E_TMP"
+  printf '# %s: transport %s%s, binaries %s, temp %s\n' "$E2E_NAME" "$E2E_RUN_TRANSPORT" \
+    "${E2E_SSH_CASES:+ (cases $E2E_SSH_CASES over ssh)}" "$AUTHS_BIN_DIR" "$E2E_TMP"
 }
 
-# server_url: how the client reaches $SERVER with the chosen transport.
-server_url() {
-  case "$E2E_TRANSPORT" in
-    file) printf 'file://%s\n' "$SERVER" ;;
-    ssh) sshd_url "$SERVER" ;;
+# server_url: the URL every clone of $SERVER is made with. It is a file:// URL whatever the
+# transport: over ssh, git rewrites it (transport_use), so that a clone made in one case pushes
+# over the transport of the case that pushes.
+server_url() { printf 'file://%s\n' "$SERVER"; }
+
+# transport_use file|ssh: how the clients' git reaches the repositories under $E2E_TMP from now
+# on. ssh: the test's global git config rewrites file://$E2E_TMP/ to the same path on the
+# private sshd (url.<base>.insteadOf, which git applies to clone, fetch and push URLs).
+transport_use() {
+  local ssh_base
+  E2E_TRANSPORT=$1
+  [ -n "$SSHD_PORT" ] || { [ "$1" = file ] && return 0; e2e_die "transport_use ssh: no sshd (sshd_start)"; }
+  ssh_base="$(sshd_url "$E2E_TMP")/"
+  case "$1" in
+    ssh) git config --global "url.$ssh_base.insteadOf" "file://$E2E_TMP/" ;;
+    file) git config --global --remove-section "url.$ssh_base" 2>/dev/null || true ;;
+    *) e2e_die "transport_use: unknown transport '$1'" ;;
   esac
 }
 
@@ -512,31 +567,93 @@ server_state() {
 # expect_server_unchanged and the hook run replay).
 push() {
   PUSH_CMD="git push $*"
-  rm -f "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit "$E2E_TMP"/hook.where
-  rm -rf "$E2E_TMP/before.git"
+  rm -rf "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit \
+    "$E2E_TMP"/hook.where "$E2E_TMP/before.git"
   cp -a "$SERVER" "$E2E_TMP/before.git"
   PUSH_STATUS=0
   client_git push "$@" >"$E2E_TMP/push.out" 2>&1 </dev/null || PUSH_STATUS=$?
-  sed -n 's/^remote: //p' "$E2E_TMP/push.out" | sed 's/[[:space:]]*$//' >"$E2E_TMP/remote.out"
-  grep -v '^remote: ' "$E2E_TMP/push.out" | sed 's/[[:space:]]*$//' >"$E2E_TMP/local.out" || true
+  split_push_output
   check_no_sanitizer_report "$E2E_TMP/push.out"
+  check_transport
+}
+
+# split_push_output: push.out into remote.out (the remote: lines without that prefix) and
+# local.out (the others), trailing white space (git's padding, carriage returns) removed.
+split_push_output() {
+  local raw line remote=() here=()
+  while IFS= read -r raw || [ -n "$raw" ]; do
+    line=${raw#remote: }
+    line=${line%"${line##*[![:space:]]}"}
+    if [[ "$raw" == "remote: "* ]]; then remote+=("$line"); else here+=("$line"); fi
+  done <"$E2E_TMP/push.out"
+  write_lines "$E2E_TMP/remote.out" "${remote[@]}"
+  write_lines "$E2E_TMP/local.out" "${here[@]}"
+}
+
+# write_lines FILE LINE...: FILE holds the LINEs, one per line (empty with none).
+write_lines() {
+  local file=$1
+  shift
+  if [ $# -eq 0 ]; then : >"$file"; else printf '%s\n' "$@" >"$file"; fi
+}
+
+# file_has FILE ERE: whether a line of FILE matches the extended regular expression ERE (bash's
+# =~, the same POSIX regex of the C library as grep -E). count_lines FILE ERE: how many do.
+# Builtins: these checks run several times per push, where a grep process costs more than the
+# check.
+file_has() {
+  local line
+  [ -f "$1" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ "$line" =~ $2 ]]; then return 0; fi
+  done <"$1"
+  return 1
+}
+count_lines() {
+  local line n=0
+  if [ -f "$1" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ "$line" =~ $2 ]]; then n=$((n + 1)); fi
+    done <"$1"
+  fi
+  printf -v COUNT '%d' "$n"
+}
+
+# check_transport: the recording wrapper saw the push arrive over the case's transport (sshd
+# sets SSH_CONNECTION in the session; over file:// nothing does).
+check_transport() {
+  [ -f "$E2E_TMP/hook.env" ] || return 0
+  if file_has "$E2E_TMP/hook.env" '^SSH_CONNECTION='; then
+    [ "$E2E_TRANSPORT" = ssh ] || fail "the push of a file:// case reached the hook over ssh"
+  else
+    [ "$E2E_TRANSPORT" = file ] || fail "the push of an ssh case reached the hook without ssh (no SSH_CONNECTION)"
+  fi
 }
 
 check_no_sanitizer_report() {
-  if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)' "$1"; then
+  if file_has "$1" 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)'; then
     fail "a sanitizer reported an error (in $1):" "$(grep -E 'Sanitizer|runtime error' "$1" | head -5)"
   else
     ok
   fi
 }
 
-# The lines the expect_* helpers look at: the remote: lines of the last push, or, with
-# E2E_LINES=local, git's own output (for client-side hooks such as pre-push).
+# lines_file: sets LINES to the file of lines the expect_* helpers look at: the remote: lines
+# of the last push, or, with E2E_LINES=local, git's own output (for client-side hooks such as
+# pre-push).
 lines_file() {
-  if [ "${E2E_LINES:-remote}" = local ]; then echo "$E2E_TMP/local.out"; else echo "$E2E_TMP/remote.out"; fi
+  if [ "${E2E_LINES:-remote}" = local ]; then LINES=$E2E_TMP/local.out; else LINES=$E2E_TMP/remote.out; fi
 }
 
-hook_exit() { if [ -f "$E2E_TMP/hook.exit" ]; then tail -n1 "$E2E_TMP/hook.exit"; else echo none; fi; }
+# hook_exit_read: sets HOOK_EXIT to the recorded exit status of the last hook run (the last
+# line of hook.exit), or "none". hook_exit prints it.
+hook_exit_read() {
+  local line
+  HOOK_EXIT=none
+  [ -f "$E2E_TMP/hook.exit" ] || return 0
+  while IFS= read -r line; do HOOK_EXIT=$line; done <"$E2E_TMP/hook.exit"
+}
+hook_exit() { hook_exit_read && printf '%s\n' "$HOOK_EXIT"; }
 
 # expect_push_ok [EXACT-SUMMARY]: push succeeded, the hook said 0 and printed the accepted
 # summary (exactly EXACT-SUMMARY when given).
@@ -545,8 +662,9 @@ expect_push_ok() {
   if [ "$PUSH_STATUS" -ne 0 ]; then
     fail "expected the push to succeed, git push exited $PUSH_STATUS"
   else ok; fi
-  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 0 ]; then
-    fail "expected hook exit status 0, got $(hook_exit)"
+  hook_exit_read
+  if [ "$HOOK_EXIT" != none ] && [ "$HOOK_EXIT" != 0 ]; then
+    fail "expected hook exit status 0, got $HOOK_EXIT"
   fi
   if [ $# -ge 1 ]; then
     expect_line "$1"
@@ -561,8 +679,9 @@ expect_push_ok() {
 expect_push_rejected() {
   local code=$1
   expect_hook_declined
-  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 1 ]; then
-    fail "expected hook exit status 1 (rejected by policy), got $(hook_exit)"
+  hook_exit_read
+  if [ "$HOOK_EXIT" != none ] && [ "$HOOK_EXIT" != 1 ]; then
+    fail "expected hook exit status 1 (rejected by policy), got $HOOK_EXIT"
   else ok; fi
   expect_code "$code"
   expect_line_match '^auths: push rejected: [0-9]+ violations? in [0-9]+ refs?$'
@@ -571,17 +690,18 @@ expect_push_rejected() {
 }
 
 expect_at_most_one_hint() {
-  local n
-  n=$(grep -c '^hint: ' "$(lines_file)" || true)
-  if [ "$n" -le 1 ]; then ok; else fail "expected at most one 'hint:' line, got $n"; fi
+  lines_file
+  count_lines "$LINES" '^hint: '
+  if [ "$COUNT" -le 1 ]; then ok; else fail "expected at most one 'hint:' line, got $COUNT"; fi
 }
 
 # expect_push_undecided CODE: the hook could not decide: exit 2, fail closed.
 expect_push_undecided() {
   local code=$1
   expect_hook_declined
-  if [ -f "$E2E_TMP/hook.exit" ] && [ "$(hook_exit)" != 2 ]; then
-    fail "expected hook exit status 2 (could not decide, fail closed), got $(hook_exit)"
+  hook_exit_read
+  if [ "$HOOK_EXIT" != none ] && [ "$HOOK_EXIT" != 2 ]; then
+    fail "expected hook exit status 2 (could not decide, fail closed), got $HOOK_EXIT"
   else ok; fi
   expect_code "$code"
   expect_line_match '^auths: push rejected: could not decide \(fail closed\): .+'
@@ -592,14 +712,15 @@ expect_push_undecided() {
 expect_hook_declined() {
   if [ "$PUSH_STATUS" -eq 0 ]; then
     fail "expected the push to be rejected, but git push exited 0"
-  elif ! grep -Eq '\((pre-receive )?hook declined\)' "$E2E_TMP/push.out"; then
+  elif ! file_has "$E2E_TMP/push.out" '\((pre-receive )?hook declined\)'; then
     fail "expected git to report '(pre-receive hook declined)' or '(hook declined)'"
   else ok; fi
 }
 
 # expect_code CODE: some violation line in the remote output carries CODE.
 expect_code() {
-  if grep -Eq "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): " "$(lines_file)"; then
+  lines_file
+  if file_has "$LINES" "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): "; then
     ok
   else
     fail "expected a violation line 'error: <ref>[ <short>]: $1 (rule '...'): ...' in the remote output"
@@ -614,6 +735,7 @@ expect_violation() {
   local ref=$1 oid=$2 code=$3 rule=$4 head line rest
   if [ "$oid" = - ]; then head="error: $ref: $code ("; else head="error: $ref ${oid:0:7}: $code ("; fi
   VIOLATION_LINE=""
+  lines_file
   while IFS= read -r line; do
     [[ "$line" == "$head"* ]] || continue
     rest=${line#"$head"}
@@ -624,7 +746,7 @@ expect_violation() {
     esac
     VIOLATION_LINE=$line
     break
-  done <"$(lines_file)"
+  done <"$LINES"
   if [ -n "$VIOLATION_LINE" ]; then
     ok
   else
@@ -644,20 +766,27 @@ expect_violation_mentions() {
 
 # expect_line LINE: the remote output has exactly this line.
 expect_line() {
-  if grep -Fxq -- "$1" "$(lines_file)"; then ok; else
-    fail "expected the remote line: $1"
+  local line
+  lines_file
+  if [ -f "$LINES" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [ "$line" = "$1" ]; then ok; return 0; fi
+    done <"$LINES"
   fi
+  fail "expected the remote line: $1"
 }
 
 # expect_line_match ERE / expect_no_line_match ERE on the remote lines.
 expect_line_match() {
-  if grep -Eq -- "$1" "$(lines_file)"; then ok; else
+  lines_file
+  if file_has "$LINES" "$1"; then ok; else
     fail "expected a remote line matching /$1/"
   fi
 }
 expect_no_line_match() {
-  if grep -Eq -- "$1" "$(lines_file)"; then
-    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$(lines_file)" | head -3)"
+  lines_file
+  if file_has "$LINES" "$1"; then
+    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$LINES" | head -3)"
   else ok; fi
 }
 
@@ -701,16 +830,37 @@ expect_hook_saw_quarantine() {
 # ---------------------------------------------------------------------------------------------
 # `auths hook run` against the same input
 
-# Lines of interest in hook output: violations and the summary (not GL-HOOK-ERR, hints, notes).
-decision_lines() { grep -E '^(error|auths): ' "$1" || true; }
-violation_codes() {
-  sed -nE "s/^error: [^ ]+( [0-9a-f]{7})?: ([a-z-]+) \\((rule '[^']*'|no rule)\\): .*/\\2/p" "$1" | LC_ALL=C sort
+# decision_text FILE: sets DECISION_TEXT to the lines of interest in hook output, violations and
+# the summary (not GL-HOOK-ERR, hints, notes), one per line.
+decision_text() {
+  local line
+  DECISION_TEXT=""
+  [ -f "$1" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ "$line" == "error: "* || "$line" == "auths: "* ]]; then DECISION_TEXT+="$line"$'\n'; fi
+  done <"$1"
+}
+
+# hook_summary FILE: sets CODES to the codes of the violation lines of FILE (space-separated, in
+# order, repeated as they are) and REJECTED to the violation count of its rejected summary ("" if
+# none).
+hook_summary() {
+  local line re_violation="^error: [^ ]+( [0-9a-f]{7})?: ([a-z-]+) \\((rule '[^']*'|no rule)\\): "
+  local re_summary='^auths: push rejected: ([0-9]+) violation'
+  CODES="" REJECTED=""
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ "$line" =~ $re_violation ]]; then
+      CODES+="${BASH_REMATCH[2]} "
+    elif [ -z "$REJECTED" ] && [[ "$line" =~ $re_summary ]]; then
+      REJECTED=${BASH_REMATCH[1]}
+    fi
+  done <"$1"
 }
 
 # replay_repo DIR: a copy of the server as it was before the last push, plus the objects the
 # push brought (copied from the client without any ref): the state pre-receive saw.
 replay_repo() {
-  local dir=$1 new ref oid
+  local dir=$1 new ref oid rest
   rm -rf "$dir"
   cp -a "$E2E_TMP/before.git" "$dir"
   rm -rf "$dir/hooks" && mkdir "$dir/hooks"
@@ -718,9 +868,11 @@ replay_repo() {
     while read -r _ new ref; do
       [ "$new" = "$ZERO_OID" ] || echo "$new"
     done <"$E2E_TMP/hook.stdin"
-    git -C "$dir" for-each-ref --format='%(objectname)' | while read -r oid; do
-      if git -C "$CLIENT" cat-file -e "$oid" 2>/dev/null; then echo "^$oid"; fi
-    done
+    # The server's tips the client has too ("<oid> missing" from cat-file for the others).
+    git -C "$dir" for-each-ref --format='%(objectname)' |
+      git -C "$CLIENT" cat-file --batch-check='%(objectname)' | while read -r oid rest; do
+        [ -n "$rest" ] || echo "^$oid"
+      done
   } | git -C "$CLIENT" pack-objects --revs --stdout -q | git -C "$dir" unpack-objects -q
 }
 
@@ -730,30 +882,30 @@ replay_repo() {
 # codes and as many violations as the hook's summary counts.
 expect_hook_run_agrees() {
   [ -f "$E2E_TMP/hook.stdin" ] || { fail "the hook did not record its input (no recording wrapper, or it did not run)"; return 0; }
-  local repo=$E2E_TMP/replay.git rc=0 jrc=0 want
-  want=$(hook_exit)
+  local repo=$E2E_TMP/replay.git rc=0 jrc=0 want hook_text
+  hook_exit_read
+  want=$HOOK_EXIT
   replay_repo "$repo"
   (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$repo" <"$E2E_TMP/hook.stdin" >"$E2E_TMP/run.out" 2>"$E2E_TMP/run.err") || rc=$?
   check_no_sanitizer_report "$E2E_TMP/run.err"
   if [ "$rc" != "$want" ]; then
     fail "auths hook run exited $rc, the hook exited $want" "stderr: $(head -5 "$E2E_TMP/run.err")"
   else ok; fi
-  decision_lines "$E2E_TMP/remote.out" >"$E2E_TMP/hook.lines"
-  decision_lines "$E2E_TMP/run.err" >"$E2E_TMP/run.lines"
-  if cmp -s "$E2E_TMP/hook.lines" "$E2E_TMP/run.lines"; then ok; else
+  decision_text "$E2E_TMP/remote.out"
+  hook_text=$DECISION_TEXT
+  decision_text "$E2E_TMP/run.err"
+  if [ "$hook_text" = "$DECISION_TEXT" ]; then ok; else
     fail "auths hook run printed other violation/summary lines than the hook:" \
-      "$(diff "$E2E_TMP/hook.lines" "$E2E_TMP/run.lines" | head -20)"
+      "$(diff <(printf '%s' "$hook_text") <(printf '%s' "$DECISION_TEXT") | head -20)"
   fi
   (cd "$E2E_TMP" && "$AUTHS" hook run --repo "$repo" --json <"$E2E_TMP/hook.stdin" >"$E2E_TMP/run.json" 2>"$E2E_TMP/run-json.err") || jrc=$?
   check_no_sanitizer_report "$E2E_TMP/run-json.err"
   if [ "$jrc" != "$want" ]; then
     fail "auths hook run --json exited $jrc, the hook exited $want"
   else ok; fi
-  violation_codes "$E2E_TMP/remote.out" | tr '\n' ' ' >"$E2E_TMP/hook.codes"
   local msg
-  local total
-  total=$(sed -nE 's/^auths: push rejected: ([0-9]+) violation.*/\1/p' "$E2E_TMP/remote.out" | head -n1)
-  if msg=$(python3 - "$E2E_TMP/run.json" "$want" "$(cat "$E2E_TMP/hook.codes")" "${total:-}" <<'EOF'
+  hook_summary "$E2E_TMP/remote.out"
+  if msg=$(python3 - "$E2E_TMP/run.json" "$want" "$CODES" "$REJECTED" <<'EOF'
 import json, sys
 path, want_exit, want_codes, total = sys.argv[1], int(sys.argv[2]), sorted(set(sys.argv[3].split())), sys.argv[4]
 try:

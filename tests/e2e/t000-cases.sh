@@ -14,7 +14,10 @@ cat >"$CHILD_DIR/tchild.sh" <<'CHILD'
 #!/usr/bin/env bash
 . "$(dirname "$0")/lib.sh"
 test_init
-sets_x() { x=1; expect_equal 1 1 one; }
+sets_x() {
+  x=1 list=(a "b c") text=$'two lines\ndeclare -x X=1'
+  expect_equal 1 1 one
+}
 test_case sets_x "passes and sets x"
 failed_check() { expect_equal "$x" 2 "x is 2"; : >"$REACHED"; }
 test_case failed_check "a failed check"
@@ -22,7 +25,12 @@ unexpected_failure() { false; ok; }
 test_case unexpected_failure "an unexpected failure"
 no_check() { :; }
 test_case no_check "no check"
-x_carried() { expect_equal "$x" 1 "x carried over"; }
+x_carried() {
+  expect_equal "$x" 1 "x carried over"
+  expect_equal "${list[1]}" "b c" "an array carried over"
+  expect_equal "$text" $'two lines\ndeclare -x X=1' "a text of two lines carried over"
+  printf '%s\n' "$E2E_TRANSPORT" >"$REACHED.transport"
+}
 test_case x_carried "x carried over"
 test_done
 CHILD
@@ -50,11 +58,21 @@ test_case failures_are_reported "failed, erroring and checkless cases fail the s
 selection_runs_only_the_selected_cases() {
   child AUTHS_E2E_RUN=1,x_carried
   expect_rc 0
-  expect_out "# tchild [file]: 2 of 2 cases (3 skipped: AUTHS_E2E_RUN=1,x_carried) passed, 2 checks"
+  expect_out "# tchild [file]: 2 of 2 cases (3 skipped: AUTHS_E2E_RUN=1,x_carried) passed, 4 checks"
   child AUTHS_E2E_RUN=nothing-matches
   expect_rc 1
   expect_text "$RUN_ERR" "selected none of the 5 cases"
 }
 test_case selection_runs_only_the_selected_cases "AUTHS_E2E_RUN runs the cases it names, and none is an error"
+
+ssh_cases_run_over_ssh() {
+  child AUTHS_E2E_RUN=1,5 AUTHS_E2E_SSH_CASES=x_carried
+  expect_rc 0
+  expect_out "# tchild [file+ssh]: 2 of 2 cases (3 skipped: AUTHS_E2E_RUN=1,5) passed, 4 checks"
+  expect_out "# 1 passes and sets x [file]"
+  expect_out "# 5 x carried over [ssh]"
+  expect_equal "$(cat "$CHILD_DIR/reached.transport")" ssh "the transport case 5 saw"
+}
+test_case ssh_cases_run_over_ssh "AUTHS_E2E_SSH_CASES: the cases it names run over ssh, the others over file://"
 
 test_done
