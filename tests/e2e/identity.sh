@@ -27,6 +27,8 @@ identity_env() {
   mkdir -p "$E2E_TMP/ids"
 }
 
+# dev_home NAME: NAME's identity home (dev_run and dev_commit, called hundreds of times, spell
+# the same path out instead of forking a subshell for it).
 dev_home() { printf '%s\n' "$E2E_TMP/ids/$1"; }
 
 # dev_run NAME ARGS...: `auths ARGS` with NAME's identity home, by lib.sh's run: stdout in
@@ -35,7 +37,7 @@ dev_home() { printf '%s\n' "$E2E_TMP/ids/$1"; }
 dev_run() {
   local name=$1
   shift
-  AUTHS_HOME=$(dev_home "$name") run "$name auths $1" "$AUTHS" "$@"
+  AUTHS_HOME=$E2E_TMP/ids/$name run "$name auths $1" "$AUTHS" "$@"
 }
 
 # dev_auths NAME ARGS...: `auths ARGS` for NAME (dev_run); stops the test when it fails.
@@ -111,7 +113,7 @@ dev_commit() {
   [ "$alias" = - ] || client_git config user.signingKey "auths:$alias"
   printf '%s\n' "$msg" >>"$CLIENT/log.txt"
   client_git add -A
-  AUTHS_HOME=$(dev_home "$name") git -C "$CLIENT" commit -q -S -m "$msg" \
+  AUTHS_HOME=$E2E_TMP/ids/$name git -C "$CLIENT" commit -q -S -m "$msg" \
     </dev/null >"$E2E_TMP/commit.out" 2>"$E2E_TMP/commit.err" ||
     e2e_die "git commit -S by $name (key $alias) failed: $(cat "$E2E_TMP/commit.err")"
   client_git rev-parse HEAD

@@ -106,7 +106,8 @@ for kind in commit tag; do
   g hash-object --literally -t "$kind" -w --stdin-paths <"$WORK/$kind.paths" >"$WORK/$kind.oids" ||
     e2e_die "git hash-object --literally -t $kind failed"
   while IFS= read -r path && IFS= read -r oid <&3; do
-    id=$(basename "$path" ".$kind")
+    id=${path##*/}
+    id=${id%".$kind"}
     OID[$id]=$oid
   done <"$WORK/$kind.paths" 3<"$WORK/$kind.oids"
 done
@@ -190,9 +191,13 @@ while read -r id rest; do GIT_TAGVIEW[$id]=$rest; done <"$WORK/tagview"
 # The signature verdict and the signed payload: git verify-commit/verify-tag -v, one by one
 # (each runs ssh-keygen). good:FINGERPRINT when git says "Good ... signature".
 mkdir -p "$WORK/payload"
+key_re='^.* key (SHA256:[^ ]*)'
 for id in $IDS; do
   if g "verify-${KIND[$id]}" -v "${OID[$id]}" >"$WORK/payload/$id" 2>"$WORK/verify.err"; then
-    GIT_VERDICT[$id]=good:$(sed -n 's/.* key \(SHA256:[^ ]*\).*/\1/p' "$WORK/verify.err" | head -n1)
+    GIT_VERDICT[$id]=good:
+    while IFS= read -r line; do
+      if [[ "$line" =~ $key_re ]]; then GIT_VERDICT[$id]=good:${BASH_REMATCH[1]}; break; fi
+    done <"$WORK/verify.err"
   else
     GIT_VERDICT[$id]=notgood
   fi
