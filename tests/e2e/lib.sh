@@ -597,46 +597,32 @@ write_lines() {
   if [ $# -eq 0 ]; then : >"$file"; else printf '%s\n' "$@" >"$file"; fi
 }
 
-# file_has FILE ERE: whether a line of FILE matches the extended regular expression ERE (bash's
-# =~, the same POSIX regex of the C library as grep -E). count_lines FILE ERE: how many do.
-# Builtins: these checks run several times per push, where a grep process costs more than the
-# check.
-file_has() {
-  local line
-  [ -f "$1" ] || return 1
+# count_matches KIND FILE PATTERN [FIRST]: sets COUNT to the number of lines of FILE that match
+# PATTERN (0 when FILE does not exist), or with FIRST to 1 at the first one. KIND: ere (the line
+# matches the extended regular expression: bash's =~, the C library's POSIX regex as grep -E
+# uses), line (the line is PATTERN, grep -Fx), text (the line contains PATTERN, grep -F). Builtins:
+# these checks run several times per push, where a grep process costs more than the check.
+# Bash's read drops NUL bytes: a check can then see text joined across a NUL, never miss text
+# that is there.
+count_matches() {
+  local kind=$1 file=$2 pattern=$3 first=${4:-} line hit
+  COUNT=0
+  [ -f "$file" ] || return 0
   while IFS= read -r line || [ -n "$line" ]; do
-    if [[ "$line" =~ $2 ]]; then return 0; fi
-  done <"$1"
-  return 1
+    case "$kind" in
+      ere) [[ "$line" =~ $pattern ]] && hit=1 || hit=0 ;;
+      line) [ "$line" = "$pattern" ] && hit=1 || hit=0 ;;
+      text) [[ "$line" == *"$pattern"* ]] && hit=1 || hit=0 ;;
+      *) e2e_die "count_matches: unknown kind '$kind'" ;;
+    esac
+    COUNT=$((COUNT + hit))
+    if [ -n "$first" ] && [ "$COUNT" -gt 0 ]; then return 0; fi
+  done <"$file"
 }
-# file_has_line FILE LINE: whether FILE has exactly the line LINE (grep -Fx); file_has_text
-# FILE TEXT: whether a line of FILE contains TEXT (grep -F). Bash's read drops NUL bytes: a
-# check can then see text joined across a NUL, never miss text that is there.
-file_has_line() {
-  local line
-  [ -f "$1" ] || return 1
-  while IFS= read -r line || [ -n "$line" ]; do
-    if [ "$line" = "$2" ]; then return 0; fi
-  done <"$1"
-  return 1
-}
-file_has_text() {
-  local line
-  [ -f "$1" ] || return 1
-  while IFS= read -r line || [ -n "$line" ]; do
-    if [[ "$line" == *"$2"* ]]; then return 0; fi
-  done <"$1"
-  return 1
-}
-count_lines() {
-  local line n=0
-  if [ -f "$1" ]; then
-    while IFS= read -r line || [ -n "$line" ]; do
-      if [[ "$line" =~ $2 ]]; then n=$((n + 1)); fi
-    done <"$1"
-  fi
-  printf -v COUNT '%d' "$n"
-}
+# file_has FILE ERE, file_has_line FILE LINE, file_has_text FILE TEXT: whether a line matches.
+file_has() { count_matches ere "$1" "$2" first && [ "$COUNT" -gt 0 ]; }
+file_has_line() { count_matches line "$1" "$2" first && [ "$COUNT" -gt 0 ]; }
+file_has_text() { count_matches text "$1" "$2" first && [ "$COUNT" -gt 0 ]; }
 
 # check_transport: the recording wrapper saw the push arrive over the case's transport (sshd
 # sets SSH_CONNECTION in the session; over file:// nothing does).
@@ -710,7 +696,7 @@ expect_push_rejected() {
 
 expect_at_most_one_hint() {
   lines_file
-  count_lines "$LINES" '^hint: '
+  count_matches ere "$LINES" '^hint: '
   if [ "$COUNT" -le 1 ]; then ok; else fail "expected at most one 'hint:' line, got $COUNT"; fi
 }
 

@@ -65,6 +65,27 @@ selection_runs_only_the_selected_cases() {
 }
 test_case selection_runs_only_the_selected_cases "AUTHS_E2E_RUN runs the cases it names, and none is an error"
 
+# The line checks every expect_* helper is built on (builtins, in place of grep): each one must
+# say no as surely as yes.
+line_checks_match_as_grep_does() {
+  local f=$E2E_TMP/lines.txt
+  printf 'error: refs/heads/main 1234567: unknown-signer (rule '"'"'main'"'"'): x\n  padded  \nlast without newline' >"$f"
+  local verdicts="" probe
+  for probe in "ere|^error: [^ ]+ [0-9a-f]{7}: unknown-signer \\(rule 'main'\\): " "ere|^unknown-signer" \
+    "ere|without newline$" "ere|^padded" "line|  padded  " "line|padded" "text|padded" \
+    "text|last without newline" "text|absent"; do
+    if count_matches "${probe%%|*}" "$f" "${probe#*|}" first && [ "$COUNT" -gt 0 ]; then verdicts+=1; else verdicts+=0; fi
+  done
+  expect_equal "$verdicts" 101010110 "verdicts of the nine probes"
+  count_matches ere "$f" 'e'
+  expect_equal "$COUNT" 3 "lines with an e"
+  count_matches text "$E2E_TMP/no-such-file" x
+  expect_equal "$COUNT" 0 "matches in a missing file"
+  printf 'a\0accepted\n' >"$f"
+  if file_has_text "$f" accepted; then ok; else fail "text after a NUL byte was not seen"; fi
+}
+test_case line_checks_match_as_grep_does "count_matches, file_has, file_has_line, file_has_text: yes and no as grep says"
+
 ssh_cases_run_over_ssh() {
   child AUTHS_E2E_RUN=1,5 AUTHS_E2E_SSH_CASES=x_carried
   expect_rc 0
