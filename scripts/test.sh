@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test tree once and runs every test through ctest: unit (Boost.Test) and e2e (real
-# git pushes over file:// and, for the scripts where the transport matters, over ssh to a
-# private sshd), all against one sanitizer build; then reports the style checks.
+# git pushes over file:// and, for the cases where the transport matters, over ssh to a
+# private sshd), all against one sanitizer build (the unit tests' own code uninstrumented:
+# tests/CMakeLists.txt); then reports the style checks.
 #
 #   scripts/test.sh [ctest arguments...]     e.g.  scripts/test.sh -L unit    scripts/test.sh -R t100
 #
@@ -10,9 +11,10 @@
 # ASAN_OPTIONS/UBSAN_OPTIONS of tests/CMakeLists.txt. install.sh keeps its own Release build/.
 #
 # Style: scripts/format.sh --check (clang-format) and shellcheck on every shell script. They need
-# no build, so they run in the background while the tests run (the e2e scripts leave the CPU
-# idle part of the time) or, when the build fails, right after it; a finding fails this script
-# only at the end, after the tests, with one line per file, so one run shows everything.
+# no build, so they run in the background while the tests run (about 25 s of CPU, one
+# clang-format and one shellcheck process per script) or, when the build fails, right after it;
+# a finding fails this script only at the end, after the tests, with one line per file, so one
+# run shows everything.
 #
 # Environment: AUTHS_BUILD_JOBS (default: the number of cores), AUTHS_TEST_JOBS (ctest -j,
 # default: the number of cores: the e2e scripts are bound by the CPU, and more jobs than cores
