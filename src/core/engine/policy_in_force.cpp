@@ -75,10 +75,9 @@ Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const Serv
   return out;
 }
 
-Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(const git::RepoView& repo,
-                                                                          const Oid& commit) {
+Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(
+    const Result<std::optional<policy::Policy>>& loaded) {
   using Finding = std::optional<std::pair<Reason, std::string>>;
-  auto loaded = load_policy_at(repo, commit);
   if (!loaded) {
     if (loaded.error().code != ErrorCode::kPolicy) return loaded.error();
     return Finding(std::pair{Reason::kPolicyInvalid, "the pushed " + std::string(kPolicyPath) +

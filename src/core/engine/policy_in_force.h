@@ -42,9 +42,11 @@ Result<std::optional<policy::Policy>> load_policy_at(const git::RepoView& repo, 
 /// Reads the policy in force from the default branch of `refs`.
 Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const ServerRefs& refs);
 
-/// What is wrong with the policy that `commit` would put in force, or nullopt when it loads,
-/// could be satisfied and could be changed: kPolicyInvalid (missing, or does not load) or
-/// kPolicyUnsatisfiable. An Error when the repository cannot be read.
-Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(const git::RepoView& repo, const Oid& commit);
+/// What is wrong with a pushed policy, given what load_policy_at made of the commit that would
+/// put it in force (so that a caller that needs the policy too reads it once): nullopt when it
+/// loads, could be satisfied and could be changed; kPolicyInvalid (missing, or does not load) or
+/// kPolicyUnsatisfiable otherwise. An Error when the repository could not be read.
+Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(
+    const Result<std::optional<policy::Policy>>& loaded);
 
 }  // namespace auths::engine

@@ -304,7 +304,7 @@ class PushChecker {
     auto has_policy = git::path_id(m_repo, **commit, kPolicyPath);
     if (!has_policy) return undecidable(report, has_policy.error());
     if (!has_policy->has_value()) return;
-    check_policy_at(report, **commit, "");
+    check_policy_at(report, **commit, "", load_policy_at(m_repo, **commit));
   }
 
   void check_with_invalid_policy(RefReport& report) {
@@ -329,7 +329,7 @@ class PushChecker {
     if (!history) return false;
     auto changes = review_policy_changes(m_repo, *m_pif.commit, **commit, last_valid.named_files());
     if (!changes || !changes->changed) return false;
-    auto pushed = check_pushed_policy(m_repo, **commit);
+    auto pushed = check_pushed_policy(load_policy_at(m_repo, **commit));
     if (!pushed || pushed->has_value()) return false;
     RefReport trial = report;
     trial.rule = "governance (recovery)";
@@ -536,7 +536,8 @@ class PushChecker {
     if (!old_commit->has_value()) return true;
     // The files that make up the policy: .auths/ and what the policy in force or the pushed one names.
     std::vector<std::string> named = policy.named_files();
-    if (auto pushed = load_policy_at(m_repo, new_commit); pushed && pushed->has_value()) {
+    const auto pushed = load_policy_at(m_repo, new_commit);
+    if (pushed && pushed->has_value()) {
       for (auto& f : (*pushed)->named_files()) {
         if (std::find(named.begin(), named.end(), f) == named.end()) named.push_back(std::move(f));
       }
@@ -567,13 +568,15 @@ class PushChecker {
               "moves the default branch to a policy that no commit of this push introduces (its first-parent line "
               "starts from an older base): a rollback needs a [governance] commit");
     }
-    if (changes->changed) check_policy_at(report, new_commit, "governance");
+    if (changes->changed) check_policy_at(report, new_commit, "governance", pushed);
     return true;
   }
 
-  /// The policy `commit` would put in force must load, be satisfiable and changeable.
-  void check_policy_at(RefReport& report, const Oid& commit, const std::string& rule) {
-    auto finding = check_pushed_policy(m_repo, commit);
+  /// The policy `commit` would put in force (`loaded`: what load_policy_at made of it) must
+  /// load, be satisfiable and changeable.
+  void check_policy_at(RefReport& report, const Oid& commit, const std::string& rule,
+                       const Result<std::optional<policy::Policy>>& loaded) {
+    auto finding = check_pushed_policy(loaded);
     if (!finding) return undecidable(report, finding.error());
     if (finding->has_value()) violate(report, commit, rule, (*finding)->first, (*finding)->second);
   }
