@@ -146,16 +146,13 @@ Result<keri::KeyState> load_key_state(const fs::path& home, std::string_view pre
   return state;
 }
 
-Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEvent& event, Reason* fault) {
-  if (fault != nullptr) *fault = Reason::kOk;
+namespace {
+
+/// append_event's writing half: `state` is the KEL's state before `event` (nullopt for an
+/// inception).
+Result<keri::KeyState> write_event(const fs::path& home, const keri::SignedEvent& event,
+                                   std::optional<keri::KeyState> state, Reason* fault) {
   const std::string& prefix = event.event.prefix;
-  if (auto ok = check_prefix(prefix); !ok) return ok.error();
-  std::optional<keri::KeyState> state;
-  if (event.event.type != keri::EventType::kInception) {
-    auto current = load_key_state(home, prefix, fault);
-    if (!current) return current.error();
-    state = std::move(*current);
-  }
   const fs::path root = registry_copy_dir(home);
   const fs::path event_file = root / registry::event_path(prefix, event.event.sequence);
   std::error_code ec;
@@ -177,6 +174,36 @@ Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEven
   }
   if (auto ok = write_file(event_file, *json, kRecordMode, /*replace=*/false); !ok) return ok.error();
   return std::move(*state);
+}
+
+}  // namespace
+
+Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEvent& event, Reason* fault) {
+  if (fault != nullptr) *fault = Reason::kOk;
+  const std::string& prefix = event.event.prefix;
+  if (auto ok = check_prefix(prefix); !ok) return ok.error();
+  std::optional<keri::KeyState> state;
+  if (event.event.type != keri::EventType::kInception) {
+    auto current = load_key_state(home, prefix, fault);
+    if (!current) return current.error();
+    state = std::move(*current);
+  }
+  return write_event(home, event, std::move(state), fault);
+}
+
+Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEvent& event, const keri::KeyState& before,
+                                    Reason* fault) {
+  if (fault != nullptr) *fault = Reason::kOk;
+  if (auto ok = check_prefix(event.event.prefix); !ok) return ok.error();
+  if (event.event.type == keri::EventType::kInception) {
+    return Error::invalid_argument("an inception starts a key event log: it has no state before it",
+                                   event.event.prefix);
+  }
+  if (before.prefix != event.event.prefix) {
+    return Error::invalid_argument("the event belongs to another identity than the state it continues",
+                                   event.event.prefix);
+  }
+  return write_event(home, event, before, fault);
 }
 
 Result<std::string> store_attestation(const fs::path& home, const keri::Attestation& attestation) {

@@ -71,6 +71,11 @@ std::filesystem::path registry_copy_dir(const std::filesystem::path& home);
 /// for these two `fault` (when given) gets the reason, a kKel* code (kOk otherwise).
 [[nodiscard]] Result<keri::KeyState> append_event(const std::filesystem::path& home, const keri::SignedEvent& event,
                                                   Reason* fault = nullptr);
+/// The same on top of `before`, the state of the home's KEL just before `event` as the caller
+/// replayed it (the operations load the identity first): the KEL is not read and replayed again.
+/// A concurrent writer of the same sequence number still makes it fail (the files exist).
+[[nodiscard]] Result<keri::KeyState> append_event(const std::filesystem::path& home, const keri::SignedEvent& event,
+                                                  const keri::KeyState& before, Reason* fault = nullptr);
 
 /// Writes an attestation (a link or a revocation) under its registry name. Not checked here
 /// beyond being serializable; the callers sign and anchor it first.

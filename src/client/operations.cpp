@@ -334,7 +334,7 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   SaveOptions replace;
   replace.overwrite = true;
   if (auto ok = save_key(home, pending_alias(id->config), *upcoming, passphrase, replace); !ok) return ok.error();
-  auto state = append_event(home, *event);
+  auto state = append_event(home, *event, id->state);
   if (!state) return state.error();
   RotationResult result;
   result.old_key = id->state.keys.front();
@@ -470,7 +470,7 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   }
 
   if (auto ok = save_key(home, request->alias, *device, passphrase); !ok) return ok.error();
-  if (auto ok = append_event(home, anchoring->event); !ok) return ok.error();
+  if (auto ok = append_event(home, anchoring->event, id->state); !ok) return ok.error();
   if (auto ok = store_attestation(home, *link); !ok) return ok.error();
   const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), request->alias}};
   return describe_device(*link, nullptr, aliases, request->now);
@@ -519,7 +519,7 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
       return Error::internal("the revocation does not verify: " + ok.error().message, ok.error().context);
     }
   }
-  if (auto ok = append_event(home, anchoring->event); !ok) return ok.error();
+  if (auto ok = append_event(home, anchoring->event, id->state); !ok) return ok.error();
   const auto aliases = local_aliases(home);
   std::vector<DeviceInfo> out;
   for (size_t i = 0; i < revocations.size(); ++i) {

@@ -139,6 +139,36 @@ BOOST_AUTO_TEST_CASE(events_are_checked_then_written_in_the_registry_layout) {
   BOOST_TEST((again.error().code == ErrorCode::kInvalidArgument));
 }
 
+BOOST_AUTO_TEST_CASE(an_event_continues_the_state_the_caller_replayed) {
+  at::HomeEnv env;
+  const Identity id;
+  auto state = acl::append_event(env.home(), id.icp);
+  BOOST_REQUIRE(state.has_value());
+  const auto ixn = interaction(*state, id.current, "EAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  auto after = acl::append_event(env.home(), ixn, *state);
+  BOOST_REQUIRE_MESSAGE(after.has_value(), (after ? "" : after.error().to_string()));
+  BOOST_TEST(after->sequence == 1u);
+  BOOST_TEST(acl::load_key_state(env.home(), id.prefix())->last_said == ixn.event.said);
+
+  // The same sequence number again (another writer came first): refused, nothing overwritten.
+  auto again = acl::append_event(env.home(), ixn, *state);
+  BOOST_REQUIRE(!again.has_value());
+  BOOST_TEST((again.error().code == ErrorCode::kInvalidArgument));
+
+  // An event that does not apply on that state, an inception, another identity's state.
+  const auto forged = interaction(*after, id.next, "EBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
+  auths::Reason fault = auths::Reason::kOk;
+  auto refused = acl::append_event(env.home(), forged, *after, &fault);
+  BOOST_REQUIRE(!refused.has_value());
+  BOOST_TEST((fault == auths::Reason::kKelBadSignature));
+  BOOST_TEST(!acl::append_event(env.home(), id.icp, *after).has_value());
+  const Identity stranger;
+  ak::KeyState other = *after;
+  other.prefix = stranger.prefix();
+  BOOST_TEST(!acl::append_event(env.home(), forged, other).has_value());
+  BOOST_TEST(acl::load_kel(env.home(), id.prefix())->size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(an_event_that_does_not_apply_is_not_written) {
   at::HomeEnv env;
   const Identity id;
