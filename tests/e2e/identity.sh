@@ -134,6 +134,13 @@ fetch_registry() {
     e2e_die "git fetch of refs/auths/registry failed: $(cat "$E2E_TMP/fetch.err")"
 }
 
+# push_registry COMMIT [--force]: $CLIENT's refs/auths/registry := COMMIT, then lib.sh's push of
+# it to origin (with --force, as +refs/auths/registry: a rewrite).
+push_registry() {
+  client_git update-ref refs/auths/registry "$1"
+  if [ "${2:-}" = --force ]; then push origin +refs/auths/registry; else push origin refs/auths/registry; fi
+}
+
 # registry_commit PARENTS MESSAGE OP...: writes a commit in $CLIENT (no ref moves) whose parents
 # are PARENTS (commit ids separated by spaces; "" for a root commit) and whose tree is the first
 # parent's tree changed by each OP:

@@ -643,11 +643,11 @@ check_no_sanitizer_report() {
   fi
 }
 
-# lines_file: sets LINES to the file of lines the expect_* helpers look at: the remote: lines
+# lines_file: sets LINES_FILE to the file of lines the expect_* helpers look at: the remote: lines
 # of the last push, or, with E2E_LINES=local, git's own output (for client-side hooks such as
 # pre-push).
 lines_file() {
-  if [ "${E2E_LINES:-remote}" = local ]; then LINES=$E2E_TMP/local.out; else LINES=$E2E_TMP/remote.out; fi
+  if [ "${E2E_LINES:-remote}" = local ]; then LINES_FILE=$E2E_TMP/local.out; else LINES_FILE=$E2E_TMP/remote.out; fi
 }
 
 # hook_exit_read: sets HOOK_EXIT to the recorded exit status of the last hook run (the last
@@ -696,7 +696,7 @@ expect_push_rejected() {
 
 expect_at_most_one_hint() {
   lines_file
-  count_matches ere "$LINES" '^hint: '
+  count_matches ere "$LINES_FILE" '^hint: '
   if [ "$COUNT" -le 1 ]; then ok; else fail "expected at most one 'hint:' line, got $COUNT"; fi
 }
 
@@ -725,7 +725,7 @@ expect_hook_declined() {
 # expect_code CODE: some violation line in the remote output carries CODE.
 expect_code() {
   lines_file
-  if file_has "$LINES" "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): "; then
+  if file_has "$LINES_FILE" "^error: [^ ]+( [0-9a-f]{7})?: $1 \\((rule '[^']*'|no rule)\\): "; then
     ok
   else
     fail "expected a violation line 'error: <ref>[ <short>]: $1 (rule '...'): ...' in the remote output"
@@ -751,7 +751,7 @@ expect_violation() {
     esac
     VIOLATION_LINE=$line
     break
-  done <"$LINES"
+  done <"$LINES_FILE"
   if [ -n "$VIOLATION_LINE" ]; then
     ok
   else
@@ -772,20 +772,20 @@ expect_violation_mentions() {
 # expect_line LINE: the remote output has exactly this line.
 expect_line() {
   lines_file
-  if file_has_line "$LINES" "$1"; then ok; else fail "expected the remote line: $1"; fi
+  if file_has_line "$LINES_FILE" "$1"; then ok; else fail "expected the remote line: $1"; fi
 }
 
 # expect_line_match ERE / expect_no_line_match ERE on the remote lines.
 expect_line_match() {
   lines_file
-  if file_has "$LINES" "$1"; then ok; else
+  if file_has "$LINES_FILE" "$1"; then ok; else
     fail "expected a remote line matching /$1/"
   fi
 }
 expect_no_line_match() {
   lines_file
-  if file_has "$LINES" "$1"; then
-    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$LINES" | head -3)"
+  if file_has "$LINES_FILE" "$1"; then
+    fail "expected no remote line matching /$1/" "found: $(grep -E -- "$1" "$LINES_FILE" | head -3)"
   else ok; fi
 }
 

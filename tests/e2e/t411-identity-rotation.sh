@@ -98,8 +98,7 @@ test_case forge_selfcheck "the forging kit makes the CLI's own bytes: it reprodu
 
 old_key_link() {
   r1=$(registry_commit "$reg3" "thief: a device link signed by the old key" "add:$evil_path=$evil_link")
-  client_git update-ref refs/auths/registry "$r1"
-  push origin refs/auths/registry
+  push_registry "$r1"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$r1" registry-invalid-record registry
   expect_violation_mentions "$evil_path"
@@ -116,8 +115,7 @@ old_key_event() {
   ixn_path=v1/identities/$ALICE_PREFIX/kel/$next
   r2=$(registry_commit "$reg3" "thief: an ixn by the old key anchoring a device" \
     "add:$ixn_path.json=$E2E_TMP/old-ixn.json" "add:$ixn_path.cesr=$E2E_TMP/old-ixn.cesr" "add:$evil_path=$evil_link")
-  client_git update-ref refs/auths/registry "$r2"
-  push origin refs/auths/registry
+  push_registry "$r2"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$r2" registry-invalid-record registry
   expect_violation_mentions "$ixn_path"
@@ -131,8 +129,7 @@ test_case old_key_event "a KEL event signed by the rotated-away key, on top of t
 old_key_event_alone() {
   r3=$(registry_commit "$reg3" "thief: an ixn by the old key" \
     "add:$ixn_path.json=$E2E_TMP/old-ixn.json" "add:$ixn_path.cesr=$E2E_TMP/old-ixn.cesr")
-  client_git update-ref refs/auths/registry "$r3"
-  push origin refs/auths/registry
+  push_registry "$r3"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$r3" registry-invalid-record registry
   expect_violation_mentions "kel-bad-signature"
@@ -162,8 +159,7 @@ current_key_control() {
   forge ixn "$ALICE_HOME" identity "$ALICE_PREFIX" "$((tip_seq + 1))" "$tip_said" "[]" "$E2E_TMP/new-ixn" >/dev/null
   r4=$(registry_commit "$reg3" "alice: an ixn by the current key" \
     "add:$ixn_path.json=$E2E_TMP/new-ixn.json" "add:$ixn_path.cesr=$E2E_TMP/new-ixn.cesr")
-  client_git update-ref refs/auths/registry "$r4"
-  push origin refs/auths/registry
+  push_registry "$r4"
   expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
   expect_ref refs/auths/registry "$r4"
 }

@@ -83,8 +83,7 @@ test_case forged_link_alone "... the forged link alone is refused the same way"
 issuer_edited() {
   read -r edited_path _ < <(forge resign-link "$MALLORY_HOME" - - "$mallory_link" "$E2E_TMP/edited-link.json" "issuer=\"$ALICE\"")
   f2=$(registry_commit "$reg2" "mallory's link, issuer edited" "add:$edited_path=$E2E_TMP/edited-link.json")
-  client_git update-ref refs/auths/registry "$f2"
-  push origin refs/auths/registry
+  push_registry "$f2"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$f2" registry-invalid-record registry
   expect_violation_mentions "$edited_path"
@@ -97,8 +96,7 @@ test_case issuer_edited "mallory's real link with only the issuer edited (signat
 wrong_directory() {
   f3=$(registry_commit "$reg2" "a link for alice, stored with mallory's" \
     "add:v1/identities/$MALLORY_PREFIX/attestations/$(basename "$forged_path")=$E2E_TMP/forged-link.json")
-  client_git update-ref refs/auths/registry "$f3"
-  push origin refs/auths/registry
+  push_registry "$f3"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$f3" registry-invalid-record registry
   expect_violation_mentions "must be stored as '$forged_path'"
@@ -136,8 +134,7 @@ forged_revocation() {
   read -r revoke_path _ < <(forge resign-link "$MALLORY_HOME" identity - "$E2E_TMP/alice-link.json" "$E2E_TMP/forged-revocation.json" \
     "revoked_at=\"$now\"" "timestamp=\"$now\"" "note=\"revoked by mallory\"" 'device_signature=""')
   f5=$(registry_commit "$reg2" "a revocation of alice's laptop" "add:$revoke_path=$E2E_TMP/forged-revocation.json")
-  client_git update-ref refs/auths/registry "$f5"
-  push origin refs/auths/registry
+  push_registry "$f5"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$f5" registry-invalid-record registry
   expect_violation_mentions "$revoke_path"
@@ -162,8 +159,7 @@ test_case rewrites_setup "history rewrites, from alice's clone (whose registry i
 
 edit_record() {
   h1=$(registry_commit "$reg2" "edit alice's link" "add:$ALICE_LINK_PATH=$E2E_TMP/alice-link-edited.json")
-  client_git update-ref refs/auths/registry "$h1"
-  push origin refs/auths/registry
+  push_registry "$h1"
   expect_push_rejected registry-edit
   expect_violation refs/auths/registry "$h1" registry-edit registry
   expect_violation_mentions "$ALICE_LINK_PATH"
@@ -175,8 +171,7 @@ test_case edit_record "a fast-forward that edits a record is refused: registry-e
 
 remove_record() {
   h2=$(registry_commit "$reg2" "remove alice's link" "rm:$ALICE_LINK_PATH")
-  client_git update-ref refs/auths/registry "$h2"
-  push origin refs/auths/registry
+  push_registry "$h2"
   expect_push_rejected registry-edit
   expect_violation refs/auths/registry "$h2" registry-edit registry
   expect_violation_mentions "$ALICE_LINK_PATH"
@@ -186,8 +181,7 @@ test_case remove_record "a fast-forward that removes a record is refused: regist
 
 hidden_edit() {
   h3=$(registry_commit "$h1" "remove nothing, add nothing")
-  client_git update-ref refs/auths/registry "$h3"
-  push origin refs/auths/registry
+  push_registry "$h3"
   expect_push_rejected registry-edit
   expect_violation refs/auths/registry "$h1" registry-edit registry
   expect_ref refs/auths/registry "$reg2"
@@ -196,8 +190,7 @@ test_case hidden_edit "an edit hidden under a later, valid commit is still refus
 
 rewrite_last() {
   h4=$(registry_commit "$REG1" "reg2 rewritten: alice's link changed" "add:$ALICE_LINK_PATH=$E2E_TMP/alice-link-edited.json")
-  client_git update-ref refs/auths/registry "$h4"
-  push origin +refs/auths/registry
+  push_registry "$h4" --force
   expect_push_rejected registry-not-fast-forward
   expect_violation refs/auths/registry "$h4" registry-not-fast-forward registry
   expect_ref refs/auths/registry "$reg2"
@@ -207,8 +200,7 @@ rewrite_last() {
 test_case rewrite_last "a force push that rewrites the last registry commit with a changed record is refused: registry-not-fast-forward"
 
 rewind() {
-  client_git update-ref refs/auths/registry "$REG1"
-  push origin +refs/auths/registry
+  push_registry "$REG1" --force
   expect_push_rejected registry-not-fast-forward
   expect_violation refs/auths/registry "$REG1" registry-not-fast-forward registry
   expect_ref refs/auths/registry "$reg2"
@@ -224,8 +216,7 @@ unrelated_history() {
   done < <(registry_files "$REG1")
   h5=$(registry_commit "" "a fresh registry" "${ops[@]}")
   expect_equal "$(registry_files "$h5" | tr '\n' ' ')" "$(registry_files "$REG1" | tr '\n' ' ')" "files of the unrelated registry"
-  client_git update-ref refs/auths/registry "$h5"
-  push origin +refs/auths/registry
+  push_registry "$h5" --force
   expect_push_rejected registry-not-fast-forward
   expect_violation refs/auths/registry "$h5" registry-not-fast-forward registry
   expect_ref refs/auths/registry "$reg2"
@@ -241,8 +232,7 @@ registry_merge() {
   s1=$(git -C "$side" rev-parse refs/auths/registry)
   client_git fetch -q "$side" "$s1" || e2e_die "fetch from $side failed"
   h6=$(registry_commit "$reg2 $s1" "merge alice's new records")
-  client_git update-ref refs/auths/registry "$h6"
-  push origin refs/auths/registry
+  push_registry "$h6"
   expect_push_rejected registry-merge
   expect_violation refs/auths/registry "$h6" registry-merge registry
   expect_ref refs/auths/registry "$reg2"
@@ -261,8 +251,7 @@ test_case delete_registry "deleting refs/auths/registry is refused: delete-denie
 stray_file() {
   printf 'not a record\n' >"$E2E_TMP/README"
   h7=$(registry_commit "$reg2" "a stray file" "add:README=$E2E_TMP/README")
-  client_git update-ref refs/auths/registry "$h7"
-  push origin refs/auths/registry
+  push_registry "$h7"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$h7" registry-invalid-record registry
   expect_violation_mentions README

@@ -31,8 +31,7 @@ unanchored_link() {
     "issuer=\"$MALLORY\"" "subject=\"$ghost_did\"" "device_public_key={\"curve\": \"ed25519\", \"key\": \"$ghost_hex\"}" \
     "rid=\"$(python3 -c 'import uuid; print(uuid.uuid4())')\"" "timestamp=\"$now\"" "note=\"not anchored\"")
   reg3=$(registry_commit "$reg2" "mallory: an unanchored device link" "add:$ghost_path=$E2E_TMP/ghost-link.json")
-  client_git update-ref refs/auths/registry "$reg3"
-  push origin refs/auths/registry
+  push_registry "$reg3"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$reg3" registry-invalid-record registry
   expect_violation_mentions attestation-not-anchored
@@ -41,8 +40,7 @@ unanchored_link() {
 test_case unanchored_link "mallory pushes a device link signed by her current key but not anchored: refused, registry unchanged"
 
 mallory_records() {
-  client_git update-ref refs/auths/registry "$reg2"
-  push origin refs/auths/registry
+  push_registry "$reg2"
   expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
   expect_ref refs/auths/registry "$reg2"
 }

@@ -49,8 +49,7 @@ resigned_link_refused() {
   fetch_registry
   mapfile -t ops < <(registry_ops "$REG1" "$link_path=$E2E_TMP/resigned-link.json")
   r1=$(registry_commit "$REG1" "mallory: her identity, the link re-signed by the current key" "${ops[@]}")
-  client_git update-ref refs/auths/registry "$r1"
-  push origin refs/auths/registry
+  push_registry "$r1"
   expect_push_rejected registry-invalid-record
   expect_violation refs/auths/registry "$r1" registry-invalid-record registry
   expect_violation_mentions "$link_path"
@@ -68,8 +67,7 @@ second_rotation() {
   mapfile -t ops < <(registry_ops "$base")
   [ "${#ops[@]}" -gt 0 ] || e2e_die "setup: nothing of mallory's to push"
   r2=$(registry_commit "$base" "mallory: her records, one more rotation" "${ops[@]}")
-  client_git update-ref refs/auths/registry "$r2"
-  push origin refs/auths/registry
+  push_registry "$r2"
   expect_push_ok "auths: push accepted: 0 commits and 0 tags verified in 1 ref"
   expect_ref refs/auths/registry "$r2"
 }
