@@ -37,6 +37,9 @@ constexpr std::array<std::string_view, 15> kFields = {"version",
                                                       "identity_signature",
                                                       "device_signature"};
 
+/// The two extra fields of a membership (attestation.h).
+constexpr std::array<std::string_view, 2> kMembershipFields = {"teams", "repos"};
+
 Error invalid(std::string message, std::string_view field) {
   return Error::invalid_argument(std::move(message), std::string(field));
 }
@@ -65,6 +68,28 @@ bool valid_capability(std::string_view cap) {
   return std::all_of(cap.begin(), cap.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
   });
+}
+
+// Team names: like capabilities, without ':'.
+bool valid_team(std::string_view team) { return valid_capability(team) && team.find(':') == std::string_view::npos; }
+
+// Project paths as forges write them ("group/sub/project"): 1-256 characters of
+// [A-Za-z0-9._-/], no empty segment, no "." or ".." segment.
+bool valid_repo_path(std::string_view path) {
+  if (path.empty() || path.size() > 256) return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    for (const char c : part) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
 }
 
 bool valid_did(std::string_view did) {
@@ -240,11 +265,11 @@ Result<std::string> parse_did_keri(std::string_view did) {
 }
 
 Result<nlohmann::ordered_json> to_json(const Attestation& a) {
-  if (!a.device_public_key) {
-    return Error::invalid_argument("attestation has no device_public_key");
+  if (a.is_membership() != !a.device_public_key) {
+    return Error::invalid_argument(a.is_membership() ? "a membership links no device key"
+                                                     : "attestation has no device_public_key");
   }
-  const crypto::PublicKey& key = *a.device_public_key;
-  if (key.type() == crypto::KeyType::kRsa) {
+  if (a.device_public_key && a.device_public_key->type() == crypto::KeyType::kRsa) {
     return Error::unsupported("device keys must be Ed25519 or P-256");
   }
   const auto nullable = [](const auto& opt) -> nlohmann::ordered_json {
@@ -262,10 +287,19 @@ Result<nlohmann::ordered_json> to_json(const Attestation& a) {
   j["rid"] = a.rid;
   j["issuer"] = a.issuer;
   j["subject"] = a.subject;
-  j["device_public_key"] = {{"curve", key.type() == crypto::KeyType::kEd25519 ? "ed25519" : "p256"},
-                            {"key", util::hex_encode(key.raw())}};
+  if (a.device_public_key) {
+    const crypto::PublicKey& key = *a.device_public_key;
+    j["device_public_key"] = {{"curve", key.type() == crypto::KeyType::kEd25519 ? "ed25519" : "p256"},
+                              {"key", util::hex_encode(key.raw())}};
+  } else {
+    j["device_public_key"] = nullptr;
+  }
   j["capabilities"] = a.capabilities;
   j["role"] = nullable(a.role);
+  if (a.is_membership()) {
+    j["teams"] = a.teams;
+    j["repos"] = a.repos;
+  }
   j["signer_type"] = to_string(a.signer_type);
   j["delegated_by"] = nullable(a.delegated_by);
   j["expires_at"] = nullable(a.expires_at);
@@ -293,17 +327,38 @@ namespace {
 
 // The steps of parse_attestation, field by field in the record's order.
 
-// Exactly the fields of the format, each once.
+// Exactly the fields of the format, each once; a membership (role not null) has the two more.
 Status check_field_set(const nlohmann::json& j) {
   if (!j.is_object()) return Error::invalid_argument("attestation is not a JSON object");
   for (const auto& field : kFields) {
     if (!j.contains(std::string(field))) return invalid("missing field", field);
   }
-  if (j.size() != kFields.size()) {
+  const bool membership = !j["role"].is_null();
+  for (const auto& field : kMembershipFields) {
+    if (membership && !j.contains(std::string(field))) return invalid("missing field (a membership has it)", field);
+    if (!membership && j.contains(std::string(field))) return invalid("only a membership (role set) has it", field);
+  }
+  const size_t expected = kFields.size() + (membership ? kMembershipFields.size() : 0);
+  if (j.size() != expected) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end())
+      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end() &&
+          std::find(kMembershipFields.begin(), kMembershipFields.end(), it.key()) == kMembershipFields.end())
         return invalid("unknown field", it.key());
     }
+  }
+  return {};
+}
+
+// A list of unique strings, each passing `valid`.
+Status read_names(const nlohmann::json& j, std::string_view field, bool (*valid)(std::string_view), const char* what,
+                  std::vector<std::string>& out) {
+  const auto& list = j[std::string(field)];
+  if (!list.is_array()) return invalid("must be a list of strings", field);
+  std::set<std::string> seen;
+  for (const auto& item : list) {
+    if (!item.is_string() || !valid(item.get_ref<const std::string&>())) return invalid(what, field);
+    if (!seen.insert(item.get<std::string>()).second) return invalid("duplicate entry", field);
+    out.push_back(item.get<std::string>());
   }
   return {};
 }
@@ -332,6 +387,13 @@ Status read_parties(const nlohmann::json& j, Attestation& a) {
   a.rid = std::move(*rid);
   a.issuer = std::move(*issuer);
   a.subject = std::move(*subject);
+  if (!j["role"].is_null()) {
+    // A membership: the member is an identity and no device key is linked.
+    if (!j["device_public_key"].is_null())
+      return invalid("a membership links no device key: must be null", "device_public_key");
+    if (!parse_did_keri(a.subject)) return invalid("a member must be a did:keri identifier", "subject");
+    return {};
+  }
   auto key = device_key_field(j);
   if (!key) return key.error();
   a.device_public_key = std::move(*key);
@@ -357,6 +419,14 @@ Status read_grant(const nlohmann::json& j, Attestation& a) {
     return invalid("must be null, \"admin\", \"member\" or \"readonly\"", "role");
   }
   a.role = std::move(*role);
+  if (a.role) {
+    if (auto st = read_names(j, "teams", &valid_team, "team names are 1-64 characters of [a-z0-9_-]", a.teams); !st)
+      return st;
+    if (auto st = read_names(j, "repos", &valid_repo_path,
+                             "repos are project paths such as \"group/project\" (1-256 of [A-Za-z0-9._-/])", a.repos);
+        !st)
+      return st;
+  }
 
   auto signer_type = required_string(j, "signer_type");
   if (!signer_type) return signer_type.error();
@@ -402,6 +472,8 @@ Status read_signatures(const nlohmann::json& j, Attestation& a) {
   if (!device_signature) return device_signature.error();
   a.identity_signature = std::move(*identity_signature);
   a.device_signature = std::move(*device_signature);
+  if (a.is_membership() && !a.device_signature.empty())
+    return invalid("a membership has no device signature: must be empty", "device_signature");
   return {};
 }
 
@@ -466,9 +538,9 @@ Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device
 }
 
 Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
-  if (a.issuer != issuer.did()) {
+  if (a.signer() != issuer.did()) {
     return refuse(Reason::kAttestationIssuerMismatch, fault,
-                  Error::invalid_argument("issuer is not the identity whose KEL was given", a.issuer));
+                  Error::invalid_argument("the signer is not the identity whose KEL was given", a.signer()));
   }
   if (a.identity_signature.empty()) {
     return refuse(Reason::kAttestationBadIdentitySignature, fault,
@@ -540,6 +612,7 @@ Status verify_attestation(const Attestation& attestation, const KeyState& issuer
   if (auto st = verify_identity_signature(attestation, issuer, fault, signed_by); !st) {
     return st;
   }
+  if (attestation.is_membership()) return accept(fault);  // no device key to countersign
   return verify_device_signature(attestation, fault);
 }
 
@@ -585,8 +658,11 @@ Status verify_revocation(const Attestation& revocation, const KeyState& issuer, 
 }
 
 bool revokes(const Attestation& revocation, const Attestation& link) {
-  return revocation.is_revocation() && revocation.issuer == link.issuer && revocation.subject == link.subject &&
-         revocation.device_public_key && link.device_public_key &&
+  if (!revocation.is_revocation() || revocation.issuer != link.issuer || revocation.subject != link.subject)
+    return false;
+  // A membership's revocation ends every membership of that member in that org.
+  if (revocation.is_membership() || link.is_membership()) return revocation.is_membership() && link.is_membership();
+  return revocation.device_public_key && link.device_public_key &&
          *revocation.device_public_key == *link.device_public_key;
 }
 

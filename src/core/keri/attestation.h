@@ -12,6 +12,7 @@
 //                                                     32-byte Ed25519 or 33-byte compressed P-256
 //    "capabilities": ["sign_commit", ...],
 //    "role": null | "admin" | "member" | "readonly",
+//    "teams": [...], "repos": [...],                  only in memberships (see below)
 //    "signer_type": "Human" | "Agent" | "Workload",
 //    "delegated_by": null | "did:...",
 //    "expires_at": null | "<RFC 3339 UTC>",
@@ -31,6 +32,15 @@
 //
 // A revocation is the same shape: the link's fields with `revoked_at` (and `timestamp`) set,
 // no device signature, signed by the identity alone.
+//
+// A membership (an org's grant to a member identity: `auths org add-member`) is a record whose
+// `role` is set. Its subject is a did:keri, its device_public_key null and its device signature
+// empty (no key is linked: the member signs with its own identity and devices); it carries two
+// more fields, `teams` and `repos` (lists; `repos` scopes the role to those projects, empty =
+// the whole org). `issuer` is the org. It is signed by the org itself (delegated_by null) or by
+// an admin of the org (delegated_by = the admin's did:keri, whose KEL then anchors it); whether
+// that admin really held manage_members is the registry's to judge (registry.h).
+// Other records never carry `teams`/`repos`, so links stay byte-identical to what they were.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +90,8 @@ struct Attestation {
   std::optional<crypto::PublicKey> device_public_key;  // required; optional only to allow building
   std::vector<std::string> capabilities;
   std::optional<std::string> role;
+  std::vector<std::string> teams;  // memberships only
+  std::vector<std::string> repos;  // memberships only: projects the role is scoped to
   SignerType signer_type = SignerType::kHuman;
   std::optional<std::string> delegated_by;
   std::optional<Timestamp> expires_at;
@@ -90,6 +102,11 @@ struct Attestation {
   util::Bytes device_signature;    // empty = not signed (always, for a revocation)
 
   bool is_revocation() const { return revoked_at.has_value(); }
+  /// An org membership (or its revocation): `role` is set.
+  bool is_membership() const { return role.has_value(); }
+  /// Whose KEL key signs the identity signature: the admin named in delegated_by for a
+  /// membership an admin granted, else the issuer.
+  const std::string& signer() const { return is_membership() && delegated_by ? *delegated_by : issuer; }
 };
 
 /// The record as JSON, fields in the order above. Error if device_public_key is missing or
@@ -120,8 +137,9 @@ struct Attestation {
 /// anchoring one never does.
 enum class SignedBy { kAnchoringOrCurrentKeys, kAnchoringKeys };
 
-/// Checks the identity signature against the issuer's KEL, replayed into `issuer`:
-///   - `issuer` must be did:keri:<issuer.prefix>;
+/// Checks the identity signature against the signer's KEL, replayed into `issuer`:
+///   - `issuer` must be did:keri:<issuer.prefix> of attestation.signer() (the issuer, or the
+///     admin who signed a membership);
 ///   - the signature must verify under a key of one establishment E of the KEL, and either E
 ///     is the current one with threshold 1 (only with kAnchoringOrCurrentKeys), or the KEL
 ///     anchors attestation_digest() in a seal {"d": ...} of an event made while E was in force.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "git/trees.h"
+#include "registry/org.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -33,7 +34,7 @@ bool valid_prefix(std::string_view prefix) {
 
 /// What a path in a registry tree is.
 struct RecordPath {
-  enum class Kind { kEvent, kSignatures, kAttestation, kInvalid } kind = Kind::kInvalid;
+  enum class Kind { kEvent, kSignatures, kAttestation, kFreeze, kInvalid } kind = Kind::kInvalid;
   std::string prefix;
   uint64_t sequence = 0;
 };
@@ -63,6 +64,9 @@ RecordPath classify(std::string_view path) {
   if (dir == "attestations" && util::ends_with(file, ".json") && file.size() > 5) {
     out.kind = RecordPath::Kind::kAttestation;
   }
+  if (dir == "freezes" && util::ends_with(file, ".json") && file.size() > 5) {
+    out.kind = RecordPath::Kind::kFreeze;
+  }
   return out;
 }
 
@@ -90,6 +94,7 @@ struct Batch {
   };
   std::map<std::pair<std::string, uint64_t>, Event> events;       // (prefix, seq) -> files
   std::vector<std::pair<std::string, std::string>> attestations;  // (path, content)
+  std::vector<std::pair<std::string, std::string>> freezes;       // (path, content)
 };
 
 /// Files one record under its place in `batch`, by what its path `rp` says it is.
@@ -108,6 +113,7 @@ void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std
       break;
     }
     case RecordPath::Kind::kAttestation: batch.attestations.emplace_back(path, std::move(content)); break;
+    case RecordPath::Kind::kFreeze: batch.freezes.emplace_back(path, std::move(content)); break;
     case RecordPath::Kind::kInvalid: break;
   }
 }
@@ -166,7 +172,28 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
                                        path);
       }
     }
-    if (auto added = state.add_attestation(std::move(att)); !added)
+    if (auto added = state.add_attestation(std::move(att), now); !added)
+      return Error::invalid_argument(added.error().message, path);
+  }
+  // Freezes last: whether their signer may freeze depends on the memberships.
+  std::vector<std::pair<FreezeRecord, std::string>> freezes;
+  for (auto& [path, content] : batch.freezes) {
+    auto record = parse_freeze(content);
+    if (!record) return Error::invalid_argument(record.error().message, path);
+    if (now) {
+      auto canonical = freeze_path(*record);
+      if (!canonical) return Error::invalid_argument(canonical.error().message, path);
+      if (*canonical != path)
+        return Error::invalid_argument("freeze record must be stored as '" + *canonical + "'", path);
+      if (record->timestamp.unix_seconds > *now + 300)
+        return Error::invalid_argument("freeze record dated after now: " + record->timestamp.text, path);
+    }
+    freezes.emplace_back(std::move(*record), path);
+  }
+  std::stable_sort(freezes.begin(), freezes.end(),
+                   [](const auto& a, const auto& b) { return a.first.timestamp < b.first.timestamp; });
+  for (auto& [record, path] : freezes) {
+    if (auto added = state.add_freeze(std::move(record), now); !added)
       return Error::invalid_argument(added.error().message, path);
   }
   return {};
@@ -204,12 +231,18 @@ Status State::add_event(const keri::SignedEvent& event) {
   return {};
 }
 
-Status State::add_attestation(keri::Attestation attestation) {
+Status State::add_attestation(keri::Attestation attestation, std::optional<int64_t> now) {
   auto prefix = keri::parse_did_keri(attestation.issuer);
   if (!prefix) return Error::invalid_argument("issuer: " + prefix.error().message);
-  const keri::KeyState* issuer = identity(*prefix);
-  if (issuer == nullptr) {
+  if (identity(*prefix) == nullptr) {
     return Error::invalid_argument("issuer " + attestation.issuer + " has no key event log in the registry");
+  }
+  // Whose KEL signs and anchors: the issuer's, or for a membership an admin's.
+  auto signer_prefix = keri::parse_did_keri(attestation.signer());
+  if (!signer_prefix) return Error::invalid_argument("delegated_by: " + signer_prefix.error().message);
+  const keri::KeyState* issuer = identity(*signer_prefix);
+  if (issuer == nullptr) {
+    return Error::invalid_argument("signer " + attestation.signer() + " has no key event log in the registry");
   }
   // Every link and revocation must be anchored in its issuer's KEL (a seal {"d": digest}) and
   // signed by the keys in force when it was anchored: those never change, so a record accepted
@@ -227,11 +260,124 @@ Status State::add_attestation(keri::Attestation attestation) {
                                : keri::verify_attestation(attestation, *issuer, &fault, signed_by);
   if (!signed_ok) return Error::invalid_argument(std::string(name(fault)) + ": " + signed_ok.error().message);
   if (!anchored) {
-    return Error::invalid_argument(std::string(name(Reason::kAttestationNotAnchored)) + ": " + attestation.issuer +
+    return Error::invalid_argument(std::string(name(Reason::kAttestationNotAnchored)) + ": " + attestation.signer() +
                                    " has no key event anchoring this record (seal {\"d\": \"" + *digest + "\"})");
   }
+  if (attestation.is_membership()) {
+    if (auto ok = check_org_signer(attestation, now); !ok) return ok;
+  } else if (!attestation.is_revocation()) {
+    if (auto ok = check_agent_delegation(attestation); !ok) return ok;
+  }
 
-  (attestation.is_revocation() ? m_revocations : m_links).push_back(std::move(attestation));
+  if (attestation.is_revocation()) {
+    m_revocations.push_back(std::move(attestation));
+  } else if (attestation.is_membership()) {
+    m_memberships.push_back(std::move(attestation));
+  } else {
+    m_links.push_back(std::move(attestation));
+  }
+  return {};
+}
+
+namespace {
+
+/// Why `admin` may not sign an org record for `org` covering `repos` ("" = org-wide) with
+/// `capabilities` at `at`, or nullopt when it may.
+std::optional<std::string> admin_refusal(const State& state, const std::string& org, const std::string& admin,
+                                         const std::vector<std::string>& repos,
+                                         const std::vector<std::string>& capabilities, int64_t at) {
+  const std::vector<std::string> scopes = repos.empty() ? std::vector<std::string>{""} : repos;
+  for (const auto& project : scopes) {
+    const MemberStatus status = membership_at(state, org, admin, project, at);
+    const std::string where = project.empty() ? "org-wide" : "for " + project;
+    if (status.kind != MemberStatus::Kind::kActive) {
+      const char* why = status.kind == MemberStatus::Kind::kRevoked   ? "whose membership is revoked"
+                        : status.kind == MemberStatus::Kind::kExpired ? "whose membership expired"
+                                                                      : "who is not a member";
+      return admin + " signed it, " + why + " (" + where + ") at " + util::format_utc(at);
+    }
+    if (!status.has(kManageMembers)) {
+      return admin + " signed it without holding manage_members (" + where + ") at " + util::format_utc(at);
+    }
+    for (const auto& capability : capabilities) {
+      if (!status.has(capability)) {
+        return admin + " grants '" + capability + "', which it does not hold itself (" + where + ")";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status State::check_org_signer(const keri::Attestation& record, std::optional<int64_t> now) const {
+  if (!record.delegated_by) return {};  // signed by the org itself
+  const bool revocation = record.is_revocation();
+  // A revocation ends every membership of the member, so only an org-wide admin may sign one.
+  const std::vector<std::string> repos = revocation ? std::vector<std::string>{} : record.repos;
+  const std::vector<std::string> capabilities = revocation ? std::vector<std::string>{} : record.capabilities;
+  for (const std::optional<int64_t> at : {std::optional<int64_t>(record.timestamp.unix_seconds), now}) {
+    if (!at) continue;
+    if (auto why = admin_refusal(*this, record.issuer, *record.delegated_by, repos, capabilities, *at)) {
+      return Error::invalid_argument(std::string(name(Reason::kRegistryInvalidRecord)) + ": org record of " +
+                                     record.issuer + ": " + *why);
+    }
+  }
+  return {};
+}
+
+Status State::check_agent_delegation(const keri::Attestation& link) const {
+  const auto refuse = [&link](const std::string& why) {
+    return Error::invalid_argument("record of " + link.issuer + " for " + link.subject + ": " + why);
+  };
+  if (link.subject == link.issuer) return refuse("an identity cannot delegate to itself");
+  // An issuer that is itself an agent passes on at most what it was granted.
+  const keri::Attestation* own_grant = nullptr;
+  for (const auto& grant : delegations_of(link.issuer)) {
+    if (grant.revocation == nullptr || link.timestamp < *grant.revocation->revoked_at) own_grant = grant.link;
+  }
+  if (own_grant != nullptr) {
+    for (const auto& capability : link.capabilities) {
+      if (std::find(own_grant->capabilities.begin(), own_grant->capabilities.end(), capability) ==
+          own_grant->capabilities.end()) {
+        return refuse(std::string(name(Reason::kAgentScopeExceeded)) + ": the issuer is an agent and grants '" +
+                      capability + "', which its own delegation does not");
+      }
+    }
+  }
+  if (link.signer_type != keri::SignerType::kAgent || !util::starts_with(link.subject, "did:keri:")) return {};
+  // An agent delegation: the agent is an identity of this registry, linked by one of its keys.
+  auto agent_prefix = keri::parse_did_keri(link.subject);
+  const keri::KeyState* agent = agent_prefix ? identity(*agent_prefix) : nullptr;
+  if (agent == nullptr) return refuse("the agent has no key event log in the registry");
+  bool agent_key = false;
+  for (const auto& establishment : agent->establishments) {
+    for (const auto& key : establishment.public_keys) agent_key = agent_key || key == *link.device_public_key;
+  }
+  if (!agent_key) return refuse("the linked key is not a key of the agent's key event log");
+  return {};
+}
+
+Status State::add_freeze(FreezeRecord record, std::optional<int64_t> now) {
+  auto org_prefix = keri::parse_did_keri(record.org);
+  if (!org_prefix || identity(*org_prefix) == nullptr)
+    return Error::invalid_argument("freeze record: org " + record.org + " has no key event log in the registry");
+  auto signer_prefix = keri::parse_did_keri(record.signer);
+  const keri::KeyState* signer = signer_prefix ? identity(*signer_prefix) : nullptr;
+  if (signer == nullptr)
+    return Error::invalid_argument("freeze record: signer " + record.signer + " has no key event log in the registry");
+  if (auto ok = verify_freeze_signature(record, *signer); !ok)
+    return Error::invalid_argument("freeze record: " + ok.error().message);
+  if (record.signer != record.org) {
+    for (const std::optional<int64_t> at : {std::optional<int64_t>(record.timestamp.unix_seconds), now}) {
+      if (!at) continue;
+      if (auto why = admin_refusal(*this, record.org, record.signer, {}, {}, *at)) {
+        return Error::invalid_argument(std::string(name(Reason::kRegistryInvalidRecord)) + ": freeze record of " +
+                                       record.org + ": " + *why);
+      }
+    }
+  }
+  m_freezes.push_back(std::move(record));
   return {};
 }
 
@@ -240,23 +386,19 @@ const keri::KeyState* State::identity(std::string_view prefix) const {
   return it == m_identities.end() ? nullptr : &it->second;
 }
 
-namespace {
-
-Grant make_grant(const State& state, const keri::Attestation& link, const std::vector<keri::Attestation>& revocations) {
+Grant State::make_grant(const keri::Attestation& link) const {
   Grant grant;
   grant.link = &link;
   auto prefix = keri::parse_did_keri(link.issuer);
-  if (prefix) grant.identity = state.identity(*prefix);
-  grant.revocation = keri::earliest_revocation(link, revocations);
+  if (prefix) grant.identity = identity(*prefix);
+  grant.revocation = keri::earliest_revocation(link, m_revocations);
   return grant;
 }
-
-}  // namespace
 
 std::vector<Grant> State::grants_for_key(const crypto::PublicKey& key) const {
   std::vector<Grant> out;
   for (const auto& link : m_links) {
-    if (link.device_public_key && *link.device_public_key == key) out.push_back(make_grant(*this, link, m_revocations));
+    if (link.device_public_key && *link.device_public_key == key) out.push_back(make_grant(link));
   }
   return out;
 }
@@ -265,8 +407,34 @@ std::vector<Grant> State::grants_of(std::string_view prefix) const {
   std::vector<Grant> out;
   const std::string did = "did:keri:" + std::string(prefix);
   for (const auto& link : m_links) {
-    if (link.issuer == did) out.push_back(make_grant(*this, link, m_revocations));
+    if (link.issuer == did) out.push_back(make_grant(link));
   }
+  return out;
+}
+
+std::vector<Grant> State::memberships(std::string_view org, std::string_view member) const {
+  std::vector<Grant> out;
+  for (const auto& record : m_memberships) {
+    if (record.issuer == org && record.subject == member) out.push_back(make_grant(record));
+  }
+  return out;
+}
+
+std::vector<Grant> State::delegations_of(std::string_view agent) const {
+  std::vector<Grant> out;
+  for (const auto& link : m_links) {
+    if (link.subject == agent && link.signer_type == keri::SignerType::kAgent) out.push_back(make_grant(link));
+  }
+  return out;
+}
+
+std::vector<const FreezeRecord*> State::freezes_of(std::string_view org) const {
+  std::vector<const FreezeRecord*> out;
+  for (const auto& record : m_freezes) {
+    if (record.org == org) out.push_back(&record);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FreezeRecord* a, const FreezeRecord* b) { return a->timestamp < b->timestamp; });
   return out;
 }
 

@@ -5,10 +5,24 @@
 // Layout of a registry tree (version 1):
 //   v1/identities/<prefix>/kel/<seq>.json            one KEL event, its compact serialization
 //   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text)
-//   v1/identities/<prefix>/attestations/<name>.json a device link or a revocation, where
+//   v1/identities/<prefix>/attestations/<name>.json a device link, an org membership, an agent
+//                                                    delegation or a revocation, where
 //                                                    <name> = <timestamp as YYYYMMDDTHHMMSSZ>-<first 16
 //                                                    characters of the record's digest>
+//   v1/identities/<org prefix>/freezes/<name>.json   a freeze or unfreeze of an org (freeze.h)
 // <seq> is the event's sequence number as 8 decimal digits. Nothing else may appear.
+//
+// Org records (see org.h for what they mean):
+//   - a membership (attestation with `role`) is signed by the org, or by an admin of the org
+//     (delegated_by) who held manage_members, unrevoked and unexpired, at the record's time and,
+//     when the record arrives in a push, at the time of the push (so a revoked admin cannot
+//     backdate one); an admin grants only capabilities it holds, and an admin scoped to some
+//     projects only memberships scoped within them. Its revocation likewise.
+//   - an agent delegation (a link with signer_type Agent whose subject is a did:keri) needs
+//     the agent's KEL in the registry, a device key that is one of the agent's keys, and an
+//     issuer other than the agent; an issuer that is itself an agent grants only capabilities
+//     within its own grant.
+//   - a freeze or unfreeze is signed by the org or by an admin with manage_members (same rules).
 //
 // Every record is self-authenticating (signed by the identity, and for links by the device),
 // so who pushes the registry does not matter; what matters is that every record added is valid
@@ -29,6 +43,7 @@
 #include "git/repository.h"
 #include "keri/attestation.h"
 #include "keri/kel.h"
+#include "registry/freeze.h"
 
 namespace auths::registry {
 
@@ -51,10 +66,14 @@ class State {
  public:
   /// Adds one signed KEL event (the next one of its identity, or an inception).
   [[nodiscard]] Status add_event(const keri::SignedEvent& event);
-  /// Adds a device link or a revocation. A link needs both signatures; a revocation the
-  /// identity's; both an issuer this registry knows whose KEL anchors the record (a seal
-  /// {"d": attestation_digest}), signed by the keys in force when it was anchored.
-  [[nodiscard]] Status add_attestation(keri::Attestation attestation);
+  /// Adds a device link, a membership, an agent delegation or a revocation. A link needs both
+  /// signatures; a revocation and a membership the signer's; all a signer this registry knows
+  /// whose KEL anchors the record (a seal {"d": attestation_digest}), signed by the keys in
+  /// force when it was anchored; org records as the header says. `now` (records arriving in a
+  /// push) adds the checks that depend on the time of arrival.
+  [[nodiscard]] Status add_attestation(keri::Attestation attestation, std::optional<int64_t> now = std::nullopt);
+  /// Adds a freeze or unfreeze record (header).
+  [[nodiscard]] Status add_freeze(FreezeRecord record, std::optional<int64_t> now = std::nullopt);
 
   const keri::KeyState* identity(std::string_view prefix) const;
   const std::map<std::string, keri::KeyState>& identities() const { return m_identities; }
@@ -62,11 +81,29 @@ class State {
   std::vector<Grant> grants_for_key(const crypto::PublicKey& key) const;
   /// Every link issued by `prefix`.
   std::vector<Grant> grants_of(std::string_view prefix) const;
+  /// Every membership of `member` (a did:keri) in `org`, oldest first, with its revocation.
+  std::vector<Grant> memberships(std::string_view org, std::string_view member) const;
+  /// Every membership record of every org, oldest first (for listings).
+  const std::vector<keri::Attestation>& all_memberships() const { return m_memberships; }
+  /// Every agent delegation whose subject is `agent` (a did:keri), oldest first.
+  std::vector<Grant> delegations_of(std::string_view agent) const;
+  /// Every revocation (links and memberships), in the order added.
+  const std::vector<keri::Attestation>& revocations() const { return m_revocations; }
+  /// Every device link and agent delegation, in the order added.
+  const std::vector<keri::Attestation>& links() const { return m_links; }
+  /// The freeze and unfreeze records of `org`, by timestamp.
+  std::vector<const FreezeRecord*> freezes_of(std::string_view org) const;
 
  private:
+  Grant make_grant(const keri::Attestation& link) const;
+  Status check_org_signer(const keri::Attestation& record, std::optional<int64_t> now) const;
+  Status check_agent_delegation(const keri::Attestation& link) const;
+
   std::map<std::string, keri::KeyState> m_identities;
   std::vector<keri::Attestation> m_links;
+  std::vector<keri::Attestation> m_memberships;
   std::vector<keri::Attestation> m_revocations;
+  std::vector<FreezeRecord> m_freezes;
 };
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency

@@ -59,7 +59,6 @@ ak::Attestation link(const Identity& id, const ac::PrivateKey& device, bool sign
   a.subject = device.public_key().to_did_key().value();
   a.device_public_key = device.public_key();
   a.capabilities = {"sign_commit", "sign_release"};
-  a.role = "member";
   a.signer_type = ak::SignerType::kHuman;
   a.expires_at = ak::Timestamp::from_unix(kT0 + 30 * kDay);
   a.timestamp = ak::Timestamp::from_unix(kT0);
@@ -100,7 +99,7 @@ BOOST_AUTO_TEST_CASE(canonical_signed_bytes) {
                                id.state->did() +
                                R"(",)"
                                R"("note":"laptop","revoked_at":null,"rid":"6f1c2a4e-0000-4000-8000-000000000001",)"
-                               R"("role":"member","signer_type":"Human","subject":")" +
+                               R"("role":null,"signer_type":"Human","subject":")" +
                                a.subject +
                                R"(",)"
                                R"("timestamp":"2026-06-21T00:00:00Z","version":1})";
@@ -142,8 +141,8 @@ BOOST_AUTO_TEST_CASE(tampered_fields) {
               Reason::kAttestationBadIdentitySignature));
   BOOST_TEST((verify_fault(edit(a, "expires_at", "2036-07-21T00:00:00Z"), *id.state) ==
               Reason::kAttestationBadIdentitySignature));
-  BOOST_TEST((verify_fault(edit(a, "role", "admin"), *id.state) == Reason::kAttestationBadIdentitySignature));
   BOOST_TEST((verify_fault(edit(a, "signer_type", "Agent"), *id.state) == Reason::kAttestationBadIdentitySignature));
+  BOOST_TEST((verify_fault(edit(a, "delegated_by", a.issuer), *id.state) == Reason::kAttestationBadIdentitySignature));
   // The same instant written differently is a different record.
   BOOST_TEST((verify_fault(edit(a, "timestamp", "2026-06-21T00:00:00.000Z"), *id.state) ==
               Reason::kAttestationBadIdentitySignature));
@@ -345,6 +344,94 @@ BOOST_AUTO_TEST_CASE(misc) {
   BOOST_TEST(ak::parse_did_keri(id.state->did()).value() == id.state->prefix);
   BOOST_TEST(std::string(auths::name(Reason::kAttestationRevoked)) == "attestation-revoked");
   BOOST_TEST(std::string(ak::to_string(ak::SignerType::kWorkload)) == "Workload");
+}
+
+namespace {
+
+ak::Attestation membership(const Identity& org, const std::string& member) {
+  ak::Attestation a;
+  a.rid = "6f1c2a4e-0000-4000-8000-000000000002";
+  a.issuer = org.state->did();
+  a.subject = member;
+  a.capabilities = {"sign_commit"};
+  a.role = "member";
+  a.teams = {"core", "release"};
+  a.repos = {"group/project"};
+  a.timestamp = ak::Timestamp::from_unix(kT0);
+  BOOST_REQUIRE(ak::sign_as_identity(a, org.k0).has_value());
+  return a;
+}
+
+}  // namespace
+
+// A membership: role set, no device key, teams and repos; signed by the org alone.
+BOOST_AUTO_TEST_CASE(membership_shape) {
+  const Identity org(ac::KeyType::kEd25519, 20);
+  const Identity member(ac::KeyType::kEd25519, 30);
+  const ak::Attestation a = membership(org, member.state->did());
+  const std::string stored = ak::serialize_attestation(a).value();
+  BOOST_TEST(stored.find("\"device_public_key\": null") != std::string::npos);
+  BOOST_TEST(stored.find("\"teams\": [") != std::string::npos);
+  const auto back = ak::parse_attestation(stored);
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->is_membership());
+  BOOST_TEST((back->teams == std::vector<std::string>{"core", "release"}));
+  BOOST_TEST((back->repos == std::vector<std::string>{"group/project"}));
+  BOOST_TEST(ak::signed_bytes(*back).value().find(R"("repos":["group/project"])") != std::string::npos);
+  Reason fault = Reason::kAttestationMalformed;
+  BOOST_TEST(ak::verify_attestation(*back, *org.state, &fault).has_value());
+  BOOST_TEST((fault == Reason::kOk));
+  // Teams are signed: adding one breaks the signature.
+  BOOST_TEST((verify_fault(edit(a, "teams", {"core", "release", "admins"}), *org.state) ==
+              Reason::kAttestationBadIdentitySignature));
+  BOOST_TEST((verify_fault(edit(a, "repos", nlohmann::json::array()), *org.state) ==
+              Reason::kAttestationBadIdentitySignature));
+  // Signed by an admin: the signer is delegated_by, and the org's key no longer vouches.
+  ak::Attestation by_admin = a;
+  by_admin.delegated_by = member.state->did();
+  BOOST_REQUIRE(ak::sign_as_identity(by_admin, org.k0).has_value());
+  BOOST_TEST(by_admin.signer() == member.state->did());
+  BOOST_TEST((verify_fault(by_admin, *org.state) == Reason::kAttestationIssuerMismatch));
+  BOOST_REQUIRE(ak::sign_as_identity(by_admin, member.k0).has_value());
+  BOOST_TEST(ak::verify_attestation(by_admin, *member.state).has_value());
+
+  const auto j = nlohmann::json::parse(stored);
+  const auto rejects = [&](const std::string& field, const nlohmann::json& value) {
+    auto d = j;
+    if (value.is_discarded()) {
+      d.erase(field);
+    } else {
+      d[field] = value;
+    }
+    return !ak::parse_attestation(d.dump()).has_value();
+  };
+  const nlohmann::json erase(nlohmann::json::value_t::discarded);
+  BOOST_TEST(rejects("teams", erase));
+  BOOST_TEST(rejects("repos", erase));
+  BOOST_TEST(rejects("teams", {"Core"}));
+  BOOST_TEST(rejects("teams", {"core", "core"}));
+  BOOST_TEST(rejects("repos", {"../etc"}));
+  BOOST_TEST(rejects("repos", {"group//project"}));
+  BOOST_TEST(rejects("repos", {"/group"}));
+  BOOST_TEST(rejects("subject", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"));
+  BOOST_TEST(rejects("device_public_key", {{"curve", "ed25519"}, {"key", std::string(64, '0')}}));
+  BOOST_TEST(rejects("device_signature", std::string(128, 'a')));
+  // A link (role null) never carries teams or repos.
+  auto link_json = j;
+  link_json["role"] = nullptr;
+  BOOST_TEST(!ak::parse_attestation(link_json.dump()).has_value());
+  // A membership's revocation ends every membership of that member in that org, whatever its scope.
+  ak::Attestation other = a;
+  other.repos = {};
+  other.timestamp = ak::Timestamp::from_unix(kT0 - 10);
+  auto revocation = ak::make_revocation(a, ak::Timestamp::from_unix(kT0 + 10)).value();
+  BOOST_TEST(ak::revokes(revocation, other));
+  BOOST_TEST(ak::revokes(revocation, a));
+  const std::vector<ak::Attestation> revocations = {revocation};
+  BOOST_TEST(ak::earliest_revocation(other, revocations) == &revocations.front());
+  // A device link of the same subject is not a membership: not revoked by it.
+  const Identity device_owner(ac::KeyType::kEd25519, 40);
+  BOOST_TEST(!ak::revokes(revocation, link(device_owner, seeded(ac::KeyType::kEd25519, 9))));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -26,6 +26,18 @@ enum class Reason : uint8_t {
   kDeviceExpired,
   kDeviceNotValid,
   kThresholdNotMet,
+  // Organizations, capabilities and agents.
+  kNotAMember,
+  kMemberRevoked,
+  kMemberExpired,
+  kMissingCapability,
+  kRoleNotAllowed,
+  kTeamNotAllowed,
+  kSignerTypeNotAllowed,
+  kAgentScopeExceeded,
+  kDelegationTooDeep,
+  kDelegatorRevoked,
+  kFrozen,
   // Objects and refs.
   kMalformedObject,
   kNotACommit,
