@@ -21,6 +21,10 @@ struct Settings {
   bool bootstrap_allow = false;  // `git config auths.bootstrap allow`
   int64_t now = 0;               // unix seconds
   unsigned threads = 1;          // signature verification threads
+  /// The repository's project path ("group/project"), for project-scoped org roles: `git config
+  /// auths.repo`, else GL_PROJECT_PATH, else GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = unknown
+  /// (then only org-wide memberships count).
+  std::string project;
 };
 
 /// Decides a push. Problems with one ref (a policy that does not load, an unreadable object)

@@ -49,6 +49,11 @@ Result<Decision> check_push(const CheckRequest& request) {
   settings.mode = request.mode;
   settings.remote = request.remote;
   settings.now = request.now != 0 ? request.now : util::now_unix();
+  // The project path for project-scoped org roles: the repository's own config first, then
+  // what the forge's environment says (set by the server, not by the pusher).
+  auto project = repo->config_string("auths.repo");
+  if (!project) return project.error();
+  settings.project = project->value_or(request.context.repo);
   const unsigned hw = std::thread::hardware_concurrency();
   settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
   std::optional<state::Store> store;

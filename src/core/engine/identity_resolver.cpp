@@ -2,61 +2,236 @@
 
 #include <algorithm>
 
+#include "registry/org.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace auths::engine {
 
-SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities,
-                                      const SignedObject& object) const {
-  const auto listed = [&identities](const std::string& did) {
-    return std::find(identities.begin(), identities.end(), did) != identities.end();
+namespace {
+
+bool is_agent_delegation(const keri::Attestation& link) {
+  return link.signer_type == keri::SignerType::kAgent && util::starts_with(link.subject, "did:keri:");
+}
+
+void restrict_to(std::optional<std::set<std::string>>& capabilities, const std::vector<std::string>& granted) {
+  std::set<std::string> out;
+  for (const auto& c : granted) {
+    if (!capabilities || capabilities->count(c) != 0) out.insert(c);
+  }
+  capabilities = std::move(out);
+}
+
+/// Why a link (device or delegation) does not hold for `object`, or kOk. A revoked link holds
+/// only for an object the server recorded accepting before the revocation.
+std::pair<Reason, std::string> link_fault(const registry::Grant& grant, const SignedObject& object, int64_t received,
+                                          Reason revoked, Reason expired, Reason not_valid, const std::string& what) {
+  if (grant.revocation != nullptr) {
+    if (received < grant.revocation->revoked_at->unix_seconds) return {Reason::kOk, ""};
+    return {revoked, what + " was revoked at " + grant.revocation->revoked_at->text};
+  }
+  Reason fault = Reason::kOk;
+  const bool valid_then = keri::check_validity(*grant.link, object.signed_at, &fault).has_value();
+  if (valid_then && keri::check_validity(*grant.link, received, &fault).has_value()) return {Reason::kOk, ""};
+  const std::string when =
+      grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
+  return {fault == Reason::kAttestationExpired ? expired : not_valid,
+          what + " is not valid (" + std::string(name(fault)) + ", expires " + when + ")"};
+}
+
+/// Walks the agent delegations above `path.identity`.
+void walk_delegations(const registry::State& state, const SignedObject& object, int64_t received, SignerPath& path) {
+  std::set<std::string> seen{path.identity};
+  std::string current = path.identity;
+  for (;;) {
+    const std::vector<registry::Grant> grants = state.delegations_of(current);
+    if (grants.empty()) break;
+    // The latest delegation that holds; without one, why the latest does not.
+    const registry::Grant* holding = nullptr;
+    std::pair<Reason, std::string> refusal{Reason::kOk, ""};
+    for (const auto& grant : grants) {
+      auto fault = link_fault(grant, object, received, Reason::kDelegatorRevoked, Reason::kDelegatorRevoked,
+                              Reason::kDelegatorRevoked,
+                              "the delegation of " + current + " by " + grant.link->issuer);
+      if (fault.first == Reason::kOk) {
+        if (holding == nullptr || !(grant.link->timestamp < holding->link->timestamp)) holding = &grant;
+      } else {
+        refusal = std::move(fault);
+      }
+    }
+    if (holding == nullptr) {
+      path.fault = refusal.first;
+      path.detail = refusal.second;
+      path.root = grants.back().link->issuer;
+      return;
+    }
+    path.hops.push_back(holding->link);
+    path.type = keri::SignerType::kAgent;
+    restrict_to(path.capabilities, holding->link->capabilities);
+    current = holding->link->issuer;
+    path.root = current;
+    if (path.hops.size() > kMaxDelegationDepth || !seen.insert(current).second) {
+      path.fault = Reason::kDelegationTooDeep;
+      path.detail = "the delegation chain above " + path.identity + " is longer than " +
+                    std::to_string(kMaxDelegationDepth) + " links";
+      return;
+    }
+  }
+}
+
+bool listed(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+bool intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(), [&b](const std::string& x) { return listed(b, x); });
+}
+
+}  // namespace
+
+std::string SignerPath::describe_chain() const {
+  std::string out = identity + " (" + keri::to_string(type) + ")";
+  for (const auto* hop : hops) out += " <- delegated by " + hop->issuer;
+  return out;
+}
+
+std::vector<SignerPath> trace_key(const registry::State& state, const crypto::PublicKey& key,
+                                  const SignedObject& object) {
+  std::optional<int64_t> received_memo;
+  const auto received = [&] {
+    if (!received_memo) received_memo = object.received_at ? object.received_at() : object.now;
+    return *received_memo;
   };
+  std::vector<SignerPath> paths;
+  // The identity key itself (a root, or an agent, may sign directly).
+  for (const auto& [prefix, key_state] : state.identities()) {
+    if (std::find(key_state.public_keys.begin(), key_state.public_keys.end(), key) == key_state.public_keys.end())
+      continue;
+    SignerPath path;
+    path.identity = key_state.did();
+    path.root = path.identity;
+    paths.push_back(std::move(path));
+  }
+  // Device links (an agent delegation links the agent's own key: reached above, as the agent).
   auto device = key.to_did_key();
   const std::string device_did = device ? *device : key.fingerprint();
-  const auto received = [&object] { return object.received_at ? object.received_at() : object.now; };
+  for (const auto& grant : state.grants_for_key(key)) {
+    if (grant.identity == nullptr || is_agent_delegation(*grant.link)) continue;
+    SignerPath path;
+    path.identity = grant.link->issuer;
+    path.root = path.identity;
+    path.device = grant.link;
+    path.type = grant.link->signer_type;
+    restrict_to(path.capabilities, grant.link->capabilities);
+    auto fault = link_fault(grant, object, received(), Reason::kDeviceRevoked, Reason::kDeviceExpired,
+                            Reason::kDeviceNotValid, "device " + device_did + " of " + path.identity);
+    path.fault = fault.first;
+    path.detail = std::move(fault.second);
+    if (path.fault == Reason::kOk && grant.revocation != nullptr) {
+      path.detail = "device " + device_did + " of " + path.identity + ", revoked at " +
+                    grant.revocation->revoked_at->text + " but accepted by this server at " +
+                    util::format_utc(received()) + ", before the revocation";
+    }
+    paths.push_back(std::move(path));
+  }
+  for (auto& path : paths) {
+    if (path.fault == Reason::kOk) walk_delegations(state, object, received(), path);
+  }
+  return paths;
+}
 
-  // The identity key itself (a root may sign directly).
-  for (const auto& did : identities) {
-    auto prefix = keri::parse_did_keri(did);
-    if (!prefix) continue;
-    const keri::KeyState* state = m_state.identity(*prefix);
-    if (state == nullptr) continue;
-    for (const auto& current : state->public_keys) {
-      if (current == key) return {Reason::kOk, did, "signed by the identity key of " + did};
+SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::SignerSet& set,
+                                         const SignedObject& object) const {
+  const SignerMatch unknown{Reason::kUnknownSigner, "", ""};
+  std::vector<std::string> chain{path.identity};
+  for (const auto* hop : path.hops) chain.push_back(hop->issuer);
+  if (path.root != chain.back()) chain.push_back(path.root);
+  const auto named = std::find_if(chain.begin(), chain.end(),
+                                  [&set](const std::string& did) { return listed(set.identities, did); });
+  const bool is_named = named != chain.end();
+
+  // Membership of the chain's top identity, at the object's time and at receipt.
+  using Kind = registry::MemberStatus::Kind;
+  registry::MemberStatus member;
+  if (!set.org.empty()) {
+    const int64_t received = object.received_at ? object.received_at() : object.now;
+    member = registry::membership_at(m_state, set.org, path.root, m_project, object.signed_at);
+    if (member.kind == Kind::kActive) member = registry::membership_at(m_state, set.org, path.root, m_project, received);
+  }
+  const bool relevant = is_named || (set.selects_members() && member.record != nullptr);
+  if (!relevant) {
+    if (set.selects_members() && !path.root.empty() && path.fault == Reason::kOk) {
+      return {Reason::kNotAMember, "",
+              path.root + " is not a member of " + set.org +
+                  (m_project.empty() ? std::string() : " for " + m_project)};
+    }
+    return unknown;
+  }
+  if (path.fault != Reason::kOk) return {path.fault, "", path.detail};
+
+  const bool agent = !path.hops.empty();
+  if (!is_named) {
+    const std::string who = agent ? path.root + " (the delegator of " + path.identity + ")" : path.root;
+    if (member.kind == Kind::kRevoked) {
+      return {agent ? Reason::kDelegatorRevoked : Reason::kMemberRevoked, "",
+              "the membership of " + who + " in " + set.org + " was revoked at " +
+                  member.revocation->revoked_at->text};
+    }
+    if (member.kind == Kind::kExpired) {
+      return {agent ? Reason::kDelegatorRevoked : Reason::kMemberExpired, "",
+              "the membership of " + who + " in " + set.org + " expired at " + member.record->expires_at->text};
+    }
+    if (!set.any_member && !set.roles.empty() && !listed(set.roles, *member.record->role)) {
+      return {Reason::kRoleNotAllowed, "",
+              who + " is " + *member.record->role + " here; the rule allows " + util::join(set.roles, ", ")};
+    }
+    if (!set.any_member && !set.teams.empty() && !intersects(set.teams, member.record->teams)) {
+      return {Reason::kTeamNotAllowed, "", who + " is in none of the teams " + util::join(set.teams, ", ")};
     }
   }
 
+  // Capabilities: the chain's grants, and the membership's when the top identity is a member.
+  std::optional<std::set<std::string>> held = path.capabilities;
+  std::optional<std::set<std::string>> held_above;  // what the delegator holds: membership only
+  if (member.kind == Kind::kActive) {
+    restrict_to(held, member.record->capabilities);
+    restrict_to(held_above, member.record->capabilities);
+  }
+  const bool required = set.capabilities_explicit || !is_named;
+  for (const auto& capability : required ? set.capabilities : std::vector<std::string>{}) {
+    if (held && held->count(capability) == 0) {
+      if (agent && (!held_above || held_above->count(capability) != 0)) {
+        return {Reason::kAgentScopeExceeded, "",
+                "agent " + path.identity + " was not granted '" + capability + "' (" + path.describe_chain() + ")"};
+      }
+      return {Reason::kMissingCapability, "",
+              (agent ? path.root + ", the delegator of " + path.identity : path.root) + " does not hold '" +
+                  capability + "'" + (path.device != nullptr ? " (through this device's link and membership)" : "")};
+    }
+  }
+  const std::string type = keri::to_string(path.type);
+  if (!set.signer_types.empty() && !listed(set.signer_types, type)) {
+    return {Reason::kSignerTypeNotAllowed, "",
+            path.describe_chain() + " is a " + type + " signer; the rule allows " + util::join(set.signer_types, ", ")};
+  }
+  const std::string signer = is_named ? *named : path.root;
+  std::string detail = path.detail.empty() ? "signed by " + path.describe_chain() : path.detail;
+  if (path.device != nullptr && path.detail.empty()) detail = "signed by a device of " + path.describe_chain();
+  if (!is_named) detail += ", " + *member.record->role + " of " + set.org;
+  return {Reason::kOk, signer, detail};
+}
+
+SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const policy::SignerSet& set,
+                                      const SignedObject& object) const {
   SignerMatch refusal{Reason::kUnknownSigner, "", ""};
-  for (const auto& grant : m_state.grants_for_key(key)) {
-    if (grant.identity == nullptr || !listed(grant.link->issuer)) continue;
-    const std::string& who = grant.link->issuer;
-    if (grant.revocation != nullptr) {
-      // Only an object this server recorded accepting before the revocation still counts.
-      const int64_t revoked_at = grant.revocation->revoked_at->unix_seconds;
-      const int64_t seen = received();
-      if (seen < revoked_at) {
-        return {Reason::kOk, who,
-                "signed by device " + device_did + " of " + who + ", revoked at " + grant.revocation->revoked_at->text +
-                    " but accepted by this server at " + util::format_utc(seen) + ", before the revocation"};
-      }
-      refusal = {Reason::kDeviceRevoked, "",
-                 "device " + device_did + " of " + who + " was revoked at " + grant.revocation->revoked_at->text};
-      continue;
+  for (const auto& path : trace_key(m_state, key, object)) {
+    SignerMatch match = judge_path(path, set, object);
+    if (match.code == Reason::kOk) return match;
+    // The first refusal that says more than "unknown"; a revoked device over other faults.
+    if (refusal.code == Reason::kUnknownSigner ||
+        (match.code == Reason::kDeviceRevoked && refusal.code != Reason::kDeviceRevoked)) {
+      if (match.code != Reason::kUnknownSigner) refusal = std::move(match);
     }
-    Reason fault = Reason::kOk;
-    const bool valid_then = keri::check_validity(*grant.link, object.signed_at, &fault).has_value();
-    const bool valid_at_receipt = valid_then && keri::check_validity(*grant.link, received(), &fault).has_value();
-    if (!valid_at_receipt) {
-      if (refusal.code != Reason::kDeviceRevoked) {
-        const std::string when =
-            grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
-        refusal = {fault == Reason::kAttestationExpired ? Reason::kDeviceExpired : Reason::kDeviceNotValid, "",
-                   "device " + device_did + " of " + who + " is not valid (" + std::string(name(fault)) + ", expires " +
-                       when + ")"};
-      }
-      continue;
-    }
-    return {Reason::kOk, who, "signed by device " + device_did + " of " + who};
   }
   return refusal;
 }

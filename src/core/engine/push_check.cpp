@@ -26,6 +26,7 @@
 #include "engine/server_refs.h"
 #include "engine/vouchers.h"
 #include "git/trees.h"
+#include "registry/org.h"
 #include "registry/registry.h"
 
 namespace auths {
@@ -275,8 +276,22 @@ class PushChecker {
       }
       m_registry = std::move(state);
     }
-    m_resolver.emplace(*m_registry);
+    m_resolver.emplace(*m_registry, m_settings.project);
     return &*m_resolver;
+  }
+
+  /// Refuses the update while the policy's org is frozen (registry/org.h, active_freeze): a
+  /// freeze record of the registry as it stands after this push's registry update, so that
+  /// an unfreeze pushed with the branch counts. False when the ref was refused or undecided.
+  bool check_freeze(RefReport& report, const policy::Policy& policy) {
+    if (policy.org.empty()) return true;
+    if (identities(report) == nullptr) return false;
+    const registry::FreezeRecord* freeze = registry::active_freeze(*m_registry, policy.org, m_settings.now);
+    if (freeze == nullptr) return true;
+    violate(report, std::nullopt, "freeze", Reason::kFrozen,
+            "the org " + policy.org + " is frozen until " + freeze->until->text + " (by " + freeze->signer +
+                (freeze->reason ? ": " + *freeze->reason : std::string()) + ")");
+    return false;
   }
 
   // --- without a usable policy ----------------------------------------------------------------
@@ -338,8 +353,9 @@ class PushChecker {
       candidates.push_back({c, false, {{ObjectRole::kGovernance, trial.rule, &*last_valid.governance}}});
     }
     std::vector<Violation> found;
-    const IdentityResolver* ids = last_valid.governance->identities.empty() ? nullptr : identities(report);
-    if (!last_valid.governance->identities.empty() && ids == nullptr) return false;
+    const bool wants = last_valid.governance->needs_registry();
+    const IdentityResolver* ids = wants ? identities(report) : nullptr;
+    if (wants && ids == nullptr) return false;
     if (Status s = judge_objects(judge_context(ids), candidates, trial, found); !s || !found.empty()) return false;
     trial.policy_source = m_pif.source + " (invalid; repair judged by the last valid policy's [governance])";
     report = std::move(trial);
@@ -353,6 +369,7 @@ class PushChecker {
     const policy::Rule* rule = policy.match(report.ref);
     report.rule = rule != nullptr ? rule->name : "";
     report.policy_source = m_pif.source;
+    if (!check_freeze(report, policy)) return;
     if (report.kind == UpdateKind::kDelete) {
       if (is_default) {
         violate(report, std::nullopt, report.rule, Reason::kDeleteDenied,
@@ -443,7 +460,7 @@ class PushChecker {
       Requirement tag_requirement{ObjectRole::kOpen, rule_name};
       if (rule != nullptr) {
         tag_requirement = {ObjectRole::kTag, rule_name, &rule->signers};
-        wants_identities |= !rule->signers.identities.empty();
+        wants_identities |= rule->signers.needs_registry();
       }
       candidates.push_back({u.new_oid, true, {tag_requirement}});
       auto tag = git::read_tag(m_repo, u.new_oid);
@@ -489,7 +506,7 @@ class PushChecker {
     }
 
     if (commit) {
-      const bool known_identities = !policy.known_identities().empty();
+      const bool known_identities = policy.known_set().needs_registry();
       auto trusted = m_vouchers.tips(u.old_oid, rule, policy);
       if (!trusted) return undecidable(report, trusted.error());
       auto history = new_history(m_repo, *commit, *trusted);
@@ -498,7 +515,7 @@ class PushChecker {
         Requirement r{ObjectRole::kOpen, rule_name};
         if (rule != nullptr && history->mainline.count(c) != 0) {
           r = {ObjectRole::kMainline, rule_name, &rule->signers};
-          wants_identities |= !rule->signers.identities.empty();
+          wants_identities |= rule->signers.needs_registry();
         } else if (rule != nullptr) {
           r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};
           wants_identities |= rule->contributions == policy::Contributions::kKnown && known_identities;
@@ -554,7 +571,7 @@ class PushChecker {
         continue;
       }
       const Requirement r{ObjectRole::kGovernance, "governance", &*policy.governance};
-      wants_identities |= !policy.governance->identities.empty();
+      wants_identities |= policy.governance->needs_registry();
       const auto it = index.find(c);
       if (it != index.end()) {
         candidates[it->second].requirements.push_back(r);

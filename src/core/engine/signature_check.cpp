@@ -81,16 +81,15 @@ SignerMatch match_entries(const SignatureCheck& check, const std::vector<const p
   return refusal;
 }
 
-/// `identities` is asked for only when no key entry matched (it may be costly to list).
+/// Key entries first; the identities of `set` only when no key entry matched.
 SignerMatch match_in(const SignatureCheck& check, const std::vector<const policy::Signer*>& entries,
-                     const std::function<std::vector<std::string>()>& identities, const SignedObject& object,
-                     const IdentityResolver* resolver, std::string_view whose) {
+                     const policy::SignerSet& set, const SignedObject& object, const IdentityResolver* resolver,
+                     std::string_view whose) {
   if (auto bad = refuse_bad(check, object.what)) return *bad;
   if (entries.empty()) {
-    if (resolver != nullptr) {
-      const std::vector<std::string> ids = identities();
-      SignerMatch match = ids.empty() ? SignerMatch{} : resolver->resolve(*check.key, ids, object);
-      if (!ids.empty() && match.code != Reason::kUnknownSigner) return match;
+    if (resolver != nullptr && set.needs_registry()) {
+      SignerMatch match = resolver->resolve(*check.key, set, object);
+      if (match.code != Reason::kUnknownSigner) return match;
     }
     return {Reason::kUnknownSigner, "", "signed by " + key_label(*check.key) + " which is not " + std::string(whose)};
   }
@@ -142,16 +141,14 @@ SignerMatch match_signers(const SignatureCheck& check, const policy::SignerSet& 
                           const IdentityResolver* resolver) {
   std::vector<const policy::Signer*> entries;
   if (check.status == SignatureStatus::kGood) entries = signers.find(*check.key);
-  return match_in(
-      check, entries, [&signers] { return signers.identities; }, object, resolver, "a signer of this rule");
+  return match_in(check, entries, signers, object, resolver, "a signer of this rule");
 }
 
 SignerMatch match_known(const SignatureCheck& check, const policy::Policy& policy, const SignedObject& object,
                         const IdentityResolver* resolver) {
   std::vector<const policy::Signer*> entries;
   if (check.status == SignatureStatus::kGood) entries = policy.find_known(*check.key);
-  return match_in(
-      check, entries, [&policy] { return policy.known_identities(); }, object, resolver, "a signer the policy knows");
+  return match_in(check, entries, policy.known_set(), object, resolver, "a signer the policy knows");
 }
 
 SignerMatch match_any_good(const SignatureCheck& check, std::string_view what) {

@@ -57,13 +57,16 @@ struct SignedObject {
   std::optional<Oid> oid;
 };
 
-/// Maps a key to did:keri identities (through device links in the registry).
+/// Maps a key to did:keri identities (through device links, agent delegations and org
+/// memberships in the registry).
 class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
-  /// May `key` sign `object` for one of `identities` (did:keri:...)? kOk with the identity as
-  /// signer, or why not: kDeviceRevoked, kDeviceExpired, kDeviceNotValid, kUnknownSigner.
-  virtual SignerMatch resolve(const crypto::PublicKey& key, const std::vector<std::string>& identities,
+  /// May `key` sign `object` as a signer of `set` through an identity: one of its did:keri
+  /// signers, or a member its roles/teams select, with the capabilities and signer type it
+  /// asks? kOk with the identity as signer, or why not (kUnknownSigner when the key speaks for
+  /// no identity of the set; the device, member, capability, type and delegation reasons).
+  virtual SignerMatch resolve(const crypto::PublicKey& key, const policy::SignerSet& set,
                               const SignedObject& object) const = 0;
 };
 

@@ -44,18 +44,18 @@ struct TableSpec {
   std::span<const std::string_view> not_yet;
 };
 
-constexpr std::array<std::string_view, 4> kTopKeys = {"version", "default", "policy", "governance"};
-constexpr std::array<std::string_view, 2> kTopNotYet = {"org", "witness"};
+constexpr std::array<std::string_view, 5> kTopKeys = {"version", "org", "default", "policy", "governance"};
+constexpr std::array<std::string_view, 1> kTopNotYet = {"witness"};
 constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
 constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
-constexpr std::array<std::string_view, 9> kRuleKeys = {
-    "name",         "refs",          "signers", "allowed_signers", "require", "allow_force_push",
-    "allow_delete", "contributions", "from"};
-constexpr std::array<std::string_view, 10> kRuleNotYet = {"roles",       "teams",     "capabilities", "signer_types",
-                                                          "expression",  "min_human", "max_reject",   "allow_ephemeral",
-                                                          "require_log", "max_ttl"};
-constexpr std::array<std::string_view, 3> kGovernanceKeys = {"signers", "allowed_signers", "require"};
-constexpr std::array<std::string_view, 3> kGovernanceNotYet = {"roles", "teams", "capabilities"};
+constexpr std::array<std::string_view, 13> kRuleKeys = {
+    "name",          "refs",  "signers", "allowed_signers", "require",      "allow_force_push", "allow_delete",
+    "contributions", "from",  "roles",   "teams",           "capabilities", "signer_types"};
+constexpr std::array<std::string_view, 6> kRuleNotYet = {"expression",      "min_human",   "max_reject",
+                                                         "allow_ephemeral", "require_log", "max_ttl"};
+constexpr std::array<std::string_view, 7> kGovernanceKeys = {"signers", "allowed_signers", "require",     "roles",
+                                                             "teams",   "capabilities",    "signer_types"};
+constexpr std::array<std::string_view, 0> kGovernanceNotYet = {};
 
 constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet};
 constexpr TableSpec kPolicySpec{"[policy]", "policy.", kPolicyKeys, kPolicyNotYet};
@@ -101,6 +101,16 @@ bool is_did_keri_shape(std::string_view did) {
   });
 }
 
+bool is_role_name(std::string_view s) { return s == "admin" || s == "member" || s == "readonly"; }
+bool is_signer_type(std::string_view s) { return s == "Human" || s == "Agent" || s == "Workload"; }
+// Capability and team names as the registry's records write them (src/core/keri/attestation.cpp).
+bool is_capability_name(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
+  });
+}
+bool is_team_name(std::string_view s) { return is_capability_name(s) && s.find(':') == std::string_view::npos; }
+
 // A path inside the repository tree, as `allowed_signers` names one: relative, no "..".
 bool is_tree_path(std::string_view path) {
   if (path.empty() || path.front() == '/') return false;
@@ -141,6 +151,15 @@ class Loader {
 
     if (Status s = check_keys(root, kTopSpec); !s) return s.error();
 
+    if (const toml::node* org = root.get("org")) {
+      const toml::value<std::string>* value = org->as_string();
+      if (value == nullptr || !is_did_keri_shape(value->get())) {
+        return error_at(*org, "'org' must be the org's did:keri (did:keri:E + 43 base64url characters)");
+      }
+      policy.org = value->get();
+      m_org = policy.org;
+    }
+
     if (const toml::node* def = root.get("default")) {
       const toml::value<std::string>* value = def->as_string();
       if (value == nullptr || (value->get() != "deny" && value->get() != "allow")) {
@@ -169,10 +188,11 @@ class Loader {
       const toml::table* table = node->as_table();
       if (table == nullptr) return error_at(*node, "'governance' must be a table");
       if (Status s = check_keys(*table, kGovernanceSpec); !s) return s.error();
-      Result<SignerSet> signers = load_signer_set(*table, "[governance]");
+      Result<SignerSet> signers = load_signer_set(*table, "[governance]", "manage_members");
       if (!signers) return signers.error();
       policy.governance = std::move(signers).value();
     }
+    policy.finish();
     return policy;
   }
 
@@ -264,7 +284,8 @@ class Loader {
       rule.refs.push_back(text);
     }
 
-    Result<SignerSet> signers = load_signer_set(table, owner);
+    Result<SignerSet> signers =
+        load_signer_set(table, owner, kind == RuleKind::kRelease ? "sign_release" : "sign_commit");
     if (!signers) return signers.error();
     rule.signers = std::move(signers).value();
 
@@ -321,13 +342,61 @@ class Loader {
     return {};
   }
 
-  // `signers`, `allowed_signers` and `require`, shared by rules and [governance].
-  Result<SignerSet> load_signer_set(const toml::table& table, const std::string& owner) {
+  // A list of strings, each passing `valid`, without duplicates; sorted.
+  Result<std::vector<std::string>> load_names(const toml::table& table, std::string_view key,
+                                              bool (*valid)(std::string_view), std::string_view what) const {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::array* items = node->as_array();
+    const std::string message = "'" + std::string(key) + "' must be an array of " + std::string(what);
+    if (items == nullptr || items->empty()) return error_at(*node, message + " (not empty)");
+    std::set<std::string> seen;
+    for (const toml::node& item : *items) {
+      const toml::value<std::string>* value = item.as_string();
+      if (value == nullptr || !valid(value->get())) return error_at(item, message);
+      if (!seen.insert(value->get()).second)
+        return error_at(item, "duplicate '" + util::printable(value->get(), 60) + "' in '" + std::string(key) + "'");
+    }
+    return std::vector<std::string>(seen.begin(), seen.end());
+  }
+
+  // `roles`, `teams`, `capabilities`, `signer_types`: the org conditions of a signer set.
+  Status load_org_conditions(const toml::table& table, const std::string& owner, std::string_view default_capability,
+                             SignerSet& set) const {
+    auto roles = load_names(table, "roles", &is_role_name, "roles (\"admin\", \"member\", \"readonly\")");
+    if (!roles) return roles.error();
+    auto teams = load_names(table, "teams", &is_team_name, "team names (1-64 of a-z 0-9 _ -)");
+    if (!teams) return teams.error();
+    auto capabilities = load_names(table, "capabilities", &is_capability_name, "capabilities (1-64 of a-z 0-9 : _ -)");
+    if (!capabilities) return capabilities.error();
+    auto types = load_names(table, "signer_types", &is_signer_type, "signer types (\"Human\", \"Agent\", \"Workload\")");
+    if (!types) return types.error();
+    set.org = m_org;
+    set.roles = std::move(*roles);
+    set.teams = std::move(*teams);
+    set.signer_types = std::move(*types);
+    set.capabilities_explicit = table.get("capabilities") != nullptr;
+    set.capabilities = std::move(*capabilities);
+    if (set.selects_members() && m_org.empty()) {
+      const toml::node* node = table.get(set.roles.empty() ? "teams" : "roles");
+      return error_at(*node, owner + " selects org members by " + (set.roles.empty() ? "team" : "role") +
+                                 " but the policy names no 'org = \"did:keri:...\"'");
+    }
+    if (!set.capabilities_explicit && set.selects_members()) set.capabilities = {std::string(default_capability)};
+    return {};
+  }
+
+  // `signers`, `allowed_signers` and `require`, shared by rules and [governance], and the org
+  // conditions; `default_capability` is what members need when the set does not say.
+  Result<SignerSet> load_signer_set(const toml::table& table, const std::string& owner,
+                                    std::string_view default_capability) {
     SignerSet set;
+    if (Status s = load_org_conditions(table, owner, default_capability, set); !s) return s.error();
     const toml::node* signers = table.get("signers");
     const toml::node* allowed_signers = table.get("allowed_signers");
-    if (signers == nullptr && allowed_signers == nullptr) {
-      return error_at(table, owner + " has no signers (add 'signers' or 'allowed_signers')");
+    if (signers == nullptr && allowed_signers == nullptr && !set.selects_members()) {
+      return error_at(table, owner + " has no signers (add 'signers', 'allowed_signers', 'roles' or 'teams')");
     }
     if (signers != nullptr) {
       const toml::array* entries = signers->as_array();
@@ -352,7 +421,8 @@ class Loader {
     for (const Signer& signer : set.keys) keys.insert(signer.key.fingerprint());
     const std::set<std::string> identities(set.identities.begin(), set.identities.end());
     const int64_t available = static_cast<int64_t>(keys.size() + identities.size());
-    if (wanted > available) {
+    // Members selected by role or team are counted when a push is judged, not here.
+    if (wanted > available && !set.selects_members()) {
       return error_at(require != nullptr ? line_of(*require) : line_of(table),
                       owner + " requires " + std::to_string(wanted) + " signer" + (wanted == 1 ? "" : "s") +
                           " but lists " + std::to_string(available));
@@ -438,6 +508,7 @@ class Loader {
   }
 
   std::string m_source;
+  std::string m_org;  // the policy's `org`, read before the rules
   const FileReader& m_read_file;
   std::map<std::string, std::vector<Signer>> m_allowed_signers;  // by path: read each file once
 };

@@ -60,6 +60,15 @@ std::vector<std::string> Policy::known_identities() const {
   return {out.begin(), out.end()};
 }
 
+void Policy::finish() {
+  m_known = SignerSet{};
+  m_known.identities = known_identities();
+  m_known.org = org;
+  bool members = governance && governance->selects_members();
+  for (const Rule& rule : rules) members = members || rule.signers.selects_members();
+  m_known.any_member = members;
+}
+
 std::vector<std::string> Policy::named_files() const {
   std::set<std::string> out;
   const auto add = [&out](const SignerSet& set) {
@@ -125,13 +134,32 @@ std::string key_entry(const Signer& s) {
   return out;
 }
 
+
+/// The org conditions of a signer set as one text: equal texts ask the same of identity signers.
+std::string conditions_text(const SignerSet& set) {
+  if (!set.has_identity_conditions()) return "";
+  const auto list = [](std::vector<std::string> items) {
+    std::sort(items.begin(), items.end());
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) out += (i ? "+" : "") + escape_field(items[i]);
+    return out;
+  };
+  return "org=" + escape_field(set.org) + "|roles=" + list(set.roles) + "|teams=" + list(set.teams) +
+         "|caps=" + list(set.capabilities) + (set.capabilities_explicit ? "|explicit" : "") +
+         "|types=" + list(set.signer_types);
+}
+
 }  // namespace
 
 Strictness Strictness::of(const Rule& rule) {
   std::set<std::string> keys;
   for (const Signer& s : rule.signers.keys) keys.insert(key_entry(s));
   const std::set<std::string> ids(rule.signers.identities.begin(), rule.signers.identities.end());
-  return Strictness{{keys.begin(), keys.end()}, {ids.begin(), ids.end()}, rule.signers.require, rule.contributions};
+  return Strictness{{keys.begin(), keys.end()},
+                    {ids.begin(), ids.end()},
+                    rule.signers.require,
+                    rule.contributions,
+                    conditions_text(rule.signers)};
 }
 
 bool Strictness::at_least_as_strict_as(const Rule& rule) const { return at_least_as_strict_as(of(rule)); }
@@ -140,8 +168,11 @@ bool Strictness::at_least_as_strict_as(const Strictness& theirs) const {
   const auto subset = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
     return std::includes(b.begin(), b.end(), a.begin(), a.end());
   };
+  // Org conditions are compared as written: a record made under other ones (another org,
+  // other roles, fewer required capabilities, agents allowed) never vouches.
   return subset(keys, theirs.keys) && subset(identities, theirs.identities) && require >= theirs.require &&
-         static_cast<int>(contributions) <= static_cast<int>(theirs.contributions);
+         static_cast<int>(contributions) <= static_cast<int>(theirs.contributions) &&
+         org_conditions == theirs.org_conditions;
 }
 
 std::string Strictness::encode() const {
@@ -149,12 +180,14 @@ std::string Strictness::encode() const {
   for (size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
   out += ";identities=";
   for (size_t i = 0; i < identities.size(); ++i) out += (i ? "," : "") + identities[i];
+  // Only rules with org conditions add the field: records of rules without stay as they were.
+  if (!org_conditions.empty()) out += ";org=" + org_conditions;
   return out;
 }
 
 std::optional<Strictness> Strictness::decode(std::string_view text) {
   const auto fields = util::split(text, ';');
-  if (fields.size() != 5 || fields[0] != "v1") return std::nullopt;
+  if ((fields.size() != 5 && fields.size() != 6) || fields[0] != "v1") return std::nullopt;
   Strictness out;
   const auto value = [&fields](size_t i, std::string_view name) -> std::optional<std::string_view> {
     const std::string prefix = std::string(name) + "=";
@@ -187,6 +220,11 @@ std::optional<Strictness> Strictness::decode(std::string_view text) {
   }
   std::sort(out.keys.begin(), out.keys.end());
   std::sort(out.identities.begin(), out.identities.end());
+  if (fields.size() == 6) {
+    const auto org = value(5, "org");
+    if (!org || org->empty()) return std::nullopt;
+    out.org_conditions = std::string(*org);
+  }
   return out;
 }
 

@@ -34,11 +34,37 @@ enum class SignerCheck { kOk, kNamespaceNotAllowed, kNotYetValid, kExpired };
 SignerCheck check_signer(const Signer& signer, std::string_view namespace_, int64_t time);
 
 /// The signers of a rule or of [governance].
+///
+/// Org members and capabilities (README.md, "Organizations, teams and agents"):
+///   - `roles` and `teams` select members of the policy's `org` as signers, beside the listed
+///     ones; with both, a member needs one of the roles and one of the teams;
+///   - `capabilities` are required of every signer reached through an identity (a did:keri
+///     signer, a member, an agent): what its membership, its device link and every delegation
+///     above it grant. When a rule does not say, members need the rule kind's default
+///     (sign_commit for commits, sign_release for releases, manage_members for [governance]);
+///     a did:keri listed by name needs none. Keys listed directly (SSH lines, did:key,
+///     allowed_signers) are the policy's own grant: no capability or type applies to them;
+///   - `signer_types` (Human, Agent, Workload) likewise applies to identity signers.
 struct SignerSet {
   std::vector<Signer> keys;             // inline keys and allowed_signers entries, resolved
   std::vector<std::string> identities;  // did:keri:... entries; resolved through the registry
   std::string allowed_signers_path;     // "" when the rule names no allowed_signers file
   int require = 1;                      // distinct signers needed
+  std::string org;                      // the policy's `org` ("" = none): whose members roles/teams select
+  std::vector<std::string> roles;       // "admin", "member", "readonly"
+  std::vector<std::string> teams;
+  std::vector<std::string> capabilities;  // required (see above); sorted
+  bool capabilities_explicit = false;     // written in the rule, or the kind's default for members
+  std::vector<std::string> signer_types;  // "Human", "Agent", "Workload"; empty = any; sorted
+  bool any_member = false;                // every member of `org` (Policy::known_set only)
+
+  bool selects_members() const { return any_member || !roles.empty() || !teams.empty(); }
+  /// Does judging a signature against this set need the identity registry?
+  bool needs_registry() const { return !identities.empty() || selects_members(); }
+  /// Does the set ask anything of identity signers beyond being listed (org, capabilities, types)?
+  bool has_identity_conditions() const {
+    return selects_members() || capabilities_explicit || !signer_types.empty();
+  }
 
   /// Every entry whose key equals `key` (one key may be listed more than once, with different
   /// restrictions); empty when the key is not a signer.
@@ -76,6 +102,9 @@ struct Strictness {
   std::vector<std::string> identities;  // did:keri:..., sorted, unique
   int require = 1;
   Contributions contributions = Contributions::kKnown;
+  /// The org conditions (org, roles, teams, capabilities, signer types) as one text; records
+  /// vouch only for a rule with exactly the same ones ("" = none).
+  std::string org_conditions;
 
   static Strictness of(const Rule& rule);
   /// True when every commit that satisfied this also satisfies `rule`: every signer here is a
@@ -91,6 +120,7 @@ struct Strictness {
 
 struct Policy {
   int version = 1;
+  std::string org;                      // `org = "did:keri:..."`: whose members rules may name
   bool default_allow = false;           // `default = "allow"`; absent or "deny" -> false
   std::vector<Rule> rules;              // [[policy.commit]] and [[policy.release]] in file order
   std::optional<SignerSet> governance;  // [governance]: who may change .auths/
@@ -103,9 +133,19 @@ struct Policy {
   std::vector<const Signer*> find_known(const crypto::PublicKey& key) const;
   /// Every did:keri identity some rule or [governance] names.
   std::vector<std::string> known_identities() const;
+  /// What a contribution's signer must be under contributions = "known", as far as identities
+  /// go: every listed identity and, when some rule or [governance] selects members by role or
+  /// team, every member of the org (no role, team, capability or type asked: merging a
+  /// contribution is the maintainer's decision). Keys: find_known.
+  const SignerSet& known_set() const { return m_known; }
+  /// Computes known_set(); the loader calls it once the policy is complete.
+  void finish();
   /// Every file outside `.auths/` the policy reads (allowed_signers files): changing one
   /// changes the policy.
   std::vector<std::string> named_files() const;
+
+ private:
+  SignerSet m_known;
 };
 
 /// Why a policy that loads could still never be satisfied or changed, or nullopt. Refused when

@@ -9,6 +9,8 @@ namespace auths::util {
 
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
+/// `items` separated by `separator`.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 std::string to_lower(std::string_view s);

@@ -36,6 +36,13 @@ struct World {
   }
 };
 
+/// A signer set naming `identities`.
+policy::SignerSet signers(std::vector<std::string> identities) {
+  policy::SignerSet set;
+  set.identities = std::move(identities);
+  return set;
+}
+
 const Oid kObject = *Oid::from_hex("1111111111111111111111111111111111111111");
 
 /// An object signed at `time`, judged at `now`, received at `received` (the server's record),
@@ -54,15 +61,15 @@ engine::SignedObject object(int64_t time, int64_t now, std::optional<int64_t> re
 BOOST_AUTO_TEST_CASE(linked_device_counts_for_its_identity_only) {
   World w;
   const engine::RegistryResolver resolver(w.state);
-  const auto ok = resolver.resolve(w.device.public_key(), {w.alice.did()}, object(1700000100, 1700000200));
+  const auto ok = resolver.resolve(w.device.public_key(), signers({w.alice.did()}), object(1700000100, 1700000200));
   BOOST_TEST((ok.code == Reason::kOk));
   BOOST_TEST(ok.signer == w.alice.did());
   // The same key does not count for an identity that did not link it.
   const Identity bob = make_identity();
-  BOOST_TEST((resolver.resolve(w.device.public_key(), {bob.did()}, object(1700000100, 1700000200)).code ==
+  BOOST_TEST((resolver.resolve(w.device.public_key(), signers({bob.did()}), object(1700000100, 1700000200)).code ==
               Reason::kUnknownSigner));
   // The identity's own key counts for it.
-  BOOST_TEST((resolver.resolve(w.alice.key.public_key(), {w.alice.did()}, object(1700000100, 1700000200)).code ==
+  BOOST_TEST((resolver.resolve(w.alice.key.public_key(), signers({w.alice.did()}), object(1700000100, 1700000200)).code ==
               Reason::kOk));
 }
 
@@ -72,12 +79,12 @@ BOOST_AUTO_TEST_CASE(revoked_device_needs_the_servers_record) {
   const auto device = w.device.public_key();
   // No record of acceptance: refused whatever the committer date says (1700000100 < revocation).
   BOOST_TEST(
-      (resolver.resolve(device, {w.alice.did()}, object(1700000100, 1700000600)).code == Reason::kDeviceRevoked));
+      (resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600)).code == Reason::kDeviceRevoked));
   // Recorded as accepted before the revocation: still counts.
   BOOST_TEST(
-      (resolver.resolve(device, {w.alice.did()}, object(1700000100, 1700000600, 1700000400)).code == Reason::kOk));
+      (resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600, 1700000400)).code == Reason::kOk));
   // Recorded after it: refused.
-  BOOST_TEST((resolver.resolve(device, {w.alice.did()}, object(1700000100, 1700000600, 1700000550)).code ==
+  BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600, 1700000550)).code ==
               Reason::kDeviceRevoked));
 }
 
@@ -103,12 +110,12 @@ BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
   const engine::RegistryResolver resolver(*state);
   // Valid when signed and still valid now.
   BOOST_TEST(
-      (resolver.resolve(device.public_key(), {alice.did()}, object(1700000500, 1700000900)).code == Reason::kOk));
+      (resolver.resolve(device.public_key(), signers({alice.did()}), object(1700000500, 1700000900)).code == Reason::kOk));
   // Signed while valid, but expired now.
-  BOOST_TEST((resolver.resolve(device.public_key(), {alice.did()}, object(1700000500, 1700002000)).code ==
+  BOOST_TEST((resolver.resolve(device.public_key(), signers({alice.did()}), object(1700000500, 1700002000)).code ==
               Reason::kDeviceExpired));
   // Dated after the expiry.
-  BOOST_TEST((resolver.resolve(device.public_key(), {alice.did()}, object(1700001500, 1700000900)).code ==
+  BOOST_TEST((resolver.resolve(device.public_key(), signers({alice.did()}), object(1700001500, 1700000900)).code ==
               Reason::kDeviceExpired));
 }
 

@@ -222,17 +222,13 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
 
 BOOST_AUTO_TEST_CASE(design_keys_not_supported_yet) {
   // Top level and [policy].
-  const auto org = parse("version = 1\norg = " + q(ap::test::kKeriA) + "\n");
-  BOOST_TEST(policy_error_at(org, "p.toml:2") == "");
-  BOOST_TEST(ap::test::message_of(org).find("not supported yet") != std::string::npos);
   BOOST_TEST(policy_error_at(parse("version = 1\n\n[witness]\nkeys = []\nthreshold = 2\n"), "p.toml:3") == "");
   const auto ci = parse("version = 1\n[[policy.ci]]\nname = \"ci\"\nrefs = [\"refs/heads/ci/*\"]\n");
   BOOST_TEST(policy_error_at(ci, "p.toml:2") == "");
   BOOST_TEST(ap::test::message_of(ci).find("'policy.ci'") != std::string::npos);
 
   // Rule keys: each on line 6, after a valid rule body.
-  for (const char* key : {"roles", "teams", "capabilities", "signer_types", "expression", "min_human", "max_reject",
-                          "allow_ephemeral", "require_log", "max_ttl"}) {
+  for (const char* key : {"expression", "min_human", "max_reject", "allow_ephemeral", "require_log", "max_ttl"}) {
     BOOST_TEST_INFO("rule key '" << key << "'");
     for (const char* kind : {"commit", "release"}) {
       const auto r = parse("version = 1\n[[policy." + std::string(kind) + "]]\n" + rule_body() + key + " = 1\n");
@@ -240,12 +236,83 @@ BOOST_AUTO_TEST_CASE(design_keys_not_supported_yet) {
       BOOST_TEST(ap::test::message_of(r).find(std::string("'") + key + "' is not supported yet") != std::string::npos);
     }
   }
-  for (const char* key : {"roles", "teams", "capabilities"}) {
-    BOOST_TEST_INFO("governance key '" << key << "'");
-    const auto r = parse("version = 1\n[governance]\nsigners = [" + q(kEd1) + "]\n" + key + " = [\"admin\"]\n");
-    BOOST_TEST(policy_error_at(r, "p.toml:4") == "");
-    BOOST_TEST(ap::test::message_of(r).find("not supported yet") != std::string::npos);
+}
+
+// org, roles, teams, capabilities, signer_types: loaded, checked, and the kind's default
+// capability for members.
+BOOST_AUTO_TEST_CASE(org_conditions) {
+  const std::string org = "org = " + q(ap::test::kKeriA) + "\n";
+  const auto p = parse("version = 1\n" + org +
+                       "[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\nroles = [\"member\", "
+                       "\"admin\"]\nsigner_types = [\"Human\"]\n"
+                       "[[policy.release]]\nname = \"rel\"\nrefs = [\"refs/tags/v*\"]\nteams = [\"release\"]\n"
+                       "[[policy.commit]]\nname = \"bots\"\nrefs = [\"refs/heads/bot/*\"]\nsigners = [" +
+                       q(ap::test::kKeriA) + "]\ncapabilities = [\"sign_commit\"]\n"
+                       "[governance]\nroles = [\"admin\"]\n");
+  BOOST_REQUIRE(p.has_value());
+  BOOST_TEST(p->org == ap::test::kKeriA);
+  const auto& main = p->rules[0].signers;
+  BOOST_TEST((main.roles == std::vector<std::string>{"admin", "member"}));
+  BOOST_TEST((main.signer_types == std::vector<std::string>{"Human"}));
+  BOOST_TEST((main.capabilities == std::vector<std::string>{"sign_commit"}));  // the default for commits
+  BOOST_TEST(!main.capabilities_explicit);
+  BOOST_TEST(main.org == ap::test::kKeriA);
+  BOOST_TEST(main.needs_registry());
+  BOOST_TEST((p->rules[1].signers.capabilities == std::vector<std::string>{"sign_release"}));
+  BOOST_TEST((p->rules[2].signers.capabilities_explicit));
+  BOOST_TEST((p->governance->capabilities == std::vector<std::string>{"manage_members"}));
+  BOOST_TEST(p->known_set().any_member);
+  // A named identity alone needs no capability unless the rule says so.
+  const auto named = parse("version = 1\n" + org + "[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nsigners = [" +
+                           q(ap::test::kKeriA) + "]\n");
+  BOOST_REQUIRE(named.has_value());
+  BOOST_TEST(named->rules[0].signers.capabilities.empty());
+  BOOST_TEST(!named->known_set().any_member);
+
+  // Mistakes, each on line 4.
+  const std::string head = "version = 1\n" + org + "[[policy.commit]]\n";
+  for (const std::string& line :
+       {std::string("roles = [\"owner\"]"), std::string("roles = []"), std::string("roles = \"admin\""),
+        std::string("teams = [\"Core\"]"), std::string("capabilities = [\"sign commit\"]"),
+        std::string("signer_types = [\"human\"]"), std::string("roles = [\"admin\", \"admin\"]")}) {
+    BOOST_TEST_INFO(line);
+    BOOST_TEST(policy_error_at(parse(head + line + "\nrefs = [\"refs/heads/*\"]\n"), "p.toml:4") == "");
   }
+  // Roles without an org to look members up in.
+  const auto orphan = parse("version = 1\n[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nroles = [\"admin\"]\n");
+  BOOST_TEST(policy_error_at(orphan, "p.toml:4") == "");
+  BOOST_TEST(ap::test::message_of(orphan).find("names no 'org") != std::string::npos);
+  BOOST_TEST(policy_error_at(parse("version = 1\norg = \"did:keri:nope\"\n"), "p.toml:2") == "");
+  // A rule with nothing to select anyone.
+  BOOST_TEST(policy_error_at(parse(head + "refs = [\"refs/heads/*\"]\nsigner_types = [\"Human\"]\n"), "p.toml:3") ==
+             "");
+}
+
+// Records made under other org conditions never vouch; records without any read as before.
+BOOST_AUTO_TEST_CASE(strictness_org_conditions) {
+  const std::string org = "org = " + q(ap::test::kKeriA) + "\n";
+  const auto rule_of = [&](const std::string& extra) {
+    auto p = parse("version = 1\n" + org + "[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nsigners = [" +
+                   q(ap::test::kKeriA) + "]\n" + extra);
+    BOOST_REQUIRE(p.has_value());
+    return p->rules[0];
+  };
+  const auto plain = ap::Strictness::of(rule_of(""));
+  const auto humans = ap::Strictness::of(rule_of("signer_types = [\"Human\"]\n"));
+  const auto members = ap::Strictness::of(rule_of("roles = [\"member\"]\n"));
+  BOOST_TEST(plain.org_conditions.empty());
+  BOOST_TEST(!plain.at_least_as_strict_as(humans));
+  BOOST_TEST(!humans.at_least_as_strict_as(plain));
+  BOOST_TEST(!members.at_least_as_strict_as(humans));
+  BOOST_TEST(humans.at_least_as_strict_as(humans));
+  const auto back = ap::Strictness::decode(humans.encode());
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->at_least_as_strict_as(humans));
+  BOOST_TEST(back->org_conditions == humans.org_conditions);
+  const auto old = ap::Strictness::decode(plain.encode());
+  BOOST_REQUIRE(old.has_value());
+  BOOST_TEST(plain.encode().find(";org=") == std::string::npos);
+  BOOST_TEST(!ap::Strictness::decode(plain.encode() + ";org=").has_value());
 }
 
 // Each case is one key of a rule on line 3; the rule's other keys keep valid values.

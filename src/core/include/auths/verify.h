@@ -18,10 +18,12 @@ enum class CheckMode {
   kLocal,   // pre-push: the repository is the developer's; the remote's state is its remote-tracking refs
 };
 
-/// Who and where, for messages and the audit log. Informational only: never proof of anything.
+/// Who and where, for messages and the audit log. `pusher` is informational only, never proof
+/// of anything; `repo` also names the project for project-scoped org roles when the
+/// repository's `git config auths.repo` does not (the forge sets it on the server).
 struct HookContext {
   std::string pusher;   // GL_USERNAME, GITEA_PUSHER_NAME or USER
-  std::string repo;     // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME, or the directory
+  std::string repo;     // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = neither
   bool gitlab = false;  // GL_ID is set: also print the summary as GL-HOOK-ERR:
 };
 HookContext hook_context_from_env();
