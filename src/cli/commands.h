@@ -26,6 +26,8 @@ void register_device(CLI::App& app, Registry& registry);
 void register_registry(CLI::App& app, Registry& registry);
 void register_init(CLI::App& app, Registry& registry);
 void register_verify(CLI::App& app, Registry& registry);
+void register_org(CLI::App& app, Registry& registry);
+void register_emergency(CLI::App& app, Registry& registry);
 
 /// `items` separated by `separator`.
 std::string join(const std::vector<std::string>& items, std::string_view separator);

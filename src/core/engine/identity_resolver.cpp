@@ -33,8 +33,7 @@ std::pair<Reason, std::string> link_fault(const registry::Grant& grant, const Si
   Reason fault = Reason::kOk;
   const bool valid_then = keri::check_validity(*grant.link, object.signed_at, &fault).has_value();
   if (valid_then && keri::check_validity(*grant.link, received, &fault).has_value()) return {Reason::kOk, ""};
-  const std::string when =
-      grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
+  const std::string when = grant.link->expires_at ? grant.link->expires_at->text : util::format_utc(object.signed_at);
   return {fault == Reason::kAttestationExpired ? expired : not_valid,
           what + " is not valid (" + std::string(name(fault)) + ", expires " + when + ")"};
 }
@@ -51,8 +50,7 @@ void walk_delegations(const registry::State& state, const SignedObject& object, 
     std::pair<Reason, std::string> refusal{Reason::kOk, ""};
     for (const auto& grant : grants) {
       auto fault = link_fault(grant, object, received, Reason::kDelegatorRevoked, Reason::kDelegatorRevoked,
-                              Reason::kDelegatorRevoked,
-                              "the delegation of " + current + " by " + grant.link->issuer);
+                              Reason::kDelegatorRevoked, "the delegation of " + current + " by " + grant.link->issuer);
       if (fault.first == Reason::kOk) {
         if (holding == nullptr || !(grant.link->timestamp < holding->link->timestamp)) holding = &grant;
       } else {
@@ -146,8 +144,8 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
   std::vector<std::string> chain{path.identity};
   for (const auto* hop : path.hops) chain.push_back(hop->issuer);
   if (path.root != chain.back()) chain.push_back(path.root);
-  const auto named = std::find_if(chain.begin(), chain.end(),
-                                  [&set](const std::string& did) { return listed(set.identities, did); });
+  const auto named =
+      std::find_if(chain.begin(), chain.end(), [&set](const std::string& did) { return listed(set.identities, did); });
   const bool is_named = named != chain.end();
 
   // Membership of the chain's top identity, at the object's time and at receipt.
@@ -156,14 +154,14 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
   if (!set.org.empty()) {
     const int64_t received = object.received_at ? object.received_at() : object.now;
     member = registry::membership_at(m_state, set.org, path.root, m_project, object.signed_at);
-    if (member.kind == Kind::kActive) member = registry::membership_at(m_state, set.org, path.root, m_project, received);
+    if (member.kind == Kind::kActive)
+      member = registry::membership_at(m_state, set.org, path.root, m_project, received);
   }
   const bool relevant = is_named || (set.selects_members() && member.record != nullptr);
   if (!relevant) {
     if (set.selects_members() && !path.root.empty() && path.fault == Reason::kOk) {
       return {Reason::kNotAMember, "",
-              path.root + " is not a member of " + set.org +
-                  (m_project.empty() ? std::string() : " for " + m_project)};
+              path.root + " is not a member of " + set.org + (m_project.empty() ? std::string() : " for " + m_project)};
     }
     return unknown;
   }
@@ -174,8 +172,7 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
     const std::string who = agent ? path.root + " (the delegator of " + path.identity + ")" : path.root;
     if (member.kind == Kind::kRevoked) {
       return {agent ? Reason::kDelegatorRevoked : Reason::kMemberRevoked, "",
-              "the membership of " + who + " in " + set.org + " was revoked at " +
-                  member.revocation->revoked_at->text};
+              "the membership of " + who + " in " + set.org + " was revoked at " + member.revocation->revoked_at->text};
     }
     if (member.kind == Kind::kExpired) {
       return {agent ? Reason::kDelegatorRevoked : Reason::kMemberExpired, "",

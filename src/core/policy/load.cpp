@@ -49,8 +49,8 @@ constexpr std::array<std::string_view, 1> kTopNotYet = {"witness"};
 constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
 constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
 constexpr std::array<std::string_view, 13> kRuleKeys = {
-    "name",          "refs",  "signers", "allowed_signers", "require",      "allow_force_push", "allow_delete",
-    "contributions", "from",  "roles",   "teams",           "capabilities", "signer_types"};
+    "name",          "refs", "signers", "allowed_signers", "require",      "allow_force_push", "allow_delete",
+    "contributions", "from", "roles",   "teams",           "capabilities", "signer_types"};
 constexpr std::array<std::string_view, 6> kRuleNotYet = {"expression",      "min_human",   "max_reject",
                                                          "allow_ephemeral", "require_log", "max_ttl"};
 constexpr std::array<std::string_view, 7> kGovernanceKeys = {"signers", "allowed_signers", "require",     "roles",
@@ -370,7 +370,8 @@ class Loader {
     if (!teams) return teams.error();
     auto capabilities = load_names(table, "capabilities", &is_capability_name, "capabilities (1-64 of a-z 0-9 : _ -)");
     if (!capabilities) return capabilities.error();
-    auto types = load_names(table, "signer_types", &is_signer_type, "signer types (\"Human\", \"Agent\", \"Workload\")");
+    auto types =
+        load_names(table, "signer_types", &is_signer_type, "signer types (\"Human\", \"Agent\", \"Workload\")");
     if (!types) return types.error();
     set.org = m_org;
     set.roles = std::move(*roles);

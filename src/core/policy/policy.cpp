@@ -134,7 +134,6 @@ std::string key_entry(const Signer& s) {
   return out;
 }
 
-
 /// The org conditions of a signer set as one text: equal texts ask the same of identity signers.
 std::string conditions_text(const SignerSet& set) {
   if (!set.has_identity_conditions()) return "";

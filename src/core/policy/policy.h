@@ -62,9 +62,7 @@ struct SignerSet {
   /// Does judging a signature against this set need the identity registry?
   bool needs_registry() const { return !identities.empty() || selects_members(); }
   /// Does the set ask anything of identity signers beyond being listed (org, capabilities, types)?
-  bool has_identity_conditions() const {
-    return selects_members() || capabilities_explicit || !signer_types.empty();
-  }
+  bool has_identity_conditions() const { return selects_members() || capabilities_explicit || !signer_types.empty(); }
 
   /// Every entry whose key equals `key` (one key may be listed more than once, with different
   /// restrictions); empty when the key is not a signer.

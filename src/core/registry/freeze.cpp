@@ -88,7 +88,8 @@ Result<FreezeRecord> parse_freeze(std::string_view json_text) {
   if (!kind.is_string() || (kind != "freeze" && kind != "unfreeze"))
     return bad_field("must be \"freeze\" or \"unfreeze\"", "kind");
   r.freeze = kind == "freeze";
-  for (const auto& [field, slot] : {std::pair{"rid", &r.rid}, std::pair{"org", &r.org}, std::pair{"signer", &r.signer}}) {
+  for (const auto& [field, slot] :
+       {std::pair{"rid", &r.rid}, std::pair{"org", &r.org}, std::pair{"signer", &r.signer}}) {
     if (!j[field].is_string()) return bad_field("must be a string", field);
     *slot = j[field].get<std::string>();
   }
@@ -130,7 +131,8 @@ Status sign_freeze(FreezeRecord& record, const crypto::PrivateKey& key) {
 }
 
 Status verify_freeze_signature(const FreezeRecord& record, const keri::KeyState& signer) {
-  if (record.signer != signer.did()) return Error::invalid_argument("the signer is not the identity whose KEL was given");
+  if (record.signer != signer.did())
+    return Error::invalid_argument("the signer is not the identity whose KEL was given");
   auto bytes = freeze_signed_bytes(record);
   if (!bytes) return bytes.error();
   const std::string digest = keri::cesr::blake3_qb64(*bytes);

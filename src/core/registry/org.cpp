@@ -54,8 +54,8 @@ MemberStatus membership_at(const State& state, std::string_view org, std::string
     }
     // Records arrive in any order (one push may add an older one): the latest by time wins.
     MemberStatus& slot = status.kind != MemberStatus::Kind::kActive ? latest_inactive
-                         : record.repos.empty()                      ? org_wide
-                                                                     : scoped;
+                         : record.repos.empty()                     ? org_wide
+                                                                    : scoped;
     if (slot.record == nullptr || !(record.timestamp < slot.record->timestamp)) slot = status;
   }
   if (scoped.record != nullptr) return scoped;

@@ -69,8 +69,9 @@ BOOST_AUTO_TEST_CASE(linked_device_counts_for_its_identity_only) {
   BOOST_TEST((resolver.resolve(w.device.public_key(), signers({bob.did()}), object(1700000100, 1700000200)).code ==
               Reason::kUnknownSigner));
   // The identity's own key counts for it.
-  BOOST_TEST((resolver.resolve(w.alice.key.public_key(), signers({w.alice.did()}), object(1700000100, 1700000200)).code ==
-              Reason::kOk));
+  BOOST_TEST(
+      (resolver.resolve(w.alice.key.public_key(), signers({w.alice.did()}), object(1700000100, 1700000200)).code ==
+       Reason::kOk));
 }
 
 BOOST_AUTO_TEST_CASE(revoked_device_needs_the_servers_record) {
@@ -78,11 +79,11 @@ BOOST_AUTO_TEST_CASE(revoked_device_needs_the_servers_record) {
   const engine::RegistryResolver resolver(w.state);
   const auto device = w.device.public_key();
   // No record of acceptance: refused whatever the committer date says (1700000100 < revocation).
-  BOOST_TEST(
-      (resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600)).code == Reason::kDeviceRevoked));
+  BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600)).code ==
+              Reason::kDeviceRevoked));
   // Recorded as accepted before the revocation: still counts.
-  BOOST_TEST(
-      (resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600, 1700000400)).code == Reason::kOk));
+  BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600, 1700000400)).code ==
+              Reason::kOk));
   // Recorded after it: refused.
   BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), object(1700000100, 1700000600, 1700000550)).code ==
               Reason::kDeviceRevoked));
@@ -109,8 +110,8 @@ BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
   BOOST_REQUIRE(state.has_value());
   const engine::RegistryResolver resolver(*state);
   // Valid when signed and still valid now.
-  BOOST_TEST(
-      (resolver.resolve(device.public_key(), signers({alice.did()}), object(1700000500, 1700000900)).code == Reason::kOk));
+  BOOST_TEST((resolver.resolve(device.public_key(), signers({alice.did()}), object(1700000500, 1700000900)).code ==
+              Reason::kOk));
   // Signed while valid, but expired now.
   BOOST_TEST((resolver.resolve(device.public_key(), signers({alice.did()}), object(1700000500, 1700002000)).code ==
               Reason::kDeviceExpired));

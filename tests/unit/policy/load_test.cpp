@@ -247,7 +247,8 @@ BOOST_AUTO_TEST_CASE(org_conditions) {
                        "\"admin\"]\nsigner_types = [\"Human\"]\n"
                        "[[policy.release]]\nname = \"rel\"\nrefs = [\"refs/tags/v*\"]\nteams = [\"release\"]\n"
                        "[[policy.commit]]\nname = \"bots\"\nrefs = [\"refs/heads/bot/*\"]\nsigners = [" +
-                       q(ap::test::kKeriA) + "]\ncapabilities = [\"sign_commit\"]\n"
+                       q(ap::test::kKeriA) +
+                       "]\ncapabilities = [\"sign_commit\"]\n"
                        "[governance]\nroles = [\"admin\"]\n");
   BOOST_REQUIRE(p.has_value());
   BOOST_TEST(p->org == ap::test::kKeriA);
