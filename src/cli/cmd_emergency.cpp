@@ -24,8 +24,8 @@ struct FreezeOptions {
 
 int run_freeze(const FreezeOptions& opts, bool freeze) {
   if (freeze && !opts.yes) {
-    return report_error(Error::invalid_argument(
-        "a freeze refuses every push to every repository of the org: confirm with --yes"));
+    return report_error(
+        Error::invalid_argument("a freeze refuses every push to every repository of the org: confirm with --yes"));
   }
   const auto home = client::auths_home();
   if (!home) return report_error(home.error());
@@ -87,8 +87,9 @@ void register_emergency(CLI::App& app, Registry& registry) {
                         for (const auto& d : *revoked) {
                           std::printf("revoked device %s at %s\n", d.did_key.c_str(), d.revoked_at.c_str());
                         }
-                        std::printf("publish it now: auths registry publish --repo PATH && git -C PATH push origin "
-                                    "refs/auths/registry\n");
+                        std::printf(
+                            "publish it now: auths registry publish --repo PATH && git -C PATH push origin "
+                            "refs/auths/registry\n");
                         return kExitAccepted;
                       }});
 }

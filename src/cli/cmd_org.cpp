@@ -126,9 +126,8 @@ void register_org(CLI::App& app, Registry& registry) {
   registry.push_back({init, [name] {
                         const auto home = client::auths_home();
                         if (!home) return report_error(home.error());
-                        auto info = with_passphrase([&](std::string_view p) {
-                          return client::init_org(*home, *name, p);
-                        });
+                        auto info =
+                            with_passphrase([&](std::string_view p) { return client::init_org(*home, *name, p); });
                         if (!info) return report_error(info.error());
                         std::printf("%s\n", info->did.c_str());
                         std::printf("created org '%s' %s; first admin %s\n", info->name.c_str(), info->did.c_str(),
@@ -144,9 +143,10 @@ void register_org(CLI::App& app, Registry& registry) {
   add_member->add_option("--role", add->role, "admin, member or readonly")
       ->check(CLI::IsMember({"admin", "member", "readonly"}))
       ->capture_default_str();
-  add_member->add_option("--capabilities", add->capabilities,
-                         "Replace the role's defaults (admin: sign_commit, sign_release, manage_members, "
-                         "rotate_keys; member: sign_commit, sign_release; readonly: none)")
+  add_member
+      ->add_option("--capabilities", add->capabilities,
+                   "Replace the role's defaults (admin: sign_commit, sign_release, manage_members, "
+                   "rotate_keys; member: sign_commit, sign_release; readonly: none)")
       ->delimiter(',');
   add_member->add_option("--teams", add->teams, "Teams, comma-separated")->delimiter(',');
   add_member->add_option("--repos", add->repos, "Scope the role to these projects (group/project), comma-separated")
@@ -164,8 +164,8 @@ void register_org(CLI::App& app, Registry& registry) {
                         options.teams = add->teams;
                         options.repos = add->repos;
                         options.expires_in_days = add->expires_in_days;
-                        auto m = with_passphrase(
-                            [&](std::string_view p) { return client::add_member(*home, options, p); });
+                        auto m =
+                            with_passphrase([&](std::string_view p) { return client::add_member(*home, options, p); });
                         if (!m) return report_error(m.error());
                         std::printf("added member ");
                         print_member(*m);
@@ -187,8 +187,7 @@ void register_org(CLI::App& app, Registry& registry) {
                           return client::revoke_member(*home, revoke->org, revoke->member, revoke->repo, p);
                         });
                         if (!m) return report_error(m.error());
-                        std::printf("revoked %s in %s at %s\n", m->did.c_str(), m->org.c_str(),
-                                    m->revoked_at.c_str());
+                        std::printf("revoked %s in %s at %s\n", m->did.c_str(), m->org.c_str(), m->revoked_at.c_str());
                         std::printf("publish it: auths registry publish --repo PATH\n");
                         return kExitAccepted;
                       }});

@@ -213,8 +213,8 @@ MemberInfo describe_member(const keri::Attestation& record, const keri::Attestat
   m.expires_at = record.expires_at ? record.expires_at->text : "";
   m.revoked_at = revocation != nullptr ? revocation->revoked_at->text : "";
   m.status = revocation != nullptr && revocation->revoked_at->unix_seconds <= now ? "revoked"
-             : record.expires_at && now > record.expires_at->unix_seconds        ? "expired"
-                                                                                 : "active";
+             : record.expires_at && now > record.expires_at->unix_seconds         ? "expired"
+                                                                                  : "active";
   auto path = registry::attestation_path(record);
   m.record = path ? *path : "";
   return m;
@@ -230,8 +230,8 @@ Result<int64_t> parse_duration(std::string_view text) {
     return Error::invalid_argument("a duration is a number and a unit: 30m, 1h, 24h, 7d, 1w", std::string(text));
   const int64_t n = std::stoll(std::string(digits));
   const int64_t scale = unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? kDay : unit == 'w' ? 7 * kDay : 0;
-  if (scale == 0 || n == 0) return Error::invalid_argument("a duration is a number and a unit: 30m, 1h, 24h, 7d, 1w",
-                                                           std::string(text));
+  if (scale == 0 || n == 0)
+    return Error::invalid_argument("a duration is a number and a unit: 30m, 1h, 24h, 7d, 1w", std::string(text));
   if (n * scale > kMaxDays * kDay) return Error::invalid_argument("duration too long", std::string(text));
   return n * scale;
 }
@@ -241,8 +241,7 @@ Result<std::vector<OrgInfo>> local_orgs(const std::string& home) { return read_o
 Result<OrgInfo> init_org(const std::string& home_text, const std::string& name, std::string_view passphrase,
                          int64_t now) {
   const fs::path home(home_text);
-  if (!valid_org_name(name))
-    return Error::invalid_argument("an org name is 1-48 characters of a-z 0-9 - _", name);
+  if (!valid_org_name(name)) return Error::invalid_argument("an org name is 1-48 characters of a-z 0-9 - _", name);
   auto creator = home_signer(home);
   if (!creator) return creator.error();
   auto orgs = read_orgs(home);
@@ -307,7 +306,8 @@ Result<MemberInfo> add_member(const std::string& home_text, const AddMemberOptio
   record.issuer = org->did;
   record.subject = options.member;
   record.role = role;
-  record.capabilities = options.capabilities ? checked_names(*options.capabilities) : registry::default_capabilities(role);
+  record.capabilities =
+      options.capabilities ? checked_names(*options.capabilities) : registry::default_capabilities(role);
   record.teams = checked_names(options.teams);
   record.repos = options.repos;
   record.delegated_by = signer->admin;
