@@ -49,8 +49,10 @@ struct Grant {
 /// The registry's content, validated.
 class State {
  public:
-  /// Adds one signed KEL event (the next one of its identity, or an inception).
-  [[nodiscard]] Status add_event(const keri::SignedEvent& event);
+  /// Adds one signed KEL event (the next one of its identity, or an inception). A delegated
+  /// event's delegator is looked up among this state's identities. `fault` (when given) gets
+  /// the kKel* reason of a refusal, kOk otherwise.
+  [[nodiscard]] Status add_event(const keri::SignedEvent& event, Reason* fault = nullptr);
   /// Adds a device link or a revocation. A link needs both signatures; a revocation the
   /// identity's; both an issuer this registry knows whose KEL anchors the record (a seal
   /// {"d": attestation_digest}), signed by the keys in force when it was anchored.
@@ -70,7 +72,8 @@ class State {
 };
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency
-/// order (each identity's events by sequence, then links and revocations by timestamp).
+/// order (each identity's events by sequence, a delegate's after its delegator's anchoring
+/// event, then links and revocations by timestamp).
 [[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit);
 /// The state at refs/auths/registry, or an empty state when the ref does not exist.
 [[nodiscard]] Result<State> load_current(const git::Repository& repo);
