@@ -27,7 +27,9 @@ using Json = nlohmann::ordered_json;
 
 // Shared, so that an Id can be copied (a PrivateKey cannot).
 using Key = std::shared_ptr<const ac::PrivateKey>;
-Key fresh_key() { return std::make_shared<const ac::PrivateKey>(ac::PrivateKey::generate(ac::KeyType::kEd25519).value()); }
+Key fresh_key() {
+  return std::make_shared<const ac::PrivateKey>(ac::PrivateKey::generate(ac::KeyType::kEd25519).value());
+}
 std::string key_qb64(const ac::PrivateKey& key) { return cesr::encode_verkey(key.public_key()).value(); }
 std::string key_digest(const ac::PrivateKey& key) { return ak::next_key_digest(key_qb64(key)); }
 
@@ -83,9 +85,9 @@ void must_apply(World& world, Id& id, const ak::SignedEvent& event) {
 
 Id make_root(World& world) {
   Id id;
-  must_apply(world, id,
-             signed_by(ak::make_inception({key_qb64(id.current())}, 1, {key_digest(id.next())}, 1).value(),
-                       id.current()));
+  must_apply(
+      world, id,
+      signed_by(ak::make_inception({key_qb64(id.current())}, 1, {key_digest(id.next())}, 1).value(), id.current()));
   return id;
 }
 
@@ -237,18 +239,17 @@ BOOST_AUTO_TEST_CASE(source_seal_must_name_the_anchoring_event) {
   Id root = make_root(world);
   Id agent;
   const auto dip = make_dip(agent, root.prefix());
-  const auto source = anchor(world, root, dip);          // root s=1
-  const auto later = interact(world, root, {});          // root s=2, no seal
+  const auto source = anchor(world, root, dip);             // root s=1
+  const auto later = interact(world, root, {});             // root s=2, no seal
   const auto unrelated = make_root(world).state.last_said;  // an event of someone else
   const std::vector<cesr::SourceSeal> wrong = {
-      {later.sequence, later.said},     // an event of the delegator without the seal
-      {source.sequence, later.said},    // the right sequence number, another SAID
-      {later.sequence, source.said},    // the right SAID, another sequence number
-      {0, unrelated},                   // not the delegator's
+      {later.sequence, later.said},   // an event of the delegator without the seal
+      {source.sequence, later.said},  // the right sequence number, another SAID
+      {later.sequence, source.said},  // the right SAID, another sequence number
+      {0, unrelated},                 // not the delegator's
   };
   for (const auto& couple : wrong) {
-    BOOST_TEST(refusal(world, agent, signed_by(dip, agent.current(), {couple})) ==
-               Reason::kKelDelegationNotAnchored);
+    BOOST_TEST(refusal(world, agent, signed_by(dip, agent.current(), {couple})) == Reason::kKelDelegationNotAnchored);
   }
   // Two couples: each must hold.
   BOOST_TEST(refusal(world, agent, signed_by(dip, agent.current(), {source, wrong[0]})) ==
@@ -281,9 +282,8 @@ BOOST_AUTO_TEST_CASE(drt_needs_its_anchor_and_pre_rotation) {
   // Anchored: but signed by a key the dip did not commit to, it breaks pre-rotation.
   const auto source = anchor(world, root, drt);
   BOOST_TEST(refusal(world, agent, signed_by(drt, agent.current(), {source})) == Reason::kKelBadSignature);
-  auto uncommitted = ak::make_delegated_rotation(agent.state, {key_qb64(agent.current())}, 1,
-                                                 {key_digest(agent.next())}, 1)
-                         .value();
+  auto uncommitted =
+      ak::make_delegated_rotation(agent.state, {key_qb64(agent.current())}, 1, {key_digest(agent.next())}, 1).value();
   anchor(world, root, uncommitted);
   BOOST_TEST(refusal(world, agent, signed_by(uncommitted, agent.current())) == Reason::kKelBadPreRotation);
 
@@ -413,8 +413,7 @@ BOOST_AUTO_TEST_CASE(chain_of_16_delegators_accepted_17_refused) {
   Id orphan;
   const auto orphan_dip = make_dip(orphan, chain[3].prefix());
   anchor(partial, chain[3], orphan_dip);
-  BOOST_TEST(refusal(partial, orphan, signed_by(orphan_dip, orphan.current())) ==
-             Reason::kKelDelegationNotAnchored);
+  BOOST_TEST(refusal(partial, orphan, signed_by(orphan_dip, orphan.current())) == Reason::kKelDelegationNotAnchored);
 }
 
 // Cycles cannot arise from real KELs (a prefix is the digest of an inception naming its
@@ -511,14 +510,14 @@ BOOST_AUTO_TEST_CASE(seqner_and_source_seal_groups) {
     BOOST_REQUIRE(!r.has_value());
     return r.error().code;
   };
-  BOOST_TEST((code_of(group + "-GAA") == auths::ErrorCode::kCorrupt));                              // empty
-  BOOST_TEST((code_of(group + couple.substr(0, couple.size() - 1)) == auths::ErrorCode::kCorrupt));  // short
-  BOOST_TEST((code_of(group + couple + "A") == auths::ErrorCode::kCorrupt));                         // long
-  BOOST_TEST((code_of(group + "-GAC" + couple.substr(4)) == auths::ErrorCode::kCorrupt));           // count
+  BOOST_TEST((code_of(group + "-GAA") == auths::ErrorCode::kCorrupt));                                  // empty
+  BOOST_TEST((code_of(group + couple.substr(0, couple.size() - 1)) == auths::ErrorCode::kCorrupt));     // short
+  BOOST_TEST((code_of(group + couple + "A") == auths::ErrorCode::kCorrupt));                            // long
+  BOOST_TEST((code_of(group + "-GAC" + couple.substr(4)) == auths::ErrorCode::kCorrupt));               // count
   BOOST_TEST((code_of(group + "-GAB" + said + cesr::encode_seqner(5)) == auths::ErrorCode::kCorrupt));  // order
-  BOOST_TEST((code_of(couple + group) == auths::ErrorCode::kUnsupported));        // -G first
-  BOOST_TEST((code_of(group + "-BAB" + group.substr(4)) == auths::ErrorCode::kUnsupported));  // receipts
-  BOOST_TEST((code_of(group + couple + couple) == auths::ErrorCode::kCorrupt));  // two groups
+  BOOST_TEST((code_of(couple + group) == auths::ErrorCode::kUnsupported));                              // -G first
+  BOOST_TEST((code_of(group + "-BAB" + group.substr(4)) == auths::ErrorCode::kUnsupported));            // receipts
+  BOOST_TEST((code_of(group + couple + couple) == auths::ErrorCode::kCorrupt));                         // two groups
   BOOST_TEST((code_of(group + "x") == auths::ErrorCode::kCorrupt));
   // The signatures-only decoder still refuses any second group.
   BOOST_TEST(!cesr::decode_signature_group(group + couple).has_value());
