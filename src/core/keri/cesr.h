@@ -1,6 +1,7 @@
 // CESR text encodings used by KERI key event logs (Composable Event Streaming Representation,
 // the "qb64" form): the few primitives, indexed signatures and attachment counters we read and
-// write. Decoding is strict: exact sizes, known codes only, zero pad bits, nothing trailing.
+// write ("-A" controller signatures, "-G" source seal couples of delegated events). Decoding is strict: exact sizes,
+// known codes only, zero pad bits, nothing trailing.
 //
 // Layout of a fixed-size primitive (keripy `Matter`): the raw bytes are prefixed with as many
 // zero bytes as make their length a multiple of 3, base64url-encoded (no '=' padding), and the

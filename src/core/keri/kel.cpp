@@ -850,6 +850,10 @@ Status check_delegation(const std::optional<KeyState>& state, const SignedEvent&
   auto delegator = delegator_of(state, ev, delegators, where, fault);
   if (!delegator) return delegator.error();
   const KeyState& by = **delegator;
+  if (std::find(by.config.begin(), by.config.end(), "DND") != by.config.end()) {
+    return refuse(Reason::kKelDelegationNotAnchored, fault,
+                  Error::corrupt("delegator " + by.prefix + " is configured not to delegate (DND)", where));
+  }
   const auto holds_seal = [&](const AnchoredSeal& s) { return s.seal.anchors(ev.prefix, ev.sequence, ev.said); };
   if (signed_event.source_seals.empty()) {
     if (std::any_of(by.seals.begin(), by.seals.end(), holds_seal)) return {};

@@ -250,9 +250,11 @@ using KeyStateLookup = std::function<const KeyState*(std::string_view prefix)>;
 /// A dip or drt also needs `delegators`, to find its delegator and every delegator above it:
 /// the delegator's state must hold its KeyEvent seal (in the event the "-G" source seals name,
 /// when the event has any), there may be at most kMaxDelegationDepth delegators up to one that
-/// is not delegated, and no cycle. Otherwise (no lookup, unknown delegator, seal missing or
-/// elsewhere, chain too deep) it is refused with kKelDelegationNotAnchored, as is a rot of a
-/// delegated identifier and a drt of one that is not.
+/// is not delegated, no cycle, and the delegator must not be configured "DND" (do not
+/// delegate). Otherwise (no lookup, unknown delegator, seal missing or elsewhere, chain too
+/// deep, DND) it is refused with kKelDelegationNotAnchored, as is a rot of a delegated
+/// identifier and a drt of one that is not. The delegation is checked after the event's own
+/// signatures, so that a forged event is reported as one.
 [[nodiscard]] Status apply_event(std::optional<KeyState>& state, const SignedEvent& event, Reason* fault = nullptr,
                                  const KeyStateLookup& delegators = {});
 

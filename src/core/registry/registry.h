@@ -4,7 +4,9 @@
 //
 // Layout of a registry tree (version 1):
 //   v1/identities/<prefix>/kel/<seq>.json            one KEL event, its compact serialization
-//   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text)
+//   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text; for a
+//                                                    dip or drt, then "-G##..." naming the
+//                                                    delegator's anchoring event)
 //   v1/identities/<prefix>/attestations/<name>.json a device link or a revocation, where
 //                                                    <name> = <timestamp as YYYYMMDDTHHMMSSZ>-<first 16
 //                                                    characters of the record's digest>

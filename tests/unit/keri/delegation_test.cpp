@@ -440,6 +440,20 @@ BOOST_AUTO_TEST_CASE(delegation_cycle_is_refused) {
   must_apply(world, agent, signed_by(dip, agent.current()));
 }
 
+// A delegator configured "DND" (do not delegate) cannot anchor a delegate.
+BOOST_AUTO_TEST_CASE(do_not_delegate_is_obeyed) {
+  World world;
+  Id root;
+  ak::KeyEvent icp = ak::make_inception({key_qb64(root.current())}, 1, {key_digest(root.next())}, 1).value();
+  icp.config = {"DND"};
+  BOOST_REQUIRE(ak::saidify(icp).has_value());
+  must_apply(world, root, signed_by(icp, root.current()));
+  Id agent;
+  const auto dip = make_dip(agent, root.prefix());
+  anchor(world, root, dip);
+  BOOST_TEST(refusal(world, agent, signed_by(dip, agent.current())) == Reason::kKelDelegationNotAnchored);
+}
+
 // Auths revokes a delegate with a Digest seal {"d": delegate prefix} in the delegator's KEL.
 BOOST_AUTO_TEST_CASE(revoked_delegate) {
   World world;
