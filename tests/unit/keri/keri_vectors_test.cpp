@@ -1,6 +1,7 @@
 // Our KERI encodings against signify-ts (tests/data/keri/vectors.json, written by
 // scripts/gen_keri_vectors.sh): key qb64 and next-key digests, Blake3 digests, indexed
-// signatures, and whole KELs (exact event bytes, SAIDs, prefixes, signature attachments).
+// signatures, and whole KELs (exact event bytes, SAIDs, prefixes, signature attachments),
+// among them a delegator and its delegate (dip, drt, attachments with -G couples).
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
