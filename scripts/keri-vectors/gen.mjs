@@ -16,6 +16,7 @@ import {
     Verfer,
     Diger,
     Siger,
+    Seqner,
     Counter,
     CtrDex,
     MtrDex,
@@ -78,8 +79,15 @@ function attachment(sigers) {
     return text;
 }
 
-// One event of a KEL: exact serialization, its SAID, and (for Ed25519) its attachment.
-function record(serder, signers, indices) {
+// A source seal couple group: "-G" counter, then the Seqner and SAID of the delegator's event
+// that anchors a delegated event (keripy appends it after the signatures).
+function sourceSeal(sn, said) {
+    return new Counter({ code: CtrDex.SealSourceCouples, count: 1 }).qb64 + new Seqner({ sn }).qb64 + said;
+}
+
+// One event of a KEL: exact serialization, its SAID, and (for Ed25519) its attachment; for a
+// delegated event, `source` ({ s, d }: the delegator's anchoring event) adds a -G couple.
+function record(serder, signers, indices, source) {
     const ev = {
         t: serder.sad.t,
         s: serder.sad.s,
@@ -90,6 +98,10 @@ function record(serder, signers, indices) {
         const sigers = signers.map((signer, j) => signer.sign(enc.encode(serder.raw), indices[j], false, indices[j]));
         ev.signers = indices;
         ev.attachment = attachment(sigers);
+        if (source) {
+            ev.source_seal = { s: source.s, d: source.d };
+            ev.attachment += sourceSeal(parseInt(source.s, 16), source.d);
+        }
     }
     return ev;
 }
@@ -239,6 +251,74 @@ const kels = [];
         name: 'seals-ed25519',
         prefix: pre,
         events: [record(icp, [s0], [0]), record(ixn, [s0], [0])],
+    });
+}
+
+// 5. Delegation: a delegator (icp, ixn anchoring the delegate's dip, ixn anchoring its drt) and
+// a delegate (dip, drt) whose attachments carry -G couples naming those anchoring events. The
+// delegator's KEL comes first, so that a reader replaying the KELs in order finds the seals.
+// signify-ts 0.3.0 writes the drt without `di`, like a rot (rotate with ilk 'drt').
+{
+    const r0 = ed25519Key('delegator-0');
+    ed25519Key('delegator-1');
+    const d0 = ed25519Key('delegate-0');
+    const d1 = ed25519Key('delegate-1');
+    ed25519Key('delegate-2');
+    const icp = incept({
+        keys: [keys['delegator-0'].qb64],
+        isith: '1',
+        ndigs: [keys['delegator-1'].digest],
+        nsith: '1',
+        code: MtrDex.Blake3_256,
+    });
+    const delpre = icp.sad.i;
+    const dip = incept({
+        keys: [keys['delegate-0'].qb64],
+        isith: '1',
+        ndigs: [keys['delegate-1'].digest],
+        nsith: '1',
+        delpre,
+    });
+    const pre = dip.sad.i;
+    const ixn1 = interact({
+        pre: delpre,
+        dig: icp.sad.d,
+        sn: 1,
+        data: [{ i: pre, s: dip.sad.s, d: dip.sad.d }],
+        version: undefined,
+        kind: undefined,
+    });
+    const drt = rotate({
+        pre,
+        keys: [keys['delegate-1'].qb64],
+        dig: dip.sad.d,
+        sn: 1,
+        isith: '1',
+        ndigs: [keys['delegate-2'].digest],
+        nsith: '1',
+        ilk: 'drt',
+    });
+    const ixn2 = interact({
+        pre: delpre,
+        dig: ixn1.sad.d,
+        sn: 2,
+        data: [{ i: pre, s: drt.sad.s, d: drt.sad.d }],
+        version: undefined,
+        kind: undefined,
+    });
+    kels.push({
+        name: 'delegator-ed25519',
+        prefix: delpre,
+        events: [record(icp, [r0], [0]), record(ixn1, [r0], [0]), record(ixn2, [r0], [0])],
+    });
+    kels.push({
+        name: 'delegate-ed25519',
+        prefix: pre,
+        delegator: delpre,
+        events: [
+            record(dip, [d0], [0], { s: ixn1.sad.s, d: ixn1.sad.d }),
+            record(drt, [d1], [0], { s: ixn2.sad.s, d: ixn2.sad.d }),
+        ],
     });
 }
 

@@ -16,8 +16,9 @@ struct MatterSize {
 };
 
 // keripy MtrDex sizes for the codes we use: full size = code + base64 of the prepadded raw.
-constexpr std::array<MatterSize, 5> kMatterSizes = {{
+constexpr std::array<MatterSize, 6> kMatterSizes = {{
     {kBlake3Digest, 32},
+    {kSeqner, 16},
     {kEd25519, 32},
     {kEd25519NonTrans, 32},
     {kEcdsaP256, 33},
@@ -333,7 +334,10 @@ Result<std::string> encode_signature_group(std::span<const IndexedSignature> sig
   return out;
 }
 
-Result<std::vector<IndexedSignature>> decode_signature_group(std::string_view text) {
+namespace {
+
+// One "-A" group at the start of `text`: its signatures, and where the group ends.
+Result<std::vector<IndexedSignature>> decode_leading_signature_group(std::string_view text, size_t& end) {
   if (text.size() < 4 || text[0] != '-') {
     return Error::corrupt("attachment does not start with a CESR counter");
   }
@@ -371,6 +375,53 @@ Result<std::vector<IndexedSignature>> decode_signature_group(std::string_view te
     sigs.push_back(std::move(*sig));
     pos += full;
   }
+  end = pos;
+  return sigs;
+}
+
+constexpr size_t kSeqnerSize = full_size(2, 16);  // 24
+constexpr size_t kDigestSize = full_size(1, 32);  // 44
+
+// One "-G" group that must be the whole of `text`.
+Result<std::vector<SourceSeal>> decode_source_seal_group(std::string_view text) {
+  if (text.size() < 4) {
+    return Error::corrupt("truncated -G counter");
+  }
+  const auto count = b64_to_int(text.substr(2, 2));
+  if (!count) {
+    return Error::corrupt("invalid count in -G counter", std::string(text.substr(0, 4)));
+  }
+  if (*count == 0) {
+    return Error::corrupt("empty -G source seal group");
+  }
+  if (text.size() != 4 + *count * (kSeqnerSize + kDigestSize)) {
+    return Error::corrupt("-G group does not hold exactly its count of couples");
+  }
+  std::vector<SourceSeal> seals;
+  size_t pos = 4;
+  for (uint32_t i = 0; i < *count; ++i) {
+    auto sequence = decode_seqner(text.substr(pos, kSeqnerSize));
+    if (!sequence) {
+      return sequence.error();
+    }
+    const std::string_view said = text.substr(pos + kSeqnerSize, kDigestSize);
+    if (!decode_digest(said)) {
+      return Error::corrupt("-G couple's event digest is not an E-coded digest", std::string(said));
+    }
+    seals.push_back(SourceSeal{*sequence, std::string(said)});
+    pos += kSeqnerSize + kDigestSize;
+  }
+  return seals;
+}
+
+}  // namespace
+
+Result<std::vector<IndexedSignature>> decode_signature_group(std::string_view text) {
+  size_t pos = 0;
+  auto sigs = decode_leading_signature_group(text, pos);
+  if (!sigs) {
+    return sigs.error();
+  }
   if (pos != text.size()) {
     const std::string_view rest = text.substr(pos);
     if (rest.size() >= 2 && rest[0] == '-') {
@@ -379,6 +430,88 @@ Result<std::vector<IndexedSignature>> decode_signature_group(std::string_view te
     return Error::corrupt("trailing data after the -A signature group");
   }
   return sigs;
+}
+
+std::string encode_seqner(uint64_t sequence) {
+  std::array<uint8_t, 16> raw{};
+  for (size_t i = 0; i < 8; ++i) {
+    raw[15 - i] = static_cast<uint8_t>(sequence >> (8 * i));
+  }
+  return infil(kSeqner, raw);
+}
+
+Result<uint64_t> decode_seqner(std::string_view qb64) {
+  auto prim = decode_primitive(qb64);
+  if (!prim) {
+    return prim.error();
+  }
+  if (prim->code != kSeqner) {
+    return Error::corrupt("not a sequence number (code 0A)", std::string(qb64));
+  }
+  uint64_t value = 0;
+  for (size_t i = 0; i < prim->raw.size(); ++i) {
+    if (i < 8 && prim->raw[i] != 0) {
+      return Error::unsupported("sequence number beyond 64 bits", std::string(qb64));
+    }
+    value = value << 8 | prim->raw[i];
+  }
+  return value;
+}
+
+Result<std::string> encode_source_seal_group(std::span<const SourceSeal> seals) {
+  if (seals.empty() || seals.size() > 4095) {
+    return Error::invalid_argument("a source seal group holds 1 to 4095 couples");
+  }
+  std::string out = "-G" + int_to_b64(static_cast<uint32_t>(seals.size()), 2);
+  for (const auto& seal : seals) {
+    if (!decode_digest(seal.said)) {
+      return Error::invalid_argument("source seal digest is not an E-coded digest", seal.said);
+    }
+    out += encode_seqner(seal.sequence);
+    out += seal.said;
+  }
+  return out;
+}
+
+Result<Attachments> decode_attachments(std::string_view text) {
+  size_t pos = 0;
+  auto sigs = decode_leading_signature_group(text, pos);
+  if (!sigs) {
+    return sigs.error();
+  }
+  Attachments out{std::move(*sigs), {}};
+  if (pos == text.size()) {
+    return out;
+  }
+  const std::string_view rest = text.substr(pos);
+  if (rest.size() < 2 || rest[0] != '-') {
+    return Error::corrupt("trailing data after the -A signature group");
+  }
+  if (rest.substr(0, 2) != "-G") {
+    return Error::unsupported("unsupported attachment group after the signatures (only -G source seals)",
+                              std::string(rest.substr(0, 4)));
+  }
+  auto seals = decode_source_seal_group(rest);
+  if (!seals) {
+    return seals.error();
+  }
+  out.source_seals = std::move(*seals);
+  return out;
+}
+
+Result<std::string> encode_attachments(const Attachments& attachments) {
+  auto text = encode_signature_group(attachments.signatures);
+  if (!text) {
+    return text.error();
+  }
+  if (attachments.source_seals.empty()) {
+    return text;
+  }
+  auto seals = encode_source_seal_group(attachments.source_seals);
+  if (!seals) {
+    return seals.error();
+  }
+  return *text + *seals;
 }
 
 }  // namespace auths::keri::cesr

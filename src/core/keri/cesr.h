@@ -1,6 +1,7 @@
 // CESR text encodings used by KERI key event logs (Composable Event Streaming Representation,
 // the "qb64" form): the few primitives, indexed signatures and attachment counters we read and
-// write. Decoding is strict: exact sizes, known codes only, zero pad bits, nothing trailing.
+// write ("-A" controller signatures, "-G" source seal couples of delegated events). Decoding is strict: exact sizes,
+// known codes only, zero pad bits, nothing trailing.
 //
 // Layout of a fixed-size primitive (keripy `Matter`): the raw bytes are prefixed with as many
 // zero bytes as make their length a multiple of 3, base64url-encoded (no '=' padding), and the
@@ -28,6 +29,7 @@ inline constexpr std::string_view kEd25519 = "D";               // Ed25519 verke
 inline constexpr std::string_view kEd25519NonTrans = "B";       // Ed25519 verkey, non-transferable
 inline constexpr std::string_view kEcdsaP256 = "1AAJ";          // P-256 verkey (33-byte compressed), transferable
 inline constexpr std::string_view kEcdsaP256NonTrans = "1AAI";  // P-256 verkey, non-transferable
+inline constexpr std::string_view kSeqner = "0A";               // 16-byte big-endian number (keripy Seqner)
 
 /// A decoded primitive: its code and raw bytes.
 struct Primitive {
@@ -91,5 +93,38 @@ bool requires_p256(const IndexedSignature& sig);
 /// Decodes an event's attachment text, which must be exactly one "-A" group (at least one
 /// signature). Other attachment groups (receipts, delegation seals) are kUnsupported.
 [[nodiscard]] Result<std::vector<IndexedSignature>> decode_signature_group(std::string_view text);
+
+/// A sequence number as a Seqner: "0A" + 22 characters (16 raw bytes, big-endian). Numbers
+/// beyond 64 bits are kUnsupported when decoding.
+std::string encode_seqner(uint64_t sequence);
+[[nodiscard]] Result<uint64_t> decode_seqner(std::string_view qb64);
+
+/// A source seal couple (keripy "SealSourceCouples", counter "-G"): the sequence number and
+/// SAID of the event, in another identifier's KEL, that anchors this one. A delegated event
+/// (dip, drt) carries one naming the delegator's event that holds its seal.
+struct SourceSeal {
+  uint64_t sequence = 0;
+  std::string said;  // E-coded, 44 characters
+
+  friend bool operator==(const SourceSeal&, const SourceSeal&) = default;
+};
+
+/// "-G" + 2-character base64 count + that many couples (Seqner, then the SAID).
+[[nodiscard]] Result<std::string> encode_source_seal_group(std::span<const SourceSeal> seals);
+
+/// What is attached to a stored event: its controller signatures and, for a delegated event,
+/// the source seals of its delegator's anchoring event.
+struct Attachments {
+  std::vector<IndexedSignature> signatures;
+  std::vector<SourceSeal> source_seals;
+};
+
+/// Decodes an event's attachment text: one "-A" group (at least one signature), optionally
+/// followed by one "-G" group (at least one couple), nothing else. Other groups are
+/// kUnsupported.
+[[nodiscard]] Result<Attachments> decode_attachments(std::string_view text);
+/// The text decode_attachments reads: the "-A" group, then the "-G" group when there are
+/// source seals.
+[[nodiscard]] Result<std::string> encode_attachments(const Attachments& attachments);
 
 }  // namespace auths::keri::cesr

@@ -24,12 +24,21 @@ constexpr std::array<std::string_view, 13> kIcpFields = {"v",  "t", "d",  "i", "
 constexpr std::array<std::string_view, 14> kRotFields = {"v", "t",  "d", "i",  "s",  "p",  "kt",
                                                          "k", "nt", "n", "bt", "br", "ba", "a"};
 constexpr std::array<std::string_view, 7> kIxnFields = {"v", "t", "d", "i", "s", "p", "a"};
+constexpr std::array<std::string_view, 14> kDipFields = {"v",  "t", "d",  "i", "s", "kt", "k",
+                                                         "nt", "n", "bt", "b", "c", "a",  "di"};
+// drt in Auths' form; keripy's and signify-ts' drt has the rot fields.
+constexpr std::array<std::string_view, 15> kDrtWithDelegatorFields = {"v",  "t", "d",  "i",  "s",  "p", "kt", "k",
+                                                                      "nt", "n", "bt", "br", "ba", "a", "di"};
 
-std::span<const std::string_view> fields_of(EventType type) {
+std::span<const std::string_view> fields_of(EventType type, bool drt_has_delegator) {
   switch (type) {
     case EventType::kInception: return kIcpFields;
     case EventType::kRotation: return kRotFields;
     case EventType::kInteraction: return kIxnFields;
+    case EventType::kDelegatedInception: return kDipFields;
+    case EventType::kDelegatedRotation:
+      if (drt_has_delegator) return kDrtWithDelegatorFields;
+      return kRotFields;
   }
   return kIxnFields;
 }
@@ -148,12 +157,30 @@ Reason fault_of(const Error& error) {
   return error.code == ErrorCode::kUnsupported ? Reason::kKelUnsupported : Reason::kKelMalformed;
 }
 
+// `di`: a self-addressing prefix on a dip and on a drt in Auths' form, absent elsewhere.
+Status check_delegator_field(const KeyEvent& ev) {
+  const bool carries =
+      ev.type == EventType::kDelegatedInception || (ev.type == EventType::kDelegatedRotation && ev.drt_has_delegator);
+  if (ev.drt_has_delegator && ev.type != EventType::kDelegatedRotation) {
+    return Error::invalid_argument("only a drt may be marked as carrying a delegator", "di");
+  }
+  if (!carries) {
+    if (!ev.delegator.empty()) return Error::corrupt("delegator on an event that has no `di` field", "di");
+    return {};
+  }
+  if (cesr::decode_digest(ev.delegator)) return {};
+  if (cesr::decode_verkey(ev.delegator)) {
+    return Error::unsupported("non-self-addressing delegator prefixes are not supported", "di");
+  }
+  return Error::corrupt("delegator prefix is not an E-coded digest", "di");
+}
+
 // Checks that need only the event itself: counts, thresholds, encodings.
 Status check_content(const KeyEvent& ev) {
-  if (ev.type == EventType::kInception && ev.sequence != 0) {
+  if (is_inception(ev.type) && ev.sequence != 0) {
     return Error::corrupt("inception must have sequence number 0", "s");
   }
-  if (ev.type != EventType::kInception && ev.sequence == 0) {
+  if (!is_inception(ev.type) && ev.sequence == 0) {
     return Error::corrupt("only the inception has sequence number 0", "s");
   }
   if (ev.type != EventType::kInteraction) {
@@ -190,7 +217,7 @@ Status check_content(const KeyEvent& ev) {
       return Error::corrupt("non-transferable keys cannot commit to next keys", "k");
     }
   }
-  if (ev.type == EventType::kInception) {
+  if (is_inception(ev.type)) {
     if (has_duplicates(ev.backers)) {
       return Error::corrupt("duplicate backer", "b");
     }
@@ -202,12 +229,12 @@ Status check_content(const KeyEvent& ev) {
       return Error::corrupt("duplicate configuration trait", "c");
     }
   }
-  if (ev.type == EventType::kRotation) {
+  if (is_rotation(ev.type)) {
     if (has_duplicates(ev.backers_removed) || has_duplicates(ev.backers_added)) {
       return Error::corrupt("duplicate backer in br or ba");
     }
   }
-  return {};
+  return check_delegator_field(ev);
 }
 
 std::string choose_signature_code(uint32_t index, std::optional<uint32_t> ondex) {
@@ -235,23 +262,58 @@ Result<Seal> Seal::of_digest(std::string_view digest) {
   try {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     object["d"] = std::string(digest);
-    return Seal(object.dump(), std::string(digest));
+    return Seal(object.dump(), std::string(digest), Kind::kDigest, {}, {});
   } catch (const nlohmann::json::exception& e) {
     return Error::invalid_argument(std::string("cannot make a seal: ") + e.what());
   }
 }
 
+Result<Seal> Seal::of_event(std::string_view prefix, uint64_t sequence, std::string_view said) {
+  try {
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    object["i"] = std::string(prefix);
+    object["s"] = hex_number(sequence);
+    object["d"] = std::string(said);
+    return Seal(object.dump(), std::string(said), Kind::kEvent, std::string(prefix), hex_number(sequence));
+  } catch (const nlohmann::json::exception& e) {
+    return Error::invalid_argument(std::string("cannot make a seal: ") + e.what());
+  }
+}
+
+Result<Seal> Seal::of_event(const KeyEvent& event) { return of_event(event.prefix, event.sequence, event.said); }
+
 Result<Seal> Seal::from_json(const nlohmann::ordered_json& object) {
   if (!object.is_object()) return Error::corrupt("seals must be JSON objects", "a");
   if (auto st = check_portable(object); !st) return Error{st.error().code, st.error().message, "a"};
-  std::optional<std::string> digest;
-  if (const auto d = object.find("d"); d != object.end() && d->is_string()) digest = d->get<std::string>();
+  const auto string_member = [&object](const char* name) -> std::optional<std::string> {
+    const auto it = object.find(name);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  std::optional<std::string> digest = string_member("d");
+  Kind kind = Kind::kOther;
+  std::string prefix;
+  std::string sequence;
+  if (digest && object.size() == 1) kind = Kind::kDigest;
+  if (digest && object.size() == 3) {
+    auto i = string_member("i");
+    auto s = string_member("s");
+    if (i && s) {
+      kind = Kind::kEvent;
+      prefix = std::move(*i);
+      sequence = std::move(*s);
+    }
+  }
   try {
     // Compact, UTF-8 as is: what the event's serialization holds.
-    return Seal(object.dump(), std::move(digest));
+    return Seal(object.dump(), std::move(digest), kind, std::move(prefix), std::move(sequence));
   } catch (const nlohmann::json::exception& e) {
     return Error::corrupt(std::string("cannot serialize a seal: ") + e.what(), "a");
   }
+}
+
+bool Seal::anchors(std::string_view prefix, uint64_t sequence, std::string_view said) const {
+  return m_kind == Kind::kEvent && m_prefix == prefix && m_sequence == hex_number(sequence) && m_digest == said;
 }
 
 const char* to_string(EventType type) {
@@ -259,6 +321,8 @@ const char* to_string(EventType type) {
     case EventType::kInception: return "icp";
     case EventType::kRotation: return "rot";
     case EventType::kInteraction: return "ixn";
+    case EventType::kDelegatedInception: return "dip";
+    case EventType::kDelegatedRotation: return "drt";
   }
   return "ixn";
 }
@@ -270,7 +334,7 @@ nlohmann::ordered_json to_json(const KeyEvent& ev) {
   j["d"] = ev.said;
   j["i"] = ev.prefix;
   j["s"] = hex_number(ev.sequence);
-  if (ev.type != EventType::kInception) {
+  if (!is_inception(ev.type)) {
     j["p"] = ev.prior;
   }
   if (ev.type != EventType::kInteraction) {
@@ -280,17 +344,20 @@ nlohmann::ordered_json to_json(const KeyEvent& ev) {
     j["n"] = ev.next_digests;
     j["bt"] = hex_number(ev.backer_threshold);
   }
-  if (ev.type == EventType::kInception) {
+  if (is_inception(ev.type)) {
     j["b"] = ev.backers;
     j["c"] = ev.config;
   }
-  if (ev.type == EventType::kRotation) {
+  if (is_rotation(ev.type)) {
     j["br"] = ev.backers_removed;
     j["ba"] = ev.backers_added;
   }
   j["a"] = nlohmann::ordered_json::array();
   for (const auto& seal : ev.seals) {
     j["a"].push_back(nlohmann::ordered_json::parse(seal.json()));
+  }
+  if (ev.type == EventType::kDelegatedInception || (ev.type == EventType::kDelegatedRotation && ev.drt_has_delegator)) {
+    j["di"] = ev.delegator;
   }
   return j;
 }
@@ -316,21 +383,22 @@ namespace {
 
 // The steps of event_from_json, in the order the fields appear.
 
-// `t`: icp, rot or ixn (dip and drt are delegation, which is not supported).
+// `t`: icp, rot, ixn, dip or drt.
 Result<EventType> event_type(const nlohmann::ordered_json& json) {
   if (!json.contains("t") || !json["t"].is_string()) return Error::corrupt("event has no type", "t");
   const std::string t = json["t"].get<std::string>();
   if (t == "icp") return EventType::kInception;
   if (t == "rot") return EventType::kRotation;
   if (t == "ixn") return EventType::kInteraction;
-  if (t == "dip" || t == "drt") return Error::unsupported("delegated events are not supported", t);
+  if (t == "dip") return EventType::kDelegatedInception;
+  if (t == "drt") return EventType::kDelegatedRotation;
   return Error::corrupt("unknown event type", t);
 }
 
-// Exactly the normative fields of the type, in the normative order.
-Status check_field_order(const nlohmann::ordered_json& json, EventType type) {
+// Exactly the normative fields of the type, in the normative order (for a drt, either form).
+Status check_field_order(const nlohmann::ordered_json& json, EventType type, bool drt_has_delegator) {
   const std::string t = to_string(type);
-  const auto expected = fields_of(type);
+  const auto expected = fields_of(type, drt_has_delegator);
   size_t pos = 0;
   for (auto it = json.begin(); it != json.end(); ++it, ++pos) {
     if (pos >= expected.size()) return Error::corrupt("unexpected field in " + t + " event", it.key());
@@ -367,7 +435,7 @@ Status read_identifiers(const nlohmann::ordered_json& json, KeyEvent& ev) {
       return Error::unsupported("non-self-addressing prefixes are not supported", "i");
     return Error::corrupt("prefix is not an E-coded digest", "i");
   }
-  if (ev.type == EventType::kInception) return {};
+  if (is_inception(ev.type)) return {};
   auto p = get_string(json, "p");
   if (!p) return p.error();
   ev.prior = *p;
@@ -398,8 +466,8 @@ Status read_keys(const nlohmann::ordered_json& json, KeyEvent& ev) {
 
 // `b` and `c` of an inception, `br` and `ba` of a rotation.
 Status read_backers(const nlohmann::ordered_json& json, KeyEvent& ev) {
-  const bool inception = ev.type == EventType::kInception;
-  if (!inception && ev.type != EventType::kRotation) return {};
+  const bool inception = is_inception(ev.type);
+  if (!inception && !is_rotation(ev.type)) return {};
   auto first = get_string_list(json, inception ? "b" : "br");
   auto second = get_string_list(json, inception ? "c" : "ba");
   if (!first) return first.error();
@@ -421,16 +489,27 @@ Status read_seals(const nlohmann::ordered_json& json, KeyEvent& ev) {
   return {};
 }
 
+// `di` of a dip, and of a drt in Auths' form (checked by check_content).
+Status read_delegator(const nlohmann::ordered_json& json, KeyEvent& ev) {
+  if (ev.type != EventType::kDelegatedInception && !ev.drt_has_delegator) return {};
+  auto di = get_string(json, "di");
+  if (!di) return di.error();
+  ev.delegator = std::move(*di);
+  return {};
+}
+
 }  // namespace
 
 Result<KeyEvent> event_from_json(const nlohmann::ordered_json& json) {
   if (!json.is_object()) return Error::corrupt("event is not a JSON object");
   auto type = event_type(json);
   if (!type) return type.error();
-  if (auto st = check_field_order(json, *type); !st) return st.error();
+  const bool drt_has_delegator = *type == EventType::kDelegatedRotation && json.contains("di");
+  if (auto st = check_field_order(json, *type, drt_has_delegator); !st) return st.error();
   KeyEvent ev;
   ev.type = *type;
-  for (const auto read : {&read_identifiers, &read_keys, &read_backers, &read_seals}) {
+  ev.drt_has_delegator = drt_has_delegator;
+  for (const auto read : {&read_identifiers, &read_keys, &read_backers, &read_seals, &read_delegator}) {
     if (auto st = read(json, ev); !st) return st.error();
   }
   if (auto st = check_content(ev); !st) return st.error();
@@ -441,7 +520,7 @@ Result<Saidified> compute_said(const KeyEvent& event) {
   KeyEvent copy = event;
   const std::string placeholder(kSaidLength, '#');
   copy.said = placeholder;
-  if (copy.type == EventType::kInception) {
+  if (is_inception(copy.type)) {
     copy.prefix = placeholder;
   }
   copy.version = std::string(kVersionPrefix) + "000000_";
@@ -469,7 +548,7 @@ Status saidify(KeyEvent& event) {
   }
   event.version = s->version;
   event.said = s->said;
-  if (event.type == EventType::kInception) {
+  if (is_inception(event.type)) {
     event.prefix = s->said;
   }
   return {};
@@ -482,15 +561,18 @@ Result<SignedEvent> parse_signed_event(std::string_view event_json, std::string_
   if (!ev) {
     return ev.error();
   }
-  auto sigs = cesr::decode_signature_group(attachment);
-  if (!sigs) {
-    return sigs.error();
+  auto attached = cesr::decode_attachments(attachment);
+  if (!attached) {
+    return attached.error();
   }
-  return SignedEvent{std::move(*ev), std::move(*sigs)};
+  if (!attached->source_seals.empty() && !is_delegated(ev->type)) {
+    return Error::corrupt(std::string("-G source seals on a ") + to_string(ev->type) + " event (only dip and drt)");
+  }
+  return SignedEvent{std::move(*ev), std::move(attached->signatures), std::move(attached->source_seals)};
 }
 
 Result<std::string> attachment_text(const SignedEvent& signed_event) {
-  return cesr::encode_signature_group(signed_event.signatures);
+  return cesr::encode_attachments(cesr::Attachments{signed_event.signatures, signed_event.source_seals});
 }
 
 Result<cesr::IndexedSignature> sign_event(const KeyEvent& event, const crypto::PrivateKey& key, uint32_t index,
@@ -526,6 +608,15 @@ const AnchoredSeal* KeyState::find_digest_seal(std::string_view digest) const {
   return nullptr;
 }
 
+std::optional<uint64_t> KeyState::revoked_delegate(std::string_view delegate) const {
+  for (const auto& s : seals) {
+    if (s.seal.is_digest_seal() && s.seal.digest() == delegate) {
+      return s.sequence;
+    }
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // The steps of apply_event. Each checks one thing and, when it does not hold, sets `fault` and
@@ -554,7 +645,7 @@ Status check_integrity(const KeyEvent& ev, const std::string& where, Reason* fau
 Status check_position(const std::optional<KeyState>& state, const KeyEvent& ev, const std::string& where,
                       Reason* fault) {
   if (!state) {
-    if (ev.type != EventType::kInception) {
+    if (!is_inception(ev.type)) {
       return refuse(Reason::kKelNotInception, fault, Error::corrupt("a KEL must start with an inception", where));
     }
     if (ev.prefix != ev.said) {
@@ -562,7 +653,7 @@ Status check_position(const std::optional<KeyState>& state, const KeyEvent& ev, 
     }
     return {};
   }
-  if (ev.type == EventType::kInception) {
+  if (is_inception(ev.type)) {
     return refuse(Reason::kKelNotInception, fault, Error::corrupt("second inception in a KEL", where));
   }
   if (ev.prefix != state->prefix) {
@@ -593,7 +684,7 @@ Status check_position(const std::optional<KeyState>& state, const KeyEvent& ev, 
   return {};
 }
 
-// Who must sign the event: its own keys for icp/rot, the current ones for ixn.
+// Who must sign the event: its own keys for an establishment event, the current ones for ixn.
 struct Signers {
   std::vector<crypto::PublicKey> keys;
   uint32_t threshold = 0;
@@ -636,7 +727,7 @@ Status check_signatures(const std::optional<KeyState>& state, const SignedEvent&
     }
     // Pre-rotation: a rotation's signing key k[index] counts toward the prior next threshold
     // when its qb64 digest is the prior commitment n[ondex].
-    if (ev.type == EventType::kRotation && sig.ondex && *sig.ondex < state->next_digests.size() &&
+    if (is_rotation(ev.type) && sig.ondex && *sig.ondex < state->next_digests.size() &&
         next_key_digest(ev.keys[sig.index]) == state->next_digests[*sig.ondex]) {
       matched_commitments.insert(*sig.ondex);
     }
@@ -647,7 +738,7 @@ Status check_signatures(const std::optional<KeyState>& state, const SignedEvent&
                                      std::to_string(signers.threshold),
                                  where));
   }
-  if (ev.type == EventType::kRotation && matched_commitments.size() < state->next_threshold) {
+  if (is_rotation(ev.type) && matched_commitments.size() < state->next_threshold) {
     return refuse(
         Reason::kKelBadPreRotation, fault,
         Error::corrupt("rotation keys match " + std::to_string(matched_commitments.size()) +
@@ -662,7 +753,7 @@ Status check_signatures(const std::optional<KeyState>& state, const SignedEvent&
 Result<std::vector<std::string>> backers_after(const std::optional<KeyState>& state, const KeyEvent& ev,
                                                const std::string& where, Reason* fault) {
   std::vector<std::string> backers = state ? state->backers : ev.backers;
-  if (ev.type != EventType::kRotation) return backers;
+  if (!is_rotation(ev.type)) return backers;
   for (const auto& cut : ev.backers_removed) {
     const auto it = std::find(backers.begin(), backers.end(), cut);
     if (it == backers.end()) {
@@ -686,9 +777,10 @@ Result<std::vector<std::string>> backers_after(const std::optional<KeyState>& st
 KeyState state_after(std::optional<KeyState> state, const KeyEvent& ev, Signers signers,
                      std::vector<std::string> backers) {
   KeyState next = state ? std::move(*state) : KeyState{};
-  if (ev.type == EventType::kInception) {
+  if (is_inception(ev.type)) {
     next.prefix = ev.prefix;
     next.config = ev.config;
+    next.delegator = ev.delegator;  // empty for an icp
   }
   next.sequence = ev.sequence;
   next.last_said = ev.said;
@@ -709,23 +801,106 @@ KeyState state_after(std::optional<KeyState> state, const KeyEvent& ev, Signers 
   return next;
 }
 
+// The delegator of the event's identifier (a dip's `di`, else the state's), checked: known, at
+// most kMaxDelegationDepth delegators up to a non-delegated one, no cycle.
+Result<const KeyState*> delegator_of(const std::optional<KeyState>& state, const KeyEvent& ev,
+                                     const KeyStateLookup& delegators, const std::string& where, Reason* fault) {
+  const auto not_anchored = [&](const std::string& message) {
+    return refuse(Reason::kKelDelegationNotAnchored, fault, Error::corrupt(message, where));
+  };
+  if (ev.type == EventType::kDelegatedRotation) {
+    if (!state->delegated()) return not_anchored("drt of an identifier that is not delegated (it rotates with rot)");
+    if (ev.drt_has_delegator && ev.delegator != state->delegator) {
+      return not_anchored("drt names delegator " + ev.delegator + ", its dip named " + state->delegator);
+    }
+  }
+  const std::string& prefix = ev.type == EventType::kDelegatedInception ? ev.delegator : state->delegator;
+  if (!delegators) return not_anchored("delegated event, but no delegator key event logs to check it against");
+  const KeyState* delegator = delegators(prefix);
+  if (delegator == nullptr || delegator->prefix != prefix) {
+    return not_anchored("delegator " + prefix + " has no key event log here");
+  }
+  std::set<std::string> seen = {ev.prefix};
+  size_t depth = 0;
+  for (const KeyState* up = delegator;;) {
+    if (!seen.insert(up->prefix).second) return not_anchored("delegation cycle through " + up->prefix);
+    if (++depth > kMaxDelegationDepth) {
+      return not_anchored("more than " + std::to_string(kMaxDelegationDepth) + " delegators above this event");
+    }
+    if (!up->delegated()) break;
+    const KeyState* next = delegators(up->delegator);
+    if (next == nullptr || next->prefix != up->delegator) {
+      return not_anchored("delegator " + up->delegator + " (above " + up->prefix + ") has no key event log here");
+    }
+    up = next;
+  }
+  return delegator;
+}
+
+// A dip or drt: the delegator's KEL must hold its KeyEvent seal, in the event its source seals
+// name when it has any. A rot of a delegated identifier is refused (it must be a drt).
+Status check_delegation(const std::optional<KeyState>& state, const SignedEvent& signed_event,
+                        const KeyStateLookup& delegators, const std::string& where, Reason* fault) {
+  const KeyEvent& ev = signed_event.event;
+  if (ev.type == EventType::kRotation && state && state->delegated()) {
+    return refuse(Reason::kKelDelegationNotAnchored, fault,
+                  Error::corrupt("a delegated identifier rotates with drt, not rot", where));
+  }
+  if (!is_delegated(ev.type)) return {};
+  auto delegator = delegator_of(state, ev, delegators, where, fault);
+  if (!delegator) return delegator.error();
+  const KeyState& by = **delegator;
+  if (std::find(by.config.begin(), by.config.end(), "DND") != by.config.end()) {
+    return refuse(Reason::kKelDelegationNotAnchored, fault,
+                  Error::corrupt("delegator " + by.prefix + " is configured not to delegate (DND)", where));
+  }
+  const auto holds_seal = [&](const AnchoredSeal& s) { return s.seal.anchors(ev.prefix, ev.sequence, ev.said); };
+  if (signed_event.source_seals.empty()) {
+    if (std::any_of(by.seals.begin(), by.seals.end(), holds_seal)) return {};
+    return refuse(Reason::kKelDelegationNotAnchored, fault,
+                  Error::corrupt("delegator " + by.prefix + " has no seal {\"i\": \"" + ev.prefix + "\", \"s\": \"" +
+                                     hex_number(ev.sequence) + "\", \"d\": \"" + ev.said + "\"} anchoring this event",
+                                 where));
+  }
+  for (const auto& source : signed_event.source_seals) {
+    const bool anchored = std::any_of(by.seals.begin(), by.seals.end(), [&](const AnchoredSeal& s) {
+      return s.sequence == source.sequence && s.event_said == source.said && holds_seal(s);
+    });
+    if (!anchored) {
+      return refuse(
+          Reason::kKelDelegationNotAnchored, fault,
+          Error::corrupt("the -G source seal names event s=" + hex_number(source.sequence) + " (" + source.said +
+                             ") of delegator " + by.prefix + ", which does not anchor this event",
+                         where));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, Reason* fault) {
+Status apply_event(std::optional<KeyState>& state, const SignedEvent& signed_event, Reason* fault,
+                   const KeyStateLookup& delegators) {
   const KeyEvent& ev = signed_event.event;
   const std::string where = std::string(to_string(ev.type)) + " s=" + hex_number(ev.sequence);
   if (auto st = check_integrity(ev, where, fault); !st) return st;
   if (auto st = check_position(state, ev, where, fault); !st) return st;
+  if (!signed_event.source_seals.empty() && !is_delegated(ev.type)) {
+    return refuse(Reason::kKelMalformed, fault,
+                  Error::corrupt("-G source seals on an event that is not delegated", where));
+  }
   auto signers = signers_of(state, ev, where, fault);
   if (!signers) return signers.error();
   if (auto st = check_signatures(state, signed_event, *signers, where, fault); !st) return st;
   auto backers = backers_after(state, ev, where, fault);
   if (!backers) return backers.error();
+  if (auto st = check_delegation(state, signed_event, delegators, where, fault); !st) return st;
   state = state_after(std::move(state), ev, std::move(*signers), std::move(*backers));
   return accept(fault);
 }
 
-Result<KeyState> replay_kel(std::span<const SignedEvent> kel, Reason* fault, size_t* failed_index) {
+Result<KeyState> replay_kel(std::span<const SignedEvent> kel, Reason* fault, size_t* failed_index,
+                            const KeyStateLookup& delegators) {
   std::optional<KeyState> state;
   if (kel.empty()) {
     if (fault != nullptr) *fault = Reason::kKelNotInception;
@@ -733,7 +908,7 @@ Result<KeyState> replay_kel(std::span<const SignedEvent> kel, Reason* fault, siz
     return Error::corrupt("empty KEL");
   }
   for (size_t i = 0; i < kel.size(); ++i) {
-    if (auto st = apply_event(state, kel[i], fault); !st) {
+    if (auto st = apply_event(state, kel[i], fault, delegators); !st) {
       if (failed_index != nullptr) *failed_index = i;
       return st.error();
     }
@@ -786,6 +961,37 @@ Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> k
   ev.backer_threshold = state.backer_threshold;
   ev.seals = std::move(seals);
   return finish(std::move(ev));
+}
+
+Result<KeyEvent> make_delegated_inception(std::vector<std::string> keys, uint32_t key_threshold,
+                                          std::vector<std::string> next_digests, uint32_t next_threshold,
+                                          std::string delegator_prefix, std::vector<Seal> seals) {
+  KeyEvent ev;
+  ev.type = EventType::kDelegatedInception;
+  ev.sequence = 0;
+  ev.key_threshold = key_threshold;
+  ev.keys = std::move(keys);
+  ev.next_threshold = next_threshold;
+  ev.next_digests = std::move(next_digests);
+  ev.seals = std::move(seals);
+  ev.delegator = std::move(delegator_prefix);
+  ev.said = std::string(kSaidLength, '#');
+  ev.prefix = ev.said;
+  return finish(std::move(ev));
+}
+
+Result<KeyEvent> make_delegated_rotation(const KeyState& state, std::vector<std::string> keys, uint32_t key_threshold,
+                                         std::vector<std::string> next_digests, uint32_t next_threshold,
+                                         std::vector<Seal> seals) {
+  if (!state.delegated()) {
+    return Error::invalid_argument("identifier is not delegated; it rotates with make_rotation", state.prefix);
+  }
+  auto ev =
+      make_rotation(state, std::move(keys), key_threshold, std::move(next_digests), next_threshold, std::move(seals));
+  if (!ev) return ev;
+  ev->type = EventType::kDelegatedRotation;
+  if (auto st = saidify(*ev); !st) return st.error();
+  return ev;
 }
 
 Result<KeyEvent> make_interaction(const KeyState& state, std::vector<Seal> seals) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -136,11 +137,22 @@ Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& fil
   return {};
 }
 
-/// Applies a batch to `state`: events per identity in sequence order, then attestations in
-/// timestamp order. `now` (strict mode, for pushes) also refuses records from the future and
-/// attestations stored under another name than their canonical path.
-Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
-  for (auto& [key, e] : batch.events) {
+/// Applies a batch's events to `state`, each identity's in sequence order. A delegated event
+/// (dip, drt) needs its delegator's anchoring event first, whatever the prefixes: an identity
+/// whose next event is refused as kel-delegation-not-anchored waits, and is tried again after
+/// the others, until a round makes no progress; an event still waiting then is the error. Each
+/// identity waits only for its delegator, at most 16 deep, so there are at most 18 rounds.
+Status apply_events(State& state, const Batch& batch) {
+  struct Pending {
+    std::string where;
+    keri::SignedEvent event;
+  };
+  struct Queue {
+    std::deque<Pending> events;  // in sequence order
+    std::string waiting;         // why its first event waits
+  };
+  std::map<std::string, Queue> queues;
+  for (const auto& [key, e] : batch.events) {
     const std::string where = e.json_path.empty() ? e.cesr_path : e.json_path;
     if (e.json_path.empty() || e.cesr_path.empty()) {
       return Error::invalid_argument("an event needs both its .json and its .cesr file", where);
@@ -150,9 +162,39 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (signed_event->event.prefix != key.first || signed_event->event.sequence != key.second) {
       return Error::invalid_argument("event is stored under another identity or sequence number", where);
     }
-    if (auto added = state.add_event(*signed_event); !added)
-      return Error::invalid_argument(added.error().message, where);
+    queues[key.first].events.push_back({where, std::move(*signed_event)});
   }
+  for (bool progress = true; progress && !queues.empty();) {
+    progress = false;
+    for (auto it = queues.begin(); it != queues.end();) {
+      Queue& queue = it->second;
+      while (!queue.events.empty()) {
+        Reason fault = Reason::kOk;
+        auto added = state.add_event(queue.events.front().event, &fault);
+        if (!added && fault == Reason::kKelDelegationNotAnchored) {
+          queue.waiting = added.error().message;
+          break;
+        }
+        if (!added) return Error::invalid_argument(added.error().message, queue.events.front().where);
+        queue.events.pop_front();
+        progress = true;
+      }
+      it = queue.events.empty() ? queues.erase(it) : std::next(it);
+    }
+  }
+  if (!queues.empty()) {
+    const Queue& stuck = queues.begin()->second;
+    return Error::invalid_argument(stuck.waiting, stuck.events.front().where);
+  }
+  return {};
+}
+
+/// Applies a batch to `state`: events per identity in sequence order (delegates after their
+/// delegators' anchors: apply_events), then attestations in timestamp order. `now` (strict
+/// mode, for pushes) also refuses records from the future and attestations stored under another
+/// name than their canonical path.
+Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
+  if (auto applied = apply_events(state, batch); !applied) return applied;
   std::vector<std::pair<keri::Attestation, std::string>> parsed;
   for (auto& [path, content] : batch.attestations) {
     auto att = keri::parse_attestation(content);
@@ -218,15 +260,18 @@ Result<std::string> attestation_path(const keri::Attestation& attestation) {
          "-" + digest->substr(0, 16) + ".json";
 }
 
-Status State::add_event(const keri::SignedEvent& event) {
+Status State::add_event(const keri::SignedEvent& event, Reason* fault) {
   const std::string& prefix = event.event.prefix;
   std::optional<keri::KeyState> current;
   const auto it = m_identities.find(prefix);
   if (it != m_identities.end()) current = it->second;
-  Reason fault = Reason::kOk;
-  if (auto applied = keri::apply_event(current, event, &fault); !applied) {
-    return Error::invalid_argument(std::string(name(fault)) + ": " + applied.error().message);
+  Reason reason = Reason::kOk;
+  const keri::KeyStateLookup delegators = [this](std::string_view p) { return identity(p); };
+  if (auto applied = keri::apply_event(current, event, &reason, delegators); !applied) {
+    if (fault != nullptr) *fault = reason;
+    return Error::invalid_argument(std::string(name(reason)) + ": " + applied.error().message);
   }
+  if (fault != nullptr) *fault = Reason::kOk;
   m_identities[prefix] = std::move(*current);
   return {};
 }

@@ -4,7 +4,9 @@
 //
 // Layout of a registry tree (version 1):
 //   v1/identities/<prefix>/kel/<seq>.json            one KEL event, its compact serialization
-//   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text)
+//   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text; for a
+//                                                    dip or drt, then "-G##..." naming the
+//                                                    delegator's anchoring event)
 //   v1/identities/<prefix>/attestations/<name>.json a device link, an org membership, an agent
 //                                                    delegation or a revocation, where
 //                                                    <name> = <timestamp as YYYYMMDDTHHMMSSZ>-<first 16
@@ -64,8 +66,10 @@ struct Grant {
 /// The registry's content, validated.
 class State {
  public:
-  /// Adds one signed KEL event (the next one of its identity, or an inception).
-  [[nodiscard]] Status add_event(const keri::SignedEvent& event);
+  /// Adds one signed KEL event (the next one of its identity, or an inception). A delegated
+  /// event's delegator is looked up among this state's identities. `fault` (when given) gets
+  /// the kKel* reason of a refusal, kOk otherwise.
+  [[nodiscard]] Status add_event(const keri::SignedEvent& event, Reason* fault = nullptr);
   /// Adds a device link, a membership, an agent delegation or a revocation. A link needs both
   /// signatures; a revocation and a membership the signer's; all a signer this registry knows
   /// whose KEL anchors the record (a seal {"d": attestation_digest}), signed by the keys in
@@ -107,7 +111,8 @@ class State {
 };
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency
-/// order (each identity's events by sequence, then links and revocations by timestamp).
+/// order (each identity's events by sequence, a delegate's after its delegator's anchoring
+/// event, then links and revocations by timestamp).
 [[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit);
 /// The state at refs/auths/registry, or an empty state when the ref does not exist.
 [[nodiscard]] Result<State> load_current(const git::Repository& repo);

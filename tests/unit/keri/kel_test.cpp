@@ -365,7 +365,9 @@ BOOST_AUTO_TEST_CASE(parse_is_strict) {
   // Weighted and integer thresholds are understood but not supported.
   BOOST_TEST((code_of(replace("\"kt\":\"1\"", "\"kt\":[\"1/2\",\"1/2\"]")) == auths::ErrorCode::kUnsupported));
   BOOST_TEST((code_of(replace("\"kt\":\"1\"", "\"kt\":1")) == auths::ErrorCode::kUnsupported));
-  BOOST_TEST((code_of(replace("\"t\":\"icp\"", "\"t\":\"dip\"")) == auths::ErrorCode::kUnsupported));
+  // A dip has one more field (`di`) than an icp.
+  BOOST_TEST((code_of(replace("\"t\":\"icp\"", "\"t\":\"dip\"")) == auths::ErrorCode::kCorrupt));
+  BOOST_TEST((code_of(replace("\"t\":\"icp\"", "\"t\":\"vcp\"")) == auths::ErrorCode::kCorrupt));
   // Malformed: non-canonical hex, fields out of order, unknown or missing fields, duplicates.
   BOOST_TEST((code_of(replace("\"s\":\"0\"", "\"s\":\"00\"")) == auths::ErrorCode::kCorrupt));
   BOOST_TEST((code_of(replace("\"nt\":\"1\"", "\"nt\":\"A\"")) == auths::ErrorCode::kCorrupt));

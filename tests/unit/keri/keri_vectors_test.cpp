@@ -1,6 +1,7 @@
 // Our KERI encodings against signify-ts (tests/data/keri/vectors.json, written by
 // scripts/gen_keri_vectors.sh): key qb64 and next-key digests, Blake3 digests, indexed
-// signatures, and whole KELs (exact event bytes, SAIDs, prefixes, signature attachments).
+// signatures, and whole KELs (exact event bytes, SAIDs, prefixes, signature attachments),
+// among them a delegator and its delegate (dip, drt, attachments with -G couples).
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -53,6 +54,17 @@ std::map<std::string, ac::PrivateKey> private_keys() {
 BOOST_AUTO_TEST_CASE(generated_by_signify_ts) {
   BOOST_TEST(vectors().at("generator").get<std::string>().find("signify-ts") != std::string::npos);
   BOOST_TEST(vectors().at("kels").size() >= 3u);
+  // The delegation KELs: a delegator, then a delegate with its dip and drt.
+  bool dip = false;
+  bool drt = false;
+  for (const auto& kel : vectors().at("kels")) {
+    for (const auto& ev : kel.at("events")) {
+      dip = dip || ev.at("t") == "dip";
+      drt = drt || ev.at("t") == "drt";
+    }
+  }
+  BOOST_TEST(dip);
+  BOOST_TEST(drt);
 }
 
 // Verkey qb64 (D / 1AAJ) and next-key commitments (E-coded Blake3 of the qb64 text).
@@ -110,9 +122,15 @@ BOOST_AUTO_TEST_CASE(indexed_signatures) {
 
 // Every event: parsed and re-serialized byte for byte, SAID and version recomputed, rebuilt
 // from scratch with our builders, signed with the same keys (Ed25519 signatures are
-// deterministic, so the attachments must match too), and the whole KEL replayed.
+// deterministic, so the attachments must match too), and the whole KEL replayed. The KELs are
+// replayed in file order, each delegator's before its delegates', which find it by prefix.
 BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
   const auto keys = private_keys();
+  std::map<std::string, ak::KeyState, std::less<>> replayed;
+  const ak::KeyStateLookup lookup = [&replayed](std::string_view prefix) -> const ak::KeyState* {
+    const auto it = replayed.find(prefix);
+    return it == replayed.end() ? nullptr : &it->second;
+  };
   for (const auto& kel : vectors().at("kels")) {
     BOOST_TEST_CONTEXT(kel.at("name").get<std::string>()) {
       std::optional<ak::KeyState> state;
@@ -144,6 +162,17 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
               BOOST_REQUIRE(state.has_value());
               rebuilt = ak::make_interaction(*state, parsed->seals);
               break;
+            case ak::EventType::kDelegatedInception:
+              BOOST_TEST(parsed->delegator == kel.at("delegator").get<std::string>());
+              rebuilt = ak::make_delegated_inception(parsed->keys, parsed->key_threshold, parsed->next_digests,
+                                                     parsed->next_threshold, parsed->delegator, parsed->seals);
+              break;
+            case ak::EventType::kDelegatedRotation:
+              BOOST_REQUIRE(state.has_value());
+              BOOST_TEST(!parsed->drt_has_delegator);  // signify-ts writes drt without `di`
+              rebuilt = ak::make_delegated_rotation(*state, parsed->keys, parsed->key_threshold, parsed->next_digests,
+                                                    parsed->next_threshold, parsed->seals);
+              break;
           }
           BOOST_REQUIRE(rebuilt.has_value());
           BOOST_TEST(ak::serialize(*rebuilt).value() == raw);
@@ -163,6 +192,20 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
             BOOST_REQUIRE(sig.has_value());
             signed_event.signatures.push_back(*sig);
           }
+          if (ev.contains("source_seal")) {
+            // The delegator's anchoring event, as the -G couple names it.
+            const auto& source = ev.at("source_seal");
+            const auto delegator = replayed.find(kel.at("delegator").get<std::string>());
+            BOOST_REQUIRE(delegator != replayed.end());
+            const uint64_t seq = std::stoull(source.at("s").get<std::string>(), nullptr, 16);
+            signed_event.source_seals.push_back({seq, source.at("d").get<std::string>()});
+            bool holds_seal = false;
+            for (const auto& anchored : delegator->second.seals) {
+              holds_seal = holds_seal || (anchored.sequence == seq && anchored.event_said == source.at("d") &&
+                                          anchored.seal == ak::Seal::of_event(*parsed).value());
+            }
+            BOOST_TEST(holds_seal);
+          }
           if (ev.contains("attachment")) {
             BOOST_TEST(ak::attachment_text(signed_event).value() == ev.at("attachment").get<std::string>());
             // And their attachment as they wrote it.
@@ -171,12 +214,20 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
             signed_event = *theirs;
           }
           Reason fault = Reason::kOk;
-          const auto st = ak::apply_event(state, signed_event, &fault);
+          if (ak::is_delegated(parsed->type)) {
+            // Without the delegator's KEL a delegated event cannot be checked.
+            std::optional<ak::KeyState> alone = state;
+            BOOST_TEST(!ak::apply_event(alone, signed_event, &fault).has_value());
+            BOOST_TEST((fault == Reason::kKelDelegationNotAnchored));
+          }
+          const auto st = ak::apply_event(state, signed_event, &fault, lookup);
           BOOST_REQUIRE_MESSAGE(st.has_value(), (st ? "" : st.error().to_string()));
         }
       }
       BOOST_TEST(state->prefix == kel.at("prefix").get<std::string>());
       BOOST_TEST(state->last_said == kel.at("events").back().at("said").get<std::string>());
+      if (kel.contains("delegator")) BOOST_TEST(state->delegator == kel.at("delegator").get<std::string>());
+      replayed.emplace(state->prefix, *state);
     }
   }
 }

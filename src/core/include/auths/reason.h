@@ -72,6 +72,7 @@ enum class Reason : uint8_t {
   kKelBadPreRotation,
   kKelAbandoned,
   kKelEstablishmentOnly,
+  kKelDelegationNotAnchored,
   // Attestations (why a device link or revocation is refused).
   kAttestationMalformed,
   kAttestationIssuerMismatch,
