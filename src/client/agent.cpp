@@ -205,8 +205,8 @@ Result<util::Bytes> Connection::call(std::span<const uint8_t> message) {
   };
   uint8_t header[4];
   if (auto ok = read_exactly(header, sizeof header); !ok) return ok.error();
-  const uint32_t length = (uint32_t{header[0]} << 24) | (uint32_t{header[1]} << 16) | (uint32_t{header[2]} << 8) |
-                          uint32_t{header[3]};
+  const uint32_t length =
+      (uint32_t{header[0]} << 24) | (uint32_t{header[1]} << 16) | (uint32_t{header[2]} << 8) | uint32_t{header[3]};
   if (length == 0 || length > kMaxReplySize) {
     return Error::corrupt("the ssh-agent's reply has length " + std::to_string(length), m_path);
   }

@@ -109,7 +109,6 @@ commits_without_passphrase() {
     [ "$RC" -eq 0 ] || fail "git commit -S failed: $(cat "$E2E_TMP/nopass.err")"
     expect_ssh_keygen_verifies "$COMMIT"
   done
-  first=$(client_git rev-parse HEAD~2)
 }
 test_case commits_without_passphrase "three git commit -S with no passphrase: the agent signs, ssh-keygen -Y verify accepts each"
 
@@ -182,5 +181,28 @@ refusals() {
   if agent_lists "auths:laptop"; then fail "a wrong passphrase put the key in the agent"; else ok; fi
 }
 test_case refusals "unlock refuses a zero lifetime, a missing agent and a wrong passphrase, and adds nothing"
+
+p256_key() {
+  dev_auths dev key generate --alias desk --curve p256
+  dev_auths dev key show --alias desk --format ssh
+  printf 'dev@example.org namespaces="git" %s\n' "$(head -n1 "$RUN_OUT")" >"$E2E_TMP/allowed_p256"
+  dev_run dev key unlock --alias desk --lifetime 10m
+  expect_rc 0
+  if agent_lists "auths:desk (ECDSA)"; then ok; else fail "ssh-add -l does not list auths:desk (ECDSA): $(ssh-add -l 2>&1)"; fi
+  printf 'a payload\n' >"$E2E_TMP/p256.txt"
+  no_passphrase "$AUTHS_BIN_DIR/auths-sign" -Y sign -n git -f auths:desk "$E2E_TMP/p256.txt"
+  expect_rc 0
+  if ssh-keygen -Y verify -f "$E2E_TMP/allowed_p256" -I dev@example.org -n git -s "$E2E_TMP/p256.txt.sig" \
+    <"$E2E_TMP/p256.txt" >"$E2E_TMP/verify.out" 2>&1; then ok; else
+    fail "ssh-keygen -Y verify refused the P-256 signature made by the agent" "$(cat "$E2E_TMP/verify.out")"
+  fi
+  dev_run dev key lock --alias desk
+  expect_rc 0
+  # Two device keys now: without --alias, unlock names them and asks for a choice.
+  dev_run dev key unlock
+  expect_rc 64
+  expect_text "$RUN_ERR" "several keys (desk, laptop): choose one with --alias"
+}
+test_case p256_key "a P-256 key: unlocked, the agent signs with it, ssh-keygen -Y verify accepts; two keys need --alias"
 
 test_done

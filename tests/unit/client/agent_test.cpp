@@ -117,8 +117,8 @@ class FakeAgent {
       for (;;) {
         uint8_t header[4];
         if (!read_exactly(fd, header, 4)) break;
-        const uint32_t length = (uint32_t{header[0]} << 24) | (uint32_t{header[1]} << 16) |
-                                (uint32_t{header[2]} << 8) | uint32_t{header[3]};
+        const uint32_t length = (uint32_t{header[0]} << 24) | (uint32_t{header[1]} << 16) | (uint32_t{header[2]} << 8) |
+                                uint32_t{header[3]};
         au::Bytes request(length);
         if (!read_exactly(fd, request.data(), length)) break;
         au::Bytes reply;
@@ -155,8 +155,7 @@ BOOST_AUTO_TEST_CASE(add_ed25519_with_a_lifetime) {
   BOOST_TEST(r.read_text("key type").value() == "ssh-ed25519");
   BOOST_TEST(hex_of(r.read_string("ENC(A)").value()) == kEd25519Public);
   // k || ENC(A): the seed, then the public key.
-  BOOST_TEST(hex_of(r.read_string("k || ENC(A)").value()) ==
-             std::string(kEd25519Seed) + std::string(kEd25519Public));
+  BOOST_TEST(hex_of(r.read_string("k || ENC(A)").value()) == std::string(kEd25519Seed) + std::string(kEd25519Public));
   BOOST_TEST(r.read_text("comment").value() == "auths:laptop");
   BOOST_TEST(r.read_bytes(1, "constraint").value()[0] == 1);  // SSH_AGENT_CONSTRAIN_LIFETIME
   BOOST_TEST(r.read_uint32("seconds").value() == 28800u);
@@ -251,10 +250,10 @@ BOOST_AUTO_TEST_CASE(auths_sign_asks_the_agent_first) {
   const fs::path payload = env.dir.path() / "commit";
   at::write_text(payload, "tree 0000\n");
   const std::string expected = auths::sshsig::armor(auths::sshsig::sign(key, bytes("tree 0000\n"), "git").value());
-  const auto request = acl::parse_auths_sign_args({"-Y", "sign", "-n", "git", "-f", "auths:laptop", "-U",
-                                                   payload.string()})
-                           .value()
-                           .value();
+  const auto request =
+      acl::parse_auths_sign_args({"-Y", "sign", "-n", "git", "-f", "auths:laptop", "-U", payload.string()})
+          .value()
+          .value();
   const fs::path socket = env.dir.path() / "agent.sock";
   const at::EnvGuard agent_env{"SSH_AUTH_SOCK", socket.string()};
   // A wrong passphrase: any signature below that is good came from the agent.
