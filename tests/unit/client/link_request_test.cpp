@@ -119,6 +119,18 @@ BOOST_AUTO_TEST_CASE(a_request_is_the_link_signed_by_its_device_only) {
   BOOST_TEST(link.identity_signature.empty());
   BOOST_TEST(ak::verify_device_signature(link).has_value());
 
+  // `auths init --git` there signs with that key by default: the home's only key.
+  {
+    const fs::path repo = m.env.dir.path() / "work";
+    const fs::path bin = m.env.dir.path() / "bin";
+    BOOST_REQUIRE(at::git("init -q " + at::shell_quote(repo.string())));
+    for (const char* name : {"auths-sign", "auths-commit-msg", "auths-pre-push"}) at::write_text(bin / name, "");
+    acl::GitSetupOptions git;
+    git.repo = repo.string();
+    git.bin_dir = bin.string();
+    BOOST_TEST(must(acl::setup_git(m.device_home, git)).key_alias == "desktop");
+  }
+
   // An existing file is never replaced, and the alias is not taken twice.
   auto again = acl::request_device_link(m.device_home, m.did, desktop_options(), m.request_path, kPassphrase);
   BOOST_REQUIRE(!again.has_value());

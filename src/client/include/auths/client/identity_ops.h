@@ -177,6 +177,7 @@ struct GitSetupOptions {
   bool global = false;        // configure the user's git config instead of the repository's
   bool install_hooks = true;  // commit-msg and pre-push into `repo`
   std::string key_alias;      // "" = the only active device of the identity with a key here
+                              // (in a home without an identity: its only key)
   std::string bin_dir;        // where auths-sign, auths-commit-msg, auths-pre-push are
 };
 struct GitSetupResult {
