@@ -201,8 +201,8 @@ void register_device(CLI::App& app, Registry& registry) {
       "sign with it; 'auths registry publish' shares the link.\n"
       "With --request FILE the device key is the one of a link request made on another machine ('auths device "
       "request'): the request is checked (for this identity, signed by its device over every field, not expired, "
-      "dated at most 5 minutes ahead), what it grants is shown, then it is signed and anchored as above. A request "
-      "that is refused exits 1.");
+      "dated at most 5 minutes ahead and at most 7 days back), what it grants is shown, then it is signed and "
+      "anchored as above. A request that is refused exits 1.");
   add_grant_options(link, *link_opts);
   CLI::Option* request_file =
       link->add_option("--request", link_opts->request, "Link the device key of this link request file instead");

@@ -502,6 +502,9 @@ namespace {
 // The steps of request_device_link, review_link_request and link_requested_device.
 
 constexpr size_t kMaxLinkRequestSize = 64 * 1024;  // parse_attestation's own limit
+// A request's timestamp becomes the link's: the device is valid for commits dated from then on.
+// The device chose it, so it may not reach further back than a request can reasonably wait.
+constexpr int64_t kMaxLinkRequestAgeDays = 7;
 
 Error refused(ErrorCode code, const std::string& why) {
   return Error{code, std::string(kLinkRequestRefused) + why, {}};
@@ -525,7 +528,8 @@ Status check_home_passphrase(const fs::path& home, std::string_view passphrase) 
 /// The link a request holds, checked for this identity at `now`: exactly the record
 /// `auths device request` writes (the strict attestation format, a link signed by its device and
 /// by nobody else), for this identity, its device signature valid over every field, dated no
-/// later than the usual skew allows and not expired, and not a device this identity already
+/// later than the usual skew allows nor more than a week ago, not expired, and not a device this
+/// identity already
 /// links (or revoked after the request was made). Errors: kCorrupt when the request is not what
 /// its device signed (a field changed, the key swapped), kInvalidArgument for the rest.
 Result<keri::Attestation> checked_request(const fs::path& home, const Loaded& id, std::string_view text, int64_t now) {
@@ -565,6 +569,11 @@ Result<keri::Attestation> checked_request(const fs::path& home, const Loaded& id
     }
     return refused(ErrorCode::kInvalidArgument,
                    "it is dated " + link.timestamp.text + ", in the future (check the clocks of both machines)");
+  }
+  if (link.timestamp.unix_seconds < now - kMaxLinkRequestAgeDays * kSecondsPerDay) {
+    return refused(ErrorCode::kInvalidArgument, "it was made at " + link.timestamp.text + ", more than " +
+                                                    std::to_string(kMaxLinkRequestAgeDays) +
+                                                    " days ago: ask the device for a new request");
   }
   auto stored = load_attestations(home, id.config.prefix());
   if (!stored) return stored.error();

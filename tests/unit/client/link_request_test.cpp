@@ -275,6 +275,16 @@ BOOST_AUTO_TEST_CASE(expired_and_future_requests_are_refused) {
   BOOST_REQUIRE(!early.has_value());
   BOOST_TEST(early.error().message.find("in the future") != std::string::npos);
   BOOST_TEST(acl::review_link_request(m.holder, m.request_path, now - 60).has_value());
+  // A request without expiry, eight days old: its time would date the link back that far.
+  const std::string lasting = (m.env.dir.path() / "lasting.json").string();
+  auto no_expiry = desktop_options();
+  no_expiry.alias = "lasting";
+  no_expiry.expires_in_days.reset();
+  must(acl::request_device_link(m.device_home, m.did, no_expiry, lasting, kPassphrase));
+  auto old = acl::review_link_request(m.holder, lasting, now + 8 * 86400);
+  BOOST_REQUIRE(!old.has_value());
+  BOOST_TEST(old.error().message.find("more than 7 days ago: ask the device for a new request") != std::string::npos);
+  BOOST_TEST(acl::review_link_request(m.holder, lasting, now + 6 * 86400).has_value());
   BOOST_TEST(m.sequence() == 0u);
 }
 

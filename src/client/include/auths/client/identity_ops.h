@@ -134,7 +134,8 @@ struct LinkRequestReview {
 /// Reads the request at `request_path` and checks it for this home's identity at `now`, without
 /// the passphrase: its shape (a link signed by its device only, no role, no delegation, at least
 /// one capability), its issuer (this identity), its device signature and subject, its timestamp
-/// (at most 5 minutes ahead) and expiry, and that the device is not linked already. The error
+/// (at most 5 minutes ahead, at most 7 days old: it becomes the link's, from which the device's
+/// commits count) and expiry, and that the device is not linked already. The error
 /// message starts "link request refused: "; kCorrupt when the request is not what its device
 /// signed (a field changed, the key swapped), kInvalidArgument for any other refusal.
 [[nodiscard]] Result<LinkRequestReview> review_link_request(const std::string& home, const std::string& request_path,
