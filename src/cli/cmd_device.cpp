@@ -1,4 +1,5 @@
-// auths device link | revoke: device keys linked to the identity by signed, anchored attestations.
+// auths device link | request | revoke: device keys linked to the identity by signed, anchored
+// attestations; `request` and `link --request` link a key that stays on another machine.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -22,16 +23,10 @@ struct LinkOptions {
   std::vector<std::string> capabilities;
   std::string signer_type = "Human";
   std::optional<std::string> note;
+  std::string request;  // --request FILE: link the key of a request instead of a new local key
 };
 
-int run_link(const LinkOptions& opts) {
-  const auto home = client::auths_home();
-  if (!home) return report_error(home.error());
-  if (!opts.alias.empty()) {
-    if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
-  }
-  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
-  if (!passphrase) return report_error(passphrase.error());
+client::LinkDeviceOptions device_options(const LinkOptions& opts) {
   client::LinkDeviceOptions options;
   options.alias = opts.alias;
   options.curve = opts.curve;
@@ -39,15 +34,32 @@ int run_link(const LinkOptions& opts) {
   options.capabilities = opts.capabilities;
   options.signer_type = opts.signer_type;
   options.note = opts.note;
-  const auto device = client::link_device(*home, options, *passphrase);
+  return options;
+}
+
+/// The grant of a device, as `link`, `link --request` and `request` show it.
+void print_grant(const client::DeviceInfo& device) {
+  std::printf("  ssh key:      %s\n", device.ssh_public_key.c_str());
+  std::printf("  fingerprint:  %s\n", device.fingerprint.c_str());
+  std::printf("  capabilities: %s; signer type %s; expires %s\n", join(device.capabilities, ", ").c_str(),
+              device.signer_type.c_str(), device.expires_at.empty() ? "never" : device.expires_at.c_str());
+  if (!device.note.empty()) std::printf("  note:         %s\n", device.note.c_str());
+}
+
+int run_link_local(const LinkOptions& opts) {
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  if (!opts.alias.empty()) {
+    if (const auto ok = client::check_key_alias(opts.alias); !ok) return report_error(ok.error());
+  }
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
+  if (!passphrase) return report_error(passphrase.error());
+  const auto device = client::link_device(*home, device_options(opts), *passphrase);
   client::wipe_secret(*passphrase);
   if (!device) return report_error(device.error());
   std::printf("%s\n", device->did_key.c_str());
   std::printf("linked device %s (key '%s')\n", device->did_key.c_str(), device->alias.c_str());
-  std::printf("  ssh key:      %s\n", device->ssh_public_key.c_str());
-  std::printf("  fingerprint:  %s\n", device->fingerprint.c_str());
-  std::printf("  capabilities: %s; signer type %s; expires %s\n", join(device->capabilities, ", ").c_str(),
-              device->signer_type.c_str(), device->expires_at.empty() ? "never" : device->expires_at.c_str());
+  print_grant(*device);
   std::printf("  record:       %s (anchored in the key event log)\n", device->record.c_str());
   std::printf(
       "sign with it: git config gpg.format ssh; git config gpg.ssh.program auths-sign; "
@@ -56,6 +68,100 @@ int run_link(const LinkOptions& opts) {
   std::printf("  (or: auths init --git --key-alias %s)\n", device->alias.c_str());
   std::printf("publish the link: auths registry publish --repo PATH\n");
   return kExitAccepted;
+}
+
+/// A request that is refused exits 1 whatever the reason (changed after the device signed it,
+/// another identity, expired, already linked), as a refused push does; only the command line
+/// itself is a usage error.
+int report_refusal(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return kExitRejected;
+}
+
+int run_link_request(const LinkOptions& opts) {
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  const auto review = client::review_link_request(*home, opts.request);
+  if (!review) return report_refusal(review.error());
+  // What will be granted, before the passphrase is asked: the prompt is the moment to stop.
+  std::printf("link request from a device for %s:\n", review->issuer.c_str());
+  std::printf("  device:       %s\n", review->device.did_key.c_str());
+  print_grant(review->device);
+  std::printf("  requested at: %s\n", review->device.linked_at.c_str());
+  std::fflush(stdout);
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys to grant it: ");
+  if (!passphrase) return report_error(passphrase.error());
+  const auto device = client::link_requested_device(*home, review->text, *passphrase);
+  client::wipe_secret(*passphrase);
+  if (!device) {
+    const bool refused = device.error().message.rfind(client::kLinkRequestRefused, 0) == 0;
+    return refused ? report_refusal(device.error()) : report_error(device.error());
+  }
+  std::printf("%s\n", device->did_key.c_str());
+  std::printf("linked device %s (its key stays on its machine)\n", device->did_key.c_str());
+  std::printf("  record:       %s (anchored in the key event log)\n", device->record.c_str());
+  std::printf("publish the link: auths registry publish --repo PATH, then git push origin refs/auths/registry\n");
+  std::printf(
+      "on the device: git fetch origin refs/auths/registry:refs/auths/registry, then commits signed with it count "
+      "for %s\n",
+      review->issuer.c_str());
+  return kExitAccepted;
+}
+
+int run_link(const LinkOptions& opts) { return opts.request.empty() ? run_link_local(opts) : run_link_request(opts); }
+
+struct RequestOptions {
+  LinkOptions link;
+  std::string identity;
+  std::string out;
+};
+
+int run_request(const RequestOptions& opts) {
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  if (!opts.link.alias.empty()) {
+    if (const auto ok = client::check_key_alias(opts.link.alias); !ok) return report_error(ok.error());
+  }
+  const auto keys = client::list_stored_keys(*home);
+  if (!keys) return report_error(keys.error());
+  // A home's first key sets its passphrase: asked twice; later keys take the one it has.
+  auto passphrase = keys->empty()
+                        ? client::read_passphrase("Enter a passphrase for the new device key: ", /*confirm=*/true)
+                        : client::read_passphrase("Enter the passphrase of this home's keys: ");
+  if (!passphrase) return report_error(passphrase.error());
+  const auto request =
+      client::request_device_link(*home, opts.identity, device_options(opts.link), opts.out, *passphrase);
+  client::wipe_secret(*passphrase);
+  if (!request) return report_error(request.error());
+  const client::DeviceInfo& device = request->device;
+  std::printf("%s\n", device.did_key.c_str());
+  std::printf("wrote a link request for %s to %s (key '%s' stays here)\n", request->issuer.c_str(),
+              request->path.c_str(), device.alias.c_str());
+  print_grant(device);
+  std::printf("next:\n");
+  std::printf("  1. on the identity's machine: auths device link --request %s\n", request->path.c_str());
+  std::printf("     (check that it shows the fingerprint %s), then publish and push the registry:\n",
+              device.fingerprint.c_str());
+  std::printf("     auths registry publish --repo PATH; git push origin refs/auths/registry\n");
+  std::printf("  2. here, in your clone: auths init --git --key-alias %s\n", device.alias.c_str());
+  std::printf("     git fetch origin refs/auths/registry:refs/auths/registry\n");
+  return kExitAccepted;
+}
+
+/// The options `link` and `request` share: what the link grants and how the key is made.
+void add_grant_options(CLI::App* cmd, LinkOptions& opts) {
+  cmd->add_option("--alias", opts.alias, "Key store name of the device key (default: device-<n>)");
+  cmd->add_option("--curve", opts.curve, "Key type of the device key")
+      ->check(CLI::IsMember({"ed25519", "p256"}))
+      ->capture_default_str();
+  cmd->add_option("--expires-in-days", opts.expires_in_days, "The link expires after this many days (default: never)")
+      ->check(CLI::Range(1, 36600));
+  cmd->add_option("--capabilities", opts.capabilities, "Capabilities granted, comma-separated (default: sign_commit)")
+      ->delimiter(',');
+  cmd->add_option("--signer-type", opts.signer_type, "Who signs with the device")
+      ->check(CLI::IsMember({"Human", "Agent", "Workload"}))
+      ->capture_default_str();
+  cmd->add_option("--note", opts.note, "A note stored in the attestation");
 }
 
 struct RevokeOptions {
@@ -83,7 +189,8 @@ int run_revoke(const RevokeOptions& opts) {
 }  // namespace
 
 void register_device(CLI::App& app, Registry& registry) {
-  CLI::App* device = app.add_subcommand("device", "Link device keys to your identity, and revoke them");
+  CLI::App* device = app.add_subcommand(
+      "device", "Link device keys to your identity (here, or on another machine by a request), and revoke them");
   device->require_subcommand(1);
 
   auto link_opts = std::make_shared<LinkOptions>();
@@ -91,22 +198,32 @@ void register_device(CLI::App& app, Registry& registry) {
   link->footer(
       "The link is an attestation signed by the identity key and by the device key, anchored by an 'ixn' event in the "
       "key event log so that it survives rotations. Prints the device's did:key, its SSH key and the git settings to "
-      "sign with it; 'auths registry publish' shares the link.");
-  link->add_option("--alias", link_opts->alias, "Key store name of the device key (default: device-<n>)");
-  link->add_option("--curve", link_opts->curve, "Key type of the device key")
-      ->check(CLI::IsMember({"ed25519", "p256"}))
-      ->capture_default_str();
-  link->add_option("--expires-in-days", link_opts->expires_in_days,
-                   "The link expires after this many days (default: never)")
-      ->check(CLI::Range(1, 36600));
-  link->add_option("--capabilities", link_opts->capabilities,
-                   "Capabilities granted, comma-separated (default: sign_commit)")
-      ->delimiter(',');
-  link->add_option("--signer-type", link_opts->signer_type, "Who signs with the device")
-      ->check(CLI::IsMember({"Human", "Agent", "Workload"}))
-      ->capture_default_str();
-  link->add_option("--note", link_opts->note, "A note stored in the attestation");
+      "sign with it; 'auths registry publish' shares the link.\n"
+      "With --request FILE the device key is the one of a link request made on another machine ('auths device "
+      "request'): the request is checked (for this identity, signed by its device over every field, not expired, "
+      "dated at most 5 minutes ahead and at most 7 days back), what it grants is shown, then it is signed and "
+      "anchored as above. A request that is refused exits 1.");
+  add_grant_options(link, *link_opts);
+  CLI::Option* request_file =
+      link->add_option("--request", link_opts->request, "Link the device key of this link request file instead");
+  for (const char* name : {"--alias", "--curve", "--expires-in-days", "--capabilities", "--signer-type", "--note"}) {
+    request_file->excludes(link->get_option(name));
+  }
   registry.push_back({link, [link_opts] { return run_link(*link_opts); }});
+
+  auto request_opts = std::make_shared<RequestOptions>();
+  CLI::App* request =
+      device->add_subcommand("request", "On a new machine: make a device key and a link request for the identity");
+  request->footer(
+      "For a device whose key must stay on its own machine: generates the device key in this home's key store "
+      "(no identity keys needed here) and writes --out, the link attestation signed by the device. Nothing in it can "
+      "change without the device signature failing. Take the file to the identity's machine and run 'auths device "
+      "link --request FILE' there; once the link is published and pushed (refs/auths/registry), fetch the registry "
+      "here and sign with 'auths init --git --key-alias ALIAS'.");
+  request->add_option("--identity", request_opts->identity, "The did:keri identity to ask for a link")->required();
+  request->add_option("--out", request_opts->out, "The link request file to write (must not exist)")->required();
+  add_grant_options(request, request_opts->link);
+  registry.push_back({request, [request_opts] { return run_request(*request_opts); }});
 
   auto revoke_opts = std::make_shared<RevokeOptions>();
   CLI::App* revoke = device->add_subcommand("revoke", "Revoke a device's link to the identity");

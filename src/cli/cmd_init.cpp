@@ -71,7 +71,8 @@ void register_init(CLI::App& app, Registry& registry) {
       ->each([opts](const std::string&) { opts->repo_given = true; });
   init->add_flag("--global", opts->global, "Write the settings to your global git config (hooks only with --repo)");
   init->add_option("--key-alias", opts->key_alias,
-                   "The device key to sign with (default: the only active linked device key in the key store)");
+                   "The device key to sign with (default: the only active linked device key in the key store; in a "
+                   "home without an identity, its only key)");
   registry.push_back({init, [opts] { return run_init_git(*opts); }});
 }
 

@@ -1,4 +1,5 @@
-// auths key generate | list | show: the developer's signing keys in the identity home.
+// auths key generate | list | show | unlock | lock: the developer's signing keys in the identity
+// home, and a device key in the ssh-agent for a session.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -90,11 +91,58 @@ int run_show(const ShowOptions& opts) {
   return kExitAccepted;
 }
 
+struct AgentOptions {
+  std::string alias;
+  std::string lifetime = "8h";
+};
+
+/// --alias, or the one device key of the store.
+Result<std::string> agent_alias(const std::string& home, const std::string& alias) {
+  if (alias.empty()) return client::default_agent_alias(home);
+  if (const auto ok = client::check_key_alias(alias); !ok) return ok.error();
+  return alias;
+}
+
+int run_unlock(const AgentOptions& opts) {
+  const auto lifetime = client::parse_lifetime(opts.lifetime);
+  if (!lifetime) return report_error(lifetime.error());
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  const auto alias = agent_alias(*home, opts.alias);
+  if (!alias) return report_error(alias.error());
+  if (const auto key = client::find_stored_key(*home, *alias); !key) return report_error(key.error());
+  if (const auto socket = client::agent_socket(); !socket) return report_error(socket.error());
+  auto passphrase = client::read_passphrase("Enter passphrase for auths key '" + *alias + "': ");
+  if (!passphrase) return report_error(passphrase.error());
+  const auto unlocked = client::unlock_key(*home, *alias, *passphrase, *lifetime);
+  client::wipe_secret(*passphrase);
+  if (!unlocked) return report_error(unlocked.error());
+  std::printf("key '%s' (%s) is in the ssh-agent for %s (%u s): auths-sign signs with it without asking\n",
+              unlocked->key.alias.c_str(), unlocked->key.fingerprint.c_str(), opts.lifetime.c_str(),
+              static_cast<unsigned>(unlocked->lifetime_seconds));
+  std::printf("  agent: %s\n", unlocked->socket.c_str());
+  std::printf("  remove it sooner: auths key lock --alias %s\n", unlocked->key.alias.c_str());
+  return kExitAccepted;
+}
+
+int run_lock(const AgentOptions& opts) {
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  const auto alias = agent_alias(*home, opts.alias);
+  if (!alias) return report_error(alias.error());
+  const auto locked = client::lock_key(*home, *alias);
+  if (!locked) return report_error(locked.error());
+  std::printf("key '%s' (%s) removed from the ssh-agent: signing asks for the passphrase again\n",
+              locked->key.alias.c_str(), locked->key.fingerprint.c_str());
+  return kExitAccepted;
+}
+
 }  // namespace
 
 void register_key(CLI::App& app, Registry& registry) {
-  CLI::App* key =
-      app.add_subcommand("key", "Generate, list and show signing keys (identity home: $AUTHS_HOME or ~/.auths)");
+  CLI::App* key = app.add_subcommand("key",
+                                     "Generate, list and show signing keys, unlock them for a session (identity home: "
+                                     "$AUTHS_HOME or ~/.auths)");
   key->require_subcommand(1);
   key->footer(
       "Keys live in <home>/keys/<alias>.json (mode 0600, home 0700), encrypted with a passphrase: Argon2id + "
@@ -129,6 +177,28 @@ void register_key(CLI::App& app, Registry& registry) {
       ->check(CLI::IsMember({"ssh", "did", "json"}))
       ->capture_default_str();
   registry.push_back({show, [show_opts] { return run_show(*show_opts); }});
+
+  auto unlock_opts = std::make_shared<AgentOptions>();
+  CLI::App* unlock = key->add_subcommand(
+      "unlock", "Put a device key in the running ssh-agent for a while: signing stops asking for the passphrase");
+  unlock->footer(
+      "Asks for the passphrase once, decrypts the key and hands it to the ssh-agent of $SSH_AUTH_SOCK over its socket "
+      "with a lifetime (the agent forgets it after that); nothing is written to disk. auths-sign then asks the agent "
+      "to sign, and falls back to the passphrase when the agent does not hold the key. Whoever can use the agent's "
+      "socket can sign with the key meanwhile: do not forward this agent (ssh -A) to machines you do not trust. The "
+      "identity's own keys are refused (they sign key events).");
+  unlock->add_option("--alias", unlock_opts->alias, "The key (default: the only device key in the store)");
+  unlock
+      ->add_option("--lifetime", unlock_opts->lifetime,
+                   "How long the agent keeps it: seconds, or with units s m h d w (8h, 1h30m; at most 30 days)")
+      ->capture_default_str();
+  registry.push_back({unlock, [unlock_opts] { return run_unlock(*unlock_opts); }});
+
+  auto lock_opts = std::make_shared<AgentOptions>();
+  CLI::App* lock = key->add_subcommand("lock", "Remove a key that 'auths key unlock' put in the ssh-agent");
+  lock->footer("After this (or once the lifetime is over) auths-sign asks for the passphrase again.");
+  lock->add_option("--alias", lock_opts->alias, "The key (default: the only device key in the store)");
+  registry.push_back({lock, [lock_opts] { return run_lock(*lock_opts); }});
 }
 
 }  // namespace auths::cli

@@ -14,6 +14,7 @@
 #include "auths/client/sign_tool.h"
 #include "file_io.h"
 #include "git/repository.h"
+#include "home.h"
 #include "keystore.h"
 #include "util/strings.h"
 
@@ -70,8 +71,20 @@ Status run_git(const std::vector<std::string>& args, const std::string& what) {
 }
 
 /// The device key to sign with when none was named: the only active linked device whose key
-/// is in this home's store.
+/// is in this home's store; in a home without an identity (a device's own machine, `auths device
+/// request`), its only key.
 Result<std::string> default_device_alias(const std::string& home) {
+  auto config = load_identity_config(home);
+  if (!config) return config.error();
+  if (!config->has_value()) {
+    auto keys = list_keys(home);
+    if (!keys) return keys.error();
+    if (keys->size() == 1) return keys->front().alias;
+    return Error::invalid_argument(keys->empty() ? "no key in " + home +
+                                                       ": run 'auths device request' (or 'auths id init' and "
+                                                       "'auths device link')"
+                                                 : "several keys in " + home + ": choose one with --key-alias");
+  }
   auto devices = list_devices(home, /*include_revoked=*/false);
   if (!devices) return devices.error();
   std::vector<std::string> usable;

@@ -8,6 +8,7 @@
 #include "auths/client/identity_ops.h"
 #include "auths/client/sign_tool.h"
 #include "crypto/private_key.h"
+#include "file_io.h"
 #include "git/repository.h"
 #include "home.h"
 #include "keri/attestation.h"
@@ -350,11 +351,11 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
 
 namespace {
 
-// The steps of link_device and revoke_device.
+// The steps of link_device, request_device_link, link_requested_device and revoke_device.
 
-/// What `auths device link` asks for, checked: everything that can be refused is refused before
-/// the passphrase is used.
-struct LinkRequest {
+/// What `auths device link` and `auths device request` ask for, checked: everything that can be
+/// refused is refused before the passphrase is used.
+struct LinkTerms {
   std::string alias;
   crypto::KeyType type = crypto::KeyType::kEd25519;
   keri::SignerType signer_type = keri::SignerType::kHuman;
@@ -364,55 +365,55 @@ struct LinkRequest {
   std::optional<std::string> note;
 };
 
-Result<LinkRequest> link_request(const fs::path& home, const LinkDeviceOptions& options) {
-  LinkRequest request;
+Result<LinkTerms> link_terms(const fs::path& home, const LinkDeviceOptions& options) {
+  LinkTerms terms;
   auto type = parse_curve(options.curve);
   if (!type) return type.error();
-  request.type = *type;
+  terms.type = *type;
   auto signer_type = parse_signer_type(options.signer_type);
   if (!signer_type) return signer_type.error();
-  request.signer_type = *signer_type;
+  terms.signer_type = *signer_type;
   auto caps = checked_capabilities(options.capabilities);
   if (!caps) return caps.error();
-  request.capabilities = std::move(*caps);
-  request.alias = options.alias;
-  if (request.alias.empty()) {
+  terms.capabilities = std::move(*caps);
+  terms.alias = options.alias;
+  if (terms.alias.empty()) {
     auto free_alias = first_free_device_alias(home);
     if (!free_alias) return free_alias.error();
-    request.alias = *free_alias;
+    terms.alias = *free_alias;
   }
-  if (auto ok = check_key_alias(request.alias); !ok) return ok.error();
-  if (key_exists(home, request.alias))
-    return Error::invalid_argument("key '" + request.alias + "' already exists: choose another --alias");
-  request.now = now_or(options.now);
+  if (auto ok = check_key_alias(terms.alias); !ok) return ok.error();
+  if (key_exists(home, terms.alias))
+    return Error::invalid_argument("key '" + terms.alias + "' already exists: choose another --alias");
+  terms.now = now_or(options.now);
   if (options.expires_in_days) {
     if (*options.expires_in_days <= 0 || *options.expires_in_days > kMaxExpiryDays) {
       return Error::invalid_argument("--expires-in-days must be between 1 and " + std::to_string(kMaxExpiryDays));
     }
-    request.expires_at = keri::Timestamp::from_unix(request.now + *options.expires_in_days * kSecondsPerDay);
+    terms.expires_at = keri::Timestamp::from_unix(terms.now + *options.expires_in_days * kSecondsPerDay);
   }
-  request.note = options.note;
-  return request;
+  terms.note = options.note;
+  return terms;
 }
 
-/// The link from the identity to `device`, signed by both, as the registry will read it back.
-Result<keri::Attestation> signed_link(const Loaded& id, const crypto::PrivateKey& id_key,
-                                      const crypto::PrivateKey& device, const LinkRequest& request) {
+/// The link from `issuer` to `device` on `terms`, signed by the device only: what a link request
+/// carries, and the first half of what `auths device link` makes. Checked the way the registry
+/// will read it back (the strict parser checks every field: capability names, note).
+Result<keri::Attestation> device_signed_link(const std::string& issuer, const crypto::PrivateKey& device,
+                                             const LinkTerms& terms) {
   auto subject = device.public_key().to_did_key();
   if (!subject) return subject.error();
   keri::Attestation link;
   link.rid = keri::random_rid();
-  link.issuer = id.config.did;
+  link.issuer = issuer;
   link.subject = *subject;
   link.device_public_key = device.public_key();
-  link.capabilities = request.capabilities;
-  link.signer_type = request.signer_type;
-  link.expires_at = request.expires_at;
-  link.timestamp = keri::Timestamp::from_unix(request.now);
-  link.note = request.note;
-  if (auto ok = keri::sign_as_identity(link, id_key); !ok) return ok.error();
+  link.capabilities = terms.capabilities;
+  link.signer_type = terms.signer_type;
+  link.expires_at = terms.expires_at;
+  link.timestamp = keri::Timestamp::from_unix(terms.now);
+  link.note = terms.note;
   if (auto ok = keri::sign_as_device(link, device); !ok) return ok.error();
-  // What the registry will read back: the strict parser checks every field (capability names, note).
   auto text = keri::serialize_attestation(link);
   if (!text) return text.error();
   if (auto parsed = keri::parse_attestation(*text); !parsed) return Error::invalid_argument(parsed.error().message);
@@ -445,6 +446,30 @@ Result<Anchoring> anchor(const Loaded& id, const crypto::PrivateKey& id_key,
   return Anchoring{std::move(*event), std::move(*after)};
 }
 
+/// The identity's half of a device link: `link` (signed by the device) signed by the identity key
+/// and anchored by an ixn event, then verified as the registry will verify it. Nothing is
+/// written; record_link does that. The one path of `auths device link` with a local key and with
+/// a link request.
+Result<Anchoring> grant_link(const Loaded& id, const crypto::PrivateKey& id_key, keri::Attestation& link) {
+  if (auto ok = keri::sign_as_identity(link, id_key); !ok) return ok.error();
+  auto text = keri::serialize_attestation(link);
+  if (!text) return text.error();
+  if (auto parsed = keri::parse_attestation(*text); !parsed) return Error::invalid_argument(parsed.error().message);
+  auto anchoring = anchor(id, id_key, {link});
+  if (!anchoring) return anchoring.error();
+  if (auto ok = keri::verify_attestation(link, anchoring->state); !ok) {
+    return Error::internal("the new link does not verify: " + ok.error().message, ok.error().context);
+  }
+  return anchoring;
+}
+
+/// Writes what grant_link made into the home: the anchoring event, then the link.
+Status record_link(const fs::path& home, const Loaded& id, const Anchoring& anchoring, const keri::Attestation& link) {
+  if (auto ok = append_event(home, anchoring.event, id.state); !ok) return ok.error();
+  if (auto ok = store_attestation(home, link); !ok) return ok.error();
+  return {};
+}
+
 }  // namespace
 
 Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOptions& options,
@@ -454,26 +479,189 @@ Result<DeviceInfo> link_device(const std::string& home_text, const LinkDeviceOpt
   if (!id) return id.error();
   if (id->state.abandoned())
     return Error::invalid_argument("the identity was abandoned: it cannot link devices", id->config.did);
-  auto request = link_request(home, options);
-  if (!request) return request.error();
+  auto terms = link_terms(home, options);
+  if (!terms) return terms.error();
   auto id_key = identity_key(home, *id, passphrase);
   if (!id_key) return id_key.error();
 
-  auto device = crypto::PrivateKey::generate(request->type);
+  auto device = crypto::PrivateKey::generate(terms->type);
   if (!device) return device.error();
-  auto link = signed_link(*id, *id_key, *device, *request);
+  auto link = device_signed_link(id->config.did, *device, *terms);
   if (!link) return link.error();
-  auto anchoring = anchor(*id, *id_key, {*link});
+  auto anchoring = grant_link(*id, *id_key, *link);
   if (!anchoring) return anchoring.error();
-  if (auto ok = keri::verify_attestation(*link, anchoring->state); !ok) {
-    return Error::internal("the new link does not verify: " + ok.error().message, ok.error().context);
-  }
 
-  if (auto ok = save_key(home, request->alias, *device, passphrase); !ok) return ok.error();
-  if (auto ok = append_event(home, anchoring->event, id->state); !ok) return ok.error();
-  if (auto ok = store_attestation(home, *link); !ok) return ok.error();
-  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), request->alias}};
-  return describe_device(*link, nullptr, aliases, request->now);
+  if (auto ok = save_key(home, terms->alias, *device, passphrase); !ok) return ok.error();
+  if (auto ok = record_link(home, *id, *anchoring, *link); !ok) return ok.error();
+  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), terms->alias}};
+  return describe_device(*link, nullptr, aliases, terms->now);
+}
+
+namespace {
+
+// The steps of request_device_link, review_link_request and link_requested_device.
+
+constexpr size_t kMaxLinkRequestSize = 64 * 1024;  // parse_attestation's own limit
+// A request's timestamp becomes the link's: the device is valid for commits dated from then on.
+// The device chose it, so it may not reach further back than a request can reasonably wait.
+constexpr int64_t kMaxLinkRequestAgeDays = 7;
+
+Error refused(ErrorCode code, const std::string& why) {
+  return Error{code, std::string(kLinkRequestRefused) + why, {}};
+}
+
+/// Every key of a home shares one passphrase (keystore.h): a new key gets the passphrase that
+/// opens the keys already there. Checked on one of them (an empty store takes any passphrase).
+Status check_home_passphrase(const fs::path& home, std::string_view passphrase) {
+  auto keys = list_keys(home);
+  if (!keys) return keys.error();
+  if (keys->empty()) return {};
+  auto key = load_key(home, keys->front().alias, passphrase);
+  if (!key && key.error().code == ErrorCode::kInvalidArgument) {
+    return Error::invalid_argument("the passphrase does not open key '" + keys->front().alias +
+                                   "': every key of a home shares one passphrase");
+  }
+  if (!key) return key.error();
+  return {};
+}
+
+/// The link a request holds, checked for this identity at `now`: exactly the record
+/// `auths device request` writes (the strict attestation format, a link signed by its device and
+/// by nobody else), for this identity, its device signature valid over every field, dated no
+/// later than the usual skew allows nor more than a week ago, not expired, and not a device this
+/// identity already
+/// links (or revoked after the request was made). Errors: kCorrupt when the request is not what
+/// its device signed (a field changed, the key swapped), kInvalidArgument for the rest.
+Result<keri::Attestation> checked_request(const fs::path& home, const Loaded& id, std::string_view text, int64_t now) {
+  auto parsed = keri::parse_attestation(text);
+  if (!parsed) return refused(ErrorCode::kInvalidArgument, "not a link request: " + parsed.error().to_string());
+  keri::Attestation& link = *parsed;
+  if (link.is_revocation()) return refused(ErrorCode::kInvalidArgument, "it is a revocation, not a link request");
+  if (!link.identity_signature.empty()) {
+    return refused(ErrorCode::kInvalidArgument,
+                   "it already carries an identity signature (a finished link, not a request)");
+  }
+  if (link.role || link.delegated_by) {
+    return refused(ErrorCode::kInvalidArgument,
+                   "it asks for a role or a delegation, which 'auths device link' does not grant");
+  }
+  if (link.capabilities.empty()) return refused(ErrorCode::kInvalidArgument, "it asks for no capability");
+  if (link.issuer != id.config.did) {
+    return refused(ErrorCode::kInvalidArgument,
+                   "it is for " + link.issuer + ", not for this home's identity " + id.config.did);
+  }
+  if (!util::starts_with(link.subject, "did:key:")) {
+    return refused(ErrorCode::kInvalidArgument, "its subject is not a did:key");
+  }
+  Reason fault = Reason::kOk;
+  if (auto ok = keri::verify_device_signature(link, &fault); !ok) {
+    if (fault == Reason::kAttestationSubjectKeyMismatch) {
+      return refused(ErrorCode::kCorrupt,
+                     "its subject " + link.subject + " is not its device key (changed after the device signed it?)");
+    }
+    if (link.device_signature.empty()) return refused(ErrorCode::kInvalidArgument, "it carries no device signature");
+    return refused(ErrorCode::kCorrupt,
+                   "the device signature does not verify: the request was changed after the device signed it");
+  }
+  if (auto ok = keri::check_validity(link, now, &fault); !ok) {
+    if (fault == Reason::kAttestationExpired) {
+      return refused(ErrorCode::kInvalidArgument, "it expired at " + link.expires_at->text);
+    }
+    return refused(ErrorCode::kInvalidArgument,
+                   "it is dated " + link.timestamp.text + ", in the future (check the clocks of both machines)");
+  }
+  if (link.timestamp.unix_seconds < now - kMaxLinkRequestAgeDays * kSecondsPerDay) {
+    return refused(ErrorCode::kInvalidArgument, "it was made at " + link.timestamp.text + ", more than " +
+                                                    std::to_string(kMaxLinkRequestAgeDays) +
+                                                    " days ago: ask the device for a new request");
+  }
+  auto stored = load_attestations(home, id.config.prefix());
+  if (!stored) return stored.error();
+  for (const auto& existing : stored->links) {
+    if (existing.rid == link.rid)
+      return refused(ErrorCode::kInvalidArgument, "it was already linked (" + link.rid + ")");
+    if (existing.subject == link.subject && keri::earliest_revocation(existing, stored->revocations) == nullptr) {
+      return refused(ErrorCode::kInvalidArgument, "device " + link.subject + " is already linked to " + id.config.did);
+    }
+  }
+  if (const auto* revocation = keri::earliest_revocation(link, stored->revocations); revocation != nullptr) {
+    return refused(ErrorCode::kInvalidArgument, "device " + link.subject + " was revoked at " +
+                                                    revocation->timestamp.text +
+                                                    ", after this request was made: ask for a new request");
+  }
+  return std::move(link);
+}
+
+}  // namespace
+
+Result<DeviceRequest> request_device_link(const std::string& home_text, const std::string& identity_did,
+                                          const LinkDeviceOptions& options, const std::string& out_path,
+                                          std::string_view passphrase) {
+  const fs::path home(home_text);
+  if (auto prefix = keri::parse_did_keri(identity_did); !prefix) {
+    return Error::invalid_argument("not a did:keri identifier: " + util::printable(identity_did, 80));
+  }
+  auto terms = link_terms(home, options);
+  if (!terms) return terms.error();
+  std::error_code ec;
+  const fs::path out = fs::absolute(out_path, ec);
+  if (ec) return Error::io("cannot resolve the path: " + ec.message(), out_path);
+  if (fs::exists(out, ec)) return Error::invalid_argument("already exists: choose another --out", out_path);
+  if (auto ok = check_home_passphrase(home, passphrase); !ok) return ok.error();
+
+  auto device = crypto::PrivateKey::generate(terms->type);
+  if (!device) return device.error();
+  auto link = device_signed_link(identity_did, *device, *terms);
+  if (!link) return link.error();
+  auto text = keri::serialize_attestation(*link);
+  if (!text) return text.error();
+
+  // The key first, then the request; a request that cannot be written takes the key back out,
+  // so that a failure leaves the alias free.
+  if (auto ok = save_key(home, terms->alias, *device, passphrase); !ok) return ok.error();
+  if (auto ok = write_file(out, *text, 0644, /*replace=*/false); !ok) {
+    std::error_code removed;
+    fs::remove(key_path(home, terms->alias), removed);
+    return ok.error();
+  }
+  const std::map<std::string, std::string> aliases{{device->public_key().fingerprint(), terms->alias}};
+  auto info = describe_device(*link, nullptr, aliases, terms->now);
+  if (!info) return info.error();
+  info->status = "requested";
+  return DeviceRequest{std::move(*info), identity_did, out_path};
+}
+
+Result<LinkRequestReview> review_link_request(const std::string& home_text, const std::string& request_path,
+                                              int64_t now) {
+  const fs::path home(home_text);
+  auto text = read_file(request_path, kMaxLinkRequestSize);
+  if (!text) return text.error();
+  auto id = load_identity(home);
+  if (!id) return id.error();
+  auto link = checked_request(home, *id, *text, now_or(now));
+  if (!link) return Error{link.error().code, link.error().message, request_path};
+  auto info = describe_device(*link, nullptr, local_aliases(home), now_or(now));
+  if (!info) return info.error();
+  info->status = "requested";
+  return LinkRequestReview{std::move(*text), link->issuer, std::move(*info)};
+}
+
+Result<DeviceInfo> link_requested_device(const std::string& home_text, std::string_view request_text,
+                                         std::string_view passphrase, int64_t now_arg) {
+  const fs::path home(home_text);
+  auto id = load_identity(home);
+  if (!id) return id.error();
+  if (id->state.abandoned())
+    return Error::invalid_argument("the identity was abandoned: it cannot link devices", id->config.did);
+  const int64_t now = now_or(now_arg);
+  auto link = checked_request(home, *id, request_text, now);
+  if (!link) return link.error();
+  auto id_key = identity_key(home, *id, passphrase);
+  if (!id_key) return id_key.error();
+  auto anchoring = grant_link(*id, *id_key, *link);
+  if (!anchoring) return anchoring.error();
+  if (auto ok = record_link(home, *id, *anchoring, *link); !ok) return ok.error();
+  return describe_device(*link, nullptr, local_aliases(home), now);
 }
 
 Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, const std::string& device_did,

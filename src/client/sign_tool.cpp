@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <utility>
 
+#include "agent.h"
 #include "auths/verify.h"
 #include "file_io.h"
 #include "keystore.h"
 #include "sshsig/sign.h"
+#include "sshsig/sshsig.h"
 #include "util/strings.h"
 
 namespace auths::client {
@@ -26,6 +28,10 @@ constexpr std::string_view kFlags = "ABHKLQUXceghiklopquvy";
 // Signing reads whole files into memory, as SSHSIG needs one hash over them; git's payloads are
 // commit and tag objects, far below this.
 constexpr size_t kMaxSignInput = size_t{1} << 30;
+
+bool signs_stdin(const AuthsSignRequest& request) {
+  return request.files.empty() || (request.files.size() == 1 && request.files.front() == "-");
+}
 
 struct Option {
   char letter;
@@ -85,19 +91,83 @@ Result<std::string> sign_armored(const crypto::PrivateKey& key, std::string_view
   return sshsig::armor(*blob);
 }
 
-Status sign_file(const crypto::PrivateKey& key, const std::string& file, const AuthsSignRequest& request) {
-  const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Error::io("cannot open for signing: " + errno_text(errno), file);
-  auto message = read_all(in, kMaxSignInput);
-  ::close(in);
-  if (!message) return Error{message.error().code, message.error().message, file};
-  const auto armored = sign_armored(key, *message, request);
-  if (!armored) return armored.error();
+/// The messages to sign: standard input, or each file.
+Result<std::vector<std::string>> read_messages(const AuthsSignRequest& request, int in_fd) {
+  std::vector<std::string> messages;
+  if (signs_stdin(request)) {
+    auto message = read_all(in_fd, kMaxSignInput);
+    if (!message) return Error{message.error().code, message.error().message, "(stdin)"};
+    messages.push_back(std::move(*message));
+    return messages;
+  }
+  for (const auto& file : request.files) {
+    const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return Error::io("cannot open for signing: " + errno_text(errno), file);
+    auto message = read_all(in, kMaxSignInput);
+    ::close(in);
+    if (!message) return Error{message.error().code, message.error().message, file};
+    messages.push_back(std::move(*message));
+  }
+  return messages;
+}
 
+/// Each message signed by the ssh-agent that holds `key` (put there by `auths key unlock`), as
+/// armoured SSHSIG text. nullopt when there is no agent or it does not hold the key (never
+/// unlocked, locked, or its lifetime is over): the caller signs with the key store instead. A
+/// signature the agent makes must verify, or it is an Error.
+Result<std::optional<std::vector<std::string>>> sign_by_agent(const crypto::PublicKey& key,
+                                                              const std::vector<std::string>& messages,
+                                                              const AuthsSignRequest& request) {
+  const std::optional<std::vector<std::string>> not_held;
+  const auto socket = agent::socket_path();
+  if (!socket) return not_held;
+  auto connection = agent::Connection::open(*socket);
+  if (!connection) return not_held;
+  std::vector<std::string> out;
+  for (const auto& message : messages) {
+    const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(message.data()), message.size());
+    const auto data = sshsig::signed_data(bytes, request.namespace_, request.hash_algorithm);
+    if (!data) return data.error();
+    const auto reply = connection->call(agent::sign_request_message(key, *data));
+    if (!reply) return not_held;
+    const auto signature = agent::parse_sign_response(*reply, key);
+    if (!signature) return signature.error();
+    if (!signature->has_value()) return not_held;
+    const auto blob = sshsig::assemble(key, request.namespace_, request.hash_algorithm, **signature);
+    if (!blob) return blob.error();
+    const auto parsed = sshsig::parse(*blob);
+    if (!parsed || sshsig::verify(*parsed, bytes, request.namespace_) != sshsig::VerifyStatus::kGood) {
+      return Error::crypto("the ssh-agent's signature does not verify", *socket);
+    }
+    out.push_back(sshsig::armor(*blob));
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+/// Each message signed with the key from the store (the passphrase from AUTHS_PASSPHRASE or
+/// the terminal).
+Result<std::vector<std::string>> sign_by_store(const std::filesystem::path& home,
+                                               const std::vector<std::string>& messages,
+                                               const AuthsSignRequest& request) {
+  auto passphrase = read_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
+  if (!passphrase) return passphrase.error();
+  const auto key = load_key(home, request.alias, *passphrase);
+  wipe_secret(*passphrase);
+  if (!key) return key.error();
+  std::vector<std::string> out;
+  for (const auto& message : messages) {
+    auto armored = sign_armored(*key, message, request);
+    if (!armored) return armored.error();
+    out.push_back(std::move(*armored));
+  }
+  return out;
+}
+
+Status write_sig_file(const std::string& file, std::string_view armored) {
   const std::string sig_path = file + ".sig";
   const int out = ::open(sig_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return Error::io("cannot create: " + errno_text(errno), sig_path);
-  const auto written = write_signature(out, *armored, sig_path);
+  const auto written = write_signature(out, armored, sig_path);
   if (::close(out) != 0 && written) return Error::io("cannot close: " + errno_text(errno), sig_path);
   return written;
 }
@@ -138,7 +208,7 @@ Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<
         }
         break;
       }
-      case 'U':  // "the key is in the agent": a stored key never is; nothing to do
+      case 'U':  // "the key is in the agent": the agent is asked first anyway (run_auths_sign)
       case 'q':
       case 'v': break;
       default:
@@ -164,21 +234,26 @@ Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd) {
     return Error::not_found("no key '" + request.alias + "' in " + (home / "keys").string() +
                             " (see 'auths key list')");
   }
-  auto passphrase = read_passphrase("Enter passphrase for auths key '" + request.alias + "': ");
-  if (!passphrase) return passphrase.error();
-  const auto key = load_key(home, request.alias, *passphrase);
-  wipe_secret(*passphrase);
-  if (!key) return key.error();
+  const auto public_key = load_public_key(home, request.alias);
+  if (!public_key) return public_key.error();
+  const auto messages = read_messages(request, in_fd);
+  if (!messages) return messages.error();
 
-  if (request.files.empty() || (request.files.size() == 1 && request.files.front() == "-")) {
-    const auto message = read_all(in_fd, kMaxSignInput);
-    if (!message) return Error{message.error().code, message.error().message, "(stdin)"};
-    const auto armored = sign_armored(*key, *message, request);
-    if (!armored) return armored.error();
-    return write_signature(out_fd, *armored, "(stdout)");
+  // The agent first: after `auths key unlock` no passphrase is asked until the key leaves it.
+  auto by_agent = sign_by_agent(*public_key, *messages, request);
+  if (!by_agent) return by_agent.error();
+  std::vector<std::string> armored;
+  if (by_agent->has_value()) {
+    armored = std::move(**by_agent);
+  } else {
+    auto by_store = sign_by_store(home, *messages, request);
+    if (!by_store) return by_store.error();
+    armored = std::move(*by_store);
   }
-  for (const auto& file : request.files) {
-    if (const auto ok = sign_file(*key, file, request); !ok) return ok;
+
+  if (signs_stdin(request)) return write_signature(out_fd, armored.front(), "(stdout)");
+  for (size_t i = 0; i < request.files.size(); ++i) {
+    if (const auto ok = write_sig_file(request.files[i], armored[i]); !ok) return ok;
   }
   return {};
 }

@@ -278,6 +278,7 @@ e2e_cleanup() {
   local status=$?
   set +e
   sshd_stop
+  agent_stop
   if [ "$E2E_DONE" -ne 1 ]; then
     if [ "$status" -eq 0 ]; then status=1; fi
     printf '# %s [%s]: FAILED (stopped in %s, outside the cases; %d cases passed before)\n' \
@@ -339,6 +340,25 @@ test_init() {
   esac
   printf '# %s: transport %s%s, binaries %s, temp %s\n' "$E2E_NAME" "$E2E_RUN_TRANSPORT" \
     "${E2E_SSH_CASES:+ (cases $E2E_SSH_CASES over ssh)}" "$AUTHS_BIN_DIR" "$E2E_TMP"
+}
+
+# agent_start: a private ssh-agent for the test (its socket under $E2E_TMP), exported as
+# SSH_AUTH_SOCK; sets AGENT_PID. Stopped by agent_stop, which lib.sh's exit trap calls.
+AGENT_PID=""
+agent_start() {
+  local out
+  out=$(ssh-agent -s -a "$E2E_TMP/agent.sock") || e2e_die "ssh-agent did not start"
+  AGENT_PID=$(printf '%s\n' "$out" | sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p')
+  [ -n "$AGENT_PID" ] || e2e_die "ssh-agent printed no pid: $out"
+  export SSH_AUTH_SOCK=$E2E_TMP/agent.sock
+}
+
+# agent_stop: ends the agent agent_start started (by its pid), if any.
+agent_stop() {
+  [ -n "$AGENT_PID" ] || return 0
+  kill "$AGENT_PID" 2>/dev/null
+  AGENT_PID=""
+  unset SSH_AUTH_SOCK
 }
 
 # server_url: the URL every clone of $SERVER is made with. It is a file:// URL whatever the

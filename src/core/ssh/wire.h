@@ -51,6 +51,9 @@ class Writer final {
   /// Writes a non-negative integer given as big-endian magnitude (leading zeros allowed) in
   /// canonical mpint form.
   void put_unsigned_mpint(std::span<const uint8_t> magnitude);
+  /// Room for `size` bytes in one allocation: a buffer that will hold a secret must never move
+  /// (a moved buffer leaves a copy behind that nobody wipes).
+  void reserve(size_t size) { m_out.reserve(size); }
 
   const util::Bytes& bytes() const& { return m_out; }
   util::Bytes take() && { return std::move(m_out); }

@@ -58,6 +58,12 @@ Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t>
   const auto signature = encode_signature(key, *data);
   if (!signature) return signature.error();
 
+  return assemble(key.public_key(), namespace_, hash_algorithm, *signature);
+}
+
+Result<util::Bytes> assemble(const crypto::PublicKey& key, std::string_view namespace_, std::string_view hash_algorithm,
+                             std::span<const uint8_t> ssh_signature) {
+  if (namespace_.empty()) return Error::invalid_argument("SSHSIG namespace must not be empty");
   // The blob (section 2):
   //     byte[6]   MAGIC_PREAMBLE
   //     uint32    SIG_VERSION
@@ -69,11 +75,11 @@ Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t>
   ssh::wire::Writer blob;
   blob.put_bytes(kMagicPreamble);
   blob.put_uint32(kSigVersion);
-  blob.put_string(std::span<const uint8_t>(key.public_key().ssh_blob()));
+  blob.put_string(std::span<const uint8_t>(key.ssh_blob()));
   blob.put_string(namespace_);
   blob.put_string(std::string_view{});
   blob.put_string(hash_algorithm);
-  blob.put_string(std::span<const uint8_t>(*signature));
+  blob.put_string(ssh_signature);
   return std::move(blob).take();
 }
 

@@ -22,6 +22,13 @@ namespace auths::sshsig {
 [[nodiscard]] Result<util::Bytes> sign(const crypto::PrivateKey& key, std::span<const uint8_t> message,
                                        std::string_view namespace_, std::string_view hash_algorithm = "sha512");
 
+/// The blob of a signature made elsewhere (by an ssh-agent that holds the key): `key`, the
+/// namespace, the hash algorithm and `ssh_signature`, the key type's SSH signature encoding
+/// (string algorithm, string blob) over signed_data() of the message. Not checked here: verify
+/// the result (sshsig.h) before trusting it. kInvalidArgument for an empty namespace.
+[[nodiscard]] Result<util::Bytes> assemble(const crypto::PublicKey& key, std::string_view namespace_,
+                                           std::string_view hash_algorithm, std::span<const uint8_t> ssh_signature);
+
 /// The armoured text of a blob, as ssh-keygen writes it: the BEGIN line, base64 wrapped at 70
 /// characters, the END line, each ending in "\n".
 std::string armor(const util::Bytes& blob);

@@ -100,6 +100,52 @@ struct LinkDeviceOptions {
 [[nodiscard]] Result<DeviceInfo> link_device(const std::string& home, const LinkDeviceOptions& options,
                                              std::string_view passphrase);
 
+// Linking a device whose key stays on another machine, without copying the identity's keys
+// there. A link request is the link attestation itself (keri/attestation.h) as the device signed
+// it: every field final (issuer, subject did:key, device_public_key, capabilities, signer_type,
+// expires_at, timestamp, rid, note), "device_signature" set and "identity_signature" empty. The
+// device signature covers every field, so nothing in the file can change without the request
+// being refused. The identity holder adds the identity signature and the anchoring event: the
+// record is then exactly the one `auths device link` makes for a local key.
+
+/// How every refusal of a link request begins (review_link_request, link_requested_device).
+inline constexpr std::string_view kLinkRequestRefused = "link request refused: ";
+
+struct DeviceRequest {
+  DeviceInfo device;   // what the request asks for (status "requested", alias in this home)
+  std::string issuer;  // the identity asked
+  std::string path;    // the request file
+};
+/// `auths device request`, on the new machine: a device key in this home's store (`options`:
+/// alias, curve, capabilities, signer type, expiry, note, as for link_device) and the link
+/// request for `identity_did` written to `out_path` (mode 0644; an existing file is an Error).
+/// The home needs no identity; its other keys, if any, must open with `passphrase` (one
+/// passphrase per home).
+[[nodiscard]] Result<DeviceRequest> request_device_link(const std::string& home, const std::string& identity_did,
+                                                        const LinkDeviceOptions& options, const std::string& out_path,
+                                                        std::string_view passphrase);
+
+struct LinkRequestReview {
+  std::string text;    // the request as read: what link_requested_device is given, so that what
+                       // was shown is what gets signed
+  std::string issuer;  // this home's identity
+  DeviceInfo device;   // what would be granted (status "requested")
+};
+/// Reads the request at `request_path` and checks it for this home's identity at `now`, without
+/// the passphrase: its shape (a link signed by its device only, no role, no delegation, at least
+/// one capability), its issuer (this identity), its device signature and subject, its timestamp
+/// (at most 5 minutes ahead, at most 7 days old: it becomes the link's, from which the device's
+/// commits count) and expiry, and that the device is not linked already. The error
+/// message starts "link request refused: "; kCorrupt when the request is not what its device
+/// signed (a field changed, the key swapped), kInvalidArgument for any other refusal.
+[[nodiscard]] Result<LinkRequestReview> review_link_request(const std::string& home, const std::string& request_path,
+                                                            int64_t now = 0);
+/// `auths device link --request`: checks `request_text` again as review_link_request does, then
+/// signs it as the identity, anchors it by an ixn event and stores both in the home's registry
+/// copy, by the same steps as link_device.
+[[nodiscard]] Result<DeviceInfo> link_requested_device(const std::string& home, std::string_view request_text,
+                                                       std::string_view passphrase, int64_t now = 0);
+
 /// `auths device revoke`: a revocation of every unrevoked link of `device_did`, signed by the
 /// identity and anchored by an ixn event. kNotFound for a device this identity never linked,
 /// kInvalidArgument for one already revoked. Returns the revoked links (status "revoked").
@@ -132,6 +178,7 @@ struct GitSetupOptions {
   bool global = false;        // configure the user's git config instead of the repository's
   bool install_hooks = true;  // commit-msg and pre-push into `repo`
   std::string key_alias;      // "" = the only active device of the identity with a key here
+                              // (in a home without an identity: its only key)
   std::string bin_dir;        // where auths-sign, auths-commit-msg, auths-pre-push are
 };
 struct GitSetupResult {

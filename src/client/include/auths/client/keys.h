@@ -3,6 +3,7 @@
 // Nothing here prints; only read_passphrase talks to the terminal (/dev/tty).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +47,42 @@ void wipe_secret(std::string& secret);
 [[nodiscard]] Result<std::vector<StoredKey>> list_stored_keys(const std::string& home);
 /// One stored key (no passphrase needed).
 [[nodiscard]] Result<StoredKey> find_stored_key(const std::string& home, std::string_view alias);
+
+// `auths key unlock | lock`: a device key in the running ssh-agent ($SSH_AUTH_SOCK) for a
+// limited time, so that auths-sign signs without asking for the passphrase (sign_tool.h). The
+// key goes to the agent over its socket (src/client/agent.h), never to a file.
+
+/// The default and the largest lifetime of an unlocked key.
+inline constexpr uint32_t kDefaultAgentLifetime = 8 * 3600;
+inline constexpr uint32_t kMaxAgentLifetime = 30 * 86400;
+
+/// A lifetime as ssh-add -t writes one: seconds ("90"), or numbers with units s, m, h, d, w
+/// ("8h", "1h30m"); from 1 second to kMaxAgentLifetime.
+[[nodiscard]] Result<uint32_t> parse_lifetime(std::string_view text);
+
+/// The key `auths key unlock | lock` act on without --alias: the only key of the store that is
+/// not the identity's own (its current, next or pending key). An Error naming the choices when
+/// there are several, or none.
+[[nodiscard]] Result<std::string> default_agent_alias(const std::string& home);
+
+/// The socket of the running ssh-agent, checked by connecting to it: kNotFound when
+/// SSH_AUTH_SOCK is unset or nothing listens there (before asking for a passphrase in vain).
+[[nodiscard]] Result<std::string> agent_socket();
+
+struct AgentKey {
+  StoredKey key;
+  std::string socket;             // the agent's socket
+  uint32_t lifetime_seconds = 0;  // unlock only
+};
+/// `auths key unlock`: decrypts key `alias` with `passphrase` and adds it to the agent at
+/// $SSH_AUTH_SOCK with a lifetime constraint, comment "auths:<alias>". The identity's own keys
+/// are refused: whoever can reach the agent's socket can have it sign anything, and an identity
+/// key signs key events. Errors: no SSH_AUTH_SOCK or no agent there (kNotFound), the agent
+/// refusing the key.
+[[nodiscard]] Result<AgentKey> unlock_key(const std::string& home, std::string_view alias, std::string_view passphrase,
+                                          uint32_t lifetime_seconds);
+/// `auths key lock`: removes key `alias` from the agent. kNotFound when the agent does not hold
+/// it (never unlocked, or its lifetime is over).
+[[nodiscard]] Result<AgentKey> lock_key(const std::string& home, std::string_view alias);
 
 }  // namespace auths::client

@@ -2,7 +2,8 @@
 //   <program> -Y sign -n git -f <user.signingKey> [-U] <file>
 // and reads <file>.sig. When the key is "auths:<alias>" (user.signingKey=auths:<alias>, which
 // git passes through literally) the key comes from the identity home and the signature is made
-// here; every other invocation is ssh-keygen's business and is handed to it unchanged.
+// here (by the ssh-agent when `auths key unlock` put the key there, else with the key store's
+// passphrase); every other invocation is ssh-keygen's business and is handed to it unchanged.
 #pragma once
 
 #include <optional>
@@ -31,8 +32,10 @@ struct AuthsSignRequest {
 /// -n, an option that makes no sense for a stored key, a bad alias, stdin mixed with files).
 [[nodiscard]] Result<std::optional<AuthsSignRequest>> parse_auths_sign_args(const std::vector<std::string>& args);
 
-/// Loads the key (passphrase from AUTHS_PASSPHRASE or the terminal) and signs: each file to
-/// "<file>.sig" (mode 0644), or `in_fd` to `out_fd` when there is no file or just "-".
+/// Signs each file to "<file>.sig" (mode 0644), or `in_fd` to `out_fd` when there is no file or
+/// just "-". The running ssh-agent ($SSH_AUTH_SOCK) signs when it holds the key (`auths key
+/// unlock`; its signature is checked before it is written); otherwise the key is loaded from the
+/// store with the passphrase from AUTHS_PASSPHRASE or the terminal.
 [[nodiscard]] Status run_auths_sign(const AuthsSignRequest& request, int in_fd, int out_fd);
 
 }  // namespace auths::client
