@@ -335,8 +335,10 @@ Status check_field_set(const nlohmann::json& j) {
   }
   const bool membership = !j["role"].is_null();
   for (const auto& field : kMembershipFields) {
-    if (membership && !j.contains(std::string(field))) return invalid("missing field (a membership has it)", field);
-    if (!membership && j.contains(std::string(field))) return invalid("only a membership (role set) has it", field);
+    if (membership && !j.contains(std::string(field)))
+      return invalid("missing field: a record with a role is an org membership, which has it", field);
+    if (!membership && j.contains(std::string(field)))
+      return invalid("only an org membership (a record with a role) has it", field);
   }
   const size_t expected = kFields.size() + (membership ? kMembershipFields.size() : 0);
   if (j.size() != expected) {
