@@ -115,21 +115,20 @@ Status sign_anchor_store(const fs::path& home, const Signer& signer, std::string
   if (!(key->public_key() == signer.state.public_keys.front()))
     return Error::corrupt("key '" + signer.key_alias + "' is not the current key of " + signer.did);
   std::vector<keri::Seal> seals;
+  const auto seal = [&seals](const Result<std::string>& digest) -> Status {
+    if (!digest) return digest.error();
+    auto made = keri::Seal::of_digest(*digest);
+    if (!made) return made.error();
+    seals.push_back(std::move(*made));
+    return {};
+  };
   for (auto& a : attestations) {
     if (auto ok = keri::sign_as_identity(a, *key); !ok) return ok;
-    auto digest = keri::attestation_digest(a);
-    if (!digest) return digest.error();
-    auto seal = keri::Seal::of_digest(*digest);
-    if (!seal) return seal.error();
-    seals.push_back(std::move(*seal));
+    if (auto ok = seal(keri::attestation_digest(a)); !ok) return ok;
   }
   for (auto& f : freezes) {
     if (auto ok = registry::sign_freeze(f, *key); !ok) return ok;
-    auto digest = registry::freeze_digest(f);
-    if (!digest) return digest.error();
-    auto seal = keri::Seal::of_digest(*digest);
-    if (!seal) return seal.error();
-    seals.push_back(std::move(*seal));
+    if (auto ok = seal(registry::freeze_digest(f)); !ok) return ok;
   }
   auto ixn = keri::make_interaction(signer.state, std::move(seals));
   if (!ixn) return ixn.error();

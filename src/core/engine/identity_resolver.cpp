@@ -102,11 +102,9 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
   };
   std::vector<SignerPath> paths;
   // The identity key itself (a root, or an agent, may sign directly).
-  for (const auto& [prefix, key_state] : state.identities()) {
-    if (std::find(key_state.public_keys.begin(), key_state.public_keys.end(), key) == key_state.public_keys.end())
-      continue;
+  for (const keri::KeyState* key_state : state.identities_with_key(key)) {
     SignerPath path;
-    path.identity = key_state.did();
+    path.identity = key_state->did();
     path.root = path.identity;
     paths.push_back(std::move(path));
   }

@@ -69,10 +69,8 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
     for (const auto& grant : state.grants_for_key(*check.key)) {
       if (seen.insert(grant.link->issuer).second) candidates.identities.push_back(grant.link->issuer);
     }
-    for (const auto& [prefix, key_state] : state.identities()) {
-      for (const auto& k : key_state.public_keys) {
-        if (k == *check.key && seen.insert(key_state.did()).second) candidates.identities.push_back(key_state.did());
-      }
+    for (const keri::KeyState* key_state : state.identities_with_key(*check.key)) {
+      if (seen.insert(key_state->did()).second) candidates.identities.push_back(key_state->did());
     }
   }
   const engine::RegistryResolver resolver(state);

@@ -927,11 +927,13 @@ Result<KeyEvent> finish(KeyEvent ev) {
 
 }  // namespace
 
-Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_threshold,
-                                std::vector<std::string> next_digests, uint32_t next_threshold,
-                                std::vector<Seal> seals) {
+namespace {
+
+/// An inception of `type` (icp or dip) before its SAID is computed.
+KeyEvent inception_event(EventType type, std::vector<std::string> keys, uint32_t key_threshold,
+                         std::vector<std::string> next_digests, uint32_t next_threshold, std::vector<Seal> seals) {
   KeyEvent ev;
-  ev.type = EventType::kInception;
+  ev.type = type;
   ev.sequence = 0;
   ev.key_threshold = key_threshold;
   ev.keys = std::move(keys);
@@ -940,7 +942,16 @@ Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_thre
   ev.seals = std::move(seals);
   ev.said = std::string(kSaidLength, '#');
   ev.prefix = ev.said;
-  return finish(std::move(ev));
+  return ev;
+}
+
+}  // namespace
+
+Result<KeyEvent> make_inception(std::vector<std::string> keys, uint32_t key_threshold,
+                                std::vector<std::string> next_digests, uint32_t next_threshold,
+                                std::vector<Seal> seals) {
+  return finish(inception_event(EventType::kInception, std::move(keys), key_threshold, std::move(next_digests),
+                                next_threshold, std::move(seals)));
 }
 
 Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> keys, uint32_t key_threshold,
@@ -966,17 +977,9 @@ Result<KeyEvent> make_rotation(const KeyState& state, std::vector<std::string> k
 Result<KeyEvent> make_delegated_inception(std::vector<std::string> keys, uint32_t key_threshold,
                                           std::vector<std::string> next_digests, uint32_t next_threshold,
                                           std::string delegator_prefix, std::vector<Seal> seals) {
-  KeyEvent ev;
-  ev.type = EventType::kDelegatedInception;
-  ev.sequence = 0;
-  ev.key_threshold = key_threshold;
-  ev.keys = std::move(keys);
-  ev.next_threshold = next_threshold;
-  ev.next_digests = std::move(next_digests);
-  ev.seals = std::move(seals);
+  KeyEvent ev = inception_event(EventType::kDelegatedInception, std::move(keys), key_threshold, std::move(next_digests),
+                                next_threshold, std::move(seals));
   ev.delegator = std::move(delegator_prefix);
-  ev.said = std::string(kSaidLength, '#');
-  ev.prefix = ev.said;
   return finish(std::move(ev));
 }
 

@@ -1,8 +1,8 @@
 #include "registry/freeze.h"
+#include "registry/registry.h"
 
 #include <algorithm>
 #include <array>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "crypto/verify.h"
@@ -160,12 +160,7 @@ Result<std::string> freeze_path(const FreezeRecord& record) {
   if (!prefix) return prefix.error();
   auto digest = freeze_digest(record);
   if (!digest) return digest.error();
-  const auto tt = static_cast<std::time_t>(record.timestamp.unix_seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char stamp[24];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  return "v1/identities/" + *prefix + "/freezes/" + stamp + "-" + digest->substr(0, 16) + ".json";
+  return "v1/identities/" + *prefix + "/freezes/" + record_file_name(record.timestamp.unix_seconds, *digest);
 }
 
 }  // namespace auths::registry

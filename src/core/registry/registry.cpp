@@ -243,6 +243,10 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
 
 }  // namespace
 
+std::string record_file_name(int64_t unix_seconds, std::string_view digest) {
+  return compact_time(unix_seconds) + "-" + std::string(digest.substr(0, 16)) + ".json";
+}
+
 std::string event_path(std::string_view prefix, uint64_t sequence) {
   return std::string(kIdentitiesDir) + std::string(prefix) + "/kel/" + sequence_name(sequence) + ".json";
 }
@@ -256,8 +260,8 @@ Result<std::string> attestation_path(const keri::Attestation& attestation) {
   if (!prefix) return prefix.error();
   auto digest = keri::attestation_digest(attestation);
   if (!digest) return digest.error();
-  return std::string(kIdentitiesDir) + *prefix + "/attestations/" + compact_time(attestation.timestamp.unix_seconds) +
-         "-" + digest->substr(0, 16) + ".json";
+  return std::string(kIdentitiesDir) + *prefix + "/attestations/" +
+         record_file_name(attestation.timestamp.unix_seconds, *digest);
 }
 
 Status State::add_event(const keri::SignedEvent& event, Reason* fault) {
@@ -272,8 +276,35 @@ Status State::add_event(const keri::SignedEvent& event, Reason* fault) {
     return Error::invalid_argument(std::string(name(reason)) + ": " + applied.error().message);
   }
   if (fault != nullptr) *fault = Reason::kOk;
+  // The key index follows the current keys: a rotation drops the old ones.
+  if (it != m_identities.end()) {
+    for (const auto& key : it->second.public_keys) {
+      auto [first, last] = m_by_key.equal_range(key_index(key));
+      for (auto k = first; k != last; ++k) {
+        if (k->second == prefix) {
+          m_by_key.erase(k);
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& key : current->public_keys) m_by_key.emplace(key_index(key), prefix);
   m_identities[prefix] = std::move(*current);
   return {};
+}
+
+std::string State::key_index(const crypto::PublicKey& key) {
+  const auto& raw = key.raw();
+  return std::string(raw.begin(), raw.end());
+}
+
+std::vector<const keri::KeyState*> State::identities_with_key(const crypto::PublicKey& key) const {
+  std::vector<const keri::KeyState*> out;
+  auto [first, last] = m_by_key.equal_range(key_index(key));
+  for (auto k = first; k != last; ++k) {
+    if (const keri::KeyState* state = identity(k->second)) out.push_back(state);
+  }
+  return out;
 }
 
 Status State::add_attestation(keri::Attestation attestation, std::optional<int64_t> now) {

@@ -55,6 +55,9 @@ inline constexpr const char* kRegistryRef = "refs/auths/registry";
 std::string event_path(std::string_view prefix, uint64_t sequence);       // .../kel/<seq>.json
 std::string signatures_path(std::string_view prefix, uint64_t sequence);  // .../kel/<seq>.cesr
 [[nodiscard]] Result<std::string> attestation_path(const keri::Attestation& attestation);
+/// "<YYYYMMDDTHHMMSSZ>-<first 16 characters of digest>.json": the file name of a record
+/// (attestation or freeze) dated `unix_seconds`.
+std::string record_file_name(int64_t unix_seconds, std::string_view digest);
 
 /// A device (or any subject key) linked to an identity, with its revocation if there is one.
 struct Grant {
@@ -81,6 +84,8 @@ class State {
 
   const keri::KeyState* identity(std::string_view prefix) const;
   const std::map<std::string, keri::KeyState>& identities() const { return m_identities; }
+  /// The identities whose current keys include `key` (an index: no scan per signature).
+  std::vector<const keri::KeyState*> identities_with_key(const crypto::PublicKey& key) const;
   /// Every link whose device key is `key`, with its revocation (if any).
   std::vector<Grant> grants_for_key(const crypto::PublicKey& key) const;
   /// Every link issued by `prefix`.
@@ -103,7 +108,10 @@ class State {
   Status check_org_signer(const keri::Attestation& record, std::optional<int64_t> now) const;
   Status check_agent_delegation(const keri::Attestation& link) const;
 
+  static std::string key_index(const crypto::PublicKey& key);
+
   std::map<std::string, keri::KeyState> m_identities;
+  std::multimap<std::string, std::string> m_by_key;  // raw current key -> prefix
   std::vector<keri::Attestation> m_links;
   std::vector<keri::Attestation> m_memberships;
   std::vector<keri::Attestation> m_revocations;

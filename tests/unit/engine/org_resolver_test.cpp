@@ -151,8 +151,8 @@ BOOST_AUTO_TEST_CASE(attenuation_depth_and_cascade) {
   BOOST_TEST((o.judge(agents[15].key, o.members({"sign_commit"})) == Reason::kOk));  // depth 16
   BOOST_TEST((o.judge(agents[16].key, o.members({"sign_commit"})) == Reason::kDelegationTooDeep));
   // Cascade: revoking the first agent's delegation breaks everything below it; the human stands.
-  auto revocation = ak::make_revocation(*o.state.delegations_of(agents[0].did()).front().link,
-                                        ak::Timestamp::from_unix(kT + 50));
+  auto revocation =
+      ak::make_revocation(*o.state.delegations_of(agents[0].did()).front().link, ak::Timestamp::from_unix(kT + 50));
   BOOST_REQUIRE(revocation.has_value());
   BOOST_REQUIRE(o.record(*revocation, o.human).has_value());
   BOOST_TEST((o.judge(agents[0].key, o.members({"sign_commit"})) == Reason::kDelegatorRevoked));
