@@ -65,8 +65,8 @@ test_case members_listed "auths org list/show/teams: olivia admin, mia member of
 publish_all() {
   dev_clone mia
   dev_sign_with mia laptop
-  MIA_LAPTOP=$(dev_link mia laptop)
-  MIA_BOT=$(dev_link mia bot --signer-type Agent)
+  dev_link mia laptop >/dev/null
+  dev_link mia bot --signer-type Agent >/dev/null
   dev_link rex laptop >/dev/null
   dev_link nora laptop >/dev/null
   for who in olivia mia rex nora; do dev_publish "$who" >/dev/null; done
