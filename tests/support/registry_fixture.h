@@ -59,6 +59,38 @@ inline Identity make_identity() {
   return id;
 }
 
+/// The dip of a KERI delegated identifier of `delegator` for `id`'s keys (an agent), anchored
+/// by an interaction event appended to the delegator's KEL (delegator.files grows by it), its
+/// attachment carrying the -G couple that names that event. Not applied: see below.
+inline ak::SignedEvent anchored_dip(Identity& delegator, const Identity& id) {
+  auto dip =
+      ak::make_delegated_inception({qb64(id.key)}, 1, {ak::next_key_digest(qb64(id.next))}, 1, delegator.state.prefix);
+  BOOST_REQUIRE(dip.has_value());
+  auto ixn = ak::make_interaction(delegator.state, {ak::Seal::of_event(*dip).value()});
+  BOOST_REQUIRE(ixn.has_value());
+  add_event(delegator, *ixn, delegator.key);
+  return ak::SignedEvent{*dip, {*ak::sign_event(*dip, id.key, 0)}, {{ixn->sequence, ixn->said}}};
+}
+
+/// A delegated identifier of `delegator` (anchored_dip, applied). `above` finds the delegators
+/// above `delegator`, if it is itself delegated.
+inline Identity make_delegated_identity(Identity& delegator, const ak::KeyStateLookup& above = {}) {
+  Identity id{generate_key(), generate_key(), {}, {}};
+  const ak::SignedEvent signed_event = anchored_dip(delegator, id);
+  const ak::KeyStateLookup lookup = [&](std::string_view prefix) -> const ak::KeyState* {
+    if (prefix == delegator.state.prefix) return &delegator.state;
+    return above ? above(prefix) : nullptr;
+  };
+  std::optional<ak::KeyState> state;
+  const auto applied = ak::apply_event(state, signed_event, nullptr, lookup);
+  BOOST_REQUIRE_MESSAGE(applied.has_value(), (applied ? "" : applied.error().to_string()));
+  id.state = *state;
+  const ak::KeyEvent& dip = signed_event.event;
+  id.files.emplace_back(ar::event_path(dip.prefix, dip.sequence), *ak::serialize(dip));
+  id.files.emplace_back(ar::signatures_path(dip.prefix, dip.sequence), *ak::attachment_text(signed_event));
+  return id;
+}
+
 inline ak::Attestation make_link(const Identity& id, const ac::PrivateKey& device, const ac::PrivateKey& identity_key,
                                  int64_t at = 1700000000) {
   ak::Attestation att;

@@ -10,10 +10,6 @@ namespace auths::engine {
 
 namespace {
 
-bool is_agent_delegation(const keri::Attestation& link) {
-  return link.signer_type == keri::SignerType::kAgent && util::starts_with(link.subject, "did:keri:");
-}
-
 void restrict_to(std::optional<std::set<std::string>>& capabilities, const std::vector<std::string>& granted) {
   std::set<std::string> out;
   for (const auto& c : granted) {
@@ -63,8 +59,9 @@ void walk_delegations(const registry::State& state, const SignedObject& object, 
       path.root = grants.back().link->issuer;
       return;
     }
+    // The signer is what its own delegation says (Agent or Workload).
+    if (path.hops.empty()) path.type = holding->link->signer_type;
     path.hops.push_back(holding->link);
-    path.type = keri::SignerType::kAgent;
     restrict_to(path.capabilities, holding->link->capabilities);
     current = holding->link->issuer;
     path.root = current;
@@ -112,7 +109,7 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
   auto device = key.to_did_key();
   const std::string device_did = device ? *device : key.fingerprint();
   for (const auto& grant : state.grants_for_key(key)) {
-    if (grant.identity == nullptr || is_agent_delegation(*grant.link)) continue;
+    if (grant.identity == nullptr || grant.link->is_agent_delegation()) continue;
     SignerPath path;
     path.identity = grant.link->issuer;
     path.root = path.identity;

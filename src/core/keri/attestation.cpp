@@ -39,6 +39,8 @@ constexpr std::array<std::string_view, 15> kFields = {"version",
 
 /// The two extra fields of a membership (attestation.h).
 constexpr std::array<std::string_view, 2> kMembershipFields = {"teams", "repos"};
+/// The optional field of an agent delegation (attestation.h).
+constexpr std::string_view kMetadataField = "metadata";
 
 Error invalid(std::string message, std::string_view field) {
   return Error::invalid_argument(std::move(message), std::string(field));
@@ -90,6 +92,19 @@ bool valid_repo_path(std::string_view path) {
     start = end + 1;
   }
   return true;
+}
+
+// Metadata words (type, setup_profile): 1-32 characters of [a-z0-9_].
+bool valid_word(std::string_view word) {
+  return !word.empty() && word.size() <= 32 && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// Agent names: 1-64 printable ASCII characters.
+bool valid_agent_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 bool valid_did(std::string_view did) {
@@ -306,6 +321,21 @@ Result<nlohmann::ordered_json> to_json(const Attestation& a) {
   j["revoked_at"] = nullable(a.revoked_at);
   j["timestamp"] = a.timestamp.text;
   j["note"] = nullable(a.note);
+  if (a.metadata) {
+    if (!a.is_agent_delegation()) {
+      return Error::invalid_argument("only an agent delegation carries metadata", a.rid);
+    }
+    if (!valid_word(a.metadata->type) || (!a.metadata->name.empty() && !valid_agent_name(a.metadata->name)) ||
+        (!a.metadata->setup_profile.empty() && !valid_word(a.metadata->setup_profile))) {
+      return Error::invalid_argument("metadata: type and setup_profile are 1-32 of [a-z0-9_], name 1-64 printable",
+                                     a.rid);
+    }
+    nlohmann::ordered_json m = {{"type", a.metadata->type}};
+    if (!a.metadata->name.empty()) m["name"] = a.metadata->name;
+    if (!a.metadata->setup_profile.empty()) m["setup_profile"] = a.metadata->setup_profile;
+    if (a.metadata->ephemeral) m["ephemeral"] = true;
+    j[std::string(kMetadataField)] = std::move(m);
+  }
   j["identity_signature"] = util::hex_encode(a.identity_signature);
   j["device_signature"] = util::hex_encode(a.device_signature);
   return j;
@@ -340,14 +370,50 @@ Status check_field_set(const nlohmann::json& j) {
     if (!membership && j.contains(std::string(field)))
       return invalid("only an org membership (a record with a role) has it", field);
   }
-  const size_t expected = kFields.size() + (membership ? kMembershipFields.size() : 0);
+  const bool metadata = j.contains(std::string(kMetadataField));
+  const size_t expected = kFields.size() + (membership ? kMembershipFields.size() : 0) + (metadata ? 1 : 0);
   if (j.size() != expected) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end() &&
-          std::find(kMembershipFields.begin(), kMembershipFields.end(), it.key()) == kMembershipFields.end())
+          std::find(kMembershipFields.begin(), kMembershipFields.end(), it.key()) == kMembershipFields.end() &&
+          it.key() != kMetadataField)
         return invalid("unknown field", it.key());
     }
   }
+  return {};
+}
+
+// `metadata`, when present: only in an agent delegation, only the keys of attestation.h.
+Status read_metadata(const nlohmann::json& j, Attestation& a) {
+  const std::string field(kMetadataField);
+  if (!j.contains(field)) return {};
+  if (!a.is_agent_delegation()) {
+    return invalid("only an agent delegation (signer_type Agent or Workload, subject did:keri) has it", field);
+  }
+  const auto& m = j[field];
+  if (!m.is_object()) return invalid("must be an object", field);
+  AgentMetadata out;
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "ephemeral") {
+      if (!it.value().is_boolean() || !it.value().get<bool>())
+        return invalid("ephemeral must be true or absent", field);
+      out.ephemeral = true;
+      continue;
+    }
+    if (key != "type" && key != "name" && key != "setup_profile")
+      return invalid("unknown metadata key '" + key + "'", field);
+    if (!it.value().is_string()) return invalid(key + " must be a string", field);
+    const std::string& value = it.value().get_ref<const std::string&>();
+    if (key == "name" ? !valid_agent_name(value) : !valid_word(value)) {
+      return invalid(key == "name" ? "name must be 1-64 printable ASCII characters"
+                                   : key + " must be 1-32 characters of [a-z0-9_]",
+                     field);
+    }
+    (key == "type" ? out.type : key == "name" ? out.name : out.setup_profile) = value;
+  }
+  if (!m.contains("type")) return invalid("type is required", field);
+  a.metadata = std::move(out);
   return {};
 }
 
@@ -486,7 +552,7 @@ Result<Attestation> parse_attestation(std::string_view json_text) {
   if (!parsed) return parsed.error();
   if (auto st = check_field_set(*parsed); !st) return st.error();
   Attestation a;
-  for (const auto read : {&read_version, &read_parties, &read_grant, &read_times, &read_signatures}) {
+  for (const auto read : {&read_version, &read_parties, &read_grant, &read_times, &read_metadata, &read_signatures}) {
     if (auto st = read(*parsed, a); !st) return st.error();
   }
   return a;
@@ -632,6 +698,11 @@ Status check_validity(const Attestation& a, int64_t at, Reason* fault) {
                   Error::invalid_argument("timestamp " + a.timestamp.text + " is in the future", a.rid));
   }
   return accept(fault);
+}
+
+bool Attestation::is_agent_delegation() const {
+  return !is_membership() && (signer_type == SignerType::kAgent || signer_type == SignerType::kWorkload) &&
+         subject.starts_with("did:keri:");
 }
 
 Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at, std::optional<std::string> note) {

@@ -41,6 +41,14 @@
 // an admin of the org (delegated_by = the admin's did:keri, whose KEL then anchors it); whether
 // that admin really held manage_members is the registry's to judge (registry.h).
 // Other records never carry `teams`/`repos`, so links stay byte-identical to what they were.
+//
+// An agent delegation (signer_type Agent or Workload, subject a did:keri: `auths init --profile
+// agent`) may carry one more field, `metadata`, what the agent is, for audits and reports:
+//   "metadata": {"type": "ai_agent", "name": "ci-bot", "setup_profile": "agent", "ephemeral": true}
+// `type` (required; 1-32 of [a-z0-9_]), `name` (1-64 printable ASCII), `setup_profile` (like
+// type) and `ephemeral` (true: the agent's key was never stored, it lives in ssh-agent only)
+// are the keys allowed; the last three are optional. It is signed like every field and grants
+// nothing: policies never read it.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +90,15 @@ enum class SignerType { kHuman, kAgent, kWorkload };
 /// "Human", "Agent", "Workload".
 const char* to_string(SignerType type);
 
+/// What an agent delegation says about the agent (header).
+struct AgentMetadata {
+  std::string type = "ai_agent";
+  std::string name;           // "" = absent
+  std::string setup_profile;  // "" = absent
+  bool ephemeral = false;     // false = absent
+  friend bool operator==(const AgentMetadata&, const AgentMetadata&) = default;
+};
+
 struct Attestation {
   uint32_t version = 1;
   std::string rid;
@@ -98,8 +115,9 @@ struct Attestation {
   std::optional<Timestamp> revoked_at;
   Timestamp timestamp;
   std::optional<std::string> note;
-  util::Bytes identity_signature;  // empty = not signed
-  util::Bytes device_signature;    // empty = not signed (always, for a revocation)
+  std::optional<AgentMetadata> metadata;  // agent delegations only
+  util::Bytes identity_signature;         // empty = not signed
+  util::Bytes device_signature;           // empty = not signed (always, for a revocation)
 
   bool is_revocation() const { return revoked_at.has_value(); }
   /// An org membership (or its revocation): `role` is set.
@@ -107,6 +125,9 @@ struct Attestation {
   /// Whose KEL key signs the identity signature: the admin named in delegated_by for a
   /// membership an admin granted, else the issuer.
   const std::string& signer() const { return is_membership() && delegated_by ? *delegated_by : issuer; }
+  /// A link to an agent identity: signer_type Agent or Workload and a did:keri subject (not a
+  /// membership).
+  bool is_agent_delegation() const;
 };
 
 /// The record as JSON, fields in the order above. Error if device_public_key is missing or

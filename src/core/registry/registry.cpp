@@ -421,11 +421,23 @@ Status State::check_agent_delegation(const keri::Attestation& link) const {
       }
     }
   }
-  if (link.signer_type != keri::SignerType::kAgent || !util::starts_with(link.subject, "did:keri:")) return {};
-  // An agent delegation: the agent is an identity of this registry, linked by one of its keys.
+  if (!util::starts_with(link.subject, "did:keri:")) return {};
+  if (!link.is_agent_delegation()) {
+    return refuse("a link to an identity is an agent delegation: its signer_type must be Agent or Workload");
+  }
+  // An agent delegation: the agent is a KERI delegated identifier of the issuer (its dip names
+  // the issuer, whose KEL anchors it: kel.h), so any KERI implementation can follow the chain,
+  // and the link names one of the agent's keys.
   auto agent_prefix = keri::parse_did_keri(link.subject);
   const keri::KeyState* agent = agent_prefix ? identity(*agent_prefix) : nullptr;
   if (agent == nullptr) return refuse("the agent has no key event log in the registry");
+  const auto issuer_prefix = keri::parse_did_keri(link.issuer);
+  if (!agent->delegated() || !issuer_prefix || agent->delegator != *issuer_prefix) {
+    return refuse(agent->delegated()
+                      ? "the agent is a delegated identifier of did:keri:" + agent->delegator + ", not of the issuer"
+                      : "the agent is not a delegated identifier (its key event log starts with icp, not a dip "
+                        "naming the issuer)");
+  }
   bool agent_key = false;
   for (const auto& establishment : agent->establishments) {
     for (const auto& key : establishment.public_keys) agent_key = agent_key || key == *link.device_public_key;
@@ -499,7 +511,7 @@ std::vector<Grant> State::memberships(std::string_view org, std::string_view mem
 std::vector<Grant> State::delegations_of(std::string_view agent) const {
   std::vector<Grant> out;
   for (const auto& link : m_links) {
-    if (link.subject == agent && link.signer_type == keri::SignerType::kAgent) out.push_back(make_grant(link));
+    if (link.subject == agent && link.is_agent_delegation()) out.push_back(make_grant(link));
   }
   return out;
 }

@@ -54,6 +54,13 @@ struct Org {
     return a;
   }
   /// `agent` delegated by `parent` with `caps`.
+  /// A delegated identifier of `parent` (its dip anchored in the parent's KEL), in the state.
+  Identity agent_of(Identity& parent) {
+    Identity agent = make_delegated_identity(parent, [this](std::string_view p) { return state.identity(p); });
+    add(parent);
+    add(agent);
+    return agent;
+  }
   Status delegate(Identity& parent, const Identity& agent, std::vector<std::string> caps, int64_t at = kT + 10) {
     add(agent);
     ak::Attestation a;
@@ -132,24 +139,40 @@ BOOST_AUTO_TEST_CASE(attenuation_depth_and_cascade) {
   BOOST_REQUIRE(o.record(o.membership(o.human.did(), "member", kT), o.org).has_value());
   // Depth 1: the agent has sign_commit only; its delegator has sign_release too.
   std::vector<Identity> agents;
-  agents.push_back(make_identity());
+  agents.push_back(o.agent_of(o.human));
   BOOST_REQUIRE(o.delegate(o.human, agents[0], {"sign_commit"}).has_value());
   BOOST_TEST((o.judge(agents[0].key, o.members({"sign_commit"})) == Reason::kOk));
   BOOST_TEST((o.judge(agents[0].key, o.members({"sign_release"})) == Reason::kAgentScopeExceeded));
   BOOST_TEST((o.judge(agents[0].key, o.members({"sign_commit"}, {"Human"})) == Reason::kSignerTypeNotAllowed));
   // An agent cannot pass on more than it holds: the registry refuses the record.
-  Identity greedy = make_identity();
+  Identity greedy = o.agent_of(agents[0]);
   const auto refused = o.delegate(agents[0], greedy, {"sign_commit", "sign_release"});
   BOOST_REQUIRE(!refused.has_value());
   BOOST_TEST(refused.error().message.find("agent-scope-exceeded") != std::string::npos);
-  // Depth 2 .. 16 accepted, 17 refused.
-  for (size_t depth = 2; depth <= 17; ++depth) {
-    agents.push_back(make_identity());
+  // An agent delegation must name the agent's own delegator: a human cannot adopt an agent
+  // another identity incepted (nor an identity that is not delegated at all).
+  const auto adopted = o.delegate(o.human, greedy, {"sign_commit"});
+  BOOST_REQUIRE(!adopted.has_value());
+  BOOST_TEST(adopted.error().message.find("not of the issuer") != std::string::npos);
+  Identity plain = make_identity();
+  const auto undelegated = o.delegate(o.human, plain, {"sign_commit"});
+  BOOST_REQUIRE(!undelegated.has_value());
+  BOOST_TEST(undelegated.error().message.find("not a delegated identifier") != std::string::npos);
+  // Depth 2 .. 16 accepted.
+  for (size_t depth = 2; depth <= 16; ++depth) {
+    agents.push_back(o.agent_of(agents[depth - 2]));
     BOOST_REQUIRE(o.delegate(agents[depth - 2], agents[depth - 1], {"sign_commit"}).has_value());
   }
   BOOST_TEST((o.judge(agents[1].key, o.members({"sign_commit"})) == Reason::kOk));
   BOOST_TEST((o.judge(agents[15].key, o.members({"sign_commit"})) == Reason::kOk));  // depth 16
-  BOOST_TEST((o.judge(agents[16].key, o.members({"sign_commit"})) == Reason::kDelegationTooDeep));
+  // Depth 17: the agent's delegated inception is refused (17 delegators above it), so no link
+  // to it can exist either.
+  Identity too_deep{generate_key(), generate_key(), {}, {}};
+  const ak::SignedEvent dip = anchored_dip(agents[15], too_deep);
+  o.add(agents[15]);
+  Reason fault = Reason::kOk;
+  BOOST_TEST(!o.state.add_event(dip, &fault).has_value());
+  BOOST_TEST((fault == Reason::kKelDelegationNotAnchored));
   // Cascade: revoking the first agent's delegation breaks everything below it; the human stands.
   auto revocation =
       ak::make_revocation(*o.state.delegations_of(agents[0].did()).front().link, ak::Timestamp::from_unix(kT + 50));
@@ -163,8 +186,8 @@ BOOST_AUTO_TEST_CASE(attenuation_depth_and_cascade) {
 BOOST_AUTO_TEST_CASE(member_revocation_cascades_to_agents) {
   Org o;
   BOOST_REQUIRE(o.record(o.membership(o.human.did(), "member", kT), o.org).has_value());
-  Identity agent = make_identity();
-  Identity sub = make_identity();
+  Identity agent = o.agent_of(o.human);
+  Identity sub = o.agent_of(agent);
   BOOST_REQUIRE(o.delegate(o.human, agent, {"sign_commit"}).has_value());
   BOOST_REQUIRE(o.delegate(agent, sub, {"sign_commit"}).has_value());
   BOOST_TEST((o.judge(sub.key, o.members({"sign_commit"})) == Reason::kOk));

@@ -434,4 +434,63 @@ BOOST_AUTO_TEST_CASE(membership_shape) {
   BOOST_TEST(!ak::revokes(revocation, link(device_owner, seeded(ac::KeyType::kEd25519, 9))));
 }
 
+// An agent delegation may say what the agent is (metadata); no other record may, and only the
+// keys of attestation.h are read.
+BOOST_AUTO_TEST_CASE(agent_metadata) {
+  const Identity human(ac::KeyType::kEd25519, 50);
+  const Identity agent(ac::KeyType::kEd25519, 60);
+  ak::Attestation a;
+  a.rid = "6f1c2a4e-0000-4000-8000-000000000003";
+  a.issuer = human.state->did();
+  a.subject = agent.state->did();
+  a.device_public_key = agent.k0.public_key();
+  a.capabilities = {"sign_commit"};
+  a.signer_type = ak::SignerType::kAgent;
+  a.timestamp = ak::Timestamp::from_unix(kT0);
+  a.metadata = ak::AgentMetadata{"ai_agent", "ci-bot", "agent", true};
+  BOOST_TEST(a.is_agent_delegation());
+  BOOST_REQUIRE(ak::sign_as_identity(a, human.k0).has_value());
+  BOOST_REQUIRE(ak::sign_as_device(a, agent.k0).has_value());
+  const std::string stored = ak::serialize_attestation(a).value();
+  BOOST_TEST(stored.find(R"("ephemeral": true)") != std::string::npos);
+  const auto back = ak::parse_attestation(stored);
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST((back->metadata == a.metadata));
+  BOOST_TEST(ak::serialize_attestation(*back).value() == stored);
+  // Signed like every field.
+  BOOST_TEST((verify_fault(edit(a, "metadata", {{"type", "ai_agent"}, {"name", "ci-bot"}}), *human.state) ==
+              Reason::kAttestationBadIdentitySignature));
+  // Without ephemeral and name: only type is written.
+  ak::Attestation plain = a;
+  plain.metadata = ak::AgentMetadata{};
+  BOOST_TEST(ak::serialize_attestation(plain).value().find(R"("metadata": {
+    "type": "ai_agent"
+  })") != std::string::npos);
+
+  const auto j = nlohmann::json::parse(stored);
+  const auto rejects = [&](const nlohmann::json& metadata) {
+    auto d = j;
+    d["metadata"] = metadata;
+    return !ak::parse_attestation(d.dump()).has_value();
+  };
+  BOOST_TEST(rejects({{"name", "x"}}));                               // no type
+  BOOST_TEST(rejects({{"type", "AI agent"}}));                        // not a word
+  BOOST_TEST(rejects({{"type", "ai_agent"}, {"ephemeral", false}}));  // true or absent
+  BOOST_TEST(rejects({{"type", "ai_agent"}, {"admin", true}}));       // unknown key
+  BOOST_TEST(rejects({{"type", "ai_agent"}, {"name", std::string(65, 'a')}}));
+  BOOST_TEST(rejects("ai_agent"));
+  // A device link (did:key subject) or a Human-typed record never carries it.
+  const Identity owner(ac::KeyType::kEd25519, 70);
+  auto device_json =
+      nlohmann::json::parse(ak::serialize_attestation(link(owner, seeded(ac::KeyType::kEd25519, 9))).value());
+  device_json["metadata"] = {{"type", "ai_agent"}};
+  BOOST_TEST(!ak::parse_attestation(device_json.dump()).has_value());
+  auto human_json = j;
+  human_json["signer_type"] = "Human";
+  BOOST_TEST(!ak::parse_attestation(human_json.dump()).has_value());
+  ak::Attestation device = link(owner, seeded(ac::KeyType::kEd25519, 9));
+  device.metadata = ak::AgentMetadata{};
+  BOOST_TEST(!ak::serialize_attestation(device).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
