@@ -230,7 +230,8 @@ void register_device(CLI::App& app, Registry& registry) {
   revoke->footer(
       "Writes a revocation record signed by the identity key and anchored in the key event log. Once it is published "
       "('auths registry publish' and a push of refs/auths/registry), servers refuse what the device signs.");
-  revoke->add_option("--device,--device-did", revoke_opts->device, "The device's did:key")->required();
+  revoke->add_option("--device,--device-did", revoke_opts->device, "The device's did:key, or an agent's did:keri")
+      ->required();
   revoke->add_option("--note", revoke_opts->note, "A note stored in the revocation");
   registry.push_back({revoke, [revoke_opts] { return run_revoke(*revoke_opts); }});
 }

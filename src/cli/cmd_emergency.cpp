@@ -73,7 +73,7 @@ void register_emergency(CLI::App& app, Registry& registry) {
   auto device = std::make_shared<std::string>();
   auto yes = std::make_shared<bool>(false);
   CLI::App* revoke = group->add_subcommand("revoke-device", "Revoke a device of your identity now");
-  revoke->add_option("--device", *device, "The device's did:key")->required();
+  revoke->add_option("--device", *device, "The device's did:key, or an agent's did:keri")->required();
   revoke->add_flag("--yes", *yes, "Confirm");
   registry.push_back({revoke, [device, yes] {
                         if (!*yes) return report_error(Error::invalid_argument("confirm with --yes"));

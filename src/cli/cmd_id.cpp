@@ -25,6 +25,8 @@ nlohmann::ordered_json to_json(const client::IdentityInfo& info) {
           {"keys", keys},
           {"next_key_commitments", info.next_commitments},
           {"active_devices", info.active_devices},
+          {"delegated_by",
+           info.delegated_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(info.delegated_by)},
           {"home", info.home}};
 }
 
@@ -59,6 +61,7 @@ void print_identity(const client::IdentityInfo& info) {
   std::printf("Sequence:    %llu (%llu rotation%s)\n", static_cast<unsigned long long>(info.sequence),
               static_cast<unsigned long long>(info.rotations), info.rotations == 1 ? "" : "s");
   std::printf("Devices:     %zu active\n", info.active_devices);
+  if (!info.delegated_by.empty()) std::printf("Delegated:   by %s (an agent)\n", info.delegated_by.c_str());
   std::printf("Home:        %s\n", info.home.c_str());
 }
 

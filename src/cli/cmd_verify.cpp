@@ -48,6 +48,7 @@ int run_verify_commit(const CommitOptions& opts) {
                                         {"key", v.key},
                                         {"signer_type", v.signer_type},
                                         {"delegated_by", v.delegated_by},
+                                        {"chain", v.chain},
                                         {"witnesses", v.witnesses},
                                         {"claimed", v.claimed}};
     std::printf("%s\n", doc.dump(2).c_str());
@@ -59,6 +60,7 @@ int run_verify_commit(const CommitOptions& opts) {
     if (!v.device.empty()) std::printf("  Device:      %s\n", v.device.c_str());
     std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
     std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
+    if (!v.chain.empty()) std::printf("  Chain:       %s\n", join(v.chain, " <- ").c_str());
     std::printf("  Witnesses:   %s\n", or_text(v.witnesses, "not required"));
     for (const auto& claim : v.claimed) std::printf("  Claimed:     %s\n", claim.c_str());
     std::printf("  Status:      %s\n", status_line(v.valid, v.status, v.detail).c_str());

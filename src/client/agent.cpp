@@ -215,4 +215,25 @@ Result<util::Bytes> Connection::call(std::span<const uint8_t> message) {
   return reply;
 }
 
+Result<Connection> connect() {
+  const auto socket = socket_path();
+  if (!socket) return Error::not_found("no ssh-agent: SSH_AUTH_SOCK is not set (start one: eval \"$(ssh-agent)\")");
+  return Connection::open(*socket);
+}
+
+Result<std::string> add_key(const crypto::PrivateKey& key, std::string_view comment, uint32_t lifetime_seconds) {
+  auto connection = connect();
+  if (!connection) return connection.error();
+  auto message = add_identity_message(key, comment, lifetime_seconds);
+  if (!message) return message.error();
+  const auto reply = connection->call(*message);
+  Botan::secure_scrub_memory(message->data(), message->size());
+  if (!reply) return reply.error();
+  const auto added = is_success(*reply);
+  if (!added) return added.error();
+  const std::string socket = *socket_path();
+  if (!*added) return Error::io("the ssh-agent refused the key (is it locked with ssh-add -x?)", socket);
+  return socket;
+}
+
 }  // namespace auths::client::agent

@@ -91,4 +91,11 @@ class Connection final {
   std::string m_path;
 };
 
+/// Connects to the agent at $SSH_AUTH_SOCK. kNotFound when it is unset or nothing listens.
+[[nodiscard]] Result<Connection> connect();
+/// Adds `key` to the agent at $SSH_AUTH_SOCK for `lifetime_seconds` with `comment` (the
+/// message holding the key is wiped once sent). Returns the socket's path.
+[[nodiscard]] Result<std::string> add_key(const crypto::PrivateKey& key, std::string_view comment,
+                                          uint32_t lifetime_seconds);
+
 }  // namespace auths::client::agent

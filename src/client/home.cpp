@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "file_io.h"
@@ -130,6 +131,42 @@ Result<std::vector<keri::SignedEvent>> load_kel(const fs::path& home, std::strin
   return events;
 }
 
+namespace {
+
+/// The KELs of the home's registry copy as a delegated event's lookup needs them (kel.h): a
+/// delegator's state is replayed from the same copy when first asked for, its own delegators
+/// likewise (apply_event bounds the depth). A KEL that is missing or does not replay is
+/// nullptr: the delegated event is then refused as unanchored.
+class CopyDelegators {
+ public:
+  explicit CopyDelegators(const fs::path& home) : m_home(home) {}
+  keri::KeyStateLookup lookup() {
+    return [this](std::string_view prefix) -> const keri::KeyState* { return find(prefix); };
+  }
+
+ private:
+  const keri::KeyState* find(std::string_view prefix) {
+    const std::string key(prefix);
+    if (auto it = m_states.find(key); it != m_states.end()) return it->second ? &*it->second : nullptr;
+    m_states[key] = std::nullopt;  // a cycle finds nothing
+    if (m_depth > keri::kMaxDelegationDepth) return nullptr;
+    auto kel = load_kel(m_home, prefix);
+    if (!kel || kel->empty()) return nullptr;
+    ++m_depth;
+    auto state = keri::replay_kel(*kel, nullptr, nullptr, lookup());
+    --m_depth;
+    if (!state) return nullptr;
+    m_states[key] = std::move(*state);
+    return &*m_states[key];
+  }
+
+  fs::path m_home;
+  std::map<std::string, std::optional<keri::KeyState>> m_states;
+  size_t m_depth = 0;
+};
+
+}  // namespace
+
 Result<keri::KeyState> load_key_state(const fs::path& home, std::string_view prefix, Reason* fault) {
   if (fault != nullptr) *fault = Reason::kOk;
   auto kel = load_kel(home, prefix);
@@ -137,7 +174,8 @@ Result<keri::KeyState> load_key_state(const fs::path& home, std::string_view pre
   if (kel->empty())
     return Error::not_found("no key event log for did:keri:" + std::string(prefix), registry_copy_dir(home).string());
   size_t failed = 0;
-  auto state = keri::replay_kel(*kel, fault, &failed);
+  CopyDelegators delegators(home);
+  auto state = keri::replay_kel(*kel, fault, &failed, delegators.lookup());
   if (!state) {
     return Error::corrupt(
         "event " + std::to_string(failed) + " of the key event log does not apply: " + state.error().to_string(),
@@ -157,7 +195,8 @@ Result<keri::KeyState> write_event(const fs::path& home, const keri::SignedEvent
   const fs::path event_file = root / registry::event_path(prefix, event.event.sequence);
   std::error_code ec;
   if (fs::exists(event_file, ec)) return Error::invalid_argument("event already exists", event_file.string());
-  if (auto applied = keri::apply_event(state, event, fault); !applied) {
+  CopyDelegators delegators(home);
+  if (auto applied = keri::apply_event(state, event, fault, delegators.lookup()); !applied) {
     return Error::invalid_argument(applied.error().message, applied.error().context);
   }
   auto json = keri::serialize(event.event);
@@ -183,7 +222,7 @@ Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEven
   const std::string& prefix = event.event.prefix;
   if (auto ok = check_prefix(prefix); !ok) return ok.error();
   std::optional<keri::KeyState> state;
-  if (event.event.type != keri::EventType::kInception) {
+  if (!keri::is_inception(event.event.type)) {
     auto current = load_key_state(home, prefix, fault);
     if (!current) return current.error();
     state = std::move(*current);
@@ -195,7 +234,7 @@ Result<keri::KeyState> append_event(const fs::path& home, const keri::SignedEven
                                     Reason* fault) {
   if (fault != nullptr) *fault = Reason::kOk;
   if (auto ok = check_prefix(event.event.prefix); !ok) return ok.error();
-  if (event.event.type == keri::EventType::kInception) {
+  if (keri::is_inception(event.event.type)) {
     return Error::invalid_argument("an inception starts a key event log: it has no state before it",
                                    event.event.prefix);
   }

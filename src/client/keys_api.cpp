@@ -40,22 +40,6 @@ Result<std::vector<std::string>> identity_aliases(const std::string& home) {
   return std::vector<std::string>{alias, alias + ".next", alias + ".pending"};
 }
 
-/// A connection to the agent of $SSH_AUTH_SOCK, with its path.
-struct AgentSession {
-  std::string socket;
-  agent::Connection connection;
-};
-
-Result<AgentSession> connect_agent() {
-  const auto socket = agent::socket_path();
-  if (!socket) {
-    return Error::not_found("no ssh-agent: SSH_AUTH_SOCK is not set (start one: eval \"$(ssh-agent)\")");
-  }
-  auto connection = agent::Connection::open(*socket);
-  if (!connection) return connection.error();
-  return AgentSession{*socket, std::move(*connection)};
-}
-
 }  // namespace
 
 Result<uint32_t> parse_lifetime(std::string_view text) {
@@ -105,9 +89,9 @@ Result<uint32_t> parse_lifetime(std::string_view text) {
 }
 
 Result<std::string> agent_socket() {
-  auto session = connect_agent();
-  if (!session) return session.error();
-  return session->socket;
+  auto connection = agent::connect();
+  if (!connection) return connection.error();
+  return *agent::socket_path();
 }
 
 Result<std::string> default_agent_alias(const std::string& home) {
@@ -147,19 +131,13 @@ Result<AgentKey> unlock_key(const std::string& home, std::string_view alias, std
   }
   auto shown = find_stored_key(home, alias);
   if (!shown) return shown.error();
-  auto session = connect_agent();
-  if (!session) return session.error();
+  // The agent is there before the passphrase is used in vain.
+  if (auto socket = agent_socket(); !socket) return socket.error();
   const auto key = load_key(home, alias, passphrase);
   if (!key) return key.error();
-  auto message = agent::add_identity_message(*key, std::string(kAuthsKeyPrefix) + std::string(alias), lifetime_seconds);
-  if (!message) return message.error();
-  const auto reply = session->connection.call(*message);
-  Botan::secure_scrub_memory(message->data(), message->size());
-  if (!reply) return reply.error();
-  const auto added = agent::is_success(*reply);
-  if (!added) return added.error();
-  if (!*added) return Error::io("the ssh-agent refused the key (is it locked with ssh-add -x?)", session->socket);
-  return AgentKey{std::move(*shown), session->socket, lifetime_seconds};
+  auto socket = agent::add_key(*key, std::string(kAuthsKeyPrefix) + std::string(alias), lifetime_seconds);
+  if (!socket) return socket.error();
+  return AgentKey{std::move(*shown), *socket, lifetime_seconds};
 }
 
 Result<AgentKey> lock_key(const std::string& home, std::string_view alias) {
@@ -168,9 +146,9 @@ Result<AgentKey> lock_key(const std::string& home, std::string_view alias) {
   if (!shown) return shown.error();
   auto public_key = load_public_key(home, alias);
   if (!public_key) return public_key.error();
-  auto session = connect_agent();
-  if (!session) return session.error();
-  const auto reply = session->connection.call(agent::remove_identity_message(*public_key));
+  auto connection = agent::connect();
+  if (!connection) return connection.error();
+  const auto reply = connection->call(agent::remove_identity_message(*public_key));
   if (!reply) return reply.error();
   const auto removed = agent::is_success(*reply);
   if (!removed) return removed.error();
@@ -178,7 +156,7 @@ Result<AgentKey> lock_key(const std::string& home, std::string_view alias) {
     return Error::not_found("the ssh-agent does not hold key '" + std::string(alias) +
                             "' (never unlocked, or its lifetime is over)");
   }
-  return AgentKey{std::move(*shown), session->socket, 0};
+  return AgentKey{std::move(*shown), *agent::socket_path(), 0};
 }
 
 Result<StoredKey> generate_stored_key(const std::string& home, std::string_view alias, std::string_view curve,

@@ -236,12 +236,18 @@ Result<crypto::KeyType> parse_curve(std::string_view name) {
   return Error::invalid_argument("unknown curve '" + std::string(name) + "' (ed25519 or p256)");
 }
 
+Result<std::string> user_home_directory() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return std::string(home);
+  const passwd* pw = ::getpwuid(::getuid());
+  if (pw != nullptr && pw->pw_dir != nullptr && *pw->pw_dir != '\0') return std::string(pw->pw_dir);
+  return Error::not_found("cannot find the identity home: set AUTHS_HOME or HOME");
+}
+
 Result<std::string> auths_home() {
   if (const char* home = std::getenv("AUTHS_HOME"); home != nullptr && *home != '\0') return std::string(home);
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return std::string(home) + "/.auths";
-  const passwd* pw = ::getpwuid(::getuid());
-  if (pw != nullptr && pw->pw_dir != nullptr && *pw->pw_dir != '\0') return std::string(pw->pw_dir) + "/.auths";
-  return Error::not_found("cannot find the identity home: set AUTHS_HOME or HOME");
+  auto dir = user_home_directory();
+  if (!dir) return dir.error();
+  return *dir + "/.auths";
 }
 
 Status ensure_home(const fs::path& home) {

@@ -16,6 +16,7 @@
 #include "keri/kel.h"
 #include "keystore.h"
 #include "registry/registry.h"
+#include "signer.h"
 #include "util/bytes.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -225,6 +226,7 @@ Result<IdentityInfo> describe_identity(const fs::path& home, const Loaded& id, i
   info.active_devices = static_cast<size_t>(
       std::count_if(devices->begin(), devices->end(), [](const DeviceInfo& d) { return d.status == "active"; }));
   info.home = home.string();
+  if (id.state.delegated()) info.delegated_by = "did:keri:" + id.state.delegator;
   return info;
 }
 
@@ -234,17 +236,6 @@ Result<std::string> first_free_device_alias(const fs::path& home) {
     if (!key_exists(home, alias)) return alias;
   }
   return Error::invalid_argument("no free device-<n> alias: pass --alias");
-}
-
-Result<std::vector<std::string>> checked_capabilities(const std::vector<std::string>& requested) {
-  std::vector<std::string> caps;
-  for (const auto& cap : requested) {
-    const std::string trimmed(util::trim(cap));
-    if (trimmed.empty()) return Error::invalid_argument("empty capability name");
-    if (std::find(caps.begin(), caps.end(), trimmed) == caps.end()) caps.push_back(trimmed);
-  }
-  if (caps.empty()) caps.emplace_back(kDefaultCapability);
-  return caps;
 }
 
 }  // namespace
@@ -668,8 +659,12 @@ Result<std::vector<DeviceInfo>> revoke_device(const std::string& home_text, cons
                                               std::string_view passphrase, std::optional<std::string> note,
                                               int64_t now_arg) {
   const fs::path home(home_text);
-  if (auto key = crypto::parse_did_key(device_did); !key) {
-    return Error::invalid_argument("not a did:key: " + key.error().message, device_did);
+  // A device (did:key) or an agent this identity delegated to (did:keri).
+  if (util::starts_with(device_did, "did:keri:")) {
+    if (auto prefix = keri::parse_did_keri(device_did); !prefix) return prefix.error();
+  } else if (auto key = crypto::parse_did_key(device_did); !key) {
+    return Error::invalid_argument("not a did:key (a device) or did:keri (an agent): " + key.error().message,
+                                   device_did);
   }
   auto id = load_identity(home);
   if (!id) return id.error();

@@ -19,6 +19,7 @@
 #include "registry/freeze.h"
 #include "registry/org.h"
 #include "registry/registry.h"
+#include "signer.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -37,30 +38,6 @@ bool valid_org_name(std::string_view name) {
   return !name.empty() && name.size() <= 48 && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
-}
-
-/// An identity whose key this home holds and that signs records: the home's own, or an org's.
-struct Signer {
-  std::string did;
-  std::string key_alias;
-  keri::KeyState state;
-};
-
-Result<Signer> load_signer(const fs::path& home, const std::string& did, const std::string& key_alias) {
-  auto prefix = keri::parse_did_keri(did);
-  if (!prefix) return prefix.error();
-  auto state = load_key_state(home, *prefix);
-  if (!state) return state.error();
-  if (state->keys.size() != 1 || state->key_threshold != 1)
-    return Error::unsupported("identities with several keys cannot sign org records", did);
-  return Signer{did, key_alias, std::move(*state)};
-}
-
-Result<Signer> home_signer(const fs::path& home) {
-  auto config = load_identity_config(home);
-  if (!config) return config.error();
-  if (!config->has_value()) return Error::not_found("no identity in " + home.string() + ": run 'auths id init'");
-  return load_signer(home, (*config)->did, (*config)->key_alias);
 }
 
 Result<std::vector<OrgInfo>> read_orgs(const fs::path& home) {
@@ -104,57 +81,6 @@ Result<OrgRef> resolve_org(const fs::path& home, const std::string& org) {
   }
   if (!keri::parse_did_keri(org)) return Error::invalid_argument("--org must be a did:keri or a local org's name", org);
   return OrgRef{org, std::nullopt};
-}
-
-/// Signs `attestations` and `freezes` as `signer`, anchors them all in one ixn event, checks
-/// each against the KEL with that event, and writes event and records to the home.
-Status sign_anchor_store(const fs::path& home, const Signer& signer, std::string_view passphrase,
-                         std::vector<keri::Attestation>& attestations, std::vector<registry::FreezeRecord>& freezes) {
-  auto key = load_key(home, signer.key_alias, passphrase);
-  if (!key) return key.error();
-  if (!(key->public_key() == signer.state.public_keys.front()))
-    return Error::corrupt("key '" + signer.key_alias + "' is not the current key of " + signer.did);
-  std::vector<keri::Seal> seals;
-  const auto seal = [&seals](const Result<std::string>& digest) -> Status {
-    if (!digest) return digest.error();
-    auto made = keri::Seal::of_digest(*digest);
-    if (!made) return made.error();
-    seals.push_back(std::move(*made));
-    return {};
-  };
-  for (auto& a : attestations) {
-    if (auto ok = keri::sign_as_identity(a, *key); !ok) return ok;
-    if (auto ok = seal(keri::attestation_digest(a)); !ok) return ok;
-  }
-  for (auto& f : freezes) {
-    if (auto ok = registry::sign_freeze(f, *key); !ok) return ok;
-    if (auto ok = seal(registry::freeze_digest(f)); !ok) return ok;
-  }
-  auto ixn = keri::make_interaction(signer.state, std::move(seals));
-  if (!ixn) return ixn.error();
-  auto sig = keri::sign_event(*ixn, *key, 0);
-  if (!sig) return sig.error();
-  const keri::SignedEvent event{std::move(*ixn), {std::move(*sig)}};
-  std::optional<keri::KeyState> after = signer.state;
-  if (auto ok = keri::apply_event(after, event); !ok) return ok;
-  for (const auto& a : attestations) {
-    if (auto ok = keri::verify_identity_signature(a, *after, nullptr, keri::SignedBy::kAnchoringKeys); !ok) return ok;
-  }
-  for (const auto& f : freezes) {
-    if (auto ok = registry::verify_freeze_signature(f, *after); !ok) return ok;
-  }
-  if (auto ok = append_event(home, event, signer.state); !ok) return ok.error();
-  for (const auto& a : attestations) {
-    if (auto ok = store_attestation(home, a); !ok) return ok.error();
-  }
-  for (const auto& f : freezes) {
-    auto path = registry::freeze_path(f);
-    if (!path) return path.error();
-    auto text = registry::serialize_freeze(f);
-    if (!text) return text.error();
-    if (auto ok = write_file(registry_copy_dir(home) / *path, *text, 0644, /*replace=*/false); !ok) return ok;
-  }
-  return {};
 }
 
 /// Who signs an org record from this home: the org (its keys are here) or this home's identity
@@ -322,10 +248,9 @@ Result<MemberInfo> add_member(const std::string& home_text, const AddMemberOptio
   if (!text) return text.error();
   if (auto parsed = keri::parse_attestation(*text); !parsed) return parsed.error();
 
-  std::vector<keri::Attestation> records{record};
-  std::vector<registry::FreezeRecord> none;
-  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, records, none); !ok) return ok.error();
-  return describe_member(records.front(), nullptr, now);
+  Anchored anchored{{record}, {}, {}};
+  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
+  return describe_member(anchored.attestations.front(), nullptr, now);
 }
 
 Result<MemberInfo> revoke_member(const std::string& home_text, const std::string& org_text, const std::string& member,
@@ -357,10 +282,9 @@ Result<MemberInfo> revoke_member(const std::string& home_text, const std::string
   revocation.timestamp = keri::Timestamp::from_unix(now);
   revocation.revoked_at = revocation.timestamp;
   revocation.note = "membership revoked";
-  std::vector<keri::Attestation> records{revocation};
-  std::vector<registry::FreezeRecord> none;
-  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, records, none); !ok) return ok.error();
-  return describe_member(*latest, &records.front(), now);
+  Anchored anchored{{revocation}, {}, {}};
+  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
+  return describe_member(*latest, &anchored.attestations.front(), now);
 }
 
 Result<std::vector<MemberInfo>> list_members(const std::string& home_text, const std::string& org_text,
@@ -415,10 +339,9 @@ Result<FreezeInfo> freeze_org(const std::string& home_text, const std::string& o
   record.timestamp = keri::Timestamp::from_unix(now);
   if (duration_seconds) record.until = keri::Timestamp::from_unix(now + *duration_seconds);
   record.reason = std::move(reason);
-  std::vector<keri::Attestation> none;
-  std::vector<registry::FreezeRecord> records{record};
-  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, none, records); !ok) return ok.error();
-  auto path = registry::freeze_path(records.front());
+  Anchored anchored{{}, {record}, {}};
+  if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
+  auto path = registry::freeze_path(anchored.freezes.front());
   return FreezeInfo{org->did, record.signer, record.freeze ? "freeze" : "unfreeze",
                     record.until ? record.until->text : "", path ? *path : ""};
 }

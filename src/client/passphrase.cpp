@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "auths/client/keys.h"
@@ -67,7 +68,7 @@ class Terminal final {
   static Result<Terminal> open() {
     const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
-      return Error::invalid_argument("no passphrase: set AUTHS_PASSPHRASE or run from a terminal");
+      return Error::invalid_argument("no terminal (/dev/tty)");
     }
     return Terminal(fd);
   }
@@ -79,8 +80,11 @@ class Terminal final {
     if (m_fd >= 0) ::close(m_fd);
   }
 
-  Result<std::string> read_secret(std::string_view prompt) {
-    const EchoOff echo_off(m_fd);  // before the prompt, so that nothing typed after it is shown
+  Result<std::string> read_secret(std::string_view prompt) { return read_line(prompt, /*secret=*/true); }
+
+  Result<std::string> read_line(std::string_view prompt, bool secret) {
+    std::optional<EchoOff> echo_off;
+    if (secret) echo_off.emplace(m_fd);  // before the prompt, so that nothing typed after it is shown
     if (const auto ok = write_all(m_fd, prompt); !ok) return ok.error();
     std::string line;
     bool too_long = false;
@@ -91,7 +95,8 @@ class Terminal final {
       if (n < 0) {
         const int err = errno;
         wipe_secret(line);
-        return Error::io("cannot read the passphrase: " + errno_text(err), "/dev/tty");
+        return Error::io(std::string("cannot read ") + (secret ? "the passphrase: " : "an answer: ") + errno_text(err),
+                         "/dev/tty");
       }
       if (n == 0 || c == '\n' || c == '\r') break;
       if (line.size() >= kMaxPassphraseLength) {
@@ -102,7 +107,8 @@ class Terminal final {
     }
     if (too_long) {
       wipe_secret(line);
-      return Error::invalid_argument("passphrase is longer than " + std::to_string(kMaxPassphraseLength) + " bytes");
+      return Error::invalid_argument(std::string(secret ? "passphrase" : "answer") + " is longer than " +
+                                     std::to_string(kMaxPassphraseLength) + " bytes");
     }
     return line;
   }
@@ -118,10 +124,16 @@ void wipe_secret(std::string& secret) {
   if (!secret.empty()) Botan::secure_scrub_memory(secret.data(), secret.size());
 }
 
-Result<std::string> read_passphrase(std::string_view prompt, bool confirm) {
-  if (const char* env = std::getenv("AUTHS_PASSPHRASE"); env != nullptr) return std::string(env);
+Result<std::string> read_answer(std::string_view prompt) {
   auto tty = Terminal::open();
-  if (!tty) return tty.error();
+  if (!tty) return Error::invalid_argument("no terminal to ask on: pass the answer as an option");
+  return tty->read_line(prompt, /*secret=*/false);
+}
+
+Result<std::string> read_passphrase(std::string_view prompt, bool confirm, const char* variable) {
+  if (const char* env = std::getenv(variable); env != nullptr) return std::string(env);
+  auto tty = Terminal::open();
+  if (!tty) return Error::invalid_argument(std::string("no passphrase: set ") + variable + " or run from a terminal");
   auto first = tty->read_secret(prompt);
   if (!first || !confirm) return first;
   auto second = tty->read_secret("Enter the same passphrase again: ");

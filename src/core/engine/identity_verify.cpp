@@ -17,13 +17,25 @@ namespace auths {
 
 namespace {
 
-/// The link that made `key` count for `identity` (for signer type and delegation).
-const keri::Attestation* active_link(const registry::State& state, const crypto::PublicKey& key,
-                                     const std::string& identity) {
-  for (const auto& grant : state.grants_for_key(key)) {
-    if (grant.link->issuer == identity && grant.revocation == nullptr) return grant.link;
+/// Signer type, delegation and chain of the way `key` speaks for `signer` (trace_key's path
+/// that holds and names it).
+void describe_signer(const registry::State& state, const crypto::PublicKey& key, const engine::SignedObject& object,
+                     const std::string& signer, CommitVerdict& verdict) {
+  for (const auto& path : engine::trace_key(state, key, object)) {
+    if (path.fault != Reason::kOk) continue;
+    bool names = path.identity == signer || path.root == signer;
+    for (const auto* hop : path.hops) names = names || hop->issuer == signer;
+    if (!names) continue;
+    verdict.signer_type = keri::to_string(path.type);
+    if (!path.hops.empty()) {
+      verdict.delegated_by = path.hops.front()->issuer;
+      verdict.chain.push_back(path.identity);
+      for (const auto* hop : path.hops) verdict.chain.push_back(hop->issuer);
+    } else if (path.device != nullptr) {
+      verdict.delegated_by = path.device->delegated_by.value_or("");
+    }
+    return;
   }
-  return nullptr;
 }
 
 }  // namespace
@@ -86,12 +98,7 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
                        : match.detail;
   if (verdict.valid) {
     verdict.signed_by = match.signer;
-    if (const auto* link = active_link(state, *check.key, match.signer); link != nullptr) {
-      verdict.signer_type = keri::to_string(link->signer_type);
-      verdict.delegated_by = link->delegated_by.value_or("");
-    } else {
-      verdict.signer_type = "Human";  // the identity key itself
-    }
+    describe_signer(state, *check.key, object, match.signer, verdict);
   }
   return verdict;
 }

@@ -23,6 +23,8 @@ struct CommitVerdict {
   std::string signed_by;             // did:keri:... of the identity the key is linked to ("" if none)
   std::string signer_type;           // "Human", "Agent", "Workload" ("" if unknown)
   std::string delegated_by;          // "" when the attestation names nobody
+  std::vector<std::string> chain;    // an agent's delegation chain: the agent, then each delegator
+                                     // up to the top identity (empty: no delegation)
   std::string witnesses;             // "not required" until witness receipts are enforced
   std::vector<std::string> claimed;  // the Auths-Id / Auths-Device trailers, as "Key: value"
 };

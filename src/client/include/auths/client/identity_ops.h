@@ -45,6 +45,7 @@ struct IdentityInfo {
   size_t next_commitments = 0;  // 0 once the identity was abandoned
   size_t active_devices = 0;
   std::string home;
+  std::string delegated_by;  // an agent's delegator (its dip's `di`), as did:keri; "" = none
 };
 
 struct InitIdentityOptions {
@@ -146,7 +147,8 @@ struct LinkRequestReview {
 [[nodiscard]] Result<DeviceInfo> link_requested_device(const std::string& home, std::string_view request_text,
                                                        std::string_view passphrase, int64_t now = 0);
 
-/// `auths device revoke`: a revocation of every unrevoked link of `device_did`, signed by the
+/// `auths device revoke`: a revocation of every unrevoked link of `device_did` (a device's
+/// did:key, or the did:keri of an agent this identity delegated to), signed by the
 /// identity and anchored by an ixn event. kNotFound for a device this identity never linked,
 /// kInvalidArgument for one already revoked. Returns the revoked links (status "revoked").
 [[nodiscard]] Result<std::vector<DeviceInfo>> revoke_device(const std::string& home, const std::string& device_did,

@@ -28,11 +28,17 @@ struct StoredKey {
 /// the current directory: a home found there would be whatever the command happened to run in.
 /// kNotFound when there is no home directory at all. Not created here.
 [[nodiscard]] Result<std::string> auths_home();
+/// The user's home directory: $HOME when set and not empty, else the passwd entry's.
+[[nodiscard]] Result<std::string> user_home_directory();
 
-/// The passphrase of the home's keys: $AUTHS_PASSPHRASE when set (non-interactive use), else
-/// `prompt` on /dev/tty with echo off, read up to the end of the line (asked twice, and the two
-/// must match, with `confirm`). No variable and no terminal is an Error saying so.
-[[nodiscard]] Result<std::string> read_passphrase(std::string_view prompt, bool confirm = false);
+/// The passphrase of the home's keys: $AUTHS_PASSPHRASE (or the environment variable
+/// `variable`) when set (non-interactive use), else `prompt` on /dev/tty with echo off, read up
+/// to the end of the line (asked twice, and the two must match, with `confirm`). No variable and
+/// no terminal is an Error saying so.
+[[nodiscard]] Result<std::string> read_passphrase(std::string_view prompt, bool confirm = false,
+                                                  const char* variable = "AUTHS_PASSPHRASE");
+/// One line typed on /dev/tty after `prompt` (echo on). kInvalidArgument without a terminal.
+[[nodiscard]] Result<std::string> read_answer(std::string_view prompt);
 /// Overwrites a passphrase in place once it is used, in a way the compiler cannot drop.
 void wipe_secret(std::string& secret);
 
