@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "auths/client/agent_ops.h"
 #include "auths/client/identity_ops.h"
 #include "auths/client/keys.h"
 #include "auths/exit_codes.h"
@@ -78,9 +79,37 @@ int report_refusal(const Error& error) {
   return kExitRejected;
 }
 
+/// An agent's request (auths init --profile agent --request): the agent's dip and its delegation.
+int run_link_agent_request(const std::string& home, const LinkOptions& opts) {
+  const auto review = client::review_agent_request(home, opts.request);
+  if (!review) return report_refusal(review.error());
+  const client::AgentBundle& agent = review->agent;
+  std::printf("agent request for %s:\n", review->issuer.c_str());
+  std::printf("  agent:        %s (%s)\n", agent.did.c_str(), agent.name.c_str());
+  std::printf("  key:          %s\n", agent.ssh_public_key.c_str());
+  std::printf("  capabilities: %s\n", join(agent.capabilities, ", ").c_str());
+  std::printf("  expires:      %s\n", agent.expires_at.empty() ? "never" : agent.expires_at.c_str());
+  std::fflush(stdout);
+  auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys to delegate to it: ");
+  if (!passphrase) return report_error(passphrase.error());
+  const auto linked = client::link_requested_agent(home, review->text, *passphrase);
+  client::wipe_secret(*passphrase);
+  if (!linked) {
+    const bool refused = linked.error().message.rfind(client::kLinkRequestRefused, 0) == 0;
+    return refused ? report_refusal(linked.error()) : report_error(linked.error());
+  }
+  std::printf("%s\n", linked->did.c_str());
+  std::printf("delegated to agent %s (its key stays on its machine)\n", linked->did.c_str());
+  std::printf("  record:       %s (anchored with the agent's inception in the key event log)\n",
+              linked->record.c_str());
+  std::printf("publish it: auths registry publish --repo PATH, then git push origin refs/auths/registry\n");
+  return kExitAccepted;
+}
+
 int run_link_request(const LinkOptions& opts) {
   const auto home = client::auths_home();
   if (!home) return report_error(home.error());
+  if (client::is_agent_request_file(opts.request)) return run_link_agent_request(*home, opts);
   const auto review = client::review_link_request(*home, opts.request);
   if (!review) return report_refusal(review.error());
   // What will be granted, before the passphrase is asked: the prompt is the moment to stop.

@@ -37,6 +37,7 @@ struct AgentInitOptions {
   std::string expires_in;
   std::string delegated_by;
   std::string delegator_home;
+  std::string request;  // --request FILE: on a machine without the delegator's keys
   std::string curve = "ed25519";
 };
 
@@ -97,6 +98,41 @@ void print_agent_json(const client::AgentBundle& b) {
   std::printf("%s\n", doc.dump(2).c_str());
 }
 
+/// `--request FILE`: the agent's home and a request for the delegator (agent_ops.h).
+int run_request_agent(const AgentInitOptions& opts, const std::string& home, client::ProvisionAgentOptions options) {
+  if (options.capabilities.empty() && !opts.non_interactive && !opts.dry_run) {
+    std::fprintf(stderr, "note: no --capabilities: the request asks for sign_commit only\n");
+  }
+  client::ProvisionAgentOptions preview = options;
+  preview.dry_run = true;
+  const auto checked = client::request_agent(home, preview, opts.request, "");
+  if (!checked) return report_error(checked.error());
+  if (opts.dry_run) {
+    print_agent(*checked);
+    return kExitAccepted;
+  }
+  auto passphrase = client::read_passphrase("Enter a passphrase for the agent's keys: ", /*confirm=*/true);
+  if (!passphrase) return report_error(passphrase.error());
+  const auto bundle = client::request_agent(home, options, opts.request, *passphrase);
+  client::wipe_secret(*passphrase);
+  if (!bundle) return report_error(bundle.error());
+  if (opts.json) {
+    print_agent_json(*bundle);
+    return kExitAccepted;
+  }
+  std::printf("agent %s created in %s, waiting for its delegator\n", bundle->did.c_str(), bundle->home.c_str());
+  std::printf("wrote the agent request for %s to %s (the agent's key stays here)\n", bundle->delegator.c_str(),
+              opts.request.c_str());
+  std::printf("  capabilities: %s\n", join(bundle->capabilities, ", ").c_str());
+  std::printf("  expires:      %s\n", bundle->expires_at.empty() ? "never" : bundle->expires_at.c_str());
+  std::printf("next:\n");
+  std::printf("  1. on the delegator's machine: auths device link --request %s\n", opts.request.c_str());
+  std::printf("  2. there: auths registry publish --repo REPO, and push refs/auths/registry\n");
+  std::printf("  3. here: AUTHS_HOME=%s auths init --git --key-alias %s --repo REPO\n", bundle->home.c_str(),
+              bundle->key_alias.c_str());
+  return kExitAccepted;
+}
+
 int run_init_agent(const AgentInitOptions& opts) {
   const auto home = client::agent_home();
   if (!home) return report_error(home.error());
@@ -123,6 +159,7 @@ int run_init_agent(const AgentInitOptions& opts) {
       options.expires_in = *seconds;
     }
   }
+  if (!opts.request.empty()) return run_request_agent(opts, *home, std::move(options));
   const bool interactive = !opts.non_interactive && !opts.dry_run;
   if (opts.non_interactive && !opts.dry_run) {
     // Nothing may wait for a terminal: every secret comes from the environment.
@@ -261,6 +298,10 @@ void register_init(CLI::App& app, Registry& registry) {
       ->needs(profile);
   init->add_option("--delegator-home", agent->delegator_home,
                    "Agent: the identity home of the delegator (default ~/.auths)")
+      ->needs(profile);
+  init->add_option("--request", agent->request,
+                   "Agent: on a machine without the delegator's keys, write an agent request to FILE for 'auths "
+                   "device link --request' on the delegator's machine (needs --delegated-by)")
       ->needs(profile);
   init->add_option("--name", agent->name, "Agent: its name in the record's metadata")
       ->capture_default_str()

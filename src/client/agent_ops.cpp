@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "agent.h"
 #include "auths/client/identity_ops.h"
@@ -72,7 +74,7 @@ std::string agent_config(const AgentBundle& bundle) {
 /// The KEL files of `signer`'s identity and of every delegator above it, from the delegator's
 /// registry copy: what the agent's home needs to replay the agent's dip.
 Result<std::vector<std::pair<std::string, std::string>>> delegator_kels(const fs::path& delegator_home,
-                                                                       const keri::KeyState& delegator) {
+                                                                        const keri::KeyState& delegator) {
   auto files = registry_files(delegator_home);
   if (!files) return files.error();
   std::vector<std::string> prefixes{delegator.prefix};
@@ -123,6 +125,38 @@ Result<Terms> agent_terms(const ProvisionAgentOptions& options) {
   return terms;
 }
 
+/// The delegator's half of making an agent: one ixn of `delegator` anchors the agent's `dip`
+/// and `link` (signed here by the delegator); the dip is applied on top of that event before
+/// anything is written; then the event, the record and the dip go to `home`'s registry copy.
+/// Returns the finished record; `dip` gets its -G source seal.
+Result<keri::Attestation> delegate_agent(const fs::path& home, const Signer& delegator, std::string_view passphrase,
+                                         keri::SignedEvent& dip, const keri::Attestation& link) {
+  auto seal = keri::Seal::of_event(dip.event);
+  if (!seal) return seal.error();
+  Anchored anchored{{link}, {}, {*seal}, {}};
+  anchored.before_writing = [&](const keri::KeyState& after, const keri::SignedEvent& anchor) -> Status {
+    dip.source_seals = {{anchor.event.sequence, anchor.event.said}};
+    std::map<std::string, keri::KeyState, std::less<>> above;
+    const keri::KeyStateLookup lookup = [&](std::string_view prefix) -> const keri::KeyState* {
+      if (prefix == after.prefix) return &after;
+      if (auto it = above.find(prefix); it != above.end()) return &it->second;
+      auto state = load_key_state(home, prefix);
+      return state ? &above.emplace(std::string(prefix), std::move(*state)).first->second : nullptr;
+    };
+    std::optional<keri::KeyState> agent;
+    Reason fault = Reason::kOk;
+    if (auto ok = keri::apply_event(agent, dip, &fault, lookup); !ok) {
+      return Error::invalid_argument("the agent's inception does not verify (" + std::string(name(fault)) +
+                                     "): " + ok.error().message);
+    }
+    return {};
+  };
+  auto anchor = sign_anchor_store(home, delegator, passphrase, anchored);
+  if (!anchor) return anchor.error();
+  if (auto ok = append_event(home, dip); !ok) return ok.error();
+  return anchored.attestations.front();
+}
+
 Status check_agent_home(const fs::path& home, const fs::path& delegator_home) {
   std::error_code ec;
   if (fs::exists(home, ec) && fs::exists(delegator_home, ec) && fs::equivalent(home, delegator_home, ec)) {
@@ -136,7 +170,8 @@ Status check_agent_home(const fs::path& home, const fs::path& delegator_home) {
                                    " (one agent per home: set AUTHS_HOME to a new directory)");
   }
   for (const auto& alias : {std::string(kAgentKeyAlias), next_alias()}) {
-    if (key_exists(home, alias)) return Error::invalid_argument("key '" + alias + "' already exists in " + home.string());
+    if (key_exists(home, alias))
+      return Error::invalid_argument("key '" + alias + "' already exists in " + home.string());
   }
   if (fs::exists(home / kAgentConfigFile, ec)) {
     return Error::invalid_argument(std::string(kAgentConfigFile) + " already exists in " + home.string());
@@ -158,6 +193,88 @@ Result<std::string> default_delegator_home() {
   if (!dir) return dir.error();
   return *dir + "/.auths";
 }
+
+namespace {
+
+/// The record of a new agent before its key exists: checked by the strict parser's rules once
+/// signed (names, metadata).
+keri::Attestation draft_link(const std::string& delegator, const Terms& terms, const ProvisionAgentOptions& options) {
+  keri::Attestation link;
+  link.rid = keri::random_rid();
+  link.issuer = delegator;
+  link.capabilities = terms.capabilities;
+  link.signer_type = keri::SignerType::kAgent;
+  link.delegated_by = delegator;
+  link.expires_at = terms.expires_at;
+  link.timestamp = keri::Timestamp::from_unix(terms.now);
+  link.metadata = keri::AgentMetadata{"ai_agent", options.name, "agent", options.ephemeral};
+  return link;
+}
+
+/// A new agent's keys, its dip naming `delegator_prefix` signed by its key, and `link` made
+/// its: subject, key, device signature.
+struct MadeAgent {
+  crypto::PrivateKey key;
+  crypto::PrivateKey next;
+  keri::SignedEvent dip;
+  keri::Attestation link;
+};
+
+Result<MadeAgent> make_agent(crypto::KeyType type, const std::string& delegator_prefix, keri::Attestation link) {
+  auto key = crypto::PrivateKey::generate(type);
+  if (!key) return key.error();
+  auto next = crypto::PrivateKey::generate(type);
+  if (!next) return next.error();
+  auto key_qb64 = keri::cesr::encode_verkey(key->public_key());
+  if (!key_qb64) return key_qb64.error();
+  auto next_qb64 = keri::cesr::encode_verkey(next->public_key());
+  if (!next_qb64) return next_qb64.error();
+  auto dip = keri::make_delegated_inception({*key_qb64}, 1, {keri::next_key_digest(*next_qb64)}, 1, delegator_prefix);
+  if (!dip) return dip.error();
+  auto dip_signature = keri::sign_event(*dip, *key, 0);
+  if (!dip_signature) return dip_signature.error();
+  link.subject = "did:keri:" + dip->prefix;
+  link.device_public_key = key->public_key();
+  if (auto ok = keri::sign_as_device(link, *key); !ok) return ok.error();
+  auto text = keri::serialize_attestation(link);
+  if (!text) return text.error();
+  if (auto parsed = keri::parse_attestation(*text); !parsed) return Error::invalid_argument(parsed.error().message);
+  keri::SignedEvent signed_dip{std::move(*dip), {std::move(*dip_signature)}};
+  return MadeAgent{std::move(*key), std::move(*next), std::move(signed_dip), std::move(link)};
+}
+
+AgentBundle describe_agent(const fs::path& home, const ProvisionAgentOptions& options, const Terms& terms,
+                           const std::string& delegator) {
+  AgentBundle bundle;
+  bundle.delegator = delegator;
+  bundle.name = options.name;
+  bundle.capabilities = terms.capabilities;
+  bundle.expires_at = terms.expires_at ? terms.expires_at->text : "";
+  bundle.ephemeral = options.ephemeral;
+  bundle.dry_run = options.dry_run;
+  if (!options.ephemeral) {
+    bundle.home = home.string();
+    bundle.key_alias = std::string(kAgentKeyAlias);
+    bundle.config = (home / kAgentConfigFile).string();
+  }
+  return bundle;
+}
+
+/// The agent's home: its keys, identity.json, auths-agent.toml (the last file written).
+Status write_agent_home(const fs::path& home, const MadeAgent& agent, const AgentBundle& bundle,
+                        std::string_view passphrase) {
+  if (auto ok = ensure_home(home); !ok) return ok;
+  if (auto ok = save_key(home, kAgentKeyAlias, agent.key, passphrase); !ok) return ok;
+  if (auto ok = save_key(home, next_alias(), agent.next, passphrase); !ok) return ok;
+  IdentityConfig config;
+  config.did = bundle.did;
+  config.key_alias = std::string(kAgentKeyAlias);
+  config.curve = curve_name(agent.key.type());
+  if (auto ok = save_identity_config(home, config); !ok) return ok;
+  return write_file(home / kAgentConfigFile, agent_config(bundle), kConfigMode, /*replace=*/false);
+}
+
+}  // namespace
 
 Result<AgentBundle> provision_agent(const std::string& agent_home_text, const std::string& delegator_home_text,
                                     const ProvisionAgentOptions& options, std::string_view agent_passphrase,
@@ -184,67 +301,26 @@ Result<AgentBundle> provision_agent(const std::string& agent_home_text, const st
   if (!options.ephemeral) {
     if (auto ok = check_agent_home(home, delegator_home); !ok) return ok.error();
   }
-  AgentBundle bundle;
-  bundle.delegator = delegator->did;
-  bundle.name = options.name;
-  bundle.capabilities = terms->capabilities;
-  bundle.expires_at = terms->expires_at ? terms->expires_at->text : "";
-  bundle.ephemeral = options.ephemeral;
+  AgentBundle bundle = describe_agent(home, options, *terms, delegator->did);
   bundle.delegator_home = delegator_home.string();
-  if (!options.ephemeral) {
-    bundle.home = home.string();
-    bundle.key_alias = std::string(kAgentKeyAlias);
-    bundle.config = (home / kAgentConfigFile).string();
-  }
   if (options.ephemeral) {
     if (terms->type != crypto::KeyType::kEd25519 && terms->type != crypto::KeyType::kEcdsaP256) {
       return Error::unsupported("ssh-agent holds Ed25519 and P-256 keys only");
     }
     if (auto socket = agent_socket(); !socket) return socket.error();
   }
-  // The record, checked by the strict parser before any key exists (names, metadata).
-  keri::Attestation link;
-  link.rid = keri::random_rid();
-  link.issuer = delegator->did;
-  link.capabilities = terms->capabilities;
-  link.signer_type = keri::SignerType::kAgent;
-  link.delegated_by = delegator->did;
-  link.expires_at = terms->expires_at;
-  link.timestamp = keri::Timestamp::from_unix(terms->now);
-  link.metadata = metadata;
-  if (options.dry_run) {
-    bundle.dry_run = true;
-    return bundle;
-  }
+  if (options.dry_run) return bundle;
 
-  // The agent's keys and its delegated inception.
-  auto key = crypto::PrivateKey::generate(terms->type);
-  if (!key) return key.error();
-  auto next = crypto::PrivateKey::generate(terms->type);
-  if (!next) return next.error();
-  auto key_qb64 = keri::cesr::encode_verkey(key->public_key());
-  if (!key_qb64) return key_qb64.error();
-  auto next_qb64 = keri::cesr::encode_verkey(next->public_key());
-  if (!next_qb64) return next_qb64.error();
-  auto dip = keri::make_delegated_inception({*key_qb64}, 1, {keri::next_key_digest(*next_qb64)}, 1,
-                                            delegator->state.prefix);
-  if (!dip) return dip.error();
-  auto dip_signature = keri::sign_event(*dip, *key, 0);
-  if (!dip_signature) return dip_signature.error();
-  keri::SignedEvent signed_dip{*dip, {std::move(*dip_signature)}};
-  link.subject = "did:keri:" + dip->prefix;
-  link.device_public_key = key->public_key();
-  if (auto ok = keri::sign_as_device(link, *key); !ok) return ok.error();
-  auto seal = keri::Seal::of_event(*dip);
-  if (!seal) return seal.error();
+  auto made = make_agent(terms->type, delegator->state.prefix, draft_link(delegator->did, *terms, options));
+  if (!made) return made.error();
+  keri::SignedEvent& signed_dip = made->dip;
+  const crypto::PrivateKey* key = &made->key;
+  keri::Attestation link = made->link;
 
   // The delegator's half: one event anchors the dip and the record; then the dip itself.
-  Anchored anchored{{link}, {}, {*seal}};
-  auto anchor = sign_anchor_store(delegator_home, *delegator, delegator_passphrase, anchored);
-  if (!anchor) return anchor.error();
-  link = anchored.attestations.front();
-  signed_dip.source_seals = {{anchor->event.sequence, anchor->event.said}};
-  if (auto ok = append_event(delegator_home, signed_dip); !ok) return ok.error();
+  auto finished = delegate_agent(delegator_home, *delegator, delegator_passphrase, signed_dip, link);
+  if (!finished) return finished.error();
+  link = std::move(*finished);
   auto record = registry::attestation_path(link);
   if (!record) return record.error();
   bundle.did = link.subject;
@@ -260,10 +336,8 @@ Result<AgentBundle> provision_agent(const std::string& agent_home_text, const st
     return bundle;
   }
 
-  // The agent's home: keys, the KELs its dip needs, the dip, the record, the configs.
+  // The agent's home: the KELs its dip needs, the dip, the record, then keys and configs.
   if (auto ok = ensure_home(home); !ok) return ok.error();
-  if (auto ok = save_key(home, kAgentKeyAlias, *key, agent_passphrase); !ok) return ok.error();
-  if (auto ok = save_key(home, next_alias(), *next, agent_passphrase); !ok) return ok.error();
   auto after = home_signer(delegator_home);
   if (!after) return after.error();
   auto kels = delegator_kels(delegator_home, after->state);
@@ -276,15 +350,169 @@ Result<AgentBundle> provision_agent(const std::string& agent_home_text, const st
   }
   if (auto ok = append_event(home, signed_dip); !ok) return ok.error();
   if (auto ok = store_attestation(home, link); !ok) return ok.error();
-  IdentityConfig config;
-  config.did = bundle.did;
-  config.key_alias = std::string(kAgentKeyAlias);
-  config.curve = curve_name(terms->type);
-  if (auto ok = save_identity_config(home, config); !ok) return ok.error();
-  if (auto ok = write_file(home / kAgentConfigFile, agent_config(bundle), kConfigMode, /*replace=*/false); !ok) {
-    return ok.error();
-  }
+  if (auto ok = write_agent_home(home, *made, bundle, agent_passphrase); !ok) return ok.error();
   return bundle;
+}
+
+namespace {
+
+constexpr size_t kMaxAgentRequestSize = 128 * 1024;
+
+/// An agent request, parsed (not yet checked).
+struct ParsedRequest {
+  keri::SignedEvent dip;
+  keri::Attestation link;
+};
+
+Result<ParsedRequest> parse_agent_request(std::string_view text) {
+  const auto bad = [](const std::string& why) { return refused(ErrorCode::kInvalidArgument, why); };
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const std::exception&) {
+    return bad("not an agent request: not JSON");
+  }
+  if (!doc.is_object() || doc.size() != 5 || doc.value("type", "") != kAgentRequestType || !doc.contains("version") ||
+      doc["version"] != 1 || !doc.contains("dip") || !doc["dip"].is_string() || !doc.contains("dip_signatures") ||
+      !doc["dip_signatures"].is_string() || !doc.contains("link") || !doc["link"].is_object()) {
+    return bad("not an agent request: expected exactly type, version 1, dip, dip_signatures and link");
+  }
+  auto dip = keri::parse_signed_event(doc["dip"].get<std::string>(), doc["dip_signatures"].get<std::string>());
+  if (!dip) return bad("its dip does not parse: " + dip.error().message);
+  auto link = keri::parse_attestation(doc["link"].dump());
+  if (!link) return bad("its record does not parse: " + link.error().to_string());
+  return ParsedRequest{std::move(*dip), std::move(*link)};
+}
+
+/// The checks of review_agent_request (header).
+Result<ParsedRequest> checked_agent_request(const fs::path& home, const Signer& delegator, std::string_view text,
+                                            int64_t now) {
+  auto request = parse_agent_request(text);
+  if (!request) return request.error();
+  const keri::KeyEvent& dip = request->dip.event;
+  const keri::Attestation& link = request->link;
+  const auto bad = [](const std::string& why) { return refused(ErrorCode::kInvalidArgument, why); };
+  if (dip.type != keri::EventType::kDelegatedInception) return bad("its event is not a delegated inception (dip)");
+  if (dip.delegator != delegator.state.prefix) {
+    return bad("its dip names did:keri:" + dip.delegator + " as delegator, not this home's identity " + delegator.did);
+  }
+  if (link.is_revocation()) return bad("it is a revocation, not a request");
+  if (link.issuer != delegator.did || link.delegated_by != std::optional<std::string>(delegator.did)) {
+    return bad("its record is for " + link.issuer + ", not for this home's identity " + delegator.did);
+  }
+  if (!link.is_agent_delegation() || link.signer_type != keri::SignerType::kAgent || link.is_membership()) {
+    return bad("its record is not an agent delegation (signer_type Agent, subject a did:keri)");
+  }
+  if (link.subject != "did:keri:" + dip.prefix) {
+    return refused(ErrorCode::kCorrupt, "its record names " + link.subject + ", not the agent its dip incepts");
+  }
+  const auto linked_key = link.device_public_key ? keri::cesr::encode_verkey(*link.device_public_key)
+                                                 : Result<std::string>(Error::invalid_argument("no key"));
+  if (dip.keys.size() != 1 || !linked_key || *linked_key != dip.keys.front()) {
+    return refused(ErrorCode::kCorrupt, "its record links another key than the one its dip incepts");
+  }
+  if (auto ok = check_requested_link(link, now); !ok) return ok.error();
+  if (load_key_state(home, dip.prefix)) return bad("the agent " + link.subject + " is already known here");
+  return request;
+}
+
+}  // namespace
+
+Result<AgentBundle> request_agent(const std::string& agent_home_text, const ProvisionAgentOptions& options,
+                                  const std::string& out_path, std::string_view agent_passphrase) {
+  const fs::path home(agent_home_text);
+  if (options.ephemeral) {
+    return Error::invalid_argument(
+        "an ephemeral agent cannot wait for a request to be granted: its key lives in "
+        "ssh-agent only; provision it on the delegator's machine");
+  }
+  auto delegator = keri::parse_did_keri(options.delegated_by);
+  if (!delegator) return Error::invalid_argument("--request needs --delegated-by with the delegator's did:keri");
+  auto terms = agent_terms(options);
+  if (!terms) return terms.error();
+  if (auto ok = check_agent_home(home, fs::path()); !ok) return ok.error();
+  std::error_code ec;
+  const fs::path out = fs::absolute(out_path, ec);
+  if (ec) return Error::io("cannot resolve the path: " + ec.message(), out_path);
+  if (fs::exists(out, ec)) return Error::invalid_argument("already exists: choose another file", out_path);
+  AgentBundle bundle = describe_agent(home, options, *terms, options.delegated_by);
+  if (options.dry_run) return bundle;
+
+  auto made = make_agent(terms->type, *delegator, draft_link(options.delegated_by, *terms, options));
+  if (!made) return made.error();
+  auto dip_json = keri::serialize(made->dip.event);
+  if (!dip_json) return dip_json.error();
+  auto dip_signatures = keri::attachment_text(made->dip);
+  if (!dip_signatures) return dip_signatures.error();
+  auto link_json = keri::to_json(made->link);
+  if (!link_json) return link_json.error();
+  const nlohmann::ordered_json doc = {{"type", kAgentRequestType},
+                                      {"version", 1},
+                                      {"dip", *dip_json},
+                                      {"dip_signatures", *dip_signatures},
+                                      {"link", *link_json}};
+  bundle.did = made->link.subject;
+  bundle.ssh_public_key = made->key.public_key().to_ssh_line("auths-agent:" + options.name);
+  bundle.record = "(requested: " + out_path + ")";
+  if (auto ok = write_file(out, doc.dump(2) + "\n", kConfigMode, /*replace=*/false); !ok) return ok.error();
+  if (auto ok = write_agent_home(home, *made, bundle, agent_passphrase); !ok) return ok.error();
+  return bundle;
+}
+
+bool is_agent_request_file(const std::string& path) {
+  auto text = read_file(path, kMaxAgentRequestSize);
+  if (!text) return false;
+  try {
+    const auto doc = nlohmann::json::parse(*text);
+    return doc.is_object() && doc.value("type", "") == kAgentRequestType;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+Result<AgentRequestReview> review_agent_request(const std::string& home_text, const std::string& path, int64_t now) {
+  const fs::path home(home_text);
+  auto text = read_file(path, kMaxAgentRequestSize);
+  if (!text) return text.error();
+  auto delegator = home_signer(home);
+  if (!delegator) return delegator.error();
+  auto request = checked_agent_request(home, *delegator, *text, now != 0 ? now : util::now_unix());
+  if (!request) return Error{request.error().code, request.error().message, path};
+  AgentBundle agent;
+  agent.did = request->link.subject;
+  agent.delegator = delegator->did;
+  agent.name = request->link.metadata ? request->link.metadata->name : "";
+  agent.capabilities = request->link.capabilities;
+  agent.expires_at = request->link.expires_at ? request->link.expires_at->text : "";
+  agent.ssh_public_key = request->link.device_public_key->to_ssh_line();
+  agent.delegator_home = home.string();
+  return AgentRequestReview{std::move(*text), std::move(agent), delegator->did};
+}
+
+Result<AgentBundle> link_requested_agent(const std::string& home_text, std::string_view text,
+                                         std::string_view passphrase, int64_t now) {
+  const fs::path home(home_text);
+  auto delegator = home_signer(home);
+  if (!delegator) return delegator.error();
+  if (delegator->state.abandoned()) {
+    return Error::invalid_argument("the identity was abandoned: it cannot delegate", delegator->did);
+  }
+  auto request = checked_agent_request(home, *delegator, text, now != 0 ? now : util::now_unix());
+  if (!request) return request.error();
+  auto finished = delegate_agent(home, *delegator, passphrase, request->dip, request->link);
+  if (!finished) return finished.error();
+  auto record = registry::attestation_path(*finished);
+  if (!record) return record.error();
+  AgentBundle agent;
+  agent.did = finished->subject;
+  agent.delegator = delegator->did;
+  agent.name = finished->metadata ? finished->metadata->name : "";
+  agent.capabilities = finished->capabilities;
+  agent.expires_at = finished->expires_at ? finished->expires_at->text : "";
+  agent.ssh_public_key = finished->device_public_key->to_ssh_line();
+  agent.record = *record;
+  agent.delegator_home = home.string();
+  return agent;
 }
 
 }  // namespace auths::client

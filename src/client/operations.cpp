@@ -493,13 +493,6 @@ namespace {
 // The steps of request_device_link, review_link_request and link_requested_device.
 
 constexpr size_t kMaxLinkRequestSize = 64 * 1024;  // parse_attestation's own limit
-// A request's timestamp becomes the link's: the device is valid for commits dated from then on.
-// The device chose it, so it may not reach further back than a request can reasonably wait.
-constexpr int64_t kMaxLinkRequestAgeDays = 7;
-
-Error refused(ErrorCode code, const std::string& why) {
-  return Error{code, std::string(kLinkRequestRefused) + why, {}};
-}
 
 /// Every key of a home shares one passphrase (keystore.h): a new key gets the passphrase that
 /// opens the keys already there. Checked on one of them (an empty store takes any passphrase).
@@ -528,15 +521,10 @@ Result<keri::Attestation> checked_request(const fs::path& home, const Loaded& id
   if (!parsed) return refused(ErrorCode::kInvalidArgument, "not a link request: " + parsed.error().to_string());
   keri::Attestation& link = *parsed;
   if (link.is_revocation()) return refused(ErrorCode::kInvalidArgument, "it is a revocation, not a link request");
-  if (!link.identity_signature.empty()) {
-    return refused(ErrorCode::kInvalidArgument,
-                   "it already carries an identity signature (a finished link, not a request)");
-  }
   if (link.role || link.delegated_by) {
     return refused(ErrorCode::kInvalidArgument,
                    "it asks for a role or a delegation, which 'auths device link' does not grant");
   }
-  if (link.capabilities.empty()) return refused(ErrorCode::kInvalidArgument, "it asks for no capability");
   if (link.issuer != id.config.did) {
     return refused(ErrorCode::kInvalidArgument,
                    "it is for " + link.issuer + ", not for this home's identity " + id.config.did);
@@ -544,28 +532,7 @@ Result<keri::Attestation> checked_request(const fs::path& home, const Loaded& id
   if (!util::starts_with(link.subject, "did:key:")) {
     return refused(ErrorCode::kInvalidArgument, "its subject is not a did:key");
   }
-  Reason fault = Reason::kOk;
-  if (auto ok = keri::verify_device_signature(link, &fault); !ok) {
-    if (fault == Reason::kAttestationSubjectKeyMismatch) {
-      return refused(ErrorCode::kCorrupt,
-                     "its subject " + link.subject + " is not its device key (changed after the device signed it?)");
-    }
-    if (link.device_signature.empty()) return refused(ErrorCode::kInvalidArgument, "it carries no device signature");
-    return refused(ErrorCode::kCorrupt,
-                   "the device signature does not verify: the request was changed after the device signed it");
-  }
-  if (auto ok = keri::check_validity(link, now, &fault); !ok) {
-    if (fault == Reason::kAttestationExpired) {
-      return refused(ErrorCode::kInvalidArgument, "it expired at " + link.expires_at->text);
-    }
-    return refused(ErrorCode::kInvalidArgument,
-                   "it is dated " + link.timestamp.text + ", in the future (check the clocks of both machines)");
-  }
-  if (link.timestamp.unix_seconds < now - kMaxLinkRequestAgeDays * kSecondsPerDay) {
-    return refused(ErrorCode::kInvalidArgument, "it was made at " + link.timestamp.text + ", more than " +
-                                                    std::to_string(kMaxLinkRequestAgeDays) +
-                                                    " days ago: ask the device for a new request");
-  }
+  if (auto ok = check_requested_link(link, now); !ok) return ok.error();
   auto stored = load_attestations(home, id.config.prefix());
   if (!stored) return stored.error();
   for (const auto& existing : stored->links) {

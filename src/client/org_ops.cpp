@@ -248,7 +248,7 @@ Result<MemberInfo> add_member(const std::string& home_text, const AddMemberOptio
   if (!text) return text.error();
   if (auto parsed = keri::parse_attestation(*text); !parsed) return parsed.error();
 
-  Anchored anchored{{record}, {}, {}};
+  Anchored anchored{{record}, {}, {}, {}};
   if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
   return describe_member(anchored.attestations.front(), nullptr, now);
 }
@@ -282,7 +282,7 @@ Result<MemberInfo> revoke_member(const std::string& home_text, const std::string
   revocation.timestamp = keri::Timestamp::from_unix(now);
   revocation.revoked_at = revocation.timestamp;
   revocation.note = "membership revoked";
-  Anchored anchored{{revocation}, {}, {}};
+  Anchored anchored{{revocation}, {}, {}, {}};
   if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
   return describe_member(*latest, &anchored.attestations.front(), now);
 }
@@ -339,7 +339,7 @@ Result<FreezeInfo> freeze_org(const std::string& home_text, const std::string& o
   record.timestamp = keri::Timestamp::from_unix(now);
   if (duration_seconds) record.until = keri::Timestamp::from_unix(now + *duration_seconds);
   record.reason = std::move(reason);
-  Anchored anchored{{}, {record}, {}};
+  Anchored anchored{{}, {record}, {}, {}};
   if (auto ok = sign_anchor_store(home, signer->signer, passphrase, anchored); !ok) return ok.error();
   auto path = registry::freeze_path(anchored.freezes.front());
   return FreezeInfo{org->did, record.signer, record.freeze ? "freeze" : "unfreeze",

@@ -69,6 +69,9 @@ Result<keri::SignedEvent> sign_anchor_store(const fs::path& home, const Signer& 
   for (const auto& f : freezes) {
     if (auto ok = registry::verify_freeze_signature(f, *after); !ok) return ok.error();
   }
+  if (anchored.before_writing) {
+    if (auto ok = anchored.before_writing(*after, event); !ok) return ok.error();
+  }
   if (auto ok = append_event(home, event, signer.state); !ok) return ok.error();
   for (const auto& a : attestations) {
     if (auto ok = store_attestation(home, a); !ok) return ok.error();
@@ -92,6 +95,41 @@ Result<std::vector<std::string>> checked_capabilities(const std::vector<std::str
   }
   if (caps.empty()) caps.emplace_back(kDefaultCapability);
   return caps;
+}
+
+Error refused(ErrorCode code, const std::string& why) {
+  return Error{code, std::string(kLinkRequestRefused) + why, {}};
+}
+
+Status check_requested_link(const keri::Attestation& link, int64_t now) {
+  if (!link.identity_signature.empty()) {
+    return refused(ErrorCode::kInvalidArgument,
+                   "it already carries an identity signature (a finished link, not a request)");
+  }
+  if (link.capabilities.empty()) return refused(ErrorCode::kInvalidArgument, "it asks for no capability");
+  Reason fault = Reason::kOk;
+  if (auto ok = keri::verify_device_signature(link, &fault); !ok) {
+    if (fault == Reason::kAttestationSubjectKeyMismatch) {
+      return refused(ErrorCode::kCorrupt,
+                     "its subject " + link.subject + " is not its device key (changed after the device signed it?)");
+    }
+    if (link.device_signature.empty()) return refused(ErrorCode::kInvalidArgument, "it carries no device signature");
+    return refused(ErrorCode::kCorrupt,
+                   "the device signature does not verify: the request was changed after the device signed it");
+  }
+  if (auto ok = keri::check_validity(link, now, &fault); !ok) {
+    if (fault == Reason::kAttestationExpired) {
+      return refused(ErrorCode::kInvalidArgument, "it expired at " + link.expires_at->text);
+    }
+    return refused(ErrorCode::kInvalidArgument,
+                   "it is dated " + link.timestamp.text + ", in the future (check the clocks of both machines)");
+  }
+  if (link.timestamp.unix_seconds < now - kMaxLinkRequestAgeDays * 86400) {
+    return refused(ErrorCode::kInvalidArgument, "it was made at " + link.timestamp.text + ", more than " +
+                                                    std::to_string(kMaxLinkRequestAgeDays) +
+                                                    " days ago: ask the device for a new request");
+  }
+  return {};
 }
 
 }  // namespace auths::client

@@ -22,7 +22,7 @@ ORG=$(head -n1 "$RUN_OUT")
 case "$ORG" in did:keri:E*) ;; *) e2e_die "auths org init printed '$ORG', not a did:keri" ;; esac
 dev_id mia
 MIA=$ID_DID
-MIA_PREFIX=$ID_PREFIX
+MIA_PREFIX=${MIA#did:keri:}
 dev_id nora
 NORA=$ID_DID
 dev_auths olivia org add-member "$MIA" --role member --teams core
@@ -69,7 +69,8 @@ provision() {
   expect_text "$(dev_home bot)/auths-agent.toml" "delegated_by = \"$MIA\""
   expect_text "$(dev_home bot)/auths-agent.toml" 'capabilities = ["sign_commit"]'
   # KERI's form: a dip naming mia, anchored by a seal {i, s, d} in mia's KEL.
-  local dip=$(dev_home mia)/registry/v1/identities/$bot_prefix/kel/00000000.json
+  local dip
+  dip=$(dev_home mia)/registry/v1/identities/$bot_prefix/kel/00000000.json
   json_check "$dip" "doc['t'] == 'dip' and doc['di'] == '$MIA_PREFIX' and doc['i'] == '$bot_prefix'"
   python3 - "$(dev_home mia)/registry/v1/identities/$MIA_PREFIX/kel" "$bot_prefix" "$dip" <<'PY' || fail "mia's KEL does not anchor the agent's dip"
 import json, os, sys
@@ -218,6 +219,47 @@ sub_agent() {
 }
 test_case sub_agent "a sub-agent within its delegator's grant (depth 2) is accepted; the chain is shown"
 
+by_request() {
+  # On the agent's machine: no key of mia's there.
+  agent_init runner --request "$E2E_TMP/runner.req" --delegated-by "$MIA" --non-interactive --name runner \
+    --capabilities sign_commit
+  expect_rc 0
+  expect_text "$RUN_OUT" "wrote the agent request for $MIA"
+  runner_did=$(sed -n 's/^agent \(did:keri:[^ ]*\) created.*/\1/p' "$RUN_OUT")
+  # Tampered: more capabilities than the agent signed for; a dip naming nora; not for mia.
+  python3 - "$E2E_TMP/runner.req" "$E2E_TMP/tampered.req" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["link"]["capabilities"] = ["sign_commit", "sign_release"]
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+  dev_run mia device link --request "$E2E_TMP/tampered.req"
+  expect_rc 1
+  expect_text "$RUN_ERR" "link request refused: the device signature does not verify"
+  agent_init runner2 --request "$E2E_TMP/nora.req" --delegated-by "$NORA" --non-interactive
+  expect_rc 0
+  dev_run mia device link --request "$E2E_TMP/nora.req"
+  expect_rc 1
+  expect_text "$RUN_ERR" "as delegator, not this home's identity $MIA"
+  # Granted by mia from the file, published, and the agent signs on its own machine.
+  dev_run mia device link --request "$E2E_TMP/runner.req"
+  expect_rc 0
+  expect_text "$RUN_OUT" "delegated to agent $runner_did"
+  dev_run mia device link --request "$E2E_TMP/runner.req"
+  expect_rc 1
+  expect_text "$RUN_ERR" "is already known here"
+  dev_publish mia >/dev/null
+  push origin refs/auths/registry
+  expect_push_ok
+  client_git checkout -q bot/deps
+  q1=$(dev_commit runner agent "runner: signed on its own machine")
+  push origin bot/deps
+  expect_push_ok
+  expect_ref refs/heads/bot/deps "$q1"
+  client_git checkout -q main
+}
+test_case by_request "an agent on another machine by request: tampered or foreign requests refused; granted from the file, it signs and pushes"
+
 ephemeral() {
   agent_start
   agent_init eph --delegator-home "$(dev_home mia)" --non-interactive --ephemeral --name job-42 --json
@@ -266,6 +308,7 @@ revoked() {
   b3=$(dev_commit bot agent "ci-bot: unaffected")
   push origin bot/deps
   expect_push_ok
+  expect_ref refs/heads/bot/deps "$b3"
   client_git checkout -q main
 }
 test_case revoked "mia revokes her helper agent: it and its sub-agent are refused (delegator-revoked); ci-bot is not"

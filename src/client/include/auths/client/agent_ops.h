@@ -42,10 +42,10 @@ inline constexpr std::string_view kAgentConfigFile = "auths-agent.toml";
 inline constexpr int64_t kDefaultEphemeralSeconds = 3600;
 
 struct ProvisionAgentOptions {
-  std::string name = "agent";              // metadata name, 1-64 printable
-  std::vector<std::string> capabilities;   // empty = sign_commit
-  std::optional<int64_t> expires_in;       // seconds > 0; nullopt = never (ephemeral: one hour)
-  std::string delegated_by;                // "" = the delegator home's identity; else must be it
+  std::string name = "agent";             // metadata name, 1-64 printable
+  std::vector<std::string> capabilities;  // empty = sign_commit
+  std::optional<int64_t> expires_in;      // seconds > 0; nullopt = never (ephemeral: one hour)
+  std::string delegated_by;               // "" = the delegator home's identity; else must be it
   bool ephemeral = false;
   bool dry_run = false;  // check everything, create nothing (no passphrase needed)
   std::string curve = "ed25519";
@@ -79,6 +79,44 @@ struct AgentBundle {
                                                   const ProvisionAgentOptions& options,
                                                   std::string_view agent_passphrase,
                                                   std::string_view delegator_passphrase);
+
+// Provisioning by request, when the agent runs on a machine that must not hold the delegator's
+// keys (a CI runner): there, `auths init --profile agent --request FILE --delegated-by DID`
+// makes the agent's home (keys, identity.json, auths-agent.toml) and FILE, an agent request:
+//   {"type": "auths-agent-request", "version": 1,
+//    "dip": "<the dip, compact JSON as signed>", "dip_signatures": "-AAB...",
+//    "link": {<the delegation record, signed by the agent's key as its device>}}
+// The delegator checks it and grants it with `auths device link --request FILE` (the command
+// that completes a device's link request), which anchors dip and record in one ixn event, as
+// provision_agent does, and stores them in the delegator's home for `auths registry publish`.
+// Nothing in the request can change without being refused: the record is signed by the agent's
+// key over every field, and the dip by the same key over its own.
+
+inline constexpr std::string_view kAgentRequestType = "auths-agent-request";
+
+/// The agent's side: `options` as for provision_agent (delegated_by required; not ephemeral);
+/// the request is written to `out_path` (mode 0644; an existing file is an Error).
+[[nodiscard]] Result<AgentBundle> request_agent(const std::string& agent_home, const ProvisionAgentOptions& options,
+                                                const std::string& out_path, std::string_view agent_passphrase);
+
+/// Whether the file at `path` is an agent request (rather than a device's link request).
+bool is_agent_request_file(const std::string& path);
+
+struct AgentRequestReview {
+  std::string text;    // the request as read: what link_requested_agent is given
+  AgentBundle agent;   // what would be granted
+  std::string issuer;  // this home's identity
+};
+/// The delegator's side, without the passphrase: reads the request at `path` and checks it for
+/// this home's identity at `now` as review_link_request does a device's (every refusal starts
+/// "link request refused: "; kCorrupt for a request changed after the agent signed it), and
+/// that its dip names this identity, incepts the key the record links, and is new here.
+[[nodiscard]] Result<AgentRequestReview> review_agent_request(const std::string& home, const std::string& path,
+                                                              int64_t now = 0);
+/// `auths device link --request FILE` for an agent request: checks `text` again, then anchors,
+/// signs and stores as provision_agent does in the delegator's home. Returns the agent.
+[[nodiscard]] Result<AgentBundle> link_requested_agent(const std::string& home, std::string_view text,
+                                                       std::string_view passphrase, int64_t now = 0);
 
 /// Where the agent's home is: $AUTHS_HOME when set and not empty, else ~/.auths-agent.
 [[nodiscard]] Result<std::string> agent_home();
