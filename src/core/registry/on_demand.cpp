@@ -82,7 +82,8 @@ class FieldReader {
     return (high << 32) | u32();
   }
   std::vector<std::string> list() {
-    std::vector<std::string> out(std::min<size_t>(u32(), m_reader.remaining() / 4));
+    const uint32_t count = u32();
+    std::vector<std::string> out(std::min<size_t>(count, m_reader.remaining() / 4));  // each at least 4 bytes
     for (auto& item : out) item = text();
     return out;
   }

@@ -283,5 +283,34 @@ BOOST_AUTO_TEST_CASE(on_demand_takes_no_records_and_keeps_a_failed_read) {
   BOOST_TEST(lazy.source_error()->message == "the source cannot be read");
 }
 
+BOOST_AUTO_TEST_CASE(on_demand_refuses_records_it_cannot_read) {
+  Fixture f;
+  auto records = f.state.records();
+  BOOST_REQUIRE(records.has_value());
+  std::string identity_body;
+  for (const auto& r : *records) {
+    if (r.lookups.front().kind == ar::Lookup::kIdentity && r.lookups.front().key == f.alice.state.prefix)
+      identity_body = r.body;
+  }
+  BOOST_REQUIRE(!identity_body.empty());
+  const auto one = [](std::string body, ar::Lookup kind = ar::Lookup::kIdentity) {
+    return ar::State::on_demand(
+        std::make_shared<MemorySource>(std::vector<ar::IndexedRecord>{{1, std::move(body), {{kind, "E1", 0}}}}));
+  };
+  // Whole, it reads; cut short, with a byte more or under another tag it does not, nor as a
+  // record of another kind than its lookup finds, and the error is kept.
+  BOOST_TEST(one(identity_body).identity("E1") != nullptr);
+  for (const auto& body : {identity_body.substr(0, identity_body.size() - 1), identity_body + "x",
+                           "X" + identity_body.substr(1), std::string()}) {
+    const ar::State lazy = one(body);
+    BOOST_TEST(lazy.identity("E1") == nullptr);
+    BOOST_TEST(lazy.source_error().has_value());
+  }
+  const ar::State mismatched = ar::State::on_demand(std::make_shared<MemorySource>(
+      std::vector<ar::IndexedRecord>{{1, identity_body, {{ar::Lookup::kMembership, ar::lookup_pair("a", "b"), 0}}}}));
+  BOOST_TEST(mismatched.memberships("a", "b").empty());
+  BOOST_TEST(mismatched.source_error().has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 }  // namespace auths::test
