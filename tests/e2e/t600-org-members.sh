@@ -6,7 +6,9 @@
 # signer type Agent) is refused on main (signer-type-not-allowed) and accepted on bot/*; someone
 # outside the org is refused (not-a-member); a membership signed by a member without
 # manage_members is refused by the registry; revoking mia refuses her next push and her agent's;
-# a freeze refuses every push until an unfreeze, which itself gets through.
+# a freeze refuses every push until an unfreeze, which itself gets through. The server keeps the
+# registry tip it verified in full and reads it on demand at the next pushes, until the registry
+# moves (state/store.h): the refusals after the first push of each tip come from that path.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
 test_init
@@ -47,6 +49,15 @@ roles = ["admin", "member"]
 signers = ["$(pub admin)"]
 POLICY
 
+# The registry tip the server keeps as verified (state.sqlite, registry_tips), or nothing.
+kept_registry() {
+  python3 - "$SERVER/auths/state.sqlite" <<'PY'
+import sqlite3, sys
+for (tip,) in sqlite3.connect(sys.argv[1]).execute("SELECT lower(hex(tip)) FROM registry_tips"):
+    print(tip)
+PY
+}
+
 members_listed() {
   dev_run olivia org list --json --repo "$E2E_TMP/none"
   expect_rc 0
@@ -81,6 +92,7 @@ member_accepted() {
   expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
   expect_ref refs/heads/main "$m1"
   expect_hook_run_agrees
+  expect_equal "$(kept_registry)" "$(server_git rev-parse refs/auths/registry)" "the registry kept as verified"
 }
 test_case member_accepted "mia (member, sign_commit, Human) pushes main: accepted"
 
@@ -152,6 +164,7 @@ member_revoked() {
   expect_violation refs/heads/bot/deps "$b3" member-revoked bots
   client_git reset -q --hard "$b2"
   client_git checkout -q main
+  expect_equal "$(kept_registry)" "$(server_git rev-parse refs/auths/registry)" "the registry with the revocation, kept"
   dev_run olivia org list --repo "$CLIENT"
   if file_has_text "$RUN_OUT" "$MIA"; then fail "a revoked member is listed without --include-revoked"; else ok; fi
   dev_run olivia org list --include-revoked --repo "$CLIENT"

@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "keri/attestation.h"
 #include "keri/cesr.h"
 #include "keri/kel.h"
+#include "registry/org.h"
 #include "registry/registry.h"
 
 namespace auths::test {
@@ -114,6 +117,72 @@ inline Files anchor(Identity& id, const ak::Attestation& att, const ac::PrivateK
   const size_t before = id.files.size();
   add_event(id, *ixn, signer);
   return Files(id.files.begin() + static_cast<std::ptrdiff_t>(before), id.files.end());
+}
+
+/// Adds the events of `id` that `state` does not have yet (id.files holds them in order).
+inline void add_identity(ar::State& state, const Identity& id) {
+  for (size_t i = 0; i < id.files.size(); i += 2) {
+    auto ev = ak::parse_signed_event(id.files[i].second, id.files[i + 1].second);
+    BOOST_REQUIRE(ev.has_value());
+    const ak::KeyState* known = state.identity(ev->event.prefix);
+    if (known != nullptr && known->sequence >= ev->event.sequence) continue;
+    BOOST_REQUIRE(state.add_event(*ev).has_value());
+  }
+}
+
+/// Signs `record` with `signer`'s key, anchors it in `signer`'s KEL, adds that event to `state`,
+/// then the record (`now` as State::add_attestation takes it).
+inline Status add_record(ar::State& state, ak::Attestation record, Identity& signer,
+                         std::optional<int64_t> now = std::nullopt) {
+  BOOST_REQUIRE(ak::sign_as_identity(record, signer.key).has_value());
+  anchor(signer, record, signer.key);
+  add_identity(state, signer);
+  return state.add_attestation(std::move(record), now);
+}
+
+/// An unsigned membership of `member` in `org` with the role's default capabilities.
+inline ak::Attestation make_membership(const Identity& org, const std::string& member, const std::string& role,
+                                       int64_t at, std::vector<std::string> repos = {}) {
+  ak::Attestation a;
+  a.rid = ak::random_rid();
+  a.issuer = org.did();
+  a.subject = member;
+  a.role = role;
+  a.capabilities = ar::default_capabilities(role);
+  a.repos = std::move(repos);
+  a.timestamp = ak::Timestamp::from_unix(at);
+  return a;
+}
+
+/// A registry::RecordSource over State::records, in memory, as the server's store keeps them;
+/// `failing` makes one lookup kind fail, `reads` counts the lookups.
+class MemorySource final : public ar::RecordSource {
+ public:
+  explicit MemorySource(const std::vector<ar::IndexedRecord>& records) {
+    for (const auto& r : records) {
+      for (const auto& l : r.lookups) m_found[{l.kind, l.key}][l.rank] = {r.id, r.body};
+    }
+  }
+  Result<std::vector<std::pair<uint64_t, std::string>>> find(ar::Lookup kind, std::string_view key) const override {
+    ++reads;
+    if (failing && *failing == kind) return Error::io("the source cannot be read");
+    std::vector<std::pair<uint64_t, std::string>> out;
+    if (const auto it = m_found.find({kind, std::string(key)}); it != m_found.end()) {
+      for (const auto& [rank, record] : it->second) out.push_back(record);
+    }
+    return out;
+  }
+  std::optional<ar::Lookup> failing;
+  mutable size_t reads = 0;
+
+ private:
+  std::map<std::pair<ar::Lookup, std::string>, std::map<uint64_t, std::pair<uint64_t, std::string>>> m_found;
+};
+
+inline std::shared_ptr<MemorySource> source_of(const ar::State& state) {
+  auto records = state.records();
+  BOOST_REQUIRE(records.has_value());
+  return std::make_shared<MemorySource>(*records);
 }
 
 inline std::pair<std::string, std::string> stored(const ak::Attestation& att) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,11 @@
 #include "auths/verify.h"
 #include "git/repo_view.h"
 #include "state/records.h"
+
+namespace auths::registry {
+class RecordSource;
+class State;
+}  // namespace auths::registry
 
 namespace auths::engine {
 
@@ -25,6 +32,12 @@ struct Settings {
   /// auths.repo`, else GL_PROJECT_PATH, else GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = unknown
   /// (then only org-wide memberships count).
   std::string project;
+  /// The server's memory of the registry (state/store.h, "The registry as the hook last verified
+  /// it"): `verified_registry` gives what it kept for a registry tip (nullptr: nothing), and
+  /// `remember_registry` is told of each registry this check loaded and verified in full. Unset
+  /// (pre-push, tests): every check loads the registry in full.
+  std::function<std::shared_ptr<const registry::RecordSource>(const Oid& tip)> verified_registry;
+  std::function<void(const Oid& tip, const registry::State& state)> remember_registry;
 };
 
 /// Decides a push. Problems with one ref (a policy that does not load, an unreadable object)

@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "engine/server_refs.h"
 #include "git/repository.h"
+#include "registry/registry.h"
 #include "state/store.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -69,6 +70,18 @@ Result<Decision> check_push(const CheckRequest& request) {
     auto opened = state::Store::open(repo->path(), /*create=*/false);
     if (!opened) return opened.error();
     store = std::move(*opened);
+  }
+  if (store) {
+    // The registry as the hook last verified it (state/store.h). It is a cache: when it cannot
+    // be read or written, the registry is loaded and verified in full, as without it.
+    state::Store& kept = *store;
+    settings.verified_registry = [&kept](const Oid& tip) {
+      auto found = kept.verified_registry(tip);
+      return found ? std::move(*found) : nullptr;
+    };
+    settings.remember_registry = [&kept, now = settings.now](const Oid& tip, const registry::State& state) {
+      if (auto records = state.records()) (void)kept.remember_registry(tip, *records, now);
+    };
   }
   const state::NoRecords no_records;
   const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;

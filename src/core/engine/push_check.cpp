@@ -267,17 +267,33 @@ class PushChecker {
     if (!m_registry) {
       registry::State state;
       if (const auto tip = m_refs.target(registry::kRegistryRef)) {
-        auto loaded = registry::load(m_repo, *tip);
-        if (!loaded) {
-          undecidable(report, loaded.error());
-          return nullptr;
+        // A tip this server verified in full before is read on demand (state/store.h); any
+        // other is loaded and verified in full, and then remembered.
+        auto verified = m_settings.verified_registry ? m_settings.verified_registry(*tip) : nullptr;
+        if (verified) {
+          state = registry::State::on_demand(std::move(verified));
+        } else {
+          auto loaded = registry::load(m_repo, *tip);
+          if (!loaded) {
+            undecidable(report, loaded.error());
+            return nullptr;
+          }
+          state = std::move(*loaded);
+          if (m_settings.remember_registry) m_settings.remember_registry(*tip, state);
         }
-        state = std::move(*loaded);
       }
       m_registry = std::move(state);
     }
     m_resolver.emplace(*m_registry, m_settings.project);
     return &*m_resolver;
+  }
+
+  /// False, and the ref undecided, when a registry read on demand failed: the answers it gave
+  /// may lack a record (a revocation, a freeze), so nothing judged with them counts.
+  bool registry_read(RefReport& report) {
+    if (!m_registry || !m_registry->source_error()) return true;
+    undecidable(report, *m_registry->source_error());
+    return false;
   }
 
   /// Refuses the update while the policy's org is frozen (registry/org.h, active_freeze): a
@@ -287,6 +303,7 @@ class PushChecker {
     if (policy.org.empty()) return true;
     if (identities(report) == nullptr) return false;
     const registry::FreezeRecord* freeze = registry::active_freeze(*m_registry, policy.org, m_settings.now);
+    if (!registry_read(report)) return false;
     if (freeze == nullptr) return true;
     violate(report, std::nullopt, "freeze", Reason::kFrozen,
             "the org " + policy.org + " is frozen until " + freeze->until->text + " (by " + freeze->signer +
@@ -357,6 +374,7 @@ class PushChecker {
     const IdentityResolver* ids = wants ? identities(report) : nullptr;
     if (wants && ids == nullptr) return false;
     if (Status s = judge_objects(judge_context(ids), candidates, trial, found); !s || !found.empty()) return false;
+    if (!registry_read(report)) return false;
     trial.policy_source = m_pif.source + " (invalid; repair judged by the last valid policy's [governance])";
     report = std::move(trial);
     return true;
@@ -536,6 +554,7 @@ class PushChecker {
     std::vector<Violation> found;
     if (Status s = judge_objects(judge_context(ids), candidates, report, found); !s)
       return undecidable(report, s.error());
+    if (!registry_read(report)) return;
     for (auto& v : found) violate(report, v.object, v.rule, v.code, v.message);
   }
 

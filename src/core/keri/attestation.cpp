@@ -623,11 +623,9 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, R
   // Establishments whose keys may vouch: where this record's digest is anchored, and the
   // current one (single-signature identities only).
   std::vector<const Establishment*> allowed;
-  for (const auto& seal : issuer.seals) {
-    if (seal.seal.digest() == digest) {
-      if (const Establishment* e = issuer.establishment_at(seal.sequence)) {
-        allowed.push_back(e);
-      }
+  for (const AnchoredSeal* seal : issuer.digest_seals(digest)) {
+    if (const Establishment* e = issuer.establishment_at(seal->sequence)) {
+      allowed.push_back(e);
     }
   }
   if (signed_by == SignedBy::kAnchoringOrCurrentKeys && !issuer.establishments.empty() &&
@@ -740,10 +738,18 @@ bool revokes(const Attestation& revocation, const Attestation& link) {
 }
 
 const Attestation* earliest_revocation(const Attestation& link, const std::vector<Attestation>& revocations) {
+  std::vector<const Attestation*> candidates;
+  candidates.reserve(revocations.size());
+  for (const auto& r : revocations) candidates.push_back(&r);
+  return earliest_revocation(link, candidates);
+}
+
+const Attestation* earliest_revocation(const Attestation& link, const std::vector<const Attestation*>& candidates) {
   const Attestation* found = nullptr;
-  for (const auto& r : revocations) {
-    if (revokes(r, link) && !(r.timestamp < link.timestamp) && (found == nullptr || r.timestamp < found->timestamp)) {
-      found = &r;
+  for (const Attestation* r : candidates) {
+    if (revokes(*r, link) && !(r->timestamp < link.timestamp) &&
+        (found == nullptr || r->timestamp < found->timestamp)) {
+      found = r;
     }
   }
   return found;

@@ -194,6 +194,8 @@ bool revokes(const Attestation& revocation, const Attestation& link);
 /// The earliest of `revocations` that undoes `link`: one that revokes() it, made at or after it
 /// (a later re-link of the same key stands). nullptr when there is none.
 const Attestation* earliest_revocation(const Attestation& link, const std::vector<Attestation>& revocations);
+/// The same among `candidates` (for a caller that keeps its revocations indexed).
+const Attestation* earliest_revocation(const Attestation& link, const std::vector<const Attestation*>& candidates);
 
 /// "did:keri:<prefix>" -> prefix, checking that it is an E-coded digest.
 [[nodiscard]] Result<std::string> parse_did_keri(std::string_view did);

@@ -600,19 +600,21 @@ const Establishment* KeyState::establishment_at(uint64_t seq) const {
 }
 
 const AnchoredSeal* KeyState::find_digest_seal(std::string_view digest) const {
-  for (const auto& s : seals) {
-    if (s.seal.digest() == digest) {
-      return &s;
-    }
+  const auto it = seals_by_digest.find(digest);
+  return it == seals_by_digest.end() ? nullptr : &seals[it->second.front()];
+}
+
+std::vector<const AnchoredSeal*> KeyState::digest_seals(std::string_view digest) const {
+  std::vector<const AnchoredSeal*> out;
+  if (const auto it = seals_by_digest.find(digest); it != seals_by_digest.end()) {
+    for (const size_t i : it->second) out.push_back(&seals[i]);
   }
-  return nullptr;
+  return out;
 }
 
 std::optional<uint64_t> KeyState::revoked_delegate(std::string_view delegate) const {
-  for (const auto& s : seals) {
-    if (s.seal.is_digest_seal() && s.seal.digest() == delegate) {
-      return s.sequence;
-    }
+  for (const AnchoredSeal* s : digest_seals(delegate)) {
+    if (s->seal.is_digest_seal()) return s->sequence;
   }
   return std::nullopt;
 }
@@ -796,6 +798,7 @@ KeyState state_after(std::optional<KeyState> state, const KeyEvent& ev, Signers 
         Establishment{ev.sequence, ev.said, ev.key_threshold, ev.keys, std::move(signers.keys)});
   }
   for (const auto& seal : ev.seals) {
+    if (seal.digest()) next.seals_by_digest[*seal.digest()].push_back(next.seals.size());
     next.seals.push_back(AnchoredSeal{ev.sequence, ev.said, seal});
   }
   return next;
@@ -854,17 +857,19 @@ Status check_delegation(const std::optional<KeyState>& state, const SignedEvent&
     return refuse(Reason::kKelDelegationNotAnchored, fault,
                   Error::corrupt("delegator " + by.prefix + " is configured not to delegate (DND)", where));
   }
-  const auto holds_seal = [&](const AnchoredSeal& s) { return s.seal.anchors(ev.prefix, ev.sequence, ev.said); };
+  // A KeyEvent seal's "d" is the event's SAID: only the seals with that digest can hold it.
+  const std::vector<const AnchoredSeal*> candidates = by.digest_seals(ev.said);
+  const auto holds_seal = [&](const AnchoredSeal* s) { return s->seal.anchors(ev.prefix, ev.sequence, ev.said); };
   if (signed_event.source_seals.empty()) {
-    if (std::any_of(by.seals.begin(), by.seals.end(), holds_seal)) return {};
+    if (std::any_of(candidates.begin(), candidates.end(), holds_seal)) return {};
     return refuse(Reason::kKelDelegationNotAnchored, fault,
                   Error::corrupt("delegator " + by.prefix + " has no seal {\"i\": \"" + ev.prefix + "\", \"s\": \"" +
                                      hex_number(ev.sequence) + "\", \"d\": \"" + ev.said + "\"} anchoring this event",
                                  where));
   }
   for (const auto& source : signed_event.source_seals) {
-    const bool anchored = std::any_of(by.seals.begin(), by.seals.end(), [&](const AnchoredSeal& s) {
-      return s.sequence == source.sequence && s.event_said == source.said && holds_seal(s);
+    const bool anchored = std::any_of(candidates.begin(), candidates.end(), [&](const AnchoredSeal* s) {
+      return s->sequence == source.sequence && s->event_said == source.said && holds_seal(s);
     });
     if (!anchored) {
       return refuse(

@@ -38,6 +38,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -222,7 +223,10 @@ struct KeyState {
   std::vector<std::string> config;
   std::vector<Establishment> establishments;  // every establishment event, oldest first
   std::vector<AnchoredSeal> seals;            // every seal, in KEL order
-  std::string delegator;                      // the delegator's prefix (from the dip); empty: not delegated
+  /// seals by their "d" member: positions in `seals`, in KEL order (kept by apply_event, so that
+  /// an org whose KEL anchors thousands of records finds one without reading them all).
+  std::map<std::string, std::vector<size_t>, std::less<>> seals_by_digest;
+  std::string delegator;  // the delegator's prefix (from the dip); empty: not delegated
 
   std::string did() const { return "did:keri:" + prefix; }
   bool delegated() const { return !delegator.empty(); }
@@ -232,6 +236,8 @@ struct KeyState {
   const Establishment* establishment_at(uint64_t sequence) const;
   /// The first seal whose "d" member equals `digest` (for instance an anchored attestation).
   const AnchoredSeal* find_digest_seal(std::string_view digest) const;
+  /// Every seal whose "d" member equals `digest`, in KEL order.
+  std::vector<const AnchoredSeal*> digest_seals(std::string_view digest) const;
   /// For a delegator's state: the sequence number of its first event holding a Digest seal
   /// {"d": prefix} (exactly that member), which is how Auths revokes the delegate `prefix`;
   /// nullopt when there is none.

@@ -138,10 +138,9 @@ Status verify_freeze_signature(const FreezeRecord& record, const keri::KeyState&
   const std::string digest = keri::cesr::blake3_qb64(*bytes);
   const util::Bytes message = util::to_bytes(*bytes);
   bool anchored = false;
-  for (const auto& seal : signer.seals) {
-    if (seal.seal.digest() != digest) continue;
+  for (const keri::AnchoredSeal* seal : signer.digest_seals(digest)) {
     anchored = true;
-    const keri::Establishment* e = signer.establishment_at(seal.sequence);
+    const keri::Establishment* e = signer.establishment_at(seal->sequence);
     if (e == nullptr) continue;
     for (const auto& key : e->public_keys) {
       if (crypto::verify_signature(key, crypto::algorithm_for(key), message, record.signature)) return {};

@@ -264,27 +264,42 @@ Result<std::string> attestation_path(const keri::Attestation& attestation) {
          record_file_name(attestation.timestamp.unix_seconds, *digest);
 }
 
+namespace {
+
+Error read_only() { return Error::invalid_argument("a registry read on demand takes no new records"); }
+
+}  // namespace
+
 Status State::add_event(const keri::SignedEvent& event, Reason* fault) {
+  if (m_on_demand) return read_only();
   const std::string& prefix = event.event.prefix;
   std::optional<keri::KeyState> current;
   const auto it = m_identities.find(prefix);
-  if (it != m_identities.end()) current = it->second;
+  // The state is moved in, not copied (a copy of an org's KEL state, thousands of seals, per
+  // event made loading quadratic), and back when the event is refused (apply_event leaves it
+  // unchanged then). Only a delegated event looks identities up, possibly this one: it works on
+  // a copy, so that the lookup never sees a moved-from state.
+  const bool move = it != m_identities.end() && !keri::is_delegated(event.event.type);
+  std::vector<crypto::PublicKey> old_keys;
+  if (it != m_identities.end()) {
+    old_keys = it->second.public_keys;
+    current = move ? std::move(it->second) : it->second;
+  }
   Reason reason = Reason::kOk;
   const keri::KeyStateLookup delegators = [this](std::string_view p) { return identity(p); };
   if (auto applied = keri::apply_event(current, event, &reason, delegators); !applied) {
+    if (move) it->second = std::move(*current);
     if (fault != nullptr) *fault = reason;
     return Error::invalid_argument(std::string(name(reason)) + ": " + applied.error().message);
   }
   if (fault != nullptr) *fault = Reason::kOk;
   // The key index follows the current keys: a rotation drops the old ones.
-  if (it != m_identities.end()) {
-    for (const auto& key : it->second.public_keys) {
-      auto [first, last] = m_by_key.equal_range(key_index(key));
-      for (auto k = first; k != last; ++k) {
-        if (k->second == prefix) {
-          m_by_key.erase(k);
-          break;
-        }
+  for (const auto& key : old_keys) {
+    auto [first, last] = m_by_key.equal_range(key_index(key));
+    for (auto k = first; k != last; ++k) {
+      if (k->second == prefix) {
+        m_by_key.erase(k);
+        break;
       }
     }
   }
@@ -299,6 +314,7 @@ std::string State::key_index(const crypto::PublicKey& key) {
 }
 
 std::vector<const keri::KeyState*> State::identities_with_key(const crypto::PublicKey& key) const {
+  if (m_on_demand) return fetch<keri::KeyState>(Lookup::kCurrentKey, key_index(key));
   std::vector<const keri::KeyState*> out;
   auto [first, last] = m_by_key.equal_range(key_index(key));
   for (auto k = first; k != last; ++k) {
@@ -308,6 +324,7 @@ std::vector<const keri::KeyState*> State::identities_with_key(const crypto::Publ
 }
 
 Status State::add_attestation(keri::Attestation attestation, std::optional<int64_t> now) {
+  if (m_on_demand) return read_only();
   auto prefix = keri::parse_did_keri(attestation.issuer);
   if (!prefix) return Error::invalid_argument("issuer: " + prefix.error().message);
   if (identity(*prefix) == nullptr) {
@@ -346,10 +363,16 @@ Status State::add_attestation(keri::Attestation attestation, std::optional<int64
   }
 
   if (attestation.is_revocation()) {
+    m_revocations_by_pair[{attestation.issuer, attestation.subject}].push_back(m_revocations.size());
     m_revocations.push_back(std::move(attestation));
   } else if (attestation.is_membership()) {
+    m_memberships_by_pair[{attestation.issuer, attestation.subject}].push_back(m_memberships.size());
     m_memberships.push_back(std::move(attestation));
   } else {
+    const size_t at = m_links.size();
+    if (attestation.device_public_key) m_links_by_key[attestation.device_public_key->ssh_blob()].push_back(at);
+    m_links_by_subject[attestation.subject].push_back(at);
+    m_links_by_issuer[attestation.issuer].push_back(at);
     m_links.push_back(std::move(attestation));
   }
   return {};
@@ -447,6 +470,7 @@ Status State::check_agent_delegation(const keri::Attestation& link) const {
 }
 
 Status State::add_freeze(FreezeRecord record, std::optional<int64_t> now) {
+  if (m_on_demand) return read_only();
   auto org_prefix = keri::parse_did_keri(record.org);
   if (!org_prefix || identity(*org_prefix) == nullptr)
     return Error::invalid_argument("freeze record: org " + record.org + " has no key event log in the registry");
@@ -470,54 +494,78 @@ Status State::add_freeze(FreezeRecord record, std::optional<int64_t> now) {
 }
 
 const keri::KeyState* State::identity(std::string_view prefix) const {
+  if (m_on_demand) {
+    const auto found = fetch<keri::KeyState>(Lookup::kIdentity, prefix);
+    return found.empty() ? nullptr : found.front();
+  }
   const auto it = m_identities.find(std::string(prefix));
   return it == m_identities.end() ? nullptr : &it->second;
 }
+
+namespace {
+
+/// The entry of `index` for `key`, or nullptr.
+template <typename Index, typename Key>
+const std::vector<size_t>* entry(const Index& index, const Key& key) {
+  const auto it = index.find(key);
+  return it == index.end() ? nullptr : &it->second;
+}
+
+}  // namespace
 
 Grant State::make_grant(const keri::Attestation& link) const {
   Grant grant;
   grant.link = &link;
   auto prefix = keri::parse_did_keri(link.issuer);
   if (prefix) grant.identity = identity(*prefix);
-  grant.revocation = keri::earliest_revocation(link, m_revocations);
+  // A revocation names the issuer and subject of what it revokes: only those are candidates.
+  std::vector<const keri::Attestation*> candidates;
+  if (m_on_demand) {
+    candidates = fetch<keri::Attestation>(Lookup::kRevocation, lookup_pair(link.issuer, link.subject));
+  } else if (const auto* positions = entry(m_revocations_by_pair, Pair{link.issuer, link.subject})) {
+    for (const size_t i : *positions) candidates.push_back(&m_revocations[i]);
+  }
+  grant.revocation = keri::earliest_revocation(link, candidates);
   return grant;
 }
 
-std::vector<Grant> State::grants_for_key(const crypto::PublicKey& key) const {
+std::vector<Grant> State::grants_at(const std::vector<keri::Attestation>& all,
+                                    const std::vector<size_t>* positions) const {
   std::vector<Grant> out;
-  for (const auto& link : m_links) {
-    if (link.device_public_key && *link.device_public_key == key) out.push_back(make_grant(link));
+  if (positions != nullptr) {
+    for (const size_t i : *positions) out.push_back(make_grant(all[i]));
   }
   return out;
+}
+
+std::vector<Grant> State::grants_for_key(const crypto::PublicKey& key) const {
+  if (m_on_demand) {
+    const util::Bytes& blob = key.ssh_blob();
+    return fetch_grants(Lookup::kLinkKey, std::string(blob.begin(), blob.end()));
+  }
+  return grants_at(m_links, entry(m_links_by_key, key.ssh_blob()));
 }
 
 std::vector<Grant> State::grants_of(std::string_view prefix) const {
-  std::vector<Grant> out;
-  const std::string did = "did:keri:" + std::string(prefix);
-  for (const auto& link : m_links) {
-    if (link.issuer == did) out.push_back(make_grant(link));
-  }
-  return out;
+  if (m_on_demand) return fetch_grants(Lookup::kLinkIssuer, "did:keri:" + std::string(prefix));
+  return grants_at(m_links, entry(m_links_by_issuer, "did:keri:" + std::string(prefix)));
 }
 
 std::vector<Grant> State::memberships(std::string_view org, std::string_view member) const {
-  std::vector<Grant> out;
-  for (const auto& record : m_memberships) {
-    if (record.issuer == org && record.subject == member) out.push_back(make_grant(record));
-  }
-  return out;
+  if (m_on_demand) return fetch_grants(Lookup::kMembership, lookup_pair(org, member));
+  return grants_at(m_memberships, entry(m_memberships_by_pair, Pair{org, member}));
 }
 
 std::vector<Grant> State::delegations_of(std::string_view agent) const {
-  std::vector<Grant> out;
-  for (const auto& link : m_links) {
-    if (link.subject == agent && link.is_agent_delegation()) out.push_back(make_grant(link));
-  }
+  std::vector<Grant> out =
+      m_on_demand ? fetch_grants(Lookup::kLinkSubject, agent) : grants_at(m_links, entry(m_links_by_subject, agent));
+  std::erase_if(out, [](const Grant& g) { return !g.link->is_agent_delegation(); });
   return out;
 }
 
 std::vector<const FreezeRecord*> State::freezes_of(std::string_view org) const {
   std::vector<const FreezeRecord*> out;
+  if (m_on_demand) out = fetch<FreezeRecord>(Lookup::kFreeze, org);
   for (const auto& record : m_freezes) {
     if (record.org == org) out.push_back(&record);
   }

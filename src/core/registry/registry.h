@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,7 @@
 #include "keri/attestation.h"
 #include "keri/kel.h"
 #include "registry/freeze.h"
+#include "util/bytes.h"
 
 namespace auths::registry {
 
@@ -66,9 +68,62 @@ struct Grant {
   const keri::Attestation* revocation = nullptr;  // the earliest revocation of this link
 };
 
+/// What an on-demand State (State::on_demand) looks records up by.
+enum class Lookup : uint32_t {
+  kIdentity = 1,     // prefix -> the identity's key state
+  kCurrentKey = 2,   // raw current key (Ed25519 32 bytes, P-256 33) -> the identities holding it
+  kLinkKey = 3,      // device key, SSH wire blob -> links
+  kLinkSubject = 4,  // subject -> links
+  kLinkIssuer = 5,   // issuer did -> links
+  kMembership = 6,   // lookup_pair(org, member) -> memberships
+  kRevocation = 7,   // lookup_pair(issuer, subject) -> revocations
+  kFreeze = 8,       // org did -> freeze and unfreeze records
+};
+/// The key of a kMembership or kRevocation lookup: both strings, each behind its length.
+std::string lookup_pair(std::string_view first, std::string_view second);
+
+/// One record of a State as a RecordSource keeps it: an id, the record's encoding, and the
+/// lookups that find it, each with a rank that orders the records one lookup finds as the State
+/// orders them (oldest first, or the order added).
+struct IndexedRecord {
+  struct Key {
+    Lookup kind = Lookup::kIdentity;
+    std::string key;
+    uint64_t rank = 0;
+  };
+  uint64_t id = 0;
+  std::string body;
+  std::vector<Key> lookups;
+};
+
+/// Where an on-demand State reads its records: what State::records() made of a State that was
+/// loaded and verified in full (the server keeps it: state/store.h).
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  /// The records one lookup finds, in rank order: (id, body).
+  [[nodiscard]] virtual Result<std::vector<std::pair<uint64_t, std::string>>> find(Lookup kind,
+                                                                                   std::string_view key) const = 0;
+};
+
 /// The registry's content, validated.
 class State {
  public:
+  /// A State that holds nothing and reads what each lookup needs from `source`: the hook's view
+  /// of a registry tip this server loaded and verified in full before (records() made the
+  /// source's content then). Its records are not checked again and nothing can be added to it
+  /// (add_* refuse). The lookups (identity, identities_with_key, grants_for_key, grants_of,
+  /// memberships, delegations_of, freezes_of) answer as the full State did; identities() and the
+  /// listings hold only what was read so far, and its identities carry no seals (nothing is
+  /// verified against them). One thread at a time. A read that fails is kept (source_error):
+  /// answers given after it may lack records, so a caller must check it before trusting them.
+  static State on_demand(std::shared_ptr<const RecordSource> source);
+  /// The first failed read of an on-demand State; nullopt when none failed (or not on demand).
+  std::optional<Error> source_error() const;
+  /// Every record with the lookups that find it, for a RecordSource to keep. Not for an
+  /// on-demand State.
+  [[nodiscard]] Result<std::vector<IndexedRecord>> records() const;
+
   /// Adds one signed KEL event (the next one of its identity, or an inception). A delegated
   /// event's delegator is looked up among this state's identities. `fault` (when given) gets
   /// the kKel* reason of a refusal, kOk otherwise.
@@ -109,6 +164,16 @@ class State {
   Status check_agent_delegation(const keri::Attestation& link) const;
 
   static std::string key_index(const crypto::PublicKey& key);
+  using Pair = std::pair<std::string, std::string>;
+  /// On demand: what `kind`/`key` finds, read once and kept (registry.cpp).
+  struct OnDemand;
+  template <typename T>
+  std::vector<const T*> fetch(Lookup kind, std::string_view key) const;
+  std::vector<Grant> fetch_grants(Lookup kind, std::string_view key) const;
+  std::shared_ptr<OnDemand> m_on_demand;  // null: every record is in the members below
+
+  /// The records of `all` at `positions` (an index's entry; empty when there is none).
+  std::vector<Grant> grants_at(const std::vector<keri::Attestation>& all, const std::vector<size_t>* positions) const;
 
   std::map<std::string, keri::KeyState> m_identities;
   std::multimap<std::string, std::string> m_by_key;  // raw current key -> prefix
@@ -116,6 +181,14 @@ class State {
   std::vector<keri::Attestation> m_memberships;
   std::vector<keri::Attestation> m_revocations;
   std::vector<FreezeRecord> m_freezes;
+  // Positions in the vectors above, in the order added: every lookup the hook makes per signature
+  // (grants_for_key, delegations_of, memberships, a grant's revocation) reads one entry instead of
+  // every record, so that it costs the same with ten records as with a hundred thousand.
+  std::map<util::Bytes, std::vector<size_t>> m_links_by_key;  // device key (SSH blob)
+  std::map<std::string, std::vector<size_t>, std::less<>> m_links_by_subject;
+  std::map<std::string, std::vector<size_t>, std::less<>> m_links_by_issuer;
+  std::map<Pair, std::vector<size_t>> m_memberships_by_pair;  // (org, member)
+  std::map<Pair, std::vector<size_t>> m_revocations_by_pair;  // (issuer, subject)
 };
 
 /// Reads the records of a registry tree at `commit` and validates all of them, in dependency

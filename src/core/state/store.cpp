@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "registry/registry.h"
+
 namespace auths::state {
 
 namespace {
@@ -20,7 +22,13 @@ constexpr const char* kSchema =
     " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS last_tips (ref TEXT PRIMARY KEY, tip BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT "
-    "ROWID;";
+    "ROWID;"
+    // The registry tip this server verified in full, its records and their lookups (store.h).
+    "CREATE TABLE IF NOT EXISTS registry_tips (tip BLOB PRIMARY KEY, verified_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS registry_records (tip BLOB NOT NULL, id INTEGER NOT NULL, body BLOB NOT NULL,"
+    " PRIMARY KEY (tip, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS registry_lookups (tip BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL,"
+    " rank INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tip, kind, key, rank)) WITHOUT ROWID;";
 
 /// Pending rows older than this were never applied by git (a failed or lost push).
 constexpr int64_t kPendingLifetime = 24 * 3600;
@@ -139,6 +147,41 @@ std::vector<Oid> unpack(const std::string& bytes) {
   }
   return out;
 }
+
+/// The lookups kept for one registry tip (Store::verified_registry). Each read is one statement,
+/// so it sees the store at one moment; it also asks whether the tip is still kept, and fails
+/// when it is not (another push replaced it meanwhile): a lookup never answers from half a set.
+class StoredRegistry final : public registry::RecordSource {
+ public:
+  StoredRegistry(sqlite3* db, const Oid& tip) : m_db(db), m_tip(tip) {}
+  Result<std::vector<std::pair<uint64_t, std::string>>> find(registry::Lookup kind,
+                                                             std::string_view key) const override {
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT 0, l.id, r.body, l.rank FROM registry_lookups l JOIN registry_records r"
+                                   " ON r.tip = l.tip AND r.id = l.id WHERE l.tip = ?1 AND l.kind = ?2 AND l.key = ?3"
+                                   " UNION ALL SELECT 1, 0, x'', 0 FROM registry_tips WHERE tip = ?1 ORDER BY 1, 4");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, m_tip).bind(2, static_cast<int64_t>(kind)).bind_blob(3, std::string(key));
+    std::vector<std::pair<uint64_t, std::string>> out;
+    bool kept = false;
+    for (;;) {
+      auto row = stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      if (stmt->integer(0) == 1) {
+        kept = true;
+      } else {
+        out.emplace_back(static_cast<uint64_t>(stmt->integer(1)), stmt->blob(2));
+      }
+    }
+    if (!kept) return Error::io("the verified registry " + m_tip.short_hex() + " was replaced during this check");
+    return out;
+  }
+
+ private:
+  sqlite3* m_db;
+  Oid m_tip;
+};
 
 }  // namespace
 
@@ -352,6 +395,46 @@ Result<bool> Store::record_baseline(const std::vector<std::pair<std::string, Oid
   if (Status s = mark->run(); !s) return s.error();
   if (Status s = tx.commit(); !s) return s.error();
   return true;
+}
+
+Status Store::remember_registry(const Oid& tip, const std::vector<registry::IndexedRecord>& records, int64_t now) {
+  Transaction tx(m_db.get());
+  if (Status s = tx.begin(); !s) return s;
+  for (const char* sql :
+       {"DELETE FROM registry_tips", "DELETE FROM registry_lookups", "DELETE FROM registry_records"}) {
+    auto clear = Statement::prepare(m_db.get(), sql);
+    if (!clear) return clear.error();
+    if (Status s = clear->run(); !s) return s;
+  }
+  auto record = Statement::prepare(m_db.get(), "INSERT INTO registry_records (tip, id, body) VALUES (?1, ?2, ?3)");
+  if (!record) return record.error();
+  auto lookup = Statement::prepare(
+      m_db.get(), "INSERT INTO registry_lookups (tip, kind, key, rank, id) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!lookup) return lookup.error();
+  for (const auto& r : records) {
+    record->bind(1, tip).bind(2, static_cast<int64_t>(r.id)).bind_blob(3, r.body);
+    if (Status s = record->run(); !s) return s;
+    for (const auto& l : r.lookups) {
+      lookup->bind(1, tip).bind(2, static_cast<int64_t>(l.kind)).bind_blob(3, l.key);
+      lookup->bind(4, static_cast<int64_t>(l.rank)).bind(5, static_cast<int64_t>(r.id));
+      if (Status s = lookup->run(); !s) return s;
+    }
+  }
+  auto kept = Statement::prepare(m_db.get(), "INSERT INTO registry_tips (tip, verified_at) VALUES (?1, ?2)");
+  if (!kept) return kept.error();
+  kept->bind(1, tip).bind(2, now);
+  if (Status s = kept->run(); !s) return s;
+  return tx.commit();
+}
+
+Result<std::shared_ptr<const registry::RecordSource>> Store::verified_registry(const Oid& tip) const {
+  auto stmt = Statement::prepare(m_db.get(), "SELECT 1 FROM registry_tips WHERE tip = ?1");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, tip);
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return std::shared_ptr<const registry::RecordSource>{};
+  return std::shared_ptr<const registry::RecordSource>(std::make_shared<StoredRegistry>(m_db.get(), tip));
 }
 
 Result<StoreStatus> Store::status() const {

@@ -19,6 +19,11 @@
 
 struct sqlite3;
 
+namespace auths::registry {
+struct IndexedRecord;
+class RecordSource;
+}  // namespace auths::registry
+
 namespace auths::state {
 
 struct PendingUpdate {
@@ -67,6 +72,24 @@ class Store final : public Records {
   /// Returns false when a baseline existed and was kept.
   Result<bool> record_baseline(const std::vector<std::pair<std::string, Oid>>& refs, int64_t now, bool replace);
   Result<StoreStatus> status() const;
+
+  // The registry as the hook last verified it. Loading a registry checks every signature and
+  // anchor of every record: with thousands of members and agents that costs seconds, on every
+  // push. So once a check has loaded and verified the registry at some tip in full
+  // (registry::load, never a push's verify_update, which can accept what a load refuses), it
+  // keeps that tip's records and lookups here, and later checks of the same tip read only the
+  // records their signers need (registry::State::on_demand), without checking them again.
+  // Sound because a tip names its content: records kept for a tip are exactly what was verified
+  // at that tip. Any other tip (a registry update, a ref moved outside a push) is loaded and
+  // verified in full again. Whoever can write this file can already vouch for any commit
+  // (accepted_objects): it is the server's own trusted memory, like the rest of this store.
+
+  /// Keeps `records` (registry::State::records of the registry at `tip`, which this server
+  /// loaded and verified in full) as the only registry kept, replacing any other tip's.
+  Status remember_registry(const Oid& tip, const std::vector<registry::IndexedRecord>& records, int64_t now);
+  /// The registry kept for `tip`, read from this store while it stays open (a read fails once
+  /// another tip replaced it); nullptr when none is kept for `tip`.
+  Result<std::shared_ptr<const registry::RecordSource>> verified_registry(const Oid& tip) const;
 
  private:
   struct Closer {

@@ -24,34 +24,14 @@ struct Org {
     add(org);
     add(human);
   }
-  /// Adds the identity's events the state does not have yet (id.files holds them in order).
-  void add(const Identity& id) {
-    for (size_t i = 0; i < id.files.size(); i += 2) {
-      auto ev = ak::parse_signed_event(id.files[i].second, id.files[i + 1].second);
-      BOOST_REQUIRE(ev.has_value());
-      const ak::KeyState* known = state.identity(ev->event.prefix);
-      if (known != nullptr && known->sequence >= ev->event.sequence) continue;
-      BOOST_REQUIRE(state.add_event(*ev).has_value());
-    }
-  }
-  /// Signs `record` with `signer_key` and anchors it in `signer`'s KEL, then adds it.
+  void add(const Identity& id) { add_identity(state, id); }
+  /// Signs `record` with `signer`'s key and anchors it in `signer`'s KEL, then adds it.
   Status record(ak::Attestation record, Identity& signer, std::optional<int64_t> now = std::nullopt) {
-    BOOST_REQUIRE(ak::sign_as_identity(record, signer.key).has_value());
-    anchor(signer, record, signer.key);
-    add(signer);
-    return state.add_attestation(std::move(record), now);
+    return add_record(state, std::move(record), signer, now);
   }
   ak::Attestation membership(const std::string& member, const std::string& role, int64_t at,
                              std::vector<std::string> repos = {}) {
-    ak::Attestation a;
-    a.rid = ak::random_rid();
-    a.issuer = org.did();
-    a.subject = member;
-    a.role = role;
-    a.capabilities = ar::default_capabilities(role);
-    a.repos = std::move(repos);
-    a.timestamp = ak::Timestamp::from_unix(at);
-    return a;
+    return make_membership(org, member, role, at, std::move(repos));
   }
   /// `agent` delegated by `parent` with `caps`.
   /// A delegated identifier of `parent` (its dip anchored in the parent's KEL), in the state.

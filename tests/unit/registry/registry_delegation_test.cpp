@@ -47,21 +47,36 @@ ak::cesr::SourceSeal anchor_event(Identity& delegator, const ak::KeyEvent& event
   return {ixn->sequence, ixn->said};
 }
 
-// A delegate of `delegator` whose prefix sorts before the delegator's (keys drawn until it
-// does), anchored and applied.
+// A delegate of `delegator` whose prefix sorts before the delegator's, anchored and applied: of
+// 64 delegates drawn, the one sorting last below the delegator (so that a delegate of it can
+// be found the same way).
 Identity make_delegate_sorting_first(Identity& delegator, Known& known) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  std::optional<Identity> best;
+  std::optional<ak::KeyEvent> best_dip;
+  for (int attempt = 0; attempt < 64; ++attempt) {
     Identity id{generate_key(), generate_key(), {}, {}};
     auto dip = ak::make_delegated_inception({qb64(id.key)}, 1, {ak::next_key_digest(qb64(id.next))}, 1,
                                             delegator.state.prefix);
     BOOST_REQUIRE(dip.has_value());
-    if (dip->prefix >= delegator.state.prefix) continue;
-    const auto source = anchor_event(delegator, *dip);
-    add_delegated(id, *dip, id.key, known, source);
-    return id;
+    if (dip->prefix >= delegator.state.prefix || (best_dip && dip->prefix <= best_dip->prefix)) continue;
+    best.emplace(std::move(id));
+    best_dip = std::move(*dip);
   }
-  BOOST_FAIL("no delegate prefix sorted before the delegator's");
-  return make_identity();
+  BOOST_REQUIRE_MESSAGE(best.has_value(), "no delegate prefix sorted before the delegator's");
+  const auto source = anchor_event(delegator, *best_dip);
+  add_delegated(*best, *best_dip, best->key, known, source);
+  return std::move(*best);
+}
+
+// A root identity whose prefix sorts late: the last of 8 drawn, so that delegates sorting before
+// it, and before them, are found at once.
+Identity make_root_sorting_late() {
+  Identity best = make_identity();
+  for (int attempt = 1; attempt < 8; ++attempt) {
+    Identity id = make_identity();
+    if (id.state.prefix > best.state.prefix) best = std::move(id);
+  }
+  return best;
 }
 
 Files all_files(std::initializer_list<const Identity*> ids) {
@@ -79,7 +94,7 @@ Reason first_code(const std::vector<ar::Problem>& problems) {
 BOOST_AUTO_TEST_CASE(delegates_sorting_before_their_delegators_load) {
   TempRepo t;
   Known known;
-  Identity root = make_identity();
+  Identity root = make_root_sorting_late();
   known.add(root);
   Identity agent = make_delegate_sorting_first(root, known);
   known.add(agent);
@@ -129,7 +144,7 @@ BOOST_AUTO_TEST_CASE(delegates_sorting_before_their_delegators_load) {
 BOOST_AUTO_TEST_CASE(unanchored_delegated_events_are_refused) {
   TempRepo t;
   Known known;
-  Identity root = make_identity();
+  Identity root = make_root_sorting_late();
   known.add(root);
   const auto base = t.commit(root.files, {});
 
@@ -173,7 +188,7 @@ BOOST_AUTO_TEST_CASE(unanchored_delegated_events_are_refused) {
 BOOST_AUTO_TEST_CASE(revoked_delegate_after_load) {
   TempRepo t;
   Known known;
-  Identity root = make_identity();
+  Identity root = make_root_sorting_late();
   known.add(root);
   Identity agent = make_delegate_sorting_first(root, known);
   auto ixn = ak::make_interaction(root.state, {ak::Seal::of_digest(agent.state.prefix).value()});

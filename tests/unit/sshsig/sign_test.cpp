@@ -18,6 +18,7 @@
 #include "ssh/wire.h"
 #include "sshsig/sign.h"
 #include "sshsig/sshsig.h"
+#include "support/openssh_key.h"
 #include "support/scoped.h"
 #include "util/bytes.h"
 #include "util/strings.h"
@@ -61,39 +62,6 @@ void write_file(const fs::path& p, std::string_view text) {
 using auths::test::TempDir;
 
 bool have_ssh_keygen() { return std::system("command -v ssh-keygen >/dev/null 2>&1") == 0; }
-
-// An unencrypted OpenSSH private key file (openssh-portable PROTOCOL.key) for an Ed25519 key,
-// so that ssh-keygen can sign with the very key we sign with.
-std::string openssh_private_key_file(const ac::PrivateKey& key) {
-  const au::Bytes seed = key.raw();
-  const au::Bytes& pub = key.public_key().raw();
-  aw::Writer priv;
-  priv.put_uint32(0x12345678);
-  priv.put_uint32(0x12345678);
-  priv.put_string(std::string_view("ssh-ed25519"));
-  priv.put_string(std::span<const uint8_t>(pub));
-  au::Bytes secret = seed;
-  secret.insert(secret.end(), pub.begin(), pub.end());
-  priv.put_string(std::span<const uint8_t>(secret));
-  priv.put_string(std::string_view("auths-test"));
-  au::Bytes section = priv.bytes();
-  for (uint8_t pad = 1; section.size() % 8 != 0; ++pad) section.push_back(pad);
-
-  aw::Writer file;
-  file.put_bytes(std::string_view("openssh-key-v1", 15));  // with its NUL
-  file.put_string(std::string_view("none"));
-  file.put_string(std::string_view("none"));
-  file.put_string(std::string_view(""));
-  file.put_uint32(1);
-  file.put_string(std::span<const uint8_t>(key.public_key().ssh_blob()));
-  file.put_string(std::span<const uint8_t>(section));
-
-  const std::string body = au::base64_encode(file.bytes());
-  std::string out = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
-  for (size_t i = 0; i < body.size(); i += 70) out += body.substr(i, 70) + "\n";
-  out += "-----END OPENSSH PRIVATE KEY-----\n";
-  return out;
-}
 
 struct Case {
   ac::KeyType type;
@@ -260,7 +228,7 @@ BOOST_AUTO_TEST_CASE(same_bytes_as_ssh_keygen) {
   const TempDir dir;
   const auto key = key_of(ac::KeyType::kEd25519);
   const fs::path key_file = dir.path() / "id_ed25519";
-  write_file(key_file, openssh_private_key_file(key));
+  write_file(key_file, auths::test::openssh_private_key_file(key));
   ::chmod(key_file.c_str(), 0600);
   const fs::path msg = dir.path() / "payload";
   write_file(msg, au::to_string(kMessage));

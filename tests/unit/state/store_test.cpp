@@ -3,6 +3,7 @@
 // is recorded once.
 #include <boost/test/unit_test.hpp>
 
+#include "registry/registry.h"
 #include "state/store.h"
 #include "support/printers.h"
 #include "support/scoped.h"
@@ -71,6 +72,38 @@ BOOST_AUTO_TEST_CASE(a_branch_moving_forward_keeps_one_row_and_the_baseline_is_k
   BOOST_REQUIRE(store.promote({RefUpdate{Oid(), oid('e'), "refs/tags/v1"}}, 10, nullptr).has_value());
   BOOST_TEST(store.last_tip("refs/tags/v1")->value() == oid('e'));
   BOOST_TEST(store.accepted_tips()->size() == 1u);
+}
+
+// The registry as the hook last verified it: kept for one tip at a time, each lookup's records in
+// rank order; a reader of a tip that another replaced fails rather than answering from nothing.
+BOOST_AUTO_TEST_CASE(verified_registry_is_kept_for_one_tip) {
+  TempDir dir;
+  auto store = std::move(*state::Store::open(dir.path().string(), true).value());
+  BOOST_TEST((store.verified_registry(oid('a')).value() == nullptr));
+  using registry::Lookup;
+  const std::vector<registry::IndexedRecord> records = {
+      {1, "one", {{Lookup::kIdentity, "E1", 0}, {Lookup::kCurrentKey, std::string("k\0y", 3), 3}}},
+      {2, "two", {{Lookup::kIdentity, "E2", 1}, {Lookup::kCurrentKey, std::string("k\0y", 3), 2}}},
+  };
+  BOOST_REQUIRE(store.remember_registry(oid('a'), records, 1000).has_value());
+  auto kept = store.verified_registry(oid('a'));
+  BOOST_REQUIRE(kept.has_value());
+  BOOST_REQUIRE((*kept != nullptr));
+  BOOST_TEST((store.verified_registry(oid('b')).value() == nullptr));
+  const auto by_key = (*kept)->find(Lookup::kCurrentKey, std::string("k\0y", 3));
+  BOOST_REQUIRE(by_key.has_value());
+  BOOST_REQUIRE(by_key->size() == 2u);
+  BOOST_TEST((by_key->at(0) == std::pair<uint64_t, std::string>{2, "two"}));
+  BOOST_TEST((by_key->at(1) == std::pair<uint64_t, std::string>{1, "one"}));
+  BOOST_TEST((*kept)->find(Lookup::kIdentity, "E1")->size() == 1u);
+  BOOST_TEST((*kept)->find(Lookup::kIdentity, "E3")->empty());
+  BOOST_TEST((*kept)->find(Lookup::kMembership, "E1")->empty());
+  // Another tip replaces it: the old tip's reader fails from now on.
+  BOOST_REQUIRE(store.remember_registry(oid('b'), {records.front()}, 1010).has_value());
+  BOOST_TEST(!(*kept)->find(Lookup::kIdentity, "E1").has_value());
+  BOOST_TEST((store.verified_registry(oid('a')).value() == nullptr));
+  BOOST_TEST(store.verified_registry(oid('b')).value()->find(Lookup::kIdentity, "E1")->size() == 1u);
+  BOOST_TEST(store.verified_registry(oid('b')).value()->find(Lookup::kIdentity, "E2")->empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
