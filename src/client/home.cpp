@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kMaxRecordSize = 1u << 20;  // as the registry accepts
 constexpr size_t kMaxConfigSize = 64 * 1024;
 constexpr mode_t kRecordMode = 0644;  // records are public; the keys beside them are not
 

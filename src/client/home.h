@@ -19,6 +19,7 @@
 // place, so a reader sees a whole record or none.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -34,6 +35,8 @@
 namespace auths::client {
 
 inline constexpr uint32_t kIdentityConfigVersion = 1;
+/// The largest record file read, as the registry accepts.
+inline constexpr size_t kMaxRecordSize = 1u << 20;
 
 /// What identity.json says.
 struct IdentityConfig {

@@ -16,6 +16,7 @@
 #include "keri/kel.h"
 #include "keystore.h"
 #include "registry/registry.h"
+#include "registry_views.h"
 #include "signer.h"
 #include "util/bytes.h"
 #include "util/strings.h"
@@ -152,47 +153,6 @@ Result<keri::SignerType> parse_signer_type(std::string_view name) {
   return Error::invalid_argument("unknown signer type '" + util::printable(name, 40) + "' (Human, Agent or Workload)");
 }
 
-/// Public keys of the store by SSH blob -> alias, to name the local device keys.
-/// Local key aliases by key fingerprint.
-std::map<std::string, std::string> local_aliases(const fs::path& home) {
-  std::map<std::string, std::string> out;
-  if (auto keys = list_keys(home); keys) {
-    for (const auto& info : *keys) out.emplace(info.public_key.fingerprint(), info.alias);
-  }
-  return out;
-}
-
-Result<DeviceInfo> describe_device(const keri::Attestation& link, const keri::Attestation* revocation,
-                                   const std::map<std::string, std::string>& aliases, int64_t now) {
-  if (!link.device_public_key) return Error::corrupt("attestation without a device key", link.rid);
-  const crypto::PublicKey& key = *link.device_public_key;
-  DeviceInfo info;
-  info.did_key = link.subject;
-  if (const auto it = aliases.find(key.fingerprint()); it != aliases.end()) info.alias = it->second;
-  info.curve = curve_name(key.type());
-  info.ssh_public_key = key.to_ssh_line(info.alias.empty() ? std::string() : std::string(kAuthsKeyPrefix) + info.alias);
-  info.fingerprint = key.fingerprint();
-  info.capabilities = link.capabilities;
-  info.signer_type = keri::to_string(link.signer_type);
-  info.note = link.note.value_or("");
-  info.rid = link.rid;
-  info.linked_at = link.timestamp.text;
-  info.expires_at = link.expires_at ? link.expires_at->text : "";
-  const keri::Attestation& record = revocation != nullptr ? *revocation : link;
-  auto path = registry::attestation_path(record);
-  if (!path) return path.error();
-  info.record = *path;
-  if (revocation != nullptr && revocation->revoked_at && revocation->revoked_at->unix_seconds <= now) {
-    info.revoked_at = revocation->revoked_at->text;
-    info.status = "revoked";
-  } else if (link.expires_at && now > link.expires_at->unix_seconds) {
-    info.status = "expired";
-  } else {
-    info.status = "active";
-  }
-  return info;
-}
-
 Result<std::vector<DeviceInfo>> devices_of(const fs::path& home, const IdentityConfig& config, bool include_revoked,
                                            int64_t now) {
   auto stored = load_attestations(home, config.prefix());
@@ -239,6 +199,45 @@ Result<std::string> first_free_device_alias(const fs::path& home) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> local_aliases(const fs::path& home) {
+  std::map<std::string, std::string> out;
+  if (auto keys = list_keys(home); keys) {
+    for (const auto& info : *keys) out.emplace(info.public_key.fingerprint(), info.alias);
+  }
+  return out;
+}
+
+Result<DeviceInfo> describe_device(const keri::Attestation& link, const keri::Attestation* revocation,
+                                   const std::map<std::string, std::string>& aliases, int64_t now) {
+  if (!link.device_public_key) return Error::corrupt("attestation without a device key", link.rid);
+  const crypto::PublicKey& key = *link.device_public_key;
+  DeviceInfo info;
+  info.did_key = link.subject;
+  if (const auto it = aliases.find(key.fingerprint()); it != aliases.end()) info.alias = it->second;
+  info.curve = curve_name(key.type());
+  info.ssh_public_key = key.to_ssh_line(info.alias.empty() ? std::string() : std::string(kAuthsKeyPrefix) + info.alias);
+  info.fingerprint = key.fingerprint();
+  info.capabilities = link.capabilities;
+  info.signer_type = keri::to_string(link.signer_type);
+  info.note = link.note.value_or("");
+  info.rid = link.rid;
+  info.linked_at = link.timestamp.text;
+  info.expires_at = link.expires_at ? link.expires_at->text : "";
+  const keri::Attestation& record = revocation != nullptr ? *revocation : link;
+  auto path = registry::attestation_path(record);
+  if (!path) return path.error();
+  info.record = *path;
+  if (revocation != nullptr && revocation->revoked_at && revocation->revoked_at->unix_seconds <= now) {
+    info.revoked_at = revocation->revoked_at->text;
+    info.status = "revoked";
+  } else if (link.expires_at && now > link.expires_at->unix_seconds) {
+    info.status = "expired";
+  } else {
+    info.status = "active";
+  }
+  return info;
+}
 
 Result<IdentityInfo> init_identity(const std::string& home_text, const InitIdentityOptions& options,
                                    std::string_view passphrase) {

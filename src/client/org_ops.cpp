@@ -19,6 +19,7 @@
 #include "registry/freeze.h"
 #include "registry/org.h"
 #include "registry/registry.h"
+#include "registry_views.h"
 #include "signer.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -60,28 +61,6 @@ Result<std::vector<OrgInfo>> read_orgs(const fs::path& home) {
 }
 
 std::string org_key_alias(const std::string& name) { return "org-" + name; }
-
-/// The org `org` names (a did:keri, a local org's name, or "" for the only local org), and
-/// whether this home holds its keys.
-struct OrgRef {
-  std::string did;
-  std::optional<OrgInfo> local;
-};
-
-Result<OrgRef> resolve_org(const fs::path& home, const std::string& org) {
-  auto orgs = read_orgs(home);
-  if (!orgs) return orgs.error();
-  for (const auto& o : *orgs) {
-    if (o.did == org || o.name == org) return OrgRef{o.did, o};
-  }
-  if (org.empty()) {
-    if (orgs->size() == 1) return OrgRef{orgs->front().did, orgs->front()};
-    return Error::invalid_argument(orgs->empty() ? "no org in this home: name one with --org did:keri:..."
-                                                 : "this home holds several orgs: choose one with --org");
-  }
-  if (!keri::parse_did_keri(org)) return Error::invalid_argument("--org must be a did:keri or a local org's name", org);
-  return OrgRef{org, std::nullopt};
-}
 
 /// Who signs an org record from this home: the org (its keys are here) or this home's identity
 /// as an admin (delegated_by).
@@ -146,6 +125,50 @@ MemberInfo describe_member(const keri::Attestation& record, const keri::Attestat
 }
 
 }  // namespace
+
+Result<OrgRef> resolve_org(const fs::path& home, const std::string& org) {
+  auto orgs = read_orgs(home);
+  if (!orgs) return orgs.error();
+  for (const auto& o : *orgs) {
+    if (o.did == org || o.name == org) return OrgRef{o.did, o};
+  }
+  if (org.empty()) {
+    if (orgs->size() == 1) return OrgRef{orgs->front().did, orgs->front()};
+    return Error::invalid_argument(orgs->empty() ? "no org in this home: name one with --org did:keri:..."
+                                                 : "this home holds several orgs: choose one with --org");
+  }
+  if (!keri::parse_did_keri(org)) return Error::invalid_argument("--org must be a did:keri or a local org's name", org);
+  return OrgRef{org, std::nullopt};
+}
+
+std::vector<MemberInfo> members_of(const registry::State& state, const std::string& org, bool include_revoked,
+                                   int64_t now) {
+  // The latest record of each (member, scope).
+  std::vector<MemberInfo> out;
+  std::map<std::pair<std::string, std::vector<std::string>>, size_t> latest;
+  for (const auto& record : state.all_memberships()) {
+    if (record.issuer != org) continue;
+    const auto grants = state.memberships(org, record.subject);
+    const keri::Attestation* revocation = nullptr;
+    for (const auto& g : grants) {
+      if (g.link == &record) revocation = g.revocation;
+    }
+    MemberInfo info = describe_member(record, revocation, now);
+    const auto key = std::make_pair(record.subject, record.repos);
+    const auto it = latest.find(key);
+    if (it == latest.end()) {
+      latest.emplace(key, out.size());
+      out.push_back(std::move(info));
+    } else if (!(record.timestamp.text < out[it->second].added_at)) {
+      out[it->second] = std::move(info);
+    }
+  }
+  if (!include_revoked) {
+    out.erase(std::remove_if(out.begin(), out.end(), [](const MemberInfo& m) { return m.status == "revoked"; }),
+              out.end());
+  }
+  return out;
+}
 
 Result<int64_t> parse_duration(std::string_view text) {
   if (text.size() < 2) return Error::invalid_argument("a duration is a number and a unit: 30m, 1h, 24h, 7d, 1w");
@@ -294,32 +317,7 @@ Result<std::vector<MemberInfo>> list_members(const std::string& home_text, const
   if (!org) return org.error();
   auto state = registry_view(home, repo);
   if (!state) return state.error();
-  now = now != 0 ? now : util::now_unix();
-  // The latest record of each (member, scope).
-  std::vector<MemberInfo> out;
-  std::map<std::pair<std::string, std::vector<std::string>>, size_t> latest;
-  for (const auto& record : state->all_memberships()) {
-    if (record.issuer != org->did) continue;
-    const auto grants = state->memberships(org->did, record.subject);
-    const keri::Attestation* revocation = nullptr;
-    for (const auto& g : grants) {
-      if (g.link == &record) revocation = g.revocation;
-    }
-    MemberInfo info = describe_member(record, revocation, now);
-    const auto key = std::make_pair(record.subject, record.repos);
-    const auto it = latest.find(key);
-    if (it == latest.end()) {
-      latest.emplace(key, out.size());
-      out.push_back(std::move(info));
-    } else if (!(record.timestamp.text < out[it->second].added_at)) {
-      out[it->second] = std::move(info);
-    }
-  }
-  if (!include_revoked) {
-    out.erase(std::remove_if(out.begin(), out.end(), [](const MemberInfo& m) { return m.status == "revoked"; }),
-              out.end());
-  }
-  return out;
+  return members_of(*state, org->did, include_revoked, now != 0 ? now : util::now_unix());
 }
 
 Result<FreezeInfo> freeze_org(const std::string& home_text, const std::string& org_text,

@@ -35,7 +35,7 @@ bool valid_prefix(std::string_view prefix) {
 
 /// What a path in a registry tree is.
 struct RecordPath {
-  enum class Kind { kEvent, kSignatures, kAttestation, kFreeze, kInvalid } kind = Kind::kInvalid;
+  RecordKind kind = RecordKind::kInvalid;
   std::string prefix;
   uint64_t sequence = 0;
 };
@@ -59,14 +59,14 @@ RecordPath classify(std::string_view path) {
       seq = seq * 10 + static_cast<uint64_t>(c - '0');
     }
     out.sequence = seq;
-    out.kind = json ? RecordPath::Kind::kEvent : RecordPath::Kind::kSignatures;
+    out.kind = json ? RecordKind::kEvent : RecordKind::kSignatures;
     return out;
   }
   if (dir == "attestations" && util::ends_with(file, ".json") && file.size() > 5) {
-    out.kind = RecordPath::Kind::kAttestation;
+    out.kind = RecordKind::kAttestation;
   }
   if (dir == "freezes" && util::ends_with(file, ".json") && file.size() > 5) {
-    out.kind = RecordPath::Kind::kFreeze;
+    out.kind = RecordKind::kFreeze;
   }
   return out;
 }
@@ -101,21 +101,21 @@ struct Batch {
 /// Files one record under its place in `batch`, by what its path `rp` says it is.
 void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std::string content) {
   switch (rp.kind) {
-    case RecordPath::Kind::kEvent: {
+    case RecordKind::kEvent: {
       auto& e = batch.events[{rp.prefix, rp.sequence}];
       e.json = std::move(content);
       e.json_path = path;
       break;
     }
-    case RecordPath::Kind::kSignatures: {
+    case RecordKind::kSignatures: {
       auto& e = batch.events[{rp.prefix, rp.sequence}];
       e.cesr = std::move(content);
       e.cesr_path = path;
       break;
     }
-    case RecordPath::Kind::kAttestation: batch.attestations.emplace_back(path, std::move(content)); break;
-    case RecordPath::Kind::kFreeze: batch.freezes.emplace_back(path, std::move(content)); break;
-    case RecordPath::Kind::kInvalid: break;
+    case RecordKind::kAttestation: batch.attestations.emplace_back(path, std::move(content)); break;
+    case RecordKind::kFreeze: batch.freezes.emplace_back(path, std::move(content)); break;
+    case RecordKind::kInvalid: break;
   }
 }
 
@@ -125,7 +125,7 @@ Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& fil
     return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
   for (const auto& [path, entry] : files) {
     const RecordPath rp = classify(path);
-    if (rp.kind == RecordPath::Kind::kInvalid) {
+    if (rp.kind == RecordKind::kInvalid) {
       return Error::invalid_argument("'" + util::printable(path) + "' is not a registry record path", path);
     }
     if (!entry.is_regular_file()) return Error::invalid_argument("a record must be a regular file", path);
@@ -242,6 +242,8 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
 }
 
 }  // namespace
+
+RecordKind record_kind(std::string_view path) { return classify(path).kind; }
 
 std::string record_file_name(int64_t unix_seconds, std::string_view digest) {
   return compact_time(unix_seconds) + "-" + std::string(digest.substr(0, 16)) + ".json";
@@ -603,7 +605,7 @@ Result<State> load_directory(const std::string& dir) {
     if (++count > kMaxRecords) return Error::invalid_argument("registry copy has too many files", dir);
     const std::string path = fs::relative(it->path(), root).generic_string();
     const RecordPath rp = classify(path);
-    if (rp.kind == RecordPath::Kind::kInvalid) continue;  // a local copy may hold other files
+    if (rp.kind == RecordKind::kInvalid) continue;  // a local copy may hold other files
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
@@ -705,7 +707,7 @@ Result<std::optional<Oid>> publish(git::Repository& repo, const std::vector<std:
   }
   std::vector<std::pair<std::string, std::string>> new_files;
   for (const auto& [path, content] : files) {
-    if (classify(path).kind == RecordPath::Kind::kInvalid) {
+    if (classify(path).kind == RecordKind::kInvalid) {
       return Error::invalid_argument("'" + path + "' is not a registry record path");
     }
     if (base_tree) {

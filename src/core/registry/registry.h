@@ -53,6 +53,10 @@ namespace auths::registry {
 
 inline constexpr const char* kRegistryRef = "refs/auths/registry";
 
+/// What a path of a registry tree holds, by the layout above (kInvalid: nothing may be there).
+enum class RecordKind { kEvent, kSignatures, kAttestation, kFreeze, kInvalid };
+RecordKind record_kind(std::string_view path);
+
 /// Where records live in the tree.
 std::string event_path(std::string_view prefix, uint64_t sequence);       // .../kel/<seq>.json
 std::string signatures_path(std::string_view prefix, uint64_t sequence);  // .../kel/<seq>.cesr
