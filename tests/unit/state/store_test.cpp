@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(verified_registry_is_kept_for_one_tip) {
   TempDir dir;
   auto store = std::move(*state::Store::open(dir.path().string(), true).value());
   BOOST_TEST((store.verified_registry(oid('a')).value() == nullptr));
-  using registry::Lookup;
-  const std::vector<registry::IndexedRecord> records = {
+  using auths::registry::Lookup;
+  const std::vector<auths::registry::IndexedRecord> records = {
       {1, "one", {{Lookup::kIdentity, "E1", 0}, {Lookup::kCurrentKey, std::string("k\0y", 3), 3}}},
       {2, "two", {{Lookup::kIdentity, "E2", 1}, {Lookup::kCurrentKey, std::string("k\0y", 3), 2}}},
   };
