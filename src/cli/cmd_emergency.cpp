@@ -1,10 +1,13 @@
-// auths emergency freeze | unfreeze | revoke-device: the org-wide freeze every server sees on
-// its next push, and the fast way to cut off a lost device.
+// auths emergency freeze | unfreeze | revoke-device | report: the org-wide freeze every server
+// sees on its next push, the fast way to cut off a lost device, and the incident report (who and
+// what can sign now, what changed lately, what to do).
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "auths/client/audit_ops.h"
 #include "auths/client/identity_ops.h"
 #include "auths/client/keys.h"
 #include "auths/client/org_ops.h"
@@ -50,6 +53,77 @@ int run_freeze(const FreezeOptions& opts, bool freeze) {
   return kExitAccepted;
 }
 
+nlohmann::ordered_json freeze_json(const client::FreezeEntry& f) {
+  return {{"kind", f.kind},
+          {"timestamp", f.timestamp},
+          {"signer", f.signer},
+          {"until", or_null(f.until)},
+          {"reason", or_null(f.reason)},
+          {"record", f.record}};
+}
+
+nlohmann::ordered_json link_json(const client::LinkStatus& l) {
+  return {{"did", l.link.did_key},      {"identity", l.identity}, {"member_status", l.member_status},
+          {"status", l.status},         {"why", or_null(l.why)},  {"agent", agent_json(l.agent)},
+          {"link", device_json(l.link)}};
+}
+
+nlohmann::ordered_json report_json(const client::IncidentReport& r) {
+  nlohmann::ordered_json members = nlohmann::ordered_json::array();
+  for (const auto& m : r.members) members.push_back(member_json(m));
+  nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+  for (const auto& d : r.devices) devices.push_back(link_json(d));
+  nlohmann::ordered_json agents = nlohmann::ordered_json::array();
+  for (const auto& a : r.agents) agents.push_back(link_json(a));
+  nlohmann::ordered_json history = nlohmann::ordered_json::array();
+  for (const auto& f : r.freezes) history.push_back(freeze_json(f));
+  nlohmann::ordered_json events = nlohmann::ordered_json::array();
+  for (const auto& e : r.recent_events) events.push_back(event_json(e));
+  nlohmann::ordered_json recommendations = nlohmann::ordered_json::array();
+  for (const auto& rec : r.recommendations) {
+    recommendations.push_back({{"subject", rec.subject}, {"finding", rec.finding}, {"action", rec.action}});
+  }
+  return {{"report", "auths emergency report"},
+          {"generated_at", r.generated_at},
+          {"org", r.org},
+          {"source",
+           {{"repository", or_null(r.source.repository)},
+            {"registry", or_null(r.source.registry)},
+            {"home_copy", or_null(r.source.home_copy)}}},
+          {"freeze",
+           {{"frozen", r.frozen},
+            {"in_force", r.frozen ? freeze_json(r.freeze) : nlohmann::ordered_json(nullptr)},
+            {"history", history}}},
+          {"members", members},
+          {"devices", devices},
+          {"agents", agents},
+          {"recent_events", {{"since", r.recent_since}, {"events", events}}},
+          {"recommendations", recommendations}};
+}
+
+struct ReportOptions {
+  std::string file;
+  std::string repo;
+  std::string org;
+};
+
+int run_report(const ReportOptions& opts) {
+  const auto home = client::auths_home();
+  if (!home) return report_error(home.error());
+  auto report = client::emergency_report(*home, opts.repo, opts.org);
+  if (!report) return report_unreadable(report.error());
+  const std::string text = report_json(*report).dump(2) + "\n";
+  if (opts.file.empty()) {
+    std::fputs(text.c_str(), stdout);
+    return kExitAccepted;
+  }
+  if (auto written = client::write_new_private_file(opts.file, text); !written) return report_error(written.error());
+  std::printf("wrote incident report %s: members %zu, devices %zu, agents %zu, recommendations %zu\n",
+              opts.file.c_str(), report->members.size(), report->devices.size(), report->agents.size(),
+              report->recommendations.size());
+  return kExitAccepted;
+}
+
 }  // namespace
 
 void register_emergency(CLI::App& app, Registry& registry) {
@@ -69,6 +143,31 @@ void register_emergency(CLI::App& app, Registry& registry) {
   CLI::App* unfreeze_cmd = group->add_subcommand("unfreeze", "End the org's freeze (a signed record)");
   unfreeze_cmd->add_option("--org", unfreeze->org, "The org (did:keri or a local org's name)");
   registry.push_back({unfreeze_cmd, [unfreeze] { return run_freeze(*unfreeze, false); }});
+
+  auto report = std::make_shared<ReportOptions>();
+  CLI::App* report_cmd = group->add_subcommand(
+      "report", "An incident report in JSON: members, devices, agents, freezes, recent changes, what to do");
+  report_cmd->add_option("--file", report->file,
+                         "Write the report to this new file (mode 0600; an existing file is never replaced) "
+                         "instead of stdout");
+  report_cmd->add_option("--repo", report->repo,
+                         "The repository whose refs/auths/registry to read (default: the current directory when it "
+                         "is a repository with one, else this home's registry copy)");
+  report_cmd->add_option("--org", report->org,
+                         "The org (did:keri or a local org's name; default: this home's only org, else the "
+                         "registry's only org)");
+  report_cmd->footer(
+      "Fields: generated_at; org; source (repository and registry commit read, or home_copy); freeze (frozen, the "
+      "freeze in_force, history); members (as 'auths org list --json', revoked ones included; status active, "
+      "revoked or expired); devices (every did:key linked to any identity: identity, member_status of that identity "
+      "in the org, status, and the link as 'auths id show-devices --json' shows it); agents (every link whose signer "
+      "type is Agent or Workload: status active, revoked, expired, or delegator-revoked when a delegation or "
+      "membership above it is revoked or expired, and why; agent: what the delegation says the agent is); "
+      "recent_events (those of 'auths audit log' of the last 30 days); recommendations (subject, finding, action: "
+      "the commands to run).\n"
+      "The report names every key that can sign for the org: keep it private. Exit 0, 64 for a bad option or an "
+      "existing --file, 2 when the repository or the registry cannot be read.");
+  registry.push_back({report_cmd, [report] { return run_report(*report); }});
 
   auto device = std::make_shared<std::string>();
   auto yes = std::make_shared<bool>(false);

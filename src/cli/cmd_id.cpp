@@ -30,26 +30,6 @@ nlohmann::ordered_json to_json(const client::IdentityInfo& info) {
           {"home", info.home}};
 }
 
-nlohmann::ordered_json to_json(const client::DeviceInfo& device) {
-  const auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
-  };
-  return {{"did", device.did_key},
-          {"status", device.status},
-          {"alias", or_null(device.alias)},
-          {"curve", device.curve},
-          {"ssh", device.ssh_public_key},
-          {"fingerprint", device.fingerprint},
-          {"capabilities", device.capabilities},
-          {"signer_type", device.signer_type},
-          {"note", or_null(device.note)},
-          {"rid", device.rid},
-          {"linked_at", device.linked_at},
-          {"expires_at", or_null(device.expires_at)},
-          {"revoked_at", or_null(device.revoked_at)},
-          {"record", device.record}};
-}
-
 void print_identity(const client::IdentityInfo& info) {
   std::printf("Identity:    %s\n", info.did.c_str());
   for (const auto& key : info.keys) {
@@ -133,7 +113,7 @@ int run_show_devices(const ShowDevicesOptions& opts) {
   if (!devices) return report_error(devices.error());
   if (opts.json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::array();
-    for (const auto& device : *devices) doc.push_back(to_json(device));
+    for (const auto& device : *devices) doc.push_back(device_json(device));
     std::printf("%s\n", doc.dump(2).c_str());
     return kExitAccepted;
   }
@@ -155,6 +135,23 @@ int run_show_devices(const ShowDevicesOptions& opts) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json device_json(const client::DeviceInfo& device) {
+  return {{"did", device.did_key},
+          {"status", device.status},
+          {"alias", or_null(device.alias)},
+          {"curve", device.curve},
+          {"ssh", device.ssh_public_key},
+          {"fingerprint", device.fingerprint},
+          {"capabilities", device.capabilities},
+          {"signer_type", device.signer_type},
+          {"note", or_null(device.note)},
+          {"rid", device.rid},
+          {"linked_at", device.linked_at},
+          {"expires_at", or_null(device.expires_at)},
+          {"revoked_at", or_null(device.revoked_at)},
+          {"record", device.record}};
+}
 
 void register_id(CLI::App& app, Registry& registry) {
   CLI::App* id = app.add_subcommand("id", "Create, show and rotate your did:keri identity");

@@ -16,8 +16,6 @@
 
 namespace auths::cli {
 
-namespace {
-
 nlohmann::ordered_json member_json(const client::MemberInfo& m) {
   return {{"did", m.did},
           {"org", m.org},
@@ -28,10 +26,12 @@ nlohmann::ordered_json member_json(const client::MemberInfo& m) {
           {"status", m.status},
           {"added_at", m.added_at},
           {"added_by", m.added_by},
-          {"expires_at", m.expires_at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.expires_at)},
-          {"revoked_at", m.revoked_at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.revoked_at)},
+          {"expires_at", or_null(m.expires_at)},
+          {"revoked_at", or_null(m.revoked_at)},
           {"record", m.record}};
 }
+
+namespace {
 
 void print_member(const client::MemberInfo& m) {
   std::printf("%s  %s  %s\n", m.did.c_str(), m.role.c_str(), m.status.c_str());

@@ -5,11 +5,19 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "auths/result.h"
+
+namespace auths::client {
+struct AgentLabel;
+struct AuditEvent;
+struct DeviceInfo;
+struct MemberInfo;
+}  // namespace auths::client
 
 namespace auths::cli {
 
@@ -28,6 +36,7 @@ void register_init(CLI::App& app, Registry& registry);
 void register_verify(CLI::App& app, Registry& registry);
 void register_org(CLI::App& app, Registry& registry);
 void register_emergency(CLI::App& app, Registry& registry);
+void register_audit(CLI::App& app, Registry& registry);
 
 /// `items` separated by `separator`.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
@@ -38,5 +47,19 @@ std::string executable_dir();
 /// Prints "error: <message>" on stderr; returns the exit code for it: kExitUsage for invalid
 /// arguments, 1 (the command failed) for everything else.
 int report_error(const Error& error);
+/// For the commands that read records and report on them (audit, emergency report): prints
+/// "error: <message>"; kExitUsage for invalid arguments, kExitUndecided (could not read what to
+/// report on: a repository, a registry) for everything else.
+int report_unreadable(const Error& error);
+
+/// `text`, or null when it is empty: how the JSON outputs write an absent value.
+nlohmann::ordered_json or_null(const std::string& text);
+/// The JSON of a device link (cmd_id.cpp), of a member (cmd_org.cpp), of an audit event
+/// (cmd_audit.cpp): one shape wherever a command prints one.
+nlohmann::ordered_json device_json(const client::DeviceInfo& device);
+nlohmann::ordered_json member_json(const client::MemberInfo& member);
+nlohmann::ordered_json event_json(const client::AuditEvent& event);
+/// An agent delegation's metadata as the record has it; null when it has none (cmd_audit.cpp).
+nlohmann::ordered_json agent_json(const client::AgentLabel& agent);
 
 }  // namespace auths::cli

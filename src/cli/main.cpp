@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "auths/exit_codes.h"
 #include "commands.h"
@@ -30,6 +31,15 @@ int report_error(const Error& error) {
   return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitRejected;
 }
 
+int report_unreadable(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitUndecided;
+}
+
+nlohmann::ordered_json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
 }  // namespace auths::cli
 
 int main(int argc, char** argv) {
@@ -40,7 +50,7 @@ int main(int argc, char** argv) {
   for (const auto register_group :
        {&auths::cli::register_hook, &auths::cli::register_key, &auths::cli::register_id, &auths::cli::register_device,
         &auths::cli::register_registry, &auths::cli::register_init, &auths::cli::register_verify,
-        &auths::cli::register_org, &auths::cli::register_emergency}) {
+        &auths::cli::register_org, &auths::cli::register_emergency, &auths::cli::register_audit}) {
     register_group(app, registry);
   }
 
