@@ -311,3 +311,26 @@ POLICY
   expect_ref refs/heads/main "$A1"
   expect_ref refs/auths/registry "$REG1"
 }
+
+# ---------------------------------------------------------------------------------------------
+# The common start of the org scripts (t600, t640)
+
+# org_fixture: olivia's identity (OLIVIA), her org acme (ORG: she is its first admin and her home
+# holds its keys), mia's and rex's identities (MIA, REX), mia a member of team core and rex
+# readonly, as records in olivia's registry copy (nothing published yet). Call it after
+# identity_env, before the first case.
+org_fixture() {
+  dev_id olivia
+  # shellcheck disable=SC2034  # results for the calling script (documented above)
+  OLIVIA=$ID_DID
+  dev_auths olivia org init --name acme
+  ORG=$(head -n1 "$RUN_OUT")
+  case "$ORG" in did:keri:E*) ;; *) e2e_die "auths org init printed '$ORG', not a did:keri" ;; esac
+  dev_id mia
+  MIA=$ID_DID
+  dev_id rex
+  # shellcheck disable=SC2034  # as OLIVIA
+  REX=$ID_DID
+  dev_auths olivia org add-member "$MIA" --role member --teams core
+  dev_auths olivia org add-member "$REX" --role readonly
+}

@@ -16,19 +16,9 @@ identity_env
 make_key admin
 
 step "setup: the org, its members, the policy"
-dev_id olivia
-OLIVIA=$ID_DID
-dev_auths olivia org init --name acme
-ORG=$(head -n1 "$RUN_OUT")
-case "$ORG" in did:keri:E*) ;; *) e2e_die "auths org init printed '$ORG', not a did:keri" ;; esac
-dev_id mia
-MIA=$ID_DID
-dev_id rex
-REX=$ID_DID
+org_fixture
 dev_id nora
 NORA=$ID_DID
-dev_auths olivia org add-member "$MIA" --role member --teams core
-dev_auths olivia org add-member "$REX" --role readonly
 setup_repo admin <<POLICY
 version = 1
 org = "$ORG"
