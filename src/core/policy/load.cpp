@@ -42,6 +42,7 @@ struct TableSpec {
   std::string_view prefix;  // prepended to a not-yet key's name: "policy." -> 'policy.ci'
   std::span<const std::string_view> known;
   std::span<const std::string_view> not_yet;
+  bool named = false;  // a rule table: its `name` is shown with `where`
 };
 
 constexpr std::array<std::string_view, 5> kTopKeys = {"version", "org", "default", "policy", "governance"};
@@ -57,11 +58,11 @@ constexpr std::array<std::string_view, 7> kGovernanceKeys = {"signers", "allowed
                                                              "teams",   "capabilities",    "signer_types"};
 constexpr std::array<std::string_view, 0> kGovernanceNotYet = {};
 
-constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet};
-constexpr TableSpec kPolicySpec{"[policy]", "policy.", kPolicyKeys, kPolicyNotYet};
-constexpr TableSpec kCommitSpec{"[[policy.commit]]", "", kRuleKeys, kRuleNotYet};
-constexpr TableSpec kReleaseSpec{"[[policy.release]]", "", kRuleKeys, kRuleNotYet};
-constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet};
+constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet, false};
+constexpr TableSpec kPolicySpec{"[policy]", "policy.", kPolicyKeys, kPolicyNotYet, false};
+constexpr TableSpec kCommitSpec{"[[policy.commit]]", "", kRuleKeys, kRuleNotYet, true};
+constexpr TableSpec kReleaseSpec{"[[policy.release]]", "", kRuleKeys, kRuleNotYet, true};
+constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet, false};
 
 bool contains(std::span<const std::string_view> list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -212,7 +213,8 @@ class Loader {
   }
 
   // Reports the unknown or not-yet-supported key that comes first in the file (toml++ iterates
-  // keys in sorted order, not file order).
+  // keys in sorted order, not file order), with the known key it most likely meant. A rule
+  // table's `name`, when it has a usable one, is added to the place: "[[policy.commit]] 'main'".
   Status check_keys(const toml::table& table, const TableSpec& spec) const {
     const toml::key* first = nullptr;
     for (const auto& [key, value] : table) {
@@ -227,6 +229,13 @@ class Loader {
     }
     std::string message = "unknown key '" + name + "'";
     if (!spec.where.empty()) message += " in " + std::string(spec.where);
+    if (const toml::node* rule_name = spec.named ? table.get("name") : nullptr) {
+      const toml::value<std::string>* value = rule_name->as_string();
+      if (value != nullptr && !value->get().empty()) message += " '" + util::printable(value->get(), 60) + "'";
+    }
+    if (const std::string_view meant = util::closest(first->str(), spec.known); !meant.empty()) {
+      message += " (did you mean '" + std::string(meant) + "'?)";
+    }
     return error_at(line_of(first->source()), std::move(message));
   }
 

@@ -1,5 +1,7 @@
 #include "util/strings.h"
 
+#include <algorithm>
+
 namespace auths::util {
 
 std::string_view trim(std::string_view s) {
@@ -69,6 +71,41 @@ std::string printable(std::string_view s, size_t max_len) {
     }
   }
   return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows of the usual table: the one before the previous is needed for transpositions.
+  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], before[j - 2] + 1);
+    }
+    before.swap(previous);
+    previous.swap(row);
+  }
+  return previous[b.size()];
+}
+
+std::string_view closest(std::string_view word, std::span<const std::string_view> candidates) {
+  constexpr size_t kMaxDistance = 2;
+  const std::string lower = to_lower(word);
+  for (const std::string_view candidate : candidates) {
+    if (to_lower(candidate) == lower) return candidate;
+  }
+  std::string_view best;
+  size_t best_distance = kMaxDistance + 1;
+  for (const std::string_view candidate : candidates) {
+    const size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
 }
 
 }  // namespace auths::util

@@ -208,6 +208,15 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
   const auto r = parse(typo);
   BOOST_TEST(policy_error_at(r, "p.toml:4") == "");
   BOOST_TEST(ap::test::message_of(r).find("'sigers'") != std::string::npos);
+  // With the key it most likely meant, and the rule's name when it has one.
+  BOOST_TEST(ap::test::message_of(r) == "unknown key 'sigers' in [[policy.commit]] (did you mean 'signers'?)");
+  const auto named = parse("version = 1\n[[policy.commit]]\nname = \"main\"\n" + rule_body() + "singers = []\n");
+  BOOST_TEST(ap::test::message_of(named) ==
+             "unknown key 'singers' in [[policy.commit]] 'main' (did you mean 'signers'?)");
+  BOOST_TEST(ap::test::message_of(parse("version = 1\nDefault = \"deny\"\n")) ==
+             "unknown key 'Default' (did you mean 'default'?)");
+  BOOST_TEST(ap::test::message_of(parse("version = 1\n[governance]\nsigners = [" + q(kEd1) + "]\nthreshold = 1\n")) ==
+             "unknown key 'threshold' in [governance]");
   BOOST_TEST(policy_error_at(parse("version = 1\n" + ok_rule + "[[policy.release]]\n" + rule_body() + "Require = 2\n"),
                              "p.toml:10") == "");
   // A sub-table inside a rule is an unknown key of that rule.
