@@ -70,4 +70,39 @@ bool glob_match(std::string_view pattern, std::string_view ref_name) {
   return next[0] != 0;
 }
 
+bool glob_covers(std::string_view outer, std::string_view inner) {
+  const std::vector<Token> q = tokenize(outer);
+  const std::vector<Token> p = tokenize(inner);
+  // What one token of `outer` may absorb of `inner`: the same literal; for '?' one token that
+  // stands for exactly one non-'/' character; for '*' any run of tokens that never stand for
+  // '/'; for '**' anything. Whatever the absorbed tokens expand to, the outer token matches it.
+  const auto one_char = [](const Token& t) {
+    return (t.kind == TokenKind::kLiteral && t.c != '/') || t.kind == TokenKind::kAnyChar;
+  };
+  const size_t n = q.size();
+  const size_t m = p.size();
+  std::vector<char> next(m + 1, 0);
+  next[m] = 1;
+  std::vector<char> row(m + 1, 0);
+  for (size_t ii = n; ii-- > 0;) {
+    const Token& t = q[ii];
+    for (size_t jj = m + 1; jj-- > 0;) {
+      bool match = false;
+      switch (t.kind) {
+        case TokenKind::kLiteral:
+          match = jj < m && p[jj].kind == TokenKind::kLiteral && p[jj].c == t.c && next[jj + 1];
+          break;
+        case TokenKind::kAnyChar: match = jj < m && one_char(p[jj]) && next[jj + 1]; break;
+        case TokenKind::kStar:
+          match = next[jj] || (jj < m && (one_char(p[jj]) || p[jj].kind == TokenKind::kStar) && row[jj + 1]);
+          break;
+        case TokenKind::kDoubleStar: match = next[jj] || (jj < m && row[jj + 1]); break;
+      }
+      row[jj] = match ? 1 : 0;
+    }
+    next.swap(row);
+  }
+  return next[0] != 0;
+}
+
 }  // namespace auths::policy

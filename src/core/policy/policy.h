@@ -169,5 +169,9 @@ Result<std::vector<Signer>> parse_allowed_signers(std::string_view text, std::st
 /// including '/', `?` one character except '/'; everything else matches itself. A pattern
 /// without wildcards matches exactly.
 bool glob_match(std::string_view pattern, std::string_view ref_name);
+/// Does `outer` match every ref name `inner` matches? Exact for patterns without wildcards in
+/// `inner`; with them, true only when each wildcard of `inner` falls under a wildcard of `outer`
+/// that accepts all it stands for (never true wrongly, may miss unusual coverings).
+bool glob_covers(std::string_view outer, std::string_view inner);
 
 }  // namespace auths::policy

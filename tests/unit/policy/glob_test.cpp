@@ -1,6 +1,7 @@
 // glob_match, Policy::match, SignerSet::find and to_string(RuleKind).
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
@@ -120,6 +121,56 @@ BOOST_AUTO_TEST_CASE(signer_set_find_returns_every_entry_of_a_key) {
   BOOST_TEST(found[0]->name == "a@x");
   BOOST_TEST(found[1]->name == "c@x");
   BOOST_TEST(set.find(*ed3).empty());
+}
+
+// glob_covers: "does the earlier pattern take every ref of the later one?" (policy lint).
+BOOST_AUTO_TEST_CASE(glob_covers_cases) {
+  struct Case {
+    const char* outer;
+    const char* inner;
+    bool covers;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"refs/heads/main", "refs/heads/main", true},
+           {"refs/heads/main", "refs/heads/mai?", false},
+           {"refs/heads/*", "refs/heads/main", true},
+           {"refs/heads/*", "refs/heads/release-*", true},
+           {"refs/heads/*", "refs/heads/rel?", true},
+           {"refs/heads/*", "refs/heads/**", false},
+           {"refs/heads/*", "refs/heads/a/b", false},
+           {"refs/heads/**", "refs/heads/a/*", true},
+           {"refs/heads/**", "refs/heads/**", true},
+           {"**", "refs/tags/*", true},
+           {"refs/heads/?", "refs/heads/*", false},
+           {"refs/heads/release-*", "refs/heads/*", false},
+           {"refs/heads/a*", "refs/heads/*a", false},
+           {"refs/*/main", "refs/heads/main", true},
+           {"refs/tags/*", "refs/heads/main", false},
+       }) {
+    BOOST_TEST_INFO(c.outer << " covers " << c.inner);
+    BOOST_TEST(ap::glob_covers(c.outer, c.inner) == c.covers);
+  }
+}
+
+// Never true wrongly: whenever glob_covers says so, every sample ref the inner pattern matches
+// is matched by the outer one.
+BOOST_AUTO_TEST_CASE(glob_covers_agrees_with_glob_match) {
+  const std::vector<std::string> patterns = {"refs/heads/main", "refs/heads/*",  "refs/heads/**",
+                                             "refs/**",         "refs/heads/m*", "refs/heads/*n",
+                                             "refs/heads/?a*",  "refs/*/main",   "**",
+                                             "refs/heads/a/*",  "refs/tags/v*",  "refs/heads/m?in"};
+  const std::vector<std::string> refs = {"refs/heads/main", "refs/heads/man",    "refs/heads/a/b", "refs/heads/a/main",
+                                         "refs/tags/v1",    "refs/tags/main",    "refs/heads/",    "refs/heads/xan",
+                                         "refs/main",       "refs/heads/m/main", "refs/heads/min", "other"};
+  for (const std::string& outer : patterns) {
+    for (const std::string& inner : patterns) {
+      if (!ap::glob_covers(outer, inner)) continue;
+      for (const std::string& ref : refs) {
+        BOOST_TEST_INFO(outer << " covers " << inner << ", ref " << ref);
+        BOOST_TEST((!ap::glob_match(inner, ref) || ap::glob_match(outer, ref)));
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

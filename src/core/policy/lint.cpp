@@ -1,0 +1,118 @@
+// `auths policy lint` (auths/policy_lint.h): the loader's own verdict first (every check it
+// makes stays in load.cpp), then what only a loaded policy shows. Pure: the files are read by
+// src/core/engine/policy_lint.cpp.
+#include "policy/lint.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/registry.h"
+#include "util/strings.h"
+
+namespace auths {
+
+const char* to_string(LintSeverity severity) { return severity == LintSeverity::kError ? "error" : "warning"; }
+
+bool LintReport::ok() const {
+  for (const LintFinding& finding : findings) {
+    if (finding.severity == LintSeverity::kError) return false;
+  }
+  return true;
+}
+
+}  // namespace auths
+
+namespace auths::policy {
+
+namespace {
+
+// The code of a load error, from the loader's message (load.cpp writes these words; the lint
+// tests pin them): a signer set that needs more signers than it lists is a lockout when it is
+// [governance].
+std::string load_error_code(const Error& error) {
+  if (util::starts_with(error.message, "unknown key ")) return "unknown-key";
+  const bool too_few = error.message.find(" but lists ") != std::string::npos ||
+                       error.message.find(" has no signers") != std::string::npos;
+  if (!too_few) return "load";
+  return util::starts_with(error.message, "[governance] ") ? "governance-lockout" : "require-above-signers";
+}
+
+std::string where(std::string_view source, int line) { return std::string(source) + ":" + std::to_string(line); }
+
+// Rules that Policy::match can never return: every pattern is covered by a pattern of a rule
+// before it (match takes the first rule in file order, commit and release rules alike).
+void check_shadowed(const Policy& policy, std::vector<LintFinding>& out) {
+  for (size_t i = 0; i < policy.rules.size(); ++i) {
+    const Rule& rule = policy.rules[i];
+    std::vector<std::string> by;
+    bool all_covered = true;
+    for (const std::string& pattern : rule.refs) {
+      const Rule* covering = nullptr;
+      for (size_t j = 0; j < i && covering == nullptr; ++j) {
+        for (const std::string& earlier : policy.rules[j].refs) {
+          if (glob_covers(earlier, pattern)) {
+            covering = &policy.rules[j];
+            break;
+          }
+        }
+      }
+      if (covering == nullptr) {
+        all_covered = false;
+        break;
+      }
+      const std::string name = "'" + covering->name + "' (line " + std::to_string(covering->line) + ")";
+      if (std::find(by.begin(), by.end(), name) == by.end()) by.push_back(name);
+    }
+    if (!all_covered) continue;
+    out.push_back({LintSeverity::kWarning, "shadowed-rule",
+                   "rule '" + rule.name + "' never applies: every ref it names is matched first by rule " +
+                       util::join(by, ", "),
+                   where(policy.source, rule.line)});
+  }
+}
+
+void check_identities(const Policy& policy, const registry::State& registry, std::vector<LintFinding>& out) {
+  constexpr std::string_view kPrefix = "did:keri:";
+  const auto check = [&](const std::string& did, std::string_view owner, const std::string& at) {
+    if (registry.identity(std::string_view(did).substr(kPrefix.size())) != nullptr) return;
+    out.push_back({LintSeverity::kWarning, "unresolved-identity",
+                   std::string(owner) + " names " + did + ", which the repository's refs/auths/registry does not know",
+                   at});
+  };
+  if (!policy.org.empty()) check(policy.org, "'org'", policy.source);
+  for (const Rule& rule : policy.rules) {
+    for (const std::string& did : rule.signers.identities) {
+      check(did, "rule '" + rule.name + "'", where(policy.source, rule.line));
+    }
+  }
+  if (policy.governance) {
+    for (const std::string& did : policy.governance->identities) check(did, "[governance]", policy.source);
+  }
+}
+
+}  // namespace
+
+std::vector<LintFinding> lint(std::string_view toml_text, std::string_view source, const FileReader& read_file,
+                              const registry::State* registry) {
+  std::vector<LintFinding> out;
+  const Result<Policy> loaded = parse_policy(toml_text, source, read_file);
+  if (!loaded) {
+    const Error& error = loaded.error();
+    out.push_back({LintSeverity::kError, load_error_code(error), error.message,
+                   error.context.empty() ? std::string(source) : error.context});
+    return out;
+  }
+  const Policy& policy = *loaded;
+  if (const std::optional<std::string> why = unsatisfiable(policy)) {
+    const bool governance = !policy.governance || policy.governance->require > 1;
+    out.push_back({LintSeverity::kError, governance ? "governance-lockout" : "unsatisfiable", *why,
+                   std::string(source)});
+  }
+  check_shadowed(policy, out);
+  if (registry != nullptr) check_identities(policy, *registry, out);
+  return out;
+}
+
+}  // namespace auths::policy
