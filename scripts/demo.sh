@@ -109,9 +109,11 @@ echo "\$ git -C server.git log --format='%h %an: %s' main"
 git -C server.git log --format='%h %an: %s' main
 
 echo
+# The authors first, then the checks: `git log | grep -q` under pipefail fails at random when
+# grep stops reading before git has written everything (SIGPIPE).
+authors=$(git -C server.git log --format=%an main)
 if [ "$alice_status" -eq 0 ] && [ "$mallory_status" -ne 0 ] &&
-   git -C server.git log --format=%an main | grep -qx alice &&
-   ! git -C server.git log --format=%an main | grep -qx mallory; then
+   grep -qx alice <<<"$authors" && ! grep -qx mallory <<<"$authors"; then
   echo "demo: OK: alice's push was accepted, mallory's was refused"
   exit 0
 fi
