@@ -66,10 +66,10 @@ void check_shadowed(const Policy& policy, std::vector<LintFinding>& out) {
       if (std::find(by.begin(), by.end(), name) == by.end()) by.push_back(name);
     }
     if (!all_covered) continue;
-    out.push_back({LintSeverity::kWarning, "shadowed-rule",
-                   "rule '" + rule.name + "' never applies: every ref it names is matched first by rule " +
-                       util::join(by, ", "),
-                   where(policy.source, rule.line)});
+    out.push_back(
+        {LintSeverity::kWarning, "shadowed-rule",
+         "rule '" + rule.name + "' never applies: every ref it names is matched first by rule " + util::join(by, ", "),
+         where(policy.source, rule.line)});
   }
 }
 
@@ -107,8 +107,8 @@ std::vector<LintFinding> lint(std::string_view toml_text, std::string_view sourc
   const Policy& policy = *loaded;
   if (const std::optional<std::string> why = unsatisfiable(policy)) {
     const bool governance = !policy.governance || policy.governance->require > 1;
-    out.push_back({LintSeverity::kError, governance ? "governance-lockout" : "unsatisfiable", *why,
-                   std::string(source)});
+    out.push_back(
+        {LintSeverity::kError, governance ? "governance-lockout" : "unsatisfiable", *why, std::string(source)});
   }
   check_shadowed(policy, out);
   if (registry != nullptr) check_identities(policy, *registry, out);

@@ -34,7 +34,8 @@ std::string rule(const std::string& name, const std::string& refs, const std::st
 // "severity code where" per finding, and the messages, for one readable comparison.
 std::vector<std::string> summary(const std::vector<auths::LintFinding>& findings) {
   std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(std::string(auths::to_string(f.severity)) + " " + f.code + " " + f.where);
+  for (const auto& f : findings)
+    out.push_back(std::string(auths::to_string(f.severity)) + " " + f.code + " " + f.where);
   return out;
 }
 
@@ -81,7 +82,8 @@ BOOST_AUTO_TEST_CASE(findings_table) {
        {"warning shadowed-rule p.toml:12"},
        "rule 'late' never applies: every ref it names is matched first by rule 'a' (line 4), 'tags' (line 8)"},
       {"partly covered is reachable",
-       with_governance(rule("main", q("refs/heads/main")) + rule("rest", q("refs/heads/main") + ", " + q("refs/heads/*"))),
+       with_governance(rule("main", q("refs/heads/main")) +
+                       rule("rest", q("refs/heads/main") + ", " + q("refs/heads/*"))),
        {},
        ""},
       {"narrow first, wide later is reachable",
@@ -89,8 +91,10 @@ BOOST_AUTO_TEST_CASE(findings_table) {
        {},
        ""},
       {"a release rule after a commit rule for the same refs",
-       with_governance(rule("tags", q("refs/tags/*")) + "[[policy.release]]\nname = \"rel\"\nrefs = [\"refs/tags/v*\"]\n"
-                                                        "signers = [" + q(kEd1) + "]\n"),
+       with_governance(rule("tags", q("refs/tags/*")) +
+                       "[[policy.release]]\nname = \"rel\"\nrefs = [\"refs/tags/v*\"]\n"
+                       "signers = [" +
+                       q(kEd1) + "]\n"),
        {"warning shadowed-rule p.toml:8"},
        ""},
   };
