@@ -64,9 +64,9 @@ void register_policy(CLI::App& app, Registry& registry) {
       "again.\n"
       "Files the policy names under .auths/ are read from the policy file's directory; others from --repo, else the "
       "current directory.\n"
-      "Text: one line per finding (severity: where: message; --json adds its code), then a summary line. Exit 0 when "
-      "there is no "
-      "error (warnings allowed), 1 when there is one, 2 when the file or the registry cannot be read.");
+      "Text: one line per finding (severity: where: message; --json adds its code), then a summary line.\n"
+      "Exit 0 when there is no error (warnings allowed), 1 when there is one, 2 when the file or the registry cannot "
+      "be read.");
   registry.push_back({lint, [opts] { return run_lint(*opts); }});
 }
 
