@@ -297,6 +297,12 @@ Result<RotationResult> rotate_identity(const std::string& home_text, std::string
   if (!id) return id.error();
   if (id->state.abandoned())
     return Error::invalid_argument("the identity was abandoned: it cannot rotate", id->config.did);
+  if (id->state.delegated()) {
+    return Error::unsupported("this identity is an agent delegated by did:keri:" + id->state.delegator +
+                                  ": its rotation (drt) must be anchored by the delegator, which 'auths id rotate' "
+                                  "does not do; provision a new agent and revoke this one",
+                              id->config.did);
+  }
   if (auto ok = settle_keys(home, *id, passphrase); !ok) return ok.error();
   const std::string next = next_alias(id->config);
   if (!store_holds_next(home, next, id->state)) {

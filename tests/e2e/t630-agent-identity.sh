@@ -88,6 +88,10 @@ PY
   dev_run bot id show --json
   expect_rc 0
   json_check "$RUN_OUT" "doc['did'] == '$bot' and doc['delegated_by'] == '$MIA'"
+  # Its keys rotate only with its delegator (a drt): refused with what to do instead.
+  dev_run bot id rotate
+  expect_rc 1
+  expect_text "$RUN_ERR" "provision a new agent and revoke this one"
 }
 test_case provision "auths init --profile agent: a dip anchored by mia's KEL, the delegation record, the agent's home and auths-agent.toml; --dry-run creates nothing"
 

@@ -129,7 +129,10 @@ std::string key_entry(const Signer& s) {
     std::vector<std::string> ns = s.namespaces;
     std::sort(ns.begin(), ns.end());
     out += "|ns=";
-    for (size_t i = 0; i < ns.size(); ++i) out += (i ? "+" : "") + escape_field(ns[i]);
+    for (size_t i = 0; i < ns.size(); ++i) {
+      if (i != 0) out += '+';
+      out += escape_field(ns[i]);
+    }
   }
   return out;
 }
@@ -140,7 +143,10 @@ std::string conditions_text(const SignerSet& set) {
   const auto list = [](std::vector<std::string> items) {
     std::sort(items.begin(), items.end());
     std::string out;
-    for (size_t i = 0; i < items.size(); ++i) out += (i ? "+" : "") + escape_field(items[i]);
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i != 0) out += '+';
+      out += escape_field(items[i]);
+    }
     return out;
   };
   return "org=" + escape_field(set.org) + "|roles=" + list(set.roles) + "|teams=" + list(set.teams) +

@@ -310,6 +310,17 @@ Status State::add_event(const keri::SignedEvent& event, Reason* fault) {
   return {};
 }
 
+namespace {
+
+/// A key's SSH blob as a map key (a string, not a byte vector: GCC 12 at -O3 warns falsely on
+/// comparing vectors of bytes).
+std::string blob_index(const crypto::PublicKey& key) {
+  const util::Bytes& blob = key.ssh_blob();
+  return std::string(blob.begin(), blob.end());
+}
+
+}  // namespace
+
 std::string State::key_index(const crypto::PublicKey& key) {
   const auto& raw = key.raw();
   return std::string(raw.begin(), raw.end());
@@ -372,7 +383,7 @@ Status State::add_attestation(keri::Attestation attestation, std::optional<int64
     m_memberships.push_back(std::move(attestation));
   } else {
     const size_t at = m_links.size();
-    if (attestation.device_public_key) m_links_by_key[attestation.device_public_key->ssh_blob()].push_back(at);
+    if (attestation.device_public_key) m_links_by_key[blob_index(*attestation.device_public_key)].push_back(at);
     m_links_by_subject[attestation.subject].push_back(at);
     m_links_by_issuer[attestation.issuer].push_back(at);
     m_links.push_back(std::move(attestation));
@@ -545,7 +556,7 @@ std::vector<Grant> State::grants_for_key(const crypto::PublicKey& key) const {
     const util::Bytes& blob = key.ssh_blob();
     return fetch_grants(Lookup::kLinkKey, std::string(blob.begin(), blob.end()));
   }
-  return grants_at(m_links, entry(m_links_by_key, key.ssh_blob()));
+  return grants_at(m_links, entry(m_links_by_key, blob_index(key)));
 }
 
 std::vector<Grant> State::grants_of(std::string_view prefix) const {

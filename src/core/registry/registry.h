@@ -188,7 +188,7 @@ class State {
   // Positions in the vectors above, in the order added: every lookup the hook makes per signature
   // (grants_for_key, delegations_of, memberships, a grant's revocation) reads one entry instead of
   // every record, so that it costs the same with ten records as with a hundred thousand.
-  std::map<util::Bytes, std::vector<size_t>> m_links_by_key;  // device key (SSH blob)
+  std::map<std::string, std::vector<size_t>, std::less<>> m_links_by_key;  // device key (its SSH blob)
   std::map<std::string, std::vector<size_t>, std::less<>> m_links_by_subject;
   std::map<std::string, std::vector<size_t>, std::less<>> m_links_by_issuer;
   std::map<Pair, std::vector<size_t>> m_memberships_by_pair;  // (org, member)
