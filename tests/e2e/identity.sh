@@ -313,7 +313,7 @@ POLICY
 }
 
 # ---------------------------------------------------------------------------------------------
-# The common start of the org scripts (t600, t640)
+# The common start of the org scripts (t600, t630, t640)
 
 # org_fixture: olivia's identity (OLIVIA), her org acme (ORG: she is its first admin and her home
 # holds its keys), mia's and rex's identities (MIA, REX), mia a member of team core and rex

@@ -15,17 +15,11 @@ identity_env
 make_key admin
 export AUTHS_DELEGATOR_PASSPHRASE=$AUTHS_PASSPHRASE
 
-step "setup: the org, mia a member, the policy"
-dev_id olivia
-dev_auths olivia org init --name acme
-ORG=$(head -n1 "$RUN_OUT")
-case "$ORG" in did:keri:E*) ;; *) e2e_die "auths org init printed '$ORG', not a did:keri" ;; esac
-dev_id mia
-MIA=$ID_DID
+step "setup: the org (olivia admin, mia a member of core, rex readonly), nora outside it, the policy"
+org_fixture
 MIA_PREFIX=${MIA#did:keri:}
 dev_id nora
 NORA=$ID_DID
-dev_auths olivia org add-member "$MIA" --role member --teams core
 setup_repo admin <<POLICY
 version = 1
 org = "$ORG"

@@ -27,11 +27,7 @@ namespace {
 
 const std::string kPassphrase = "test passphrase";
 
-template <typename T>
-T must(const auths::Result<T>& result) {
-  BOOST_REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().to_string()));
-  return result.value();
-}
+using auths::test::must;
 
 struct Homes {
   at::HomeEnv env;

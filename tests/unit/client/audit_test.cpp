@@ -34,11 +34,7 @@ const std::string kPassphrase = "test passphrase";
 constexpr int64_t kT = 1700000000;  // 2023: records dated before their registry commits
 constexpr int64_t kDay = 86400;
 
-template <typename T>
-T must(const auths::Result<T>& result) {
-  BOOST_REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().to_string()));
-  return result.value();
-}
+using auths::test::must;
 
 /// The events of `log` that are not about key event logs, as "kind subject".
 std::vector<std::string> record_events(const std::vector<acl::AuditEvent>& events) {

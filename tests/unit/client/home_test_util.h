@@ -13,9 +13,17 @@
 #include <sstream>
 #include <string>
 
+#include "auths/result.h"
 #include "support/scoped.h"
 
 namespace auths::test {
+
+/// The value of `result`, which must hold one (the test stops with the error otherwise).
+template <typename T>
+T must(const Result<T>& result) {
+  BOOST_REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().to_string()));
+  return result.value();
+}
 
 // The environment every home test runs in: a fast KDF, a known passphrase, a private HOME (so
 // no git config of the machine leaks in), the home in the temp dir.

@@ -33,11 +33,7 @@ namespace {
 
 const std::string kPassphrase = "test passphrase";
 
-template <typename T>
-T must(const auths::Result<T>& result) {
-  BOOST_REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().to_string()));
-  return result.value();
-}
+using auths::test::must;
 
 // Two machines: the identity holder's home (env.home()) and the new device's.
 struct TwoMachines {
