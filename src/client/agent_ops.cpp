@@ -338,9 +338,8 @@ Result<AgentBundle> provision_agent(const std::string& agent_home_text, const st
 
   // The agent's home: the KELs its dip needs, the dip, the record, then keys and configs.
   if (auto ok = ensure_home(home); !ok) return ok.error();
-  auto after = home_signer(delegator_home);
-  if (!after) return after.error();
-  auto kels = delegator_kels(delegator_home, after->state);
+  // The files are read now, the anchoring event among them; prefix and delegator never change.
+  auto kels = delegator_kels(delegator_home, delegator->state);
   if (!kels) return kels.error();
   for (const auto& [path, content] : *kels) {
     const fs::path file = registry_copy_dir(home) / path;
@@ -382,6 +381,19 @@ Result<ParsedRequest> parse_agent_request(std::string_view text) {
   auto link = keri::parse_attestation(doc["link"].dump());
   if (!link) return bad("its record does not parse: " + link.error().to_string());
   return ParsedRequest{std::move(*dip), std::move(*link)};
+}
+
+/// What a requested agent's record says, as the delegator's home (`home`) shows it.
+AgentBundle requested_agent(const keri::Attestation& link, const fs::path& home) {
+  AgentBundle agent;
+  agent.did = link.subject;
+  agent.delegator = link.issuer;
+  agent.name = link.metadata ? link.metadata->name : "";
+  agent.capabilities = link.capabilities;
+  agent.expires_at = link.expires_at ? link.expires_at->text : "";
+  agent.ssh_public_key = link.device_public_key->to_ssh_line();
+  agent.delegator_home = home.string();
+  return agent;
 }
 
 /// The checks of review_agent_request (header).
@@ -478,15 +490,7 @@ Result<AgentRequestReview> review_agent_request(const std::string& home_text, co
   if (!delegator) return delegator.error();
   auto request = checked_agent_request(home, *delegator, *text, now != 0 ? now : util::now_unix());
   if (!request) return Error{request.error().code, request.error().message, path};
-  AgentBundle agent;
-  agent.did = request->link.subject;
-  agent.delegator = delegator->did;
-  agent.name = request->link.metadata ? request->link.metadata->name : "";
-  agent.capabilities = request->link.capabilities;
-  agent.expires_at = request->link.expires_at ? request->link.expires_at->text : "";
-  agent.ssh_public_key = request->link.device_public_key->to_ssh_line();
-  agent.delegator_home = home.string();
-  return AgentRequestReview{std::move(*text), std::move(agent), delegator->did};
+  return AgentRequestReview{std::move(*text), requested_agent(request->link, home), delegator->did};
 }
 
 Result<AgentBundle> link_requested_agent(const std::string& home_text, std::string_view text,
@@ -503,15 +507,8 @@ Result<AgentBundle> link_requested_agent(const std::string& home_text, std::stri
   if (!finished) return finished.error();
   auto record = registry::attestation_path(*finished);
   if (!record) return record.error();
-  AgentBundle agent;
-  agent.did = finished->subject;
-  agent.delegator = delegator->did;
-  agent.name = finished->metadata ? finished->metadata->name : "";
-  agent.capabilities = finished->capabilities;
-  agent.expires_at = finished->expires_at ? finished->expires_at->text : "";
-  agent.ssh_public_key = finished->device_public_key->to_ssh_line();
+  AgentBundle agent = requested_agent(*finished, home);
   agent.record = *record;
-  agent.delegator_home = home.string();
   return agent;
 }
 
