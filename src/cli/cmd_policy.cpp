@@ -63,11 +63,16 @@ int run_compile(const CompileOptions& opts) {
   const Result<ExpressionReport> report = compile_expression_file(file);
   if (!report) return report_unreadable(report.error());
   if (opts.json) {
-    nlohmann::ordered_json doc = {{"file", report->file},          {"ok", report->ok()},
-                                  {"bytes", report->bytes},        {"byte_limit", ExpressionLimits::kMaxBytes},
-                                  {"nodes", report->nodes},        {"node_limit", ExpressionLimits::kMaxNodes},
-                                  {"depth", report->depth},        {"depth_limit", ExpressionLimits::kMaxDepth},
-                                  {"hash", or_null(report->hash)}, {"predicates", report->predicates},
+    nlohmann::ordered_json doc = {{"file", report->file},
+                                  {"ok", report->ok()},
+                                  {"bytes", report->bytes},
+                                  {"byte_limit", ExpressionLimits::kMaxBytes},
+                                  {"nodes", report->ok() ? nlohmann::ordered_json(report->nodes) : nullptr},
+                                  {"node_limit", ExpressionLimits::kMaxNodes},
+                                  {"depth", report->ok() ? nlohmann::ordered_json(report->depth) : nullptr},
+                                  {"depth_limit", ExpressionLimits::kMaxDepth},
+                                  {"hash", or_null(report->hash)},
+                                  {"predicates", report->predicates},
                                   {"errors", report->errors}};
     if (opts.canonical) doc["canonical"] = or_null(report->canonical);
     std::printf("%s\n", doc.dump(2).c_str());
@@ -124,7 +129,7 @@ void register_policy(CLI::App& app, Registry& registry) {
   compile->add_option("FILE", compile_opts->file, "The expression file (e.g. .auths/main-policy.json)")->required();
   compile->add_flag("--json", compile_opts->json,
                     "Print {\"file\", \"ok\", \"bytes\", \"nodes\", \"depth\", \"hash\", \"predicates\", "
-                    "\"errors\", ...} instead of text");
+                    "\"errors\", ...} instead of text (nodes, depth and hash are null when it does not compile)");
   compile->add_flag("--canonical", compile_opts->canonical,
                     "Print only the canonical serialization (the bytes the hash is of), followed by a newline; with "
                     "--json, add it as \"canonical\"");
