@@ -33,8 +33,7 @@ Result<ExpressionReport> compile_expression_file(const std::string& path) {
   if (!text) {
     if (text.error().code == ErrorCode::kInvalidArgument) {  // read_all's "larger than"
       report.bytes = static_cast<size_t>(st.st_size);
-      report.errors.push_back("root: expression is " + std::to_string(report.bytes) + " bytes (at most " +
-                              std::to_string(ExpressionLimits::kMaxBytes) + ")");
+      report.errors.push_back(policy::too_large_error(report.bytes));
       return report;
     }
     return Error{text.error().code, "cannot read " + path + ": " + text.error().message, {}};

@@ -562,14 +562,18 @@ const char* to_string(Outcome outcome) {
   return "indeterminate";
 }
 
+std::string too_large_error(size_t bytes) {
+  return "root: expression is " + std::to_string(bytes) + " bytes (at most " +
+         std::to_string(ExpressionLimits::kMaxBytes) + ")";
+}
+
 Outcome strict(Outcome outcome) { return outcome == Outcome::kIndeterminate ? Outcome::kDeny : outcome; }
 
 Result<Expression> Expression::compile(std::string_view json_text, std::vector<std::string>* errors) {
   expression_detail::Compiler compiler;
   std::optional<Node> root;
   if (json_text.size() > ExpressionLimits::kMaxBytes) {
-    compiler.errors.push_back("root: expression is " + std::to_string(json_text.size()) + " bytes (at most " +
-                              std::to_string(ExpressionLimits::kMaxBytes) + ")");
+    compiler.errors.push_back(too_large_error(json_text.size()));
   } else {
     // Each expression level is at most two JSON levels ({"args": [ ... ]}): deeper JSON could
     // only fail the depth limit, which the compiler then reports with its path.

@@ -104,6 +104,10 @@ class Expression {
   std::vector<std::string> m_predicates;
 };
 
+/// The error of an expression text of `bytes` bytes, over ExpressionLimits::kMaxBytes (for a
+/// reader that stops before reading it all).
+std::string too_large_error(size_t bytes);
+
 /// The glob of RefMatches and PathAllowed, on '/'-separated segments (empty segments dropped):
 /// `*` is exactly one segment, `**` zero or more segments, `prefix*`, `*suffix` and
 /// `*contains*` match within one segment (the `*` may match nothing); other characters match
