@@ -19,6 +19,15 @@
 //   MaxChainDepth(0..16), ExpiresAfter(secs), IssuedWithin(secs)          integers >= 0
 // Every list holds 1 to 256 items (an empty list is an error: IssuerIn([]) could only deny,
 // HasAllCapabilities([]) only allow; both are mistakes).
+//
+// Decisions where research/auths-spec.md section 6 says nothing:
+//   - dids must start with "did:" and are compared exactly (no case folding); names (roles,
+//     repositories) are 1-256 printable ASCII characters;
+//   - a glob '*' that is not a whole segment nor a segment's first or last character (a*b, ***)
+//     is an error, and so are ? [ ] { }: they would otherwise match only themselves;
+//   - IssuedWithin allows a grant issued in the future (now - timestamp is negative);
+//     time differences saturate instead of overflowing;
+//   - an args key on a node without args is an error even when it is null.
 #pragma once
 
 #include <cstddef>
