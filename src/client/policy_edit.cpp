@@ -691,7 +691,7 @@ Status write_policy_file(const std::string& path, std::string_view text, bool re
   mode_t mode = 0644;
   struct stat st {};
   if (::stat(target.c_str(), &st) == 0) {
-    if (!replace) return Error::invalid_argument("already exists (--force replaces it)", path);
+    if (!replace) return Error::io("already exists (--force replaces it)", path);
     if (!S_ISREG(st.st_mode)) return Error::invalid_argument("not a regular file", path);
     mode = st.st_mode & 07777;
   } else if (errno != ENOENT) {

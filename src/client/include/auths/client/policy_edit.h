@@ -100,7 +100,7 @@ Result<std::string> read_policy_file(const std::string& path);
 /// Writes the policy file atomically (a temporary file in the same directory, renamed over the
 /// old one: a failure leaves the old file as it was). An existing file keeps its mode; a new
 /// one gets 0644, with missing directories made. Without `replace`, an existing file is not
-/// touched (kInvalidArgument "already exists").
+/// touched (kIo "already exists (--force replaces it)": the file, not the command line, is wrong).
 Status write_policy_file(const std::string& path, std::string_view text, bool replace);
 
 }  // namespace auths::client
