@@ -95,7 +95,7 @@ add_signers() {
   # Only the new line differs: every comment and the order are kept.
   diff "$E2E_TMP/before-add.toml" "$POLICY" >"$E2E_TMP/add.diff" || true
   expect_equal "$(grep -c '^[<>]' "$E2E_TMP/add.diff")" 1 "lines changed by add-signer"
-  expect_text "$E2E_TMP/add.diff" "> \"$(pub bob)\","
+  expect_text "$E2E_TMP/add.diff" ">   \"$(pub bob)\","
 
   cd "$CLIENT" || e2e_die "no $CLIENT"
   pol add-carol add-signer "$(did_key carol)" --role release --json
