@@ -1,8 +1,10 @@
 // auths policy lint: offline checks of a policy.toml before it is pushed (auths/policy_lint.h).
 // auths policy init, add-signer, set-threshold: writing and editing it (auths/client/policy_edit.h).
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,9 +111,20 @@ int run_init(const EditOptions& opts) {
   return kExitAccepted;
 }
 
-// Writes an edit's result and reports it; `what` says what was done ("added ... to").
-int finish_edit(const EditOptions& opts, const std::string& file, const Result<client::PolicyEdit>& edit,
-                const std::string& done, const std::string& unchanged) {
+// The edit commands: reads the file, applies `apply` to its text, writes and reports the result.
+// `done` and `unchanged` are the text output's words for a change and for none.
+using EditFn = std::function<Result<client::PolicyEdit>(const std::string& text, const std::string& file,
+                                                        client::PolicyRole role)>;
+int run_edit(const EditOptions& opts, const EditFn& apply, const std::string& done, const std::string& unchanged) {
+  const std::string file = policy_path(opts);
+  const std::optional<client::PolicyRole> role = client::parse_policy_role(opts.role);
+  if (!role) return report_unreadable(Error::invalid_argument("the role must be commit, release or governance"));
+  const Result<std::string> text = client::read_policy_file(file);
+  if (!text) {
+    return report_edit_error(Error{text.error().code, "cannot read the policy: " + text.error().message, file}, file,
+                             opts.json);
+  }
+  const Result<client::PolicyEdit> edit = apply(*text, file, *role);
   if (!edit) return report_edit_error(edit.error(), file, opts.json);
   if (edit->changed) {
     if (Status written = client::write_policy_file(file, edit->text, true); !written) {
@@ -137,33 +150,19 @@ int finish_edit(const EditOptions& opts, const std::string& file, const Result<c
   return kExitAccepted;
 }
 
-Result<std::string> read_for_edit(const std::string& file) {
-  Result<std::string> text = client::read_policy_file(file);
-  if (!text) return Error{text.error().code, "cannot read the policy: " + text.error().message, file};
-  return text;
-}
-
 int run_add_signer(const EditOptions& opts) {
-  const std::string file = policy_path(opts);
-  const std::optional<client::PolicyRole> role = client::parse_policy_role(opts.role);
-  if (!role) return report_unreadable(Error::invalid_argument("--role must be commit, release or governance"));
-  const Result<std::string> text = read_for_edit(file);
-  if (!text) return report_edit_error(text.error(), file, opts.json);
-  const Result<client::PolicyEdit> edit =
-      client::add_policy_signer(*text, file, *role, opts.rule, opts.signer, client::policy_file_reader(file));
-  return finish_edit(opts, file, edit, "added the signer to", "");
+  const auto apply = [&](const std::string& text, const std::string& file, client::PolicyRole role) {
+    return client::add_policy_signer(text, file, role, opts.rule, opts.signer, client::policy_file_reader(file));
+  };
+  return run_edit(opts, apply, "added the signer to", "");
 }
 
 int run_set_threshold(const EditOptions& opts) {
-  const std::string file = policy_path(opts);
-  const std::optional<client::PolicyRole> role = client::parse_policy_role(opts.role);
-  if (!role) return report_unreadable(Error::invalid_argument("the role must be commit, release or governance"));
-  const Result<std::string> text = read_for_edit(file);
-  if (!text) return report_edit_error(text.error(), file, opts.json);
-  const Result<client::PolicyEdit> edit =
-      client::set_policy_threshold(*text, file, *role, opts.rule, opts.require, client::policy_file_reader(file));
+  const auto apply = [&](const std::string& text, const std::string& file, client::PolicyRole role) {
+    return client::set_policy_threshold(text, file, role, opts.rule, opts.require, client::policy_file_reader(file));
+  };
   const std::string n = std::to_string(opts.require);
-  return finish_edit(opts, file, edit, "set require = " + n + " in", "already requires " + n + " where asked");
+  return run_edit(opts, apply, "set require = " + n + " in", "already requires " + n + " where asked");
 }
 
 constexpr const char* kFileHelp =

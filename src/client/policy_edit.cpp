@@ -552,8 +552,8 @@ Result<std::string> policy_scaffold(const PolicyScaffold& s, std::string_view so
   w.line("# .auths/policy.toml: who may push what to this repository (format version 1), written by");
   w.line("# `auths policy init --template " + s.template_name + "`. The hooks judge every push by it.");
   w.line("# Check it with `auths policy lint`; change signers with `auths policy add-signer` and");
-  w.line("# `auths policy set-threshold` (they keep these comments). README.md, \"Policy\", explains");
-  w.line("# every key.");
+  w.line("# `auths policy set-threshold` (they keep these comments). The auths-hooks README (\"The");
+  w.line("# policy file in 30 seconds\") explains every key.");
   w.line();
   w.line("# Required. The format of this file; this version of auths-hooks reads version 1.");
   w.line("version = 1");

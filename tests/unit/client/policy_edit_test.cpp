@@ -44,9 +44,11 @@ const auths::client::PolicyFileReader kNoFiles = [](std::string_view) {
 };
 
 // A policy in the style of policies/default.toml: comments everywhere, a multi-line array, a
-// one-line array with a comment after it, a rule without `require`.
+// one-line array with a comment after it, a rule without `require`, an empty array (the rule's
+// signers are the org's admins).
 std::string commented_policy() {
-  return "# The policy.\nversion = 1\ndefault = \"deny\"  # refs no rule names\n\n"
+  return "# The policy.\nversion = 1\norg = " + q(kOrg) +
+         "\ndefault = \"deny\"  # refs no rule names\n\n"
          "# Main.\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\n"
          "signers = [\n  " +
          q(kAlice) + ",  # alice\n  " + q(kBob) +
@@ -55,7 +57,7 @@ std::string commented_policy() {
          "signers = [" +
          q(kAlice) +
          "]  # one line\nallow_delete = true\n\n"
-         "[[policy.release]]\nname = \"releases\"\nrefs = [\"refs/tags/v*\"]\nsigners = []\n\n"
+         "[[policy.release]]\nname = \"releases\"\nrefs = [\"refs/tags/v*\"]\nroles = [\"admin\"]\nsigners = []\n\n"
          "# Governance, last.\n[governance]\nsigners = [ " +
          q(kAlice) + ", ]\n# trailing comment\n";
 }
@@ -104,7 +106,7 @@ BOOST_AUTO_TEST_CASE(add_to_an_empty_array_a_trailing_comma_and_one_rule) {
 
   const PolicyEdit governance = add(before, PolicyRole::kGovernance, kKeri);
   BOOST_TEST(!governance.canonical);
-  BOOST_TEST(governance.text.find("signers = [ " + q(kAlice) + ", " + q(kKeri) + ",]\n# trailing comment\n") !=
+  BOOST_TEST(governance.text.find("signers = [ " + q(kAlice) + ", " + q(kKeri) + ", ]\n# trailing comment\n") !=
              std::string::npos);
 
   const PolicyEdit branches = add(before, PolicyRole::kCommit, kCarol, "branches");
@@ -180,7 +182,7 @@ BOOST_AUTO_TEST_CASE(threshold_above_the_signers_or_above_one_is_refused) {
   const std::string before = commented_policy();
   expect_error(set_policy_threshold(before, "policy.toml", PolicyRole::kCommit, "main", 3, kNoFiles),
                ErrorCode::kPolicy,
-               "policy.toml:13: the edited policy would not load: rule 'main' requires 3 signers "
+               "policy.toml:14: the edited policy would not load: rule 'main' requires 3 signers "
                "but lists 2");
   expect_error(set_policy_threshold(before, "policy.toml", PolicyRole::kCommit, "main", 2, kNoFiles),
                ErrorCode::kPolicy, "would be unsatisfiable: rule 'main' requires 2 signers, but an object carries one");
