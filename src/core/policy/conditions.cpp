@@ -60,8 +60,8 @@ ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, c
     if (!outside.empty()) {
       std::string shown = util::printable(outside.front(), 120);
       if (outside.size() > 1) shown += " and " + std::to_string(outside.size() - 1) + " more";
-      return {Reason::kPathNotAllowed,
-              "changes " + shown + ", outside the paths rule '" + rule.name + "' allows (" + util::join(rule.paths, ", ") + ")"};
+      return {Reason::kPathNotAllowed, "changes " + shown + ", outside the paths rule '" + rule.name + "' allows (" +
+                                           util::join(rule.paths, ", ") + ")"};
     }
   }
   if (!rule.expression_text.empty()) {

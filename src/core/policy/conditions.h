@@ -19,8 +19,8 @@ namespace auths::policy {
 /// the registry (device link, delegations, membership); for a key the policy lists directly,
 /// `type` is nullopt, no capability, role or expiry applies, and `listed_key` is true.
 struct SignerFacts {
-  std::string subject;                     // the signing identity (did:keri), or the key's did:key
-  std::string issuer;                      // the top of its delegation chain (== subject without one)
+  std::string subject;                      // the signing identity (did:keri), or the key's did:key
+  std::string issuer;                       // the top of its delegation chain (== subject without one)
   std::optional<std::string> delegated_by;  // the identity right above an agent
   int chain_depth = 0;                      // delegations above the signer: 0 = a root identity
   std::optional<std::string> type;          // "Human", "Agent", "Workload"
