@@ -22,8 +22,13 @@ enum class DiffRisk { kLow, kMedium, kHigh };
 const char* to_string(DiffRisk risk);  // "low", "medium", "high"
 
 struct PolicyChange {
-  std::string rule;         // the rule's name, "[governance]", or "policy" for top-level keys
-  std::string field;        // "require", "signers", "refs", "rule" (added/removed), "match", ...
+  std::string rule;  // the rule's name, "[governance]", or "policy" for top-level keys
+  /// The key that changed: "default", "org", "governance" (the section added or removed),
+  /// "signers", "allowed_signers", "require", "roles", "teams", "capabilities", "signer_types",
+  /// "name", "kind", "refs", "allow_force_push", "allow_delete", "contributions", "from", "rule"
+  /// (added or removed), or "match": the rule governing a ref pattern changed (the description
+  /// starts with the pattern).
+  std::string field;
   std::string description;  // one line: "release 'releases': require 2 -> 1"
   DiffDirection direction = DiffDirection::kNeutral;
   DiffRisk risk = DiffRisk::kLow;
