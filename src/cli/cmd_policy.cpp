@@ -1,5 +1,7 @@
-// auths policy lint and diff: offline checks of a policy.toml before it is pushed
-// (auths/policy_lint.h), and what a change of it makes stricter or looser (auths/policy_diff.h).
+// auths policy lint: offline checks of a policy.toml before it is pushed (auths/policy_lint.h).
+// auths policy compile: an Auths expression policy (JSON) compiled offline
+// (auths/policy_expression.h).
+// auths policy diff: what a change of a policy.toml makes stricter or looser (auths/policy_diff.h).
 #include <cctype>
 #include <cstdio>
 #include <memory>
@@ -8,6 +10,7 @@
 
 #include "auths/exit_codes.h"
 #include "auths/policy_diff.h"
+#include "auths/policy_expression.h"
 #include "auths/policy_lint.h"
 #include "commands.h"
 
@@ -43,6 +46,58 @@ int run_lint(const LintOptions& opts) {
                 errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
   }
   return report->ok() ? kExitAccepted : kExitRejected;
+}
+
+struct CompileOptions {
+  std::string file;
+  bool json = false;
+  bool canonical = false;
+};
+
+int run_compile(const CompileOptions& opts) {
+  const std::string& file = opts.file;
+  if (file.size() >= 5 && file.compare(file.size() - 5, 5, ".toml") == 0) {
+    std::fprintf(stderr,
+                 "error: %s: auths policy compile takes an expression policy (a JSON file); "
+                 "check a policy.toml with auths policy lint\n",
+                 file.c_str());
+    return kExitUndecided;
+  }
+  const Result<ExpressionReport> report = compile_expression_file(file);
+  if (!report) return report_unreadable(report.error());
+  if (opts.json) {
+    nlohmann::ordered_json doc = {{"file", report->file},
+                                  {"ok", report->ok()},
+                                  {"bytes", report->bytes},
+                                  {"byte_limit", ExpressionLimits::kMaxBytes},
+                                  {"nodes", report->ok() ? nlohmann::ordered_json(report->nodes) : nullptr},
+                                  {"node_limit", ExpressionLimits::kMaxNodes},
+                                  {"depth", report->ok() ? nlohmann::ordered_json(report->depth) : nullptr},
+                                  {"depth_limit", ExpressionLimits::kMaxDepth},
+                                  {"hash", or_null(report->hash)},
+                                  {"predicates", report->predicates},
+                                  {"errors", report->errors}};
+    if (opts.canonical) doc["canonical"] = or_null(report->canonical);
+    std::printf("%s\n", doc.dump(2).c_str());
+    return report->ok() ? kExitAccepted : kExitRejected;
+  }
+  for (const std::string& error : report->errors) std::fprintf(stderr, "error: %s\n", error.c_str());
+  if (!report->ok()) {
+    std::printf("%s: not ok (%zu error%s)\n", file.c_str(), report->errors.size(),
+                report->errors.size() == 1 ? "" : "s");
+    return kExitRejected;
+  }
+  if (opts.canonical) {
+    std::printf("%s\n", report->canonical.c_str());
+    return kExitAccepted;
+  }
+  std::printf("%s: ok\n", file.c_str());
+  std::printf("bytes: %zu (at most %zu)\n", report->bytes, ExpressionLimits::kMaxBytes);
+  std::printf("nodes: %zu (at most %zu)\n", report->nodes, ExpressionLimits::kMaxNodes);
+  std::printf("depth: %zu (at most %zu)\n", report->depth, ExpressionLimits::kMaxDepth);
+  std::printf("hash: %s\n", report->hash.c_str());
+  for (const std::string& predicate : report->predicates) std::printf("predicate: %s\n", predicate.c_str());
+  return kExitAccepted;
 }
 
 struct DiffOptions {
@@ -129,7 +184,8 @@ void register_policy_diff(CLI::App& group, Registry& registry) {
 }  // namespace
 
 void register_policy(CLI::App& app, Registry& registry) {
-  CLI::App* group = app.add_subcommand("policy", "Check a policy.toml, or a change of it, before it is pushed");
+  CLI::App* group =
+      app.add_subcommand("policy", "Check a policy.toml, a change of it, or an expression policy before it is pushed");
   group->require_subcommand(1);
 
   auto opts = std::make_shared<LintOptions>();
@@ -152,6 +208,31 @@ void register_policy(CLI::App& app, Registry& registry) {
       "Exit 0 when there is no error (warnings allowed), 1 when there is one, 2 when the file or the registry cannot "
       "be read.");
   registry.push_back({lint, [opts] { return run_lint(*opts); }});
+
+  auto compile_opts = std::make_shared<CompileOptions>();
+  CLI::App* compile = group->add_subcommand("compile", "Compile an Auths expression policy (JSON) offline");
+  compile->add_option("FILE", compile_opts->file, "The expression file (e.g. .auths/main-policy.json)")->required();
+  compile->add_flag("--json", compile_opts->json,
+                    "Print {\"file\", \"ok\", \"bytes\", \"nodes\", \"depth\", \"hash\", \"predicates\", "
+                    "\"errors\", ...} instead of text (nodes, depth and hash are null when it does not compile)");
+  compile->add_flag("--canonical", compile_opts->canonical,
+                    "Print only the canonical serialization (the bytes the hash is of), followed by a newline; with "
+                    "--json, add it as \"canonical\"");
+  compile->footer(
+      "An expression is a node: {\"op\": \"And\", \"args\": [...]} (Auths' form), {\"And\": [...]} (the seed's "
+      "form), or a bare name (\"NotRevoked\") for nodes without args. Nodes: And, Or, Not, True, False, NotRevoked, "
+      "NotExpired, IsHuman, IsAgent, IsWorkload, HasCapability, HasAllCapabilities, HasAnyCapability, IssuerIs, "
+      "IssuerIn, SubjectIs, DelegatedBy, RoleIs, RoleIn, RefMatches (or BranchMatches), RepoIs, RepoIn, PathAllowed, "
+      "MaxChainDepth, ExpiresAfter, IssuedWithin (README.md, \"Expression policies\").\n"
+      "Limits: 65536 bytes, depth 64 (the root is 0), 1024 nodes, 256 items in a list, MaxChainDepth 0-16. Every "
+      "error is reported with its path (root.args[0].args[2]), not only the first.\n"
+      "The hash is BLAKE3-256 (lowercase hex) of the canonical serialization: {\"op\", \"args\"} in RFC 8785 "
+      "form, the same for every spelling of one expression (compare it with b3sum of --canonical's output).\n"
+      "Text: FILE: ok, then bytes, nodes, depth, hash and one predicate: line per leaf condition. Errors go to "
+      "stderr, one per line, then FILE: not ok (N errors).\n"
+      "Exit 0 when it compiles, 1 when it does not, 2 when the file cannot be read or is a .toml policy (check "
+      "that with auths policy lint).");
+  registry.push_back({compile, [compile_opts] { return run_compile(*compile_opts); }});
   register_policy_diff(*group, registry);
 }
 

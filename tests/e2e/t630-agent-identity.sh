@@ -35,6 +35,12 @@ name = "bots"
 refs = ["refs/heads/bot/*"]
 roles = ["admin", "member"]
 
+[[policy.ci]]
+name = "jobs"
+refs = ["refs/heads/job/*"]
+roles = ["admin", "member"]
+allow_ephemeral = true
+
 [governance]
 signers = ["$(pub admin)"]
 POLICY
@@ -278,13 +284,18 @@ ephemeral() {
   git -C "$CLIENT" -c gpg.format=ssh -c gpg.ssh.program=ssh-keygen -c "user.signingKey=key::$key" \
     commit -q -S -m "ephemeral job" || fail "git commit -S through ssh-agent failed"
   e1=$(client_git rev-parse HEAD)
+  # A rule must opt in to ephemeral credentials.
   push origin bot/deps
+  expect_push_rejected ephemeral-not-allowed
+  expect_violation refs/heads/bot/deps "$e1" ephemeral-not-allowed bots
+  push origin bot/deps:refs/heads/job/42
   expect_push_ok
-  expect_ref refs/heads/bot/deps "$e1"
+  expect_ref refs/heads/job/42 "$e1"
+  client_git reset -q --hard HEAD~1
   client_git checkout -q main
   agent_stop
 }
-test_case ephemeral "--ephemeral: the key only in ssh-agent, no home; git signs through ssh-agent and the push is accepted"
+test_case ephemeral "--ephemeral: the key only in ssh-agent, no home; git signs through ssh-agent; refused by a rule without allow_ephemeral, accepted by one with it"
 
 revoked() {
   dev_auths mia device revoke --device "$helper_did"

@@ -121,6 +121,7 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
     path.fault = fault.first;
     path.detail = std::move(fault.second);
     if (path.fault == Reason::kOk && grant.revocation != nullptr) {
+      path.revoked = true;
       path.detail = "device " + device_did + " of " + path.identity + ", revoked at " +
                     grant.revocation->revoked_at->text + " but accepted by this server at " +
                     util::format_utc(received()) + ", before the revocation";
@@ -210,7 +211,41 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
   std::string detail = path.detail.empty() ? "signed by " + path.describe_chain() : path.detail;
   if (path.device != nullptr && path.detail.empty()) detail = "signed by a device of " + path.describe_chain();
   if (!is_named) detail += ", " + *member.record->role + " of " + set.org;
-  return {Reason::kOk, signer, detail};
+  return {Reason::kOk, signer, detail, facts_of(path, member)};
+}
+
+policy::SignerFacts RegistryResolver::facts_of(const SignerPath& path, const registry::MemberStatus& member) {
+  policy::SignerFacts facts;
+  facts.subject = path.identity;
+  facts.issuer = path.root;
+  if (!path.hops.empty()) facts.delegated_by = path.hops.front()->issuer;
+  facts.chain_depth = static_cast<int>(path.hops.size());
+  facts.type = keri::to_string(path.type);
+  facts.revoked = path.revoked;
+  std::optional<std::set<std::string>> held = path.capabilities;
+  const auto earliest = [&facts](const std::optional<keri::Timestamp>& at) {
+    if (at && (!facts.expires_at || at->unix_seconds < *facts.expires_at)) facts.expires_at = at->unix_seconds;
+  };
+  if (path.device != nullptr) earliest(path.device->expires_at);
+  for (const auto* hop : path.hops) earliest(hop->expires_at);
+  if (member.kind == registry::MemberStatus::Kind::kActive) {
+    restrict_to(held, member.record->capabilities);
+    facts.role = member.record->role;
+    facts.teams = member.record->teams;
+    earliest(member.record->expires_at);
+  }
+  if (held) facts.capabilities = std::vector<std::string>(held->begin(), held->end());
+  // The credential the signature rests on: the device link, else the agent's own delegation.
+  const keri::Attestation* credential = path.device != nullptr ? path.device : nullptr;
+  if (credential == nullptr && !path.hops.empty()) credential = path.hops.front();
+  if (credential != nullptr) {
+    facts.issued_at = credential->timestamp.unix_seconds;
+    if (credential->expires_at) {
+      facts.credential_lifetime = credential->expires_at->unix_seconds - credential->timestamp.unix_seconds;
+    }
+  }
+  if (!path.hops.empty() && path.hops.front()->metadata) facts.ephemeral = path.hops.front()->metadata->ephemeral;
+  return facts;
 }
 
 SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const policy::SignerSet& set,

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/signature_check.h"
+#include "registry/org.h"
 #include "registry/registry.h"
 
 namespace auths::engine {
@@ -39,6 +40,7 @@ struct SignerPath {
   /// identity's own key, no delegation).
   std::optional<std::set<std::string>> capabilities;
   Reason fault = Reason::kOk;  // a broken link: device or delegation revoked, expired; too deep
+  bool revoked = false;        // the device link is revoked, after this server accepted the object
   std::string detail;          // one line
 
   /// "did:keri:A (Agent) <- delegated by did:keri:H": the chain, signer first.
@@ -58,6 +60,8 @@ class RegistryResolver final : public IdentityResolver {
 
  private:
   SignerMatch judge_path(const SignerPath& path, const policy::SignerSet& set, const SignedObject& object) const;
+  /// The facts of an accepted path (policy/conditions.h), `member` its top identity's membership.
+  static policy::SignerFacts facts_of(const SignerPath& path, const registry::MemberStatus& member);
 
   const registry::State& m_state;
   std::string m_project;

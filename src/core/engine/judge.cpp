@@ -1,5 +1,6 @@
 #include "engine/judge.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -25,15 +26,42 @@ struct Item {
   std::string signature;
   bool needs_signature = false;
   SignatureCheck check;
+  std::optional<std::vector<std::string>> paths;  // changed against the first parent, when a rule needs them
 };
 
 bool needs_signature(const Candidate& c) {
   for (const auto& r : c.requirements) {
-    if (r.role == ObjectRole::kOpen) continue;
+    if (r.role == ObjectRole::kOpen && r.open == policy::Contributions::kAny) continue;
     if (r.role == ObjectRole::kContribution && r.contributions == policy::Contributions::kAny) continue;
     return true;
   }
   return false;
+}
+
+/// Every path `commit` changes against its first parent (every file of a root commit). A tree
+/// that cannot be read as git reads it makes the object malformed.
+Status changed_paths(const git::RepoView& repo, const git::CommitInfo& commit, Item& item) {
+  std::optional<Oid> parent_tree;
+  if (!commit.parents.empty()) {
+    auto parent = git::read_commit(repo, commit.parents.front());
+    if (!parent) {
+      if (parent.error().code != ErrorCode::kCorrupt) return parent.error();
+      item.malformed = parent.error();
+      return {};
+    }
+    parent_tree = parent->tree;
+  }
+  auto changes = git::diff_trees(repo, parent_tree, commit.tree);
+  if (!changes) {
+    if (changes.error().code != ErrorCode::kCorrupt) return changes.error();
+    item.malformed = changes.error();
+    return {};
+  }
+  std::vector<std::string> paths;
+  paths.reserve(changes->size());
+  for (auto& change : *changes) paths.push_back(std::move(change.path));
+  item.paths = std::move(paths);
+  return {};
 }
 
 Status read_item(const git::RepoView& repo, Item& item) {
@@ -58,12 +86,28 @@ Status read_item(const git::RepoView& repo, Item& item) {
     item.time = commit->committer_time;
     item.payload = std::move(commit->payload);
     item.signature = std::move(commit->signature);
+    const bool wants_paths = std::any_of(c.requirements.begin(), c.requirements.end(), [](const Requirement& r) {
+      return r.rule_conditions != nullptr && r.rule_conditions->needs_paths();
+    });
+    if (wants_paths) {
+      if (Status s = changed_paths(repo, *commit, item); !s) return s;
+    }
   }
   item.needs_signature = needs_signature(c);
   return {};
 }
 
-SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requirement& r) {
+/// The rule's conditions for an object its signer set (or open level) accepted as `m`.
+SignerMatch with_conditions(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r,
+                            SignerMatch m) {
+  if (m.code != Reason::kOk || r.rule_conditions == nullptr) return m;
+  const policy::ObjectFacts object{context.project, ref, item.paths, context.now};
+  policy::ConditionVerdict verdict = policy::check_conditions(*r.rule_conditions, m.facts, object);
+  if (verdict.code == Reason::kOk) return m;
+  return {verdict.code, "", std::move(verdict.detail), {}};
+}
+
+SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r) {
   const std::string_view what = item.candidate->is_tag ? "tag" : "commit";
   SignedObject object;
   object.what = what;
@@ -75,7 +119,17 @@ SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requi
     object.received_at = [&context, oid] { return context.received_at(oid); };
   }
   switch (r.role) {
-    case ObjectRole::kOpen: return {Reason::kOk, "", "no rule governs this ref: nothing required"};
+    case ObjectRole::kOpen: {
+      if (r.rule_conditions == nullptr) return {Reason::kOk, "", "no rule governs this ref: nothing required", {}};
+      SignerMatch m{Reason::kOk, "", "open rule: nothing required (open = \"any\")", {}};
+      if (r.open == policy::Contributions::kSigned) {
+        m = match_any_good(item.check, what);
+        m.detail = "open rule: " + m.detail;
+      } else if (item.check.status == SignatureStatus::kGood) {
+        m.facts = listed_key_facts(*item.check.key);
+      }
+      return with_conditions(context, ref, item, r, std::move(m));
+    }
     case ObjectRole::kContribution: {
       SignerMatch m;
       switch (r.contributions) {
@@ -90,7 +144,8 @@ SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requi
     case ObjectRole::kMainline:
     case ObjectRole::kTag:
     case ObjectRole::kGovernance: {
-      SignerMatch m = match_signers(item.check, *r.signers, object, context.identities);
+      SignerMatch m =
+          with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities));
       if (m.code == Reason::kOk && r.signers->require > 1) {
         return {Reason::kThresholdNotMet, m.signer,
                 "requires " + std::to_string(r.signers->require) + " distinct signers; this " + std::string(what) +
@@ -168,7 +223,7 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
       }
       const std::string key = item.check.key ? item.check.key->fingerprint() : "";
       for (const Requirement& r : c.requirements) {
-        const SignerMatch m = judge_one(context, item, r);
+        const SignerMatch m = judge_one(context, report.ref, item, r);
         report.objects.push_back(
             {c.oid, kind, r.role, m.code == Reason::kOk ? m.signer : "", key, r.rule, m.code, m.detail});
         if (m.code != Reason::kOk) violations.push_back({report.ref, c.oid, r.rule, m.code, m.detail});

@@ -24,6 +24,11 @@ struct Requirement {
   const policy::SignerSet* signers = nullptr;  // kMainline, kTag, kGovernance
   const policy::Policy* policy = nullptr;      // kContribution: whose known signers count
   policy::Contributions contributions = policy::Contributions::kKnown;
+  /// The ref's rule, whose conditions (policy/conditions.h) a kMainline or kTag object must also
+  /// meet, and an open rule's kOpen objects; nullptr otherwise.
+  const policy::Rule* rule_conditions = nullptr;
+  /// kOpen: what an open rule asks (kSigned: a good signature by any key; kAny: nothing).
+  policy::Contributions open = policy::Contributions::kAny;
 };
 
 struct Candidate {
@@ -39,6 +44,7 @@ struct JudgeContext {
   /// When the server received an object (its record, else now).
   std::function<int64_t(const Oid&)> received_at = {};
   const IdentityResolver* identities = nullptr;  // null when no signer set names identities
+  std::string project = {};                      // for rule conditions (ObjectFacts::repo)
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

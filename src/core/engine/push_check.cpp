@@ -452,6 +452,7 @@ class PushChecker {
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
+    context.project = m_settings.project;
     const state::Records& records = m_records;
     const int64_t now = m_settings.now;
     context.received_at = [&records, now](const Oid& oid) {
@@ -477,7 +478,7 @@ class PushChecker {
     if (*type == git::ObjectType::kTag) {
       Requirement tag_requirement{ObjectRole::kOpen, rule_name};
       if (rule != nullptr) {
-        tag_requirement = {ObjectRole::kTag, rule_name, &rule->signers};
+        tag_requirement = rule_requirement(*rule, ObjectRole::kTag);
         wants_identities |= rule->signers.needs_registry();
       }
       candidates.push_back({u.new_oid, true, {tag_requirement}});
@@ -532,7 +533,7 @@ class PushChecker {
       for (const Oid& c : history->commits) {
         Requirement r{ObjectRole::kOpen, rule_name};
         if (rule != nullptr && history->mainline.count(c) != 0) {
-          r = {ObjectRole::kMainline, rule_name, &rule->signers};
+          r = rule_requirement(*rule, ObjectRole::kMainline);
           wants_identities |= rule->signers.needs_registry();
         } else if (rule != nullptr) {
           r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};
@@ -556,6 +557,18 @@ class PushChecker {
       return undecidable(report, s.error());
     if (!registry_read(report)) return;
     for (auto& v : found) violate(report, v.object, v.rule, v.code, v.message);
+  }
+
+  /// What `rule` asks of its own commits (`role` kMainline) or of the tag: its signers and its
+  /// conditions, or for an open rule only what it is open to, and its conditions.
+  static Requirement rule_requirement(const policy::Rule& rule, ObjectRole role) {
+    Requirement r{role, rule.name, &rule.signers};
+    if (rule.open) {
+      r = {ObjectRole::kOpen, rule.name};
+      r.open = *rule.open;
+    }
+    r.rule_conditions = &rule;
+    return r;
   }
 
   /// Adds a [governance] requirement to every commit that changes the policy in force on its

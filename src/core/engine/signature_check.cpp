@@ -76,7 +76,11 @@ SignerMatch match_entries(const SignatureCheck& check, const std::vector<const p
         continue;
       }
     }
-    return {Reason::kOk, entry->name, "signed by " + entry->name + " " + check.key->fingerprint()};
+    SignerMatch match{Reason::kOk, entry->name, "signed by " + entry->name + " " + check.key->fingerprint(), {}};
+    match.facts = listed_key_facts(*check.key);
+    match.facts.expires_at = entry->valid_before;
+    match.facts.issued_at = entry->valid_after;
+    return match;
   }
   return refusal;
 }
@@ -153,7 +157,16 @@ SignerMatch match_known(const SignatureCheck& check, const policy::Policy& polic
 
 SignerMatch match_any_good(const SignatureCheck& check, std::string_view what) {
   if (auto bad = refuse_bad(check, what)) return *bad;
-  return {Reason::kOk, check.key->fingerprint(), "signed by " + key_label(*check.key)};
+  return {Reason::kOk, check.key->fingerprint(), "signed by " + key_label(*check.key), listed_key_facts(*check.key)};
+}
+
+policy::SignerFacts listed_key_facts(const crypto::PublicKey& key) {
+  policy::SignerFacts facts;
+  auto did = key.to_did_key();
+  facts.subject = did ? *did : key.fingerprint();
+  facts.issuer = facts.subject;
+  facts.listed_key = true;
+  return facts;
 }
 
 }  // namespace auths::engine

@@ -14,6 +14,7 @@
 #include "auths/reason.h"
 #include "auths/types.h"
 #include "crypto/public_key.h"
+#include "policy/conditions.h"
 #include "policy/policy.h"
 
 namespace auths::engine {
@@ -44,6 +45,7 @@ struct SignerMatch {
   Reason code = Reason::kUnknownSigner;  // kOk or why not
   std::string signer;                    // the matching signer's name when kOk
   std::string detail;                    // one line
+  policy::SignerFacts facts = {};        // who signed, when kOk (for the rule's conditions)
 };
 
 /// When and what an object was signed as, for validity checks.
@@ -84,5 +86,9 @@ SignerMatch match_known(const SignatureCheck& check, const policy::Policy& polic
 
 /// Only whether the signature itself is good (contributions = "signed").
 SignerMatch match_any_good(const SignatureCheck& check, std::string_view what);
+
+/// The facts of a key that speaks for itself (listed directly, or any key under open =
+/// "signed"): its did:key (else fingerprint) as subject and issuer, no type, no grant.
+policy::SignerFacts listed_key_facts(const crypto::PublicKey& key);
 
 }  // namespace auths::engine

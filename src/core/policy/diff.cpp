@@ -14,6 +14,7 @@
 #include "policy/diff.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 #include <tuple>
 #include <vector>
 
+#include "policy/expression.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -145,6 +147,20 @@ std::string restrictions_text(const std::set<Restriction>& entries) {
   return util::join(parts, "; ");
 }
 
+// "90s", "30m", "1h", "7d": max_ttl as a policy would write it.
+std::string duration_text(int64_t seconds) {
+  for (const auto& [unit, size] : {std::pair{"d", 86400}, std::pair{"h", 3600}, std::pair{"m", 60}}) {
+    if (seconds % size == 0) return std::to_string(seconds / size) + unit;
+  }
+  return std::to_string(seconds) + "s";
+}
+
+// `open`, from the strictest: signers asked (nullopt), any valid signature, nothing.
+int openness(const std::optional<Contributions>& open) { return open ? 1 + static_cast<int>(*open) : 0; }
+std::string open_text(const std::optional<Contributions>& open) {
+  return open ? "\"" + std::string(to_string(*open)) + "\"" : std::string("(signers asked)");
+}
+
 // Is `inner` (a role or team list) within `outer`, where an empty list admits any value?
 bool selection_within(const Names& outer, const Names& inner) {
   return outer.empty() || (!inner.empty() && includes_all(outer, inner));
@@ -158,6 +174,7 @@ class Differ {
   std::vector<PolicyChange> run() {
     top_level();
     governance();
+    witness();
     pair_rules();
     for (size_t j = 0; j < m_new.rules.size(); ++j) {
       const Rule& rule = m_new.rules[j];
@@ -230,6 +247,46 @@ class Differ {
                    DiffRisk::kLow);
     } else if (m_old.governance && m_new.governance) {
       signer_set(name, name, *m_old.governance, *m_new.governance, true);
+    }
+  }
+
+  // [witness]: whose receipts a `require_log = "witness"` rule counts, and how many it needs.
+  // Added or removed it changes nothing by itself: the rules that require a log say so.
+  void witness() {
+    const std::string name = "[witness]";
+    if (!m_old.witness || !m_new.witness) {
+      if (m_old.witness || m_new.witness) {
+        add(name, "witness", std::string(m_new.witness ? "adds" : "removes") + " [witness]", DiffDirection::kNeutral,
+            DiffRisk::kLow);
+      }
+      return;
+    }
+    const WitnessSet& a = *m_old.witness;
+    const WitnessSet& b = *m_new.witness;
+    const auto fingerprints = [](const WitnessSet& set) {
+      std::map<std::string, std::string> out;  // fingerprint -> the did:key as written, or the fingerprint
+      for (size_t i = 0; i < set.keys.size(); ++i) {
+        const std::string fingerprint = set.keys[i].fingerprint();
+        out.emplace(fingerprint, util::starts_with(set.names[i], "did:key:") ? set.names[i] : fingerprint);
+      }
+      return out;
+    };
+    const auto old_keys = fingerprints(a);
+    const auto new_keys = fingerprints(b);
+    for (const auto& [fingerprint, written] : new_keys) {
+      if (old_keys.count(fingerprint) == 0) {
+        add_directed(name, "keys", "[witness]: adds witness " + written, true, DiffRisk::kMedium);
+      }
+    }
+    for (const auto& [fingerprint, written] : old_keys) {
+      if (new_keys.count(fingerprint) == 0) {
+        add_directed(name, "keys", "[witness]: removes witness " + written, false, DiffRisk::kLow);
+      }
+    }
+    if (a.threshold != b.threshold) {
+      add_directed(name, "threshold",
+                   "[witness]: threshold " + std::to_string(a.threshold) + " -> " + std::to_string(b.threshold),
+                   b.threshold < a.threshold, DiffRisk::kHigh);
     }
   }
 
@@ -363,9 +420,16 @@ class Differ {
               (widened ? " (widened)" : ""),
           DiffDirection::kNeutral, widened ? DiffRisk::kMedium : DiffRisk::kLow);
     }
-    signer_set(name, rule_label(b), a.signers, b.signers, high);
-
     const DiffRisk push_risk = high || governs_default_branch(b) ? DiffRisk::kHigh : DiffRisk::kMedium;
+    if (a.open != b.open) {
+      // An open rule has no signers: opening one admits every key, closing one is stricter
+      // whoever its signers are.
+      add_directed(name, "open", prefix + "open " + open_text(a.open) + " -> " + open_text(b.open),
+                   openness(b.open) > openness(a.open), push_risk);
+    }
+    if (!a.open && !b.open) signer_set(name, rule_label(b), a.signers, b.signers, high);
+    rule_conditions(a, b, high ? DiffRisk::kHigh : DiffRisk::kMedium);
+
     if (a.allow_force_push != b.allow_force_push) {
       add_directed(name, "allow_force_push",
                    prefix + "allow_force_push " + (a.allow_force_push ? "true" : "false") + " -> " +
@@ -378,7 +442,10 @@ class Differ {
           prefix + "allow_delete " + (a.allow_delete ? "true" : "false") + " -> " + (b.allow_delete ? "true" : "false"),
           b.allow_delete, push_risk);
     }
-    if (a.contributions != b.contributions) {
+    // An open rule's contributions follow `open` unless written: that is the open change.
+    const auto follows_open = [](const Rule& rule) { return !rule.open || rule.contributions == *rule.open; };
+    const bool implied_by_open = a.open != b.open && follows_open(a) && follows_open(b);
+    if (a.contributions != b.contributions && !implied_by_open) {
       add_directed(name, "contributions",
                    prefix + "contributions " + to_string(a.contributions) + " -> " + to_string(b.contributions),
                    static_cast<int>(b.contributions) > static_cast<int>(a.contributions), DiffRisk::kMedium);
@@ -392,6 +459,91 @@ class Differ {
       const bool widened = std::any_of(new_from.begin(), new_from.end(),
                                        [&](const std::string& p) { return !covered_by_any(old_from, p); });
       add_directed(name, "from", prefix + "from " + shown(a) + " -> " + shown(b), widened, DiffRisk::kMedium);
+    }
+  }
+
+  // What a rule asks of a signature beyond its signer set: paths, max_ttl, allow_ephemeral,
+  // require_log, expression. Each is looser when removed or widened.
+  void rule_conditions(const Rule& a, const Rule& b, DiffRisk looser_risk) {
+    const std::string& name = b.name;
+    const std::string prefix = rule_label(b) + ": ";
+    const Names old_paths = sorted_unique(a.paths);
+    const Names new_paths = sorted_unique(b.paths);
+    if (old_paths != new_paths) {
+      // Empty = anything; otherwise every path must match one of the patterns.
+      const bool within =
+          old_paths.empty() ||
+          (!new_paths.empty() && std::all_of(new_paths.begin(), new_paths.end(),
+                                             [&](const std::string& p) { return covered_by_any(old_paths, p); }));
+      add_directed(name, "paths", prefix + "paths " + listed(a.paths, "(any)") + " -> " + listed(b.paths, "(any)"),
+                   !within, looser_risk);
+    }
+    if (a.max_ttl != b.max_ttl) {
+      const auto shown = [](const std::optional<int64_t>& ttl) {
+        return ttl ? duration_text(*ttl) : std::string("(unbounded)");
+      };
+      add_directed(name, "max_ttl", prefix + "max_ttl " + shown(a.max_ttl) + " -> " + shown(b.max_ttl),
+                   !b.max_ttl || (a.max_ttl && *b.max_ttl > *a.max_ttl), looser_risk);
+    }
+    if (a.allow_ephemeral != b.allow_ephemeral) {
+      add_directed(name, "allow_ephemeral",
+                   prefix + "allow_ephemeral " + (a.allow_ephemeral ? "true" : "false") + " -> " +
+                       (b.allow_ephemeral ? "true" : "false"),
+                   b.allow_ephemeral, looser_risk);
+    }
+    if (a.require_log != b.require_log) {
+      const auto shown = [](LogRequirement log) { return log == LogRequirement::kWitness ? "\"witness\"" : "(none)"; };
+      add_directed(name, "require_log", prefix + "require_log " + shown(a.require_log) + " -> " + shown(b.require_log),
+                   b.require_log == LogRequirement::kNone, looser_risk);
+    }
+    expression(a, b, looser_risk);
+  }
+
+  // `expression`: compared as compiled (a reformatted file is no change), by its leaf
+  // predicates as Auths' `policy diff` does: a removed NotRevoked, NotExpired or MaxChainDepth
+  // is looser and high risk; any other edit is neutral and medium, for a reviewer to read (its
+  // effect depends on the And/Or/Not around it).
+  void expression(const Rule& a, const Rule& b, DiffRisk looser_risk) {
+    const std::string& name = b.name;
+    const std::string prefix = rule_label(b) + ": ";
+    const auto shown = [](const Rule& rule) {
+      return rule.expression_path.empty() ? std::string("(none)") : rule.expression_path;
+    };
+    if (a.expression_path.empty() != b.expression_path.empty()) {
+      add_directed(name, "expression", prefix + "expression " + shown(a) + " -> " + shown(b), b.expression_path.empty(),
+                   looser_risk);
+      return;
+    }
+    if (a.expression_path != b.expression_path) {
+      add(name, "expression", prefix + "expression " + shown(a) + " -> " + shown(b), DiffDirection::kNeutral,
+          DiffRisk::kLow);
+    }
+    if (a.expression_text == b.expression_text) return;
+    const Result<Expression> before = Expression::compile(a.expression_text);
+    const Result<Expression> after = Expression::compile(b.expression_text);
+    if (before && after && before->canonical() == after->canonical()) return;
+    std::string text = prefix + "expression " + shown(b) + ": content changed";
+    bool weakened = false;
+    if (before && after) {
+      const Names& old_predicates = before->predicates();
+      const Names& new_predicates = after->predicates();
+      Names removed;
+      Names added;
+      std::set_difference(old_predicates.begin(), old_predicates.end(), new_predicates.begin(), new_predicates.end(),
+                          std::back_inserter(removed));
+      std::set_difference(new_predicates.begin(), new_predicates.end(), old_predicates.begin(), old_predicates.end(),
+                          std::back_inserter(added));
+      for (const std::string& predicate : removed) {
+        weakened = weakened || predicate == "NotRevoked" || predicate == "NotExpired" ||
+                   util::starts_with(predicate, "MaxChainDepth(");
+      }
+      if (!removed.empty()) text += ", removes " + util::join(removed, ", ");
+      if (!added.empty()) text += ", adds " + util::join(added, ", ");
+    }
+    if (weakened) {
+      add_directed(name, "expression", text, true, DiffRisk::kHigh);
+    } else {
+      add(name, "expression", text, DiffDirection::kNeutral, DiffRisk::kMedium);
     }
   }
 

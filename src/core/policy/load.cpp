@@ -45,15 +45,16 @@ struct TableSpec {
   bool named = false;  // a rule table: its `name` is shown with `where`
 };
 
-constexpr std::array<std::string_view, 5> kTopKeys = {"version", "org", "default", "policy", "governance"};
-constexpr std::array<std::string_view, 1> kTopNotYet = {"witness"};
-constexpr std::array<std::string_view, 2> kPolicyKeys = {"commit", "release"};
-constexpr std::array<std::string_view, 1> kPolicyNotYet = {"ci"};
-constexpr std::array<std::string_view, 13> kRuleKeys = {
-    "name",          "refs", "signers", "allowed_signers", "require",      "allow_force_push", "allow_delete",
-    "contributions", "from", "roles",   "teams",           "capabilities", "signer_types"};
-constexpr std::array<std::string_view, 6> kRuleNotYet = {"expression",      "min_human",   "max_reject",
-                                                         "allow_ephemeral", "require_log", "max_ttl"};
+constexpr std::array<std::string_view, 6> kTopKeys = {"version", "org", "default", "policy", "governance", "witness"};
+constexpr std::array<std::string_view, 0> kTopNotYet = {};
+constexpr std::array<std::string_view, 3> kPolicyKeys = {"commit", "release", "ci"};
+constexpr std::array<std::string_view, 0> kPolicyNotYet = {};
+constexpr std::array<std::string_view, 19> kRuleKeys = {
+    "name",         "refs",          "signers", "allowed_signers", "require",         "allow_force_push",
+    "allow_delete", "contributions", "from",    "roles",           "teams",           "capabilities",
+    "signer_types", "open",          "paths",   "max_ttl",         "allow_ephemeral", "require_log",
+    "expression"};
+constexpr std::array<std::string_view, 2> kRuleNotYet = {"min_human", "max_reject"};
 constexpr std::array<std::string_view, 7> kGovernanceKeys = {"signers", "allowed_signers", "require",     "roles",
                                                              "teams",   "capabilities",    "signer_types"};
 constexpr std::array<std::string_view, 0> kGovernanceNotYet = {};
@@ -62,7 +63,15 @@ constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet, false};
 constexpr TableSpec kPolicySpec{"[policy]", "policy.", kPolicyKeys, kPolicyNotYet, false};
 constexpr TableSpec kCommitSpec{"[[policy.commit]]", "", kRuleKeys, kRuleNotYet, true};
 constexpr TableSpec kReleaseSpec{"[[policy.release]]", "", kRuleKeys, kRuleNotYet, true};
+constexpr TableSpec kCiSpec{"[[policy.ci]]", "", kRuleKeys, kRuleNotYet, true};
 constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet, false};
+constexpr std::array<std::string_view, 2> kWitnessKeys = {"keys", "threshold"};
+constexpr TableSpec kWitnessSpec{"[witness]", "", kWitnessKeys, kGovernanceNotYet, false};
+// The keys that name signers: an open rule has none of them.
+constexpr std::array<std::string_view, 7> kSignerKeys = {"signers", "allowed_signers", "require",     "roles",
+                                                         "teams",   "capabilities",    "signer_types"};
+/// The largest expression file the loader reads (the expression language's own limit).
+constexpr size_t kMaxExpressionBytes = 64 * 1024;
 
 bool contains(std::span<const std::string_view> list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -169,6 +178,12 @@ class Loader {
       policy.default_allow = value->get() == "allow";
     }
 
+    if (const toml::node* node = root.get("witness")) {
+      auto witness = load_witness(*node);
+      if (!witness) return witness.error();
+      policy.witness = std::move(*witness);
+    }
+
     if (const toml::node* node = root.get("policy")) {
       const toml::table* table = node->as_table();
       if (table == nullptr) return error_at(*node, "'policy' must be a table");
@@ -176,13 +191,21 @@ class Loader {
       std::vector<LoadedRule> loaded;
       if (Status s = load_rules(*table, RuleKind::kCommit, kCommitSpec, loaded); !s) return s.error();
       if (Status s = load_rules(*table, RuleKind::kRelease, kReleaseSpec, loaded); !s) return s.error();
+      if (Status s = load_rules(*table, RuleKind::kCi, kCiSpec, loaded); !s) return s.error();
       // First match wins in *file* order, across both arrays: sort by where each rule starts
       // (line, then column for inline tables sharing a line).
       std::stable_sort(loaded.begin(), loaded.end(), [](const LoadedRule& a, const LoadedRule& b) {
         return std::pair{a.rule.line, a.column} < std::pair{b.rule.line, b.column};
       });
       if (Status s = check_unique_names(loaded); !s) return s.error();
-      for (LoadedRule& item : loaded) policy.rules.push_back(std::move(item.rule));
+      for (LoadedRule& item : loaded) {
+        if (item.rule.require_log == LogRequirement::kWitness && !policy.witness) {
+          return error_at(item.log_line, "rule '" + item.rule.name +
+                                             "' sets require_log = \"witness\" but the policy has no [witness] "
+                                             "section naming the witnesses");
+        }
+        policy.rules.push_back(std::move(item.rule));
+      }
     }
 
     if (const toml::node* node = root.get("governance")) {
@@ -203,6 +226,7 @@ class Loader {
     Rule rule;
     int column = 0;     // of the rule's start, for inline tables sharing a line
     int name_line = 0;  // of `name`, or of the rule's start when it has none
+    int log_line = 0;   // of `require_log`
   };
 
   Error error_at(int line, std::string message) const {
@@ -293,12 +317,16 @@ class Loader {
       rule.refs.push_back(text);
     }
 
-    Result<SignerSet> signers =
-        load_signer_set(table, owner, kind == RuleKind::kRelease ? "sign_release" : "sign_commit");
-    if (!signers) return signers.error();
-    rule.signers = std::move(signers).value();
+    if (Status s = load_open(table, rule, owner); !s) return s.error();
+    if (!rule.open) {
+      Result<SignerSet> signers =
+          load_signer_set(table, owner, kind == RuleKind::kRelease ? "sign_release" : "sign_commit");
+      if (!signers) return signers.error();
+      rule.signers = std::move(signers).value();
+    }
 
     if (Status s = load_contributions(table, rule); !s) return s.error();
+    if (Status s = load_conditions(table, rule, loaded); !s) return s.error();
     if (Status s = load_from(table, rule); !s) return s.error();
 
     for (const auto& [key, slot] :
@@ -311,12 +339,41 @@ class Loader {
     return loaded;
   }
 
+  // `open = "signed" | "any"`: a rule without signers (policy.h). It lists none, and what it
+  // asks of contributions is at most what it asks of its own commits.
+  Status load_open(const toml::table& table, Rule& rule, const std::string& owner) const {
+    const toml::node* node = table.get("open");
+    if (node == nullptr) return {};
+    const toml::value<std::string>* value = node->as_string();
+    const std::string text = value != nullptr ? value->get() : "";
+    if (text != "signed" && text != "any") {
+      return error_at(*node, "'open' must be \"signed\" (any valid signature) or \"any\" (nothing required)");
+    }
+    if (rule.kind == RuleKind::kRelease) {
+      return error_at(*node, owner + ": a release rule cannot be open (releases need their signers)");
+    }
+    for (const std::string_view key : kSignerKeys) {
+      if (table.get(key) != nullptr) {
+        return error_at(*node, owner + " is open (open = \"" + text + "\") and cannot also set '" + std::string(key) +
+                                   "': an open rule names no signers");
+      }
+    }
+    rule.open = text == "signed" ? Contributions::kSigned : Contributions::kAny;
+    rule.contributions = *rule.open;
+    return {};
+  }
+
   // `contributions = "known" | "signed" | "any"`: what commits merged in as other parents need.
   Status load_contributions(const toml::table& table, Rule& rule) const {
     const toml::node* node = table.get("contributions");
     if (node == nullptr) return {};
     const toml::value<std::string>* value = node->as_string();
     const std::string text = value != nullptr ? value->get() : "";
+    if (text == "known" && rule.open) {
+      return error_at(*node,
+                      "'contributions' cannot ask more of merged commits (\"known\": a signer of the policy) "
+                      "than an open rule asks of its own");
+    }
     if (text == "known") {
       rule.contributions = Contributions::kKnown;
     } else if (text == "signed") {
@@ -327,6 +384,148 @@ class Loader {
       return error_at(*node, "'contributions' must be \"known\", \"signed\" or \"any\"");
     }
     return {};
+  }
+
+  // `paths`, `max_ttl`, `allow_ephemeral`, `require_log`, `expression` (policy.h, Rule).
+  Status load_conditions(const toml::table& table, Rule& rule, LoadedRule& loaded) const {
+    if (const toml::node* node = table.get("paths")) {
+      const toml::array* patterns = node->as_array();
+      if (patterns == nullptr || patterns->empty()) {
+        return error_at(*node, "'paths' must be a non-empty array of path patterns");
+      }
+      std::set<std::string> seen;
+      for (const toml::node& element : *patterns) {
+        const toml::value<std::string>* pattern = element.as_string();
+        if (pattern == nullptr) return error_at(element, "'paths' must be an array of strings");
+        const std::string& text = pattern->get();
+        if (text.empty() || text.front() == '/' || util::printable(text) != text || text.size() > 256) {
+          return error_at(element, "path pattern '" + util::printable(text, 100) +
+                                       "' must be relative to the repository root (e.g. \"src/**\")");
+        }
+        if (!seen.insert(text).second)
+          return error_at(element, "duplicate '" + util::printable(text, 60) + "' in 'paths'");
+        rule.paths.push_back(text);
+      }
+    }
+    if (const toml::node* node = table.get("max_ttl")) {
+      auto seconds = parse_duration(*node);
+      if (!seconds) return seconds.error();
+      rule.max_ttl = *seconds;
+    }
+    if (const toml::node* node = table.get("allow_ephemeral")) {
+      if (!node->is_boolean()) return error_at(*node, "'allow_ephemeral' must be true or false");
+      rule.allow_ephemeral = node->as_boolean()->get();
+    }
+    if (const toml::node* node = table.get("require_log")) {
+      const toml::value<std::string>* value = node->as_string();
+      if (value == nullptr || value->get() != "witness") {
+        return error_at(*node, "'require_log' must be \"witness\" (receipts from the [witness] keys)");
+      }
+      rule.require_log = LogRequirement::kWitness;
+      loaded.log_line = line_of(*node);
+    }
+    if (const toml::node* node = table.get("expression")) {
+      if (Status s = load_expression(*node, rule); !s) return s.error();
+    }
+    return {};
+  }
+
+  // "1h", "30m", "7d", "90s" or an integer of seconds; at least one second.
+  Result<int64_t> parse_duration(const toml::node& node) const {
+    const std::string message =
+        "'max_ttl' must be a duration: seconds as an integer, or a string like \"90s\", \"30m\", \"1h\", \"7d\"";
+    int64_t seconds = 0;
+    if (const toml::value<int64_t>* number = node.as_integer()) {
+      seconds = number->get();
+    } else if (const toml::value<std::string>* text = node.as_string()) {
+      const std::string& s = text->get();
+      if (s.size() < 2 || s.size() > 12) return error_at(node, message);
+      const std::string digits = s.substr(0, s.size() - 1);
+      if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return error_at(node, message);
+      }
+      int64_t unit = 0;
+      switch (s.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return error_at(node, message);
+      }
+      seconds = std::stoll(digits) * unit;
+    } else {
+      return error_at(node, message);
+    }
+    if (seconds < 1) return error_at(node, "'max_ttl' must be at least one second");
+    return seconds;
+  }
+
+  // `expression = ".auths/x.json"`: read from the policy's tree like allowed_signers.
+  Status load_expression(const toml::node& node, Rule& rule) const {
+    const toml::value<std::string>* value = node.as_string();
+    if (value == nullptr) return error_at(node, "'expression' must be a string: the path of a JSON expression file");
+    const std::string& path = value->get();
+    if (!is_tree_path(path)) {
+      return error_at(node,
+                      "expression path '" + util::printable(path, 100) + "' must be relative to the repository root");
+    }
+    if (!m_read_file) return error_at(node, "cannot read expression file '" + path + "': no file reader");
+    const Result<std::optional<std::string>> text = m_read_file(path);
+    if (!text) {
+      Error error = error_at(node, "cannot read expression file '" + path + "': " + text.error().message);
+      const ErrorCode code = text.error().code;
+      if (code != ErrorCode::kInvalidArgument && code != ErrorCode::kNotFound && code != ErrorCode::kPolicy) {
+        error.code = code;
+      }
+      return error;
+    }
+    if (!text->has_value()) return error_at(node, "expression file '" + path + "' not found");
+    if ((*text)->size() > kMaxExpressionBytes) {
+      return error_at(node, "expression file '" + path + "' is larger than 64 KiB");
+    }
+    rule.expression_path = path;
+    rule.expression_text = **text;
+    return {};
+  }
+
+  // [witness]: `keys` (did:key or SSH public keys) and `threshold` (1..number of keys).
+  Result<WitnessSet> load_witness(const toml::node& node) const {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return error_at(node, "'witness' must be a table");
+    if (Status s = check_keys(*table, kWitnessSpec); !s) return s.error();
+    WitnessSet witness;
+    const toml::node* keys = table->get("keys");
+    if (keys == nullptr) return error_at(*table, "missing key 'keys' in [witness]");
+    const toml::array* entries = keys->as_array();
+    if (entries == nullptr || entries->empty()) return error_at(*keys, "'keys' must be a non-empty array of keys");
+    std::set<std::string> seen;
+    for (const toml::node& entry : *entries) {
+      const toml::value<std::string>* text = entry.as_string();
+      if (text == nullptr) return error_at(entry, "'keys' must be an array of strings");
+      const std::string_view written = util::trim(text->get());
+      Result<crypto::PublicKey> key =
+          util::starts_with(written, "did:key:") ? crypto::parse_did_key(written)
+          : looks_like_ssh_key(written)          ? crypto::parse_ssh_public_key_line(written)
+                                        : Result<crypto::PublicKey>(Error::policy("expected a did:key or an SSH key"));
+      if (!key) {
+        return error_at(entry, "invalid witness key '" + util::printable(written, 60) + "': " + key.error().message);
+      }
+      if (!seen.insert(key->fingerprint()).second) {
+        return error_at(entry, "duplicate witness key '" + util::printable(written, 60) + "'");
+      }
+      witness.names.emplace_back(written);
+      witness.keys.push_back(std::move(key).value());
+    }
+    if (const toml::node* threshold = table->get("threshold")) {
+      if (!threshold->is_integer()) return error_at(*threshold, "'threshold' must be an integer");
+      const int64_t wanted = threshold->as_integer()->get();
+      if (wanted < 1 || wanted > static_cast<int64_t>(witness.keys.size())) {
+        return error_at(*threshold, "'threshold' must be between 1 and the number of witness keys (" +
+                                        std::to_string(witness.keys.size()) + ")");
+      }
+      witness.threshold = static_cast<int>(wanted);
+    }
+    return witness;
   }
 
   // `from = ["refs/heads/main", ...]`: branches whose history the rule trusts. Only branches:

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "crypto/blake3.h"
+#include "util/bytes.h"
 #include "util/strings.h"
 
 namespace auths::policy {
@@ -12,6 +14,7 @@ const char* to_string(RuleKind kind) {
   switch (kind) {
     case RuleKind::kCommit: return "commit";
     case RuleKind::kRelease: return "release";
+    case RuleKind::kCi: return "ci";
   }
   return "unknown";
 }
@@ -154,6 +157,29 @@ std::string conditions_text(const SignerSet& set) {
          "|types=" + list(set.signer_types);
 }
 
+/// What a rule asks beyond its signer set (open, paths, max_ttl, ephemeral, witness log,
+/// expression) as one text; "" when nothing.
+std::string rule_conditions_text(const Rule& rule) {
+  std::string out;
+  if (rule.open) out += "|open=" + std::string(to_string(*rule.open));
+  if (!rule.paths.empty()) {
+    std::vector<std::string> paths = rule.paths;
+    std::sort(paths.begin(), paths.end());
+    out += "|paths=";
+    for (size_t i = 0; i < paths.size(); ++i) out += (i ? "+" : "") + escape_field(paths[i]);
+  }
+  if (rule.max_ttl) out += "|ttl=" + std::to_string(*rule.max_ttl);
+  if (rule.allow_ephemeral) out += "|ephemeral";
+  if (rule.require_log == LogRequirement::kWitness) out += "|log=witness";
+  if (!rule.expression_text.empty()) {
+    crypto::Blake3 hash;
+    hash.update(rule.expression_text);
+    const crypto::Blake3Digest digest = hash.finalize();
+    out += "|expr=" + util::hex_encode(digest.data(), digest.size());
+  }
+  return out;
+}
+
 }  // namespace
 
 Strictness Strictness::of(const Rule& rule) {
@@ -164,7 +190,7 @@ Strictness Strictness::of(const Rule& rule) {
                     {ids.begin(), ids.end()},
                     rule.signers.require,
                     rule.contributions,
-                    conditions_text(rule.signers)};
+                    conditions_text(rule.signers) + rule_conditions_text(rule)};
 }
 
 bool Strictness::at_least_as_strict_as(const Rule& rule) const { return at_least_as_strict_as(of(rule)); }

@@ -69,7 +69,10 @@ struct SignerSet {
   std::vector<const Signer*> find(const crypto::PublicKey& key) const;
 };
 
-enum class RuleKind { kCommit, kRelease };
+/// [[policy.commit]], [[policy.release]], [[policy.ci]]. A ci rule governs branches like a
+/// commit rule; it is where CI and agent credentials (allow_ephemeral, max_ttl, require_log)
+/// belong, though those keys are accepted on every rule.
+enum class RuleKind { kCommit, kRelease, kCi };
 const char* to_string(RuleKind kind);
 
 /// What a rule asks of commits that arrive as other parents of a merge (contributions), from
@@ -78,11 +81,39 @@ const char* to_string(RuleKind kind);
 enum class Contributions { kKnown, kSigned, kAny };
 const char* to_string(Contributions level);
 
+/// A rule's `[witness]` log requirement (`require_log = "witness"`).
+enum class LogRequirement { kNone, kWitness };
+
+/// `[witness]`: the witnesses whose receipts a `require_log = "witness"` rule needs.
+struct WitnessSet {
+  std::vector<crypto::PublicKey> keys;
+  std::vector<std::string> names;  // as written (did:key or SSH line), same order as keys
+  int threshold = 1;
+};
+
 struct Rule {
   RuleKind kind = RuleKind::kCommit;
   std::string name;               // from `name`, or "commit[0]" / "release[1]" when absent
   std::vector<std::string> refs;  // glob patterns, see glob_match
-  SignerSet signers;
+  SignerSet signers;              // empty for an open rule
+  /// `open = "signed" | "any"`: a rule without signers. "signed": every new commit (and tag)
+  /// needs a valid signature by any key; "any": nothing is asked. nullopt: signers are asked.
+  std::optional<Contributions> open;
+  /// `paths`: what the rule's signers may change. Every path a mainline commit changes
+  /// (against its first parent; every file for a root commit) must match one of these
+  /// patterns (glob_match); empty = anything.
+  std::vector<std::string> paths;
+  /// `max_ttl`: the longest lifetime (expires_at - timestamp, seconds) of the credential a
+  /// signature rests on (the device link or the agent's delegation); a credential without
+  /// expiry, or a key listed directly, has no bounded lifetime and is refused.
+  std::optional<int64_t> max_ttl;
+  /// `allow_ephemeral`: may an ephemeral agent (one whose key only ever lived in ssh-agent)
+  /// sign under this rule? Off unless the rule says so.
+  bool allow_ephemeral = false;
+  LogRequirement require_log = LogRequirement::kNone;
+  /// `expression`: a tree path to an expression policy (JSON), and its text as loaded.
+  std::string expression_path;
+  std::string expression_text;
   bool allow_force_push = false;
   bool allow_delete = false;
   Contributions contributions = Contributions::kKnown;
@@ -90,6 +121,11 @@ struct Rule {
   /// the default branch.
   std::optional<std::vector<std::string>> from;
   int line = 0;  // where the rule starts in the policy file
+
+  /// Does judging a commit under this rule need the paths it changes?
+  bool needs_paths() const { return !paths.empty() || !expression_text.empty(); }
+  /// Does the rule ask anything of a signature beyond its signer set?
+  bool has_conditions() const { return needs_paths() || max_ttl.has_value() || require_log != LogRequirement::kNone; }
 };
 
 /// How strict a rule is, as the server records it with a tip it accepted: what every commit of
@@ -122,6 +158,7 @@ struct Policy {
   bool default_allow = false;           // `default = "allow"`; absent or "deny" -> false
   std::vector<Rule> rules;              // [[policy.commit]] and [[policy.release]] in file order
   std::optional<SignerSet> governance;  // [governance]: who may change .auths/
+  std::optional<WitnessSet> witness;    // [witness]
   std::string source;                   // e.g. ".auths/policy.toml"
 
   /// The first rule in file order whose `refs` match `ref_name`, or nullptr.

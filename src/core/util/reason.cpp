@@ -80,6 +80,23 @@ constexpr std::array kReasons = {
                "an org admin froze the org (auths emergency freeze): every push is refused until the freeze ends or "
                "an admin unfreezes",
                "wait for 'auths emergency unfreeze' by an org admin (the registry update itself is allowed)", false},
+    ReasonInfo{Reason::kPathNotAllowed, "path-not-allowed",
+               "a commit changes a path outside the rule's `paths` (compared with its first parent)",
+               "this signer may change only the paths the rule lists; ask a maintainer for the rest", false},
+    ReasonInfo{Reason::kTtlExceeded, "ttl-exceeded",
+               "the credential the signature rests on (device link, agent delegation) lives longer than the rule's "
+               "`max_ttl`, or has no expiry, or the key is listed directly",
+               "issue a shorter-lived credential (auths init --profile agent --expires-in 1h)", false},
+    ReasonInfo{Reason::kEphemeralNotAllowed, "ephemeral-not-allowed",
+               "signed by an ephemeral agent (key only in ssh-agent) under a rule without `allow_ephemeral = true`", "",
+               false},
+    ReasonInfo{Reason::kWitnessQuorumNotMet, "witness-quorum-not-met",
+               "the rule sets `require_log = \"witness\"` and the object lacks receipts from `[witness] threshold` "
+               "witnesses (this version verifies no receipts yet: such rules refuse every commit)",
+               "", false},
+    ReasonInfo{Reason::kExpressionDenied, "expression-denied",
+               "the rule's expression policy denies the signer, or cannot decide (indeterminate counts as deny)",
+               "run 'auths policy explain' with the signer and ref to see which predicate decided", false},
     ReasonInfo{Reason::kMalformedObject, "malformed-object",
                "a commit or tag that git would read differently than it looks (duplicate or misplaced headers, "
                "several signatures, no committer or timestamp): refused, never guessed",

@@ -10,6 +10,7 @@
 #include "auths/policy_diff.h"
 #include "policy/diff.h"
 #include "policy_test_util.h"
+#include "util/strings.h"
 
 BOOST_AUTO_TEST_SUITE(policy_diff)
 
@@ -92,7 +93,8 @@ void check(const std::vector<Case>& cases) {
   for (const Case& c : cases) {
     BOOST_TEST_INFO(c.name);
     const auto changes = ap::diff(load(c.old_text, c.old_files), load(c.new_text, c.new_files));
-    BOOST_TEST(summary(changes) == c.expected, boost::test_tools::per_element());
+    // Joined, so that a failure shows both lists whole.
+    BOOST_TEST(auths::util::join(summary(changes), "; ") == auths::util::join(c.expected, "; "));
     if (!c.description.empty()) {
       BOOST_TEST_REQUIRE(!changes.empty());
       BOOST_TEST(changes.front().description.substr(0, c.description.size()) == c.description);
@@ -409,6 +411,118 @@ BOOST_AUTO_TEST_CASE(rules_and_matching) {
        governed(strict_main),
        {"high [governance] governance looser"},
        ""},
+  });
+}
+
+// paths, max_ttl, allow_ephemeral, require_log, open, expression, [witness], ci rules.
+BOOST_AUTO_TEST_CASE(rule_conditions) {
+  const std::string main_refs = quoted("refs/heads/main");
+  const std::string ci_refs = quoted("refs/heads/ci/*");
+  const auto main_with = [&main_refs](const std::string& extra) {
+    return governed(commit_rule("main", main_refs, extra));
+  };
+  const auto ci_with = [&ci_refs](const std::string& extra) {
+    return governed("[[policy.ci]]\nname = \"bots\"\nrefs = [" + ci_refs + "]\nsigners = [" + quoted(kEd1) + "]\n" +
+                    extra + "\n");
+  };
+  const std::string witness = "[witness]\nkeys = [" + quoted(kEd2) + ", " + quoted(kEd3) + "]\nthreshold = 2\n";
+  const std::string expr = "expression = \".auths/e.json\"\n";
+  const std::string both = R"({"op":"And","args":["NotRevoked",{"op":"HasCapability","args":"sign_commit"}]})";
+  policy_diff_test::check({
+      {"paths widened",
+       main_with("paths = [\"src/**\"]"),
+       main_with("paths = [\"src/**\", \"docs/**\"]"),
+       {"medium main paths looser"},
+       "commit 'main': paths src/** -> src/**, docs/**"},
+      {"paths removed",
+       main_with("paths = [\"src/**\"]"),
+       main_with(""),
+       {"medium main paths looser"},
+       "commit 'main': paths src/** -> (any)"},
+      {"paths added", main_with(""), main_with("paths = [\"src/**\"]"), {"low main paths stricter"}, ""},
+      {"max_ttl raised",
+       main_with("max_ttl = \"1h\""),
+       main_with("max_ttl = \"2h\""),
+       {"medium main max_ttl looser"},
+       "commit 'main': max_ttl 1h -> 2h"},
+      {"max_ttl removed",
+       main_with("max_ttl = \"1h\""),
+       main_with(""),
+       {"medium main max_ttl looser"},
+       "commit 'main': max_ttl 1h -> (unbounded)"},
+      {"max_ttl lowered",
+       main_with("max_ttl = 7200"),
+       main_with("max_ttl = \"30m\""),
+       {"low main max_ttl stricter"},
+       ""},
+      {"max_ttl in other words", main_with("max_ttl = 3600"), main_with("max_ttl = \"1h\""), {}, ""},
+      {"ephemeral agents allowed on a ci rule",
+       ci_with(""),
+       ci_with("allow_ephemeral = true"),
+       {"medium bots allow_ephemeral looser"},
+       "ci 'bots': allow_ephemeral false -> true"},
+      {"the witness log no longer required",
+       ci_with("require_log = \"witness\"") + witness,
+       ci_with("") + witness,
+       {"medium bots require_log looser"},
+       "ci 'bots': require_log \"witness\" -> (none)"},
+      {"witness threshold lowered",
+       ci_with("require_log = \"witness\"") + witness,
+       ci_with("require_log = \"witness\"") + "[witness]\nkeys = [" + quoted(kEd2) + ", " + quoted(kEd3) +
+           "]\nthreshold = 1\n",
+       {"high [witness] threshold looser"},
+       "[witness]: threshold 2 -> 1"},
+      {"a witness added",
+       ci_with("require_log = \"witness\"") + witness,
+       ci_with("require_log = \"witness\"") + "[witness]\nkeys = [" + quoted(kEd2) + ", " + quoted(kEd3) + ", " +
+           quoted(kEd1) + "]\nthreshold = 2\n",
+       {"medium [witness] keys looser"},
+       "[witness]: adds witness SHA256:"},
+      {"a commit rule opened to any signature",
+       governed(commit_rule("feature", quoted("refs/heads/feature/*"))),
+       governed("[[policy.commit]]\nname = \"feature\"\nrefs = [\"refs/heads/feature/*\"]\nopen = \"signed\"\n"),
+       {"medium feature open looser"},
+       "commit 'feature': open (signers asked) -> \"signed\""},
+      {"the default branch opened",
+       main_with(""),
+       governed("[[policy.commit]]\nname = \"main\"\nrefs = [" + main_refs + "]\nopen = \"any\"\n"),
+       {"high main open looser"},
+       ""},
+      {"expression removed",
+       main_with(expr),
+       main_with(""),
+       {"medium main expression looser"},
+       "commit 'main': expression .auths/e.json -> (none)",
+       {{".auths/e.json", both}}},
+      {"expression added",
+       main_with(""),
+       main_with(expr),
+       {"low main expression stricter"},
+       "",
+       {},
+       {{".auths/e.json", both}}},
+      {"expression reformatted: the seed's spelling, other spacing",
+       main_with(expr),
+       main_with(expr),
+       {},
+       "",
+       {{".auths/e.json", both}},
+       {{".auths/e.json", "{\"And\": [\"NotRevoked\",\n  {\"HasCapability\": \"sign_commit\"}]}\n"}}},
+      {"NotRevoked removed from the expression",
+       main_with(expr),
+       main_with(expr),
+       {"high main expression looser"},
+       "commit 'main': expression .auths/e.json: content changed, removes NotRevoked",
+       {{".auths/e.json", both}},
+       {{".auths/e.json", R"({"op":"HasCapability","args":"sign_commit"})"}}},
+      {"another expression edit",
+       main_with(expr),
+       main_with(expr),
+       {"medium main expression neutral"},
+       "commit 'main': expression .auths/e.json: content changed, adds IsHuman",
+       {{".auths/e.json", both}},
+       {{".auths/e.json",
+         R"({"op":"And","args":["NotRevoked","IsHuman",{"op":"HasCapability","args":"sign_commit"}]})"}}},
   });
 }
 

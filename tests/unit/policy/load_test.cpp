@@ -230,20 +230,115 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
 }
 
 BOOST_AUTO_TEST_CASE(design_keys_not_supported_yet) {
-  // Top level and [policy].
-  BOOST_TEST(policy_error_at(parse("version = 1\n\n[witness]\nkeys = []\nthreshold = 2\n"), "p.toml:3") == "");
-  const auto ci = parse("version = 1\n[[policy.ci]]\nname = \"ci\"\nrefs = [\"refs/heads/ci/*\"]\n");
-  BOOST_TEST(policy_error_at(ci, "p.toml:2") == "");
-  BOOST_TEST(ap::test::message_of(ci).find("'policy.ci'") != std::string::npos);
-
   // Rule keys: each on line 6, after a valid rule body.
-  for (const char* key : {"expression", "min_human", "max_reject", "allow_ephemeral", "require_log", "max_ttl"}) {
+  for (const char* key : {"min_human", "max_reject"}) {
     BOOST_TEST_INFO("rule key '" << key << "'");
-    for (const char* kind : {"commit", "release"}) {
+    for (const char* kind : {"commit", "release", "ci"}) {
       const auto r = parse("version = 1\n[[policy." + std::string(kind) + "]]\n" + rule_body() + key + " = 1\n");
       BOOST_TEST(policy_error_at(r, "p.toml:6") == "");
       BOOST_TEST(ap::test::message_of(r).find(std::string("'") + key + "' is not supported yet") != std::string::npos);
     }
+  }
+}
+
+// [[policy.ci]], open rules, paths, max_ttl, allow_ephemeral, require_log, [witness], expression.
+BOOST_AUTO_TEST_CASE(rule_conditions) {
+  ap::test::FakeTree tree;
+  tree.files[".auths/bots.json"] = R"({"op":"NotRevoked"})";
+  const auto p = parse(
+      "version = 1\n"
+      "[witness]\nkeys = [" +
+          q(kEd2) + ", " + q(kEd3) +
+          "]\nthreshold = 2\n"
+          "[[policy.ci]]\nname = \"ci\"\nrefs = [\"refs/heads/ci/*\"]\nsigners = [" +
+          q(kEd1) +
+          "]\nallow_ephemeral = true\nmax_ttl = \"1h\"\nrequire_log = \"witness\"\n"
+          "[[policy.commit]]\nname = \"bots\"\nrefs = [\"refs/heads/bot/*\"]\nsigners = [" +
+          q(kEd1) +
+          "]\npaths = [\"src/**\", \"docs/*.md\"]\nmax_ttl = 86400\nexpression = \".auths/bots.json\"\n"
+          "[[policy.commit]]\nname = \"scratch\"\nrefs = [\"refs/heads/scratch/**\"]\nopen = \"any\"\n"
+          "[[policy.commit]]\nname = \"signed\"\nrefs = [\"refs/heads/wip/**\"]\nopen = \"signed\"\n",
+      tree);
+  BOOST_REQUIRE_MESSAGE(p.has_value(), ap::test::error_text(p));
+  BOOST_REQUIRE(p->witness.has_value());
+  BOOST_TEST(p->witness->keys.size() == 2u);
+  BOOST_TEST(p->witness->threshold == 2);
+  BOOST_REQUIRE(p->rules.size() == 4u);
+  const ap::Rule& ci = p->rules[0];
+  BOOST_TEST((ci.kind == ap::RuleKind::kCi));
+  BOOST_TEST(std::string(ap::to_string(ci.kind)) == "ci");
+  BOOST_TEST(ci.allow_ephemeral);
+  BOOST_TEST(ci.max_ttl.value_or(0) == 3600);
+  BOOST_TEST((ci.require_log == ap::LogRequirement::kWitness));
+  BOOST_TEST(!ci.open.has_value());
+  const ap::Rule& bots = p->rules[1];
+  BOOST_TEST(bots.paths == (std::vector<std::string>{"src/**", "docs/*.md"}));
+  BOOST_TEST(bots.max_ttl.value_or(0) == 86400);
+  BOOST_TEST(!bots.allow_ephemeral);  // off unless the rule says so
+  BOOST_TEST(bots.expression_path == ".auths/bots.json");
+  BOOST_TEST(bots.expression_text == R"({"op":"NotRevoked"})");
+  BOOST_TEST(bots.needs_paths());
+  BOOST_TEST((p->rules[2].open == ap::Contributions::kAny));
+  BOOST_TEST((p->rules[2].contributions == ap::Contributions::kAny));
+  BOOST_TEST(p->rules[2].signers.keys.empty());
+  BOOST_TEST((p->rules[3].open == ap::Contributions::kSigned));
+  BOOST_TEST((p->rules[3].contributions == ap::Contributions::kSigned));
+  // Strictness: records vouch only for a rule with the same conditions.
+  ap::Rule looser = bots;
+  looser.paths.clear();
+  BOOST_TEST(!ap::Strictness::of(looser).at_least_as_strict_as(bots));
+  looser = bots;
+  looser.max_ttl = 86401;
+  BOOST_TEST(!ap::Strictness::of(looser).at_least_as_strict_as(bots));
+  BOOST_TEST(ap::Strictness::of(bots).at_least_as_strict_as(bots));
+  const auto decoded = ap::Strictness::decode(ap::Strictness::of(bots).encode());
+  BOOST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->at_least_as_strict_as(bots));
+}
+
+BOOST_AUTO_TEST_CASE(rule_conditions_refused) {
+  const std::string head = "version = 1\n[[policy.commit]]\n" + rule_body();  // line 6 is the key
+  const std::vector<std::string> bad_lines = {
+      "max_ttl = \"1w\"",
+      "max_ttl = \"h\"",
+      "max_ttl = 0",
+      "max_ttl = \"-1h\"",
+      "max_ttl = 1.5",
+      "paths = []",
+      "paths = [\"/etc\"]",
+      "paths = [\"a\", \"a\"]",
+      "paths = \"src\"",
+      "allow_ephemeral = 1",
+      "require_log = \"rekor\"",
+      "require_log = \"witness\"",
+      "expression = \".auths/missing.json\"",
+      "expression = \"../x.json\"",
+      "expression = 3",
+      "open = \"any\"",  // beside signers
+  };
+  for (const auto& line : bad_lines) {
+    BOOST_TEST_INFO(line);
+    BOOST_TEST(policy_error_at(parse(head + line + "\n"), "p.toml:6") == "");
+  }
+  // open: not on releases, only "signed" or "any", never with contributions = "known".
+  BOOST_TEST(policy_error_at(parse("version = 1\n[[policy.release]]\nrefs = [\"refs/tags/*\"]\nopen = \"any\"\n"),
+                             "p.toml:4") == "");
+  BOOST_TEST(policy_error_at(parse("version = 1\n[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nopen = \"yes\"\n"),
+                             "p.toml:4") == "");
+  BOOST_TEST(policy_error_at(parse("version = 1\n[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nopen = "
+                                   "\"signed\"\ncontributions = \"known\"\n"),
+                             "p.toml:5") == "");
+  // [witness]: keys required, valid, distinct; threshold within 1..keys; no unknown keys.
+  for (const std::string& witness : std::vector<std::string>{
+           std::string("[witness]\nkeys = []\n"), "[witness]\nkeys = [\"nope\"]\n",
+           "[witness]\nkeys = [" + q(kEd1) + ", " + q(kEd1) + "]\n",
+           "[witness]\nkeys = [" + q(kEd1) + "]\nthreshold = 2\n",
+           "[witness]\nkeys = [" + q(kEd1) + "]\nthreshold = 0\n", "[witness]\nkeys = [" + q(kEd1) + "]\nurl = \"x\"\n",
+           std::string("[witness]\nthreshold = 1\n")}) {
+    BOOST_TEST_INFO(witness);
+    const auto r = parse("version = 1\n" + witness);
+    BOOST_TEST(!r.has_value());
+    BOOST_TEST((r.error().code == auths::ErrorCode::kPolicy));
   }
 }
 

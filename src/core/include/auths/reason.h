@@ -38,6 +38,12 @@ enum class Reason : uint8_t {
   kDelegationTooDeep,
   kDelegatorRevoked,
   kFrozen,
+  // Rule conditions beyond the signer set.
+  kPathNotAllowed,
+  kTtlExceeded,
+  kEphemeralNotAllowed,
+  kWitnessQuorumNotMet,
+  kExpressionDenied,
   // Objects and refs.
   kMalformedObject,
   kNotACommit,

@@ -1,0 +1,74 @@
+#include "policy/conditions.h"
+
+#include "util/strings.h"
+
+namespace auths::policy {
+
+std::vector<std::string> paths_outside(const std::vector<std::string>& patterns,
+                                       const std::vector<std::string>& changed) {
+  std::vector<std::string> out;
+  for (const std::string& path : changed) {
+    bool inside = false;
+    for (const std::string& pattern : patterns) {
+      if (glob_match(pattern, path)) {
+        inside = true;
+        break;
+      }
+    }
+    if (!inside) out.push_back(path);
+  }
+  return out;
+}
+
+std::string format_duration(int64_t seconds) {
+  if (seconds > 0 && seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds > 0 && seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds > 0 && seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
+ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, const ObjectFacts& object) {
+  if (rule.require_log == LogRequirement::kWitness) {
+    // Fail closed until receipts are verified: a rule that asks for them is never silently
+    // satisfied.
+    return {Reason::kWitnessQuorumNotMet, "rule '" + rule.name +
+                                              "' requires witness receipts (require_log = \"witness\"), which this "
+                                              "version of auths-hooks cannot verify yet: refused"};
+  }
+  if (signer.ephemeral && !rule.allow_ephemeral) {
+    return {Reason::kEphemeralNotAllowed,
+            signer.subject + " is an ephemeral agent and rule '" + rule.name + "' does not set allow_ephemeral = true"};
+  }
+  if (rule.max_ttl) {
+    const std::string limit = format_duration(*rule.max_ttl);
+    if (signer.listed_key) {
+      return {Reason::kTtlExceeded, "rule '" + rule.name + "' has max_ttl = " + limit + ", and " + signer.subject +
+                                        " is a key listed directly, with no credential lifetime"};
+    }
+    if (!signer.credential_lifetime) {
+      return {Reason::kTtlExceeded, "the credential of " + signer.subject + " never expires; rule '" + rule.name +
+                                        "' allows at most " + limit};
+    }
+    if (*signer.credential_lifetime > *rule.max_ttl) {
+      return {Reason::kTtlExceeded, "the credential of " + signer.subject + " lives " +
+                                        format_duration(*signer.credential_lifetime) + "; rule '" + rule.name +
+                                        "' allows at most " + limit + " (max_ttl)"};
+    }
+  }
+  if (!rule.paths.empty() && object.paths) {
+    const std::vector<std::string> outside = paths_outside(rule.paths, *object.paths);
+    if (!outside.empty()) {
+      std::string shown = util::printable(outside.front(), 120);
+      if (outside.size() > 1) shown += " and " + std::to_string(outside.size() - 1) + " more";
+      return {Reason::kPathNotAllowed, "changes " + shown + ", outside the paths rule '" + rule.name + "' allows (" +
+                                           util::join(rule.paths, ", ") + ")"};
+    }
+  }
+  if (!rule.expression_text.empty()) {
+    return {Reason::kExpressionDenied, "rule '" + rule.name + "' names an expression (" + rule.expression_path +
+                                           ") that this build cannot evaluate: refused"};
+  }
+  return {};
+}
+
+}  // namespace auths::policy
