@@ -1,13 +1,18 @@
 // auths policy lint: offline checks of a policy.toml before it is pushed (auths/policy_lint.h).
 // auths policy compile: an Auths expression policy (JSON) compiled offline
 // (auths/policy_expression.h).
+// auths policy init, add-signer, set-threshold: writing and editing it (auths/client/policy_edit.h).
 // auths policy diff: what a change of a policy.toml makes stricter or looser (auths/policy_diff.h).
 #include <cctype>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "auths/client/policy_edit.h"
 #include "auths/exit_codes.h"
 #include "auths/policy_diff.h"
 #include "auths/policy_expression.h"
@@ -181,11 +186,196 @@ void register_policy_diff(CLI::App& group, Registry& registry) {
   registry.push_back({diff, [opts] { return run_diff(*opts); }});
 }
 
+// ---------------------------------------------------------------------------------------------
+// init, add-signer, set-threshold
+
+struct EditOptions {
+  std::string file;  // "" = default_policy_path()
+  bool json = false;
+  // init
+  std::string template_name = "minimal";
+  std::vector<std::string> signers;
+  std::string org;
+  std::string branch;
+  bool force = false;
+  // add-signer, set-threshold
+  std::string signer;
+  std::string role;
+  std::string rule;
+  int64_t require = 1;
+};
+
+std::string policy_path(const EditOptions& opts) {
+  return opts.file.empty() ? client::default_policy_path() : opts.file;
+}
+
+// Exit 1 for what the policy refuses (kPolicy: the result would not load, a duplicate, ...),
+// kExitUsage for a bad command line, 2 when the file cannot be read or written.
+int report_edit_error(const Error& error, const std::string& file, bool json) {
+  if (json && error.code == ErrorCode::kPolicy) {
+    const nlohmann::ordered_json doc = {{"file", file}, {"ok", false}, {"error", error.to_string()}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  }
+  if (error.code == ErrorCode::kPolicy) {
+    std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+    return kExitRejected;
+  }
+  return report_unreadable(error);
+}
+
+int run_init(const EditOptions& opts) {
+  const std::string file = policy_path(opts);
+  client::PolicyScaffold scaffold;
+  scaffold.template_name = opts.template_name;
+  scaffold.signers = opts.signers;
+  scaffold.org = opts.org;
+  scaffold.branch = opts.branch.empty() ? client::current_branch() : opts.branch;
+  const Result<std::string> text = client::policy_scaffold(scaffold, file, client::policy_file_reader(file));
+  if (!text) return report_edit_error(text.error(), file, opts.json);
+  if (Status written = client::write_policy_file(file, *text, opts.force); !written) {
+    return report_edit_error(written.error(), file, opts.json);
+  }
+  if (opts.json) {
+    const nlohmann::ordered_json doc = {{"file", file},
+                                        {"ok", true},
+                                        {"template", opts.template_name},
+                                        {"branch", scaffold.branch},
+                                        {"signers", opts.signers},
+                                        {"org", or_null(opts.org)}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    std::printf("wrote %s (template %s, default branch %s, %zu signer%s)\n", file.c_str(), opts.template_name.c_str(),
+                scaffold.branch.c_str(), opts.signers.size(), opts.signers.size() == 1 ? "" : "s");
+  }
+  return kExitAccepted;
+}
+
+// The edit commands: reads the file, applies `apply` to its text, writes and reports the result.
+// `done` and `unchanged` are the text output's words for a change and for none.
+using EditFn = std::function<Result<client::PolicyEdit>(const std::string& text, const std::string& file,
+                                                        client::PolicyRole role)>;
+int run_edit(const EditOptions& opts, const EditFn& apply, const std::string& done, const std::string& unchanged) {
+  const std::string file = policy_path(opts);
+  const std::optional<client::PolicyRole> role = client::parse_policy_role(opts.role);
+  if (!role) return report_unreadable(Error::invalid_argument("the role must be commit, release or governance"));
+  const Result<std::string> text = client::read_policy_file(file);
+  if (!text) {
+    return report_edit_error(Error{text.error().code, "cannot read the policy: " + text.error().message, file}, file,
+                             opts.json);
+  }
+  const Result<client::PolicyEdit> edit = apply(*text, file, *role);
+  if (!edit) return report_edit_error(edit.error(), file, opts.json);
+  if (edit->changed) {
+    if (Status written = client::write_policy_file(file, edit->text, true); !written) {
+      return report_edit_error(written.error(), file, opts.json);
+    }
+    if (edit->canonical)
+      std::fprintf(stderr, "rewrote %s canonically: comments and order were not kept\n", file.c_str());
+  }
+  if (edit->warning) std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), edit->warning->c_str());
+  if (opts.json) {
+    const nlohmann::ordered_json doc = {{"file", file},
+                                        {"ok", true},
+                                        {"changed", edit->changed},
+                                        {"canonical", edit->canonical},
+                                        {"tables", edit->tables},
+                                        {"warning", or_null(edit->warning.value_or(""))}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else if (edit->changed) {
+    std::printf("%s %s in %s\n", done.c_str(), join(edit->tables, ", ").c_str(), file.c_str());
+  } else {
+    std::printf("%s: %s\n", file.c_str(), unchanged.c_str());
+  }
+  return kExitAccepted;
+}
+
+int run_add_signer(const EditOptions& opts) {
+  const auto apply = [&](const std::string& text, const std::string& file, client::PolicyRole role) {
+    return client::add_policy_signer(text, file, role, opts.rule, opts.signer, client::policy_file_reader(file));
+  };
+  return run_edit(opts, apply, "added the signer to", "");
+}
+
+int run_set_threshold(const EditOptions& opts) {
+  const auto apply = [&](const std::string& text, const std::string& file, client::PolicyRole role) {
+    return client::set_policy_threshold(text, file, role, opts.rule, opts.require, client::policy_file_reader(file));
+  };
+  const std::string n = std::to_string(opts.require);
+  return run_edit(opts, apply, "set require = " + n + " in", "already requires " + n + " where asked");
+}
+
+constexpr const char* kFileHelp =
+    "The policy file (default: .auths/policy.toml at the top of the current git work tree, or in the current "
+    "directory outside one)";
+constexpr const char* kEditFooter =
+    "The file is edited in place: only the lines concerned change, comments and order are kept. When the file is "
+    "written in a way a line edit cannot follow (inline tables, dotted keys, ...), it is rewritten canonically "
+    "(toml++'s serializer) and a line on stderr says so: \"rewrote FILE canonically: comments and order were not "
+    "kept\". The result is loaded with the hooks' own loader first: a file that would not load, or that would be "
+    "unsatisfiable (a require above 1: an object carries one signature), is never written. Writes are atomic (a "
+    "temporary file renamed over the old one) and keep the file's mode. Offline: nothing is pushed or committed.\n"
+    "--json prints {\"file\", \"ok\", \"changed\", \"canonical\", \"tables\", \"warning\"} ({\"file\", \"ok\": false, "
+    "\"error\"} when refused).\n"
+    "Exit 0 when done (or nothing to change), 1 when refused (the message says why), 2 when the file cannot be read "
+    "or written, 64 for a bad command line.";
+
+void register_policy_edits(CLI::App& group, Registry& registry) {
+  auto init_opts = std::make_shared<EditOptions>();
+  CLI::App* init = group.add_subcommand("init", "Write a starter policy.toml with a comment for every key");
+  init->add_option("--file", init_opts->file, kFileHelp);
+  init->add_option("--template", init_opts->template_name, client::describe_policy_templates())->default_str("minimal");
+  init->add_option("--signer", init_opts->signers,
+                   "A signer for every rule and [governance]: \"ssh-ed25519 AAAA... comment\", did:key:z... or "
+                   "did:keri:E... (repeat for more)");
+  init->add_option("--org", init_opts->org, "The org's did:keri (`org = ...`; the org template selects its members)");
+  init->add_option("--branch", init_opts->branch, "The default branch (default: the branch HEAD names, else main)");
+  init->add_flag("--force", init_opts->force, "Replace an existing file");
+  init->add_flag("--json", init_opts->json, "Print {\"file\", \"ok\", \"template\", \"branch\", \"signers\", \"org\"}");
+  init->footer(
+      "Writes a commit rule for the default branch, a release rule for refs/tags/v* and [governance] (who may change "
+      ".auths/), each with the signers given, and a comment for every key. Needs at least one --signer (or the org "
+      "template with --org). Never replaces an existing file without --force. The result is loaded with the hooks' "
+      "loader before it is written: a --signer that does not parse is refused with the loader's message.\n"
+      "Exit 0 when written, 1 when the policy would not load, 2 when the file cannot be written (or exists), 64 for a "
+      "bad command line.");
+  registry.push_back({init, [init_opts] { return run_init(*init_opts); }});
+
+  auto add_opts = std::make_shared<EditOptions>();
+  CLI::App* add = group.add_subcommand("add-signer", "Add a signer to the rules of one kind or to [governance]");
+  add->add_option("SIGNER", add_opts->signer,
+                  "\"ssh-ed25519 AAAA... comment\" (quoted: one argument), did:key:z... or did:keri:E...")
+      ->required();
+  add->add_option("--role", add_opts->role,
+                  "commit: every [[policy.commit]] rule; release: every [[policy.release]] rule; governance: "
+                  "[governance] (made when absent)")
+      ->required();
+  add->add_option("--rule", add_opts->rule, "Only the rule with this name (commit and release)");
+  add->add_option("--file", add_opts->file, kFileHelp);
+  add->add_flag("--json", add_opts->json, "Print the result as JSON (see below)");
+  add->footer(std::string("Appends SIGNER to the `signers` array of each table chosen (a rule without one gets one). "
+                          "Refused (exit 1) when SIGNER is already a signer there (listed, possibly written another "
+                          "way, or in the rule's allowed_signers file) or does not parse.\n") +
+              kEditFooter);
+  registry.push_back({add, [add_opts] { return run_add_signer(*add_opts); }});
+
+  auto set_opts = std::make_shared<EditOptions>();
+  CLI::App* set = group.add_subcommand("set-threshold", "Set `require` of the rules of one kind or of [governance]");
+  set->add_option("ROLE", set_opts->role, "commit, release or governance")->required();
+  set->add_option("N", set_opts->require, "Distinct signers needed")->required();
+  set->add_option("--rule", set_opts->rule, "Only the rule with this name (commit and release)");
+  set->add_option("--file", set_opts->file, kFileHelp);
+  set->add_flag("--json", set_opts->json, "Print the result as JSON (see below)");
+  set->footer(std::string("Sets `require = N` in each table chosen. Refused (exit 1) when N is below 1 or above the "
+                          "signers a table lists (the loader's message).\n") +
+              kEditFooter);
+  registry.push_back({set, [set_opts] { return run_set_threshold(*set_opts); }});
+}
+
 }  // namespace
 
 void register_policy(CLI::App& app, Registry& registry) {
-  CLI::App* group =
-      app.add_subcommand("policy", "Check a policy.toml, a change of it, or an expression policy before it is pushed");
+  CLI::App* group = app.add_subcommand(
+      "policy", "Write, edit and check a policy.toml, a change of it, or an expression policy before it is pushed");
   group->require_subcommand(1);
 
   auto opts = std::make_shared<LintOptions>();
@@ -233,6 +423,7 @@ void register_policy(CLI::App& app, Registry& registry) {
       "Exit 0 when it compiles, 1 when it does not, 2 when the file cannot be read or is a .toml policy (check "
       "that with auths policy lint).");
   registry.push_back({compile, [compile_opts] { return run_compile(*compile_opts); }});
+  register_policy_edits(*group, registry);
   register_policy_diff(*group, registry);
 }
 
