@@ -65,10 +65,38 @@ ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, c
     }
   }
   if (!rule.expression_text.empty()) {
-    return {Reason::kExpressionDenied, "rule '" + rule.name + "' names an expression (" + rule.expression_path +
-                                           ") that this build cannot evaluate: refused"};
+    if (rule.expression == nullptr) {
+      return {Reason::kExpressionDenied,
+              "rule '" + rule.name + "': the expression " + rule.expression_path + " is not compiled: refused"};
+    }
+    const Evaluation evaluation = rule.expression->evaluate(eval_context(signer, object));
+    if (strict(evaluation.outcome) != Outcome::kAllow) {
+      return {Reason::kExpressionDenied, "the expression " + rule.expression_path + " of rule '" + rule.name +
+                                             "' says " + to_string(evaluation.outcome) + ": " + evaluation.reason};
+    }
   }
   return {};
+}
+
+EvalContext eval_context(const SignerFacts& signer, const ObjectFacts& object) {
+  EvalContext ctx;
+  ctx.now = object.now;
+  ctx.signer_type = signer.type;
+  ctx.issuer = signer.issuer;
+  ctx.subject = signer.subject;
+  ctx.delegated_by = signer.delegated_by;
+  ctx.chain_depth = signer.chain_depth;
+  ctx.revoked = signer.revoked;
+  ctx.expires_at = signer.expires_at;
+  ctx.timestamp = signer.issued_at;
+  ctx.all_capabilities = !signer.capabilities.has_value() && !signer.listed_key;
+  if (signer.capabilities) ctx.capabilities = *signer.capabilities;
+  ctx.role = signer.role;
+  ctx.teams = signer.teams;
+  if (!object.repo.empty()) ctx.repo = object.repo;
+  if (!object.ref.empty()) ctx.git_ref = object.ref;
+  ctx.paths = object.paths;
+  return ctx;
 }
 
 }  // namespace auths::policy

@@ -59,6 +59,11 @@ struct ConditionVerdict {
 /// whatever signed (facts may be empty for an unsigned commit under open = "any").
 ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, const ObjectFacts& object);
 
+/// The expression context of a signer and an object: every field the facts hold. A key listed
+/// directly holds no capability and has no type; an identity with an unrestricted grant holds
+/// every capability.
+EvalContext eval_context(const SignerFacts& signer, const ObjectFacts& object);
+
 /// The paths of `changed` that none of `patterns` matches (glob_match), in order.
 std::vector<std::string> paths_outside(const std::vector<std::string>& patterns,
                                        const std::vector<std::string>& changed);

@@ -410,6 +410,10 @@ bool contains(const std::vector<std::string>& items, std::string_view item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
+bool holds(const EvalContext& ctx, std::string_view capability) {
+  return ctx.all_capabilities || contains(ctx.capabilities, capability);
+}
+
 std::string shown(std::string_view s) { return util::printable(s, 120); }
 
 Evaluation leaf(const std::string& path, const Node& node, Outcome outcome, const std::string& detail) {
@@ -437,15 +441,15 @@ Evaluation evaluate_leaf(const Node& node, const std::string& path, const EvalCo
     case Op::kIsHuman: return signer_type("Human");
     case Op::kIsAgent: return signer_type("Agent");
     case Op::kIsWorkload: return signer_type("Workload");
-    case Op::kHasCapability: return yes_no(contains(ctx.capabilities, strings.front()), "held", "not held");
+    case Op::kHasCapability: return yes_no(holds(ctx, strings.front()), "held", "not held");
     case Op::kHasAllCapabilities:
       for (const std::string& cap : strings) {
-        if (!contains(ctx.capabilities, cap)) return result(Outcome::kDeny, cap + " not held");
+        if (!holds(ctx, cap)) return result(Outcome::kDeny, cap + " not held");
       }
       return result(Outcome::kAllow, "all held");
     case Op::kHasAnyCapability:
       for (const std::string& cap : strings) {
-        if (contains(ctx.capabilities, cap)) return result(Outcome::kAllow, cap + " held");
+        if (holds(ctx, cap)) return result(Outcome::kAllow, cap + " held");
       }
       return result(Outcome::kDeny, "none held");
     case Op::kIssuerIs:

@@ -55,6 +55,7 @@ struct EvalContext {
   std::optional<int64_t> expires_at;      // unix seconds; nullopt = no expiry
   std::optional<int64_t> timestamp;       // when the grant was issued (unix seconds)
   std::vector<std::string> capabilities;  // sorted
+  bool all_capabilities = false;          // an unrestricted grant (an identity's own key, no membership)
   std::optional<std::string> role;
   std::vector<std::string> teams;
   std::optional<std::string> repo;

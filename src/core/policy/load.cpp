@@ -483,8 +483,17 @@ class Loader {
     if ((*text)->size() > kMaxExpressionBytes) {
       return error_at(node, "expression file '" + path + "' is larger than 64 KiB");
     }
+    std::vector<std::string> errors;
+    Result<Expression> compiled = Expression::compile(**text, &errors);
+    if (!compiled) {
+      std::string message = "expression file '" + path + "' does not compile: ";
+      message += errors.empty() ? compiled.error().message : errors.front();
+      if (errors.size() > 1) message += " (and " + std::to_string(errors.size() - 1) + " more: auths policy compile)";
+      return error_at(node, std::move(message));
+    }
     rule.expression_path = path;
     rule.expression_text = **text;
+    rule.expression = std::make_shared<const Expression>(std::move(compiled).value());
     return {};
   }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "auths/result.h"
 #include "crypto/public_key.h"
+#include "policy/expression.h"
 
 namespace auths::policy {
 
@@ -111,9 +113,11 @@ struct Rule {
   /// sign under this rule? Off unless the rule says so.
   bool allow_ephemeral = false;
   LogRequirement require_log = LogRequirement::kNone;
-  /// `expression`: a tree path to an expression policy (JSON), and its text as loaded.
+  /// `expression`: a tree path to an expression policy (JSON), its text as loaded, and the
+  /// expression compiled (evaluated per signer; indeterminate counts as deny).
   std::string expression_path;
   std::string expression_text;
+  std::shared_ptr<const Expression> expression;
   bool allow_force_push = false;
   bool allow_delete = false;
   Contributions contributions = Contributions::kKnown;
