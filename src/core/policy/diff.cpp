@@ -22,7 +22,6 @@
 #include <tuple>
 #include <vector>
 
-#include "policy/expression.h"
 #include "util/strings.h"
 #include "util/time.h"
 
@@ -499,7 +498,7 @@ class Differ {
     expression(a, b, looser_risk);
   }
 
-  // `expression`: compared as compiled (a reformatted file is no change), by its leaf
+  // `expression`: compared as the loader compiled it (a reformatted file is no change), by its leaf
   // predicates as Auths' `policy diff` does: a removed NotRevoked, NotExpired or MaxChainDepth
   // is looser and high risk; any other edit is neutral and medium, for a reviewer to read (its
   // effect depends on the And/Or/Not around it).
@@ -519,12 +518,13 @@ class Differ {
           DiffRisk::kLow);
     }
     if (a.expression_text == b.expression_text) return;
-    const Result<Expression> before = Expression::compile(a.expression_text);
-    const Result<Expression> after = Expression::compile(b.expression_text);
-    if (before && after && before->canonical() == after->canonical()) return;
+    // The loader compiled both (Rule::expression).
+    const Expression* before = a.expression.get();
+    const Expression* after = b.expression.get();
+    if (before != nullptr && after != nullptr && before->canonical() == after->canonical()) return;
     std::string text = prefix + "expression " + shown(b) + ": content changed";
     bool weakened = false;
-    if (before && after) {
+    if (before != nullptr && after != nullptr) {
       const Names& old_predicates = before->predicates();
       const Names& new_predicates = after->predicates();
       Names removed;
