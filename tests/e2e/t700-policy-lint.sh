@@ -139,6 +139,55 @@ refs/auths/registry does not know"
 }
 test_case unknown_identity "--repo: a did:keri signer the registry does not know is a warning"
 
+rule_conditions() {
+  write_policy ttl 'max_ttl = "1h"'
+  lint ttl "$POLICIES/ttl.toml"
+  expect_rc 0
+  expect_text "$RUN_OUT" "warning: $POLICIES/ttl.toml:5: rule 'main' sets max_ttl, which the 2 key(s) it lists directly can never meet"
+  # require_log on the default branch's rule: nothing could change the policy again.
+  cat >"$POLICIES/witness.toml" <<POLICY
+version = 1
+[witness]
+keys = ["$(pub bob)"]
+[governance]
+signers = ["$(pub alice)"]
+[[policy.commit]]
+name = "audited"
+refs = ["refs/heads/audited/*"]
+signers = ["$(pub alice)"]
+require_log = "witness"
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/**"]
+signers = ["$(pub alice)"]
+require_log = "witness"
+POLICY
+  lint witness "$POLICIES/witness.toml" --json
+  expect_rc 1
+  json_check "$RUN_OUT" "[f['code'] for f in doc['findings']] == ['witness-unverified', 'governance-lockout']"
+  json_check "$RUN_OUT" "doc['findings'][1]['where'].endswith('witness.toml:11') and doc['findings'][1]['severity'] == 'error'"
+}
+test_case rule_conditions "max_ttl over keys listed directly (a warning), require_log everywhere (a warning) and on the default branch (a lockout)"
+
+expression_file() {
+  printf '%s\n' '{"op": "And", "args": [{"op": "NotRevokd"}, {"HasCapability": 3}]}' >"$POLICIES/bad.json"
+  lint expr "$POLICIES/bad.json"
+  expect_rc 1
+  expect_text "$RUN_OUT" "error: $POLICIES/bad.json: root.args[0]: unknown node \"NotRevokd\" (did you mean NotRevoked?)"
+  expect_text "$RUN_OUT" "error: $POLICIES/bad.json: root.args[1]"
+  expect_text "$RUN_OUT" "not ok (2 errors, 0 warnings)"
+  printf '%s\n' '{"And": ["NotRevoked", {"RefMatches": "refs/heads/bot/*"}]}' >"$POLICIES/good.json"
+  lint expr "$POLICIES/good.json"
+  expect_rc 0
+  # A policy whose expression file does not compile does not load.
+  write_policy expr 'expression = ".auths/bad.json"'
+  mkdir -p "$POLICIES/.auths" && cp "$POLICIES/bad.json" "$POLICIES/.auths/bad.json"
+  lint expr "$POLICIES/expr.toml"
+  expect_rc 1
+  expect_text "$RUN_OUT" "expression file '.auths/bad.json' does not compile: root.args[0]: unknown node"
+}
+test_case expression_file "an expression file (JSON): every compile error with its path; a policy naming a broken one does not load"
+
 shipped_policies() {
   local file
   for file in "$SRC_POLICIES"/*.toml "$SRC_POLICIES"/examples/*.toml; do

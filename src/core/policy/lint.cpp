@@ -73,6 +73,44 @@ void check_shadowed(const Policy& policy, std::vector<LintFinding>& out) {
   }
 }
 
+// Rule conditions that can never be met, and rules that refuse every commit today.
+void check_conditions(const Policy& policy, std::vector<LintFinding>& out) {
+  for (const Rule& rule : policy.rules) {
+    const std::string at = where(policy.source, rule.line);
+    if (rule.max_ttl && !rule.signers.keys.empty()) {
+      out.push_back({LintSeverity::kWarning, "ttl-unmeetable",
+                     "rule '" + rule.name + "' sets max_ttl, which the " + std::to_string(rule.signers.keys.size()) +
+                         " key(s) it lists directly can never meet (a listed key has no credential lifetime)",
+                     at});
+    }
+    if (rule.require_log == LogRequirement::kWitness) {
+      // The default branch carries the policy: a rule that refuses every commit there also
+      // refuses every policy change. Which branch is the default is the server's; the usual
+      // names are checked.
+      const bool default_branch = std::any_of(rule.refs.begin(), rule.refs.end(), [](const std::string& pattern) {
+        return glob_match(pattern, "refs/heads/main") || glob_match(pattern, "refs/heads/master");
+      });
+      const Rule* first = nullptr;
+      for (const char* ref : {"refs/heads/main", "refs/heads/master"}) {
+        if (first == nullptr) first = policy.match(ref);
+      }
+      if (default_branch && first == &rule) {
+        out.push_back({LintSeverity::kError, "governance-lockout",
+                       "rule '" + rule.name +
+                           "' governs the default branch (main or master) with require_log = \"witness\": this "
+                           "version refuses every such commit, so the policy could never be changed again",
+                       at});
+      } else {
+        out.push_back({LintSeverity::kWarning, "witness-unverified",
+                       "rule '" + rule.name +
+                           "' sets require_log = \"witness\": this version verifies no witness receipts yet, so it "
+                           "refuses every commit it judges (witness-quorum-not-met)",
+                       at});
+      }
+    }
+  }
+}
+
 void check_identities(const Policy& policy, const registry::State& registry, std::vector<LintFinding>& out) {
   constexpr std::string_view kPrefix = "did:keri:";
   const auto check = [&](const std::string& did, std::string_view owner, const std::string& at) {
@@ -111,7 +149,20 @@ std::vector<LintFinding> lint(std::string_view toml_text, std::string_view sourc
         {LintSeverity::kError, governance ? "governance-lockout" : "unsatisfiable", *why, std::string(source)});
   }
   check_shadowed(policy, out);
+  check_conditions(policy, out);
   if (registry != nullptr) check_identities(policy, *registry, out);
+  return out;
+}
+
+std::vector<LintFinding> lint_expression(std::string_view json_text, std::string_view source) {
+  std::vector<LintFinding> out;
+  std::vector<std::string> errors;
+  const Result<Expression> compiled = Expression::compile(json_text, &errors);
+  if (compiled) return out;
+  if (errors.empty()) errors.push_back(compiled.error().message);
+  for (const std::string& error : errors) {
+    out.push_back({LintSeverity::kError, "expression", error, std::string(source)});
+  }
   return out;
 }
 

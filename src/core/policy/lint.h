@@ -19,4 +19,7 @@ namespace auths::policy {
 std::vector<LintFinding> lint(std::string_view toml_text, std::string_view source, const FileReader& read_file,
                               const registry::State* registry = nullptr);
 
+/// Lints an expression policy (JSON): every compile error, each with its path in the expression.
+std::vector<LintFinding> lint_expression(std::string_view json_text, std::string_view source);
+
 }  // namespace auths::policy

@@ -13,7 +13,8 @@ enum class LintSeverity { kError, kWarning };
 const char* to_string(LintSeverity severity);
 
 /// One problem of a policy. Codes: "load" (anything the loader refuses: syntax, types, values),
-/// "unknown-key", "require-above-signers", "governance-lockout", "unsatisfiable",
+/// "unknown-key", "require-above-signers", "governance-lockout", "unsatisfiable", "ttl-unmeetable",
+/// "witness-unverified", "expression" (a JSON expression file: one finding per compile error),
 /// "shadowed-rule", "unresolved-identity".
 struct LintFinding {
   LintSeverity severity = LintSeverity::kError;
