@@ -8,6 +8,7 @@
 #include "git/repository.h"
 #include "policy/lint.h"
 #include "registry/registry.h"
+#include "util/strings.h"
 
 namespace auths {
 
