@@ -2,6 +2,8 @@
 // auths policy compile: an Auths expression policy (JSON) compiled offline
 // (auths/policy_expression.h).
 // auths policy init, add-signer, set-threshold: writing and editing it (auths/client/policy_edit.h).
+// auths policy diff: what a change of a policy.toml makes stricter or looser (auths/policy_diff.h).
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -12,6 +14,7 @@
 
 #include "auths/client/policy_edit.h"
 #include "auths/exit_codes.h"
+#include "auths/policy_diff.h"
 #include "auths/policy_expression.h"
 #include "auths/policy_lint.h"
 #include "commands.h"
@@ -100,6 +103,87 @@ int run_compile(const CompileOptions& opts) {
   std::printf("hash: %s\n", report->hash.c_str());
   for (const std::string& predicate : report->predicates) std::printf("predicate: %s\n", predicate.c_str());
   return kExitAccepted;
+}
+
+struct DiffOptions {
+  std::string old_policy;  // a file, or with --repo a revision
+  std::string new_policy;
+  std::string repo;
+  std::string default_branch;
+  bool json = false;
+};
+
+std::string upper(const char* text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int run_diff(const DiffOptions& opts) {
+  const Result<PolicyDiff> diff =
+      opts.repo.empty() ? diff_policy_files(opts.old_policy, opts.new_policy,
+                                            opts.default_branch.empty() ? "main" : opts.default_branch)
+                        : diff_policy_revisions(opts.repo, opts.old_policy, opts.new_policy, opts.default_branch);
+  if (!diff) return report_unreadable(diff.error());
+  size_t looser = 0;
+  for (const PolicyChange& c : diff->changes) looser += c.direction == DiffDirection::kLooser ? 1 : 0;
+  const std::string risk = diff->changes.empty() ? "none" : to_string(diff->risk());
+  if (opts.json) {
+    nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+    for (const PolicyChange& c : diff->changes) {
+      changes.push_back({{"rule", c.rule},
+                         {"field", c.field},
+                         {"description", c.description},
+                         {"direction", to_string(c.direction)},
+                         {"risk", to_string(c.risk)}});
+    }
+    const nlohmann::ordered_json doc = {{"old", diff->old_source},
+                                        {"new", diff->new_source},
+                                        {"changes", changes},
+                                        {"looser", diff->looser()},
+                                        {"risk", risk}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    for (const PolicyChange& c : diff->changes) {
+      std::printf("%-6s %s (%s)\n", upper(to_string(c.risk)).c_str(), c.description.c_str(), to_string(c.direction));
+    }
+    const size_t n = diff->changes.size();
+    if (n == 0) {
+      std::printf("%s -> %s: no changes\n", diff->old_source.c_str(), diff->new_source.c_str());
+    } else {
+      std::printf("%s -> %s: %zu change%s, %zu looser, highest risk %s\n", diff->old_source.c_str(),
+                  diff->new_source.c_str(), n, n == 1 ? "" : "s", looser, upper(risk.c_str()).c_str());
+    }
+  }
+  return diff->looser() ? kExitRejected : kExitAccepted;
+}
+
+void register_policy_diff(CLI::App& group, Registry& registry) {
+  auto opts = std::make_shared<DiffOptions>();
+  CLI::App* diff = group.add_subcommand("diff", "What got stricter or looser between two policies, rule by rule");
+  diff->add_option("OLD", opts->old_policy, "The old policy file (with --repo: a revision)")->required();
+  diff->add_option("NEW", opts->new_policy, "The new policy file (with --repo: a revision)")->required();
+  diff->add_option("--repo", opts->repo,
+                   "Compare .auths/policy.toml of two revisions of this repository (and the files each names, from "
+                   "the same tree), as the hooks read them");
+  diff->add_option("--default-branch", opts->default_branch,
+                   "The default branch (default: what the repository's HEAD names with --repo, else main)");
+  diff->add_flag("--json", opts->json,
+                 "Print {\"old\", \"new\", \"changes\": [{\"rule\", \"field\", \"description\", \"direction\", "
+                 "\"risk\"}], \"looser\", \"risk\"} instead of text");
+  diff->footer(
+      "Rules are paired by name (unnamed or renamed ones by kind and refs); signers are compared as the loader "
+      "resolves them, so a reformatted key line is no change. Each change is stricter, looser or neutral, with a "
+      "risk: HIGH for a lower require, an added signer or a removed condition on a release rule or [governance], "
+      "default deny -> allow, force-push or delete allowed on a release rule or the default branch, refs falling to "
+      "a weaker rule there; MEDIUM for other looser changes (signers of a commit rule, contributions, from) and "
+      "widened refs; LOW for stricter and neutral ones. Lines starting with a ref pattern say which rule governs it "
+      "(first match in file order) when a rule was added, removed, reordered or its refs edited.\n"
+      "Files a policy names under .auths/ are read from its own directory; other paths from the current directory.\n"
+      "Text: one line per change (risk, description, direction), then a summary line with the highest risk.\n"
+      "Exit 0 when nothing got looser (no change, or only stricter and neutral ones), 1 when something got looser (a "
+      "reviewer must look), 2 when a policy cannot be read or does not load.");
+  registry.push_back({diff, [opts] { return run_diff(*opts); }});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +374,8 @@ void register_policy_edits(CLI::App& group, Registry& registry) {
 }  // namespace
 
 void register_policy(CLI::App& app, Registry& registry) {
-  CLI::App* group = app.add_subcommand("policy", "Write, edit and check a policy.toml before it is pushed");
+  CLI::App* group = app.add_subcommand(
+      "policy", "Write, edit and check a policy.toml, a change of it, or an expression policy before it is pushed");
   group->require_subcommand(1);
 
   auto opts = std::make_shared<LintOptions>();
@@ -339,6 +424,7 @@ void register_policy(CLI::App& app, Registry& registry) {
       "that with auths policy lint).");
   registry.push_back({compile, [compile_opts] { return run_compile(*compile_opts); }});
   register_policy_edits(*group, registry);
+  register_policy_diff(*group, registry);
 }
 
 }  // namespace auths::cli

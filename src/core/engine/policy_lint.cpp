@@ -1,15 +1,10 @@
 // lint_policy_file (auths/policy_lint.h): the I/O around policy::lint (src/core/policy/lint.cpp):
-// the policy file, the files it names, the repository's registry.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+// the policy file, the files it names (engine/policy_file.h), the repository's registry.
 #include <optional>
 #include <string>
 
 #include "auths/policy_lint.h"
-#include "auths/verify.h"
+#include "engine/policy_file.h"
 #include "git/repository.h"
 #include "policy/lint.h"
 #include "registry/registry.h"
@@ -17,33 +12,8 @@
 
 namespace auths {
 
-namespace {
-
-constexpr size_t kMaxPolicyFile = 1u << 20;
-
-Result<std::string> read_text_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    std::string message = "cannot read " + path + ": " + std::strerror(err);
-    return err == ENOENT ? Error::not_found(std::move(message)) : Error::io(std::move(message));
-  }
-  Result<std::string> text = read_all(fd, kMaxPolicyFile);
-  ::close(fd);
-  if (!text) return Error{text.error().code, "cannot read " + path + ": " + text.error().message, {}};
-  return text;
-}
-
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-}  // namespace
-
 Result<LintReport> lint_policy_file(const std::string& path, const std::string& repo) {
-  Result<std::string> text = read_text_file(path);
+  Result<std::string> text = engine::read_policy_text(path);
   if (!text) return text.error();
   if (util::ends_with(path, ".json")) {
     LintReport report;
@@ -62,20 +32,7 @@ Result<LintReport> lint_policy_file(const std::string& path, const std::string& 
     state = std::move(loaded).value();
   }
 
-  const std::string policy_dir = directory_of(path);
-  const std::string root = repo.empty() ? "." : repo;
-  const policy::FileReader read_file = [&](std::string_view tree_path) -> Result<std::optional<std::string>> {
-    const std::string file = util::starts_with(tree_path, ".auths/")
-                                 ? policy_dir + "/" + std::string(tree_path.substr(7))
-                                 : root + "/" + std::string(tree_path);
-    Result<std::string> content = read_text_file(file);
-    if (!content) {
-      if (content.error().code == ErrorCode::kNotFound) return std::optional<std::string>();
-      return content.error();
-    }
-    return std::optional<std::string>(std::move(content).value());
-  };
-
+  const policy::FileReader read_file = engine::policy_dir_reader(path, repo.empty() ? "." : repo);
   LintReport report;
   report.file = path;
   report.findings = policy::lint(*text, path, read_file, state ? &*state : nullptr);
