@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "engine/quorum.h"
 #include "git/trees.h"
 
 namespace auths::engine {
@@ -63,7 +64,18 @@ Status read_item(const git::RepoView& repo, Item& item) {
   return {};
 }
 
-SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requirement& r) {
+/// The approval records of `c` and, for a tag, of its commit (select_approvals picks those that count).
+std::vector<const registry::Approval*> approval_records(const JudgeContext& context, const Candidate& c) {
+  if (!context.approvals) return {};
+  std::vector<const registry::Approval*> out = context.approvals(c.oid);
+  if (c.tagged_commit) {
+    const auto more = context.approvals(*c.tagged_commit);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
+SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requirement& r, const std::string& ref) {
   const std::string_view what = item.candidate->is_tag ? "tag" : "commit";
   SignedObject object;
   object.what = what;
@@ -91,12 +103,14 @@ SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requi
     case ObjectRole::kTag:
     case ObjectRole::kGovernance: {
       SignerMatch m = match_signers(item.check, *r.signers, object, context.identities);
-      if (m.code == Reason::kOk && r.signers->require > 1) {
-        return {Reason::kThresholdNotMet, m.signer,
-                "requires " + std::to_string(r.signers->require) + " distinct signers; this " + std::string(what) +
-                    " carries one signature"};
+      if (m.code == Reason::kOk && r.signers->counts_votes()) {
+        const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
+                                                item.candidate->tagged_commit, ref);
+        const std::string hint = "auths release approve " + item.candidate->oid.hex() + " --ref " + ref +
+                                 " && git push origin refs/auths/registry";
+        return count_quorum(item.check, m, approvals, *r.signers, object, context.identities, hint);
       }
-      if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk && m.code != Reason::kThresholdNotMet) {
+      if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk) {
         return {Reason::kPolicyChangeUnauthorized, "",
                 "changes the policy in force but is not signed by a [governance] signer (" + m.detail + ")"};
       }
@@ -168,7 +182,7 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
       }
       const std::string key = item.check.key ? item.check.key->fingerprint() : "";
       for (const Requirement& r : c.requirements) {
-        const SignerMatch m = judge_one(context, item, r);
+        const SignerMatch m = judge_one(context, item, r, report.ref);
         report.objects.push_back(
             {c.oid, kind, r.role, m.code == Reason::kOk ? m.signer : "", key, r.rule, m.code, m.detail});
         if (m.code != Reason::kOk) violations.push_back({report.ref, c.oid, r.rule, m.code, m.detail});

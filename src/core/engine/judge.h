@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "engine/signature_check.h"
 #include "git/repo_view.h"
 #include "policy/policy.h"
+#include "registry/approval.h"
 
 namespace auths::engine {
 
@@ -30,6 +32,8 @@ struct Candidate {
   Oid oid;
   bool is_tag = false;
   std::vector<Requirement> requirements;
+  /// A tag: the commit it leads to, whose approvals naming the pushed ref count for the tag.
+  std::optional<Oid> tagged_commit = std::nullopt;
 };
 
 struct JudgeContext {
@@ -39,6 +43,9 @@ struct JudgeContext {
   /// When the server received an object (its record, else now).
   std::function<int64_t(const Oid&)> received_at = {};
   const IdentityResolver* identities = nullptr;  // null when no signer set names identities
+  /// The approval records of an object (registry/approval.h), for quorums (engine/quorum.h);
+  /// empty when unset.
+  std::function<std::vector<const registry::Approval*>(const Oid&)> approvals = {};
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

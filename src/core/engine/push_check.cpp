@@ -452,6 +452,10 @@ class PushChecker {
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
+    if (m_registry) {
+      const registry::State& state = *m_registry;
+      context.approvals = [&state](const Oid& oid) { return state.approvals_of(oid.hex()); };
+    }
     const state::Records& records = m_records;
     const int64_t now = m_settings.now;
     context.received_at = [&records, now](const Oid& oid) {
@@ -523,6 +527,7 @@ class PushChecker {
               "lightweight tag: release tags must be annotated tags signed by a release signer (git tag -s)");
     }
 
+    if (commit && !candidates.empty() && candidates.front().is_tag) candidates.front().tagged_commit = commit;
     if (commit) {
       const bool known_identities = policy.known_set().needs_registry();
       auto trusted = m_vouchers.tips(u.old_oid, rule, policy);
