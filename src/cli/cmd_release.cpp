@@ -46,8 +46,8 @@ void register_release(CLI::App& app, Registry& registry) {
   auto* release = app.add_subcommand("release", "Approve or reject releases (quorums)");
   release->require_subcommand(1);
   auto opts = std::make_shared<ApproveOptions>();
-  auto* approve = release->add_subcommand(
-      "approve", "Sign an approval (or rejection) of a tag or commit into refs/auths/registry");
+  auto* approve =
+      release->add_subcommand("approve", "Sign an approval (or rejection) of a tag or commit into refs/auths/registry");
   approve->add_option("object", opts->object, "The tag or commit (a name or an object id)")->required();
   approve->add_flag("--reject", opts->reject, "Record a rejection instead of an approval");
   approve->add_option("--note", opts->note, "A note kept with the record");

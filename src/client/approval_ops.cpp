@@ -14,8 +14,8 @@
 #include "auths/client/keys.h"
 #include "auths/client/sign_tool.h"
 #include "file_io.h"
-#include "git/trees.h"
 #include "git/repository.h"
+#include "git/trees.h"
 #include "registry/registry.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -36,7 +36,8 @@ class TempDir {
   static Result<TempDir> make() {
     const char* base = std::getenv("TMPDIR");
     std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/auths-approve-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) return Error::io("cannot create a temporary directory: " + errno_text(errno));
+    if (::mkdtemp(pattern.data()) == nullptr)
+      return Error::io("cannot create a temporary directory: " + errno_text(errno));
     return TempDir(pattern);
   }
   TempDir(TempDir&& other) noexcept : m_path(std::move(other.m_path)) { other.m_path.clear(); }
@@ -136,6 +137,7 @@ Result<std::string> run_signer(const std::string& program, const SigningKey& key
 }  // namespace
 
 Result<ApproveResult> approve_object(const ApproveRequest& request) {
+  const git::Session session;
   auto repo = git::Repository::open(request.repo);
   if (!repo) return repo.error();
   auto oid = repo->resolve_object(request.object);
@@ -154,7 +156,8 @@ Result<ApproveResult> approve_object(const ApproveRequest& request) {
   auto configured = repo->config_string("user.signingKey", git::ConfigScope::kRepositoryAndEnvironment);
   if (!configured) return configured.error();
   if (!configured->has_value()) {
-    return Error::invalid_argument("no user.signingKey: approve with the key you sign with (git config user.signingKey)");
+    return Error::invalid_argument(
+        "no user.signingKey: approve with the key you sign with (git config user.signingKey)");
   }
   auto program = repo->config_string("gpg.ssh.program", git::ConfigScope::kRepositoryAndEnvironment);
   if (!program) return program.error();

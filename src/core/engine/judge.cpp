@@ -103,7 +103,7 @@ SignerMatch judge_one(const JudgeContext& context, const Item& item, const Requi
     case ObjectRole::kTag:
     case ObjectRole::kGovernance: {
       SignerMatch m = match_signers(item.check, *r.signers, object, context.identities);
-      if (m.code == Reason::kOk && r.signers->counts_votes()) {
+      if (m.code == Reason::kOk && r.quorum && r.signers->counts_votes()) {
         const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
                                                 item.candidate->tagged_commit, ref);
         const std::string hint = "auths release approve " + item.candidate->oid.hex() + " --ref " + ref +

@@ -26,6 +26,9 @@ struct Requirement {
   const policy::SignerSet* signers = nullptr;  // kMainline, kTag, kGovernance
   const policy::Policy* policy = nullptr;      // kContribution: whose known signers count
   policy::Contributions contributions = policy::Contributions::kKnown;
+  /// Whether `signers`' quorum (require > 1, min_human) applies to this object; false for the
+  /// commits under a release tag: the tag's quorum vouches for what it tags.
+  bool quorum = true;
 };
 
 struct Candidate {

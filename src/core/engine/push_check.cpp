@@ -538,6 +538,7 @@ class PushChecker {
         Requirement r{ObjectRole::kOpen, rule_name};
         if (rule != nullptr && history->mainline.count(c) != 0) {
           r = {ObjectRole::kMainline, rule_name, &rule->signers};
+          r.quorum = rule->kind != policy::RuleKind::kRelease;  // the tag's quorum covers its commits
           wants_identities |= rule->signers.needs_registry();
         } else if (rule != nullptr) {
           r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};

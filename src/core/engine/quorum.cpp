@@ -45,7 +45,8 @@ std::vector<const registry::Approval*> select_approvals(std::span<const registry
   std::vector<const registry::Approval*> out;
   for (const registry::Approval* a : records) {
     const bool for_ref = a->ref && *a->ref == ref;
-    if ((a->object == object_hex && (!a->ref || for_ref)) || (!commit_hex.empty() && a->object == commit_hex && for_ref))
+    if ((a->object == object_hex && (!a->ref || for_ref)) ||
+        (!commit_hex.empty() && a->object == commit_hex && for_ref))
       out.push_back(a);
   }
   return out;

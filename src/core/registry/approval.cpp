@@ -90,14 +90,16 @@ Result<Approval> parse_approval(std::string_view json_text) {
   if (!j.contains("version") || !j["version"].is_number_unsigned() || j["version"].get<uint64_t>() != 1)
     return approval_error("must be the integer 1", "version");
   if (text[2] != "tag" && text[2] != "commit") return approval_error("must be \"tag\" or \"commit\"", "object_type");
-  if (text[3] != "approve" && text[3] != "reject") return approval_error("must be \"approve\" or \"reject\"", "verdict");
+  if (text[3] != "approve" && text[3] != "reject")
+    return approval_error("must be \"approve\" or \"reject\"", "verdict");
   auto key = crypto::parse_ssh_public_key_line(text[5]);
   if (!key) return approval_error(key.error().message, "signer_key");
-  if (key->to_ssh_line() != text[5]) return approval_error("must be \"<type> <base64>\" without a comment", "signer_key");
+  if (key->to_ssh_line() != text[5])
+    return approval_error("must be \"<type> <base64>\" without a comment", "signer_key");
   auto timestamp = keri::parse_timestamp(text[6]);
   if (!timestamp) return approval_error(timestamp.error().message, "timestamp");
-  Approval r{text[1], text[2] == "tag", std::nullopt, text[3] == "approve", text[4], std::move(*key),
-             std::move(*timestamp), text[7]};
+  Approval r{text[1], text[2] == "tag", std::nullopt,          text[3] == "approve",
+             text[4], std::move(*key),  std::move(*timestamp), text[7]};
   if (j.contains("ref")) {
     auto ref = approval_string(j, "ref");
     if (!ref) return ref.error();
@@ -119,7 +121,7 @@ Status verify_approval(const Approval& record) {
     case sshsig::VerifyStatus::kGood: return {};
     case sshsig::VerifyStatus::kNamespaceMismatch:
       return approval_error("namespace is '" + util::printable(sig->namespace_) + "', expected 'auths-approval'",
-                       "signature");
+                            "signature");
     case sshsig::VerifyStatus::kBadSignature: break;
   }
   return approval_error("does not verify over the record (altered or copied)", "signature");

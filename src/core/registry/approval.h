@@ -37,7 +37,7 @@ namespace auths::registry {
 inline constexpr std::string_view kApprovalNamespace = "auths-approval";
 
 struct Approval {
-  std::string object;       // hex object id (40 or 64 lowercase hex digits)
+  std::string object;  // hex object id (40 or 64 lowercase hex digits)
   bool object_is_tag = false;
   std::optional<std::string> ref;  // "refs/..." the approval is for; nullopt: any ref
   bool approve = true;             // false: a rejection

@@ -53,8 +53,8 @@ const std::string kBot = "did:keri:EBot0000000000000000000000000000000000000000"
 
 ar::Approval approval(const ac::PrivateKey& key, const Oid& object, bool approve = true,
                       std::optional<std::string> ref = std::nullopt) {
-  return ar::Approval{object.hex(),          true, std::move(ref), approve, "", key.public_key(),
-                      keri::Timestamp::from_unix(1700000100), ""};
+  return ar::Approval{
+      object.hex(), true, std::move(ref), approve, "", key.public_key(), keri::Timestamp::from_unix(1700000100), ""};
 }
 
 struct World {
@@ -105,8 +105,8 @@ BOOST_AUTO_TEST_CASE(quorum_table) {
   const std::vector<Case> cases = {
       {"the signature alone", 2, 0, 0, [](const World&) { return std::vector<ar::Approval>{}; }, Reason::kQuorumNotMet,
        "has 1"},
-      {"a second identity approves", 2, 0, 0,
-       [](const World& w) { return std::vector{approval(w.bob, kTag)}; }, Reason::kOk, kBob.c_str()},
+      {"a second identity approves", 2, 0, 0, [](const World& w) { return std::vector{approval(w.bob, kTag)}; },
+       Reason::kOk, kBob.c_str()},
       {"two devices of one identity count once", 2, 0, 0,
        [](const World& w) { return std::vector{approval(w.alice_phone, kTag)}; }, Reason::kQuorumNotMet, "has 1"},
       {"a rejection beats approvals (max_reject = 0)", 2, 0, 0,
@@ -133,17 +133,16 @@ BOOST_AUTO_TEST_CASE(quorum_table) {
        },
        Reason::kOk, "not counted"},
       {"a stranger's approval does not count", 2, 0, 0,
-       [](const World& w) { return std::vector{approval(w.stranger, kTag)}; }, Reason::kQuorumNotMet,
-       "unknown-signer"},
+       [](const World& w) { return std::vector{approval(w.stranger, kTag)}; }, Reason::kQuorumNotMet, "unknown-signer"},
       {"an agent counts toward require", 2, 0, 0, [](const World& w) { return std::vector{approval(w.bot, kTag)}; },
        Reason::kOk, kBot.c_str()},
-      {"a directly listed key is Human", 2, 2, 0,
-       [](const World& w) { return std::vector{approval(w.listed, kTag)}; }, Reason::kOk, "[Human]"},
+      {"a directly listed key is Human", 2, 2, 0, [](const World& w) { return std::vector{approval(w.listed, kTag)}; },
+       Reason::kOk, "[Human]"},
       {"an approval for another object does not count", 2, 0, 0,
        [](const World& w) { return std::vector{approval(w.bob, kOther)}; }, Reason::kQuorumNotMet, "has 1"},
       {"an approval of the tag for another ref does not count", 2, 0, 0,
-       [](const World& w) { return std::vector{approval(w.bob, kTag, true, "refs/tags/v2.0")}; },
-       Reason::kQuorumNotMet, "has 1"},
+       [](const World& w) { return std::vector{approval(w.bob, kTag, true, "refs/tags/v2.0")}; }, Reason::kQuorumNotMet,
+       "has 1"},
       {"an approval of the tagged commit naming the ref counts", 2, 0, 0,
        [](const World& w) { return std::vector{approval(w.bob, kCommit, true, kRef)}; }, Reason::kOk, kBob.c_str()},
       {"an approval of the tagged commit naming no ref does not", 2, 0, 0,

@@ -16,8 +16,9 @@ const std::string kObject = "1111111111111111111111111111111111111111";
 /// A record of kObject signed by `key` in `namespace_`.
 ar::Approval signed_approval(const ac::PrivateKey& key, bool approve = true,
                              std::string_view namespace_ = ar::kApprovalNamespace) {
-  ar::Approval a{kObject, true, "refs/tags/v1.0", approve, "looks good", key.public_key(),
-                 ak::Timestamp::from_unix(1700000000), ""};
+  ar::Approval a{
+      kObject, true, "refs/tags/v1.0", approve, "looks good", key.public_key(), ak::Timestamp::from_unix(1700000000),
+      ""};
   const std::string bytes = *ar::approval_signed_bytes(a);
   auto blob = sshsig::sign(key, util::to_bytes(bytes), namespace_);
   BOOST_REQUIRE(blob.has_value());

@@ -20,12 +20,12 @@ struct ApproveRequest {
 };
 
 struct ApproveResult {
-  std::string object;       // hex id
-  std::string object_type;  // "tag" or "commit"
-  std::string ref;          // "" when the record names none
-  std::string verdict;      // "approve" or "reject"
-  std::string signer_key;   // "ssh-ed25519 AAAA..."
-  std::string record;       // its path in the registry
+  std::string object;        // hex id
+  std::string object_type;   // "tag" or "commit"
+  std::string ref;           // "" when the record names none
+  std::string verdict;       // "approve" or "reject"
+  std::string signer_key;    // "ssh-ed25519 AAAA..."
+  std::string record;        // its path in the registry
   std::string registry_tip;  // refs/auths/registry afterwards
 };
 
