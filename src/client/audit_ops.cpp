@@ -126,6 +126,19 @@ Item freeze_item(const registry::FreezeRecord& f, const std::string& path) {
   return item;
 }
 
+Item approval_item(const registry::Approval& a, const std::string& path) {
+  Item item;
+  AuditEvent& e = item.event;
+  e.kind = a.approve ? "approval" : "rejection";
+  e.timestamp = a.timestamp.text;
+  e.subject = a.object;
+  e.signer = a.signer_key.fingerprint();
+  e.note = a.ref ? *a.ref + (a.note.empty() ? "" : ": " + a.note) : a.note;
+  e.record = path;
+  item.stamp = a.timestamp;
+  return item;
+}
+
 /// The event of a KEL event; nullopt for an interaction event (it only anchors other records).
 std::optional<Item> kel_item(const keri::KeyEvent& event, const std::string& path) {
   Item item;
@@ -168,6 +181,11 @@ std::optional<Item> file_item(const std::string& path, std::string_view content)
       auto freeze = registry::parse_freeze(content);
       if (!freeze) return failed(freeze.error());
       return freeze_item(*freeze, path);
+    }
+    case registry::RecordKind::kApproval: {
+      auto approval = registry::parse_approval(content);
+      if (!approval) return failed(approval.error());
+      return approval_item(*approval, path);
     }
     case registry::RecordKind::kInvalid: break;
   }

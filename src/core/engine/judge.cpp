@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "engine/quorum.h"
 #include "git/trees.h"
 
 namespace auths::engine {
@@ -97,6 +98,17 @@ Status read_item(const git::RepoView& repo, Item& item) {
   return {};
 }
 
+/// The approval records of `c` and, for a tag, of its commit (select_approvals picks those that count).
+std::vector<const registry::Approval*> approval_records(const JudgeContext& context, const Candidate& c) {
+  if (!context.approvals) return {};
+  std::vector<const registry::Approval*> out = context.approvals(c.oid);
+  if (c.tagged_commit) {
+    const auto more = context.approvals(*c.tagged_commit);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
 /// The rule's conditions for an object its signer set (or open level) accepted as `m`.
 SignerMatch with_conditions(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r,
                             SignerMatch m) {
@@ -146,12 +158,14 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
     case ObjectRole::kGovernance: {
       SignerMatch m =
           with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities));
-      if (m.code == Reason::kOk && r.signers->require > 1) {
-        return {Reason::kThresholdNotMet, m.signer,
-                "requires " + std::to_string(r.signers->require) + " distinct signers; this " + std::string(what) +
-                    " carries one signature"};
+      if (m.code == Reason::kOk && r.quorum && r.signers->counts_votes()) {
+        const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
+                                                item.candidate->tagged_commit, ref);
+        const std::string hint = "auths release approve " + item.candidate->oid.hex() + " --ref " + ref +
+                                 " && git push origin refs/auths/registry";
+        return count_quorum(item.check, m, approvals, *r.signers, object, context.identities, hint);
       }
-      if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk && m.code != Reason::kThresholdNotMet) {
+      if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk) {
         return {Reason::kPolicyChangeUnauthorized, "",
                 "changes the policy in force but is not signed by a [governance] signer (" + m.detail + ")"};
       }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "engine/signature_check.h"
 #include "git/repo_view.h"
 #include "policy/policy.h"
+#include "registry/approval.h"
 
 namespace auths::engine {
 
@@ -29,12 +31,17 @@ struct Requirement {
   const policy::Rule* rule_conditions = nullptr;
   /// kOpen: what an open rule asks (kSigned: a good signature by any key; kAny: nothing).
   policy::Contributions open = policy::Contributions::kAny;
+  /// Whether `signers`' quorum (require > 1, min_human) applies to this object; false for the
+  /// commits under a release tag: the tag's quorum vouches for what it tags.
+  bool quorum = true;
 };
 
 struct Candidate {
   Oid oid;
   bool is_tag = false;
   std::vector<Requirement> requirements;
+  /// A tag: the commit it leads to, whose approvals naming the pushed ref count for the tag.
+  std::optional<Oid> tagged_commit = std::nullopt;
 };
 
 struct JudgeContext {
@@ -45,6 +52,9 @@ struct JudgeContext {
   std::function<int64_t(const Oid&)> received_at = {};
   const IdentityResolver* identities = nullptr;  // null when no signer set names identities
   std::string project = {};                      // for rule conditions (ObjectFacts::repo)
+  /// The approval records of an object (registry/approval.h), for quorums (engine/quorum.h);
+  /// empty when unset.
+  std::function<std::vector<const registry::Approval*>(const Oid&)> approvals = {};
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

@@ -453,6 +453,10 @@ class PushChecker {
     context.now = m_settings.now;
     context.identities = ids;
     context.project = m_settings.project;
+    if (m_registry) {
+      const registry::State& state = *m_registry;
+      context.approvals = [&state](const Oid& oid) { return state.approvals_of(oid.hex()); };
+    }
     const state::Records& records = m_records;
     const int64_t now = m_settings.now;
     context.received_at = [&records, now](const Oid& oid) {
@@ -524,6 +528,7 @@ class PushChecker {
               "lightweight tag: release tags must be annotated tags signed by a release signer (git tag -s)");
     }
 
+    if (commit && !candidates.empty() && candidates.front().is_tag) candidates.front().tagged_commit = commit;
     if (commit) {
       const bool known_identities = policy.known_set().needs_registry();
       auto trusted = m_vouchers.tips(u.old_oid, rule, policy);
@@ -534,6 +539,7 @@ class PushChecker {
         Requirement r{ObjectRole::kOpen, rule_name};
         if (rule != nullptr && history->mainline.count(c) != 0) {
           r = rule_requirement(*rule, ObjectRole::kMainline);
+          r.quorum = rule->kind != policy::RuleKind::kRelease;  // the tag's quorum covers its commits
           wants_identities |= rule->signers.needs_registry();
         } else if (rule != nullptr) {
           r = {ObjectRole::kContribution, rule_name, nullptr, &policy, rule->contributions};

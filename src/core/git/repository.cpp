@@ -205,13 +205,19 @@ Result<std::optional<Oid>> Repository::resolve_commit(const std::string& ref_nam
   return std::optional<Oid>(peeled->second);
 }
 
-Result<Oid> Repository::resolve_revision(const std::string& rev) const {
+Result<Oid> Repository::resolve_object(const std::string& rev) const {
   git_object* raw = nullptr;
   if (const int rc = git_revparse_single(&raw, m_h->repo.get(), rev.c_str()); rc < 0) {
     return to_error(rc, "resolving '" + rev + "'");
   }
   const ObjectPtr obj(raw);
-  auto peeled = peel(*this, from_git(*git_object_id(obj.get())));
+  return from_git(*git_object_id(obj.get()));
+}
+
+Result<Oid> Repository::resolve_revision(const std::string& rev) const {
+  auto object = resolve_object(rev);
+  if (!object) return object.error();
+  auto peeled = peel(*this, *object);
   if (!peeled) return peeled.error();
   if (peeled->first != ObjectType::kCommit) return Error::invalid_argument("'" + rev + "' is not a commit");
   return peeled->second;

@@ -69,6 +69,8 @@ class Repository final : public RepoView {
   Result<std::optional<Oid>> resolve_commit(const std::string& ref_name) const;
   /// A revision (as git rev-parse reads it) peeled to a commit.
   Result<Oid> resolve_revision(const std::string& rev) const;
+  /// A revision as git rev-parse reads it, not peeled (a tag name gives the tag object).
+  Result<Oid> resolve_object(const std::string& rev) const;
 
   /// Writes a blob; returns its id.
   Result<Oid> write_blob(std::string_view content);

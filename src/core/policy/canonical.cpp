@@ -28,12 +28,8 @@ nlohmann::json signer_set(const SignerSet& set) {
     keys.insert(std::move(entry));
   }
   const std::set<std::string> identities(set.identities.begin(), set.identities.end());
-  nlohmann::json out = {{"keys", keys},
-                        {"identities", identities},
-                        {"require", set.require},
-                        {"roles", set.roles},
-                        {"teams", set.teams},
-                        {"signer_types", set.signer_types}};
+  nlohmann::json out = {{"keys", keys},       {"identities", identities}, {"require", set.require},
+                        {"roles", set.roles}, {"teams", set.teams},       {"signer_types", set.signer_types}};
   if (set.capabilities_explicit || set.selects_members()) out["capabilities"] = set.capabilities;
   return out;
 }
@@ -64,9 +60,8 @@ nlohmann::json rule_json(const Rule& rule) {
 }  // namespace
 
 Result<std::string> canonical_form(const Policy& policy) {
-  nlohmann::json doc = {{"version", policy.version},
-                        {"org", policy.org},
-                        {"default", policy.default_allow ? "allow" : "deny"}};
+  nlohmann::json doc = {
+      {"version", policy.version}, {"org", policy.org}, {"default", policy.default_allow ? "allow" : "deny"}};
   nlohmann::json rules = nlohmann::json::array();
   for (const Rule& rule : policy.rules) rules.push_back(rule_json(rule));
   doc["rules"] = std::move(rules);

@@ -49,14 +49,14 @@ constexpr std::array<std::string_view, 6> kTopKeys = {"version", "org", "default
 constexpr std::array<std::string_view, 0> kTopNotYet = {};
 constexpr std::array<std::string_view, 3> kPolicyKeys = {"commit", "release", "ci"};
 constexpr std::array<std::string_view, 0> kPolicyNotYet = {};
-constexpr std::array<std::string_view, 19> kRuleKeys = {
-    "name",         "refs",          "signers", "allowed_signers", "require",         "allow_force_push",
-    "allow_delete", "contributions", "from",    "roles",           "teams",           "capabilities",
-    "signer_types", "open",          "paths",   "max_ttl",         "allow_ephemeral", "require_log",
-    "expression"};
-constexpr std::array<std::string_view, 2> kRuleNotYet = {"min_human", "max_reject"};
-constexpr std::array<std::string_view, 7> kGovernanceKeys = {"signers", "allowed_signers", "require",     "roles",
-                                                             "teams",   "capabilities",    "signer_types"};
+constexpr std::array<std::string_view, 21> kRuleKeys = {
+    "name",          "refs", "signers", "allowed_signers", "require",         "allow_force_push", "allow_delete",
+    "contributions", "from", "roles",   "teams",           "capabilities",    "signer_types",     "min_human",
+    "max_reject",    "open", "paths",   "max_ttl",         "allow_ephemeral", "require_log",      "expression"};
+constexpr std::array<std::string_view, 0> kRuleNotYet = {};
+constexpr std::array<std::string_view, 9> kGovernanceKeys = {"signers",      "allowed_signers", "require",
+                                                             "roles",        "teams",           "capabilities",
+                                                             "signer_types", "min_human",       "max_reject"};
 constexpr std::array<std::string_view, 0> kGovernanceNotYet = {};
 
 constexpr TableSpec kTopSpec{"", "", kTopKeys, kTopNotYet, false};
@@ -646,6 +646,18 @@ class Loader {
                           " but lists " + std::to_string(available));
     }
     set.require = static_cast<int>(wanted);
+    // `min_human` and `max_reject`: the quorum's other conditions (engine/quorum.h).
+    for (const auto& [key, slot] : {std::pair{"min_human", &set.min_human}, std::pair{"max_reject", &set.max_reject}}) {
+      const toml::node* node = table.get(key);
+      if (node == nullptr) continue;
+      if (!node->is_integer() || node->as_integer()->get() < 0 || node->as_integer()->get() > 999)
+        return error_at(*node, "'" + std::string(key) + "' must be an integer from 0 to 999");
+      *slot = static_cast<int>(node->as_integer()->get());
+    }
+    if (set.min_human > set.require) {
+      return error_at(*table.get("min_human"), owner + " asks min_human = " + std::to_string(set.min_human) +
+                                                   " of require = " + std::to_string(set.require) + " signers");
+    }
     return set;
   }
 

@@ -88,17 +88,7 @@ std::optional<std::string> unsatisfiable(const Policy& policy) {
   if (!policy.governance) {
     return "the policy has no [governance] section: nobody could ever change it";
   }
-  // Nothing produces a second signature on one object yet: a require above 1 can never be met.
-  if (policy.governance->require > 1) {
-    return "[governance] requires " + std::to_string(policy.governance->require) +
-           " signers, but an object carries one signature: the policy could never be changed";
-  }
-  for (const Rule& rule : policy.rules) {
-    if (rule.signers.require > 1) {
-      return "rule '" + rule.name + "' requires " + std::to_string(rule.signers.require) +
-             " signers, but an object carries one signature: nothing could ever satisfy it";
-    }
-  }
+  // `require` > 1 is met by approvals (engine/quorum.h): a quorum is satisfiable.
   return std::nullopt;
 }
 
@@ -189,6 +179,8 @@ Strictness Strictness::of(const Rule& rule) {
   return Strictness{{keys.begin(), keys.end()},
                     {ids.begin(), ids.end()},
                     rule.signers.require,
+                    rule.signers.min_human,
+                    rule.signers.max_reject,
                     rule.contributions,
                     conditions_text(rule.signers) + rule_conditions_text(rule)};
 }
@@ -202,6 +194,7 @@ bool Strictness::at_least_as_strict_as(const Strictness& theirs) const {
   // Org conditions are compared as written: a record made under other ones (another org,
   // other roles, fewer required capabilities, agents allowed) never vouches.
   return subset(keys, theirs.keys) && subset(identities, theirs.identities) && require >= theirs.require &&
+         min_human >= theirs.min_human && max_reject <= theirs.max_reject &&
          static_cast<int>(contributions) <= static_cast<int>(theirs.contributions) &&
          org_conditions == theirs.org_conditions;
 }
@@ -213,12 +206,15 @@ std::string Strictness::encode() const {
   for (size_t i = 0; i < identities.size(); ++i) out += (i ? "," : "") + identities[i];
   // Only rules with org conditions add the field: records of rules without stay as they were.
   if (!org_conditions.empty()) out += ";org=" + org_conditions;
+  // Likewise the quorum's conditions beyond `require`, only when they differ from the defaults.
+  if (min_human != 0 || max_reject != 0)
+    out += ";quorum=" + std::to_string(min_human) + "," + std::to_string(max_reject);
   return out;
 }
 
 std::optional<Strictness> Strictness::decode(std::string_view text) {
   const auto fields = util::split(text, ';');
-  if ((fields.size() != 5 && fields.size() != 6) || fields[0] != "v1") return std::nullopt;
+  if (fields.size() < 5 || fields.size() > 7 || fields[0] != "v1") return std::nullopt;
   Strictness out;
   const auto value = [&fields](size_t i, std::string_view name) -> std::optional<std::string_view> {
     const std::string prefix = std::string(name) + "=";
@@ -251,11 +247,24 @@ std::optional<Strictness> Strictness::decode(std::string_view text) {
   }
   std::sort(out.keys.begin(), out.keys.end());
   std::sort(out.identities.begin(), out.identities.end());
-  if (fields.size() == 6) {
-    const auto org = value(5, "org");
+  // Optional fields, in this order: org=, quorum=.
+  size_t next = 5;
+  if (next < fields.size() && util::starts_with(fields[next], "org=")) {
+    const auto org = value(next++, "org");
     if (!org || org->empty()) return std::nullopt;
     out.org_conditions = std::string(*org);
   }
+  if (next < fields.size()) {
+    const auto quorum = value(next++, "quorum");
+    const auto parts = quorum ? util::split(*quorum, ',') : std::vector<std::string_view>{};
+    const auto small = [](std::string_view t) {
+      return !t.empty() && t.size() <= 3 && std::all_of(t.begin(), t.end(), ::isdigit);
+    };
+    if (parts.size() != 2 || !small(parts[0]) || !small(parts[1])) return std::nullopt;
+    out.min_human = std::stoi(std::string(parts[0]));
+    out.max_reject = std::stoi(std::string(parts[1]));
+  }
+  if (next != fields.size()) return std::nullopt;
   return out;
 }
 

@@ -51,7 +51,9 @@ struct SignerSet {
   std::vector<Signer> keys;             // inline keys and allowed_signers entries, resolved
   std::vector<std::string> identities;  // did:keri:... entries; resolved through the registry
   std::string allowed_signers_path;     // "" when the rule names no allowed_signers file
-  int require = 1;                      // distinct signers needed
+  int require = 1;                      // distinct signers needed: the signature and approvals
+  int min_human = 0;                    // of them Human (README.md, "Approvals and quorums")
+  int max_reject = 0;                   // rejections by signers of the set tolerated in a quorum
   std::string org;                      // the policy's `org` ("" = none): whose members roles/teams select
   std::vector<std::string> roles;       // "admin", "member", "readonly"
   std::vector<std::string> teams;
@@ -61,8 +63,11 @@ struct SignerSet {
   bool any_member = false;                // every member of `org` (Policy::known_set only)
 
   bool selects_members() const { return any_member || !roles.empty() || !teams.empty(); }
-  /// Does judging a signature against this set need the identity registry?
-  bool needs_registry() const { return !identities.empty() || selects_members(); }
+  /// Does an object need votes beyond its own signature (approvals, engine/quorum.h)?
+  bool counts_votes() const { return require > 1 || min_human > 0; }
+  /// Does judging a signature against this set need the identity registry (identities, or the
+  /// approval records a quorum counts)?
+  bool needs_registry() const { return !identities.empty() || selects_members() || counts_votes(); }
   /// Does the set ask anything of identity signers beyond being listed (org, capabilities, types)?
   bool has_identity_conditions() const { return selects_members() || capabilities_explicit || !signer_types.empty(); }
 
@@ -139,6 +144,8 @@ struct Strictness {
   std::vector<std::string> keys;        // key entries: fingerprint and restrictions, sorted, unique
   std::vector<std::string> identities;  // did:keri:..., sorted, unique
   int require = 1;
+  int min_human = 0;
+  int max_reject = 0;
   Contributions contributions = Contributions::kKnown;
   /// The org conditions (org, roles, teams, capabilities, signer types) as one text; records
   /// vouch only for a rule with exactly the same ones ("" = none).
@@ -146,8 +153,8 @@ struct Strictness {
 
   static Strictness of(const Rule& rule);
   /// True when every commit that satisfied this also satisfies `rule`: every signer here is a
-  /// signer of `rule` with the same restrictions (validity window, namespaces), `require` is at
-  /// least rule's, contributions at least as strict.
+  /// signer of `rule` with the same restrictions (validity window, namespaces), `require` and
+  /// `min_human` at least rule's, `max_reject` at most, contributions at least as strict.
   bool at_least_as_strict_as(const Rule& rule) const;
   /// The same, against `of(rule)` computed once (a push compares many records with one rule).
   bool at_least_as_strict_as(const Strictness& theirs) const;

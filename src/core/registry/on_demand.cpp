@@ -10,6 +10,7 @@
 //       again when read. No seals: nothing is verified against an on-demand State.
 //   'A' an attestation as stored (keri::serialize_attestation).
 //   'F' a freeze or unfreeze record as stored (serialize_freeze).
+//   'P' an approval record as stored (serialize_approval).
 #include <algorithm>
 #include <span>
 #include <type_traits>
@@ -25,6 +26,7 @@ namespace {
 constexpr char kKeyStateBody = 'K';
 constexpr char kAttestationBody = 'A';
 constexpr char kFreezeBody = 'F';
+constexpr char kApprovalBody = 'P';
 
 void put_list(ssh::wire::Writer& out, const std::vector<std::string>& items) {
   out.put_uint32(static_cast<uint32_t>(items.size()));
@@ -158,6 +160,7 @@ struct State::OnDemand {
   std::map<uint64_t, keri::KeyState> identities;
   std::map<uint64_t, keri::Attestation> attestations;
   std::map<uint64_t, FreezeRecord> freezes;
+  std::map<uint64_t, Approval> approvals;
   std::map<std::pair<Lookup, std::string>, std::vector<uint64_t>> found;  // lookups made
 
   void fail(const Error& e) {
@@ -170,13 +173,17 @@ struct State::OnDemand {
       return identities;
     } else if constexpr (std::is_same_v<T, keri::Attestation>) {
       return attestations;
-    } else {
-      static_assert(std::is_same_v<T, FreezeRecord>);
+    } else if constexpr (std::is_same_v<T, FreezeRecord>) {
       return freezes;
+    } else {
+      static_assert(std::is_same_v<T, Approval>);
+      return approvals;
     }
   }
 
-  bool known(uint64_t id) const { return identities.count(id) + attestations.count(id) + freezes.count(id) != 0; }
+  bool known(uint64_t id) const {
+    return identities.count(id) + attestations.count(id) + freezes.count(id) + approvals.count(id) != 0;
+  }
 
   Status read(uint64_t id, std::string_view body) {
     const std::string_view rest = body.empty() ? body : body.substr(1);
@@ -193,6 +200,10 @@ struct State::OnDemand {
       auto record = parse_freeze(rest);
       if (!record) return record.error();
       freezes.emplace(id, std::move(*record));
+    } else if (tag == kApprovalBody) {
+      auto record = parse_approval(rest);
+      if (!record) return record.error();
+      approvals.emplace(id, std::move(*record));
     } else {
       return Error::corrupt("registry record " + std::to_string(id) + " has an unknown encoding");
     }
@@ -246,6 +257,7 @@ std::vector<const T*> State::fetch(Lookup kind, std::string_view key) const {
 template std::vector<const keri::KeyState*> State::fetch(Lookup, std::string_view) const;
 template std::vector<const keri::Attestation*> State::fetch(Lookup, std::string_view) const;
 template std::vector<const FreezeRecord*> State::fetch(Lookup, std::string_view) const;
+template std::vector<const Approval*> State::fetch(Lookup, std::string_view) const;
 
 std::vector<Grant> State::fetch_grants(Lookup kind, std::string_view key) const {
   std::vector<Grant> out;
@@ -296,6 +308,11 @@ Result<std::vector<IndexedRecord>> State::records() const {
     auto text = serialize_freeze(freeze);
     if (!text) return text.error();
     add(tagged(kFreezeBody, *text)).lookups.push_back({Lookup::kFreeze, freeze.org, rank++});
+  }
+  for (const auto& approval : m_approvals) {
+    auto text = serialize_approval(approval);
+    if (!text) return text.error();
+    add(tagged(kApprovalBody, *text)).lookups.push_back({Lookup::kApproval, approval.object, rank++});
   }
   return out;
 }

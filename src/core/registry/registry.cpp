@@ -42,6 +42,14 @@ struct RecordPath {
 
 RecordPath classify(std::string_view path) {
   RecordPath out;
+  if (util::starts_with(path, kApprovalsDir)) {
+    // v1/approvals/<object id>/<name>.json; approval_path says which name (checked on apply).
+    const auto parts = util::split(path.substr(kApprovalsDir.size()), '/');
+    if (parts.size() == 2 && !parts[0].empty() && util::ends_with(parts[1], ".json") && parts[1].size() > 5) {
+      out.kind = RecordKind::kApproval;
+    }
+    return out;
+  }
   if (!util::starts_with(path, kIdentitiesDir)) return out;
   const auto parts = util::split(path.substr(kIdentitiesDir.size()), '/');
   if (parts.size() != 3 || !valid_prefix(parts[0])) return out;
@@ -96,6 +104,7 @@ struct Batch {
   std::map<std::pair<std::string, uint64_t>, Event> events;       // (prefix, seq) -> files
   std::vector<std::pair<std::string, std::string>> attestations;  // (path, content)
   std::vector<std::pair<std::string, std::string>> freezes;       // (path, content)
+  std::vector<std::pair<std::string, std::string>> approvals;     // (path, content)
 };
 
 /// Files one record under its place in `batch`, by what its path `rp` says it is.
@@ -115,6 +124,7 @@ void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std
     }
     case RecordKind::kAttestation: batch.attestations.emplace_back(path, std::move(content)); break;
     case RecordKind::kFreeze: batch.freezes.emplace_back(path, std::move(content)); break;
+    case RecordKind::kApproval: batch.approvals.emplace_back(path, std::move(content)); break;
     case RecordKind::kInvalid: break;
   }
 }
@@ -236,6 +246,19 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
                    [](const auto& a, const auto& b) { return a.first.timestamp < b.first.timestamp; });
   for (auto& [record, path] : freezes) {
     if (auto added = state.add_freeze(std::move(record), now); !added)
+      return Error::invalid_argument(added.error().message, path);
+  }
+  // Approvals depend on nothing else in the registry: their path must be what their content
+  // says (at every load: the hook looks them up by object), their signature their own key's.
+  for (auto& [path, content] : batch.approvals) {
+    auto record = parse_approval(content);
+    if (!record) return Error::invalid_argument(record.error().to_string(), path);
+    auto canonical = approval_path(*record);
+    if (!canonical) return Error::invalid_argument(canonical.error().to_string(), path);
+    if (*canonical != path) return Error::invalid_argument("approval must be stored as '" + *canonical + "'", path);
+    if (now && record->timestamp.unix_seconds > *now + 300)
+      return Error::invalid_argument("approval dated after now: " + record->timestamp.text, path);
+    if (auto added = state.add_approval(std::move(*record)); !added)
       return Error::invalid_argument(added.error().message, path);
   }
   return {};
@@ -506,6 +529,14 @@ Status State::add_freeze(FreezeRecord record, std::optional<int64_t> now) {
   return {};
 }
 
+Status State::add_approval(Approval record) {
+  if (m_on_demand) return read_only();
+  if (auto ok = verify_approval(record); !ok) return Error::invalid_argument(ok.error().to_string());
+  m_approvals_by_object[record.object].push_back(m_approvals.size());
+  m_approvals.push_back(std::move(record));
+  return {};
+}
+
 const keri::KeyState* State::identity(std::string_view prefix) const {
   if (m_on_demand) {
     const auto found = fetch<keri::KeyState>(Lookup::kIdentity, prefix);
@@ -584,6 +615,15 @@ std::vector<const FreezeRecord*> State::freezes_of(std::string_view org) const {
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const FreezeRecord* a, const FreezeRecord* b) { return a->timestamp < b->timestamp; });
+  return out;
+}
+
+std::vector<const Approval*> State::approvals_of(std::string_view object_hex) const {
+  if (m_on_demand) return fetch<Approval>(Lookup::kApproval, object_hex);
+  std::vector<const Approval*> out;
+  if (const auto* positions = entry(m_approvals_by_object, object_hex)) {
+    for (const size_t i : *positions) out.push_back(&m_approvals[i]);
+  }
   return out;
 }
 

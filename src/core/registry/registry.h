@@ -12,6 +12,9 @@
 //                                                    <name> = <timestamp as YYYYMMDDTHHMMSSZ>-<first 16
 //                                                    characters of the record's digest>
 //   v1/identities/<org prefix>/freezes/<name>.json   a freeze or unfreeze of an org (freeze.h)
+//   v1/approvals/<object id>/<name>.json             an approval or rejection of a tag or commit
+//                                                    (approval.h: signed by an SSH key, not a KEL;
+//                                                    who counts is the hook's question)
 // <seq> is the event's sequence number as 8 decimal digits. Nothing else may appear.
 //
 // Org records (see org.h for what they mean):
@@ -46,15 +49,18 @@
 #include "git/repository.h"
 #include "keri/attestation.h"
 #include "keri/kel.h"
+#include "registry/approval.h"
 #include "registry/freeze.h"
 #include "util/bytes.h"
 
 namespace auths::registry {
 
 inline constexpr const char* kRegistryRef = "refs/auths/registry";
+/// Where approval records live (approval.h).
+inline constexpr std::string_view kApprovalsDir = "v1/approvals/";
 
 /// What a path of a registry tree holds, by the layout above (kInvalid: nothing may be there).
-enum class RecordKind { kEvent, kSignatures, kAttestation, kFreeze, kInvalid };
+enum class RecordKind { kEvent, kSignatures, kAttestation, kFreeze, kApproval, kInvalid };
 RecordKind record_kind(std::string_view path);
 
 /// Where records live in the tree.
@@ -82,6 +88,7 @@ enum class Lookup : uint32_t {
   kMembership = 6,   // lookup_pair(org, member) -> memberships
   kRevocation = 7,   // lookup_pair(issuer, subject) -> revocations
   kFreeze = 8,       // org did -> freeze and unfreeze records
+  kApproval = 9,     // object id (hex) -> approval records of that object
 };
 /// The key of a kMembership or kRevocation lookup: both strings, each behind its length.
 std::string lookup_pair(std::string_view first, std::string_view second);
@@ -140,6 +147,8 @@ class State {
   [[nodiscard]] Status add_attestation(keri::Attestation attestation, std::optional<int64_t> now = std::nullopt);
   /// Adds a freeze or unfreeze record (header).
   [[nodiscard]] Status add_freeze(FreezeRecord record, std::optional<int64_t> now = std::nullopt);
+  /// Adds an approval record whose signature verifies with its own key (approval.h).
+  [[nodiscard]] Status add_approval(Approval record);
 
   const keri::KeyState* identity(std::string_view prefix) const;
   const std::map<std::string, keri::KeyState>& identities() const { return m_identities; }
@@ -161,6 +170,8 @@ class State {
   const std::vector<keri::Attestation>& links() const { return m_links; }
   /// The freeze and unfreeze records of `org`, by timestamp.
   std::vector<const FreezeRecord*> freezes_of(std::string_view org) const;
+  /// The approval records of the object `object_hex`, in the order added.
+  std::vector<const Approval*> approvals_of(std::string_view object_hex) const;
 
  private:
   Grant make_grant(const keri::Attestation& link) const;
@@ -185,6 +196,8 @@ class State {
   std::vector<keri::Attestation> m_memberships;
   std::vector<keri::Attestation> m_revocations;
   std::vector<FreezeRecord> m_freezes;
+  std::vector<Approval> m_approvals;
+  std::map<std::string, std::vector<size_t>, std::less<>> m_approvals_by_object;
   // Positions in the vectors above, in the order added: every lookup the hook makes per signature
   // (grants_for_key, delegations_of, memberships, a grant's revocation) reads one entry instead of
   // every record, so that it costs the same with ten records as with a hundred thousand.

@@ -121,9 +121,9 @@ BOOST_AUTO_TEST_CASE(release_managers_example_orders_tags_before_the_catch_all) 
   BOOST_TEST(policy->match("refs/tags/nightly")->name == "other-tags");
   BOOST_TEST(policy->match("refs/heads/release/2.0")->name == "release-branches");
   BOOST_TEST(policy->match("refs/heads/main")->name == "development");
-  // One signature per object: require 2 would be refused as unsatisfiable (lint checks it).
-  BOOST_TEST(policy->match("refs/tags/v2.0")->signers.require == 1);
-  BOOST_TEST(policy->governance->require == 1);
+  // Two distinct signers: the object's signature and an approval (auths release approve).
+  BOOST_TEST(policy->match("refs/tags/v2.0")->signers.require == 2);
+  BOOST_TEST(policy->governance->require == 2);
 }
 
 // The options in examples/allowed_signers reach the signers.

@@ -229,18 +229,6 @@ BOOST_AUTO_TEST_CASE(unknown_keys_at_every_level) {
   BOOST_TEST(policy_error_at(parse("version = 1\nzzz = 1\naaa = 2\n"), "p.toml:2") == "");
 }
 
-BOOST_AUTO_TEST_CASE(design_keys_not_supported_yet) {
-  // Rule keys: each on line 6, after a valid rule body.
-  for (const char* key : {"min_human", "max_reject"}) {
-    BOOST_TEST_INFO("rule key '" << key << "'");
-    for (const char* kind : {"commit", "release", "ci"}) {
-      const auto r = parse("version = 1\n[[policy." + std::string(kind) + "]]\n" + rule_body() + key + " = 1\n");
-      BOOST_TEST(policy_error_at(r, "p.toml:6") == "");
-      BOOST_TEST(ap::test::message_of(r).find(std::string("'") + key + "' is not supported yet") != std::string::npos);
-    }
-  }
-}
-
 // [[policy.ci]], open rules, paths, max_ttl, allow_ephemeral, require_log, [witness], expression.
 BOOST_AUTO_TEST_CASE(rule_conditions) {
   ap::test::FakeTree tree;
@@ -692,6 +680,31 @@ BOOST_AUTO_TEST_CASE(no_exception_escapes) {
   BOOST_CHECK_NO_THROW(r = ap::parse_policy(text, "p.toml", throwing));
   BOOST_TEST(!r.has_value());
   BOOST_TEST((r.error().code == auths::ErrorCode::kInternal));
+}
+
+// min_human and max_reject: the quorum's conditions, integers from 0, min_human within require.
+BOOST_AUTO_TEST_CASE(quorum_keys) {
+  const std::string two = "refs = [\"refs/tags/*\"]\nsigners = [" + q(kEd1) + ", " + q(kEd2) + "]\nrequire = 2\n";
+  const auto ok = parse("version = 1\n[[policy.release]]\n" + two + "min_human = 1\nmax_reject = 1\n[governance]\n" +
+                        "signers = [" + q(kEd1) + ", " + q(kEd2) + "]\nrequire = 2\nmin_human = 2\n");
+  BOOST_REQUIRE(ok.has_value());
+  BOOST_TEST(ok->rules[0].signers.min_human == 1);
+  BOOST_TEST(ok->rules[0].signers.max_reject == 1);
+  BOOST_TEST(ok->governance->min_human == 2);
+  BOOST_TEST(ok->governance->max_reject == 0);  // absent: no rejection tolerated
+  BOOST_TEST(ok->governance->counts_votes());
+  BOOST_TEST(ok->rules[0].signers.needs_registry());
+  // Defaults: no quorum beyond the one signature.
+  const auto plain = parse("version = 1\n[[policy.commit]]\n" + rule_body());
+  BOOST_REQUIRE(plain.has_value());
+  BOOST_TEST(!plain->rules[0].signers.counts_votes());
+  BOOST_TEST(!plain->rules[0].signers.needs_registry());
+  // Errors, each on line 6.
+  for (const char* bad : {"min_human = 3", "min_human = -1", "max_reject = \"1\"", "max_reject = -2"}) {
+    BOOST_TEST_INFO(bad);
+    const auto r = parse("version = 1\n[[policy.release]]\n" + two + bad + "\n");
+    BOOST_TEST(policy_error_at(r, "p.toml:6") == "");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -76,6 +76,27 @@ BOOST_AUTO_TEST_CASE(strictness_compares_signers_require_contributions_and_restr
   }
 }
 
+BOOST_AUTO_TEST_CASE(strictness_includes_the_quorum) {
+  const std::string two = "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2";
+  const Policy p = load("version = 1\n" + rule("plain", two) + rule("human", two + "\nmin_human = 1") +
+                        rule("tolerant", two + "\nmax_reject = 1"));
+  const auto s = [&p](size_t i) { return Strictness::of(p.rules[i]); };
+  // A tip accepted without a Human does not vouch under min_human = 1; one accepted with a
+  // rejection tolerated does not vouch under max_reject = 0.
+  BOOST_TEST(!s(0).at_least_as_strict_as(p.rules[1]));
+  BOOST_TEST(s(1).at_least_as_strict_as(p.rules[0]));
+  BOOST_TEST(!s(2).at_least_as_strict_as(p.rules[0]));
+  BOOST_TEST(s(0).at_least_as_strict_as(p.rules[2]));
+  for (size_t i = 0; i < p.rules.size(); ++i) {
+    const auto decoded = Strictness::decode(s(i).encode());
+    BOOST_REQUIRE(decoded.has_value());
+    BOOST_TEST(decoded->encode() == s(i).encode());
+    BOOST_TEST(decoded->at_least_as_strict_as(p.rules[i]));
+  }
+  BOOST_TEST(s(0).encode().find("quorum") == std::string::npos);  // records of older rules unchanged
+  BOOST_TEST(!Strictness::decode("v1;require=1;contributions=known;keys=;identities=;quorum=x").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(namespace_lists_are_told_apart_in_the_text_form) {
   // A key limited to the one namespace "a+b" admits other signatures than the same key limited to
   // "a" and "b": neither record may vouch for the other's rule, whatever characters the names hold.
@@ -94,13 +115,14 @@ BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
   const std::string main_rule = rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]");
   BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule)).has_value());  // no [governance]
   BOOST_TEST(!unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\"]\n")));
-  BOOST_TEST(unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\", \"" + kEd2 +
-                                "\"]\nrequire = 2\n"))
-                 .has_value());
-  BOOST_TEST(
-      unsatisfiable(load("version = 1\n" + rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2") +
-                         "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
-          .has_value());
+  // require = 2 is met by a signature and an approval record (engine/quorum.h).
+  BOOST_TEST(!unsatisfiable(load("version = 1\n" + main_rule + "[governance]\nsigners = [\"" + kEd1 + "\", \"" + kEd2 +
+                                 "\"]\nrequire = 2\n"))
+                  .has_value());
+  BOOST_TEST(!unsatisfiable(load("version = 1\n" +
+                                 rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2") +
+                                 "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
+                  .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {

@@ -26,6 +26,8 @@ enum class Reason : uint8_t {
   kDeviceExpired,
   kDeviceNotValid,
   kThresholdNotMet,
+  kQuorumNotMet,
+  kApprovalRejected,
   // Organizations, capabilities and agents.
   kNotAMember,
   kMemberRevoked,

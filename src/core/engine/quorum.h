@@ -1,0 +1,47 @@
+// Quorums: an object that a signer set with `require` > 1 or `min_human` > 0 governs (a release
+// tag, a mainline commit, a policy change under [governance]) is accepted when enough distinct
+// signers of the set vote for it (README.md, "Approvals and quorums"). Votes are the object's
+// own signature and the approval records of the registry (registry/approval.h) for it; each
+// vote's key is matched with match_signers, exactly as a signature is, at the record's time and
+// at receipt. Pure: the caller hands in the checked signature and the records.
+//
+// Counting:
+//   - distinct signers: an identity (did:keri) counts once, whatever device or agent voted for
+//     it; a key listed directly counts by its fingerprint;
+//   - Human: a vote whose key speaks for the set through a Human identity path (the same
+//     match with signer_types = ["Human"]); a key listed directly counts as Human (the policy
+//     author vouches for it); an agent never does;
+//   - a signer that both approves and rejects rejects; more than `max_reject` rejections by
+//     signers of the set refuse the object (approval-rejected) whatever the approvals;
+//   - the object's own signature must itself match (its refusal stands otherwise) and is an
+//     approval.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/signature_check.h"
+#include "policy/policy.h"
+#include "registry/approval.h"
+
+namespace auths::engine {
+
+/// The approval records that count for `object` pushed as `ref`, out of `records` (those of
+/// the object and, for a tag, of the commit it leads to): a record of `object` itself, unless it
+/// names another ref; a record of `tagged_commit` only when it names `ref`. Others never count.
+std::vector<const registry::Approval*> select_approvals(std::span<const registry::Approval* const> records,
+                                                        const Oid& object, const std::optional<Oid>& tagged_commit,
+                                                        std::string_view ref);
+
+/// The verdict of `set` on an object whose signature check is `own` (the match already made:
+/// `own_match`), with the approval records `approvals` of it (already restricted to this object
+/// and ref). kOk with the signers who counted, kQuorumNotMet, kApprovalRejected, or own_match's
+/// refusal. `approve_hint` is the command that would add an approval, for the message.
+SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match,
+                         std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                         const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint);
+
+}  // namespace auths::engine
