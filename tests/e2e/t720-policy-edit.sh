@@ -125,9 +125,13 @@ refusals_leave_the_file() {
   pol above set-threshold release 5 --file "$POLICY"
   expect_rc 1
   expect_text "$RUN_ERR" "rule 'releases' requires 5 signers but lists 2"
-  pol two set-threshold commit 2 --file "$POLICY"
-  expect_rc 1
-  expect_text "$RUN_ERR" "would be unsatisfiable: rule 'main' requires 2 signers, but an object carries one signature"
+  # 2 of the 2 listed is met by a commit's signature and one approval (on a copy: the file below stays).
+  cp "$POLICY" "$E2E_TMP/two.toml"
+  pol two set-threshold commit 2 --file "$E2E_TMP/two.toml"
+  expect_rc 0
+  pol two-lint lint "$E2E_TMP/two.toml"
+  expect_rc 0
+  if grep -q '^require = 2' "$E2E_TMP/two.toml"; then ok; else fail "set-threshold commit 2 did not write require = 2"; fi
   pol role set-threshold owners 1 --file "$POLICY"
   expect_rc 64
   pol missing add-signer "$(pub carol)" --role commit --file "$E2E_TMP/none.toml"
@@ -158,7 +162,10 @@ POLICY
   pol inline-lint lint "$E2E_TMP/inline.toml"
   expect_rc 0
   pol inline-threshold set-threshold commit 2 --file "$E2E_TMP/inline.toml"
+  expect_rc 0
+  pol inline-threshold set-threshold commit 3 --file "$E2E_TMP/inline.toml"
   expect_rc 1
+  expect_text "$RUN_ERR" "requires 3 signers but lists 2"
 }
 test_case canonical_rewrite_is_said "an inline table: rewritten canonically, said on stderr, mode kept"
 
