@@ -59,15 +59,48 @@ struct CompileOptions {
   bool canonical = false;
 };
 
+/// `auths policy compile POLICY.toml`: the policy's content hash and its expressions.
+int run_compile_policy(const CompileOptions& opts) {
+  const Result<PolicyCompileReport> report = compile_policy_file(opts.file);
+  if (!report) return report_unreadable(report.error());
+  if (opts.json) {
+    nlohmann::ordered_json expressions = nlohmann::ordered_json::array();
+    for (const auto& e : report->expressions) {
+      expressions.push_back(
+          {{"rule", e.rule}, {"path", e.path}, {"nodes", e.nodes}, {"depth", e.depth}, {"hash", e.hash}});
+    }
+    nlohmann::ordered_json doc = {{"file", report->file},
+                                  {"ok", report->ok()},
+                                  {"error", or_null(report->error)},
+                                  {"rules", report->rules},
+                                  {"hash", or_null(report->hash)},
+                                  {"expressions", expressions}};
+    if (opts.canonical) doc["canonical"] = or_null(report->canonical);
+    std::printf("%s\n", doc.dump(2).c_str());
+    return report->ok() ? kExitAccepted : kExitRejected;
+  }
+  if (!report->ok()) {
+    std::fprintf(stderr, "error: %s\n", report->error.c_str());
+    std::printf("%s: not ok (does not load)\n", report->file.c_str());
+    return kExitRejected;
+  }
+  if (opts.canonical) {
+    std::printf("%s\n", report->canonical.c_str());
+    return kExitAccepted;
+  }
+  std::printf("%s: ok\n", report->file.c_str());
+  std::printf("rules: %zu\n", report->rules);
+  std::printf("hash: %s\n", report->hash.c_str());
+  for (const auto& e : report->expressions) {
+    std::printf("expression: rule '%s' %s: %zu nodes, depth %zu, hash %s\n", e.rule.c_str(), e.path.c_str(), e.nodes,
+                e.depth, e.hash.c_str());
+  }
+  return kExitAccepted;
+}
+
 int run_compile(const CompileOptions& opts) {
   const std::string& file = opts.file;
-  if (file.size() >= 5 && file.compare(file.size() - 5, 5, ".toml") == 0) {
-    std::fprintf(stderr,
-                 "error: %s: auths policy compile takes an expression policy (a JSON file); "
-                 "check a policy.toml with auths policy lint\n",
-                 file.c_str());
-    return kExitUndecided;
-  }
+  if (file.size() >= 5 && file.compare(file.size() - 5, 5, ".toml") == 0) return run_compile_policy(opts);
   const Result<ExpressionReport> report = compile_expression_file(file);
   if (!report) return report_unreadable(report.error());
   if (opts.json) {
@@ -400,8 +433,12 @@ void register_policy(CLI::App& app, Registry& registry) {
   registry.push_back({lint, [opts] { return run_lint(*opts); }});
 
   auto compile_opts = std::make_shared<CompileOptions>();
-  CLI::App* compile = group->add_subcommand("compile", "Compile an Auths expression policy (JSON) offline");
-  compile->add_option("FILE", compile_opts->file, "The expression file (e.g. .auths/main-policy.json)")->required();
+  CLI::App* compile =
+      group->add_subcommand("compile", "Compile an expression policy (JSON) or a policy.toml offline: limits and hash");
+  compile
+      ->add_option("FILE", compile_opts->file,
+                   "The expression file (e.g. .auths/main-policy.json), or a policy file ending in .toml")
+      ->required();
   compile->add_flag("--json", compile_opts->json,
                     "Print {\"file\", \"ok\", \"bytes\", \"nodes\", \"depth\", \"hash\", \"predicates\", "
                     "\"errors\", ...} instead of text (nodes, depth and hash are null when it does not compile)");
@@ -420,8 +457,13 @@ void register_policy(CLI::App& app, Registry& registry) {
       "form, the same for every spelling of one expression (compare it with b3sum of --canonical's output).\n"
       "Text: FILE: ok, then bytes, nodes, depth, hash and one predicate: line per leaf condition. Errors go to "
       "stderr, one per line, then FILE: not ok (N errors).\n"
-      "Exit 0 when it compiles, 1 when it does not, 2 when the file cannot be read or is a .toml policy (check "
-      "that with auths policy lint).");
+      "A FILE ending in .toml is a policy: it is loaded as the hooks load it (its expressions compiled, the files "
+      "it names read from its own directory), and compile prints its rules, the hash of its canonical form (the "
+      "policy as loaded in RFC 8785 JSON: equal for equal rules, whatever the comments, order or spelling; "
+      "--canonical prints it) and one expression: line per rule expression with its nodes, depth and hash; "
+      "--json {\"file\", \"ok\", \"error\", \"rules\", \"hash\", \"expressions\"}. For audit: record the hash of "
+      "the policy you deployed.\n"
+      "Exit 0 when it compiles (loads), 1 when it does not, 2 when the file cannot be read.");
   registry.push_back({compile, [compile_opts] { return run_compile(*compile_opts); }});
   register_policy_edits(*group, registry);
   register_policy_diff(*group, registry);

@@ -2,7 +2,8 @@
 # auths policy compile, offline: an expression that compiles (nodes, depth, hash, predicates;
 # exit 0), the same hash for Auths' {"op","args"} spelling and the seed's {"And": [...]} one,
 # the hash equal to b3sum of --canonical's output, every error with its path on stderr (exit 1),
-# the 64 KiB limit, --json, an unreadable file and a policy.toml (exit 2).
+# the 64 KiB limit, --json, an unreadable file (exit 2), and a policy.toml: its rules, its
+# expressions and a content hash equal for equal rules.
 . "$(dirname "$0")/lib.sh"
 test_init
 
@@ -129,19 +130,65 @@ print("parsed")
 }
 test_case json_output "--json prints {file, ok, bytes, nodes, depth, hash, predicates, errors} that python3 parses"
 
-unreadable_or_toml() {
+unreadable() {
   compile missing "$EXPR/none.json"
   expect_rc 2
   expect_text "$RUN_ERR" "cannot read $EXPR/none.json"
   compile directory "$EXPR"
   expect_rc 2
-  printf 'version = 1\n' >"$EXPR/policy.toml"
-  compile toml "$EXPR/policy.toml"
+  compile missing-toml "$EXPR/none.toml"
   expect_rc 2
-  expect_text "$RUN_ERR" "auths policy compile takes an expression policy (a JSON file)"
-  expect_text "$RUN_ERR" "auths policy lint"
 }
-test_case unreadable_or_toml "an unreadable file or a policy.toml: exit 2"
+test_case unreadable "an unreadable file: exit 2"
+
+# policy_toml DIR SIGNERS COMMENT: DIR/.auths/policy.toml with a bots rule whose expression is
+# DIR/.auths/e.json (the seed's spelling).
+policy_toml() {
+  mkdir -p "$1/.auths"
+  cp "$EXPR/seed.json" "$1/.auths/e.json"
+  cat >"$1/.auths/policy.toml" <<POLICY
+version = 1
+$3
+[governance]
+signers = ["$(pub alice)"]
+[[policy.commit]]
+name = "bots"
+refs = ["refs/heads/bot/*"]
+signers = [$2]
+expression = ".auths/e.json"
+POLICY
+}
+
+policy_hash() {
+  make_key alice
+  make_key bob
+  policy_toml "$E2E_TMP/p1" "\"$(pub alice)\", \"$(pub bob)\"" ""
+  compile toml "$E2E_TMP/p1/.auths/policy.toml"
+  expect_rc 0
+  expect_text "$RUN_OUT" "rules: 1"
+  local nodes
+  nodes=$("$AUTHS" policy compile "$EXPR/seed.json" | sed -n 's/^nodes: \([0-9]*\) .*/\1/p')
+  expect_text "$RUN_OUT" "expression: rule 'bots' .auths/e.json: $nodes nodes, depth 2, hash $(hash_of "$EXPR/seed.json")"
+  local h
+  h=$(sed -n 's/^hash: //p' "$RUN_OUT")
+  compile canonical "$E2E_TMP/p1/.auths/policy.toml" --canonical
+  expect_equal "$(printf '%s' "$(cat "$RUN_OUT")" | b3sum --no-names)" "$h" "b3sum of the policy's --canonical"
+  # Comments, signer order and the expression's other spelling: the same rules, the same hash.
+  policy_toml "$E2E_TMP/p2" "\"$(pub bob)\", \"$(pub alice)\"" "# deployed 2026-12-01"
+  cp "$EXPR/adjacent.json" "$E2E_TMP/p2/.auths/e.json"
+  expect_equal "$(hash_of "$E2E_TMP/p2/.auths/policy.toml")" "$h" "the hash of a reformatted policy"
+  # One signer fewer: another hash.
+  policy_toml "$E2E_TMP/p3" "\"$(pub alice)\"" ""
+  [ "$(hash_of "$E2E_TMP/p3/.auths/policy.toml")" != "$h" ] && ok || fail "a policy with another signer set has the same hash"
+  compile toml-json "$E2E_TMP/p1/.auths/policy.toml" --json
+  json_check "$RUN_OUT" "doc['ok'] and doc['hash'] == '$h' and doc['expressions'][0]['nodes'] == $nodes"
+  # A policy that does not load: exit 1 with the loader's line.
+  printf 'version = 1\nsingers = 1\n' >"$E2E_TMP/bad.toml"
+  compile bad-toml "$E2E_TMP/bad.toml"
+  expect_rc 1
+  expect_text "$RUN_ERR" "unknown key 'singers'"
+}
+test_case policy_hash "a policy.toml: rules, expressions and a content hash equal for equal rules (b3sum of --canonical)"
 
 help_text() {
   compile help --help

@@ -11,6 +11,8 @@
 
 #include "auths/policy_expression.h"
 #include "auths/verify.h"
+#include "engine/policy_file.h"
+#include "policy/canonical.h"
 #include "policy/expression.h"
 
 namespace auths {
@@ -46,6 +48,33 @@ Result<ExpressionReport> compile_expression_file(const std::string& path) {
   report.hash = expression->hash();
   report.canonical = expression->canonical();
   report.predicates = expression->predicates();
+  return report;
+}
+
+Result<PolicyCompileReport> compile_policy_file(const std::string& path) {
+  Result<std::string> text = engine::read_policy_text(path);
+  if (!text) return text.error();
+  PolicyCompileReport report;
+  report.file = path;
+  const Result<policy::Policy> loaded = policy::parse_policy(*text, path, engine::policy_dir_reader(path, "."));
+  if (!loaded) {
+    report.error = loaded.error().to_string();
+    return report;
+  }
+  report.rules = loaded->rules.size();
+  Result<std::string> canonical = policy::canonical_form(*loaded);
+  Result<std::string> hash = policy::policy_hash(*loaded);
+  if (!canonical || !hash) {
+    report.error = (canonical ? hash.error() : canonical.error()).to_string();
+    return report;
+  }
+  report.canonical = std::move(canonical).value();
+  report.hash = std::move(hash).value();
+  for (const policy::Rule& rule : loaded->rules) {
+    if (rule.expression == nullptr) continue;
+    report.expressions.push_back(
+        {rule.name, rule.expression_path, rule.expression->nodes(), rule.expression->depth(), rule.expression->hash()});
+  }
   return report;
 }
 

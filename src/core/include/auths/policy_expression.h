@@ -40,4 +40,29 @@ struct ExpressionReport {
 /// read; what is wrong with its content (including its size) is in the report's errors.
 Result<ExpressionReport> compile_expression_file(const std::string& path);
 
+/// What compiling a policy.toml found: the loader's verdict, the content hash of the policy as
+/// loaded (policy/canonical.h: equal for equal rules, whatever the formatting), and each rule's
+/// expression with its size.
+struct PolicyCompileReport {
+  struct RuleExpression {
+    std::string rule;
+    std::string path;
+    size_t nodes = 0;
+    size_t depth = 0;
+    std::string hash;
+  };
+  std::string file;
+  std::string error;  // the load error ("" = it loads)
+  size_t rules = 0;
+  std::string hash;       // lowercase hex BLAKE3-256 of `canonical`
+  std::string canonical;  // RFC 8785 JSON of the loaded policy
+  std::vector<RuleExpression> expressions;
+
+  bool ok() const { return error.empty(); }
+};
+
+/// Loads and compiles the policy file at `path`; the files it names are read as `auths policy
+/// lint` reads them (engine/policy_file.h). An Error only when the file cannot be read.
+Result<PolicyCompileReport> compile_policy_file(const std::string& path);
+
 }  // namespace auths
