@@ -1,5 +1,6 @@
 // lint_policy_file (auths/policy_lint.h): the I/O around policy::lint (src/core/policy/lint.cpp):
-// the policy file, the files it names, the repository's registry.
+// the policy file, the files it names, the repository's registry. Also the readers of
+// engine/policy_files.h, which `auths policy test` shares.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include "auths/policy_lint.h"
 #include "auths/verify.h"
+#include "engine/policy_files.h"
 #include "git/repository.h"
 #include "policy/lint.h"
 #include "registry/registry.h"
@@ -21,7 +23,17 @@ namespace {
 
 constexpr size_t kMaxPolicyFile = 1u << 20;
 
-Result<std::string> read_text_file(const std::string& path) {
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+namespace engine {
+
+Result<std::string> read_policy_text(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -34,16 +46,25 @@ Result<std::string> read_text_file(const std::string& path) {
   return text;
 }
 
-std::string directory_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
+policy::FileReader policy_file_reader(const std::string& policy_path, const std::string& root) {
+  return
+      [policy_dir = directory_of(policy_path), root](std::string_view tree_path) -> Result<std::optional<std::string>> {
+        const std::string file = util::starts_with(tree_path, ".auths/")
+                                     ? policy_dir + "/" + std::string(tree_path.substr(7))
+                                     : root + "/" + std::string(tree_path);
+        Result<std::string> content = read_policy_text(file);
+        if (!content) {
+          if (content.error().code == ErrorCode::kNotFound) return std::optional<std::string>();
+          return content.error();
+        }
+        return std::optional<std::string>(std::move(content).value());
+      };
 }
 
-}  // namespace
+}  // namespace engine
 
 Result<LintReport> lint_policy_file(const std::string& path, const std::string& repo) {
-  Result<std::string> text = read_text_file(path);
+  Result<std::string> text = engine::read_policy_text(path);
   if (!text) return text.error();
 
   const git::Session session;  // outlives the repository below
@@ -56,19 +77,7 @@ Result<LintReport> lint_policy_file(const std::string& path, const std::string& 
     state = std::move(loaded).value();
   }
 
-  const std::string policy_dir = directory_of(path);
-  const std::string root = repo.empty() ? "." : repo;
-  const policy::FileReader read_file = [&](std::string_view tree_path) -> Result<std::optional<std::string>> {
-    const std::string file = util::starts_with(tree_path, ".auths/")
-                                 ? policy_dir + "/" + std::string(tree_path.substr(7))
-                                 : root + "/" + std::string(tree_path);
-    Result<std::string> content = read_text_file(file);
-    if (!content) {
-      if (content.error().code == ErrorCode::kNotFound) return std::optional<std::string>();
-      return content.error();
-    }
-    return std::optional<std::string>(std::move(content).value());
-  };
+  const policy::FileReader read_file = engine::policy_file_reader(path, repo.empty() ? "." : repo);
 
   LintReport report;
   report.file = path;

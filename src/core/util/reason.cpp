@@ -47,6 +47,10 @@ constexpr std::array kReasons = {
                "signed by a device whose link is not valid at the commit's time (dated before the link)", "", false},
     ReasonInfo{Reason::kThresholdNotMet, "threshold-not-met",
                "the rule requires more distinct signers than the object carries", "", false},
+    ReasonInfo{Reason::kQuorumNotMet, "quorum-not-met",
+               "too few distinct signers of the rule approved the object (its signature plus approval records), or "
+               "too few of them are Human (`min_human`)",
+               "", false},
     ReasonInfo{Reason::kNotAMember, "not-a-member",
                "the rule selects signers by org role or team, and the signer is not a member of the policy's `org`",
                "ask an org admin to add you: auths org add-member <your did:keri> --role member", false},

@@ -26,6 +26,7 @@ enum class Reason : uint8_t {
   kDeviceExpired,
   kDeviceNotValid,
   kThresholdNotMet,
+  kQuorumNotMet,
   // Organizations, capabilities and agents.
   kNotAMember,
   kMemberRevoked,
