@@ -3,6 +3,8 @@
 // (auths/policy_expression.h).
 // auths policy init, add-signer, set-threshold: writing and editing it (auths/client/policy_edit.h).
 // auths policy diff: what a change of a policy.toml makes stricter or looser (auths/policy_diff.h).
+// auths policy test, explain: a policy judged on described signers (auths/policy_test.h); the
+// suite files are read by policy_suite.cpp.
 #include <cctype>
 #include <cstdio>
 #include <functional>
@@ -17,7 +19,9 @@
 #include "auths/policy_diff.h"
 #include "auths/policy_expression.h"
 #include "auths/policy_lint.h"
+#include "auths/policy_test.h"
 #include "commands.h"
+#include "policy_suite.h"
 
 namespace auths::cli {
 
@@ -404,6 +408,152 @@ void register_policy_edits(CLI::App& group, Registry& registry) {
   registry.push_back({set, [set_opts] { return run_set_threshold(*set_opts); }});
 }
 
+// --- auths policy test, auths policy explain ---------------------------------------------
+
+struct PolicyTestOptions {
+  std::string file;
+  std::string suite;
+  bool json = false;
+};
+
+nlohmann::ordered_json verdict_json(const PolicyVerdict& v) {
+  return {{"outcome", v.outcome},
+          {"reason", v.reason},
+          {"rule", or_null(v.rule)},
+          {"detail", v.detail},
+          {"steps", v.steps}};
+}
+
+/// "deny (unknown-signer: ...)" or "allow": what a case got, for a FAIL line.
+std::string got_text(const PolicyVerdict& v, const std::string& expect) {
+  const bool outcome_expected = expect == "allow" || expect == "deny" || expect == "indeterminate";
+  std::string out = outcome_expected ? v.outcome : v.reason;
+  out += " (" + (v.allow ? "rule '" + v.rule + "': " + v.detail : v.reason + ": " + v.detail) + ")";
+  return out;
+}
+
+int run_policy_test(const PolicyTestOptions& opts) {
+  const Result<PolicyUnderTest> policy = load_policy_under_test(opts.file);
+  if (!policy) {
+    std::fprintf(stderr, "error: %s\n", policy.error().to_string().c_str());
+    return kExitUndecided;
+  }
+  const Result<std::vector<PolicyTestCase>> cases = read_policy_suite(opts.suite);
+  if (!cases) {
+    std::fprintf(stderr, "error: %s\n", cases.error().to_string().c_str());
+    return kExitUndecided;
+  }
+  size_t passed = 0;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < cases->size(); ++i) {
+    const PolicyTestCase& c = (*cases)[i];
+    const Result<PolicyVerdict> verdict = evaluate_policy(*policy, c.context);
+    if (!verdict) {
+      std::fprintf(stderr, "error: %s: case %zu '%s': %s\n", opts.suite.c_str(), i + 1, c.name.c_str(),
+                   verdict.error().message.c_str());
+      return kExitUndecided;
+    }
+    const bool ok = verdict_meets(*verdict, c.expect).value_or(false);
+    passed += ok ? 1 : 0;
+    lines.push_back(ok ? "PASS " + c.name
+                       : "FAIL " + c.name + ": expected " + c.expect + ", got " + got_text(*verdict, c.expect));
+    results.push_back({{"name", c.name}, {"passed", ok}, {"expected", c.expect}, {"actual", verdict_json(*verdict)}});
+  }
+  const size_t failed = cases->size() - passed;
+  if (opts.json) {
+    const nlohmann::ordered_json doc = {{"file", opts.file}, {"suite", opts.suite},    {"passed", passed},
+                                        {"failed", failed},  {"total", cases->size()}, {"results", results}};
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    for (const std::string& line : lines) std::printf("%s\n", line.c_str());
+    std::printf("%zu passed, %zu failed\n", passed, failed);
+  }
+  return failed == 0 ? kExitAccepted : kExitRejected;
+}
+
+struct ExplainOptions {
+  std::string policy;
+  PolicyTestContext context;
+  std::vector<std::string> paths;
+  std::vector<std::string> capabilities;
+  bool json = false;
+};
+
+int run_policy_explain(ExplainOptions opts) {
+  const std::string file = opts.policy.empty() ? client::default_policy_path() : opts.policy;
+  const Result<PolicyUnderTest> policy = load_policy_under_test(file);
+  if (!policy) {
+    std::fprintf(stderr, "error: %s\n", policy.error().to_string().c_str());
+    return kExitUndecided;
+  }
+  if (!opts.paths.empty()) opts.context.paths = opts.paths;
+  if (!opts.capabilities.empty()) opts.context.signer.capabilities = opts.capabilities;
+  const Result<PolicyVerdict> verdict = evaluate_policy(*policy, opts.context);
+  if (!verdict) {
+    std::fprintf(stderr, "error: %s\n", verdict.error().message.c_str());
+    return kExitUndecided;
+  }
+  if (opts.json) {
+    nlohmann::ordered_json doc = {{"file", file}, {"ref", opts.context.ref}, {"signer", opts.context.signer.signer}};
+    doc.update(verdict_json(*verdict));
+    std::printf("%s\n", doc.dump(2).c_str());
+  } else {
+    for (const std::string& step : verdict->steps) std::printf("%s\n", step.c_str());
+  }
+  return verdict->allow ? kExitAccepted : kExitRejected;
+}
+
+void register_policy_test(CLI::App& group, Registry& registry) {
+  auto opts = std::make_shared<PolicyTestOptions>();
+  CLI::App* test = group.add_subcommand("test", "Run a policy's test suite: named cases and the verdicts expected");
+  test->add_option("FILE", opts->file, "The policy (policy.toml, or an expression .json alone)")->required();
+  test->add_option("--tests", opts->suite, "The suite (JSON, or YAML when it ends in .yaml/.yml)")->required();
+  test->add_flag("--json", opts->json,
+                 "Print {\"file\", \"suite\", \"passed\", \"failed\", \"total\", \"results\": [{\"name\", "
+                 "\"passed\", \"expected\", \"actual\": {\"outcome\", \"reason\", \"rule\", \"detail\", "
+                 "\"steps\"}}]}");
+  test->footer(
+      "A suite is {\"cases\": [...]} or a list of cases: {\"name\": \"...\", \"context\": {...}, \"expect\": "
+      "\"allow\" | \"deny\" | \"indeterminate\" | a reason code}. Context keys: signer (did:keri, did:key or SSH "
+      "public key line; absent = unsigned), signer_type, capabilities (absent = unrestricted), role, teams, "
+      "delegated_by, issuer, chain_depth, expires_at, issued_at (unix seconds), revoked, ephemeral, ref (required), "
+      "repo, paths, now, approvals ([{signer, ..., verdict: approve|reject}]) (README.md, \"Testing a policy\").\n"
+      "Each case is decided as the hooks decide a pushed object: the first rule matching the ref (none: default), "
+      "the rule's signers, its conditions (paths, max_ttl, allow_ephemeral, require_log, expression), require.\n"
+      "Text: PASS name, or FAIL name: expected X, got Y (why); then N passed, N failed.\n"
+      "Exit 0 when every case passes, 1 when one fails, 2 when the policy or the suite cannot be read or is "
+      "invalid (one line naming the case).");
+  registry.push_back({test, [opts] { return run_policy_test(*opts); }});
+
+  auto explain_opts = std::make_shared<ExplainOptions>();
+  PolicyTestContext& ctx = explain_opts->context;
+  CLI::App* explain =
+      group.add_subcommand("explain", "Say which rule applies to a ref and signer, and why it allows or denies");
+  explain->add_option("--policy", explain_opts->policy,
+                      "The policy (default: .auths/policy.toml at the top of the work tree); an expression .json "
+                      "is evaluated alone");
+  explain->add_option("--ref", ctx.ref, "The ref pushed (refs/heads/main, refs/tags/v1.0)")->required();
+  explain->add_option("--signer", ctx.signer.signer, "Who signs: a did:keri, a did:key or an SSH public key line")
+      ->required();
+  explain->add_option("--paths", explain_opts->paths, "The paths the commit changes")->delimiter(',');
+  explain->add_option("--type", ctx.signer.signer_type, "The signer type of a did:keri signer")
+      ->check(CLI::IsMember({"Human", "Agent", "Workload"}));
+  explain->add_option("--capabilities", explain_opts->capabilities, "What the signer holds (default: unrestricted)")
+      ->delimiter(',');
+  explain->add_option("--role", ctx.signer.role, "The signer's role in the policy's org (makes it a member)");
+  explain->add_option("--teams", ctx.signer.teams, "The member's teams")->delimiter(',');
+  explain->add_option("--delegated-by", ctx.signer.delegated_by, "The identity that delegated to an agent signer");
+  explain->add_option("--repo", ctx.repo, "The project (group/name), for RepoIs/RepoIn");
+  explain->add_flag("--json", explain_opts->json,
+                    "Print {\"file\", \"ref\", \"signer\", \"outcome\", \"reason\", \"rule\", \"detail\", \"steps\"}");
+  explain->footer(
+      "Prints one line per step: the rule that matches the ref (first match in file order, else default), how the "
+      "signer meets or fails its signers, the conditions and expression, then allow or deny with the reason code.\n"
+      "Exit 0 allow, 1 deny, 2 when the policy cannot be read or does not load.");
+  registry.push_back({explain, [explain_opts] { return run_policy_explain(*explain_opts); }});
+}
+
 }  // namespace
 
 void register_policy(CLI::App& app, Registry& registry) {
@@ -467,6 +617,7 @@ void register_policy(CLI::App& app, Registry& registry) {
   registry.push_back({compile, [compile_opts] { return run_compile(*compile_opts); }});
   register_policy_edits(*group, registry);
   register_policy_diff(*group, registry);
+  register_policy_test(*group, registry);
 }
 
 }  // namespace auths::cli

@@ -179,7 +179,9 @@ policy_hash() {
   expect_equal "$(hash_of "$E2E_TMP/p2/.auths/policy.toml")" "$h" "the hash of a reformatted policy"
   # One signer fewer: another hash.
   policy_toml "$E2E_TMP/p3" "\"$(pub alice)\"" ""
-  [ "$(hash_of "$E2E_TMP/p3/.auths/policy.toml")" != "$h" ] && ok || fail "a policy with another signer set has the same hash"
+  if [ "$(hash_of "$E2E_TMP/p3/.auths/policy.toml")" != "$h" ]; then ok; else
+    fail "a policy with another signer set has the same hash"
+  fi
   compile toml-json "$E2E_TMP/p1/.auths/policy.toml" --json
   json_check "$RUN_OUT" "doc['ok'] and doc['hash'] == '$h' and doc['expressions'][0]['nodes'] == $nodes"
   # A policy that does not load: exit 1 with the loader's line.

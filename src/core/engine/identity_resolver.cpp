@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policy/identity_check.h"
 #include "registry/org.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -74,21 +75,7 @@ void walk_delegations(const registry::State& state, const SignedObject& object, 
   }
 }
 
-bool listed(const std::vector<std::string>& list, std::string_view item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-bool intersects(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return std::any_of(a.begin(), a.end(), [&b](const std::string& x) { return listed(b, x); });
-}
-
 }  // namespace
-
-std::string SignerPath::describe_chain() const {
-  std::string out = identity + " (" + keri::to_string(type) + ")";
-  for (const auto* hop : hops) out += " <- delegated by " + hop->issuer;
-  return out;
-}
 
 std::vector<SignerPath> trace_key(const registry::State& state, const crypto::PublicKey& key,
                                   const SignedObject& object) {
@@ -136,14 +123,6 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
 
 SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::SignerSet& set,
                                          const SignedObject& object) const {
-  const SignerMatch unknown{Reason::kUnknownSigner, "", ""};
-  std::vector<std::string> chain{path.identity};
-  for (const auto* hop : path.hops) chain.push_back(hop->issuer);
-  if (path.root != chain.back()) chain.push_back(path.root);
-  const auto named =
-      std::find_if(chain.begin(), chain.end(), [&set](const std::string& did) { return listed(set.identities, did); });
-  const bool is_named = named != chain.end();
-
   // Membership of the chain's top identity, at the object's time and at receipt.
   using Kind = registry::MemberStatus::Kind;
   registry::MemberStatus member;
@@ -153,65 +132,31 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
     if (member.kind == Kind::kActive)
       member = registry::membership_at(m_state, set.org, path.root, m_project, received);
   }
-  const bool relevant = is_named || (set.selects_members() && member.record != nullptr);
-  if (!relevant) {
-    if (set.selects_members() && !path.root.empty() && path.fault == Reason::kOk) {
-      return {Reason::kNotAMember, "",
-              path.root + " is not a member of " + set.org + (m_project.empty() ? std::string() : " for " + m_project)};
-    }
-    return unknown;
+  // The decision itself is policy::judge_identity, shared with `auths policy test`.
+  policy::IdentityFacts who;
+  who.identity = path.identity;
+  for (const auto* hop : path.hops) who.delegators.push_back(hop->issuer);
+  who.root = path.root;
+  who.type = keri::to_string(path.type);
+  who.capabilities = path.capabilities;
+  who.device = path.device != nullptr;
+  who.fault = path.fault;
+  who.detail = path.detail;
+  who.project = m_project;
+  if (member.record != nullptr) {
+    using Membership = policy::IdentityFacts::Membership;
+    who.membership = member.kind == Kind::kRevoked   ? Membership::kRevoked
+                     : member.kind == Kind::kExpired ? Membership::kExpired
+                                                     : Membership::kActive;
+    who.role = member.record->role.value_or("");
+    who.teams = member.record->teams;
+    who.member_capabilities = member.record->capabilities;
+    if (member.kind == Kind::kRevoked) who.membership_ended = member.revocation->revoked_at->text;
+    if (member.kind == Kind::kExpired) who.membership_ended = member.record->expires_at->text;
   }
-  if (path.fault != Reason::kOk) return {path.fault, "", path.detail};
-
-  const bool agent = !path.hops.empty();
-  if (!is_named) {
-    const std::string who = agent ? path.root + " (the delegator of " + path.identity + ")" : path.root;
-    if (member.kind == Kind::kRevoked) {
-      return {agent ? Reason::kDelegatorRevoked : Reason::kMemberRevoked, "",
-              "the membership of " + who + " in " + set.org + " was revoked at " + member.revocation->revoked_at->text};
-    }
-    if (member.kind == Kind::kExpired) {
-      return {agent ? Reason::kDelegatorRevoked : Reason::kMemberExpired, "",
-              "the membership of " + who + " in " + set.org + " expired at " + member.record->expires_at->text};
-    }
-    if (!set.any_member && !set.roles.empty() && !listed(set.roles, *member.record->role)) {
-      return {Reason::kRoleNotAllowed, "",
-              who + " is " + *member.record->role + " here; the rule allows " + util::join(set.roles, ", ")};
-    }
-    if (!set.any_member && !set.teams.empty() && !intersects(set.teams, member.record->teams)) {
-      return {Reason::kTeamNotAllowed, "", who + " is in none of the teams " + util::join(set.teams, ", ")};
-    }
-  }
-
-  // Capabilities: the chain's grants, and the membership's when the top identity is a member.
-  std::optional<std::set<std::string>> held = path.capabilities;
-  std::optional<std::set<std::string>> held_above;  // what the delegator holds: membership only
-  if (member.kind == Kind::kActive) {
-    restrict_to(held, member.record->capabilities);
-    restrict_to(held_above, member.record->capabilities);
-  }
-  const bool required = set.capabilities_explicit || !is_named;
-  for (const auto& capability : required ? set.capabilities : std::vector<std::string>{}) {
-    if (held && held->count(capability) == 0) {
-      if (agent && (!held_above || held_above->count(capability) != 0)) {
-        return {Reason::kAgentScopeExceeded, "",
-                "agent " + path.identity + " was not granted '" + capability + "' (" + path.describe_chain() + ")"};
-      }
-      return {Reason::kMissingCapability, "",
-              (agent ? path.root + ", the delegator of " + path.identity : path.root) + " does not hold '" +
-                  capability + "'" + (path.device != nullptr ? " (through this device's link and membership)" : "")};
-    }
-  }
-  const std::string type = keri::to_string(path.type);
-  if (!set.signer_types.empty() && !listed(set.signer_types, type)) {
-    return {Reason::kSignerTypeNotAllowed, "",
-            path.describe_chain() + " is a " + type + " signer; the rule allows " + util::join(set.signer_types, ", ")};
-  }
-  const std::string signer = is_named ? *named : path.root;
-  std::string detail = path.detail.empty() ? "signed by " + path.describe_chain() : path.detail;
-  if (path.device != nullptr && path.detail.empty()) detail = "signed by a device of " + path.describe_chain();
-  if (!is_named) detail += ", " + *member.record->role + " of " + set.org;
-  return {Reason::kOk, signer, detail, facts_of(path, member)};
+  policy::IdentityVerdict verdict = policy::judge_identity(set, who);
+  if (verdict.code != Reason::kOk) return {verdict.code, "", std::move(verdict.detail)};
+  return {Reason::kOk, std::move(verdict.signer), std::move(verdict.detail), facts_of(path, member)};
 }
 
 policy::SignerFacts RegistryResolver::facts_of(const SignerPath& path, const registry::MemberStatus& member) {

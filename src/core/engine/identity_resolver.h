@@ -42,9 +42,6 @@ struct SignerPath {
   Reason fault = Reason::kOk;  // a broken link: device or delegation revoked, expired; too deep
   bool revoked = false;        // the device link is revoked, after this server accepted the object
   std::string detail;          // one line
-
-  /// "did:keri:A (Agent) <- delegated by did:keri:H": the chain, signer first.
-  std::string describe_chain() const;
 };
 
 /// Every way `key` speaks for an identity of `state` at `object`'s times.

@@ -160,13 +160,4 @@ SignerMatch match_any_good(const SignatureCheck& check, std::string_view what) {
   return {Reason::kOk, check.key->fingerprint(), "signed by " + key_label(*check.key), listed_key_facts(*check.key)};
 }
 
-policy::SignerFacts listed_key_facts(const crypto::PublicKey& key) {
-  policy::SignerFacts facts;
-  auto did = key.to_did_key();
-  facts.subject = did ? *did : key.fingerprint();
-  facts.issuer = facts.subject;
-  facts.listed_key = true;
-  return facts;
-}
-
 }  // namespace auths::engine

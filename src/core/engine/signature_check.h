@@ -87,8 +87,7 @@ SignerMatch match_known(const SignatureCheck& check, const policy::Policy& polic
 /// Only whether the signature itself is good (contributions = "signed").
 SignerMatch match_any_good(const SignatureCheck& check, std::string_view what);
 
-/// The facts of a key that speaks for itself (listed directly, or any key under open =
-/// "signed"): its did:key (else fingerprint) as subject and issuer, no type, no grant.
-policy::SignerFacts listed_key_facts(const crypto::PublicKey& key);
+/// policy/conditions.h: the facts of a key that speaks for itself.
+using policy::listed_key_facts;
 
 }  // namespace auths::engine

@@ -78,6 +78,15 @@ ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, c
   return {};
 }
 
+SignerFacts listed_key_facts(const crypto::PublicKey& key) {
+  SignerFacts facts;
+  auto did = key.to_did_key();
+  facts.subject = did ? *did : key.fingerprint();
+  facts.issuer = facts.subject;
+  facts.listed_key = true;
+  return facts;
+}
+
 EvalContext eval_context(const SignerFacts& signer, const ObjectFacts& object) {
   EvalContext ctx;
   ctx.now = object.now;

@@ -39,6 +39,10 @@ struct SignerFacts {
   bool listed_key = false;
 };
 
+/// The facts of a key that speaks for itself (listed directly, or any key under open =
+/// "signed"): its did:key (else fingerprint) as subject and issuer, no type, no grant.
+SignerFacts listed_key_facts(const crypto::PublicKey& key);
+
 /// What the object is and changes.
 struct ObjectFacts {
   std::string repo;  // the project ("group/name"), "" when unknown
