@@ -1,20 +1,12 @@
 #include "engine/quorum.h"
 
 #include <algorithm>
-#include <map>
 
-#include "util/strings.h"
+#include "policy/quorum.h"
 
 namespace auths::engine {
 
 namespace {
-
-struct Voter {
-  bool approves = false;
-  bool rejects = false;
-  bool human = false;
-  std::string how;  // "signature", "approval 2026-...Z", ...
-};
 
 /// Is the matching vote by `key` Human? A key listed directly is; an identity path is when
 /// the same set, asking for Human signers only, still matches it.
@@ -57,17 +49,9 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
                          const SignedObject& object, const IdentityResolver* resolver,
                          const std::string& approve_hint) {
   if (own_match.code != Reason::kOk) return own_match;
-  std::map<std::string, Voter> voters;
+  std::vector<policy::Vote> votes;
   std::vector<std::string> ignored;
-  const auto vote = [&](const crypto::PublicKey& key, const SignerMatch& match, bool approve, const SignedObject& at,
-                        const std::string& how) {
-    Voter& v = voters[voter_id(match, key, set)];
-    (approve ? v.approves : v.rejects) = true;
-    v.human = v.human || is_human(key, set, at, resolver);
-    if (!v.how.empty()) v.how += " + ";
-    v.how += how;
-  };
-  vote(*own.key, own_match, true, object, "signature");
+  votes.push_back({voter_id(own_match, *own.key, set), true, is_human(*own.key, set, object, resolver), "signature"});
   for (const registry::Approval* a : approvals) {
     SignatureCheck check;
     check.status = SignatureStatus::kGood;  // the registry verified the record's signature
@@ -81,37 +65,10 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
                         m.detail + ")");
       continue;
     }
-    vote(a->signer_key, m, a->approve, at, how);
+    votes.push_back({voter_id(m, a->signer_key, set), a->approve, is_human(a->signer_key, set, at, resolver), how});
   }
-
-  std::vector<std::string> approving, rejecting;
-  int humans = 0;
-  for (const auto& [who, v] : voters) {
-    if (v.rejects) {
-      rejecting.push_back(who + " (" + v.how + ")");
-      continue;
-    }
-    approving.push_back(who + (v.human ? " [Human]" : "") + " (" + v.how + ")");
-    if (v.human) ++humans;
-  }
-  std::string summary = "approved by " + (approving.empty() ? std::string("nobody") : util::join(approving, ", "));
-  if (!rejecting.empty()) summary += "; rejected by " + util::join(rejecting, ", ");
-  if (!ignored.empty()) summary += "; not counted: " + util::join(ignored, "; ");
-
-  if (static_cast<int>(rejecting.size()) > set.max_reject) {
-    return {Reason::kApprovalRejected, "",
-            std::to_string(rejecting.size()) + " signer(s) of the rule rejected this " + std::string(object.what) +
-                " (max_reject = " + std::to_string(set.max_reject) + "): " + summary};
-  }
-  const int count = static_cast<int>(approving.size());
-  if (count < set.require || humans < set.min_human) {
-    std::string wanted = "requires " + std::to_string(set.require) + " distinct signers";
-    if (set.min_human > 0) wanted += ", " + std::to_string(set.min_human) + " of them Human";
-    return {Reason::kQuorumNotMet, "",
-            wanted + "; has " + std::to_string(count) + " (" + std::to_string(humans) + " Human): " + summary +
-                "; another signer of the rule runs: " + approve_hint};
-  }
-  return {Reason::kOk, own_match.signer, "quorum of " + std::to_string(count) + ": " + summary};
+  const policy::QuorumVerdict verdict = policy::count_votes(set, votes, ignored, object.what, approve_hint);
+  return {verdict.code, verdict.code == Reason::kOk ? own_match.signer : "", verdict.detail, own_match.facts};
 }
 
 }  // namespace auths::engine

@@ -20,6 +20,10 @@ struct SignerJudgement {
   SignerFacts facts;   // for the rule's conditions
 };
 
+/// Does a vote by this signer count as Human (policy/quorum.h): a key listed directly does; an
+/// identity when its type is Human.
+bool is_human(const SignerFacts& facts) { return facts.listed_key || facts.type.value_or("") == "Human"; }
+
 bool is_key_text(std::string_view signer) { return !util::starts_with(signer, "did:keri:"); }
 
 Result<crypto::PublicKey> parse_key(std::string_view signer) {
@@ -172,33 +176,26 @@ std::string conditions_of(const Rule& rule) {
 
 }  // namespace
 
-Result<QuorumTally> tally_approvals(const SignerSet& set, const std::string& signer,
-                                    const std::vector<PolicyTestApproval>& approvals, const std::string& repo,
-                                    int64_t now) {
-  QuorumTally tally;
-  tally.approving.push_back(signer);
-  std::set<std::string> rejecting;
+Result<QuorumVerdict> tally_approvals(const SignerSet& set, const std::string& signer, bool signer_human,
+                                      const std::vector<PolicyTestApproval>& approvals, const std::string& repo,
+                                      int64_t now, std::vector<std::string>& steps) {
+  std::vector<Vote> votes{{signer, true, signer_human, "signature"}};
+  std::vector<std::string> ignored;
   for (const PolicyTestApproval& approval : approvals) {
     auto judged = judge_signer(set, approval.signer, repo, now);
     if (!judged) return judged.error();
     const std::string who = approval.signer.signer.empty() ? "(unsigned)" : approval.signer.signer;
-    const char* verb = approval.approve ? "approval" : "rejection";
+    const std::string how = approval.approve ? "approval" : "rejection";
     if (judged->code != Reason::kOk) {
-      tally.steps.push_back(std::string(verb) + " by " + who + " does not count: " + std::string(name(judged->code)) +
-                            ": " + judged->detail);
+      ignored.push_back(how + " by " + who);
+      steps.push_back(how + " by " + who + " does not count: " + std::string(name(judged->code)) + ": " +
+                      judged->detail);
       continue;
     }
-    if (!approval.approve) {
-      rejecting.insert(judged->id);
-      tally.steps.push_back("rejection by " + judged->id + " (a signer of the rule)");
-      continue;
-    }
-    const bool counted = std::find(tally.approving.begin(), tally.approving.end(), judged->id) != tally.approving.end();
-    if (!counted) tally.approving.push_back(judged->id);
-    tally.steps.push_back("approval by " + judged->id + (counted ? " (already counted)" : " counts"));
+    votes.push_back({judged->id, approval.approve, is_human(judged->facts), how});
+    steps.push_back(how + " by " + judged->id + " (a signer of the rule)");
   }
-  std::erase_if(tally.approving, [&rejecting](const std::string& id) { return rejecting.count(id) != 0; });
-  return tally;
+  return count_votes(set, votes, ignored, "object", "");
 }
 
 Result<PolicyVerdict> evaluate(const Policy& policy, const PolicyTestContext& context, int64_t now) {
@@ -261,15 +258,12 @@ Result<PolicyVerdict> evaluate(const Policy& policy, const PolicyTestContext& co
                             evaluation.reason);
   }
 
-  if (!rule->open && rule->signers.require > 1) {
-    auto tally = tally_approvals(rule->signers, signer_id, context.approvals, context.repo, now);
+  if (!rule->open && rule->signers.counts_votes()) {
+    auto tally =
+        tally_approvals(rule->signers, signer_id, is_human(facts), context.approvals, context.repo, now, verdict.steps);
     if (!tally) return tally.error();
-    verdict.steps.insert(verdict.steps.end(), tally->steps.begin(), tally->steps.end());
-    const int have = static_cast<int>(tally->approving.size());
-    const std::string count = std::to_string(have) + " of " + std::to_string(rule->signers.require) +
-                              " distinct signers approve (" + util::join(tally->approving, ", ") + ")";
-    if (have < rule->signers.require) return refuse(std::move(verdict), Reason::kQuorumNotMet, count);
-    verdict.steps.push_back(count);
+    if (tally->code != Reason::kOk) return refuse(std::move(verdict), tally->code, tally->detail);
+    verdict.steps.push_back(tally->detail);
   }
   return accept(std::move(verdict), accepted);
 }

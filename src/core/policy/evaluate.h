@@ -18,6 +18,7 @@
 #include "auths/result.h"
 #include "policy/expression.h"
 #include "policy/policy.h"
+#include "policy/quorum.h"
 
 namespace auths::policy {
 
@@ -30,17 +31,12 @@ Result<PolicyVerdict> evaluate(const Policy& policy, const PolicyTestContext& co
 Result<PolicyVerdict> evaluate_expression(const Expression& expression, std::string_view source,
                                           const PolicyTestContext& context, int64_t now);
 
-/// The votes of a quorum, counted: the distinct signers of `set` that approve (an identity
-/// counts once, a key listed directly by its fingerprint). `signer` is the object's own
-/// accepted signer, an approval; an approver that also rejects rejects. Each approver is judged
-/// with the signer-set check the object's signature meets. The one function to replace with the
-/// engine's quorum count when quorums land.
-struct QuorumTally {
-  std::vector<std::string> approving;  // distinct, in order
-  std::vector<std::string> steps;      // one line per approval judged
-};
-Result<QuorumTally> tally_approvals(const SignerSet& set, const std::string& signer,
-                                    const std::vector<PolicyTestApproval>& approvals, const std::string& repo,
-                                    int64_t now);
+/// The votes of a quorum in a test context: the object's own accepted signer (`signer`, Human
+/// or not) and each approval, judged with the signer-set check the object's signature meets,
+/// counted by count_votes (policy/quorum.h) as the hook counts them. `steps` gets one line per
+/// approval judged.
+Result<QuorumVerdict> tally_approvals(const SignerSet& set, const std::string& signer, bool signer_human,
+                                      const std::vector<PolicyTestApproval>& approvals, const std::string& repo,
+                                      int64_t now, std::vector<std::string>& steps);
 
 }  // namespace auths::policy
