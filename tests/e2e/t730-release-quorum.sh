@@ -182,4 +182,22 @@ governance_quorum() {
 }
 test_case governance_quorum "[governance] require = 2: a policy change signed by admin is refused (quorum-not-met) until admin2 approves it through ssh-keygen"
 
+loosening_refused() {
+  use_clone mia
+  client_git fetch -q origin
+  client_git reset -q --hard origin/main
+  fetch_registry
+  # mia may commit to main (a member) but is no [governance] signer: lowering the release
+  # quorum is a policy change she cannot make, even with an approval of a governance key.
+  sed -i '0,/^require = 2$/s//require = 1/; s/^min_human = 1$/min_human = 0/' "$CLIENT/.auths/policy.toml"
+  expect_equal "$(grep -c '^require = 2$' "$CLIENT/.auths/policy.toml")" 1 "require = 2 left in [governance] only"
+  local l1
+  l1=$(dev_commit mia laptop "policy: releases need one signer")
+  push origin main
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$l1" policy-change-unauthorized governance
+  client_git reset -q --hard origin/main
+}
+test_case loosening_refused "a policy change that loosens the release rule, signed by a member who is no [governance] signer: refused"
+
 test_done
