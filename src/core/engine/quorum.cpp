@@ -52,11 +52,14 @@ std::vector<const registry::Approval*> select_approvals(std::span<const registry
   return out;
 }
 
-SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match,
-                         std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
-                         const SignedObject& object, const IdentityResolver* resolver,
-                         const std::string& approve_hint) {
-  if (own_match.code != Reason::kOk) return own_match;
+namespace {
+
+/// count_quorum and count_approvals: the object's own signature (`own`, may be null: an
+/// artifact has none) and the approval records, `vote_word` naming an approval in the summary.
+SignerMatch count_votes(const SignatureCheck* own, const SignerMatch& own_match,
+                        std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                        const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint,
+                        const std::string& vote_word) {
   std::map<std::string, Voter> voters;
   std::vector<std::string> ignored;
   const auto vote = [&](const crypto::PublicKey& key, const SignerMatch& match, bool approve, const SignedObject& at,
@@ -67,14 +70,14 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
     if (!v.how.empty()) v.how += " + ";
     v.how += how;
   };
-  vote(*own.key, own_match, true, object, "signature");
+  if (own != nullptr) vote(*own->key, own_match, true, object, "signature");
   for (const registry::Approval* a : approvals) {
     SignatureCheck check;
     check.status = SignatureStatus::kGood;  // the registry verified the record's signature
     check.key = a->signer_key;
     SignedObject at = object;
     at.signed_at = a->timestamp.unix_seconds;
-    const std::string how = std::string(a->approve ? "approval " : "rejection ") + a->timestamp.text;
+    const std::string how = (a->approve ? vote_word + " " : std::string("rejection ")) + a->timestamp.text;
     const SignerMatch m = match_signers(check, set, at, resolver);
     if (m.code != Reason::kOk) {
       ignored.push_back(how + " by " + a->signer_key.fingerprint() + " (" + std::string(name(m.code)) + ": " +
@@ -112,6 +115,23 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
                 "; another signer of the rule runs: " + approve_hint};
   }
   return {Reason::kOk, own_match.signer, "quorum of " + std::to_string(count) + ": " + summary};
+}
+
+}  // namespace
+
+SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match,
+                         std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                         const SignedObject& object, const IdentityResolver* resolver,
+                         const std::string& approve_hint) {
+  if (own_match.code != Reason::kOk) return own_match;
+  return count_votes(&own, own_match, approvals, set, object, resolver, approve_hint, "approval");
+}
+
+SignerMatch count_approvals(std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                            const SignedObject& object, const IdentityResolver* resolver,
+                            const std::string& approve_hint, const std::string& vote_word) {
+  return count_votes(nullptr, SignerMatch{Reason::kOk, "", "", {}}, approvals, set, object, resolver, approve_hint,
+                     vote_word);
 }
 
 }  // namespace auths::engine
