@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(round_trip_and_strict_parse) {
   BOOST_TEST(back->file == kName);
   BOOST_TEST(back->sha256 == kDigest);
   BOOST_REQUIRE(back->signatures.size() == 1u);
-  BOOST_TEST(engine::check_artifact_signature(*back, back->signatures[0]).status == engine::SignatureStatus::kGood);
+  BOOST_TEST((engine::check_artifact_signature(*back, back->signatures[0]).status == engine::SignatureStatus::kGood));
   std::string extra = text;
   extra.insert(extra.find('{') + 1, R"("extra": 1,)");
   BOOST_TEST(!engine::parse_artifact_signatures(extra));
@@ -74,17 +74,17 @@ BOOST_AUTO_TEST_CASE(round_trip_and_strict_parse) {
 BOOST_AUTO_TEST_CASE(signature_checks) {
   const ac::PrivateKey a = artifact_key(), b = artifact_key();
   const engine::ArtifactSignatures doc = doc_of({});
-  BOOST_TEST(engine::check_artifact_signature(doc, sign_artifact_as(a)).status == engine::SignatureStatus::kGood);
+  BOOST_TEST((engine::check_artifact_signature(doc, sign_artifact_as(a)).status == engine::SignatureStatus::kGood));
   // Over another digest (a tampered file): bad.
-  BOOST_TEST(engine::check_artifact_signature(doc, sign_artifact_as(a, kName, kOtherDigest)).status ==
-             engine::SignatureStatus::kBad);
+  BOOST_TEST((engine::check_artifact_signature(doc, sign_artifact_as(a, kName, kOtherDigest)).status ==
+              engine::SignatureStatus::kBad));
   // In namespace "git": not an artifact signature.
-  BOOST_TEST(engine::check_artifact_signature(doc, sign_artifact_as(a, kName, kDigest, "git")).status ==
-             engine::SignatureStatus::kNamespaceMismatch);
+  BOOST_TEST((engine::check_artifact_signature(doc, sign_artifact_as(a, kName, kDigest, "git")).status ==
+              engine::SignatureStatus::kNamespaceMismatch));
   // signer_key says b, the signature is a's.
   engine::ArtifactSignature swapped = sign_artifact_as(a);
   swapped.signer_key = b.public_key();
-  BOOST_TEST(engine::check_artifact_signature(doc, swapped).status == engine::SignatureStatus::kBad);
+  BOOST_TEST((engine::check_artifact_signature(doc, swapped).status == engine::SignatureStatus::kBad));
 }
 
 BOOST_AUTO_TEST_CASE(adding_signatures) {
