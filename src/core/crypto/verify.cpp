@@ -151,4 +151,19 @@ util::Bytes sha512(std::span<const uint8_t> data) {
   return out;
 }
 
+struct Sha256Stream::State {
+  Botan::SHA_256 hash;
+};
+
+Sha256Stream::Sha256Stream() : m_state(std::make_unique<State>()) {}
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(std::span<const uint8_t> data) { m_state->hash.update(data_or_dummy(data), data.size()); }
+
+util::Bytes Sha256Stream::final() {
+  util::Bytes out(m_state->hash.output_length());
+  m_state->hash.final(out.data());
+  return out;
+}
+
 }  // namespace auths::crypto

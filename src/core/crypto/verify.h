@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "crypto/public_key.h"
@@ -29,5 +30,21 @@ bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::s
 /// SHA-256 and SHA-512 (Botan), used by SSHSIG and fingerprints.
 util::Bytes sha256(std::span<const uint8_t> data);
 util::Bytes sha512(std::span<const uint8_t> data);
+
+/// SHA-256 over data handed in pieces (a file read block by block).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  ~Sha256Stream();
+  void update(std::span<const uint8_t> data);
+  /// The digest of everything handed in (32 bytes).
+  util::Bytes final();
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
 
 }  // namespace auths::crypto

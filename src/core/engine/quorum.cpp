@@ -44,21 +44,27 @@ std::vector<const registry::Approval*> select_approvals(std::span<const registry
   return out;
 }
 
-SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match,
-                         std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
-                         const SignedObject& object, const IdentityResolver* resolver,
-                         const std::string& approve_hint) {
-  if (own_match.code != Reason::kOk) return own_match;
+namespace {
+
+/// count_quorum and count_approvals: the object's own signature (`own`, null for an artifact,
+/// which has none) and the approval records, `vote_word` naming an approval in the summary.
+SignerMatch tally(const SignatureCheck* own, const SignerMatch& own_match,
+                  std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                  const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint,
+                  const std::string& vote_word) {
   std::vector<policy::Vote> votes;
   std::vector<std::string> ignored;
-  votes.push_back({voter_id(own_match, *own.key, set), true, is_human(*own.key, set, object, resolver), "signature"});
+  if (own != nullptr) {
+    votes.push_back(
+        {voter_id(own_match, *own->key, set), true, is_human(*own->key, set, object, resolver), "signature"});
+  }
   for (const registry::Approval* a : approvals) {
     SignatureCheck check;
     check.status = SignatureStatus::kGood;  // the registry verified the record's signature
     check.key = a->signer_key;
     SignedObject at = object;
     at.signed_at = a->timestamp.unix_seconds;
-    const std::string how = std::string(a->approve ? "approval " : "rejection ") + a->timestamp.text;
+    const std::string how = (a->approve ? vote_word + " " : std::string("rejection ")) + a->timestamp.text;
     const SignerMatch m = match_signers(check, set, at, resolver);
     if (m.code != Reason::kOk) {
       ignored.push_back(how + " by " + a->signer_key.fingerprint() + " (" + std::string(name(m.code)) + ": " +
@@ -69,6 +75,23 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
   }
   const policy::QuorumVerdict verdict = policy::count_votes(set, votes, ignored, object.what, approve_hint);
   return {verdict.code, verdict.code == Reason::kOk ? own_match.signer : "", verdict.detail, own_match.facts};
+}
+
+}  // namespace
+
+SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match,
+                         std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                         const SignedObject& object, const IdentityResolver* resolver,
+                         const std::string& approve_hint) {
+  if (own_match.code != Reason::kOk) return own_match;
+  return tally(&own, own_match, approvals, set, object, resolver, approve_hint, "approval");
+}
+
+SignerMatch count_approvals(std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                            const SignedObject& object, const IdentityResolver* resolver,
+                            const std::string& approve_hint, const std::string& vote_word) {
+  return tally(nullptr, SignerMatch{Reason::kOk, "", "", {}}, approvals, set, object, resolver, approve_hint,
+               vote_word);
 }
 
 }  // namespace auths::engine

@@ -44,4 +44,11 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
                          std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
                          const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint);
 
+/// The same verdict for an object that carries no signature of its own (an artifact,
+/// engine/artifact.h): only `approvals` vote, each matched at its own timestamp; `vote_word`
+/// names one in the summary ("signature"). The signer returned with kOk is "".
+SignerMatch count_approvals(std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                            const SignedObject& object, const IdentityResolver* resolver,
+                            const std::string& approve_hint, const std::string& vote_word);
+
 }  // namespace auths::engine
