@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# e2e-transports: file ssh:7-8
+# e2e-transports: file ssh:8-9
 # Issue 6, item 11: hooks that never run, and lockouts (README.md, "The trust model").
 #   (c) HEAD naming a branch the repository does not have: every push undecided (exit 2,
 #       default-branch-missing), also with auths.bootstrap = allow;
-#   (d) a policy that could never be satisfied or changed, pushed by governance: `require = 2`
-#       in a rule or in [governance], or no [governance]: policy-unsatisfiable;
+#   (d) a policy that could never be satisfied or changed, pushed by governance: no
+#       [governance], or require_log = "witness" on the default branch: policy-unsatisfiable;
+#       `require = 2` in a rule or in [governance] is no lockout (approvals meet it);
 #   (a) with core.hooksPath set, `auths hook install --repo` installs where git looks
 #       (pre-receive and post-receive): an unsigned push is then refused;
 #   (b) `auths hook status --repo` shows where each hook is and whether git runs it, the policy
@@ -74,13 +75,19 @@ rule_require_2() {
   reset_server_ref refs/heads/main "$main_tip"
   policy 'require = 2' | policy_write
   p1=$(commit_as maint "main: require = 2")
+  # Approvals (auths release approve) make a second signer: a quorum is no lockout.
   push origin main
-  expect_push_rejected policy-unsatisfiable
-  expect_violation refs/heads/main "$p1" policy-unsatisfiable '*'
-  expect_ref refs/heads/main "$main_tip"
+  expect_push_ok
+  expect_ref refs/heads/main "$p1"
+  local q1
+  q1=$(commit_as maint "main: one signature under require = 2")
+  push origin main
+  expect_push_rejected quorum-not-met
+  expect_violation refs/heads/main "$q1" quorum-not-met main
+  expect_ref refs/heads/main "$p1"
   expect_hook_run_agrees
 }
-test_case rule_require_2 "item 11d: governance pushes a rule with require = 2: policy-unsatisfiable"
+test_case rule_require_2 "item 11d: a rule with require = 2 is satisfiable (approvals): accepted, and then one signature is not enough"
 
 governance_require_2() {
   reset_server_ref refs/heads/main "$main_tip"
@@ -90,11 +97,33 @@ signers = [\"$(pub maint)\", \"$(pub carol)\"]
 require = 2" | policy_write
   p2=$(commit_as maint "governance: require = 2")
   push origin main
+  expect_push_ok
+  printf '# one more comment\n' >>"$CLIENT/.auths/policy.toml"
+  local q2
+  q2=$(commit_as maint "governance: a change with one signature")
+  push origin main
+  expect_push_rejected quorum-not-met
+  expect_violation refs/heads/main "$q2" quorum-not-met governance
+  expect_ref refs/heads/main "$p2"
+}
+test_case governance_require_2 "item 11d: [governance] with require = 2 is satisfiable (approvals): accepted, and then a change needs two"
+
+witness_on_main() {
+  reset_server_ref refs/heads/main "$main_tip"
+  client_git reset -q --hard "$main_tip"
+  policy 'require_log = "witness"' "[witness]
+keys = [\"$(pub carol)\"]
+
+[governance]
+signers = [\"$(pub maint)\"]" | policy_write
+  p4=$(commit_as maint "main: witness receipts required")
+  push origin main
   expect_push_rejected policy-unsatisfiable
-  expect_violation refs/heads/main "$p2" policy-unsatisfiable '*'
+  expect_violation refs/heads/main "$p4" policy-unsatisfiable '*'
+  expect_violation_mentions "require_log"
   expect_ref refs/heads/main "$main_tip"
 }
-test_case governance_require_2 "item 11d: governance pushes [governance] with require = 2: policy-unsatisfiable"
+test_case witness_on_main "item 11d: governance pushes require_log = \"witness\" on the default branch (every later commit refused): policy-unsatisfiable"
 
 no_governance() {
   reset_server_ref refs/heads/main "$main_tip"

@@ -196,4 +196,25 @@ merge_workflow() {
 }
 test_case merge_workflow "mia merges the agent's branch into main: the agent's commit is a contribution of a member, accepted"
 
+expression_outside_auths() {
+  client_git fetch -q origin
+  client_git reset -q --hard origin/main
+  # admin moves the expression out of .auths/ (a [governance] change)...
+  mkdir -p "$CLIENT/policy"
+  client_git mv .auths/bots.json policy/bots.json
+  sed -i 's|^expression = ".auths/bots.json"$|expression = "policy/bots.json"|' "$CLIENT/.auths/policy.toml"
+  commit_as admin "policy: the bots expression lives in policy/" >/dev/null
+  push origin main
+  expect_push_ok
+  # ...and it is still the policy: mia (a member, no [governance] signer) cannot loosen it.
+  printf '"True"\n' >"$CLIENT/policy/bots.json"
+  local x1
+  x1=$(dev_commit mia laptop "mia: let anyone push bot/*")
+  push origin main
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$x1" policy-change-unauthorized governance
+  client_git reset -q --hard origin/main
+}
+test_case expression_outside_auths "an expression file outside .auths/ is part of the policy: a member's change of it is refused"
+
 test_done

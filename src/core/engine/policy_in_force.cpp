@@ -76,7 +76,7 @@ Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const Serv
 }
 
 Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(
-    const Result<std::optional<policy::Policy>>& loaded) {
+    const Result<std::optional<policy::Policy>>& loaded, std::string_view default_branch) {
   using Finding = std::optional<std::pair<Reason, std::string>>;
   if (!loaded) {
     if (loaded.error().code != ErrorCode::kPolicy) return loaded.error();
@@ -88,7 +88,7 @@ Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(
                                                          " from the default branch (every later push would be "
                                                          "judged by auths.bootstrap alone)"});
   }
-  if (auto why = policy::unsatisfiable(**loaded)) {
+  if (auto why = policy::unsatisfiable(**loaded, default_branch)) {
     return Finding(std::pair{Reason::kPolicyUnsatisfiable, "the pushed policy " + *why});
   }
   return Finding{};

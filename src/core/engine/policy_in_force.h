@@ -45,8 +45,9 @@ Result<PolicyInForce> read_policy_in_force(const git::RepoView& repo, const Serv
 /// What is wrong with a pushed policy, given what load_policy_at made of the commit that would
 /// put it in force (so that a caller that needs the policy too reads it once): nullopt when it
 /// loads, could be satisfied and could be changed; kPolicyInvalid (missing, or does not load) or
-/// kPolicyUnsatisfiable otherwise. An Error when the repository could not be read.
+/// kPolicyUnsatisfiable otherwise (policy::unsatisfiable, with the server's `default_branch`).
+/// An Error when the repository could not be read.
 Result<std::optional<std::pair<Reason, std::string>>> check_pushed_policy(
-    const Result<std::optional<policy::Policy>>& loaded);
+    const Result<std::optional<policy::Policy>>& loaded, std::string_view default_branch);
 
 }  // namespace auths::engine

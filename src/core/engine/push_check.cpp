@@ -361,7 +361,7 @@ class PushChecker {
     if (!history) return false;
     auto changes = review_policy_changes(m_repo, *m_pif.commit, **commit, last_valid.named_files());
     if (!changes || !changes->changed) return false;
-    auto pushed = check_pushed_policy(load_policy_at(m_repo, **commit));
+    auto pushed = check_pushed_policy(load_policy_at(m_repo, **commit), m_refs.default_branch());
     if (!pushed || pushed->has_value()) return false;
     RefReport trial = report;
     trial.rule = "governance (recovery)";
@@ -631,7 +631,7 @@ class PushChecker {
   /// load, be satisfiable and changeable.
   void check_policy_at(RefReport& report, const Oid& commit, const std::string& rule,
                        const Result<std::optional<policy::Policy>>& loaded) {
-    auto finding = check_pushed_policy(loaded);
+    auto finding = check_pushed_policy(loaded, m_refs.default_branch());
     if (!finding) return undecidable(report, finding.error());
     if (finding->has_value()) violate(report, commit, rule, (*finding)->first, (*finding)->second);
   }

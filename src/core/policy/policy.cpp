@@ -79,14 +79,28 @@ std::vector<std::string> Policy::named_files() const {
       out.insert(set.allowed_signers_path);
     }
   };
-  for (const Rule& rule : rules) add(rule.signers);
+  for (const Rule& rule : rules) {
+    add(rule.signers);
+    // An expression decides who may sign as much as the policy file does.
+    if (!rule.expression_path.empty() && !util::starts_with(rule.expression_path, ".auths/")) {
+      out.insert(rule.expression_path);
+    }
+  }
   if (governance) add(*governance);
   return {out.begin(), out.end()};
 }
 
-std::optional<std::string> unsatisfiable(const Policy& policy) {
+std::optional<std::string> unsatisfiable(const Policy& policy, std::string_view default_branch) {
   if (!policy.governance) {
     return "the policy has no [governance] section: nobody could ever change it";
+  }
+  if (!default_branch.empty()) {
+    const Rule* rule = policy.match(default_branch);
+    if (rule != nullptr && rule->require_log == LogRequirement::kWitness) {
+      return "has rule '" + rule->name + "' govern " + std::string(default_branch) +
+             " with require_log = \"witness\", which refuses every commit while witness receipts are not "
+             "verified: the policy could never be changed again";
+    }
   }
   // `require` > 1 is met by approvals (engine/quorum.h): a quorum is satisfiable.
   return std::nullopt;

@@ -186,8 +186,8 @@ struct Policy {
   const SignerSet& known_set() const { return m_known; }
   /// Computes known_set(); the loader calls it once the policy is complete.
   void finish();
-  /// Every file outside `.auths/` the policy reads (allowed_signers files): changing one
-  /// changes the policy.
+  /// Every file outside `.auths/` the policy reads (allowed_signers files, expressions):
+  /// changing one changes the policy.
   std::vector<std::string> named_files() const;
 
  private:
@@ -196,8 +196,10 @@ struct Policy {
 
 /// Why a policy that loads could still never be satisfied or changed, or nullopt. Refused when
 /// pushed to the default branch (Reason::kPolicyUnsatisfiable); a policy already in force is
-/// used as it is.
-std::optional<std::string> unsatisfiable(const Policy& policy);
+/// used as it is. With `default_branch` ("refs/heads/main"), also a rule governing it that
+/// refuses every commit (require_log = "witness" while receipts are not verified): no policy
+/// change could land after it.
+std::optional<std::string> unsatisfiable(const Policy& policy, std::string_view default_branch = {});
 
 /// Reads another file of the same tree (for allowed_signers). nullopt when the file is absent.
 using FileReader = std::function<Result<std::optional<std::string>>(std::string_view path)>;

@@ -46,7 +46,8 @@ constexpr std::array kReasons = {
     ReasonInfo{Reason::kDeviceNotValid, "device-not-valid",
                "signed by a device whose link is not valid at the commit's time (dated before the link)", "", false},
     ReasonInfo{Reason::kThresholdNotMet, "threshold-not-met",
-               "the rule requires more distinct signers than the object carries", "", false},
+               "no longer produced (quorums count approvals: `quorum-not-met`); kept so older audit logs still read",
+               "", false},
     ReasonInfo{Reason::kQuorumNotMet, "quorum-not-met",
                "too few distinct signers of the rule approved the object (its signature plus approval records), or "
                "too few of them are Human (`min_human`)",

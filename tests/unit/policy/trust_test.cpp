@@ -123,6 +123,14 @@ BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
                                  rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2") +
                                  "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
                   .has_value());
+  // A rule refusing every commit on the default branch (witness receipts are not verified yet):
+  // no policy change could land after it. Another branch's such rule is no lockout.
+  const std::string witnessed = "version = 1\n[witness]\nkeys = [\"" + kEd3 + "\"]\n" +
+                                rule("main", "signers = [\"" + kEd1 + "\"]\nrequire_log = \"witness\"") +
+                                "[governance]\nsigners = [\"" + kEd1 + "\"]\n";
+  BOOST_TEST(unsatisfiable(load(witnessed), "refs/heads/main").has_value());
+  BOOST_TEST(!unsatisfiable(load(witnessed), "refs/heads/trunk").has_value());
+  BOOST_TEST(!unsatisfiable(load(witnessed)).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {
@@ -140,6 +148,17 @@ BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {
   BOOST_TEST((p.known_identities() == std::vector<std::string>{kKeriA}));
   // Files under .auths/ are governed anyway; the others are named.
   BOOST_TEST((p.named_files() == std::vector<std::string>{"keys/allowed"}));
+}
+
+BOOST_AUTO_TEST_CASE(expression_files_are_named) {
+  // An expression outside .auths/ is part of the policy: changing it needs [governance].
+  FakeTree tree;
+  tree.files["policy/bots.json"] = R"({"op":"IsAgent"})";
+  tree.files[".auths/main.json"] = R"({"op":"IsHuman"})";
+  const Policy p = load("version = 1\n" + rule("a", "signers = [\"" + kEd1 + "\"]\nexpression = \"policy/bots.json\"") +
+                            rule("b", "signers = [\"" + kEd1 + "\"]\nexpression = \".auths/main.json\""),
+                        tree);
+  BOOST_TEST((p.named_files() == std::vector<std::string>{"policy/bots.json"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
