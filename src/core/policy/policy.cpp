@@ -164,22 +164,33 @@ std::string conditions_text(const SignerSet& set) {
 /// What a rule asks beyond its signer set (open, paths, max_ttl, ephemeral, witness log,
 /// expression) as one text; "" when nothing.
 std::string rule_conditions_text(const Rule& rule) {
+  // Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& at -O2.
   std::string out;
-  if (rule.open) out += "|open=" + std::string(to_string(*rule.open));
+  if (rule.open) {
+    out += "|open=";
+    out += to_string(*rule.open);
+  }
   if (!rule.paths.empty()) {
     std::vector<std::string> paths = rule.paths;
     std::sort(paths.begin(), paths.end());
     out += "|paths=";
-    for (size_t i = 0; i < paths.size(); ++i) out += (i ? "+" : "") + escape_field(paths[i]);
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (i != 0) out += '+';
+      out += escape_field(paths[i]);
+    }
   }
-  if (rule.max_ttl) out += "|ttl=" + std::to_string(*rule.max_ttl);
+  if (rule.max_ttl) {
+    out += "|ttl=";
+    out += std::to_string(*rule.max_ttl);
+  }
   if (rule.allow_ephemeral) out += "|ephemeral";
   if (rule.require_log == LogRequirement::kWitness) out += "|log=witness";
   if (!rule.expression_text.empty()) {
     crypto::Blake3 hash;
     hash.update(rule.expression_text);
     const crypto::Blake3Digest digest = hash.finalize();
-    out += "|expr=" + util::hex_encode(digest.data(), digest.size());
+    out += "|expr=";
+    out += util::hex_encode(digest.data(), digest.size());
   }
   return out;
 }
