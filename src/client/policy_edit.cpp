@@ -22,6 +22,7 @@
 #include <toml++/toml.h>
 
 #include "crypto/public_key.h"
+#include "engine/policy_file.h"
 #include "file_io.h"
 #include "policy/policy.h"
 #include "util/strings.h"
@@ -668,18 +669,10 @@ std::string current_branch(const std::string& dir) {
 }
 
 PolicyFileReader policy_file_reader(const std::string& policy_path) {
+  // The policy's directory stands for .auths/; the repository root is the directory above it.
   std::error_code ec;
   const fs::path dir = fs::absolute(policy_path, ec).lexically_normal().parent_path();
-  return [dir](std::string_view tree_path) -> Result<std::optional<std::string>> {
-    const fs::path file = util::starts_with(tree_path, ".auths/") ? dir / std::string(tree_path.substr(7))
-                                                                  : dir.parent_path() / std::string(tree_path);
-    Result<std::string> text = read_file(file, kMaxPolicyFile);
-    if (!text) {
-      if (text.error().code == ErrorCode::kNotFound) return std::optional<std::string>();
-      return text.error();
-    }
-    return std::optional<std::string>(std::move(text).value());
-  };
+  return engine::policy_dir_reader(policy_path, dir.parent_path().string());
 }
 
 Result<std::string> read_policy_file(const std::string& path) { return read_file(path, kMaxPolicyFile); }

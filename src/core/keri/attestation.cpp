@@ -14,6 +14,16 @@
 
 namespace auths::keri {
 
+bool is_capability_name(std::string_view cap) {
+  return !cap.empty() && cap.size() <= 64 && std::all_of(cap.begin(), cap.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
+  });
+}
+
+bool is_team_name(std::string_view team) {
+  return is_capability_name(team) && team.find(':') == std::string_view::npos;
+}
+
 namespace {
 
 constexpr size_t kMaxAttestationBytes = 64 * 1024;
@@ -60,20 +70,6 @@ int read_number(std::string_view s, size_t pos, size_t n) {
   }
   return value;
 }
-
-// Capability names: 1-64 characters of [a-z0-9:_-] (the alphabet and length Auths allows),
-// stored already lower-case.
-bool valid_capability(std::string_view cap) {
-  if (cap.empty() || cap.size() > 64) {
-    return false;
-  }
-  return std::all_of(cap.begin(), cap.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
-  });
-}
-
-// Team names: like capabilities, without ':'.
-bool valid_team(std::string_view team) { return valid_capability(team) && team.find(':') == std::string_view::npos; }
 
 // Project paths as forges write them ("group/sub/project"): 1-256 characters of
 // [A-Za-z0-9._-/], no empty segment, no "." or ".." segment.
@@ -474,7 +470,7 @@ Status read_grant(const nlohmann::json& j, Attestation& a) {
   if (!caps.is_array()) return invalid("must be a list of strings", "capabilities");
   std::set<std::string> seen;
   for (const auto& cap : caps) {
-    if (!cap.is_string() || !valid_capability(cap.get_ref<const std::string&>())) {
+    if (!cap.is_string() || !is_capability_name(cap.get_ref<const std::string&>())) {
       return invalid("capabilities are 1-64 characters of [a-z0-9:_-]", "capabilities");
     }
     if (!seen.insert(cap.get<std::string>()).second) return invalid("duplicate capability", "capabilities");
@@ -488,7 +484,7 @@ Status read_grant(const nlohmann::json& j, Attestation& a) {
   }
   a.role = std::move(*role);
   if (a.role) {
-    if (auto st = read_names(j, "teams", &valid_team, "team names are 1-64 characters of [a-z0-9_-]", a.teams); !st)
+    if (auto st = read_names(j, "teams", &is_team_name, "team names are 1-64 characters of [a-z0-9_-]", a.teams); !st)
       return st;
     if (auto st = read_names(j, "repos", &valid_repo_path,
                              "repos are project paths such as \"group/project\" (1-256 of [A-Za-z0-9._-/])", a.repos);

@@ -86,6 +86,12 @@ struct Timestamp {
 /// offsets other than Z; no leap second).
 [[nodiscard]] Result<Timestamp> parse_timestamp(std::string_view text);
 
+/// Capability names as records hold them (the alphabet and length Auths allows): 1-64 characters
+/// of [a-z0-9:_-], already lower-case. The policy loader and expressions accept the same.
+bool is_capability_name(std::string_view name);
+/// Team names: like capabilities, without ':'.
+bool is_team_name(std::string_view name);
+
 enum class SignerType { kHuman, kAgent, kWorkload };
 /// "Human", "Agent", "Workload".
 const char* to_string(SignerType type);

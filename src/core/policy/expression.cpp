@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "crypto/blake3.h"
+#include "keri/attestation.h"
 #include "keri/canonical_json.h"
 #include "util/bytes.h"
 #include "util/strings.h"
@@ -132,13 +133,9 @@ bool printable_ascii(std::string_view s, bool allow_space) {
 
 constexpr size_t kMaxNameChars = 256;
 
-// Capability names as the registry's records write them (src/core/keri/attestation.cpp) and the
-// policy loader accepts them (src/core/policy/load.cpp).
+// Capability names as the registry's records write them and the policy loader accepts them.
 std::optional<std::string> capability_error(std::string_view s) {
-  const bool ok = !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
-  });
-  if (ok) return std::nullopt;
+  if (keri::is_capability_name(s)) return std::nullopt;
   return "capability \"" + util::printable(s, 80) + "\" is not 1-64 characters of a-z 0-9 : _ -";
 }
 

@@ -25,6 +25,7 @@
 
 #include <toml++/toml.h>
 
+#include "keri/attestation.h"
 #include "policy/policy.h"
 #include "util/strings.h"
 
@@ -113,13 +114,9 @@ bool is_did_keri_shape(std::string_view did) {
 
 bool is_role_name(std::string_view s) { return s == "admin" || s == "member" || s == "readonly"; }
 bool is_signer_type(std::string_view s) { return s == "Human" || s == "Agent" || s == "Workload"; }
-// Capability and team names as the registry's records write them (src/core/keri/attestation.cpp).
-bool is_capability_name(std::string_view s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
-  });
-}
-bool is_team_name(std::string_view s) { return is_capability_name(s) && s.find(':') == std::string_view::npos; }
+// Capability and team names as the registry's records write them.
+bool is_capability_name(std::string_view s) { return keri::is_capability_name(s); }
+bool is_team_name(std::string_view s) { return keri::is_team_name(s); }
 
 // A path inside the repository tree, as `allowed_signers` names one: relative, no "..".
 bool is_tree_path(std::string_view path) {
