@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,10 @@ namespace auths::util {
 using Bytes = std::vector<uint8_t>;
 
 inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+/// The bytes of `s` without a copy (valid while `s` is).
+inline std::span<const uint8_t> byte_span(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
 inline std::string to_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 std::string hex_encode(const uint8_t* data, size_t size);
