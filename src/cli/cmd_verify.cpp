@@ -22,6 +22,7 @@ int could_not_check(const Error& error) {
 }
 
 std::string status_line(bool valid, const std::string& status, const std::string& detail) {
+  if (valid && status == "valid-revoked-after-signing") return "VALID (revoked after signing: " + detail + ")";
   if (valid) return "VALID";
   return "INVALID: " + status + (detail.empty() ? "" : " (" + detail + ")");
 }
@@ -50,6 +51,8 @@ int run_verify_commit(const CommitOptions& opts) {
                                         {"delegated_by", v.delegated_by},
                                         {"chain", v.chain},
                                         {"witnesses", v.witnesses},
+                                        {"witness_detail", v.witness_detail},
+                                        {"witnessed_at", v.witnessed_at},
                                         {"claimed", v.claimed}};
     std::printf("%s\n", doc.dump(2).c_str());
   } else {
@@ -62,6 +65,8 @@ int run_verify_commit(const CommitOptions& opts) {
     std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
     if (!v.chain.empty()) std::printf("  Chain:       %s\n", join(v.chain, " <- ").c_str());
     std::printf("  Witnesses:   %s\n", or_text(v.witnesses, "not required"));
+    if (!v.witness_detail.empty()) std::printf("  Not counted: %s\n", v.witness_detail.c_str());
+    if (!v.witnessed_at.empty()) std::printf("  Witnessed:   %s\n", v.witnessed_at.c_str());
     for (const auto& claim : v.claimed) std::printf("  Claimed:     %s\n", claim.c_str());
     std::printf("  Status:      %s\n", status_line(v.valid, v.status, v.detail).c_str());
   }

@@ -4,8 +4,10 @@
 #   (c) HEAD naming a branch the repository does not have: every push undecided (exit 2,
 #       default-branch-missing), also with auths.bootstrap = allow;
 #   (d) a policy that could never be satisfied or changed, pushed by governance: no
-#       [governance], or require_log = "witness" on the default branch: policy-unsatisfiable;
-#       `require = 2` in a rule or in [governance] is no lockout (approvals meet it);
+#       [governance], or require_log = "witness" on the default branch with witnesses whose keys
+#       cannot sign receipts (P-256): policy-unsatisfiable; `require = 2` in a rule or in
+#       [governance] is no lockout (approvals meet it), nor are Ed25519 witnesses (receipts meet
+#       it: without them a commit is refused, witness-quorum-not-met);
 #   (a) with core.hooksPath set, `auths hook install --repo` installs where git looks
 #       (pre-receive and post-receive): an unsigned push is then refused;
 #   (b) `auths hook status --repo` shows where each hook is and whether git runs it, the policy
@@ -16,6 +18,7 @@ test_init
 
 make_key maint
 make_key carol
+make_key p256 ecdsa
 policy() {  # policy [MAIN-EXTRA-LINES] [GOVERNANCE-SECTION]
   cat <<EOF
 version = 1
@@ -111,19 +114,38 @@ test_case governance_require_2 "item 11d: [governance] with require = 2 is satis
 witness_on_main() {
   reset_server_ref refs/heads/main "$main_tip"
   client_git reset -q --hard "$main_tip"
+  # Receipts are Ed25519: a witness with a P-256 key can never give one, so every later commit
+  # would be refused, the policy change that would undo it included.
   policy 'require_log = "witness"' "[witness]
-keys = [\"$(pub carol)\"]
+keys = [\"$(pub p256)\"]
 
 [governance]
 signers = [\"$(pub maint)\"]" | policy_write
-  p4=$(commit_as maint "main: witness receipts required")
+  p4=$(commit_as maint "main: witness receipts nobody can give")
   push origin main
   expect_push_rejected policy-unsatisfiable
   expect_violation refs/heads/main "$p4" policy-unsatisfiable '*'
   expect_violation_mentions "require_log"
   expect_ref refs/heads/main "$main_tip"
+  # An Ed25519 witness can: no lockout. The next commit without receipts is refused.
+  client_git reset -q --hard "$main_tip"
+  policy 'require_log = "witness"' "[witness]
+keys = [\"$(pub carol)\"]
+
+[governance]
+signers = [\"$(pub maint)\"]" | policy_write
+  p5=$(commit_as maint "main: witness receipts required")
+  push origin main
+  expect_push_ok
+  expect_ref refs/heads/main "$p5"
+  local w1
+  w1=$(commit_as maint "main: a commit without receipts")
+  push origin main
+  expect_push_rejected witness-quorum-not-met
+  expect_violation refs/heads/main "$w1" witness-quorum-not-met main
+  expect_ref refs/heads/main "$p5"
 }
-test_case witness_on_main "item 11d: governance pushes require_log = \"witness\" on the default branch (every later commit refused): policy-unsatisfiable"
+test_case witness_on_main "item 11d: require_log = \"witness\" on the default branch: policy-unsatisfiable when no witness key can sign a receipt; with an Ed25519 witness accepted, and then a commit needs receipts"
 
 no_governance() {
   reset_server_ref refs/heads/main "$main_tip"

@@ -8,6 +8,7 @@
 test_init
 make_key alice
 make_key bob
+make_key p256 ecdsa
 
 POLICIES=$E2E_TMP/policies
 mkdir -p "$POLICIES"
@@ -163,11 +164,18 @@ signers = ["$(pub alice)"]
 require_log = "witness"
 POLICY
   lint witness "$POLICIES/witness.toml" --json
+  expect_rc 0
+  json_check "$RUN_OUT" "[f['code'] for f in doc['findings']] == ['witness-on-default-branch']"
+  json_check "$RUN_OUT" "doc['findings'][0]['where'].endswith('witness.toml:11') and doc['findings'][0]['severity'] == 'warning'"
+  # Witnesses that can never sign a receipt (P-256; receipts are Ed25519): every commit refused,
+  # on the default branch a lockout.
+  sed "s|^keys = .*|keys = [\"$(pub p256)\"]|" "$POLICIES/witness.toml" >"$POLICIES/witness-p256.toml"
+  lint witness-p256 "$POLICIES/witness-p256.toml" --json
   expect_rc 1
-  json_check "$RUN_OUT" "[f['code'] for f in doc['findings']] == ['witness-unverified', 'governance-lockout']"
-  json_check "$RUN_OUT" "doc['findings'][1]['where'].endswith('witness.toml:11') and doc['findings'][1]['severity'] == 'error'"
+  json_check "$RUN_OUT" "[f['code'] for f in doc['findings']] == ['witness-unmeetable', 'governance-lockout']"
+  json_check "$RUN_OUT" "doc['findings'][1]['where'].endswith('witness-p256.toml:11') and doc['findings'][1]['severity'] == 'error'"
 }
-test_case rule_conditions "max_ttl over keys listed directly (a warning), require_log everywhere (a warning) and on the default branch (a lockout)"
+test_case rule_conditions "max_ttl over keys listed directly (a warning), require_log on the default branch (a warning), witnesses that cannot sign receipts (a lockout there)"
 
 expression_file() {
   printf '%s\n' '{"op": "And", "args": [{"op": "NotRevokd"}, {"HasCapability": 3}]}' >"$POLICIES/bad.json"

@@ -8,6 +8,7 @@
 #include "keri/attestation.h"
 #include "util/bytes.h"
 #include "util/strings.h"
+#include "witness/receipt.h"
 
 namespace auths {
 
@@ -48,12 +49,9 @@ Status check_commit_message(std::string_view message) {
       const bool ok = util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value();
       if (!ok) return Error::invalid_argument("'Auths-Device' must be a did:key:z... identifier, not '" + shown + "'");
     } else if (k == "auths-witness-receipt") {
-      std::string compact;
-      for (const char c : value) {
-        if (c != ' ' && c != '\t') compact.push_back(c);
-      }
-      if (compact.empty() || !util::base64_decode(compact, util::Base64Alphabet::kUrl)) {
-        return Error::invalid_argument("'Auths-Witness-Receipt' must be unpadded base64url, not '" + shown + "'");
+      if (auto receipt = witness::decode_trailer_value(value); !receipt) {
+        return Error::invalid_argument("'Auths-Witness-Receipt' is not a witness receipt (" +
+                                       receipt.error().to_string() + "): '" + shown + "'");
       }
     } else {
       return Error::invalid_argument("unknown trailer '" + key +

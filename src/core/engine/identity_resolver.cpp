@@ -19,12 +19,20 @@ void restrict_to(std::optional<std::set<std::string>>& capabilities, const std::
   capabilities = std::move(out);
 }
 
+/// When something the signer cannot choose first saw `object`: the server's record of accepting
+/// it (`received`) or, when earlier, the time a quorum of witnesses receipted it (issue 11:
+/// "receipt time is the anchored signing time"; SignedObject::witnessed_at).
+int64_t anchored_time(const SignedObject& object, int64_t received) {
+  return object.witnessed_at ? std::min(received, *object.witnessed_at) : received;
+}
+
 /// Why a link (device or delegation) does not hold for `object`, or kOk. A revoked link holds
-/// only for an object the server recorded accepting before the revocation.
+/// only for an object the server recorded accepting, or a quorum of witnesses receipted, before
+/// the revocation.
 std::pair<Reason, std::string> link_fault(const registry::Grant& grant, const SignedObject& object, int64_t received,
                                           Reason revoked, Reason expired, Reason not_valid, const std::string& what) {
   if (grant.revocation != nullptr) {
-    if (received < grant.revocation->revoked_at->unix_seconds) return {Reason::kOk, ""};
+    if (anchored_time(object, received) < grant.revocation->revoked_at->unix_seconds) return {Reason::kOk, ""};
     return {revoked, what + " was revoked at " + grant.revocation->revoked_at->text};
   }
   Reason fault = Reason::kOk;
@@ -109,9 +117,11 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
     path.detail = std::move(fault.second);
     if (path.fault == Reason::kOk && grant.revocation != nullptr) {
       path.revoked = true;
+      const int64_t anchored = anchored_time(object, received());
+      const std::string by = anchored < received() ? "receipted by a quorum of witnesses" : "accepted by this server";
       path.detail = "device " + device_did + " of " + path.identity + ", revoked at " +
-                    grant.revocation->revoked_at->text + " but accepted by this server at " +
-                    util::format_utc(received()) + ", before the revocation";
+                    grant.revocation->revoked_at->text + " but " + by + " at " + util::format_utc(anchored) +
+                    ", before the revocation";
     }
     paths.push_back(std::move(path));
   }

@@ -6,12 +6,14 @@
 #include <sstream>
 
 #include "engine/identity_resolver.h"
+#include "engine/policy_in_force.h"
 #include "engine/signature_check.h"
 #include "git/objects.h"
 #include "git/repository.h"
 #include "registry/registry.h"
 #include "util/strings.h"
 #include "util/time.h"
+#include "witness/receipt.h"
 
 namespace auths {
 
@@ -36,6 +38,31 @@ void describe_signer(const registry::State& state, const crypto::PublicKey& key,
     }
     return;
   }
+}
+
+/// The commit's witness receipts, counted against the [witness] of the policy at HEAD (what
+/// the server's default branch carries): the Witnesses line, and the time a quorum saw it.
+std::optional<witness::Tally> count_receipts(const git::Repository& repo, const git::CommitInfo& commit,
+                                             const engine::SignatureCheck& check, CommitVerdict& verdict) {
+  const std::vector<std::string> values = witness::receipt_values(commit.message);
+  const auto head = repo.resolve_commit("HEAD");
+  const auto loaded = head && head->has_value() ? engine::load_policy_at(repo, **head)
+                                                : Result<std::optional<policy::Policy>>(std::nullopt);
+  if (!loaded || !loaded->has_value() || !(*loaded)->witness) {
+    if (!values.empty()) {
+      verdict.witnesses =
+          std::to_string(values.size()) + " receipt(s), not checked (the policy at HEAD has no [witness])";
+    }
+    return std::nullopt;
+  }
+  witness::CommitClaim claim{commit.tree.hex(), {}, check.key ? check.key->to_ssh_line() : "", ""};
+  for (const Oid& parent : commit.parents) claim.parents.push_back(parent.hex());
+  witness::Tally tally = witness::tally_receipts(values, claim, *(*loaded)->witness);
+  verdict.witnesses = std::to_string(tally.verified) + "/" + std::to_string(values.size()) +
+                      " receipts verified (threshold " + std::to_string(tally.threshold) + ")";
+  verdict.witness_detail = tally.not_counted();
+  if (tally.quorum_at) verdict.witnessed_at = util::format_utc(*tally.quorum_at);
+  return tally;
 }
 
 }  // namespace
@@ -90,9 +117,12 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
   object.signed_at = commit->committer_time;
   object.now = now;
   object.oid = *oid;
+  if (const auto tally = count_receipts(*repo, *commit, check, verdict)) object.witnessed_at = tally->quorum_at;
   const auto match = engine::match_signers(check, candidates, object, &resolver);
   verdict.valid = match.code == Reason::kOk;
   verdict.status = verdict.valid ? "valid" : std::string(name(match.code));
+  // A device revoked after a quorum of witnesses saw the commit (identity_resolver.cpp).
+  if (verdict.valid && match.facts.revoked) verdict.status = "valid-revoked-after-signing";
   verdict.detail = match.code == Reason::kUnknownSigner && check.key
                        ? "key " + check.key->fingerprint() + " is not linked to any identity in " + registry_ref
                        : match.detail;

@@ -9,6 +9,7 @@
 
 #include "engine/quorum.h"
 #include "git/trees.h"
+#include "witness/receipt.h"
 
 namespace auths::engine {
 
@@ -28,6 +29,11 @@ struct Item {
   bool needs_signature = false;
   SignatureCheck check;
   std::optional<std::vector<std::string>> paths;  // changed against the first parent, when a rule needs them
+  // A commit under a policy with [witness]: its tree, parents and receipts, and their count.
+  std::string tree;
+  std::vector<std::string> parents;
+  std::vector<std::string> receipts;
+  std::optional<witness::Tally> tally;
 };
 
 bool needs_signature(const Candidate& c) {
@@ -65,7 +71,7 @@ Status changed_paths(const git::RepoView& repo, const git::CommitInfo& commit, I
   return {};
 }
 
-Status read_item(const git::RepoView& repo, Item& item) {
+Status read_item(const git::RepoView& repo, bool wants_receipts, Item& item) {
   const Candidate& c = *item.candidate;
   if (c.is_tag) {
     auto tag = git::read_tag(repo, c.oid);
@@ -85,6 +91,11 @@ Status read_item(const git::RepoView& repo, Item& item) {
       return {};
     }
     item.time = commit->committer_time;
+    if (wants_receipts) {
+      item.tree = commit->tree.hex();
+      for (const Oid& parent : commit->parents) item.parents.push_back(parent.hex());
+      item.receipts = witness::receipt_values(commit->message);
+    }
     item.payload = std::move(commit->payload);
     item.signature = std::move(commit->signature);
     const bool wants_paths = std::any_of(c.requirements.begin(), c.requirements.end(), [](const Requirement& r) {
@@ -96,6 +107,24 @@ Status read_item(const git::RepoView& repo, Item& item) {
   }
   item.needs_signature = needs_signature(c);
   return {};
+}
+
+/// Counts a commit's receipts against [witness], for the key that signed it (after check_signature).
+void tally_receipts(const policy::WitnessSet& set, Item& item) {
+  const witness::CommitClaim claim{item.tree, item.parents, item.check.key ? item.check.key->to_ssh_line() : "", ""};
+  item.tally = witness::tally_receipts(item.receipts, claim, set);
+}
+
+/// What the rule's conditions see of the receipts (policy/conditions.h); nullopt when not counted.
+std::optional<policy::WitnessFacts> witness_facts(const Item& item) {
+  if (!item.tally) return std::nullopt;
+  const witness::Tally& t = *item.tally;
+  policy::WitnessFacts facts{t.threshold, t.verified, static_cast<int>(t.receipts.size()), "", t.not_counted()};
+  if (const witness::ReceiptCheck* m = t.mismatch()) {
+    facts.mismatch = "the receipt of " + m->witness + " does not belong to this commit: " + m->detail +
+                     " (copied from another commit, or stale after an amend or a rebase)";
+  }
+  return facts;
 }
 
 /// The approval records of `c` and, for a tag, of its commit (select_approvals picks those that count).
@@ -113,7 +142,8 @@ std::vector<const registry::Approval*> approval_records(const JudgeContext& cont
 SignerMatch with_conditions(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r,
                             SignerMatch m) {
   if (m.code != Reason::kOk || r.rule_conditions == nullptr) return m;
-  const policy::ObjectFacts object{context.project, ref, item.paths, context.now};
+  const policy::ObjectFacts object{context.project,    ref, item.paths, context.now, item.candidate->is_tag,
+                                   witness_facts(item)};
   policy::ConditionVerdict verdict = policy::check_conditions(*r.rule_conditions, m.facts, object);
   if (verdict.code == Reason::kOk) return m;
   return {verdict.code, "", std::move(verdict.detail), {}};
@@ -126,6 +156,7 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
   object.signed_at = item.time;
   object.now = context.now;
   object.oid = item.candidate->oid;
+  if (item.tally) object.witnessed_at = item.tally->quorum_at;
   if (context.received_at) {
     const Oid oid = item.candidate->oid;
     object.received_at = [&context, oid] { return context.received_at(oid); };
@@ -213,17 +244,27 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
     batch.assign(end - start, Item{});
     for (size_t i = start; i < end; ++i) {
       batch[i - start].candidate = &candidates[i];
-      if (Status s = read_item(context.repo, batch[i - start]); !s) return s;
+      if (Status s = read_item(context.repo, context.witnesses != nullptr, batch[i - start]); !s) return s;
     }
     std::vector<size_t> to_verify;
     for (size_t i = 0; i < batch.size(); ++i) {
       if (!batch[i].malformed && batch[i].needs_signature) to_verify.push_back(i);
     }
-    const Status verified = parallel_for(to_verify.size(), context.threads, [&batch, &to_verify](size_t i) {
-      Item& item = batch[to_verify[i]];
-      item.check = check_signature(item.payload, item.signature);
-    });
+    // Receipts are counted with the signature (their Ed25519 checks spread over the same threads).
+    const policy::WitnessSet* witnesses = context.witnesses;
+    const auto counts_receipts = [witnesses](const Item& item) {
+      return witnesses != nullptr && !item.malformed && !item.candidate->is_tag;
+    };
+    const Status verified =
+        parallel_for(to_verify.size(), context.threads, [&batch, &to_verify, witnesses, &counts_receipts](size_t i) {
+          Item& item = batch[to_verify[i]];
+          item.check = check_signature(item.payload, item.signature);
+          if (counts_receipts(item)) tally_receipts(*witnesses, item);
+        });
     if (!verified) return verified;
+    for (Item& item : batch) {
+      if (counts_receipts(item) && !item.tally) tally_receipts(*witnesses, item);  // no signature needed
+    }
     for (const Item& item : batch) {
       const Candidate& c = *item.candidate;
       const char* kind = c.is_tag ? "tag" : "commit";

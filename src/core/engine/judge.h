@@ -55,6 +55,9 @@ struct JudgeContext {
   /// The approval records of an object (registry/approval.h), for quorums (engine/quorum.h);
   /// empty when unset.
   std::function<std::vector<const registry::Approval*>(const Oid&)> approvals = {};
+  /// The policy's [witness] (null without one): the receipts of every commit are counted
+  /// against it, for require_log and as the time a quorum saw the commit.
+  const policy::WitnessSet* witnesses = nullptr;
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

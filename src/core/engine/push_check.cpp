@@ -373,7 +373,8 @@ class PushChecker {
     const bool wants = last_valid.governance->needs_registry();
     const IdentityResolver* ids = wants ? identities(report) : nullptr;
     if (wants && ids == nullptr) return false;
-    if (Status s = judge_objects(judge_context(ids), candidates, trial, found); !s || !found.empty()) return false;
+    if (Status s = judge_objects(judge_context(ids, last_valid), candidates, trial, found); !s || !found.empty())
+      return false;
     if (!registry_read(report)) return false;
     trial.policy_source = m_pif.source + " (invalid; repair judged by the last valid policy's [governance])";
     report = std::move(trial);
@@ -447,8 +448,9 @@ class PushChecker {
     }
   }
 
-  JudgeContext judge_context(const IdentityResolver* ids) const {
+  JudgeContext judge_context(const IdentityResolver* ids, const policy::Policy& policy) const {
     JudgeContext context{m_repo};
+    if (policy.witness) context.witnesses = &*policy.witness;
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
@@ -559,7 +561,7 @@ class PushChecker {
       if (ids == nullptr) return;  // the registry could not be read: undecided, nothing judged
     }
     std::vector<Violation> found;
-    if (Status s = judge_objects(judge_context(ids), candidates, report, found); !s)
+    if (Status s = judge_objects(judge_context(ids, policy), candidates, report, found); !s)
       return undecidable(report, s.error());
     if (!registry_read(report)) return;
     for (auto& v : found) violate(report, v.object, v.rule, v.code, v.message);

@@ -57,6 +57,9 @@ struct SignedObject {
   /// only when a key's validity window or a revoked device makes it matter.
   std::function<int64_t()> received_at;
   std::optional<Oid> oid;
+  /// When a quorum of the policy's witnesses had seen the commit (witness/receipt.h,
+  /// Tally::quorum_at): like received_at, a time the signer cannot choose. nullopt: no quorum.
+  std::optional<int64_t> witnessed_at = std::nullopt;
 };
 
 /// Maps a key to did:keri identities (through device links, agent delegations and org

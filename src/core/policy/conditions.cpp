@@ -28,12 +28,18 @@ std::string format_duration(int64_t seconds) {
 }
 
 ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, const ObjectFacts& object) {
-  if (rule.require_log == LogRequirement::kWitness) {
-    // Fail closed until receipts are verified: a rule that asks for them is never silently
-    // satisfied.
-    return {Reason::kWitnessQuorumNotMet, "rule '" + rule.name +
-                                              "' requires witness receipts (require_log = \"witness\"), which this "
-                                              "version of auths-hooks cannot verify yet: refused"};
+  if (rule.require_log == LogRequirement::kWitness && !object.tag) {
+    // Fail closed: receipts nobody verified (object.witnesses unset) count for nothing.
+    const std::string asked = "rule '" + rule.name + "' requires witness receipts (require_log = \"witness\")";
+    if (!object.witnesses) return {Reason::kWitnessQuorumNotMet, asked + ", and none were verified: refused"};
+    const WitnessFacts& w = *object.witnesses;
+    if (!w.mismatch.empty()) return {Reason::kWitnessReceiptMismatch, w.mismatch};
+    if (w.verified < w.threshold) {
+      return {Reason::kWitnessQuorumNotMet, asked + ": " + std::to_string(w.verified) + " of " +
+                                                std::to_string(w.threshold) + " needed verified (" +
+                                                std::to_string(w.carried) + " carried" +
+                                                (w.not_counted.empty() ? "" : "; not counted: " + w.not_counted) + ")"};
+    }
   }
   if (signer.ephemeral && !rule.allow_ephemeral) {
     return {Reason::kEphemeralNotAllowed,

@@ -43,6 +43,15 @@ struct SignerFacts {
 /// "signed"): its did:key (else fingerprint) as subject and issuer, no type, no grant.
 SignerFacts listed_key_facts(const crypto::PublicKey& key);
 
+/// What the engine verified of a commit's witness receipts (witness/receipt.h, tally_receipts).
+struct WitnessFacts {
+  int threshold = 1;        // [witness] threshold
+  int verified = 0;         // distinct [witness] witnesses with a valid receipt for this commit
+  int carried = 0;          // Auths-Witness-Receipt trailers
+  std::string mismatch;     // why a receipt is for another tree, parents or signer ("" when none is)
+  std::string not_counted;  // the receipts that did not count, and why ("" when all did)
+};
+
 /// What the object is and changes.
 struct ObjectFacts {
   std::string repo;  // the project ("group/name"), "" when unknown
@@ -51,6 +60,10 @@ struct ObjectFacts {
   /// nullopt for a tag or when not computed.
   std::optional<std::vector<std::string>> paths;
   int64_t now = 0;
+  /// A tag: receipts are made for commits (a tag's commits meet require_log themselves).
+  bool tag = false;
+  /// The commit's receipts; nullopt when none were verified (require_log then refuses).
+  std::optional<WitnessFacts> witnesses = std::nullopt;
 };
 
 struct ConditionVerdict {

@@ -287,6 +287,11 @@ class Differ {
                    "[witness]: threshold " + std::to_string(a.threshold) + " -> " + std::to_string(b.threshold),
                    b.threshold < a.threshold, DiffRisk::kHigh);
     }
+    // Where clients ask for receipts: no decision depends on it (receipts are judged by keys).
+    if (a.urls != b.urls) {
+      add(name, "urls", "[witness]: urls [" + util::join(a.urls, ", ") + "] -> [" + util::join(b.urls, ", ") + "]",
+          DiffDirection::kNeutral, DiffRisk::kLow);
+    }
   }
 
   // `high`: a release rule or [governance], where an added signer is high risk.

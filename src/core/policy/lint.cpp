@@ -83,28 +83,30 @@ void check_conditions(const Policy& policy, std::vector<LintFinding>& out) {
                          " key(s) it lists directly can never meet (a listed key has no credential lifetime)",
                      at});
     }
-    if (rule.require_log == LogRequirement::kWitness) {
-      // The default branch carries the policy: a rule that refuses every commit there also
-      // refuses every policy change. Which branch is the default is the server's; the usual
-      // names are checked.
-      const bool default_branch = std::any_of(rule.refs.begin(), rule.refs.end(), [](const std::string& pattern) {
-        return glob_match(pattern, "refs/heads/main") || glob_match(pattern, "refs/heads/master");
-      });
+    if (rule.require_log == LogRequirement::kWitness && policy.witness) {
+      const WitnessSet& witness = *policy.witness;
+      // The default branch carries the policy: a rule there makes every policy change need
+      // receipts too. Which branch is the default is the server's; the usual names are checked.
       const Rule* first = nullptr;
       for (const char* ref : {"refs/heads/main", "refs/heads/master"}) {
         if (first == nullptr) first = policy.match(ref);
       }
-      if (default_branch && first == &rule) {
-        out.push_back({LintSeverity::kError, "governance-lockout",
-                       "rule '" + rule.name +
-                           "' governs the default branch (main or master) with require_log = \"witness\": this "
-                           "version refuses every such commit, so the policy could never be changed again",
+      const int usable = receipt_witnesses(witness);
+      if (usable < witness.threshold) {
+        out.push_back({first == &rule ? LintSeverity::kError : LintSeverity::kWarning,
+                       first == &rule ? "governance-lockout" : "witness-unmeetable",
+                       "rule '" + rule.name + "' sets require_log = \"witness\", but only " + std::to_string(usable) +
+                           " of the [witness] keys can sign receipts (Ed25519) and the threshold is " +
+                           std::to_string(witness.threshold) + ": it refuses every commit it judges" +
+                           (first == &rule ? ", so the policy could never be changed again" : ""),
                        at});
-      } else {
-        out.push_back({LintSeverity::kWarning, "witness-unverified",
+      } else if (first == &rule) {
+        out.push_back({LintSeverity::kWarning, "witness-on-default-branch",
                        "rule '" + rule.name +
-                           "' sets require_log = \"witness\": this version verifies no witness receipts yet, so it "
-                           "refuses every commit it judges (witness-quorum-not-met)",
+                           "' governs the default branch (main or master) with require_log = \"witness\": every "
+                           "commit there, policy changes included, needs receipts from " +
+                           std::to_string(witness.threshold) +
+                           " witness(es); while fewer answer, only the server's admin can change the policy",
                        at});
       }
     }

@@ -66,7 +66,7 @@ constexpr TableSpec kCommitSpec{"[[policy.commit]]", "", kRuleKeys, kRuleNotYet,
 constexpr TableSpec kReleaseSpec{"[[policy.release]]", "", kRuleKeys, kRuleNotYet, true};
 constexpr TableSpec kCiSpec{"[[policy.ci]]", "", kRuleKeys, kRuleNotYet, true};
 constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet, false};
-constexpr std::array<std::string_view, 2> kWitnessKeys = {"keys", "threshold"};
+constexpr std::array<std::string_view, 3> kWitnessKeys = {"keys", "threshold", "urls"};
 constexpr TableSpec kWitnessSpec{"[witness]", "", kWitnessKeys, kGovernanceNotYet, false};
 // The keys that name signers: an open rule has none of them.
 constexpr std::array<std::string_view, 7> kSignerKeys = {"signers", "allowed_signers", "require",     "roles",
@@ -80,6 +80,14 @@ bool contains(std::span<const std::string_view> list, std::string_view s) {
 
 int line_of(const toml::source_region& region) { return std::max(1, static_cast<int>(region.begin.line)); }
 int line_of(const toml::node& node) { return line_of(node.source()); }
+
+/// A witness's URL: http:// or https://, a host, printable, no white space, at most 256 characters.
+bool is_witness_url(std::string_view url) {
+  const bool scheme = util::starts_with(url, "http://") || util::starts_with(url, "https://");
+  const size_t host = url.find("://") + 3;
+  return scheme && url.size() > host && url.size() <= 256 && util::printable(url) == url &&
+         url.find_first_of(" \t") == std::string_view::npos;
+}
 
 // The same test as in allowed_signers.cpp: SSH key type names start with one of these.
 bool looks_like_ssh_key(std::string_view entry) {
@@ -531,6 +539,9 @@ class Loader {
       }
       witness.threshold = static_cast<int>(wanted);
     }
+    auto urls = load_names(*table, "urls", &is_witness_url, "witness URLs (http://host:port or https://...)");
+    if (!urls) return urls.error();
+    witness.urls = std::move(*urls);
     return witness;
   }
 

@@ -90,16 +90,27 @@ std::vector<std::string> Policy::named_files() const {
   return {out.begin(), out.end()};
 }
 
+int receipt_witnesses(const WitnessSet& set) {
+  return static_cast<int>(std::count_if(set.keys.begin(), set.keys.end(), [](const crypto::PublicKey& key) {
+    return key.type() == crypto::KeyType::kEd25519;
+  }));
+}
+
 std::optional<std::string> unsatisfiable(const Policy& policy, std::string_view default_branch) {
   if (!policy.governance) {
     return "the policy has no [governance] section: nobody could ever change it";
   }
   if (!default_branch.empty()) {
     const Rule* rule = policy.match(default_branch);
-    if (rule != nullptr && rule->require_log == LogRequirement::kWitness) {
+    // Witness receipts are verified (witness/receipt.h): a witnessed default branch is
+    // satisfiable while its witnesses answer, as [governance] is while its signers keep their
+    // keys. Only witnesses that can never sign a receipt make it a lockout.
+    if (rule != nullptr && rule->require_log == LogRequirement::kWitness && policy.witness &&
+        receipt_witnesses(*policy.witness) < policy.witness->threshold) {
       return "has rule '" + rule->name + "' govern " + std::string(default_branch) +
-             " with require_log = \"witness\", which refuses every commit while witness receipts are not "
-             "verified: the policy could never be changed again";
+             " with require_log = \"witness\", but only " + std::to_string(receipt_witnesses(*policy.witness)) +
+             " of the [witness] keys can sign receipts (Ed25519) and the threshold is " +
+             std::to_string(policy.witness->threshold) + ": the policy could never be changed again";
     }
   }
   // `require` > 1 is met by approvals (engine/quorum.h): a quorum is satisfiable.

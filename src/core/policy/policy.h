@@ -96,6 +96,10 @@ struct WitnessSet {
   std::vector<crypto::PublicKey> keys;
   std::vector<std::string> names;  // as written (did:key or SSH line), same order as keys
   int threshold = 1;
+  /// `urls`: where the commit-msg hook asks for receipts (http:// or https://), unless
+  /// `git config auths.witnesses` says otherwise. Not used by any decision: receipts are judged
+  /// by the keys that signed them, wherever they came from.
+  std::vector<std::string> urls;
 };
 
 struct Rule {
@@ -197,9 +201,11 @@ struct Policy {
 /// Why a policy that loads could still never be satisfied or changed, or nullopt. Refused when
 /// pushed to the default branch (Reason::kPolicyUnsatisfiable); a policy already in force is
 /// used as it is. With `default_branch` ("refs/heads/main"), also a rule governing it that
-/// refuses every commit (require_log = "witness" while receipts are not verified): no policy
-/// change could land after it.
+/// refuses every commit (require_log = "witness" with fewer Ed25519 witness keys than the
+/// threshold: no receipt of another key type verifies), after which no policy change could land.
 std::optional<std::string> unsatisfiable(const Policy& policy, std::string_view default_branch = {});
+/// How many of the witnesses can sign receipts (Ed25519 keys: a receipt's signature is Ed25519).
+int receipt_witnesses(const WitnessSet& set);
 
 /// Reads another file of the same tree (for allowed_signers). nullopt when the file is absent.
 using FileReader = std::function<Result<std::optional<std::string>>(std::string_view path)>;

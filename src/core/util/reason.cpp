@@ -102,9 +102,15 @@ constexpr std::array kReasons = {
                "signed by an ephemeral agent (key only in ssh-agent) under a rule without `allow_ephemeral = true`", "",
                false},
     ReasonInfo{Reason::kWitnessQuorumNotMet, "witness-quorum-not-met",
-               "the rule sets `require_log = \"witness\"` and the object lacks receipts from `[witness] threshold` "
-               "witnesses (this version verifies no receipts yet: such rules refuse every commit)",
-               "", false},
+               "the rule sets `require_log = \"witness\"` and fewer than `[witness] threshold` distinct witnesses of "
+               "the policy gave the commit a valid receipt",
+               "commit with the auths-commit-msg hook installed and the witnesses reachable (git config "
+               "auths.witnesses), or amend the commit to ask them again",
+               false},
+    ReasonInfo{Reason::kWitnessReceiptMismatch, "witness-receipt-mismatch",
+               "the commit carries a witness receipt for another tree, other parents or another signer (copied from "
+               "another commit, or stale after an amend or a rebase)",
+               "amend the commit with the auths-commit-msg hook installed: it replaces stale receipts", false},
     ReasonInfo{Reason::kExpressionDenied, "expression-denied",
                "the rule's expression policy denies the signer, or cannot decide (indeterminate counts as deny)",
                "run 'auths policy explain' with the signer and ref to see which predicate decided", false},

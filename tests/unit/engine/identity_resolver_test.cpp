@@ -89,6 +89,27 @@ BOOST_AUTO_TEST_CASE(revoked_device_needs_the_servers_record) {
               Reason::kDeviceRevoked));
 }
 
+BOOST_AUTO_TEST_CASE(revoked_device_and_the_time_a_witness_quorum_saw_the_commit) {
+  World w(/*revoked_at=*/1700000500);
+  const engine::RegistryResolver resolver(w.state);
+  const auto device = w.device.public_key();
+  // Receipted by a quorum of witnesses before the revocation, received by this server after it:
+  // the receipt time anchors the signature, as the server's own record would.
+  engine::SignedObject before = object(1700000100, 1700000600);
+  before.witnessed_at = 1700000400;
+  const auto ok = resolver.resolve(device, signers({w.alice.did()}), before);
+  BOOST_TEST((ok.code == Reason::kOk));
+  BOOST_TEST(ok.facts.revoked);
+  // Receipted after it: refused, whatever the committer date says.
+  engine::SignedObject after = object(1700000100, 1700000600);
+  after.witnessed_at = 1700000550;
+  BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), after).code == Reason::kDeviceRevoked));
+  // The earlier of the two anchors counts: the server's record before, receipts after.
+  engine::SignedObject recorded = object(1700000100, 1700000600, 1700000400);
+  recorded.witnessed_at = 1700000550;
+  BOOST_TEST((resolver.resolve(device, signers({w.alice.did()}), recorded).code == Reason::kOk));
+}
+
 BOOST_AUTO_TEST_CASE(expired_device_is_refused_then_and_now) {
   TempRepo t;
   Identity alice = make_identity();

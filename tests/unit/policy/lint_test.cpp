@@ -97,6 +97,27 @@ BOOST_AUTO_TEST_CASE(findings_table) {
                        q(kEd1) + "]\n"),
        {"warning shadowed-rule p.toml:8"},
        ""},
+      // Witness receipts: a witnessed ci branch asks nothing more; a witnessed default branch
+      // is a warning (policy changes need receipts too); witnesses that can never sign a
+      // receipt (P-256: receipts are Ed25519) refuse every commit: on the default branch a
+      // lockout.
+      {"witnessed ci branch",
+       with_governance("[witness]\nkeys = [" + q(kEd2) + "]\n" +
+                       rule("ci", q("refs/heads/ci/*"), "require_log = \"witness\"\n")),
+       {},
+       ""},
+      {"witnessed default branch",
+       with_governance("[witness]\nkeys = [" + q(kEd2) + "]\n" +
+                       rule("main", q("refs/heads/main"), "require_log = \"witness\"\n")),
+       {"warning witness-on-default-branch p.toml:6"},
+       ""},
+      {"witnesses that cannot sign receipts",
+       with_governance("[witness]\nkeys = [" + q(ap::test::kP256) + "]\n" +
+                       rule("ci", q("refs/heads/ci/*"), "require_log = \"witness\"\n") +
+                       rule("main", q("refs/heads/main"), "require_log = \"witness\"\n")),
+       {"warning witness-unmeetable p.toml:6", "error governance-lockout p.toml:11"},
+       "rule 'ci' sets require_log = \"witness\", but only 0 of the [witness] keys can sign receipts (Ed25519) and "
+       "the threshold is 1: it refuses every commit it judges"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_INFO(c.name);

@@ -123,14 +123,19 @@ BOOST_AUTO_TEST_CASE(unsatisfiable_policies) {
                                  rule("main", "signers = [\"" + kEd1 + "\", \"" + kEd2 + "\"]\nrequire = 2") +
                                  "[governance]\nsigners = [\"" + kEd1 + "\"]\n"))
                   .has_value());
-  // A rule refusing every commit on the default branch (witness receipts are not verified yet):
-  // no policy change could land after it. Another branch's such rule is no lockout.
-  const std::string witnessed = "version = 1\n[witness]\nkeys = [\"" + kEd3 + "\"]\n" +
-                                rule("main", "signers = [\"" + kEd1 + "\"]\nrequire_log = \"witness\"") +
-                                "[governance]\nsigners = [\"" + kEd1 + "\"]\n";
-  BOOST_TEST(unsatisfiable(load(witnessed), "refs/heads/main").has_value());
-  BOOST_TEST(!unsatisfiable(load(witnessed), "refs/heads/trunk").has_value());
-  BOOST_TEST(!unsatisfiable(load(witnessed)).has_value());
+  // Witness receipts are verified: a witnessed default branch is satisfiable while its Ed25519
+  // witnesses answer. A rule whose witnesses can never sign a receipt (a P-256 key: receipts
+  // are Ed25519) refuses every commit on the default branch: no policy change could land after
+  // it. Another branch's such rule is no lockout.
+  const auto witnessed = [&](const std::string& key) {
+    return "version = 1\n[witness]\nkeys = [\"" + key + "\"]\n" +
+           rule("main", "signers = [\"" + kEd1 + "\"]\nrequire_log = \"witness\"") + "[governance]\nsigners = [\"" +
+           kEd1 + "\"]\n";
+  };
+  BOOST_TEST(!unsatisfiable(load(witnessed(kEd3)), "refs/heads/main").has_value());
+  BOOST_TEST(unsatisfiable(load(witnessed(kP256)), "refs/heads/main").has_value());
+  BOOST_TEST(!unsatisfiable(load(witnessed(kP256)), "refs/heads/trunk").has_value());
+  BOOST_TEST(!unsatisfiable(load(witnessed(kP256))).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(known_signers_and_named_files) {

@@ -15,8 +15,10 @@ namespace auths {
 struct CommitVerdict {
   std::string commit;  // full id
   bool valid = false;
-  std::string status;                // "valid" or a reason code: unsigned, bad-signature, unknown-signer,
-                                     // device-revoked, device-expired, unsupported-signature, ...
+  std::string status;                // "valid", "valid-revoked-after-signing" (a device revoked after a
+                                     // quorum of witnesses receipted the commit), or a reason code:
+                                     // unsigned, bad-signature, unknown-signer, device-revoked,
+                                     // device-expired, unsupported-signature, ...
   std::string detail;                // one line
   std::string key;                   // SHA256:... of the signing key ("" when unsigned)
   std::string device;                // did:key:... of the signing key ("" when not Ed25519/P-256)
@@ -25,7 +27,10 @@ struct CommitVerdict {
   std::string delegated_by;          // "" when the attestation names nobody
   std::vector<std::string> chain;    // an agent's delegation chain: the agent, then each delegator
                                      // up to the top identity (empty: no delegation)
-  std::string witnesses;             // "not required" until witness receipts are enforced
+  std::string witnesses;             // "2/3 receipts verified (threshold 2)", counted against the
+                                     // [witness] of the policy at HEAD; "not required" without one
+  std::string witness_detail;        // the receipts that did not count, and why ("" when none)
+  std::string witnessed_at;          // when a quorum had seen the commit (UTC), "" below the threshold
   std::vector<std::string> claimed;  // the Auths-Id / Auths-Device trailers, as "Key: value"
 };
 

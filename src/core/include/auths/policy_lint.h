@@ -14,7 +14,8 @@ const char* to_string(LintSeverity severity);
 
 /// One problem of a policy. Codes: "load" (anything the loader refuses: syntax, types, values),
 /// "unknown-key", "require-above-signers", "governance-lockout", "unsatisfiable", "ttl-unmeetable",
-/// "witness-unverified", "expression" (a JSON expression file: one finding per compile error),
+/// "witness-unmeetable", "witness-on-default-branch", "expression" (a JSON expression file: one
+/// finding per compile error),
 /// "shadowed-rule", "unresolved-identity".
 struct LintFinding {
   LintSeverity severity = LintSeverity::kError;

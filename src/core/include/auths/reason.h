@@ -45,6 +45,7 @@ enum class Reason : uint8_t {
   kTtlExceeded,
   kEphemeralNotAllowed,
   kWitnessQuorumNotMet,
+  kWitnessReceiptMismatch,
   kExpressionDenied,
   // Objects and refs.
   kMalformedObject,
