@@ -148,9 +148,9 @@ Result<GitSigner> GitSigner::open(const git::Repository& repo, std::string_view 
 
 const crypto::PublicKey& GitSigner::key() const { return *m_state->key.key; }
 
-/// Runs `program -Y sign -n NAMESPACE -f KEY [-U] FILE` (stdin, stdout and stderr the caller's,
+/// Runs `program -Y sign -n NAMESPACE -f KEY [-U] [-q] FILE` (stdin, stdout and stderr the caller's,
 /// for a passphrase prompt); the signature is FILE.sig.
-Result<std::string> GitSigner::sign(std::string_view message, std::string_view namespace_) const {
+Result<std::string> GitSigner::sign(std::string_view message, std::string_view namespace_, bool quiet) const {
   const std::string file = m_state->temp.path() + "/message";
   std::error_code ec;
   fs::remove(file, ec);
@@ -159,6 +159,7 @@ Result<std::string> GitSigner::sign(std::string_view message, std::string_view n
   const std::string& program = m_state->program;
   std::vector<std::string> args{program, "-Y", "sign", "-n", std::string(namespace_), "-f", m_state->key.file};
   if (m_state->key.literal) args.emplace_back("-U");
+  if (quiet) args.emplace_back("-q");
   args.push_back(file);
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());

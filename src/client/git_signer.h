@@ -1,7 +1,7 @@
 // Signing bytes the way git signs a commit with gpg.format=ssh (gpg-interface.c:
 // sign_buffer_ssh), but in another SSHSIG namespace: the key of user.signingKey, handed to
 // gpg.ssh.program (default ssh-keygen; auths-sign for "auths:<alias>") as
-// `<program> -Y sign -n <namespace> -f <key> [-U] <file>`, the signature read from <file>.sig.
+// `<program> -Y sign -n <namespace> -f <key> [-U] [-q] <file>`, the signature read from <file>.sig.
 // Shared by `auths release approve` (approval_ops.cpp) and `auths artifact sign`
 // (artifact_ops.cpp). Nothing here prints; the program's prompts use the caller's terminal.
 #pragma once
@@ -31,8 +31,9 @@ class GitSigner {
 
   /// The public key user.signingKey names (what the signature will be made with).
   const crypto::PublicKey& key() const;
-  /// An armoured SSHSIG of `message` in `namespace_`, made by running the signing program.
-  Result<std::string> sign(std::string_view message, std::string_view namespace_) const;
+  /// An armoured SSHSIG of `message` in `namespace_`, made by running the signing program;
+  /// `quiet` passes -q (no "Signing file ..." lines: the commit-msg hook's witness request).
+  Result<std::string> sign(std::string_view message, std::string_view namespace_, bool quiet = false) const;
 
  private:
   struct State;

@@ -42,54 +42,107 @@ std::string trailer_token(std::string_view line) {
   return util::to_lower(token);
 }
 
-}  // namespace
+/// A message as git interpret-trailers sees it: its lines (without the final newline), where
+/// the content ends (before a scissors line and the trailing comments and blank lines), and its
+/// last paragraph [start, end), a trailer block when every line is "Token: value" or a
+/// continuation line and some text comes before it.
+struct Layout {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  size_t end = 0;
+  bool block = false;
+};
 
-std::string add_claim_trailers(std::string_view message, const SigningClaims& claims) {
-  std::vector<std::string_view> lines = util::split(message, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the final newline
-
-  // The content ends before a scissors line and before the trailing comments and blank lines.
-  size_t end = lines.size();
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (is_scissors(lines[i])) {
-      end = i;
+Layout layout_of(std::string_view message) {
+  Layout m;
+  m.lines = util::split(message, '\n');
+  if (!m.lines.empty() && m.lines.back().empty()) m.lines.pop_back();  // the final newline
+  m.end = m.lines.size();
+  for (size_t i = 0; i < m.lines.size(); ++i) {
+    if (is_scissors(m.lines[i])) {
+      m.end = i;
       break;
     }
   }
-  while (end > 0 && (is_blank(lines[end - 1]) || is_comment(lines[end - 1]))) --end;
-  if (end == 0) return std::string(message);
-
-  // The trailer block: the last paragraph, not the first, every line "Token: value" or a
-  // continuation line.
-  size_t start = end;
-  while (start > 0 && !is_blank(lines[start - 1])) --start;
+  while (m.end > 0 && (is_blank(m.lines[m.end - 1]) || is_comment(m.lines[m.end - 1]))) --m.end;
+  m.start = m.end;
+  while (m.start > 0 && !is_blank(m.lines[m.start - 1])) --m.start;
   bool has_text_before = false;
-  for (size_t i = 0; i + 1 < start; ++i) has_text_before = has_text_before || !is_blank(lines[i]);
-  bool block = has_text_before;
+  for (size_t i = 0; i + 1 < m.start; ++i) has_text_before = has_text_before || !is_blank(m.lines[i]);
+  m.block = has_text_before && m.end > 0;
+  for (size_t i = m.start; m.block && i < m.end; ++i) {
+    const bool continuation = i > m.start && (m.lines[i].front() == ' ' || m.lines[i].front() == '\t');
+    if (!continuation && trailer_token(m.lines[i]).empty()) m.block = false;
+  }
+  return m;
+}
+
+/// The message with the content's last paragraph [start, end) replaced by `paragraph` (a new
+/// paragraph after the content when it is no trailer block); without `paragraph`, the paragraph
+/// and the blank lines before it are dropped.
+std::string assemble(const Layout& m, const std::vector<std::string>& paragraph) {
+  size_t keep = m.block ? m.start : m.end;
+  if (paragraph.empty()) {
+    while (keep > 0 && is_blank(m.lines[keep - 1])) --keep;
+  }
+  std::string out;
+  for (size_t i = 0; i < keep; ++i) out.append(m.lines[i]).push_back('\n');
+  if (!paragraph.empty() && !m.block) out.push_back('\n');
+  for (const auto& line : paragraph) out.append(line).push_back('\n');
+  for (size_t i = m.end; i < m.lines.size(); ++i) out.append(m.lines[i]).push_back('\n');
+  return out;
+}
+
+/// The trailer block's lines, each trailer with its continuation lines, as (token, lines).
+std::vector<std::pair<std::string, std::vector<std::string>>> block_trailers(const Layout& m) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (size_t i = m.start; m.block && i < m.end; ++i) {
+    const bool continuation = i > m.start && (m.lines[i].front() == ' ' || m.lines[i].front() == '\t');
+    if (!continuation) out.emplace_back(trailer_token(m.lines[i]), std::vector<std::string>{});
+    out.back().second.emplace_back(m.lines[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string add_claim_trailers(std::string_view message, const SigningClaims& claims) {
+  const Layout m = layout_of(message);
+  if (m.end == 0) return std::string(message);
+  std::vector<std::string> paragraph;
   std::vector<std::string> tokens;
-  for (size_t i = start; block && i < end; ++i) {
-    const bool continuation = i > start && (lines[i].front() == ' ' || lines[i].front() == '\t');
-    if (continuation) continue;
-    std::string token = trailer_token(lines[i]);
-    if (token.empty()) block = false;
-    tokens.push_back(std::move(token));
+  for (auto& [token, lines] : block_trailers(m)) {
+    tokens.push_back(token);
+    paragraph.insert(paragraph.end(), lines.begin(), lines.end());
   }
   const auto present = [&](std::string_view name) {
-    return block && std::find(tokens.begin(), tokens.end(), util::to_lower(name)) != tokens.end();
+    return std::find(tokens.begin(), tokens.end(), util::to_lower(name)) != tokens.end();
   };
-  std::vector<std::string> added;
+  const size_t before = paragraph.size();
   if (!claims.identity.empty() && !present(kIdTrailer))
-    added.push_back(std::string(kIdTrailer) + ": " + claims.identity);
+    paragraph.push_back(std::string(kIdTrailer) + ": " + claims.identity);
   if (!claims.device.empty() && !present(kDeviceTrailer))
-    added.push_back(std::string(kDeviceTrailer) + ": " + claims.device);
-  if (added.empty()) return std::string(message);
+    paragraph.push_back(std::string(kDeviceTrailer) + ": " + claims.device);
+  if (paragraph.size() == before) return std::string(message);
+  return assemble(m, paragraph);
+}
 
-  std::string out;
-  for (size_t i = 0; i < end; ++i) out.append(lines[i]).push_back('\n');
-  if (!block) out.push_back('\n');
-  for (const auto& line : added) out.append(line).push_back('\n');
-  for (size_t i = end; i < lines.size(); ++i) out.append(lines[i]).push_back('\n');
-  return out;
+std::string replace_trailers(std::string_view message, std::string_view key, const std::vector<std::string>& lines) {
+  const Layout m = layout_of(message);
+  if (m.end == 0) return std::string(message);
+  const std::string token = util::to_lower(key);
+  std::vector<std::string> paragraph;
+  bool removed = false;
+  for (auto& [name, trailer] : block_trailers(m)) {
+    if (name == token) {
+      removed = true;
+      continue;
+    }
+    paragraph.insert(paragraph.end(), trailer.begin(), trailer.end());
+  }
+  if (!removed && lines.empty()) return std::string(message);
+  paragraph.insert(paragraph.end(), lines.begin(), lines.end());
+  return assemble(m, paragraph);
 }
 
 Result<std::optional<SigningClaims>> signing_claims(const std::string& repo_path) {

@@ -297,6 +297,18 @@ Result<bool> Repository::is_ancestor(const Oid& ancestor, const Oid& descendant)
   return rc == 1;
 }
 
+Result<Oid> Repository::write_index_tree() {
+  git_index* raw_index = nullptr;
+  if (const int rc = git_repository_index(&raw_index, m_h->repo.get()); rc < 0)
+    return to_error(rc, "reading the index");
+  const IndexPtr index(raw_index);
+  git_oid tree_id;
+  if (const int rc = git_index_write_tree_to(&tree_id, index.get(), m_h->repo.get()); rc < 0) {
+    return to_error(rc, "writing the index as a tree");
+  }
+  return from_git(tree_id);
+}
+
 Result<Oid> Repository::write_blob(std::string_view content) {
   git_oid id;
   if (const int rc = git_blob_create_from_buffer(&id, m_h->repo.get(), content.data(), content.size()); rc < 0) {

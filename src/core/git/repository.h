@@ -72,6 +72,9 @@ class Repository final : public RepoView {
   /// A revision as git rev-parse reads it, not peeled (a tag name gives the tag object).
   Result<Oid> resolve_object(const std::string& rev) const;
 
+  /// The tree of the index (GIT_INDEX_FILE's when set, as git hands it to a commit hook), its
+  /// trees written to the object store: the tree `git commit` is about to commit.
+  Result<Oid> write_index_tree();
   /// Writes a blob; returns its id.
   Result<Oid> write_blob(std::string_view content);
   /// A tree: `base` (nullopt = empty) plus `files` (path, content), written to the object store.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auths/result.h"
 
@@ -30,6 +31,12 @@ struct SigningClaims {
 /// lines and a scissors line at the end stay after the trailers. An empty message (only
 /// comments and blank lines) is returned unchanged, so that git still aborts the commit.
 std::string add_claim_trailers(std::string_view message, const SigningClaims& claims);
+
+/// `message` with every trailer `key` of its trailer block (with its continuation lines)
+/// removed and `lines` (trailers, folded or not) added at the end of the block, or as a new block
+/// after a blank line. A block left empty goes with the blank lines before it. An empty message
+/// is returned unchanged.
+std::string replace_trailers(std::string_view message, std::string_view key, const std::vector<std::string>& lines);
 
 /// Replaces the contents of the file at `path` (the hook's commit message file).
 [[nodiscard]] Status rewrite_file(const std::string& path, std::string_view content);
