@@ -274,11 +274,16 @@ test_case() {
   return 0
 }
 
+# E2E_CLEANUPS: functions e2e_cleanup runs at exit, for what a script starts besides sshd and
+# ssh-agent (the witness servers of tests/e2e/witness.sh).
+E2E_CLEANUPS=()
+
 e2e_cleanup() {
-  local status=$?
+  local status=$? cleanup
   set +e
   sshd_stop
   agent_stop
+  for cleanup in "${E2E_CLEANUPS[@]}"; do "$cleanup"; done
   if [ "$E2E_DONE" -ne 1 ]; then
     if [ "$status" -eq 0 ]; then status=1; fi
     printf '# %s [%s]: FAILED (stopped in %s, outside the cases; %d cases passed before)\n' \
