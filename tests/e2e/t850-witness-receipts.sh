@@ -276,6 +276,54 @@ rebased() {
 }
 test_case rebased "a rebase leaves stale receipts (refused); an amend replaces them (accepted)"
 
+# call NAME METHOD PATH BODY: an HTTP request to witness 1 (BODY: text, or - for none): the
+# status in STATUS, the body in $E2E_TMP/NAME.json.
+call() {
+  local name=$1 method=$2 path=$3 body=$4 file=-
+  if [ "$body" != - ]; then
+    file=$E2E_TMP/$name.body
+    printf '%s' "$body" >"$file"
+  fi
+  run "$name" python3 "$TOOL" http "$method" "${WITNESS_URL[1]}$path" "$file"
+  STATUS=$(head -n1 "$RUN_OUT")
+  tail -n +2 "$RUN_OUT" >"$E2E_TMP/$name.json"
+}
+
+api() {
+  local big good
+  call health GET /v1/health -
+  expect_equal "$STATUS" 200 "GET /v1/health"
+  json_check "$E2E_TMP/health.json" "doc['status'] == 'ok' and doc['witness'] == '${WITNESS_DID[1]}' and doc['log_size'] > 0 and len(doc['head']) == 64"
+  call log GET "/v1/log?from=1&limit=2" -
+  expect_equal "$STATUS" 200 "GET /v1/log"
+  json_check "$E2E_TMP/log.json" "doc['from'] == 1 and len(doc['entries']) == 2 and doc['entries'][0]['seq'] == 1 and doc['entries'][1]['prev'] != ''"
+  call badfrom GET "/v1/log?from=x" -
+  expect_equal "$STATUS" 400 "GET /v1/log?from=x"
+  call badjson POST /v1/receipts '{"tree": '
+  expect_equal "$STATUS" 400 "bad JSON"
+  json_check "$E2E_TMP/badjson.json" "doc['error'] == 'bad-request' and 'JSON' in doc['reason']"
+  call fields POST /v1/receipts '{"tree": "abc", "parents": [], "signer": "x", "signature": "y"}'
+  expect_equal "$STATUS" 400 "a request with a bad tree"
+  json_check "$E2E_TMP/fields.json" "doc['error'] == 'bad-request' and doc['reason'].startswith('tree')"
+  # A request signed by bob in alice's name: 403.
+  run forged python3 "$TOOL" request "${WITNESS_URL[1]}" "$(printf 'e%.0s' $(seq 40))" "$(client_git rev-parse HEAD)" \
+    "$ALICE_KEY" "$KEYS/bob" "$E2E_TMP/check"
+  expect_equal "$(head -n1 "$RUN_OUT")" 403 "a request signed by another key than its signer"
+  # Over 16 KiB: 413, unread.
+  big=$(head -c 20000 /dev/zero | tr '\0' 'a')
+  call big POST /v1/receipts "$big"
+  expect_equal "$STATUS" 413 "a 20 KB request"
+  call nowhere GET /v2/anything -
+  expect_equal "$STATUS" 404 "an unknown route"
+  # The witness still answers (parents no commit of this test has), and its log still verifies.
+  good=$(printf '1%.0s' $(seq 40))
+  run good python3 "$TOOL" request "${WITNESS_URL[1]}" "$(printf 'f%.0s' $(seq 40))" "$good" "$ALICE_KEY" "$KEYS/alice" "$E2E_TMP/check"
+  expect_equal "$(head -n1 "$RUN_OUT")" 200 "a good request after the bad ones"
+  witness_verify_log 1
+  expect_rc 0
+}
+test_case api "the HTTP API: health, log pages, 400 with a reason (bad JSON, bad fields), 403 (another signer), 413 (too large), 404"
+
 restart() {
   local size head
   witness_verify_log 1

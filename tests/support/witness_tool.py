@@ -8,6 +8,8 @@ Python's standard library, OpenSSL (Ed25519) and ssh-keygen (SSHSIG), never our 
       is base64url without padding of RFC 8785 JSON, verifies the witness's Ed25519 signature over
       the same JSON without "signature" with `openssl pkeyutl` (scratch files in DIR), and prints
       the fields as JSON.
+  witness_tool.py http METHOD URL BODYFILE
+      One request (BODYFILE: the body, "-" for none); prints the HTTP status, then the body.
   witness_tool.py request URL TREE PARENTS SIGNER KEYFILE DIR
       POSTs a request for TREE and PARENTS (ids separated by spaces) as SIGNER (an SSH public key
       line without comment), signed with `ssh-keygen -Y sign -n auths-witness -f KEYFILE`.
@@ -60,6 +62,21 @@ def check_receipt(value, scratch):
     print(json.dumps(doc, sort_keys=True))
 
 
+def http(method, url, body_file):
+    data = None
+    if body_file != "-":
+        with open(body_file, "rb") as f:
+            data = f.read()
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as reply:
+            print(reply.status)
+            print(reply.read().decode())
+    except urllib.error.HTTPError as e:
+        print(e.code)
+        print(e.read().decode())
+
+
 def request(url, tree, parents, signer, keyfile, scratch):
     claim = {"tree": tree, "parents": parents.split(), "signer": signer}
     message = os.path.join(scratch, "request")
@@ -71,20 +88,16 @@ def request(url, tree, parents, signer, keyfile, scratch):
                    stderr=subprocess.DEVNULL)
     with open(message + ".sig") as f:
         claim["signature"] = f.read()
-    post = urllib.request.Request(url + "/v1/receipts", data=json.dumps(claim).encode(), method="POST",
-                                  headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(post, timeout=20) as reply:
-            print(reply.status)
-            print(reply.read().decode())
-    except urllib.error.HTTPError as e:
-        print(e.code)
-        print(e.read().decode())
+    with open(message + ".json", "w") as f:
+        json.dump(claim, f)
+    http("POST", url + "/v1/receipts", message + ".json")
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "check-receipt":
         check_receipt(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "http":
+        http(*sys.argv[2:5])
     elif sys.argv[1] == "request":
         request(*sys.argv[2:8])
     else:
