@@ -49,6 +49,8 @@ int run_verify_commit(const CommitOptions& opts) {
                                         {"signer_type", v.signer_type},
                                         {"delegated_by", v.delegated_by},
                                         {"chain", v.chain},
+                                        {"path", v.path},
+                                        {"evidence", v.evidence},
                                         {"witnesses", v.witnesses},
                                         {"claimed", v.claimed}};
     std::printf("%s\n", doc.dump(2).c_str());
@@ -61,6 +63,8 @@ int run_verify_commit(const CommitOptions& opts) {
     std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
     std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
     if (!v.chain.empty()) std::printf("  Chain:       %s\n", join(v.chain, " <- ").c_str());
+    if (!v.path.empty()) std::printf("  Path:        %s\n", v.path.c_str());
+    std::printf("  Evidence:    %s\n", or_text(v.evidence, "none (no registry, no bundle)"));
     std::printf("  Witnesses:   %s\n", or_text(v.witnesses, "not required"));
     for (const auto& claim : v.claimed) std::printf("  Claimed:     %s\n", claim.c_str());
     std::printf("  Status:      %s\n", status_line(v.valid, v.status, v.detail).c_str());

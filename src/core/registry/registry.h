@@ -71,6 +71,31 @@ std::string signatures_path(std::string_view prefix, uint64_t sequence);  // ...
 /// (attestation or freeze) dated `unix_seconds`.
 std::string record_file_name(int64_t unix_seconds, std::string_view digest);
 
+/// What a delegator's KEL says of one of its delegated identifiers: how the Auths CLI (its
+/// current generation) manages devices, agents and org members, with no attestation at all.
+/// The delegate's dip is anchored by the delegator (checked when the event was added); then
+/// the delegator's KEL may hold, as Digest seals {"d": ...}:
+///   "<delegate prefix>"                                   revokes it (from that event on, for good)
+///   "agent:<delegate prefix>"                             marks it an agent (signer type Agent)
+///   "agentscope:<delegate prefix>:<expiry>:<c1>,<c2>..."  its scope: capabilities (a first item
+///                                                         "role:<role>" names an org role) and
+///                                                         its expiry in Unix seconds (0 = never);
+///                                                         the latest such seal counts
+struct KelDelegation {
+  std::string delegate;                   // the delegated identifier's prefix
+  std::string delegator;                  // its delegator's prefix (the dip's `di`)
+  std::optional<uint64_t> revoked_at;     // the delegator's event revoking it
+  bool agent = false;                     // marked as an agent
+  bool scoped = false;                    // a scope seal holds (the fields below are its)
+  std::vector<std::string> capabilities;  // of the latest scope, role marker removed
+  std::string role;                       // "admin", "member", "readonly" of a role marker; "" none
+  std::optional<int64_t> expires_at;      // of the latest scope; nullopt: never
+  std::string scope_error;                // the latest scope seal cannot be read ("" = fine): fail closed
+  friend bool operator==(const KelDelegation&, const KelDelegation&) = default;
+};
+/// Reads the delegation facts of `delegate` from its delegator's state (with its seals).
+KelDelegation read_kel_delegation(const keri::KeyState& delegate, const keri::KeyState& delegator);
+
 /// A device (or any subject key) linked to an identity, with its revocation if there is one.
 struct Grant {
   const keri::KeyState* identity = nullptr;
@@ -80,15 +105,16 @@ struct Grant {
 
 /// What an on-demand State (State::on_demand) looks records up by.
 enum class Lookup : uint32_t {
-  kIdentity = 1,     // prefix -> the identity's key state
-  kCurrentKey = 2,   // raw current key (Ed25519 32 bytes, P-256 33) -> the identities holding it
-  kLinkKey = 3,      // device key, SSH wire blob -> links
-  kLinkSubject = 4,  // subject -> links
-  kLinkIssuer = 5,   // issuer did -> links
-  kMembership = 6,   // lookup_pair(org, member) -> memberships
-  kRevocation = 7,   // lookup_pair(issuer, subject) -> revocations
-  kFreeze = 8,       // org did -> freeze and unfreeze records
-  kApproval = 9,     // object id (hex) -> approval records of that object
+  kIdentity = 1,        // prefix -> the identity's key state
+  kCurrentKey = 2,      // raw current key (Ed25519 32 bytes, P-256 33) -> the identities holding it
+  kLinkKey = 3,         // device key, SSH wire blob -> links
+  kLinkSubject = 4,     // subject -> links
+  kLinkIssuer = 5,      // issuer did -> links
+  kMembership = 6,      // lookup_pair(org, member) -> memberships
+  kRevocation = 7,      // lookup_pair(issuer, subject) -> revocations
+  kFreeze = 8,          // org did -> freeze and unfreeze records
+  kApproval = 9,        // object id (hex) -> approval records of that object
+  kKelDelegation = 10,  // delegate prefix -> what its delegator's KEL says of it (KelDelegation)
 };
 /// The key of a kMembership or kRevocation lookup: both strings, each behind its length.
 std::string lookup_pair(std::string_view first, std::string_view second);
@@ -172,6 +198,9 @@ class State {
   std::vector<const FreezeRecord*> freezes_of(std::string_view org) const;
   /// The approval records of the object `object_hex`, in the order added.
   std::vector<const Approval*> approvals_of(std::string_view object_hex) const;
+  /// What its delegator's KEL says of the delegated identifier `prefix`; nullopt when `prefix`
+  /// is unknown or not delegated.
+  std::optional<KelDelegation> kel_delegation(std::string_view prefix) const;
 
  private:
   Grant make_grant(const keri::Attestation& link) const;

@@ -38,13 +38,24 @@ constexpr std::array kReasons = {
                "object",
                "ask a governance signer to extend the key's valid-before", false},
     ReasonInfo{Reason::kDeviceRevoked, "device-revoked",
-               "signed by a device whose link to a listed identity is revoked",
+               "signed by a device whose link to a listed identity is revoked, or by a KERI delegated identifier "
+               "(an Auths device) its delegator's KEL revoked",
                "sign with a device that is still linked (auths device link)", false},
     ReasonInfo{Reason::kDeviceExpired, "device-expired",
-               "signed by a device whose link expired at the commit's time or now",
+               "signed by a device whose link, or KERI delegation scope, expired at the commit's time or now",
                "link the device again (auths device link)", false},
     ReasonInfo{Reason::kDeviceNotValid, "device-not-valid",
-               "signed by a device whose link is not valid at the commit's time (dated before the link)", "", false},
+               "signed by a device whose link is not valid at the commit's time (dated before the link), or whose "
+               "KERI delegation scope seal cannot be read",
+               "", false},
+    ReasonInfo{Reason::kBundleStale, "bundle-stale",
+               "signed by an identity known only from the committed `.auths/ci-bundle.json`, which is older than its "
+               "`max_valid_for_secs`",
+               "commit a fresh identity bundle (a change under .auths/: signed by a [governance] signer)", false},
+    ReasonInfo{Reason::kBundleInvalid, "bundle-invalid",
+               "the committed `.auths/ci-bundle.json` does not verify (a field, an event's signatures or its "
+               "delegation seal): nothing in it counts, and an identity only it could vouch for is refused",
+               "commit a bundle that verifies (auths verify-commit shows why this one does not)", false},
     ReasonInfo{Reason::kThresholdNotMet, "threshold-not-met",
                "no longer produced (quorums count approvals: `quorum-not-met`); kept so older audit logs still read",
                "", false},

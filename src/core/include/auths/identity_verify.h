@@ -25,14 +25,19 @@ struct CommitVerdict {
   std::string delegated_by;          // "" when the attestation names nobody
   std::vector<std::string> chain;    // an agent's delegation chain: the agent, then each delegator
                                      // up to the top identity (empty: no delegation)
+  std::string path;                  // how the key reached signed_by: "device link ...", "KERI
+                                     // delegated identifier ...", "agent ...", "identity key of ..."
+  std::string evidence;              // where the identities came from: the registry, the committed
+                                     // bundle, or both
   std::string witnesses;             // "not required" until witness receipts are enforced
   std::vector<std::string> claimed;  // the Auths-Id / Auths-Device trailers, as "Key: value"
 };
 
 /// Verifies the commit `rev` of the repository at `repo_path`: its SSH signature, and the
 /// signing key's link to an identity in `registry_commit` (default: refs/auths/registry of the
-/// same repository), valid at the commit's time and at `now` (0 = the current time).
-/// Trailers are reported as claims; verification never relies on them.
+/// same repository) or in the identity bundle committed in HEAD's tree (.auths/ci-bundle.json),
+/// valid at the commit's time and at `now` (0 = the current time). Trailers are reported as
+/// claims; verification never relies on them.
 Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::string& rev, int64_t now = 0,
                                     const std::string& registry_ref = "refs/auths/registry");
 

@@ -25,6 +25,8 @@ enum class Reason : uint8_t {
   kDeviceRevoked,
   kDeviceExpired,
   kDeviceNotValid,
+  kBundleStale,
+  kBundleInvalid,
   kThresholdNotMet,
   kQuorumNotMet,
   kApprovalRejected,
