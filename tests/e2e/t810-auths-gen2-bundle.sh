@@ -70,6 +70,13 @@ bundle_device_accepted() {
   expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
   expect_ref refs/heads/main "$e1"
   expect_hook_run_agrees
+  # auths verify-commit says which way the key reached carol, and from which evidence.
+  run vc-bundle "$AUTHS" verify-commit "$e1" --repo "$CLIENT"
+  expect_rc 0
+  expect_text "$RUN_OUT" "Signed by:   $CAROL"
+  expect_text "$RUN_OUT" "Path:        KERI delegated identifier $CDEV of $CAROL"
+  expect_text "$RUN_OUT" "Evidence:    HEAD:.auths/ci-bundle.json"
+  expect_text "$RUN_OUT" "Claimed:     Auths-Device: $CDEV"
 }
 test_case bundle_device_accepted "no registry ref; .auths/roots names carol, the bundle holds cdev: cdev's commit accepted"
 
