@@ -92,6 +92,19 @@ stray_device_refused() {
 }
 test_case stray_device_refused "cstray, delegated by carol but not in the bundle: refused (unknown-signer)"
 
+bundle_change_needs_governance() {
+  # cdev may sign main, but not add cstray to the committed evidence (nor roll it back):
+  # .auths/ is the policy's, changed only with a [governance] signature.
+  gen2 bundle carol "$CLIENT/.auths/ci-bundle.json" --device cdev --device cstray --max-valid-for-secs 86400
+  e3=$(gen2_commit cdev "$CAROL" "$CDEV" "carol: cdev adds cstray to the bundle")
+  push origin main
+  expect_push_rejected policy-change-unauthorized
+  expect_violation refs/heads/main "$e3" policy-change-unauthorized '*'
+  expect_ref refs/heads/main "$e1"
+  client_git reset -q --hard "$e1"
+}
+test_case bundle_change_needs_governance "cdev's commit that adds cstray to .auths/ci-bundle.json: refused (policy-change-unauthorized)"
+
 step "setup: a repository whose bundle is two hours old with max_valid_for_secs 3600"
 bundle_server stale --age 7200 --max-valid-for-secs 3600
 
