@@ -22,7 +22,8 @@ Error bundle_error(const std::string& where, const std::string& message) {
 Result<std::deque<keri::SignedEvent>> read_kel(const Json& owner, const std::string& where) {
   const auto kel = owner.find("kel");
   const auto attachments = owner.find("kel_attachments");
-  if (kel == owner.end() || !kel->is_array() || kel->empty()) return bundle_error(where, "'kel' must be a non-empty array");
+  if (kel == owner.end() || !kel->is_array() || kel->empty())
+    return bundle_error(where, "'kel' must be a non-empty array");
   if (attachments == owner.end() || !attachments->is_array()) {
     return bundle_error(where, "'kel_attachments' must be an array");
   }
@@ -76,12 +77,14 @@ Result<Bundle> read_bundle(std::string_view json_text) {
   out.created = *stamp;
   const auto max_age = doc.find("max_valid_for_secs");
   if (max_age == doc.end() || !max_age->is_number_unsigned() || max_age->get<uint64_t>() > (uint64_t{1} << 40)) {
-    return bundle_error("max_valid_for_secs", "missing, or not a number of seconds (a bundle without one never expires: refused)");
+    return bundle_error("max_valid_for_secs",
+                        "missing, or not a number of seconds (a bundle without one never expires: refused)");
   }
   out.max_valid_for_secs = max_age->get<int64_t>();
   std::string curve = "p256";
   if (const auto it = doc.find("curve"); it != doc.end()) {
-    if (!it->is_string() || (*it != "p256" && *it != "ed25519")) return bundle_error("curve", "must be \"p256\" or \"ed25519\"");
+    if (!it->is_string() || (*it != "p256" && *it != "ed25519"))
+      return bundle_error("curve", "must be \"p256\" or \"ed25519\"");
     curve = it->get<std::string>();
   }
   if (const auto it = doc.find("attestation_chain"); it != doc.end() && !it->is_array()) {

@@ -23,8 +23,8 @@ void read_scope(std::string_view rest, KelDelegation& out) {
   const auto [end, ec] = std::from_chars(expiry.data(), expiry.data() + expiry.size(), seconds);
   if (colon == std::string_view::npos || expiry.empty() || ec != std::errc() || end != expiry.data() + expiry.size() ||
       seconds < 0) {
-    out.scope_error = "the scope seal '" + util::printable(std::string(kScopeSeal) + out.delegate + ":" +
-                                                           std::string(rest), 120) +
+    out.scope_error = "the scope seal '" +
+                      util::printable(std::string(kScopeSeal) + out.delegate + ":" + std::string(rest), 120) +
                       "' is not <expiry>:<capabilities>";
     return;
   }
@@ -37,8 +37,8 @@ void read_scope(std::string_view rest, KelDelegation& out) {
     if (first && util::starts_with(name, kRoleMarker)) {
       out.role = name.substr(kRoleMarker.size());
       if (out.role != "admin" && out.role != "member" && out.role != "readonly") {
-        out.scope_error = "the scope seal of " + out.delegate + " names an unknown role '" +
-                          util::printable(out.role, 40) + "'";
+        out.scope_error =
+            "the scope seal of " + out.delegate + " names an unknown role '" + util::printable(out.role, 40) + "'";
         return;
       }
     } else if (keri::is_capability_name(name)) {

@@ -80,8 +80,7 @@ BOOST_AUTO_TEST_CASE(an_anchored_device_speaks_for_its_delegator_only) {
   // The path says how.
   const auto paths = engine::trace_key(state, g.device.key.public_key(), object());
   BOOST_REQUIRE(paths.size() == 1u);
-  BOOST_TEST(engine::describe_path(paths[0]) ==
-             "KERI delegated identifier " + g.device.did() + " of " + g.alice.did());
+  BOOST_TEST(engine::describe_path(paths[0]) == "KERI delegated identifier " + g.device.did() + " of " + g.alice.did());
   BOOST_REQUIRE(paths[0].hops.size() == 1u);
   BOOST_TEST(paths[0].hops[0].record == nullptr);
 }
@@ -120,8 +119,8 @@ BOOST_AUTO_TEST_CASE(scope_seals_set_capabilities_type_and_expiry) {
   auto release = signers({g.alice.did()});
   release.capabilities = {"sign_release"};
   release.capabilities_explicit = true;
-  BOOST_TEST((engine::RegistryResolver(state).resolve(g.device.key.public_key(), release, object()).code !=
-              Reason::kOk));
+  BOOST_TEST(
+      (engine::RegistryResolver(state).resolve(g.device.key.public_key(), release, object()).code != Reason::kOk));
   // Past the scope's expiry (judged now, or signed after it): device-expired.
   BOOST_TEST((resolve(state, g.device, g.alice.did(), object(kNow - 100, kNow + 2000)).code == Reason::kDeviceExpired));
   BOOST_TEST((resolve(state, g.device, g.alice.did(), object(kNow + 1500, kNow)).code == Reason::kDeviceExpired));
@@ -142,8 +141,8 @@ BOOST_AUTO_TEST_CASE(a_role_marker_makes_an_org_member) {
   admins.org = g.alice.did();
   admins.roles = {"admin"};
   admins.capabilities = {"sign_commit"};
-  BOOST_TEST((engine::RegistryResolver(state).resolve(g.device.key.public_key(), admins, object()).code ==
-              Reason::kOk));
+  BOOST_TEST(
+      (engine::RegistryResolver(state).resolve(g.device.key.public_key(), admins, object()).code == Reason::kOk));
   admins.roles = {"member"};
   BOOST_TEST((engine::RegistryResolver(state).resolve(g.device.key.public_key(), admins, object()).code ==
               Reason::kRoleNotAllowed));
