@@ -93,6 +93,7 @@ int run_verify(const AttestationOptions& opts) {
                                         {"valid", v.valid},
                                         {"status", v.status},
                                         {"detail", v.detail},
+                                        {"form", v.form},
                                         {"issuer", v.issuer},
                                         {"subject", v.subject},
                                         {"signer_type", v.signer_type},
@@ -101,6 +102,7 @@ int run_verify(const AttestationOptions& opts) {
     std::printf("%s\n", doc.dump(2).c_str());
   } else {
     std::printf("Attestation %s is %s\n", opts.file.c_str(), v.valid ? "valid" : "not valid");
+    std::printf("  Form:        %s\n", v.form == "auths" ? "Auths (auths-dev/auths)" : "auths-hooks");
     std::printf("  Issued by:   %s\n", v.issuer.c_str());
     std::printf("  Subject:     %s\n", v.subject.c_str());
     std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
@@ -129,7 +131,9 @@ void register_verify(CLI::App& app, Registry& registry) {
   CLI::App* verify = app.add_subcommand("verify", "Verify an attestation file (a device link or a revocation)");
   verify->footer(
       "Checks both signatures against the issuer's key event log (from refs/auths/registry of --repo, or else from the "
-      "identity home's registry copy), expiry and revocation. Exit status: 0 valid, 1 not valid, 2 could not check.");
+      "identity home's registry copy), expiry and revocation. Reads records of our form and of the form the Auths "
+      "tools write. Exit status: 0 valid, 1 not valid, 2 could not check (a malformed record: the error names the "
+      "field).");
   verify->add_option("attestation", att_opts->file, "The attestation JSON file")->required();
   verify->add_option("--repo", att_opts->repo, "Take the issuer's key event log from this repository's registry");
   verify->add_flag("--json", att_opts->json, "Print JSON instead of text");

@@ -147,6 +147,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
   if (!state) return state.error();
 
   AttestationVerdict verdict;
+  verdict.form = att->form == keri::AttestationForm::kAuths ? "auths" : "auths-hooks";
   verdict.issuer = att->issuer;
   verdict.subject = att->subject;
   verdict.signer_type = keri::to_string(att->signer_type);

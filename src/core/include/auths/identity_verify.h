@@ -44,7 +44,8 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
 struct AttestationVerdict {
   bool valid = false;
   std::string status;  // "valid" or a fault name (attestation-expired, attestation-revoked, ...)
-  std::string detail;
+  std::string detail;  // what failed, naming the field or signature
+  std::string form;    // "auths-hooks" (ours) or "auths" (as the Auths tools write it)
   std::string issuer;
   std::string subject;
   std::string signer_type;
