@@ -168,6 +168,15 @@ constexpr std::array kReasons = {
                kRecordHint, false},
     ReasonInfo{Reason::kRegistryTooLarge, "registry-too-large", "a registry update with too many commits or records",
                "", false},
+    ReasonInfo{
+        Reason::kRegistryMixedLayout, "registry-mixed-layout",
+        "a registry holding files of both layouts, this toolkit's (`v1/identities/<prefix>/kel/...`) and the "
+        "Auths tools' (`v1/identities/<2>/<2>/<prefix>/events/...`, `v1/devices/...`); the message names the file",
+        "keep one layout per registry: publish with the tool that wrote the registry", false},
+    ReasonInfo{Reason::kRegistryCacheMismatch, "registry-cache-mismatch",
+               "a cache file of the Auths layout (`tip.json`, `state.json`) that contradicts the key event log beside "
+               "it; the message names the file",
+               "rewrite the cache from the key event log, or leave it out", false},
     ReasonInfo{Reason::kKelMalformed, "kel-malformed", "a key event with wrong fields, types or encodings", "", false},
     ReasonInfo{Reason::kKelUnsupported, "kel-unsupported",
                "a key event this version does not read (weighted thresholds, foreign prefixes)", "", false},

@@ -67,6 +67,8 @@ enum class Reason : uint8_t {
   kRegistryEdit,
   kRegistryInvalidRecord,
   kRegistryTooLarge,
+  kRegistryMixedLayout,
+  kRegistryCacheMismatch,
   // Key event logs (why a KEL event is refused).
   kKelMalformed,
   kKelUnsupported,
