@@ -166,9 +166,9 @@ tip_lie_refused() {
   # tip.json claims a later event than the KEL has, with a SAID the KEL never had.
   printf '{\n  "version": 1,\n  "sequence": 9,\n  "said": "E%s"\n}' "$(printf 'A%.0s' {1..43})" >"$E2E_TMP/tip.json"
   tampered "add:$path=$E2E_TMP/tip.json"
-  registry_update_refused registry-invalid-record "$path"
+  registry_update_refused registry-cache-mismatch "$path"
 }
-test_case tip_lie_refused "a registry update whose tip.json contradicts alice's KEL (sequence, said): refused naming tip.json"
+test_case tip_lie_refused "a registry update whose tip.json contradicts alice's KEL (sequence, said): registry-cache-mismatch naming tip.json"
 
 state_lie_refused() {
   reset_server_ref refs/auths/registry "$reg3"
@@ -182,7 +182,7 @@ doc["state"]["current_keys"] = [sys.argv[1]]
 sys.stdout.write(json.dumps(doc, indent=2))' "$(gen2 show mallory | python3 -c 'import json, sys; print(json.load(sys.stdin)["keys"][0])')" \
     >"$E2E_TMP/state.json"
   tampered "add:$path=$E2E_TMP/state.json"
-  registry_update_refused registry-invalid-record "$path"
+  registry_update_refused registry-cache-mismatch "$path"
 }
 test_case state_lie_refused "a registry update whose state.json gives alice's identity mallory's key: refused naming state.json"
 
