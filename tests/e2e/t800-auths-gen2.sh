@@ -53,6 +53,16 @@ registry_and_commit_accepted() {
   expect_ref refs/auths/registry "$reg1"
   expect_ref refs/heads/main "$a1"
   expect_hook_run_agrees
+  # auths audit log reads this layout: alice's inception, her device's and its record, nothing
+  # in error (caches are no events).
+  run audit-gen2 "$AUTHS" audit log --repo "$SERVER" --json
+  expect_rc 0
+  json_check "$RUN_OUT" "sorted(e['kind'] for e in doc if e['subject'] in ('$ALICE', '$LAPTOP')) == ['delegate-incepted', 'device-linked', 'identity-incepted'] and not [e for e in doc if e['kind'] == 'error']"
+  # auths verify-commit says the device reached alice as a KERI delegated identifier.
+  run vc-gen2 "$AUTHS" verify-commit "$a1" --repo "$CLIENT"
+  expect_rc 0
+  expect_text "$RUN_OUT" "Path:        KERI delegated identifier $LAPTOP of $ALICE"
+  expect_text "$RUN_OUT" "Evidence:    refs/auths/registry"
 }
 test_case registry_and_commit_accepted "a Gen-2 registry (P-256 root, delegated device) pushed with the device's commit, trailers Auths-Id/Auths-Device: accepted"
 

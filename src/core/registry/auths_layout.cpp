@@ -31,7 +31,10 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /// "<YYYYMMDDTHHMMSS.mmm>_<id>.json", the id 1-64 characters of [A-Za-z0-9._-].
 bool is_history_name(std::string_view name) {
-  constexpr std::string_view kShape = "dddddddd" "Tdddddd" ".ddd_";
+  constexpr std::string_view kShape =
+      "dddddddd"
+      "Tdddddd"
+      ".ddd_";
   if (!util::ends_with(name, ".json") || name.size() <= kShape.size() + 5) return false;
   for (size_t i = 0; i < kShape.size(); ++i) {
     if (kShape[i] == 'd' ? !is_digit(name[i]) : name[i] != kShape[i]) return false;
@@ -140,7 +143,8 @@ std::optional<std::string> state_contradiction(const nlohmann::json& cached, con
   };
   if (const auto* v = member("sequence"); v != nullptr && v->is_number_unsigned() && v->get<uint64_t>() != kel.sequence)
     return "state.sequence is " + v->dump() + ", the log's last event is " + std::to_string(kel.sequence);
-  if (const auto* v = member("last_event_said"); v != nullptr && v->is_string() && v->get<std::string>() != kel.last_said)
+  if (const auto* v = member("last_event_said");
+      v != nullptr && v->is_string() && v->get<std::string>() != kel.last_said)
     return "state.last_event_said is " + v->get<std::string>() + ", the log's last event is " + kel.last_said;
   if (const auto* v = member("current_keys")) {
     if (const auto keys = string_list(*v); keys && *keys != kel.keys) return "state.current_keys are not the log's";
@@ -164,7 +168,8 @@ Status check_tip(const keri::KeyState* kel, const nlohmann::json& tip, Reason* f
   if (sequence == tip.end() || !sequence->is_number_unsigned() || said == tip.end() || !said->is_string()) {
     return invalid_record("tip.json needs an unsigned integer \"sequence\" and a string \"said\"", fault);
   }
-  if (kel == nullptr) return cache_mismatch("tip.json of an identity whose key event log is not in the registry", fault);
+  if (kel == nullptr)
+    return cache_mismatch("tip.json of an identity whose key event log is not in the registry", fault);
   if (sequence->get<uint64_t>() != kel->sequence || said->get<std::string>() != kel->last_said) {
     return cache_mismatch("tip.json names sequence " + sequence->dump() + ", " + said->get<std::string>() +
                               ", but the key event log ends at sequence " + std::to_string(kel->sequence) + ", " +
@@ -386,16 +391,16 @@ Status check_auths_device_record(const State& state, const AuthsPath& where, std
   }
   if (auto ok = signed_by_established_key(*att, *issuer, fault); !ok) return ok;
   if (now && att->timestamp.unix_seconds > *now + kAuthsRecordSkewSeconds) {
-    return invalid_record(std::string(name(Reason::kAttestationFromTheFuture)) + ": timestamp " +
-                              att->timestamp.text + " is after now",
-                          fault);
+    return invalid_record(
+        std::string(name(Reason::kAttestationFromTheFuture)) + ": timestamp " + att->timestamp.text + " is after now",
+        fault);
   }
   if (!previous) return {};
   auto before = keri::parse_attestation(*previous);
-  if (!before) return invalid_record("the record this update replaces does not parse: " + before.error().message, fault);
+  if (!before)
+    return invalid_record("the record this update replaces does not parse: " + before.error().message, fault);
   const bool later = before->timestamp < att->timestamp;
-  const bool revokes_it =
-      att->is_revocation() && keri::revokes(*att, *before) && !(att->timestamp < before->timestamp);
+  const bool revokes_it = att->is_revocation() && keri::revokes(*att, *before) && !(att->timestamp < before->timestamp);
   if (!later && !revokes_it) {
     return invalid_record("an update of attestation.json must be a later record for the device (or its revocation): " +
                               att->timestamp.text + " is not after " + before->timestamp.text,

@@ -57,8 +57,8 @@ Identity auths_device(Identity& root, bool anchored = true) {
   auto dip = ak::make_delegated_inception({qb64(device.key)}, 1, {ak::next_key_digest(qb64(device.next))}, 1,
                                           root.state.prefix);
   BOOST_REQUIRE(dip.has_value());
-  ak::cesr::SourceSeal source = anchored ? interact(root, {ak::Seal::of_event(*dip).value()})
-                                         : ak::cesr::SourceSeal{1, root.state.last_said};
+  ak::cesr::SourceSeal source =
+      anchored ? interact(root, {ak::Seal::of_event(*dip).value()}) : ak::cesr::SourceSeal{1, root.state.last_said};
   const ak::SignedEvent signed_dip{*dip, {*ak::sign_event(*dip, device.key, 0)}, {source}};
   if (!anchored) {
     device.state.prefix = dip->prefix;
@@ -150,23 +150,24 @@ BOOST_AUTO_TEST_CASE(paths_of_the_layout) {
               ar::AuthsRecord::kInvalid));
   BOOST_TEST((ar::classify_auths_path("v1/identities/EK/YL/" + prefix + "/events/0000000c.json").kind ==
               ar::AuthsRecord::kInvalid));
-  BOOST_TEST((ar::classify_auths_path("v1/identities/EK/YL/" + prefix + "/events/12.json").kind ==
-              ar::AuthsRecord::kInvalid));
+  BOOST_TEST(
+      (ar::classify_auths_path("v1/identities/EK/YL/" + prefix + "/events/12.json").kind == ar::AuthsRecord::kInvalid));
   BOOST_TEST((ar::classify_auths_path("v1/identities/EK/YL/" + prefix + "/tip.json").kind == ar::AuthsRecord::kTip));
   // Devices: did:key shards skip "did_key_"; a did:keri device is sharded "di/d_".
   const std::string did_key = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK";
-  BOOST_TEST(ar::auths_device_dir(did_key) == "v1/devices/z6/Mk/did_key_z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/");
-  const auto device =
-      ar::classify_auths_path("v1/devices/z6/Mk/did_key_z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/history/"
-                              "20260619T141834.160_a1b2c3d4.json");
+  BOOST_TEST(ar::auths_device_dir(did_key) ==
+             "v1/devices/z6/Mk/did_key_z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/");
+  const auto device = ar::classify_auths_path(
+      "v1/devices/z6/Mk/did_key_z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/history/"
+      "20260619T141834.160_a1b2c3d4.json");
   BOOST_TEST((device.kind == ar::AuthsRecord::kDeviceHistory));
   BOOST_TEST(device.did == did_key);
   BOOST_TEST(ar::auths_device_dir("did:keri:" + prefix) == "v1/devices/di/d_/did_keri_" + prefix + "/");
   BOOST_TEST(*ar::unsanitize_did("did_keri_E_a_b") == "did:keri:E_a_b");
   BOOST_TEST((ar::classify_auths_path("v1/orgs/EK/YL/" + prefix + "/members/did_keri_" + prefix + ".json").kind ==
               ar::AuthsRecord::kOrgMember));
-  BOOST_TEST((ar::classify_auths_path("v1/credentials/" + prefix + "/policy-00ff.json").kind ==
-              ar::AuthsRecord::kCredential));
+  BOOST_TEST(
+      (ar::classify_auths_path("v1/credentials/" + prefix + "/policy-00ff.json").kind == ar::AuthsRecord::kCredential));
   BOOST_TEST((ar::layout_of("v1/identities/" + prefix + "/kel/00000000.json") == ar::Layout::kOurs));
   BOOST_TEST((ar::layout_of("v1/metadata.json") == ar::Layout::kAuths));
   BOOST_TEST((ar::layout_of("v1/approvals/" + kApprovalObject + "/x.json") == ar::Layout::kNone));
@@ -331,10 +332,10 @@ BOOST_AUTO_TEST_CASE(caches_that_contradict_the_log_are_refused_stale_ones_are_n
   // state.json validated against the log's last event, with other keys: refused.
   ak::KeyState forged = root.state;
   forged.keys = tree.device.state.keys;
-  const Oid lying_state =
-      t.commit(joined({appended, {{root_dir + "tip.json", tip_json(root.state)}},
-                       {{root_dir + "state.json", state_json(forged)}}}),
-               {base});
+  const Oid lying_state = t.commit(
+      joined(
+          {appended, {{root_dir + "tip.json", tip_json(root.state)}}, {{root_dir + "state.json", state_json(forged)}}}),
+      {base});
   problems = t.verify(base, lying_state);
   BOOST_TEST((code_of(problems) == Reason::kRegistryCacheMismatch));
   BOOST_TEST(message_of(problems).find(root_dir + "state.json") != std::string::npos, message_of(problems));
@@ -347,9 +348,10 @@ BOOST_AUTO_TEST_CASE(caches_that_contradict_the_log_are_refused_stale_ones_are_n
   BOOST_TEST((code_of(problems) == Reason::kRegistryCacheMismatch), message_of(problems));
 
   // A stale state.json (validated against the previous event) is only stale: accepted.
-  const Oid stale_state = t.commit(
-      joined({appended, {{root_dir + "tip.json", tip_json(root.state)}}, {{root_dir + "state.json", state_json(earlier)}}}),
-      {base});
+  const Oid stale_state = t.commit(joined({appended,
+                                           {{root_dir + "tip.json", tip_json(root.state)}},
+                                           {{root_dir + "state.json", state_json(earlier)}}}),
+                                   {base});
   BOOST_TEST((code_of(t.verify(base, stale_state)) == Reason::kOk), message_of(t.verify(base, stale_state)));
   BOOST_TEST(ar::load(*t.repo, stale_state).has_value());
 
@@ -376,8 +378,7 @@ BOOST_AUTO_TEST_CASE(device_attestations_are_judged_by_content) {
   auto problems = t.verify(base, t.commit({{path, at_device_path(older, "attestation.json").second}}, {base}));
   BOOST_TEST((code_of(problems) == Reason::kRegistryInvalidRecord));
   BOOST_TEST(message_of(problems).find(path) != std::string::npos, message_of(problems));
-  const ak::Attestation foreign =
-      make_link(tree.root, key_of(ac::KeyType::kEcdsaP256), tree.root.key, 1700000100);
+  const ak::Attestation foreign = make_link(tree.root, key_of(ac::KeyType::kEcdsaP256), tree.root.key, 1700000100);
   problems = t.verify(base, t.commit({{path, at_device_path(foreign, "attestation.json").second}}, {base}));
   BOOST_TEST((code_of(problems) == Reason::kRegistryInvalidRecord));
   BOOST_TEST(message_of(problems).find("subject") != std::string::npos, message_of(problems));
