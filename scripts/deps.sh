@@ -11,8 +11,9 @@ AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git opens
   libgit2-dev libbotan-2-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libsqlite3-dev libcpp-httplib-dev"
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
-# cases, b3sum and openssl as test oracles, python3 to check JSON output.
-AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3"
+# cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography
+# for tests/support/auths_gen2.py (the independent maker of Auths Gen-2 identities, t800, t810).
+AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3 python3-cryptography"
 # Keeping the style (scripts/test.sh): scripts/format.sh --check (clang-format 14 on Debian 12)
 # and shellcheck on every shell script.
 AUTHS_STYLE_PACKAGES="clang-format shellcheck"

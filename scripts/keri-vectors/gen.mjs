@@ -102,6 +102,10 @@ function record(serder, signers, indices, source) {
             ev.source_seal = { s: source.s, d: source.d };
             ev.attachment += sourceSeal(parseInt(source.s, 16), source.d);
         }
+    } else if (source) {
+        // Unsigned (P-256): the -G group alone, which follows whatever signatures are attached.
+        ev.source_seal = { s: source.s, d: source.d };
+        ev.source_group = sourceSeal(parseInt(source.s, 16), source.d);
     }
     return ev;
 }
@@ -320,6 +324,154 @@ const kels = [];
             record(drt, [d1], [0], { s: ixn2.sad.s, d: ixn2.sad.d }),
         ],
     });
+}
+
+// 6. More delegation, built in the order it would happen: two delegators (root-a, Ed25519, and
+// root-b, P-256; both rotate on the way), their delegates (Ed25519 and P-256, one key and
+// several, one with 11 then 12 keys so that kt, nt and the signature count are beyond 9; seals
+// in `a`; one rotating three times, its last drt at s "a" anchored by root-a's event "a"), and
+// a delegate of a delegate (nested, delegated by chain). Every dip and drt is anchored by an ixn
+// of its delegator holding the KeyEvent seal {i, s, d}, which its -G couple names.
+// P-256 identifiers are unsigned here (signify-ts 0.3.0 cannot sign with P-256): for their
+// delegated events the -G group is recorded on its own (source_group).
+{
+    const ids = [];
+    const signers = {};
+    // Key names `${label}-0` .. `${label}-${count - 1}`, made as Ed25519 or P-256 keys.
+    const names = (label, count) => Array.from({ length: count }, (_, i) => `${label}-${i}`);
+    const ed = (label, count) => names(label, count).forEach((n) => (signers[n] = ed25519Key(n)));
+    const p256 = (label, count) => names(label, count).forEach((n) => p256Key(n));
+
+    // An identifier under construction: its events so far, and who signs its ixn events.
+    const identifier = (name, delegator) => {
+        const id = { name, delegator, prefix: undefined, said: undefined, sn: -1, events: [] };
+        ids.push(id);
+        return id;
+    };
+    const add = (id, serder, signing, source) => {
+        const list = signing && signing.keys.map((n) => signers[n]);
+        id.events.push(record(serder, list, signing && signing.indices, source));
+        id.prefix = serder.sad.i;
+        id.said = serder.sad.d;
+        id.sn = parseInt(serder.sad.s, 16);
+        if (serder.sad.t !== 'ixn') {
+            id.signing = signing;
+        }
+        return serder;
+    };
+    const ixn = (id, data) => {
+        const ev = interact({ pre: id.prefix, dig: id.said, sn: id.sn + 1, data, version: undefined, kind: undefined });
+        return add(id, ev, id.signing);
+    };
+    // The delegator's ixn holding the KeyEvent seal of a dip or drt; returns its { s, d }.
+    const anchor = (delegator, serder) => {
+        const held = ixn(delegator, [{ i: serder.sad.i, s: serder.sad.s, d: serder.sad.d }]);
+        return { s: held.sad.s, d: held.sad.d };
+    };
+    // spec: { keys, isith, next, nsith, data } with key names; sign: the indices of the keys
+    // that sign (Ed25519), or nothing (P-256).
+    const signing = (spec, sign) => sign && { keys: sign.map((i) => spec.keys[i]), indices: sign };
+    const inception = (id, spec, sign) => {
+        const args = {
+            keys: spec.keys.map((n) => keys[n].qb64),
+            isith: spec.isith,
+            ndigs: spec.next.map((n) => keys[n].digest),
+            nsith: spec.nsith,
+            data: spec.data,
+        };
+        if (!id.delegator) {
+            return add(id, incept({ ...args, code: MtrDex.Blake3_256 }), signing(spec, sign));
+        }
+        const dip = incept({ ...args, delpre: id.delegator.prefix });
+        return add(id, dip, signing(spec, sign), anchor(id.delegator, dip));
+    };
+    const rotation = (id, spec, sign) => {
+        const ev = rotate({
+            pre: id.prefix,
+            keys: spec.keys.map((n) => keys[n].qb64),
+            dig: id.said,
+            sn: id.sn + 1,
+            isith: spec.isith,
+            ndigs: spec.next.map((n) => keys[n].digest),
+            nsith: spec.nsith,
+            data: spec.data,
+            ilk: id.delegator ? 'drt' : 'rot',
+        });
+        return add(id, ev, signing(spec, sign), id.delegator ? anchor(id.delegator, ev) : undefined);
+    };
+    // One key, `${label}-${i}`, committing to the next one.
+    const one = (label, i) => ({ keys: [`${label}-${i}`], isith: '1', next: [`${label}-${i + 1}`], nsith: '1' });
+    // `count` keys of `label`, committing to as many of `next`.
+    const many = (label, count, isith, next, nsith) => ({
+        keys: names(label, count),
+        isith,
+        next: names(next, count),
+        nsith,
+    });
+
+    ed('root-a', 3);
+    p256('root-b', 3);
+    ed('chain', 5);
+    ed('nested', 3);
+    ed('wide-cur', 11);
+    ed('wide-next', 12);
+    ed('wide-after', 12);
+    p256('p256-multi-cur', 3);
+    p256('p256-multi-next', 3);
+    p256('p256-multi-after', 3);
+    p256('p256-dlg', 4);
+    ed('ed-multi-cur', 3);
+    ed('ed-multi-next', 3);
+    ed('ed-multi-after', 3);
+
+    const rootA = identifier('delegator-root-a-ed25519');
+    const rootB = identifier('delegator-root-b-p256');
+    const chain = identifier('delegate-chain-ed25519', rootA);
+    const nested = identifier('delegate-nested-ed25519', chain);
+    const wide = identifier('delegate-wide-ed25519-10of11', rootA);
+    const p256Multi = identifier('delegate-p256-2of3', rootA);
+    const p256Single = identifier('delegate-p256', rootB);
+    const edMulti = identifier('delegate-ed25519-2of3', rootB);
+
+    inception(rootA, one('root-a', 0), [0]);
+    ixn(rootA, [{ d: keys['root-a-2'].digest }]);
+    inception(rootB, one('root-b', 0));
+    inception(chain, one('chain', 0), [0]);
+    rotation(chain, one('chain', 1), [0]);
+    const edMultiSeals = [{ d: keys['ed-multi-after-0'].digest }];
+    inception(edMulti, { ...many('ed-multi-cur', 3, '2', 'ed-multi-next', '2'), data: edMultiSeals }, [0, 2]);
+    ixn(chain, [{ d: keys['chain-4'].digest }]);
+    inception(nested, one('nested', 0), [0]);
+    rotation(rootB, one('root-b', 1));
+    const p256Seals = [{ d: keys['root-b-0'].digest }, { i: rootB.prefix, s: '0', d: rootB.events[0].said }];
+    inception(p256Single, { ...one('p256-dlg', 0), data: p256Seals });
+    rotation(edMulti, many('ed-multi-next', 3, '2', 'ed-multi-after', '2'), [1, 2]);
+    // 11 keys, 10 must sign (kt "a"), 10 of the 11 next ones too (nt "a").
+    inception(wide, many('wide-cur', 11, 'a', 'wide-next', 'a'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]);
+    rotation(rootA, one('root-a', 1), [0]);
+    inception(p256Multi, many('p256-multi-cur', 3, '2', 'p256-multi-next', '2'));
+    rotation(p256Single, one('p256-dlg', 1));
+    const chainSeals = [{ d: keys['nested-2'].digest }, { d: `agent:${nested.prefix}` }];
+    rotation(chain, { ...one('chain', 2), data: chainSeals }, [0]);
+    ixn(chain, []);
+    // 11 keys to 12: the first 11 were committed to, the twelfth is new; 11 of 12 sign (kt "b").
+    rotation(wide, many('wide-next', 12, 'b', 'wide-after', 'a'), Array.from({ length: 11 }, (_, i) => i));
+    rotation(p256Multi, many('p256-multi-next', 3, '2', 'p256-multi-after', '2'));
+    rotation(p256Single, one('p256-dlg', 2));
+    rotation(nested, one('nested', 1), [0]);
+    ixn(chain, [{ d: keys['wide-after-0'].digest }]);
+    ixn(chain, []);
+    ixn(chain, []);
+    rotation(chain, one('chain', 3), [0]);
+
+    for (const id of ids) {
+        const kel = { name: id.name, prefix: id.prefix };
+        if (id.delegator) {
+            kel.delegator = id.delegator.prefix;
+        }
+        kel.events = id.events;
+        kels.push(kel);
+    }
 }
 
 // (No abandonment vector: signify-ts 0.3.0's rotate() refuses a next threshold of 0, which

@@ -50,6 +50,8 @@ int run_verify_commit(const CommitOptions& opts) {
                                         {"signer_type", v.signer_type},
                                         {"delegated_by", v.delegated_by},
                                         {"chain", v.chain},
+                                        {"path", v.path},
+                                        {"evidence", v.evidence},
                                         {"witnesses", v.witnesses},
                                         {"witness_detail", v.witness_detail},
                                         {"witnessed_at", v.witnessed_at},
@@ -64,6 +66,8 @@ int run_verify_commit(const CommitOptions& opts) {
     std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
     std::printf("  Delegated:   %s\n", or_text(v.delegated_by, "no"));
     if (!v.chain.empty()) std::printf("  Chain:       %s\n", join(v.chain, " <- ").c_str());
+    if (!v.path.empty()) std::printf("  Path:        %s\n", v.path.c_str());
+    std::printf("  Evidence:    %s\n", or_text(v.evidence, "none (no registry, no bundle)"));
     std::printf("  Witnesses:   %s\n", or_text(v.witnesses, "not required"));
     if (!v.witness_detail.empty()) std::printf("  Not counted: %s\n", v.witness_detail.c_str());
     if (!v.witnessed_at.empty()) std::printf("  Witnessed:   %s\n", v.witnessed_at.c_str());
@@ -94,6 +98,7 @@ int run_verify(const AttestationOptions& opts) {
                                         {"valid", v.valid},
                                         {"status", v.status},
                                         {"detail", v.detail},
+                                        {"form", v.form},
                                         {"issuer", v.issuer},
                                         {"subject", v.subject},
                                         {"signer_type", v.signer_type},
@@ -102,6 +107,7 @@ int run_verify(const AttestationOptions& opts) {
     std::printf("%s\n", doc.dump(2).c_str());
   } else {
     std::printf("Attestation %s is %s\n", opts.file.c_str(), v.valid ? "valid" : "not valid");
+    std::printf("  Form:        %s\n", v.form == "auths" ? "Auths (auths-dev/auths)" : "auths-hooks");
     std::printf("  Issued by:   %s\n", v.issuer.c_str());
     std::printf("  Subject:     %s\n", v.subject.c_str());
     std::printf("  Signer type: %s\n", or_text(v.signer_type, "unknown"));
@@ -130,7 +136,9 @@ void register_verify(CLI::App& app, Registry& registry) {
   CLI::App* verify = app.add_subcommand("verify", "Verify an attestation file (a device link or a revocation)");
   verify->footer(
       "Checks both signatures against the issuer's key event log (from refs/auths/registry of --repo, or else from the "
-      "identity home's registry copy), expiry and revocation. Exit status: 0 valid, 1 not valid, 2 could not check.");
+      "identity home's registry copy), expiry and revocation. Reads records of our form and of the form the Auths "
+      "tools write. Exit status: 0 valid, 1 not valid, 2 could not check (a malformed record: the error names the "
+      "field).");
   verify->add_option("attestation", att_opts->file, "The attestation JSON file")->required();
   verify->add_option("--repo", att_opts->repo, "Take the issuer's key event log from this repository's registry");
   verify->add_flag("--json", att_opts->json, "Print JSON instead of text");

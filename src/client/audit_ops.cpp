@@ -14,6 +14,7 @@
 #include "home.h"
 #include "keri/attestation.h"
 #include "keri/kel.h"
+#include "registry/auths_layout.h"
 #include "registry/freeze.h"
 #include "registry/org.h"
 #include "registry/registry.h"
@@ -162,7 +163,7 @@ std::optional<Item> kel_item(const keri::KeyEvent& event, const std::string& pat
 }
 
 /// The event one record file makes, parsed as what its path says it is; nullopt for files that
-/// make none (signatures, interaction events).
+/// make none (signatures, interaction events, the Auths layout's caches and documents).
 std::optional<Item> file_item(const std::string& path, std::string_view content) {
   const auto failed = [&path](const Error& e) { return error_item(path, "cannot parse the record: " + e.message); };
   switch (registry::record_kind(path)) {
@@ -188,6 +189,25 @@ std::optional<Item> file_item(const std::string& path, std::string_view content)
       return approval_item(*approval, path);
     }
     case registry::RecordKind::kInvalid: break;
+  }
+  // The layout the Auths CLI writes: its events and device records are events of the audit;
+  // its caches and documents are none.
+  switch (registry::classify_auths_path(path).kind) {
+    case registry::AuthsRecord::kEvent: {
+      auto event = keri::parse_event(content);
+      if (!event) return failed(event.error());
+      return kel_item(*event, path);
+    }
+    case registry::AuthsRecord::kDeviceAttestation: {
+      auto attestation = keri::parse_attestation(content);
+      if (!attestation) return failed(attestation.error());
+      // A device's record (its subject a did:keri delegated device): no agent delegation.
+      Item item = attestation_item(*attestation, path);
+      item.event.kind = attestation->is_revocation() ? "device-revoked" : "device-linked";
+      return item;
+    }
+    case registry::AuthsRecord::kInvalid: break;
+    default: return std::nullopt;
   }
   return error_item(path, "not a registry record path");
 }
@@ -225,7 +245,11 @@ Result<std::vector<Item>> repository_items(const git::Repository& repo, const Oi
     auto changes = git::diff_trees(repo, parent_tree, info.tree);
     if (!changes) return changes.error();
     for (const auto& change : *changes) {
-      if (change.change != git::Change::kAdded) {
+      // The Auths layout rewrites some files in place (caches, a device's attestation.json:
+      // the latter read again as the record it now is); the hooks judged the rewrite on push.
+      const bool rewritable = change.change == git::Change::kModified &&
+                              registry::overwritten_in_place(registry::classify_auths_path(change.path).kind);
+      if (change.change != git::Change::kAdded && !rewritable) {
         batch.push_back(error_item(change.path, std::string("record ") +
                                                     (change.change == git::Change::kDeleted ? "removed" : "changed") +
                                                     ": the registry only grows"));

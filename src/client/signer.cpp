@@ -102,6 +102,10 @@ Error refused(ErrorCode code, const std::string& why) {
 }
 
 Status check_requested_link(const keri::Attestation& link, int64_t now) {
+  if (link.form != keri::AttestationForm::kAuthsHooks) {
+    return refused(ErrorCode::kInvalidArgument,
+                   "it is a record of the Auths form, not one 'auths device request' writes");
+  }
   if (!link.identity_signature.empty()) {
     return refused(ErrorCode::kInvalidArgument,
                    "it already carries an identity signature (a finished link, not a request)");

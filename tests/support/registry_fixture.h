@@ -21,6 +21,7 @@
 #include "keri/kel.h"
 #include "registry/org.h"
 #include "registry/registry.h"
+#include "sshsig/sign.h"
 
 namespace auths::test {
 
@@ -151,6 +152,27 @@ inline ak::Attestation make_membership(const Identity& org, const std::string& m
   a.capabilities = ar::default_capabilities(role);
   a.repos = std::move(repos);
   a.timestamp = ak::Timestamp::from_unix(at);
+  return a;
+}
+
+/// The object the approval records of the tests are about.
+inline const std::string kApprovalObject = "1111111111111111111111111111111111111111";
+
+/// An approval record of kApprovalObject signed by `key` in `namespace_`.
+inline ar::Approval signed_approval(const ac::PrivateKey& key, bool approve = true,
+                                    std::string_view namespace_ = ar::kApprovalNamespace) {
+  ar::Approval a{kApprovalObject,
+                 true,
+                 "refs/tags/v1.0",
+                 approve,
+                 "looks good",
+                 key.public_key(),
+                 ak::Timestamp::from_unix(1700000000),
+                 ""};
+  const std::string bytes = *ar::approval_signed_bytes(a);
+  auto blob = sshsig::sign(key, util::to_bytes(bytes), namespace_);
+  BOOST_REQUIRE(blob.has_value());
+  a.signature = sshsig::armor(*blob);
   return a;
 }
 

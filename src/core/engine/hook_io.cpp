@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -46,16 +47,35 @@ Status check_commit_message(std::string_view message) {
       if (!ok)
         return Error::invalid_argument("'Auths-Id' must be did:keri:E<43 base64url characters>, not '" + shown + "'");
     } else if (k == "auths-device") {
-      const bool ok = util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value();
-      if (!ok) return Error::invalid_argument("'Auths-Device' must be a did:key:z... identifier, not '" + shown + "'");
+      // A device key (did:key, our device links) or a delegated identifier (did:keri, the
+      // devices the Auths CLI makes).
+      const bool ok = (util::starts_with(value, "did:key:z") && util::base58_decode(value.substr(9)).has_value()) ||
+                      keri::parse_did_keri(value).has_value();
+      if (!ok) {
+        return Error::invalid_argument("'Auths-Device' must be a did:key:z... or did:keri:E... identifier, not '" +
+                                       shown + "'");
+      }
+    } else if (k == "auths-anchor-seq") {
+      // The signer's root KEL position when signing (the Auths CLI writes it): a decimal number.
+      const bool ok = !value.empty() && value.size() <= 20 &&
+                      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!ok) return Error::invalid_argument("'Auths-Anchor-Seq' must be a decimal number, not '" + shown + "'");
+    } else if (k == "auths-scope") {
+      // Capabilities the signer claims (auths sign --scope): a claim only, never a grant.
+      for (const auto cap : util::split(value, ',')) {
+        if (!keri::is_capability_name(util::trim(cap))) {
+          return Error::invalid_argument("'Auths-Scope' must list capabilities (a-z0-9:_-), not '" + shown + "'");
+        }
+      }
     } else if (k == "auths-witness-receipt") {
       if (auto receipt = witness::decode_trailer_value(value); !receipt) {
         return Error::invalid_argument("'Auths-Witness-Receipt' is not a witness receipt (" +
                                        receipt.error().to_string() + "): '" + shown + "'");
       }
     } else {
-      return Error::invalid_argument("unknown trailer '" + key +
-                                     "' (known: Auths-Id, Auths-Device, Auths-Witness-Receipt)");
+      return Error::invalid_argument(
+          "unknown trailer '" + key +
+          "' (known: Auths-Id, Auths-Device, Auths-Anchor-Seq, Auths-Scope, Auths-Witness-Receipt)");
     }
   }
   return {};

@@ -43,13 +43,66 @@ std::pair<Reason, std::string> link_fault(const registry::Grant& grant, const Si
           what + " is not valid (" + std::string(name(fault)) + ", expires " + when + ")"};
 }
 
-/// Walks the agent delegations above `path.identity`.
-void walk_delegations(const registry::State& state, const SignedObject& object, int64_t received, SignerPath& path) {
+/// Why the KERI delegation `facts` (of the identifier the path reached, a device when it is the
+/// first hop) does not hold for `object`, or kOk. `other` is a second source whose revocation
+/// of the same delegate counts too.
+std::pair<Reason, std::string> kel_fault(const registry::KelDelegation& facts, const SignedObject& object,
+                                         int64_t received, bool first, const registry::State* other) {
+  const std::string what = "delegated identifier did:keri:" + facts.delegate + " of did:keri:" + facts.delegator;
+  std::optional<uint64_t> revoked = facts.revoked_at;
+  if (!revoked && other != nullptr) {
+    if (const auto elsewhere = other->kel_delegation(facts.delegate);
+        elsewhere && elsewhere->delegator == facts.delegator)
+      revoked = elsewhere->revoked_at;
+  }
+  if (revoked) {
+    return {first ? Reason::kDeviceRevoked : Reason::kDelegatorRevoked,
+            what + " was revoked by event " + std::to_string(*revoked) + " of its delegator's KEL"};
+  }
+  if (!facts.scope_error.empty())
+    return {first ? Reason::kDeviceNotValid : Reason::kDelegatorRevoked, facts.scope_error};
+  if (facts.expires_at && (object.signed_at > *facts.expires_at || received > *facts.expires_at)) {
+    return {first ? Reason::kDeviceExpired : Reason::kDelegatorRevoked,
+            what + " expired at " + util::format_utc(*facts.expires_at) + " (its scope seal)"};
+  }
+  return {Reason::kOk, ""};
+}
+
+/// Walks the delegations above `path.identity`: delegation records of ours, else the KERI
+/// delegation of a delegated identifier.
+void walk_delegations(const registry::State& state, const SignedObject& object, int64_t received, SignerPath& path,
+                      const registry::State* other) {
   std::set<std::string> seen{path.identity};
   std::string current = path.identity;
+  const auto too_deep = [&] {
+    if (path.hops.size() <= kMaxDelegationDepth && seen.insert(current).second) return false;
+    path.fault = Reason::kDelegationTooDeep;
+    path.detail = "the delegation chain above " + path.identity + " is longer than " +
+                  std::to_string(kMaxDelegationDepth) + " links";
+    return true;
+  };
   for (;;) {
     const std::vector<registry::Grant> grants = state.delegations_of(current);
-    if (grants.empty()) break;
+    if (grants.empty()) {
+      auto prefix = keri::parse_did_keri(current);
+      std::optional<registry::KelDelegation> facts;
+      if (prefix) facts = state.kel_delegation(*prefix);
+      if (!facts) break;
+      const bool first = path.hops.empty();
+      auto fault = kel_fault(*facts, object, received, first, other);
+      path.root = "did:keri:" + facts->delegator;
+      if (fault.first != Reason::kOk) {
+        path.fault = fault.first;
+        path.detail = std::move(fault.second);
+        return;
+      }
+      if (first) path.type = facts->agent ? keri::SignerType::kAgent : keri::SignerType::kHuman;
+      if (facts->scoped) restrict_to(path.capabilities, facts->capabilities);
+      path.hops.push_back({path.root, nullptr, std::move(*facts)});
+      current = path.root;
+      if (too_deep()) return;
+      continue;
+    }
     // The latest delegation that holds; without one, why the latest does not.
     const registry::Grant* holding = nullptr;
     std::pair<Reason, std::string> refusal{Reason::kOk, ""};
@@ -70,23 +123,18 @@ void walk_delegations(const registry::State& state, const SignedObject& object, 
     }
     // The signer is what its own delegation says (Agent or Workload).
     if (path.hops.empty()) path.type = holding->link->signer_type;
-    path.hops.push_back(holding->link);
+    path.hops.push_back({holding->link->issuer, holding->link, std::nullopt});
     restrict_to(path.capabilities, holding->link->capabilities);
     current = holding->link->issuer;
     path.root = current;
-    if (path.hops.size() > kMaxDelegationDepth || !seen.insert(current).second) {
-      path.fault = Reason::kDelegationTooDeep;
-      path.detail = "the delegation chain above " + path.identity + " is longer than " +
-                    std::to_string(kMaxDelegationDepth) + " links";
-      return;
-    }
+    if (too_deep()) return;
   }
 }
 
 }  // namespace
 
 std::vector<SignerPath> trace_key(const registry::State& state, const crypto::PublicKey& key,
-                                  const SignedObject& object) {
+                                  const SignedObject& object, const registry::State* other) {
   std::optional<int64_t> received_memo;
   const auto received = [&] {
     if (!received_memo) received_memo = object.received_at ? object.received_at() : object.now;
@@ -126,7 +174,38 @@ std::vector<SignerPath> trace_key(const registry::State& state, const crypto::Pu
     paths.push_back(std::move(path));
   }
   for (auto& path : paths) {
-    if (path.fault == Reason::kOk) walk_delegations(state, object, received(), path);
+    if (path.fault == Reason::kOk) walk_delegations(state, object, received(), path, other);
+  }
+  return paths;
+}
+
+std::string describe_path(const SignerPath& path) {
+  std::string out;
+  if (path.device != nullptr) {
+    out = "device link " + path.device->subject + " of " + path.identity;
+  } else if (!path.hops.empty() && path.hops.front().record == nullptr) {
+    out = "KERI delegated identifier " + path.identity + " of " + path.hops.front().issuer;
+  } else if (!path.hops.empty()) {
+    out = "agent " + path.identity + " delegated by " + path.hops.front().issuer;
+  } else {
+    out = "identity key of " + path.identity;
+  }
+  for (size_t i = 1; i < path.hops.size(); ++i) {
+    out += path.hops[i].record == nullptr ? ", KERI-delegated by " : ", delegated by ";
+    out += path.hops[i].issuer;
+  }
+  return out;
+}
+
+std::vector<SignerPath> RegistryResolver::trace(const crypto::PublicKey& key, const SignedObject& object) const {
+  std::vector<SignerPath> paths = trace_key(m_state, key, object, m_evidence.state);
+  if (m_evidence.state == nullptr) return paths;
+  for (auto& path : trace_key(*m_evidence.state, key, object, &m_state)) {
+    if (path.fault == Reason::kOk && m_evidence.fault != Reason::kOk) {
+      path.fault = m_evidence.fault;
+      path.detail = m_evidence.detail;
+    }
+    paths.push_back(std::move(path));
   }
   return paths;
 }
@@ -145,7 +224,7 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
   // The decision itself is policy::judge_identity, shared with `auths policy test`.
   policy::IdentityFacts who;
   who.identity = path.identity;
-  for (const auto* hop : path.hops) who.delegators.push_back(hop->issuer);
+  for (const auto& hop : path.hops) who.delegators.push_back(hop.issuer);
   who.root = path.root;
   who.type = keri::to_string(path.type);
   who.capabilities = path.capabilities;
@@ -163,6 +242,13 @@ SignerMatch RegistryResolver::judge_path(const SignerPath& path, const policy::S
     who.member_capabilities = member.record->capabilities;
     if (member.kind == Kind::kRevoked) who.membership_ended = member.revocation->revoked_at->text;
     if (member.kind == Kind::kExpired) who.membership_ended = member.record->expires_at->text;
+  } else if (!set.org.empty() && !path.hops.empty() && path.hops.front().kel && path.hops.front().issuer == set.org &&
+             !path.hops.front().kel->role.empty()) {
+    // A member the org delegated as a KERI identifier, its role in the org's scope seal (the
+    // Auths CLI's org members; revoked or expired ones never get here: the path's fault).
+    who.membership = policy::IdentityFacts::Membership::kActive;
+    who.role = path.hops.front().kel->role;
+    who.member_capabilities = path.hops.front().kel->capabilities;
   }
   policy::IdentityVerdict verdict = policy::judge_identity(set, who);
   if (verdict.code != Reason::kOk) return {verdict.code, "", std::move(verdict.detail)};
@@ -173,7 +259,7 @@ policy::SignerFacts RegistryResolver::facts_of(const SignerPath& path, const reg
   policy::SignerFacts facts;
   facts.subject = path.identity;
   facts.issuer = path.root;
-  if (!path.hops.empty()) facts.delegated_by = path.hops.front()->issuer;
+  if (!path.hops.empty()) facts.delegated_by = path.hops.front().issuer;
   facts.chain_depth = static_cast<int>(path.hops.size());
   facts.type = keri::to_string(path.type);
   facts.revoked = path.revoked;
@@ -182,7 +268,11 @@ policy::SignerFacts RegistryResolver::facts_of(const SignerPath& path, const reg
     if (at && (!facts.expires_at || at->unix_seconds < *facts.expires_at)) facts.expires_at = at->unix_seconds;
   };
   if (path.device != nullptr) earliest(path.device->expires_at);
-  for (const auto* hop : path.hops) earliest(hop->expires_at);
+  for (const auto& hop : path.hops) {
+    if (hop.record != nullptr) earliest(hop.record->expires_at);
+    if (hop.kel && hop.kel->expires_at && (!facts.expires_at || *hop.kel->expires_at < *facts.expires_at))
+      facts.expires_at = *hop.kel->expires_at;
+  }
   if (member.kind == registry::MemberStatus::Kind::kActive) {
     restrict_to(held, member.record->capabilities);
     facts.role = member.record->role;
@@ -190,23 +280,25 @@ policy::SignerFacts RegistryResolver::facts_of(const SignerPath& path, const reg
     earliest(member.record->expires_at);
   }
   if (held) facts.capabilities = std::vector<std::string>(held->begin(), held->end());
-  // The credential the signature rests on: the device link, else the agent's own delegation.
+  // The credential the signature rests on: the device link, else the agent's own delegation
+  // record (a KERI delegation has no issue time: its lifetime is unknown, so unbounded).
   const keri::Attestation* credential = path.device != nullptr ? path.device : nullptr;
-  if (credential == nullptr && !path.hops.empty()) credential = path.hops.front();
+  if (credential == nullptr && !path.hops.empty()) credential = path.hops.front().record;
   if (credential != nullptr) {
     facts.issued_at = credential->timestamp.unix_seconds;
     if (credential->expires_at) {
       facts.credential_lifetime = credential->expires_at->unix_seconds - credential->timestamp.unix_seconds;
     }
   }
-  if (!path.hops.empty() && path.hops.front()->metadata) facts.ephemeral = path.hops.front()->metadata->ephemeral;
+  if (!path.hops.empty() && path.hops.front().record != nullptr && path.hops.front().record->metadata)
+    facts.ephemeral = path.hops.front().record->metadata->ephemeral;
   return facts;
 }
 
 SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const policy::SignerSet& set,
                                       const SignedObject& object) const {
   SignerMatch refusal{Reason::kUnknownSigner, "", ""};
-  for (const auto& path : trace_key(m_state, key, object)) {
+  for (const auto& path : trace(key, object)) {
     SignerMatch match = judge_path(path, set, object);
     if (match.code == Reason::kOk) return match;
     // The first refusal that says more than "unknown"; a revoked device over other faults.
@@ -215,6 +307,9 @@ SignerMatch RegistryResolver::resolve(const crypto::PublicKey& key, const policy
       if (match.code != Reason::kUnknownSigner) refusal = std::move(match);
     }
   }
+  // A bundle that does not verify might have named this signer: refused as such, not unknown.
+  if (refusal.code == Reason::kUnknownSigner && m_evidence.fault == Reason::kBundleInvalid)
+    return {Reason::kBundleInvalid, "", m_evidence.detail};
   return refusal;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/evidence.h"
 #include "engine/identity_resolver.h"
 #include "engine/policy_in_force.h"
 #include "engine/signature_check.h"
@@ -19,20 +20,21 @@ namespace auths {
 
 namespace {
 
-/// Signer type, delegation and chain of the way `key` speaks for `signer` (trace_key's path
-/// that holds and names it).
-void describe_signer(const registry::State& state, const crypto::PublicKey& key, const engine::SignedObject& object,
-                     const std::string& signer, CommitVerdict& verdict) {
-  for (const auto& path : engine::trace_key(state, key, object)) {
+/// Signer type, delegation, chain and path of the way `key` speaks for `signer` (the traced
+/// path that holds and names it).
+void describe_signer(const engine::RegistryResolver& resolver, const crypto::PublicKey& key,
+                     const engine::SignedObject& object, const std::string& signer, CommitVerdict& verdict) {
+  for (const auto& path : resolver.trace(key, object)) {
     if (path.fault != Reason::kOk) continue;
     bool names = path.identity == signer || path.root == signer;
-    for (const auto* hop : path.hops) names = names || hop->issuer == signer;
+    for (const auto& hop : path.hops) names = names || hop.issuer == signer;
     if (!names) continue;
     verdict.signer_type = keri::to_string(path.type);
+    verdict.path = engine::describe_path(path);
     if (!path.hops.empty()) {
-      verdict.delegated_by = path.hops.front()->issuer;
+      verdict.delegated_by = path.hops.front().issuer;
       verdict.chain.push_back(path.identity);
-      for (const auto* hop : path.hops) verdict.chain.push_back(hop->issuer);
+      for (const auto& hop : path.hops) verdict.chain.push_back(hop.issuer);
     } else if (path.device != nullptr) {
       verdict.delegated_by = path.device->delegated_by.value_or("");
     }
@@ -83,7 +85,8 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
   verdict.witnesses = "not required";
   for (const auto& [key, value] : git::parse_trailers(commit->message)) {
     const std::string k = util::to_lower(key);
-    if (k == "auths-id" || k == "auths-device") verdict.claimed.push_back(key + ": " + value);
+    if (k == "auths-id" || k == "auths-device" || k == "auths-anchor-seq" || k == "auths-scope")
+      verdict.claimed.push_back(key + ": " + value);
   }
 
   const engine::SignatureCheck check = engine::check_signature(commit->payload, commit->signature);
@@ -100,24 +103,43 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
     auto loaded = registry::load(*repo, **tip);
     if (!loaded) return loaded.error();
     state = std::move(*loaded);
+    verdict.evidence = registry_ref;
   }
-  // Every identity the key could speak for: those linking it as a device, those whose key it is.
-  policy::SignerSet candidates;
-  std::set<std::string> seen;
-  if (check.key) {
-    for (const auto& grant : state.grants_for_key(*check.key)) {
-      if (seen.insert(grant.link->issuer).second) candidates.identities.push_back(grant.link->issuer);
-    }
-    for (const keri::KeyState* key_state : state.identities_with_key(*check.key)) {
-      if (seen.insert(key_state->did()).second) candidates.identities.push_back(key_state->did());
-    }
+  // The identity bundle committed in HEAD's tree, as the hook reads it from the policy's.
+  std::optional<std::string> bundle_text;
+  if (auto head = repo->resolve_commit("HEAD"); head && head->has_value()) {
+    auto text = git::read_file(*repo, **head, policy::kBundlePath);
+    if (!text) return text.error();
+    bundle_text = std::move(*text);
   }
-  const engine::RegistryResolver resolver(state);
+  const engine::Evidence evidence = engine::load_evidence(bundle_text, now);
+  if (bundle_text) {
+    if (!verdict.evidence.empty()) verdict.evidence += " and ";
+    verdict.evidence += "HEAD:" + std::string(policy::kBundlePath);
+    if (evidence.fault != Reason::kOk) verdict.evidence += " (" + std::string(name(evidence.fault)) + ")";
+  }
+  const engine::RegistryResolver resolver(state, "", evidence.source());
   engine::SignedObject object;
   object.signed_at = commit->committer_time;
   object.now = now;
   object.oid = *oid;
   if (const auto tally = count_receipts(*repo, *commit, check, verdict)) object.witnessed_at = tally->quorum_at;
+  // Every identity the key could speak for: on every traced path, the signer (but for a KERI
+  // delegated device, which speaks for its delegator), its delegators and the top identity.
+  policy::SignerSet candidates;
+  std::set<std::string> seen;
+  if (check.key) {
+    for (const auto& path : resolver.trace(*check.key, object)) {
+      const bool kel_device = !path.hops.empty() && path.hops.front().record == nullptr;
+      std::vector<std::string> names;
+      if (!kel_device) names.push_back(path.identity);
+      for (const auto& hop : path.hops) names.push_back(hop.issuer);
+      names.push_back(path.root);
+      for (auto& did : names) {
+        if (!did.empty() && seen.insert(did).second) candidates.identities.push_back(std::move(did));
+      }
+    }
+  }
   const auto match = engine::match_signers(check, candidates, object, &resolver);
   verdict.valid = match.code == Reason::kOk;
   verdict.status = verdict.valid ? "valid" : std::string(name(match.code));
@@ -128,7 +150,7 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
                        : match.detail;
   if (verdict.valid) {
     verdict.signed_by = match.signer;
-    describe_signer(state, *check.key, object, match.signer, verdict);
+    describe_signer(resolver, *check.key, object, match.signer, verdict);
   }
   return verdict;
 }
@@ -155,6 +177,7 @@ Result<AttestationVerdict> verify_attestation_file(const std::string& attestatio
   if (!state) return state.error();
 
   AttestationVerdict verdict;
+  verdict.form = att->form == keri::AttestationForm::kAuths ? "auths" : "auths-hooks";
   verdict.issuer = att->issuer;
   verdict.subject = att->subject;
   verdict.signer_type = keri::to_string(att->signer_type);

@@ -18,6 +18,7 @@
 
 #include "auths/verify.h"
 #include "engine/engine.h"
+#include "engine/evidence.h"
 #include "engine/governance.h"
 #include "engine/history.h"
 #include "engine/identity_resolver.h"
@@ -284,7 +285,13 @@ class PushChecker {
       }
       m_registry = std::move(state);
     }
-    m_resolver.emplace(*m_registry, m_settings.project);
+    if (!m_evidence) {
+      // The committed evidence of the policy that judges this push (the one in force, else the
+      // last valid one while the policy in force is invalid).
+      const policy::Policy* judging = m_pif.policy ? &*m_pif.policy : m_pif.recovery ? &*m_pif.recovery : nullptr;
+      m_evidence = judging != nullptr ? load_evidence(judging->bundle, m_settings.now) : Evidence{};
+    }
+    m_resolver.emplace(*m_registry, m_settings.project, m_evidence->source());
     return &*m_resolver;
   }
 
@@ -648,6 +655,7 @@ class PushChecker {
   Peeled m_peeled{m_repo};
   Vouchers m_vouchers{m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
   std::optional<registry::State> m_registry;
+  std::optional<Evidence> m_evidence;
   std::optional<RegistryResolver> m_resolver;
 };
 

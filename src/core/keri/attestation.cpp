@@ -8,6 +8,7 @@
 #include <set>
 
 #include "crypto/verify.h"
+#include "keri/attestation_forms.h"
 #include "keri/canonical_json.h"
 #include "keri/fault.h"
 #include "util/time.h"
@@ -52,9 +53,7 @@ constexpr std::array<std::string_view, 2> kMembershipFields = {"teams", "repos"}
 /// The optional field of an agent delegation (attestation.h).
 constexpr std::string_view kMetadataField = "metadata";
 
-Error invalid(std::string message, std::string_view field) {
-  return Error::invalid_argument(std::move(message), std::string(field));
-}
+using form::invalid_field;
 
 int digit(char c) { return c >= '0' && c <= '9' ? c - '0' : -1; }
 
@@ -103,20 +102,10 @@ bool valid_agent_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
-bool valid_did(std::string_view did) {
-  if (did.substr(0, 9) == "did:keri:") {
-    return parse_did_keri(did).has_value();
-  }
-  if (did.substr(0, 8) == "did:key:") {
-    return crypto::parse_did_key(did).has_value();
-  }
-  return false;
-}
-
 Result<std::string> required_string(const nlohmann::json& j, std::string_view field) {
   const auto& v = j.at(std::string(field));
   if (!v.is_string()) {
-    return invalid("must be a string", field);
+    return invalid_field("must be a string", field);
   }
   return v.get<std::string>();
 }
@@ -127,40 +116,17 @@ Result<std::optional<std::string>> nullable_string(const nlohmann::json& j, std:
     return std::optional<std::string>();
   }
   if (!v.is_string()) {
-    return invalid("must be a string or null", field);
+    return invalid_field("must be a string or null", field);
   }
   return std::optional<std::string>(v.get<std::string>());
 }
 
 Result<std::optional<Timestamp>> nullable_timestamp(const nlohmann::json& j, std::string_view field) {
-  auto text = nullable_string(j, field);
-  if (!text) {
-    return text.error();
-  }
-  if (!*text) {
-    return std::optional<Timestamp>();
-  }
-  auto ts = parse_timestamp(**text);
-  if (!ts) {
-    return invalid(ts.error().message, field);
-  }
-  return std::optional<Timestamp>(std::move(*ts));
+  return form::read_timestamp(j.at(std::string(field)), field);
 }
 
-// "" or 64 bytes of lowercase hex.
 Result<util::Bytes> signature_field(const nlohmann::json& j, std::string_view field) {
-  auto text = required_string(j, field);
-  if (!text) {
-    return text.error();
-  }
-  if (text->empty()) {
-    return util::Bytes{};
-  }
-  if (text->size() != 2 * kSignatureSize ||
-      !std::all_of(text->begin(), text->end(), [](char c) { return digit(c) >= 0 || (c >= 'a' && c <= 'f'); })) {
-    return invalid("signature must be 128 lowercase hex digits (or empty)", field);
-  }
-  return util::hex_decode(*text).value();
+  return form::read_signature(j.at(std::string(field)), field);
 }
 
 Result<crypto::PublicKey> device_key_field(const nlohmann::json& j) {
@@ -168,33 +134,33 @@ Result<crypto::PublicKey> device_key_field(const nlohmann::json& j) {
   const auto& v = j.at(std::string(field));
   if (!v.is_object() || v.size() != 2 || !v.contains("curve") || !v.contains("key") || !v["curve"].is_string() ||
       !v["key"].is_string()) {
-    return invalid("must be {\"curve\": ..., \"key\": ...}", field);
+    return invalid_field("must be {\"curve\": ..., \"key\": ...}", field);
   }
   const std::string curve = v["curve"].get<std::string>();
   const std::string key_hex = v["key"].get<std::string>();
   if (!std::all_of(key_hex.begin(), key_hex.end(), [](char c) { return digit(c) >= 0 || (c >= 'a' && c <= 'f'); })) {
-    return invalid("key must be lowercase hex", field);
+    return invalid_field("key must be lowercase hex", field);
   }
   auto raw = util::hex_decode(key_hex);
   if (!raw) {
-    return invalid("key must be lowercase hex", field);
+    return invalid_field("key must be lowercase hex", field);
   }
   crypto::KeyType type = crypto::KeyType::kEd25519;
   if (curve == "ed25519") {
     if (raw->size() != 32) {
-      return invalid("an Ed25519 key is 32 bytes", field);
+      return invalid_field("an Ed25519 key is 32 bytes", field);
     }
   } else if (curve == "p256") {
     if (raw->size() != 33) {
-      return invalid("a P-256 key is a 33-byte compressed point", field);
+      return invalid_field("a P-256 key is a 33-byte compressed point", field);
     }
     type = crypto::KeyType::kEcdsaP256;
   } else {
-    return invalid("curve must be \"ed25519\" or \"p256\"", field);
+    return invalid_field("curve must be \"ed25519\" or \"p256\"", field);
   }
   auto key = crypto::public_key_from_raw(type, *raw);
   if (!key) {
-    return invalid("invalid key: " + key.error().message, field);
+    return invalid_field("invalid key: " + key.error().message, field);
   }
   return std::move(*key);
 }
@@ -204,6 +170,68 @@ bool timestamp_after(const Timestamp& ts, int64_t at) {
 }
 
 }  // namespace
+
+namespace form {
+
+Error invalid_field(std::string_view message, std::string_view field) {
+  return Error::invalid_argument("field '" + std::string(field) + "': " + std::string(message));
+}
+
+bool valid_did(std::string_view did) {
+  if (did.substr(0, 9) == "did:keri:") {
+    return parse_did_keri(did).has_value();
+  }
+  if (did.substr(0, 8) == "did:key:") {
+    return crypto::parse_did_key(did).has_value();
+  }
+  return false;
+}
+
+Result<std::optional<Timestamp>> read_timestamp(const nlohmann::json& value, std::string_view field) {
+  if (value.is_null()) return std::optional<Timestamp>();
+  if (!value.is_string()) return invalid_field("must be a time (RFC 3339 UTC) or null", field);
+  auto ts = parse_timestamp(value.get_ref<const std::string&>());
+  if (!ts) return invalid_field(ts.error().message, field);
+  return std::optional<Timestamp>(std::move(*ts));
+}
+
+Result<util::Bytes> read_signature(const nlohmann::json& value, std::string_view field) {
+  if (!value.is_string()) return invalid_field("must be a string", field);
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.empty()) return util::Bytes{};
+  if (text.size() != 2 * kSignatureSize ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return digit(c) >= 0 || (c >= 'a' && c <= 'f'); })) {
+    return invalid_field("a signature is 128 lowercase hex digits (or empty)", field);
+  }
+  return util::hex_decode(text).value();
+}
+
+Status read_capabilities(const nlohmann::json& value, std::vector<std::string>& out) {
+  const std::string_view field = "capabilities";
+  if (!value.is_array()) return invalid_field("must be a list of strings", field);
+  std::set<std::string> seen;
+  for (const auto& cap : value) {
+    if (!cap.is_string() || !is_capability_name(cap.get_ref<const std::string&>())) {
+      return invalid_field("capabilities are 1-64 characters of [a-z0-9:_-]", field);
+    }
+    if (!seen.insert(cap.get<std::string>()).second) return invalid_field("duplicate capability", field);
+    out.push_back(cap.get<std::string>());
+  }
+  return {};
+}
+
+bool is_role(std::string_view role) { return role == "admin" || role == "member" || role == "readonly"; }
+
+std::optional<SignerType> signer_type_named(std::string_view name) {
+  for (const auto type : {SignerType::kHuman, SignerType::kAgent, SignerType::kWorkload}) {
+    if (name == to_string(type)) return type;
+  }
+  return std::nullopt;
+}
+
+}  // namespace form
+
+using form::valid_did;
 
 Timestamp Timestamp::from_unix(int64_t unix_seconds) {
   return Timestamp{util::format_utc(unix_seconds), unix_seconds, 0};
@@ -276,6 +304,7 @@ Result<std::string> parse_did_keri(std::string_view did) {
 }
 
 Result<nlohmann::ordered_json> to_json(const Attestation& a) {
+  if (a.form == AttestationForm::kAuths) return form::auths_to_json(a);
   if (a.is_membership() != !a.device_public_key) {
     return Error::invalid_argument(a.is_membership() ? "a membership links no device key"
                                                      : "attestation has no device_public_key");
@@ -353,30 +382,48 @@ namespace {
 
 // The steps of parse_attestation, field by field in the record's order.
 
-// Exactly the fields of the format, each once; a membership (role not null) has the two more.
+bool is_our_field(std::string_view name) {
+  return std::find(kFields.begin(), kFields.end(), name) != kFields.end() ||
+         std::find(kMembershipFields.begin(), kMembershipFields.end(), name) != kMembershipFields.end() ||
+         name == kMetadataField;
+}
+
+// Exactly the fields of our form, each once; a membership (role not null) has the two more.
 Status check_field_set(const nlohmann::json& j) {
-  if (!j.is_object()) return Error::invalid_argument("attestation is not a JSON object");
   for (const auto& field : kFields) {
-    if (!j.contains(std::string(field))) return invalid("missing field", field);
+    if (!j.contains(std::string(field))) return Error::invalid_argument("missing field '" + std::string(field) + "'");
   }
   const bool membership = !j["role"].is_null();
   for (const auto& field : kMembershipFields) {
     if (membership && !j.contains(std::string(field)))
-      return invalid("missing field: a record with a role is an org membership, which has it", field);
+      return Error::invalid_argument("missing field '" + std::string(field) +
+                                     "': a record with a role is an org membership, which has it");
     if (!membership && j.contains(std::string(field)))
-      return invalid("only an org membership (a record with a role) has it", field);
+      return invalid_field("only an org membership (a record with a role) has it", field);
   }
   const bool metadata = j.contains(std::string(kMetadataField));
   const size_t expected = kFields.size() + (membership ? kMembershipFields.size() : 0) + (metadata ? 1 : 0);
   if (j.size() != expected) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (std::find(kFields.begin(), kFields.end(), it.key()) == kFields.end() &&
-          std::find(kMembershipFields.begin(), kMembershipFields.end(), it.key()) == kMembershipFields.end() &&
-          it.key() != kMetadataField)
-        return invalid("unknown field", it.key());
+      if (!is_our_field(it.key())) return Error::invalid_argument("unknown field '" + it.key() + "'");
     }
   }
   return {};
+}
+
+// The form of a record (attestation.h): ours when its field set is exactly ours and its device
+// key not a bare hex string (which we never write); else the Auths form, whose fields are those
+// of Auths' table. A field of neither is refused. `not_ours` gets why it is not ours.
+Result<AttestationForm> form_of(const nlohmann::json& j, std::string& not_ours) {
+  if (!j.is_object()) return Error::invalid_argument("attestation is not a JSON object");
+  auto ours = check_field_set(j);
+  if (ours && !j["device_public_key"].is_string()) return AttestationForm::kAuthsHooks;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!is_our_field(it.key()) && !form::is_auths_field(it.key()))
+      return Error::invalid_argument("unknown field '" + it.key() + "'");
+  }
+  not_ours = ours ? "field 'device_public_key' is a bare hex string" : ours.error().message;
+  return AttestationForm::kAuths;
 }
 
 // `metadata`, when present: only in an agent delegation, only the keys of attestation.h.
@@ -384,31 +431,31 @@ Status read_metadata(const nlohmann::json& j, Attestation& a) {
   const std::string field(kMetadataField);
   if (!j.contains(field)) return {};
   if (!a.is_agent_delegation()) {
-    return invalid("only an agent delegation (signer_type Agent or Workload, subject did:keri) has it", field);
+    return invalid_field("only an agent delegation (signer_type Agent or Workload, subject did:keri) has it", field);
   }
   const auto& m = j[field];
-  if (!m.is_object()) return invalid("must be an object", field);
+  if (!m.is_object()) return invalid_field("must be an object", field);
   AgentMetadata out;
   for (auto it = m.begin(); it != m.end(); ++it) {
     const std::string& key = it.key();
     if (key == "ephemeral") {
       if (!it.value().is_boolean() || !it.value().get<bool>())
-        return invalid("ephemeral must be true or absent", field);
+        return invalid_field("ephemeral must be true or absent", field);
       out.ephemeral = true;
       continue;
     }
     if (key != "type" && key != "name" && key != "setup_profile")
-      return invalid("unknown metadata key '" + key + "'", field);
-    if (!it.value().is_string()) return invalid(key + " must be a string", field);
+      return invalid_field("unknown metadata key '" + key + "'", field);
+    if (!it.value().is_string()) return invalid_field(key + " must be a string", field);
     const std::string& value = it.value().get_ref<const std::string&>();
     if (key == "name" ? !valid_agent_name(value) : !valid_word(value)) {
-      return invalid(key == "name" ? "name must be 1-64 printable ASCII characters"
-                                   : key + " must be 1-32 characters of [a-z0-9_]",
-                     field);
+      return invalid_field(key == "name" ? "name must be 1-64 printable ASCII characters"
+                                         : key + " must be 1-32 characters of [a-z0-9_]",
+                           field);
     }
     (key == "type" ? out.type : key == "name" ? out.name : out.setup_profile) = value;
   }
-  if (!m.contains("type")) return invalid("type is required", field);
+  if (!m.contains("type")) return invalid_field("type is required", field);
   a.metadata = std::move(out);
   return {};
 }
@@ -417,11 +464,11 @@ Status read_metadata(const nlohmann::json& j, Attestation& a) {
 Status read_names(const nlohmann::json& j, std::string_view field, bool (*valid)(std::string_view), const char* what,
                   std::vector<std::string>& out) {
   const auto& list = j[std::string(field)];
-  if (!list.is_array()) return invalid("must be a list of strings", field);
+  if (!list.is_array()) return invalid_field("must be a list of strings", field);
   std::set<std::string> seen;
   for (const auto& item : list) {
-    if (!item.is_string() || !valid(item.get_ref<const std::string&>())) return invalid(what, field);
-    if (!seen.insert(item.get<std::string>()).second) return invalid("duplicate entry", field);
+    if (!item.is_string() || !valid(item.get_ref<const std::string&>())) return invalid_field(what, field);
+    if (!seen.insert(item.get<std::string>()).second) return invalid_field("duplicate entry", field);
     out.push_back(item.get<std::string>());
   }
   return {};
@@ -430,8 +477,8 @@ Status read_names(const nlohmann::json& j, std::string_view field, bool (*valid)
 Status read_version(const nlohmann::json& j, Attestation& a) {
   const auto& version = j["version"];
   if (!version.is_number_unsigned() || version.get<uint64_t>() != 1) {
-    return version.is_number_integer() ? Error::unsupported("unsupported attestation version", "version")
-                                       : invalid("must be the integer 1", "version");
+    return version.is_number_integer() ? Error::unsupported("field 'version': unsupported attestation version")
+                                       : invalid_field("must be the integer 1", "version");
   }
   a.version = 1;
   return {};
@@ -445,17 +492,17 @@ Status read_parties(const nlohmann::json& j, Attestation& a) {
   if (!rid) return rid.error();
   if (!issuer) return issuer.error();
   if (!subject) return subject.error();
-  if (rid->empty() || rid->size() > 256) return invalid("must be 1 to 256 characters", "rid");
-  if (!parse_did_keri(*issuer)) return invalid("must be a did:keri identifier", "issuer");
-  if (!valid_did(*subject)) return invalid("must be a did:key or did:keri identifier", "subject");
+  if (rid->empty() || rid->size() > 256) return invalid_field("must be 1 to 256 characters", "rid");
+  if (!parse_did_keri(*issuer)) return invalid_field("must be a did:keri identifier", "issuer");
+  if (!valid_did(*subject)) return invalid_field("must be a did:key or did:keri identifier", "subject");
   a.rid = std::move(*rid);
   a.issuer = std::move(*issuer);
   a.subject = std::move(*subject);
   if (!j["role"].is_null()) {
     // A membership: the member is an identity and no device key is linked.
     if (!j["device_public_key"].is_null())
-      return invalid("a membership links no device key: must be null", "device_public_key");
-    if (!parse_did_keri(a.subject)) return invalid("a member must be a did:keri identifier", "subject");
+      return invalid_field("a membership links no device key: must be null", "device_public_key");
+    if (!parse_did_keri(a.subject)) return invalid_field("a member must be a did:keri identifier", "subject");
     return {};
   }
   auto key = device_key_field(j);
@@ -466,21 +513,12 @@ Status read_parties(const nlohmann::json& j, Attestation& a) {
 
 // `capabilities`, `role`, `signer_type`, `delegated_by`: what is granted, and to whom.
 Status read_grant(const nlohmann::json& j, Attestation& a) {
-  const auto& caps = j["capabilities"];
-  if (!caps.is_array()) return invalid("must be a list of strings", "capabilities");
-  std::set<std::string> seen;
-  for (const auto& cap : caps) {
-    if (!cap.is_string() || !is_capability_name(cap.get_ref<const std::string&>())) {
-      return invalid("capabilities are 1-64 characters of [a-z0-9:_-]", "capabilities");
-    }
-    if (!seen.insert(cap.get<std::string>()).second) return invalid("duplicate capability", "capabilities");
-    a.capabilities.push_back(cap.get<std::string>());
-  }
+  if (auto st = form::read_capabilities(j["capabilities"], a.capabilities); !st) return st;
 
   auto role = nullable_string(j, "role");
   if (!role) return role.error();
-  if (*role && **role != "admin" && **role != "member" && **role != "readonly") {
-    return invalid("must be null, \"admin\", \"member\" or \"readonly\"", "role");
+  if (*role && !form::is_role(**role)) {
+    return invalid_field("must be null, \"admin\", \"member\" or \"readonly\"", "role");
   }
   a.role = std::move(*role);
   if (a.role) {
@@ -494,19 +532,13 @@ Status read_grant(const nlohmann::json& j, Attestation& a) {
 
   auto signer_type = required_string(j, "signer_type");
   if (!signer_type) return signer_type.error();
-  if (*signer_type == "Human") {
-    a.signer_type = SignerType::kHuman;
-  } else if (*signer_type == "Agent") {
-    a.signer_type = SignerType::kAgent;
-  } else if (*signer_type == "Workload") {
-    a.signer_type = SignerType::kWorkload;
-  } else {
-    return invalid("must be \"Human\", \"Agent\" or \"Workload\"", "signer_type");
-  }
+  const auto type = form::signer_type_named(*signer_type);
+  if (!type) return invalid_field("must be \"Human\", \"Agent\" or \"Workload\"", "signer_type");
+  a.signer_type = *type;
 
   auto delegated_by = nullable_string(j, "delegated_by");
   if (!delegated_by) return delegated_by.error();
-  if (*delegated_by && !valid_did(**delegated_by)) return invalid("must be null or a DID", "delegated_by");
+  if (*delegated_by && !valid_did(**delegated_by)) return invalid_field("must be null or a DID", "delegated_by");
   a.delegated_by = std::move(*delegated_by);
   return {};
 }
@@ -521,7 +553,7 @@ Status read_times(const nlohmann::json& j, Attestation& a) {
   if (!revoked_at) return revoked_at.error();
   if (!timestamp) return timestamp.error();
   if (!note) return note.error();
-  if (!*timestamp) return invalid("must be a time", "timestamp");
+  if (!*timestamp) return invalid_field("must be a time", "timestamp");
   a.expires_at = std::move(*expires_at);
   a.revoked_at = std::move(*revoked_at);
   a.timestamp = std::move(**timestamp);
@@ -537,7 +569,7 @@ Status read_signatures(const nlohmann::json& j, Attestation& a) {
   a.identity_signature = std::move(*identity_signature);
   a.device_signature = std::move(*device_signature);
   if (a.is_membership() && !a.device_signature.empty())
-    return invalid("a membership has no device signature: must be empty", "device_signature");
+    return invalid_field("a membership has no device signature: must be empty", "device_signature");
   return {};
 }
 
@@ -546,7 +578,10 @@ Status read_signatures(const nlohmann::json& j, Attestation& a) {
 Result<Attestation> parse_attestation(std::string_view json_text) {
   auto parsed = parse_json_strict(json_text, kMaxAttestationBytes, kMaxAttestationDepth);
   if (!parsed) return parsed.error();
-  if (auto st = check_field_set(*parsed); !st) return st.error();
+  std::string not_ours;
+  auto form = form_of(*parsed, not_ours);
+  if (!form) return form.error();
+  if (*form == AttestationForm::kAuths) return form::parse_auths(*parsed, not_ours);
   Attestation a;
   for (const auto read : {&read_version, &read_parties, &read_grant, &read_times, &read_metadata, &read_signatures}) {
     if (auto st = read(*parsed, a); !st) return st.error();
@@ -555,6 +590,7 @@ Result<Attestation> parse_attestation(std::string_view json_text) {
 }
 
 Result<std::string> signed_bytes(const Attestation& attestation) {
+  if (attestation.form == AttestationForm::kAuths) return form::auths_signed_bytes(attestation);
   auto j = to_json(attestation);
   if (!j) {
     return j.error();
@@ -589,6 +625,9 @@ Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device
   if (!attestation.device_public_key || !(*attestation.device_public_key == device_key.public_key())) {
     return Error::invalid_argument("signing key is not the attestation's device key");
   }
+  if (attestation.is_auths_revocation()) {
+    return Error::invalid_argument("a revocation of the Auths form is signed by the identity alone");
+  }
   auto bytes = signed_bytes(attestation);
   if (!bytes) {
     return bytes.error();
@@ -602,13 +641,17 @@ Status sign_as_device(Attestation& attestation, const crypto::PrivateKey& device
 }
 
 Status verify_identity_signature(const Attestation& a, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
+  // The signer: the issuer, or the admin who signed a membership (delegated_by).
+  const std::string signer = a.is_membership() && a.delegated_by ? "delegated_by" : "issuer";
   if (a.signer() != issuer.did()) {
     return refuse(Reason::kAttestationIssuerMismatch, fault,
-                  Error::invalid_argument("the signer is not the identity whose KEL was given", a.signer()));
+                  Error::invalid_argument("field '" + signer + "': " + a.signer() +
+                                          " is not the identity whose key event log was given (" + issuer.did() + ")"));
   }
   if (a.identity_signature.empty()) {
-    return refuse(Reason::kAttestationBadIdentitySignature, fault,
-                  Error::invalid_argument("attestation has no identity signature", a.rid));
+    return refuse(
+        Reason::kAttestationBadIdentitySignature, fault,
+        Error::invalid_argument("identity_signature is empty: the " + signer + " (" + a.signer() + ") has not signed"));
   }
   auto bytes = signed_bytes(a);
   if (!bytes) {
@@ -636,36 +679,37 @@ Status verify_identity_signature(const Attestation& a, const KeyState& issuer, R
       }
     }
   }
-  return refuse(Reason::kAttestationBadIdentitySignature, fault,
-                Error::invalid_argument("identity signature is not by the identity's current key, nor by a key "
-                                        "that anchored this attestation in the KEL",
-                                        a.rid));
+  return refuse(
+      Reason::kAttestationBadIdentitySignature, fault,
+      Error::invalid_argument("identity_signature does not verify with the " + signer + "'s key (" + a.signer() +
+                              "): not by its current key, nor by a key that anchored this attestation "
+                              "in its key event log"));
 }
 
 Status verify_device_signature(const Attestation& a, Reason* fault) {
   if (!a.device_public_key) {
-    return refuse(Reason::kAttestationMalformed, fault,
-                  Error::invalid_argument("attestation has no device key", a.rid));
+    return refuse(Reason::kAttestationMalformed, fault, Error::invalid_argument("device_public_key is missing"));
   }
   const crypto::PublicKey& key = *a.device_public_key;
   if (a.subject.substr(0, 8) == "did:key:") {
     auto subject_key = crypto::parse_did_key(a.subject);
     if (!subject_key || !(*subject_key == key)) {
       return refuse(Reason::kAttestationSubjectKeyMismatch, fault,
-                    Error::invalid_argument("subject did:key is not the device key", a.subject));
+                    Error::invalid_argument("field 'subject': " + a.subject + " is not device_public_key"));
     }
   }
   if (a.device_signature.empty()) {
     return refuse(Reason::kAttestationBadDeviceSignature, fault,
-                  Error::invalid_argument("attestation has no device signature", a.rid));
+                  Error::invalid_argument("device_signature is empty: the device has not signed"));
   }
   auto bytes = signed_bytes(a);
   if (!bytes) {
     return refuse(Reason::kAttestationMalformed, fault, bytes.error());
   }
   if (!crypto::verify_signature(key, crypto::algorithm_for(key), util::to_bytes(*bytes), a.device_signature)) {
-    return refuse(Reason::kAttestationBadDeviceSignature, fault,
-                  Error::invalid_argument("device signature does not verify", a.rid));
+    return refuse(
+        Reason::kAttestationBadDeviceSignature, fault,
+        Error::invalid_argument("device_signature does not verify with device_public_key (" + key.fingerprint() + ")"));
   }
   return accept(fault);
 }
@@ -709,17 +753,32 @@ Result<Attestation> make_revocation(const Attestation& link, const Timestamp& at
   rev.note = std::move(note);
   rev.identity_signature.clear();
   rev.device_signature.clear();
+  if (rev.form == AttestationForm::kAuths) {
+    // As the Auths tools revoke: nothing its projection would leave unsigned (attestation.h).
+    rev.version = 1;
+    rev.expires_at.reset();
+    rev.delegated_by.reset();
+    rev.signer_type = SignerType::kHuman;
+    rev.role.reset();
+    rev.capabilities.clear();
+    AuthsFields kept;
+    kept.uncompressed_device_key = link.auths.uncompressed_device_key;
+    kept.bare_device_key = link.auths.bare_device_key;
+    rev.auths = std::move(kept);
+  }
   return rev;
 }
 
 Status verify_revocation(const Attestation& revocation, const KeyState& issuer, Reason* fault, SignedBy signed_by) {
   if (!revocation.revoked_at) {
     return refuse(Reason::kAttestationMalformed, fault,
-                  Error::invalid_argument("not a revocation (no revoked_at)", revocation.rid));
+                  Error::invalid_argument("not a revocation: revoked_at is null", revocation.rid));
   }
   if (!revocation.device_signature.empty()) {
     return refuse(Reason::kAttestationMalformed, fault,
-                  Error::invalid_argument("a revocation carries no device signature", revocation.rid));
+                  Error::invalid_argument("device_signature must be empty: a revocation is signed by the identity "
+                                          "alone",
+                                          revocation.rid));
   }
   return verify_identity_signature(revocation, issuer, fault, signed_by);
 }
@@ -727,6 +786,7 @@ Status verify_revocation(const Attestation& revocation, const KeyState& issuer, 
 bool revokes(const Attestation& revocation, const Attestation& link) {
   if (!revocation.is_revocation() || revocation.issuer != link.issuer || revocation.subject != link.subject)
     return false;
+  if (revocation.is_auths_revocation()) return !link.is_membership();  // its device key is not signed
   // A membership's revocation ends every membership of that member in that org.
   if (revocation.is_membership() || link.is_membership()) return revocation.is_membership() && link.is_membership();
   return revocation.device_public_key && link.device_public_key &&

@@ -221,6 +221,13 @@ class Loader {
       if (!signers) return signers.error();
       policy.governance = std::move(signers).value();
     }
+    // Committed identity evidence, read from the same tree whenever it is there (a policy read
+    // without a tree has none).
+    if (m_read_file) {
+      auto evidence = read_tree_file(1, "identity bundle", std::string(kBundlePath));
+      if (!evidence) return evidence.error();
+      policy.bundle = std::move(*evidence);
+    }
     policy.finish();
     return policy;
   }
@@ -474,16 +481,8 @@ class Loader {
       return error_at(node,
                       "expression path '" + util::printable(path, 100) + "' must be relative to the repository root");
     }
-    if (!m_read_file) return error_at(node, "cannot read expression file '" + path + "': no file reader");
-    const Result<std::optional<std::string>> text = m_read_file(path);
-    if (!text) {
-      Error error = error_at(node, "cannot read expression file '" + path + "': " + text.error().message);
-      const ErrorCode code = text.error().code;
-      if (code != ErrorCode::kInvalidArgument && code != ErrorCode::kNotFound && code != ErrorCode::kPolicy) {
-        error.code = code;
-      }
-      return error;
-    }
+    const Result<std::optional<std::string>> text = read_tree_file(line_of(node), "expression file", path);
+    if (!text) return text.error();
     if (!text->has_value()) return error_at(node, "expression file '" + path + "' not found");
     if ((*text)->size() > kMaxExpressionBytes) {
       return error_at(node, "expression file '" + path + "' is larger than 64 KiB");
@@ -676,6 +675,7 @@ class Loader {
     const std::string shown = util::printable(text, 60);
     const std::string origin = m_source + ":" + std::to_string(line_of(entry));
 
+    if (text == kRootsEntry) return add_roots(line_of(entry), set);
     if (util::starts_with(text, "did:keri:")) {
       if (!is_did_keri_shape(text)) {
         return error_at(entry, "invalid signer '" + shown + "': a did:keri prefix is 'E' and 43 base64url characters");
@@ -697,7 +697,51 @@ class Loader {
       set.keys.push_back(Signer{std::move(name), std::move(key).value(), origin, {}, {}, {}});
       return {};
     }
-    return error_at(entry, "unrecognized signer '" + shown + "' (expected an SSH public key, a did:key or a did:keri)");
+    return error_at(
+        entry, "unrecognized signer '" + shown + "' (expected an SSH public key, a did:key, a did:keri or \"roots\")");
+  }
+
+  /// The identities of `.auths/roots` (the signer entry "roots"): one did:keri per line; blank
+  /// lines and lines starting with '#' are ignored. The file must exist.
+  Status add_roots(int line, SignerSet& set) const {
+    const Result<std::optional<std::string>> text = read_tree_file(line, "roots file", std::string(kRootsPath));
+    if (!text) return text.error();
+    if (!text->has_value()) {
+      return error_at(line, "signer \"roots\" names " + std::string(kRootsPath) + ", which is not in the tree");
+    }
+    int number = 0;
+    size_t added = 0;
+    for (const auto raw : util::split(**text, '\n')) {
+      ++number;
+      const std::string_view did = util::trim(raw);
+      if (did.empty() || did.front() == '#') continue;
+      if (!util::starts_with(did, "did:keri:") || !is_did_keri_shape(did)) {
+        return Error::policy("invalid root '" + util::printable(did, 60) + "': expected did:keri:E<43 characters>",
+                             std::string(kRootsPath) + ":" + std::to_string(number));
+      }
+      if (std::find(set.identities.begin(), set.identities.end(), did) == set.identities.end()) {
+        set.identities.emplace_back(did);
+      }
+      ++added;
+    }
+    if (added == 0) return error_at(line, "signer \"roots\": " + std::string(kRootsPath) + " lists no did:keri");
+    return {};
+  }
+
+  /// Another file of the policy's tree, read through the caller's reader; nullopt when absent.
+  /// A path the reader refuses (a directory, a file too large) is the policy's fault: kPolicy.
+  /// A repository that cannot be read (kGit, kIo, kCorrupt, ...) is not, and keeps its code,
+  /// so that the caller can tell "bad policy" from "cannot decide".
+  Result<std::optional<std::string>> read_tree_file(int line, std::string_view what, const std::string& path) const {
+    if (!m_read_file) return error_at(line, "cannot read " + std::string(what) + " '" + path + "': no file reader");
+    Result<std::optional<std::string>> text = m_read_file(path);
+    if (text) return text;
+    const ErrorCode code = text.error().code;
+    const bool policy_fault =
+        code == ErrorCode::kInvalidArgument || code == ErrorCode::kNotFound || code == ErrorCode::kPolicy;
+    Error error = error_at(line, "cannot read " + std::string(what) + " '" + path + "': " + text.error().message);
+    if (!policy_fault) error.code = code;
+    return error;
   }
 
   Status add_allowed_signers(const toml::node& node, SignerSet& set) {
@@ -710,19 +754,8 @@ class Loader {
     }
     auto cached = m_allowed_signers.find(path);
     if (cached == m_allowed_signers.end()) {
-      if (!m_read_file) return error_at(node, "cannot read allowed_signers file '" + path + "': no file reader");
-      const Result<std::optional<std::string>> text = m_read_file(path);
-      if (!text) {
-        // A path the reader refuses (a directory, a file too large) is the policy's fault:
-        // kPolicy. A repository that cannot be read (kGit, kIo, kCorrupt, ...) is not, and
-        // keeps its code, so that the caller can tell "bad policy" from "cannot decide".
-        const ErrorCode code = text.error().code;
-        const bool policy_fault =
-            code == ErrorCode::kInvalidArgument || code == ErrorCode::kNotFound || code == ErrorCode::kPolicy;
-        Error error = error_at(node, "cannot read allowed_signers file '" + path + "': " + text.error().message);
-        if (!policy_fault) error.code = code;
-        return error;
-      }
+      const Result<std::optional<std::string>> text = read_tree_file(line_of(node), "allowed_signers file", path);
+      if (!text) return text.error();
       if (!text->has_value()) return error_at(node, "allowed_signers file '" + path + "' not found");
       Result<std::vector<Signer>> parsed = parse_allowed_signers(**text, path);
       if (!parsed) return parsed.error();  // already "<path>:<line>"

@@ -175,6 +175,8 @@ struct Policy {
   std::optional<SignerSet> governance;  // [governance]: who may change .auths/
   std::optional<WitnessSet> witness;    // [witness]
   std::string source;                   // e.g. ".auths/policy.toml"
+  /// kBundlePath of the policy's tree, as read (nullopt: none); engine/evidence.h judges it.
+  std::optional<std::string> bundle;
 
   /// The first rule in file order whose `refs` match `ref_name`, or nullptr.
   const Rule* match(std::string_view ref_name) const;
@@ -206,6 +208,13 @@ struct Policy {
 std::optional<std::string> unsatisfiable(const Policy& policy, std::string_view default_branch = {});
 /// How many of the witnesses can sign receipts (Ed25519 keys: a receipt's signature is Ed25519).
 int receipt_witnesses(const WitnessSet& set);
+
+/// The signer entry that stands for the identities listed in kRootsPath (one did:keri per
+/// line, '#' comments), the trust roots the Auths CLI commits into repositories.
+inline constexpr std::string_view kRootsEntry = "roots";
+inline constexpr std::string_view kRootsPath = ".auths/roots";
+/// Committed identity evidence (an Auths IdentityBundle: KELs of a root and its devices).
+inline constexpr std::string_view kBundlePath = ".auths/ci-bundle.json";
 
 /// Reads another file of the same tree (for allowed_signers). nullopt when the file is absent.
 using FileReader = std::function<Result<std::optional<std::string>>(std::string_view path)>;

@@ -11,6 +11,9 @@
 //   'A' an attestation as stored (keri::serialize_attestation).
 //   'F' a freeze or unfreeze record as stored (serialize_freeze).
 //   'P' an approval record as stored (serialize_approval).
+//   'D' what a delegator's KEL says of a delegated identifier (KelDelegation), in SSH wire
+//       fields: delegate, delegator, revoked (uint32 0/1) and the sequence revoking it, agent
+//       (0/1), scoped (0/1), capabilities, role, expires (0/1) and the expiry, scope error.
 #include <algorithm>
 #include <span>
 #include <type_traits>
@@ -27,6 +30,7 @@ constexpr char kKeyStateBody = 'K';
 constexpr char kAttestationBody = 'A';
 constexpr char kFreezeBody = 'F';
 constexpr char kApprovalBody = 'P';
+constexpr char kKelDelegationBody = 'D';
 
 void put_list(ssh::wire::Writer& out, const std::vector<std::string>& items) {
   out.put_uint32(static_cast<uint32_t>(items.size()));
@@ -141,6 +145,44 @@ Result<keri::KeyState> decode_key_state(std::string_view body) {
   return state;
 }
 
+std::string encode_kel_delegation(const KelDelegation& facts) {
+  ssh::wire::Writer out;
+  out.put_bytes(std::string_view(&kKelDelegationBody, 1));
+  out.put_string(std::string_view(facts.delegate));
+  out.put_string(std::string_view(facts.delegator));
+  out.put_uint32(facts.revoked_at ? 1 : 0);
+  put_u64(out, facts.revoked_at.value_or(0));
+  out.put_uint32(facts.agent ? 1 : 0);
+  out.put_uint32(facts.scoped ? 1 : 0);
+  put_list(out, facts.capabilities);
+  out.put_string(std::string_view(facts.role));
+  out.put_uint32(facts.expires_at ? 1 : 0);
+  put_u64(out, static_cast<uint64_t>(facts.expires_at.value_or(0)));
+  out.put_string(std::string_view(facts.scope_error));
+  const util::Bytes& bytes = out.bytes();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Result<KelDelegation> decode_kel_delegation(std::string_view body) {
+  FieldReader in(body);
+  KelDelegation facts;
+  facts.delegate = in.text();
+  facts.delegator = in.text();
+  const bool revoked = in.u32() != 0;
+  const uint64_t revoked_at = in.u64();
+  if (revoked) facts.revoked_at = revoked_at;
+  facts.agent = in.u32() != 0;
+  facts.scoped = in.u32() != 0;
+  facts.capabilities = in.list();
+  facts.role = in.text();
+  const bool expires = in.u32() != 0;
+  const uint64_t expires_at = in.u64();
+  if (expires) facts.expires_at = static_cast<int64_t>(expires_at);
+  facts.scope_error = in.text();
+  if (auto ok = in.finish(); !ok) return ok.error();
+  return facts;
+}
+
 std::string tagged(char tag, const std::string& text) { return std::string(1, tag) + text; }
 
 }  // namespace
@@ -161,6 +203,7 @@ struct State::OnDemand {
   std::map<uint64_t, keri::Attestation> attestations;
   std::map<uint64_t, FreezeRecord> freezes;
   std::map<uint64_t, Approval> approvals;
+  std::map<uint64_t, KelDelegation> kel_delegations;
   std::map<std::pair<Lookup, std::string>, std::vector<uint64_t>> found;  // lookups made
 
   void fail(const Error& e) {
@@ -175,6 +218,8 @@ struct State::OnDemand {
       return attestations;
     } else if constexpr (std::is_same_v<T, FreezeRecord>) {
       return freezes;
+    } else if constexpr (std::is_same_v<T, KelDelegation>) {
+      return kel_delegations;
     } else {
       static_assert(std::is_same_v<T, Approval>);
       return approvals;
@@ -182,7 +227,9 @@ struct State::OnDemand {
   }
 
   bool known(uint64_t id) const {
-    return identities.count(id) + attestations.count(id) + freezes.count(id) + approvals.count(id) != 0;
+    return identities.count(id) + attestations.count(id) + freezes.count(id) + approvals.count(id) +
+               kel_delegations.count(id) !=
+           0;
   }
 
   Status read(uint64_t id, std::string_view body) {
@@ -204,6 +251,10 @@ struct State::OnDemand {
       auto record = parse_approval(rest);
       if (!record) return record.error();
       approvals.emplace(id, std::move(*record));
+    } else if (tag == kKelDelegationBody) {
+      auto facts = decode_kel_delegation(rest);
+      if (!facts) return facts.error();
+      kel_delegations.emplace(id, std::move(*facts));
     } else {
       return Error::corrupt("registry record " + std::to_string(id) + " has an unknown encoding");
     }
@@ -258,6 +309,7 @@ template std::vector<const keri::KeyState*> State::fetch(Lookup, std::string_vie
 template std::vector<const keri::Attestation*> State::fetch(Lookup, std::string_view) const;
 template std::vector<const FreezeRecord*> State::fetch(Lookup, std::string_view) const;
 template std::vector<const Approval*> State::fetch(Lookup, std::string_view) const;
+template std::vector<const KelDelegation*> State::fetch(Lookup, std::string_view) const;
 
 std::vector<Grant> State::fetch_grants(Lookup kind, std::string_view key) const {
   std::vector<Grant> out;
@@ -313,6 +365,11 @@ Result<std::vector<IndexedRecord>> State::records() const {
     auto text = serialize_approval(approval);
     if (!text) return text.error();
     add(tagged(kApprovalBody, *text)).lookups.push_back({Lookup::kApproval, approval.object, rank++});
+  }
+  for (const auto& [prefix, state] : m_identities) {
+    if (const auto facts = kel_delegation(prefix)) {
+      add(encode_kel_delegation(*facts)).lookups.push_back({Lookup::kKelDelegation, prefix, rank++});
+    }
   }
   return out;
 }

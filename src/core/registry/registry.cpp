@@ -1,14 +1,16 @@
 #include "registry/registry.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "git/trees.h"
+#include "registry/auths_layout.h"
 #include "registry/org.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -22,16 +24,6 @@ constexpr std::string_view kIdentitiesDir = "v1/identities/";
 constexpr size_t kMaxRecords = 200000;
 /// How many commits one registry update may bring.
 constexpr size_t kMaxUpdateCommits = 100000;
-
-std::string sequence_name(uint64_t sequence) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(sequence));
-  return buf;
-}
-
-bool valid_prefix(std::string_view prefix) {
-  return keri::parse_did_keri(std::string("did:keri:") += prefix).has_value();
-}
 
 /// What a path in a registry tree is.
 struct RecordPath {
@@ -52,21 +44,16 @@ RecordPath classify(std::string_view path) {
   }
   if (!util::starts_with(path, kIdentitiesDir)) return out;
   const auto parts = util::split(path.substr(kIdentitiesDir.size()), '/');
-  if (parts.size() != 3 || !valid_prefix(parts[0])) return out;
+  if (parts.size() != 3 || !is_identity_prefix(parts[0])) return out;
   out.prefix = std::string(parts[0]);
   const std::string_view dir = parts[1];
   const std::string_view file = parts[2];
   if (dir == "kel") {
     const bool json = util::ends_with(file, ".json");
     const bool cesr = util::ends_with(file, ".cesr");
-    const std::string_view stem = file.substr(0, file.size() - 5);
-    if ((!json && !cesr) || stem.size() != 8) return out;
-    uint64_t seq = 0;
-    for (const char c : stem) {
-      if (c < '0' || c > '9') return out;
-      seq = seq * 10 + static_cast<uint64_t>(c - '0');
-    }
-    out.sequence = seq;
+    const auto sequence = (json || cesr) ? parse_sequence_name(file.substr(0, file.size() - 5)) : std::nullopt;
+    if (!sequence) return out;
+    out.sequence = *sequence;
     out.kind = json ? RecordKind::kEvent : RecordKind::kSignatures;
     return out;
   }
@@ -105,10 +92,42 @@ struct Batch {
   std::vector<std::pair<std::string, std::string>> attestations;  // (path, content)
   std::vector<std::pair<std::string, std::string>> freezes;       // (path, content)
   std::vector<std::pair<std::string, std::string>> approvals;     // (path, content)
+  /// Files of the Auths layout that are no KEL events (auths_layout.h), checked after the events.
+  struct AuthsFile {
+    std::string path, content;
+    AuthsPath where;
+    std::optional<std::string> previous;  // what an update of a device's attestation.json replaces
+  };
+  std::vector<AuthsFile> auths_files;
 };
 
-/// Files one record under its place in `batch`, by what its path `rp` says it is.
-void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std::string content) {
+/// Where a path sits: in our layout (ours.kind) or in the Auths tools' (auths.kind).
+struct Placed {
+  RecordPath ours;
+  AuthsPath auths;
+  bool valid() const { return ours.kind != RecordKind::kInvalid || auths.kind != AuthsRecord::kInvalid; }
+};
+
+Placed place(std::string_view path) {
+  Placed out{classify(path), {}};
+  if (out.ours.kind == RecordKind::kInvalid) out.auths = classify_auths_path(path);
+  return out;
+}
+
+/// Files one record under its place in `batch`, by what its path says it is.
+void add_record(Batch& batch, const Placed& placed, const std::string& path, std::string content) {
+  const RecordPath& rp = placed.ours;
+  if (placed.auths.kind == AuthsRecord::kEvent || placed.auths.kind == AuthsRecord::kAttachments) {
+    // The same KEL machinery as ours: only the file names differ.
+    auto& e = batch.events[{placed.auths.prefix, placed.auths.sequence}];
+    (placed.auths.kind == AuthsRecord::kEvent ? e.json : e.cesr) = std::move(content);
+    (placed.auths.kind == AuthsRecord::kEvent ? e.json_path : e.cesr_path) = path;
+    return;
+  }
+  if (placed.auths.kind != AuthsRecord::kInvalid) {
+    batch.auths_files.push_back({path, std::move(content), placed.auths, std::nullopt});
+    return;
+  }
   switch (rp.kind) {
     case RecordKind::kEvent: {
       auto& e = batch.events[{rp.prefix, rp.sequence}];
@@ -129,20 +148,23 @@ void add_record(Batch& batch, const RecordPath& rp, const std::string& path, std
   }
 }
 
-/// Sorts files into a Batch. Paths outside the layout are an error naming the path.
-Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& files, Batch& batch) {
+/// Sorts files into a Batch. Paths outside both layouts are an error naming the path, and so is
+/// a file of the other layout than `seen`'s (kRegistryMixedLayout in `fault`).
+Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& files, Batch& batch, LayoutSeen& seen,
+               Reason* fault) {
   if (files.size() > kMaxRecords)
     return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
   for (const auto& [path, entry] : files) {
-    const RecordPath rp = classify(path);
-    if (rp.kind == RecordKind::kInvalid) {
+    const Placed placed = place(path);
+    if (!placed.valid()) {
       return Error::invalid_argument("'" + util::printable(path) + "' is not a registry record path", path);
     }
+    if (auto noted = seen.note(path, fault); !noted) return noted;
     if (!entry.is_regular_file()) return Error::invalid_argument("a record must be a regular file", path);
     auto content = read_blob(repo, entry.id, path);
     if (!content) return content.error();
     if (content->size() > (1u << 20)) return Error::invalid_argument("record larger than 1 MiB", path);
-    add_record(batch, rp, path, std::move(*content));
+    add_record(batch, placed, path, std::move(*content));
   }
   return {};
 }
@@ -199,11 +221,38 @@ Status apply_events(State& state, const Batch& batch) {
   return {};
 }
 
+/// Checks the files of the Auths layout that are no events, against the events `state` holds:
+/// caches, device records, and the documents that are no authority (auths_layout.h).
+Status check_auths_files(const State& state, const Batch& batch, std::optional<int64_t> now, Reason* fault) {
+  for (const auto& file : batch.auths_files) {
+    Status ok;
+    switch (file.where.kind) {
+      case AuthsRecord::kTip:
+      case AuthsRecord::kState:
+      case AuthsRecord::kIdentityMetadata:
+      case AuthsRecord::kRegistryMetadata: ok = check_auths_cache(state, file.where, file.content, fault); break;
+      case AuthsRecord::kDeviceAttestation:
+      case AuthsRecord::kDeviceHistory:
+        ok = check_auths_device_record(state, file.where, file.content, file.previous, now, fault);
+        break;
+      case AuthsRecord::kOrgMember:
+      case AuthsRecord::kCredential:
+      case AuthsRecord::kTel: ok = check_auths_document(file.content, fault); break;
+      case AuthsRecord::kInvalid:
+      case AuthsRecord::kEvent:
+      case AuthsRecord::kAttachments: break;  // never filed here (add_record)
+    }
+    if (!ok) return Error::invalid_argument(ok.error().message, file.path);
+  }
+  return {};
+}
+
 /// Applies a batch to `state`: events per identity in sequence order (delegates after their
-/// delegators' anchors: apply_events), then attestations in timestamp order. `now` (strict
-/// mode, for pushes) also refuses records from the future and attestations stored under another
-/// name than their canonical path.
-Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
+/// delegators' anchors: apply_events), then attestations in timestamp order, then the files of
+/// the Auths layout. `now` (strict mode, for pushes) also refuses records from the future and
+/// attestations stored under another name than their canonical path. `fault` gets the reason
+/// of a refusal when it is not registry-invalid-record.
+Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fault = nullptr) {
   if (auto applied = apply_events(state, batch); !applied) return applied;
   std::vector<std::pair<keri::Attestation, std::string>> parsed;
   for (auto& [path, content] : batch.attestations) {
@@ -261,7 +310,7 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now) {
     if (auto added = state.add_approval(std::move(*record)); !added)
       return Error::invalid_argument(added.error().message, path);
   }
-  return {};
+  return check_auths_files(state, batch, now, fault);
 }
 
 }  // namespace
@@ -627,20 +676,53 @@ std::vector<const Approval*> State::approvals_of(std::string_view object_hex) co
   return out;
 }
 
-Result<State> load(const git::RepoView& repo, const Oid& commit) {
-  auto info = git::read_commit(repo, commit);
-  if (!info) return info.error();
-  auto files = git::list_files(repo, info->tree);
+namespace {
+
+/// The state of the registry tree `tree` of `commit`; `seen` gets its layout.
+Result<State> load_tree(const git::RepoView& repo, const Oid& commit, const Oid& tree, LayoutSeen& seen) {
+  auto files = git::list_files(repo, tree);
   if (!files) return files.error();
   Batch batch;
-  if (auto collected = collect(repo, *files, batch); !collected) return collected.error();
+  Status ok = collect(repo, *files, batch, seen, nullptr);
   State state;
-  if (auto applied = apply(state, batch, std::nullopt); !applied) {
-    Error e = applied.error();
+  if (ok) ok = apply(state, batch, std::nullopt);
+  if (!ok) {
+    Error e = ok.error();
     e.message = "registry " + commit.short_hex() + ": " + e.message;
     return e;
   }
   return state;
+}
+
+/// The caches (tip.json, state.json) of each identity whose events `batch` adds, as the tree
+/// of `commit` holds them when `batch` does not: an event appended without its cache rewritten
+/// leaves the cache contradicting the log.
+Status check_untouched_caches(const git::RepoView& repo, const Oid& commit, const State& state, const Batch& batch,
+                              Reason* fault) {
+  std::set<std::string> checked;
+  for (const auto& file : batch.auths_files) checked.insert(file.path);
+  for (const auto& [key, event] : batch.events) {
+    if (record_kind(event.json_path) != RecordKind::kInvalid) continue;  // our layout has no caches
+    for (const char* name : {"tip.json", "state.json"}) {
+      const std::string path = auths_identity_dir(key.first) + name;
+      if (!checked.insert(path).second) continue;
+      auto content = git::read_file(repo, commit, path);
+      if (!content) return content.error();
+      if (!content->has_value()) continue;
+      if (auto ok = check_auths_cache(state, classify_auths_path(path), **content, fault); !ok)
+        return Error::invalid_argument(ok.error().message, path);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<State> load(const git::RepoView& repo, const Oid& commit) {
+  auto info = git::read_commit(repo, commit);
+  if (!info) return info.error();
+  LayoutSeen seen;
+  return load_tree(repo, commit, info->tree, seen);
 }
 
 Result<State> load_directory(const std::string& dir) {
@@ -650,20 +732,27 @@ Result<State> load_directory(const std::string& dir) {
   const fs::path root(dir);
   if (!fs::exists(root / "v1", ec)) return State{};
   size_t count = 0;
+  std::vector<std::pair<std::string, fs::path>> records;
   for (auto it = fs::recursive_directory_iterator(root / "v1", ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     if (++count > kMaxRecords) return Error::invalid_argument("registry copy has too many files", dir);
-    const std::string path = fs::relative(it->path(), root).generic_string();
-    const RecordPath rp = classify(path);
-    if (rp.kind == RecordKind::kInvalid) continue;  // a local copy may hold other files
-    std::ifstream in(it->path(), std::ios::binary);
-    std::stringstream content;
-    content << in.rdbuf();
-    if (!in) return Error::io("cannot read", it->path().string());
-    add_record(batch, rp, path, content.str());
+    std::string path = fs::relative(it->path(), root).generic_string();
+    if (!place(path).valid()) continue;  // a local copy may hold other files
+    records.emplace_back(std::move(path), it->path());
   }
   if (ec) return Error::io(ec.message(), dir);
+  // In path order, as a tree lists them: the same file is named whatever order the directory has.
+  std::sort(records.begin(), records.end());
+  LayoutSeen seen;
+  for (const auto& [path, file] : records) {
+    if (auto noted = seen.note(path); !noted) return noted.error();
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in) return Error::io("cannot read", file.string());
+    add_record(batch, place(path), path, content.str());
+  }
   State state;
   if (auto applied = apply(state, batch, std::nullopt); !applied) return applied.error();
   return state;
@@ -708,13 +797,14 @@ Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>&
   }
 
   State state;
+  LayoutSeen seen;  // the layout of the registry so far: a commit adding the other one is refused
   std::optional<Oid> parent_tree;
   if (old_tip) {
-    auto loaded = load(repo, *old_tip);
-    if (!loaded) return loaded.error();
-    state = std::move(*loaded);
     auto old_info = git::read_commit(repo, *old_tip);
     if (!old_info) return old_info.error();
+    auto loaded = load_tree(repo, *old_tip, old_info->tree, seen);
+    if (!loaded) return loaded.error();
+    state = std::move(*loaded);
     parent_tree = old_info->tree;
   }
   const int64_t now = util::now_unix();
@@ -723,8 +813,20 @@ Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>&
     auto changes = git::diff_trees(repo, parent_tree, it->second.tree);
     if (!changes) return changes.error();
     std::vector<git::FileEntry> added;
+    std::map<std::string, std::string> replaced;  // a device's attestation.json -> what it was
     for (const auto& change : *changes) {
-      if (change.change != git::Change::kAdded) {
+      const AuthsPath where = classify_auths_path(change.path);
+      if (change.change == git::Change::kModified && overwritten_in_place(where.kind)) {
+        // The Auths tools overwrite these: the new content is judged like an added file's.
+        if (where.kind == AuthsRecord::kDeviceAttestation) {
+          auto old = git::tree_entry(repo, *parent_tree, change.path);
+          if (!old) return old.error();
+          if (!old->has_value()) return Error::corrupt("a changed file is missing from the parent tree", change.path);
+          auto content = read_blob(repo, (*old)->id, change.path);
+          if (!content) return content.error();
+          replaced[change.path] = std::move(*content);
+        }
+      } else if (change.change != git::Change::kAdded) {
         problems.push_back({Reason::kRegistryEdit, commit,
                             "record '" + util::printable(change.path) + "' was " +
                                 (change.change == git::Change::kDeleted ? "removed" : "changed") +
@@ -734,11 +836,16 @@ Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>&
       added.push_back({change.path, change.entry});
     }
     Batch batch;
-    Status ok = collect(repo, added, batch);
-    if (ok) ok = apply(state, batch, now);
+    Reason fault = Reason::kRegistryInvalidRecord;
+    Status ok = collect(repo, added, batch, seen, &fault);
+    for (auto& file : batch.auths_files) {
+      if (const auto was = replaced.find(file.path); was != replaced.end()) file.previous = std::move(was->second);
+    }
+    if (ok) ok = apply(state, batch, now, &fault);
+    if (ok) ok = check_untouched_caches(repo, commit, state, batch, &fault);
     if (!ok) {
       if (ok.error().code != ErrorCode::kInvalidArgument) return ok.error();
-      problems.push_back({Reason::kRegistryInvalidRecord, commit, ok.error().to_string()});
+      problems.push_back({fault, commit, ok.error().to_string()});
       return state;
     }
     parent_tree = it->second.tree;
@@ -755,6 +862,19 @@ Result<std::optional<Oid>> publish(git::Repository& repo, const std::vector<std:
     auto info = repo.read_commit(**tip);
     if (!info) return info.error();
     base_tree = info->tree;
+    // Our records in a registry of the Auths layout would make a tree that every hook refuses
+    // (registry-mixed-layout): say so here instead.
+    auto existing = git::list_files(repo, *base_tree);
+    if (!existing) return existing.error();
+    for (const auto& file : *existing) {
+      if (layout_of(file.path) == Layout::kAuths) {
+        return Error::invalid_argument(
+            "refs/auths/registry is in the Auths tools' layout ('" + util::printable(file.path) +
+            "'); this toolkit writes its own layout, and a registry holding both is refused "
+            "(registry-mixed-layout): keep such a registry to the Auths tools, or publish to a registry of this "
+            "toolkit's layout");
+      }
+    }
   }
   std::vector<std::pair<std::string, std::string>> new_files;
   for (const auto& [path, content] : files) {

@@ -2,7 +2,11 @@
 // key event logs of did:keri identities and the attestations that link device keys to them
 // (and revoke them), so identity data travels with clones and is checked on every push.
 //
-// Layout of a registry tree (version 1):
+// A registry is in one of two layouts: this toolkit's (below), or the one the Auths CLI writes
+// (auths_layout.h). A tree holding files of both is refused (registry-mixed-layout), naming the
+// file; v1/approvals/ belongs to neither and may be in either.
+//
+// Layout of a registry tree (version 1, this toolkit's):
 //   v1/identities/<prefix>/kel/<seq>.json            one KEL event, its compact serialization
 //   v1/identities/<prefix>/kel/<seq>.cesr            the event's signatures ("-A##..." text; for a
 //                                                    dip or drt, then "-G##..." naming the
@@ -32,6 +36,37 @@
 // Every record is self-authenticating (signed by the identity, and for links by the device),
 // so who pushes the registry does not matter; what matters is that every record added is valid
 // on top of what was there, and that nothing is ever edited or removed.
+//
+// The Auths layout (auths_layout.h has its paths). What is authority there:
+//   - the KEL events (events/<seq>.json, pretty-printed; `v` and `d` are checked on the compact
+//     serialization) and their attachments (events/<seq>.attachments.cesr: -A signatures, -G
+//     source seal for dip and drt) go through add_event as ours do: delegates after their
+//     delegators' anchors, a dip or drt valid only where the delegator's KEL seals it. Devices,
+//     agents and org members of Auths are such delegated identifiers, and their authority
+//     comes from the KEL (delegation, scope and revocation seals), not from any JSON file.
+//   - nothing else. tip.json, state.json and metadata.json (per identity) and v1/metadata.json
+//     are caches: nothing is ever read from them. A cache that contradicts the KEL in the same
+//     tree is refused all the same (registry-cache-mismatch, naming the file), so that a tree
+//     the hook accepts never misleads a tool that reads caches: tip.json must name the KEL's
+//     last event; a state.json validated against that event must state its prefix, sequence,
+//     last event, keys, next commitments and delegator (a state.json validated against an
+//     earlier event is stale, and accepted).
+//   - device records (v1/devices/.../attestation.json, overwritten in place by the Auths tools,
+//     and history/ copies, added only) are judged by content: an attestation whose subject is
+//     the path's DID, signed by a key its issuer's KEL established; an update of
+//     attestation.json must be a later record for the device or its revocation. They are not
+//     device links: they grant no signing authority and are not added to the State (in Gen-2
+//     Auths itself reads authority from the KEL seals, not from them).
+//   - org member files (v1/orgs/.../members/), credentials (v1/credentials/) and TEL files
+//     (v1/tel/) must be JSON objects and may be overwritten; their content is no authority (an
+//     Auths org's membership is its KEL's delegation and scope seals).
+// Caches, device attestation.json, members, credentials and TEL files may change in a later
+// commit; events, attachments and history copies never do (registry-edit, naming the file), and
+// no file is ever removed. Any other path stays refused, naming it.
+//
+// Our CLI writes only this toolkit's layout, and publish() refuses to add to a registry in the
+// Auths layout: our device links, memberships, agent delegations, freezes and revocations are
+// records the Auths layout has no path for, and the Auths tools do not read ours.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +106,31 @@ std::string signatures_path(std::string_view prefix, uint64_t sequence);  // ...
 /// (attestation or freeze) dated `unix_seconds`.
 std::string record_file_name(int64_t unix_seconds, std::string_view digest);
 
+/// What a delegator's KEL says of one of its delegated identifiers: how the Auths CLI (its
+/// current generation) manages devices, agents and org members, with no attestation at all.
+/// The delegate's dip is anchored by the delegator (checked when the event was added); then
+/// the delegator's KEL may hold, as Digest seals {"d": ...}:
+///   "<delegate prefix>"                                   revokes it (from that event on, for good)
+///   "agent:<delegate prefix>"                             marks it an agent (signer type Agent)
+///   "agentscope:<delegate prefix>:<expiry>:<c1>,<c2>..."  its scope: capabilities (a first item
+///                                                         "role:<role>" names an org role) and
+///                                                         its expiry in Unix seconds (0 = never);
+///                                                         the latest such seal counts
+struct KelDelegation {
+  std::string delegate;                   // the delegated identifier's prefix
+  std::string delegator;                  // its delegator's prefix (the dip's `di`)
+  std::optional<uint64_t> revoked_at;     // the delegator's event revoking it
+  bool agent = false;                     // marked as an agent
+  bool scoped = false;                    // a scope seal holds (the fields below are its)
+  std::vector<std::string> capabilities;  // of the latest scope, role marker removed
+  std::string role;                       // "admin", "member", "readonly" of a role marker; "" none
+  std::optional<int64_t> expires_at;      // of the latest scope; nullopt: never
+  std::string scope_error;                // the latest scope seal cannot be read ("" = fine): fail closed
+  friend bool operator==(const KelDelegation&, const KelDelegation&) = default;
+};
+/// Reads the delegation facts of `delegate` from its delegator's state (with its seals).
+KelDelegation read_kel_delegation(const keri::KeyState& delegate, const keri::KeyState& delegator);
+
 /// A device (or any subject key) linked to an identity, with its revocation if there is one.
 struct Grant {
   const keri::KeyState* identity = nullptr;
@@ -80,15 +140,16 @@ struct Grant {
 
 /// What an on-demand State (State::on_demand) looks records up by.
 enum class Lookup : uint32_t {
-  kIdentity = 1,     // prefix -> the identity's key state
-  kCurrentKey = 2,   // raw current key (Ed25519 32 bytes, P-256 33) -> the identities holding it
-  kLinkKey = 3,      // device key, SSH wire blob -> links
-  kLinkSubject = 4,  // subject -> links
-  kLinkIssuer = 5,   // issuer did -> links
-  kMembership = 6,   // lookup_pair(org, member) -> memberships
-  kRevocation = 7,   // lookup_pair(issuer, subject) -> revocations
-  kFreeze = 8,       // org did -> freeze and unfreeze records
-  kApproval = 9,     // object id (hex) -> approval records of that object
+  kIdentity = 1,        // prefix -> the identity's key state
+  kCurrentKey = 2,      // raw current key (Ed25519 32 bytes, P-256 33) -> the identities holding it
+  kLinkKey = 3,         // device key, SSH wire blob -> links
+  kLinkSubject = 4,     // subject -> links
+  kLinkIssuer = 5,      // issuer did -> links
+  kMembership = 6,      // lookup_pair(org, member) -> memberships
+  kRevocation = 7,      // lookup_pair(issuer, subject) -> revocations
+  kFreeze = 8,          // org did -> freeze and unfreeze records
+  kApproval = 9,        // object id (hex) -> approval records of that object
+  kKelDelegation = 10,  // delegate prefix -> what its delegator's KEL says of it (KelDelegation)
 };
 /// The key of a kMembership or kRevocation lookup: both strings, each behind its length.
 std::string lookup_pair(std::string_view first, std::string_view second);
@@ -172,6 +233,9 @@ class State {
   std::vector<const FreezeRecord*> freezes_of(std::string_view org) const;
   /// The approval records of the object `object_hex`, in the order added.
   std::vector<const Approval*> approvals_of(std::string_view object_hex) const;
+  /// What its delegator's KEL says of the delegated identifier `prefix`; nullopt when `prefix`
+  /// is unknown or not delegated.
+  std::optional<KelDelegation> kel_delegation(std::string_view prefix) const;
 
  private:
   Grant make_grant(const keri::Attestation& link) const;
@@ -208,9 +272,10 @@ class State {
   std::map<Pair, std::vector<size_t>> m_revocations_by_pair;  // (issuer, subject)
 };
 
-/// Reads the records of a registry tree at `commit` and validates all of them, in dependency
-/// order (each identity's events by sequence, a delegate's after its delegator's anchoring
-/// event, then links and revocations by timestamp).
+/// Reads the records of a registry tree at `commit` (either layout) and validates all of them,
+/// in dependency order (each identity's events by sequence, a delegate's after its delegator's
+/// anchoring event, then links and revocations by timestamp, then the Auths layout's caches and
+/// device records against the events).
 [[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit);
 /// The state at refs/auths/registry, or an empty state when the ref does not exist.
 [[nodiscard]] Result<State> load_current(const git::Repository& repo);
@@ -226,8 +291,10 @@ struct Problem {
 };
 
 /// Checks an update of refs/auths/registry from `old_tip` (nullopt = creation) to `new_tip`:
-/// fast-forward only, no merges, each new commit only adds files, each added file a valid
-/// record on top of the state before it (checked commit by commit, oldest first). Returns the
+/// fast-forward only, no merges, each new commit only adds files (or, in the Auths layout,
+/// overwrites a file the Auths tools overwrite: header), each added file a valid record on top
+/// of the state before it (checked commit by commit, oldest first), in the registry's one
+/// layout; the caches of an identity whose KEL grows must still agree with it. Returns the
 /// state after the update; `problems` lists what is wrong (then the state is the last good one).
 /// An Error means the check could not run (unreadable objects).
 [[nodiscard]] Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>& old_tip,
@@ -235,7 +302,8 @@ struct Problem {
 
 /// Adds `files` (path, content) to refs/auths/registry in a new commit on top of its current
 /// tip (creating the ref if needed). Files already there with the same content are skipped;
-/// the same path with other content is an error (the registry never changes a record).
+/// the same path with other content is an error (the registry never changes a record), and so
+/// is a registry in the Auths layout (the commit would mix layouts: header).
 /// Returns the new tip, or nullopt when there was nothing to add.
 [[nodiscard]] Result<std::optional<Oid>> publish(git::Repository& repo,
                                                  const std::vector<std::pair<std::string, std::string>>& files,

@@ -38,13 +38,24 @@ constexpr std::array kReasons = {
                "object",
                "ask a governance signer to extend the key's valid-before", false},
     ReasonInfo{Reason::kDeviceRevoked, "device-revoked",
-               "signed by a device whose link to a listed identity is revoked",
+               "signed by a device whose link to a listed identity is revoked, or by a KERI delegated identifier "
+               "(an Auths device) its delegator's KEL revoked",
                "sign with a device that is still linked (auths device link)", false},
     ReasonInfo{Reason::kDeviceExpired, "device-expired",
-               "signed by a device whose link expired at the commit's time or now",
+               "signed by a device whose link, or KERI delegation scope, expired at the commit's time or now",
                "link the device again (auths device link)", false},
     ReasonInfo{Reason::kDeviceNotValid, "device-not-valid",
-               "signed by a device whose link is not valid at the commit's time (dated before the link)", "", false},
+               "signed by a device whose link is not valid at the commit's time (dated before the link), or whose "
+               "KERI delegation scope seal cannot be read",
+               "", false},
+    ReasonInfo{Reason::kBundleStale, "bundle-stale",
+               "signed by an identity known only from the committed `.auths/ci-bundle.json`, which is older than its "
+               "`max_valid_for_secs`",
+               "commit a fresh identity bundle (a change under .auths/: signed by a [governance] signer)", false},
+    ReasonInfo{Reason::kBundleInvalid, "bundle-invalid",
+               "the committed `.auths/ci-bundle.json` does not verify (a field, an event's signatures or its "
+               "delegation seal): nothing in it counts, and an identity only it could vouch for is refused",
+               "commit a bundle that verifies (auths verify-commit shows why this one does not)", false},
     ReasonInfo{Reason::kThresholdNotMet, "threshold-not-met",
                "no longer produced (quorums count approvals: `quorum-not-met`); kept so older audit logs still read",
                "", false},
@@ -163,6 +174,15 @@ constexpr std::array kReasons = {
                kRecordHint, false},
     ReasonInfo{Reason::kRegistryTooLarge, "registry-too-large", "a registry update with too many commits or records",
                "", false},
+    ReasonInfo{
+        Reason::kRegistryMixedLayout, "registry-mixed-layout",
+        "a registry holding files of both layouts, this toolkit's (`v1/identities/<prefix>/kel/...`) and the "
+        "Auths tools' (`v1/identities/<2>/<2>/<prefix>/events/...`, `v1/devices/...`); the message names the file",
+        "keep one layout per registry: publish with the tool that wrote the registry", false},
+    ReasonInfo{Reason::kRegistryCacheMismatch, "registry-cache-mismatch",
+               "a cache file of the Auths layout (`tip.json`, `state.json`) that contradicts the key event log beside "
+               "it; the message names the file",
+               "rewrite the cache from the key event log, or leave it out", false},
     ReasonInfo{Reason::kKelMalformed, "kel-malformed", "a key event with wrong fields, types or encodings", "", false},
     ReasonInfo{Reason::kKelUnsupported, "kel-unsupported",
                "a key event this version does not read (weighted thresholds, foreign prefixes)", "", false},

@@ -1,12 +1,15 @@
 // Our KERI encodings against signify-ts (tests/data/keri/vectors.json, written by
 // scripts/gen_keri_vectors.sh): key qb64 and next-key digests, Blake3 digests, indexed
 // signatures, and whole KELs (exact event bytes, SAIDs, prefixes, signature attachments),
-// among them a delegator and its delegate (dip, drt, attachments with -G couples).
+// among them delegators and their delegates (dip, drt, attachments with -G couples): Ed25519
+// and P-256, one key and several (thresholds beyond 9), drt chains, a delegate of a delegate.
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +50,37 @@ std::map<std::string, ac::PrivateKey> private_keys() {
     out.emplace(key.at("qb64").get<std::string>(), std::move(*pk));
   }
   return out;
+}
+
+// A delegated event, applied after `before` with its delegator's KEL replayed only up to (not
+// including) the event that anchors it, which `source` ({s, d} of the -G couple) names: refused
+// as not anchored, with its -G couple and without. Other identifiers are found by `lookup`.
+void refused_without_its_anchor(const std::optional<ak::KeyState>& before, const ak::SignedEvent& event,
+                                const std::string& delegator, const nlohmann::json& source,
+                                const std::map<std::string, std::vector<ak::KeyState>, std::less<>>& history,
+                                const ak::KeyStateLookup& lookup) {
+  const auto it = history.find(delegator);
+  BOOST_REQUIRE(it != history.end());
+  const uint64_t anchor_sequence = std::stoull(source.at("s").get<std::string>(), nullptr, 16);
+  BOOST_REQUIRE(anchor_sequence >= 1u);
+  BOOST_REQUIRE(anchor_sequence < it->second.size());
+  BOOST_REQUIRE(it->second[anchor_sequence].last_said == source.at("d").get<std::string>());
+  const ak::KeyState& cut = it->second[anchor_sequence - 1];
+  const ak::KeyStateLookup without_anchor = [&](std::string_view prefix) -> const ak::KeyState* {
+    return prefix == delegator ? &cut : lookup(prefix);
+  };
+  for (const bool with_source_seals : {true, false}) {
+    BOOST_TEST_CONTEXT("delegator cut before s=" << source.at("s").get<std::string>()
+                                                 << (with_source_seals ? ", with -G" : ", without -G")) {
+      ak::SignedEvent attempt = event;
+      if (!with_source_seals) attempt.source_seals.clear();
+      std::optional<ak::KeyState> state = before;
+      Reason fault = Reason::kOk;
+      BOOST_TEST(!ak::apply_event(state, attempt, &fault, without_anchor).has_value());
+      BOOST_TEST((fault == Reason::kKelDelegationNotAnchored));
+      BOOST_TEST((state ? state->last_said : "") == (before ? before->last_said : ""));
+    }
+  }
 }
 
 }  // namespace
@@ -122,8 +156,10 @@ BOOST_AUTO_TEST_CASE(indexed_signatures) {
 
 // Every event: parsed and re-serialized byte for byte, SAID and version recomputed, rebuilt
 // from scratch with our builders, signed with the same keys (Ed25519 signatures are
-// deterministic, so the attachments must match too), and the whole KEL replayed. The KELs are
-// replayed in file order, each delegator's before its delegates', which find it by prefix.
+// deterministic, so the attachments must match too; P-256 ones are made here and verified),
+// and the whole KEL replayed. The KELs are replayed in file order, each delegator's before its
+// delegates', which find it by prefix. Each dip and drt is also replayed against its
+// delegator's KEL cut just before the event that anchors it, and must then be refused.
 BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
   const auto keys = private_keys();
   std::map<std::string, ak::KeyState, std::less<>> replayed;
@@ -131,9 +167,15 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
     const auto it = replayed.find(prefix);
     return it == replayed.end() ? nullptr : &it->second;
   };
+  // The state after each event of each replayed KEL, by prefix; the type of each event, by SAID.
+  std::map<std::string, std::vector<ak::KeyState>, std::less<>> history;
+  std::map<std::string, std::string, std::less<>> type_by_said;
+  size_t delegated_checked = 0;
+  size_t p256_delegated_checked = 0;
   for (const auto& kel : vectors().at("kels")) {
     BOOST_TEST_CONTEXT(kel.at("name").get<std::string>()) {
       std::optional<ak::KeyState> state;
+      std::vector<ak::KeyState> states;
       for (const auto& ev : kel.at("events")) {
         const std::string raw = ev.at("raw").get<std::string>();
         BOOST_TEST_CONTEXT(ev.at("t").get<std::string>() << " s=" << ev.at("s").get<std::string>()) {
@@ -145,6 +187,8 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
           BOOST_TEST(said->said == ev.at("said").get<std::string>());
           BOOST_TEST(said->version == parsed->version);
           BOOST_TEST(parsed->prefix == kel.at("prefix").get<std::string>());
+          // An inception's SAID is the identifier's prefix (self-addressing).
+          if (ak::is_inception(parsed->type)) BOOST_TEST(said->said == kel.at("prefix").get<std::string>());
 
           // Rebuild with our builders from the same inputs.
           auths::Result<ak::KeyEvent> rebuilt = auths::Error::internal("unset");
@@ -174,8 +218,10 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
                                                     parsed->next_threshold, parsed->seals);
               break;
           }
-          BOOST_REQUIRE(rebuilt.has_value());
+          BOOST_REQUIRE_MESSAGE(rebuilt.has_value(), (rebuilt ? "" : rebuilt.error().to_string()));
           BOOST_TEST(ak::serialize(*rebuilt).value() == raw);
+          BOOST_TEST(rebuilt->said == ev.at("said").get<std::string>());
+          BOOST_TEST(rebuilt->prefix == kel.at("prefix").get<std::string>());
 
           // Sign with the keys that signify-ts used (or, for P-256, the vector's keys).
           const std::vector<std::string>& signing_keys =
@@ -205,6 +251,22 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
                                           anchored.seal == ak::Seal::of_event(*parsed).value());
             }
             BOOST_TEST(holds_seal);
+            BOOST_TEST(type_by_said[source.at("d").get<std::string>()] == "ixn");
+          } else {
+            // Every delegated vector names the delegator's event that anchors it.
+            BOOST_TEST(!ak::is_delegated(parsed->type));
+          }
+          if (ev.contains("source_group")) {
+            // Unsigned by signify-ts (P-256): its -G group follows our signatures.
+            const std::string group = ev.at("source_group").get<std::string>();
+            BOOST_TEST(ak::cesr::encode_source_seal_group(signed_event.source_seals).value() == group);
+            const std::string text = ak::attachment_text(signed_event).value();
+            BOOST_TEST(text.ends_with(group));
+            const auto back = ak::parse_signed_event(raw, text);
+            BOOST_REQUIRE(back.has_value());
+            BOOST_TEST((back->source_seals == signed_event.source_seals));
+            BOOST_TEST(back->signatures.size() == signed_event.signatures.size());
+            signed_event = *back;
           }
           if (ev.contains("attachment")) {
             BOOST_TEST(ak::attachment_text(signed_event).value() == ev.at("attachment").get<std::string>());
@@ -219,17 +281,35 @@ BOOST_AUTO_TEST_CASE(kels_byte_for_byte) {
             std::optional<ak::KeyState> alone = state;
             BOOST_TEST(!ak::apply_event(alone, signed_event, &fault).has_value());
             BOOST_TEST((fault == Reason::kKelDelegationNotAnchored));
+            refused_without_its_anchor(state, signed_event, kel.at("delegator").get<std::string>(),
+                                       ev.at("source_seal"), history, lookup);
+            // Without its -G couple it is found by searching the delegator's KEL.
+            std::optional<ak::KeyState> searched = state;
+            const ak::SignedEvent bare{signed_event.event, signed_event.signatures};
+            const auto found = ak::apply_event(searched, bare, &fault, lookup);
+            BOOST_TEST(found.has_value(), (found ? "" : found.error().to_string()));
           }
           const auto st = ak::apply_event(state, signed_event, &fault, lookup);
           BOOST_REQUIRE_MESSAGE(st.has_value(), (st ? "" : st.error().to_string()));
+          states.push_back(*state);
+          type_by_said[parsed->said] = ak::to_string(parsed->type);
+          if (ak::is_delegated(parsed->type)) {
+            ++delegated_checked;
+            if (state->public_keys.front().type() == ac::KeyType::kEcdsaP256) ++p256_delegated_checked;
+          }
         }
       }
       BOOST_TEST(state->prefix == kel.at("prefix").get<std::string>());
       BOOST_TEST(state->last_said == kel.at("events").back().at("said").get<std::string>());
       if (kel.contains("delegator")) BOOST_TEST(state->delegator == kel.at("delegator").get<std::string>());
       replayed.emplace(state->prefix, *state);
+      history.emplace(state->prefix, std::move(states));
     }
   }
+  // At least 10 dip/drt events checked against signify-ts, some of them P-256 (so that this
+  // fails if the vectors shrink).
+  BOOST_TEST(delegated_checked >= 10u);
+  BOOST_TEST(p256_delegated_checked >= 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -596,7 +596,48 @@ BOOST_AUTO_TEST_CASE(allowed_signers_file) {
   BOOST_TEST(set.keys[2].valid_before.has_value());
   BOOST_TEST(policy->rules.at(1).signers.keys.size() == 2u);
   BOOST_TEST(policy->governance->keys.size() == 2u);
-  BOOST_TEST(*tree.reads == 1);  // read once, used three times
+  BOOST_TEST((*tree.reads_of)[".auths/allowed_signers"] == 1);  // read once, used three times
+}
+
+BOOST_AUTO_TEST_CASE(roots_entry_reads_the_committed_trust_roots) {
+  const std::string text =
+      "version = 1\n"
+      "[[policy.commit]]\n"
+      "name = \"main\"\n"
+      "refs = [\"refs/heads/main\"]\n"
+      "signers = [\"roots\", " +
+      q(kEd1) + "]\n" +
+      "[governance]\n"
+      "signers = [\"roots\"]\n";
+  ap::test::FakeTree tree;
+  tree.files[".auths/roots"] =
+      "# pinned by the Auths CLI\n\n" + ap::test::kKeriA + "\n  " + ap::test::kKeriB + "  \n" + ap::test::kKeriA + "\n";
+  tree.files[".auths/ci-bundle.json"] = "{\"bundle\": 1}";
+  const auto policy = parse(text, tree);
+  BOOST_REQUIRE_MESSAGE(policy.has_value(), ap::test::error_text(policy));
+  // Each identity of the file once, in file order, beside the other entries.
+  BOOST_TEST(policy->rules.at(0).signers.identities == (std::vector<std::string>{ap::test::kKeriA, ap::test::kKeriB}));
+  BOOST_TEST(policy->rules.at(0).signers.keys.size() == 1u);
+  BOOST_TEST(policy->governance->identities == (std::vector<std::string>{ap::test::kKeriA, ap::test::kKeriB}));
+  // The bundle is carried as read, for the engine to verify.
+  BOOST_TEST((policy->bundle == std::optional<std::string>("{\"bundle\": 1}")));
+
+  // Missing, empty, or holding something else than did:keri lines: the policy does not load.
+  ap::test::FakeTree none;
+  BOOST_TEST(policy_error_at(parse(text, none), "p.toml:5") == "");
+  ap::test::FakeTree empty;
+  empty.files[".auths/roots"] = "# nobody\n";
+  BOOST_TEST(policy_error_at(parse(text, empty), "p.toml:5") == "");
+  ap::test::FakeTree wrong;
+  wrong.files[".auths/roots"] = ap::test::kKeriA + "\ndid:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\n";
+  BOOST_TEST(policy_error_at(parse(text, wrong), ".auths/roots:2") == "");
+  // No bundle in the tree: none carried.
+  BOOST_TEST(!parse(text, empty).has_value());
+  ap::test::FakeTree only_roots;
+  only_roots.files[".auths/roots"] = ap::test::kKeriA + "\n";
+  const auto without = parse(text, only_roots);
+  BOOST_REQUIRE(without.has_value());
+  BOOST_TEST(!without->bundle.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(allowed_signers_errors) {

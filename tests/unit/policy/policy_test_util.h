@@ -58,11 +58,11 @@ inline const std::string kKeriB = "did:keri:EKCwefcndSR70xy-IBbK6-nQ0BO-pZFIpm6V
 /// A FileReader over an in-memory tree; counts the reads so tests can see caching.
 struct FakeTree {
   std::map<std::string, std::string> files;
-  std::shared_ptr<int> reads = std::make_shared<int>(0);
+  std::shared_ptr<std::map<std::string, int>> reads_of = std::make_shared<std::map<std::string, int>>();  // by path
 
   FileReader reader() const {
-    return [files = files, reads = reads](std::string_view path) -> Result<std::optional<std::string>> {
-      ++*reads;
+    return [files = files, reads_of = reads_of](std::string_view path) -> Result<std::optional<std::string>> {
+      ++(*reads_of)[std::string(path)];
       const auto it = files.find(std::string(path));
       if (it == files.end()) return std::optional<std::string>{};
       return std::optional<std::string>{it->second};

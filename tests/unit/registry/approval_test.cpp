@@ -3,7 +3,6 @@
 // and the lookup by object, in full and on demand.
 #include <boost/test/unit_test.hpp>
 
-#include "sshsig/sign.h"
 #include "support/printers.h"
 #include "support/registry_fixture.h"
 
@@ -11,20 +10,7 @@ namespace auths::test {
 BOOST_AUTO_TEST_SUITE(registry_approvals)
 namespace {
 
-const std::string kObject = "1111111111111111111111111111111111111111";
-
-/// A record of kObject signed by `key` in `namespace_`.
-ar::Approval signed_approval(const ac::PrivateKey& key, bool approve = true,
-                             std::string_view namespace_ = ar::kApprovalNamespace) {
-  ar::Approval a{
-      kObject, true, "refs/tags/v1.0", approve, "looks good", key.public_key(), ak::Timestamp::from_unix(1700000000),
-      ""};
-  const std::string bytes = *ar::approval_signed_bytes(a);
-  auto blob = sshsig::sign(key, util::to_bytes(bytes), namespace_);
-  BOOST_REQUIRE(blob.has_value());
-  a.signature = sshsig::armor(*blob);
-  return a;
-}
+const std::string kObject = kApprovalObject;
 
 std::pair<std::string, std::string> stored(const ar::Approval& a) {
   return {*ar::approval_path(a), *ar::serialize_approval(a)};

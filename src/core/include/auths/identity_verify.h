@@ -27,6 +27,10 @@ struct CommitVerdict {
   std::string delegated_by;          // "" when the attestation names nobody
   std::vector<std::string> chain;    // an agent's delegation chain: the agent, then each delegator
                                      // up to the top identity (empty: no delegation)
+  std::string path;                  // how the key reached signed_by: "device link ...", "KERI
+                                     // delegated identifier ...", "agent ...", "identity key of ..."
+  std::string evidence;              // where the identities came from: the registry, the committed
+                                     // bundle, or both
   std::string witnesses;             // "2/3 receipts verified (threshold 2)", counted against the
                                      // [witness] of the policy at HEAD; "not required" without one
   std::string witness_detail;        // the receipts that did not count, and why ("" when none)
@@ -36,15 +40,17 @@ struct CommitVerdict {
 
 /// Verifies the commit `rev` of the repository at `repo_path`: its SSH signature, and the
 /// signing key's link to an identity in `registry_commit` (default: refs/auths/registry of the
-/// same repository), valid at the commit's time and at `now` (0 = the current time).
-/// Trailers are reported as claims; verification never relies on them.
+/// same repository) or in the identity bundle committed in HEAD's tree (.auths/ci-bundle.json),
+/// valid at the commit's time and at `now` (0 = the current time). Trailers are reported as
+/// claims; verification never relies on them.
 Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::string& rev, int64_t now = 0,
                                     const std::string& registry_ref = "refs/auths/registry");
 
 struct AttestationVerdict {
   bool valid = false;
   std::string status;  // "valid" or a fault name (attestation-expired, attestation-revoked, ...)
-  std::string detail;
+  std::string detail;  // what failed, naming the field or signature
+  std::string form;    // "auths-hooks" (ours) or "auths" (as the Auths tools write it)
   std::string issuer;
   std::string subject;
   std::string signer_type;

@@ -25,6 +25,8 @@ enum class Reason : uint8_t {
   kDeviceRevoked,
   kDeviceExpired,
   kDeviceNotValid,
+  kBundleStale,
+  kBundleInvalid,
   kThresholdNotMet,
   kQuorumNotMet,
   kApprovalRejected,
@@ -66,6 +68,8 @@ enum class Reason : uint8_t {
   kRegistryEdit,
   kRegistryInvalidRecord,
   kRegistryTooLarge,
+  kRegistryMixedLayout,
+  kRegistryCacheMismatch,
   // Key event logs (why a KEL event is refused).
   kKelMalformed,
   kKelUnsupported,
