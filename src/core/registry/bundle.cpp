@@ -100,7 +100,7 @@ Result<Bundle> read_bundle(std::string_view json_text) {
   for (const auto& event : *root_kel) {
     if (auto added = out.state.add_event(event); !added) return bundle_error("kel", added.error().message);
   }
-  std::deque<std::pair<std::string, std::deque<keri::SignedEvent>>> waiting;
+  std::map<std::string, std::deque<PendingEvent>> devices_kels;
   if (const auto devices = doc.find("device_kels"); devices != doc.end()) {
     if (!devices->is_array()) return bundle_error("device_kels", "must be an array");
     for (size_t i = 0; i < devices->size(); ++i) {
@@ -111,31 +111,19 @@ Result<Bundle> read_bundle(std::string_view json_text) {
       if (device_did == device.end() || !device_did->is_string()) return bundle_error(where, "'did' must be a string");
       auto kel = read_kel(device, where);
       if (!kel) return kel.error();
-      if ("did:keri:" + kel->front().event.prefix != device_did->get<std::string>()) {
-        return bundle_error(where, "its KEL is of did:keri:" + kel->front().event.prefix + ", not of " +
+      const std::string& prefix = kel->front().event.prefix;
+      if ("did:keri:" + prefix != device_did->get<std::string>()) {
+        return bundle_error(where, "its KEL is of did:keri:" + prefix + ", not of " +
                                        util::printable(device_did->get<std::string>(), 80));
       }
-      waiting.emplace_back(where, std::move(*kel));
+      auto& events = devices_kels[prefix];
+      if (!events.empty()) return bundle_error(where, "holds did:keri:" + prefix + " a second time");
+      for (auto& event : *kel) events.push_back({where, std::move(event)});
     }
   }
-  for (bool progress = true; progress && !waiting.empty();) {
-    progress = false;
-    for (auto it = waiting.begin(); it != waiting.end();) {
-      while (!it->second.empty()) {
-        Reason fault = Reason::kOk;
-        auto added = out.state.add_event(it->second.front(), &fault);
-        if (!added && fault == Reason::kKelDelegationNotAnchored) break;
-        if (!added) return bundle_error(it->first, added.error().message);
-        it->second.pop_front();
-        progress = true;
-      }
-      it = it->second.empty() ? waiting.erase(it) : std::next(it);
-    }
-  }
-  if (!waiting.empty()) {
-    Reason fault = Reason::kOk;
-    auto added = out.state.add_event(waiting.front().second.front(), &fault);
-    return bundle_error(waiting.front().first, added ? "cannot be applied" : added.error().message);
+  // A device delegated by another device waits for it (registry.h).
+  if (auto added = add_in_delegation_order(out.state, std::move(devices_kels)); !added) {
+    return bundle_error(added.error().context, added.error().message);
   }
 
   // public_key_hex must be the root's current key: a bundle that says otherwise is not ours to

@@ -175,15 +175,7 @@ Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& fil
 /// the others, until a round makes no progress; an event still waiting then is the error. Each
 /// identity waits only for its delegator, at most 16 deep, so there are at most 18 rounds.
 Status apply_events(State& state, const Batch& batch) {
-  struct Pending {
-    std::string where;
-    keri::SignedEvent event;
-  };
-  struct Queue {
-    std::deque<Pending> events;  // in sequence order
-    std::string waiting;         // why its first event waits
-  };
-  std::map<std::string, Queue> queues;
+  std::map<std::string, std::deque<PendingEvent>> kels;
   for (const auto& [key, e] : batch.events) {
     const std::string where = e.json_path.empty() ? e.cesr_path : e.json_path;
     if (e.json_path.empty() || e.cesr_path.empty()) {
@@ -194,31 +186,9 @@ Status apply_events(State& state, const Batch& batch) {
     if (signed_event->event.prefix != key.first || signed_event->event.sequence != key.second) {
       return Error::invalid_argument("event is stored under another identity or sequence number", where);
     }
-    queues[key.first].events.push_back({where, std::move(*signed_event)});
+    kels[key.first].push_back({where, std::move(*signed_event)});
   }
-  for (bool progress = true; progress && !queues.empty();) {
-    progress = false;
-    for (auto it = queues.begin(); it != queues.end();) {
-      Queue& queue = it->second;
-      while (!queue.events.empty()) {
-        Reason fault = Reason::kOk;
-        auto added = state.add_event(queue.events.front().event, &fault);
-        if (!added && fault == Reason::kKelDelegationNotAnchored) {
-          queue.waiting = added.error().message;
-          break;
-        }
-        if (!added) return Error::invalid_argument(added.error().message, queue.events.front().where);
-        queue.events.pop_front();
-        progress = true;
-      }
-      it = queue.events.empty() ? queues.erase(it) : std::next(it);
-    }
-  }
-  if (!queues.empty()) {
-    const Queue& stuck = queues.begin()->second;
-    return Error::invalid_argument(stuck.waiting, stuck.events.front().where);
-  }
-  return {};
+  return add_in_delegation_order(state, std::move(kels));
 }
 
 /// Checks the files of the Auths layout that are no events, against the events `state` holds:
@@ -316,6 +286,33 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fau
 }  // namespace
 
 RecordKind record_kind(std::string_view path) { return classify(path).kind; }
+
+Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels) {
+  std::map<std::string, std::string> waiting;  // prefix -> why its first event waits
+  for (bool progress = true; progress && !kels.empty();) {
+    progress = false;
+    for (auto it = kels.begin(); it != kels.end();) {
+      std::deque<PendingEvent>& events = it->second;
+      while (!events.empty()) {
+        Reason fault = Reason::kOk;
+        auto added = state.add_event(events.front().event, &fault);
+        if (!added && fault == Reason::kKelDelegationNotAnchored) {
+          waiting[it->first] = added.error().message;
+          break;
+        }
+        if (!added) return Error::invalid_argument(added.error().message, events.front().where);
+        events.pop_front();
+        progress = true;
+      }
+      it = events.empty() ? kels.erase(it) : std::next(it);
+    }
+  }
+  if (!kels.empty()) {
+    const auto& [prefix, events] = *kels.begin();
+    return Error::invalid_argument(waiting[prefix], events.front().where);
+  }
+  return {};
+}
 
 std::string record_file_name(int64_t unix_seconds, std::string_view digest) {
   return compact_time(unix_seconds) + "-" + std::string(digest.substr(0, 16)) + ".json";

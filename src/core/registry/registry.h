@@ -70,6 +70,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -271,6 +272,18 @@ class State {
   std::map<Pair, std::vector<size_t>> m_memberships_by_pair;  // (org, member)
   std::map<Pair, std::vector<size_t>> m_revocations_by_pair;  // (issuer, subject)
 };
+
+/// One signed event waiting to be added, with where it came from (a file, a bundle field).
+struct PendingEvent {
+  std::string where;
+  keri::SignedEvent event;
+};
+/// Adds the KELs of `kels` (prefix -> its events in sequence order) to `state`: a delegated
+/// event (dip, drt) needs its delegator's anchoring event first, whatever the order, so an
+/// identifier refused as kel-delegation-not-anchored waits and is tried again after the others
+/// until a round makes no progress; an event still waiting then is the error. Errors are
+/// kInvalidArgument with the failing event's `where` as context.
+[[nodiscard]] Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels);
 
 /// Reads the records of a registry tree at `commit` (either layout) and validates all of them,
 /// in dependency order (each identity's events by sequence, a delegate's after its delegator's
