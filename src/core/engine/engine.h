@@ -4,9 +4,11 @@
 // fakes (tests/support/).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,21 @@ struct Settings {
   /// (pre-push, tests): every check loads the registry in full.
   std::function<std::shared_ptr<const registry::RecordSource>(const Oid& tip)> verified_registry;
   std::function<void(const Oid& tip, const registry::State& state)> remember_registry;
+
+  /// Server limits from hooks.yaml (src/core/config): unset or empty = none.
+  /// Past `deadline`, the push is refused with time-budget-exceeded (never half-checked).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// More new commits than this in one push: push-too-large (0 = no limit).
+  size_t max_push_commits = 0;
+  /// did:keri identities and orgs the policy's [governance] and `org` must be among
+  /// (trust-root-mismatch otherwise); empty = the policy chooses its own roots.
+  std::vector<std::string> trust_roots;
+  /// The witnesses the server trusts (did:key); set: a policy's [witness] key counts only
+  /// when it is one of these.
+  std::optional<std::vector<std::string>> witness_keys;
+  /// The push was made by the forge itself (GITEA_INTERNAL_PUSH=true, GL_PROTOCOL=web), as the
+  /// hook's environment says: only then can a forge-signed edit pass (see [forge]).
+  bool forge_push = false;
 };
 
 /// Decides a push. Problems with one ref (a policy that does not load, an unreadable object)

@@ -125,6 +125,13 @@ constexpr std::array kReasons = {
     ReasonInfo{Reason::kExpressionDenied, "expression-denied",
                "the rule's expression policy denies the signer, or cannot decide (indeterminate counts as deny)",
                "run 'auths policy explain' with the signer and ref to see which predicate decided", false},
+    ReasonInfo{Reason::kForgeCommitNotAllowed, "forge-commit-not-allowed",
+               "a commit signed by a key of the policy's `[forge]` (the forge's own signing key) that the rule does "
+               "not accept as a forge commit (not opted in, not a merge whose merged-in commits pass the rule, an "
+               "edit the forge did not make)",
+               "merge through the forge's merge button with the merge style the policy allows, or sign the commit "
+               "yourself",
+               false},
     ReasonInfo{Reason::kMalformedObject, "malformed-object",
                "a commit or tag that git would read differently than it looks (duplicate or misplaced headers, "
                "several signatures, no committer or timestamp): refused, never guessed",
@@ -163,6 +170,14 @@ constexpr std::array kReasons = {
                "`HEAD` names a branch the repository does not have, so there is no policy in force (exit 2)",
                "point HEAD at the branch that carries .auths/policy.toml: git symbolic-ref HEAD refs/heads/<branch>",
                true},
+    ReasonInfo{Reason::kTrustRootMismatch, "trust-root-mismatch",
+               "the policy (in force, pushed or bootstrapping) gives `[governance]` or its `org` to an identity that "
+               "is not among the `trust_roots` the server's hooks.yaml pins for this repository",
+               "ask the server admin which trust roots hooks.yaml pins for this repository ('auths config show')",
+               false},
+    ReasonInfo{Reason::kPushTooLarge, "push-too-large",
+               "the push brings more new commits than the server's `max_push_commits` (hooks.yaml) allows",
+               "push in smaller parts, or ask the server admin to raise max_push_commits", false},
     ReasonInfo{Reason::kRegistryNotFastForward, "registry-not-fast-forward",
                "a registry update that does not build on the current registry (records would be lost)", "", false},
     ReasonInfo{Reason::kRegistryMerge, "registry-merge",
@@ -231,6 +246,10 @@ constexpr std::array kReasons = {
                "the hook could not decide: an unreadable object, repository or registry (exit 2)", "", true},
     ReasonInfo{Reason::kAuditFailed, "audit-failed", "the audit line of the decision could not be written (exit 2)",
                "check that the file 'git config auths.auditLog' names is writable", true},
+    ReasonInfo{Reason::kTimeBudgetExceeded, "time-budget-exceeded",
+               "verifying the push would take longer than the server's `time_budget_ms` (hooks.yaml): refused "
+               "before it was fully checked (exit 2)",
+               "push in smaller parts, or ask the server admin to raise time_budget_ms", true},
 };
 
 constexpr bool rows_in_enum_order() {
@@ -240,7 +259,7 @@ constexpr bool rows_in_enum_order() {
   return true;
 }
 static_assert(rows_in_enum_order(), "kReasons must list every Reason in declaration order");
-static_assert(kReasons.back().code == Reason::kAuditFailed, "kReasons must end with the last Reason");
+static_assert(kReasons.back().code == Reason::kTimeBudgetExceeded, "kReasons must end with the last Reason");
 
 }  // namespace
 

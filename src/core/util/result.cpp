@@ -89,6 +89,15 @@ const char* to_string(Outcome outcome) {
   return "undecided";
 }
 
+const char* to_string(Enforcement enforcement) {
+  switch (enforcement) {
+    case Enforcement::kEnforce: return "enforce";
+    case Enforcement::kWarn: return "warn";
+    case Enforcement::kOff: return "off";
+  }
+  return "enforce";
+}
+
 int exit_code(Outcome outcome) {
   switch (outcome) {
     case Outcome::kAccept: return kExitAccepted;

@@ -49,6 +49,7 @@ enum class Reason : uint8_t {
   kWitnessQuorumNotMet,
   kWitnessReceiptMismatch,
   kExpressionDenied,
+  kForgeCommitNotAllowed,
   // Objects and refs.
   kMalformedObject,
   kNotACommit,
@@ -62,6 +63,8 @@ enum class Reason : uint8_t {
   kNoPolicy,
   kNoRule,
   kDefaultBranchMissing,
+  kTrustRootMismatch,
+  kPushTooLarge,
   // The identity registry.
   kRegistryNotFastForward,
   kRegistryMerge,
@@ -99,6 +102,7 @@ enum class Reason : uint8_t {
   // The hook itself could not decide.
   kInternalError,
   kAuditFailed,
+  kTimeBudgetExceeded,
 };
 
 struct ReasonInfo {

@@ -112,12 +112,25 @@ enum class Outcome { kAccept, kReject, kUndecided };
 const char* to_string(Outcome outcome);
 int exit_code(Outcome outcome);  // kExitAccepted, kExitRejected, kExitUndecided
 
+/// How the server's hooks.yaml says a repository's pushes are enforced: `enforce` refuses,
+/// `warn` accepts and says (and logs) what would have been refused, `off` judges nothing.
+enum class Enforcement { kEnforce, kWarn, kOff };
+const char* to_string(Enforcement enforcement);
+
 /// The verdict for a whole push: the checks ran, and this is the answer.
 struct Decision {
   Outcome outcome = Outcome::kAccept;
   std::vector<Violation> violations;
   std::vector<RefReport> refs;
   std::vector<std::string> warnings;  // did not change the outcome, but someone should know
+
+  /// The mode the push was judged under; and, only when warn mode or a break-glass override
+  /// turned a refusal into kAccept, what the policy had decided.
+  Enforcement enforcement = Enforcement::kEnforce;
+  std::optional<Outcome> overruled;
+  /// Non-empty when an admin's break-glass override let this push through: who set it, when,
+  /// and why (the audit log records it as "override").
+  std::string override_note;
 
   bool accepted() const { return outcome == Outcome::kAccept; }
 };
