@@ -6,14 +6,17 @@
 #   auths_ensure_packages PKG...   installs what `dpkg-query` does not report as installed;
 #                                  runs `apt-get update` first only when something is missing.
 
-# Building and running the binaries.
+# Building and running the binaries (python3: scripts/gen-man.py writes the manual pages; dpkg-dev,
+# which build-essential brings, gives cpack its dpkg-shlibdeps).
 AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
   libgit2-dev libbotan-2-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libsqlite3-dev libcpp-httplib-dev"
+  libcli11-dev libsqlite3-dev libcpp-httplib-dev python3"
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
 # cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography
-# for tests/support/auths_gen2.py (the independent maker of Auths Gen-2 identities, t800, t810).
-AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3 python3-cryptography"
+# for tests/support/auths_gen2.py (the independent maker of Auths Gen-2 identities, t800, t810),
+# man-db to read the packaged manual pages (t990).
+AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3 python3-cryptography
+  man-db"
 # Keeping the style (scripts/test.sh): scripts/format.sh --check (clang-format 14 on Debian 12)
 # and shellcheck on every shell script.
 AUTHS_STYLE_PACKAGES="clang-format shellcheck"
