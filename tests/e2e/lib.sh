@@ -486,7 +486,8 @@ push_bypassing_hooks() {
 # `auths hook install --repo $SERVER`. Unless --no-record, the installed hook file (plain
 # layout: hooks/pre-receive, and hooks/update with --update) is moved to $E2E_TMP/installed/
 # and replaced by a recording wrapper that saves the hook's stdin, arguments, environment and
-# exit status (hook.stdin, hook.args, hook.env, hook.exit) and then runs the installed hook,
+# exit status (hook.stdin, hook.args, hook.env, hook.exit; hook.start and hook.end: when it began and
+# ended, in nanoseconds since the epoch) and then runs the installed hook,
 # unchanged, with the same stdin and arguments.
 # shellcheck disable=SC2120  # the arguments are optional; most callers pass none
 hook_install() {
@@ -507,6 +508,7 @@ hook_install() {
 # installed by auths hook install
 
 rec="$E2E_TMP/hook"
+date +%s%N >"\$rec.start"
 cat >"\$rec.stdin"
 printf '%s\n' "\$@" >"\$rec.args"
 env >"\$rec.env"
@@ -523,6 +525,7 @@ if [ -n "\${GIT_QUARANTINE_PATH:-}" ]; then
 fi
 "$E2E_TMP/installed/$hook" "\$@" <"\$rec.stdin"
 status=\$?
+date +%s%N >"\$rec.end"
 echo "\$status" >>"\$rec.exit"
 exit "\$status"
 EOF
@@ -593,7 +596,7 @@ server_state() {
 push() {
   PUSH_CMD="git push $*"
   rm -rf "$E2E_TMP"/hook.stdin "$E2E_TMP"/hook.args "$E2E_TMP"/hook.env "$E2E_TMP"/hook.exit \
-    "$E2E_TMP"/hook.where "$E2E_TMP/before.git"
+    "$E2E_TMP"/hook.where "$E2E_TMP"/hook.start "$E2E_TMP"/hook.end "$E2E_TMP/before.git"
   cp -a "$SERVER" "$E2E_TMP/before.git"
   PUSH_STATUS=0
   client_git push "$@" >"$E2E_TMP/push.out" 2>&1 </dev/null || PUSH_STATUS=$?
@@ -684,6 +687,13 @@ hook_exit_read() {
   while IFS= read -r line; do HOOK_EXIT=$line; done <"$E2E_TMP/hook.exit"
 }
 hook_exit() { hook_exit_read && printf '%s\n' "$HOOK_EXIT"; }
+
+# hook_elapsed_ms: how long the recorded hook of the last push ran, in milliseconds (the
+# recording wrapper's hook.start and hook.end).
+hook_elapsed_ms() {
+  [ -f "$E2E_TMP/hook.start" ] && [ -f "$E2E_TMP/hook.end" ] || e2e_die "the last push recorded no hook times"
+  echo $((($(cat "$E2E_TMP/hook.end") - $(cat "$E2E_TMP/hook.start")) / 1000000))
+}
 
 # expect_push_ok [EXACT-SUMMARY]: push succeeded, the hook said 0 and printed the accepted
 # summary (exactly EXACT-SUMMARY when given).
