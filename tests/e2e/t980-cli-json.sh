@@ -3,10 +3,10 @@
 # Every CLI command that reports something has --json (one JSON document on stdout, nothing
 # else; prompts and what a command shows before its passphrase prompt on stderr; errors stay
 # "error: ..." on stderr with their exit codes): alice's identity, keys, devices (linked here and
-# by a request from a second machine), a rotation, an org with a member, a release approval, the
-# registry published, a freeze and an unfreeze, revocations, a witness key, a key in the
-# ssh-agent, each checked field by field against what the commands that show the same thing
-# print. Last, a walk over `auths --help` finds no leaf command without --json but the exempt
+# by a request from a second machine, an agent by its request), a rotation, an org with a
+# member, a release approval, the registry published, a freeze and an unfreeze, revocations, a
+# witness key, a key in the ssh-agent, each checked field by field against what the commands
+# that show the same thing print. Last, a walk over `auths --help` finds no leaf command without --json but the exempt
 # ones named below, each with its reason.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
@@ -106,6 +106,24 @@ device_requested() {
   expect_text "$RUN_ERR" "device:       $desk"
 }
 test_case device_requested "auths device request --json, then auths device link --request FILE --json"
+
+agent_requested() {
+  # An agent's request (auths init --profile agent --request) granted the same way.
+  dev_run runner init --profile agent --request "$E2E_TMP/runner.req" --delegated-by "$alice" \
+    --non-interactive --name runner --capabilities sign_commit --json
+  json_ok
+  runner=$(json_get "$RUN_OUT" did)
+  case "$runner" in did:keri:E*) ok ;; *) fail "auths init --profile agent --request --json: did '$runner'" ;; esac
+  dev_run alice device link --request "$E2E_TMP/runner.req" --json
+  json_ok
+  json_check "$RUN_OUT" "list(doc) == ['identity', 'agent'] and doc['identity'] == '$alice'"
+  json_check "$RUN_OUT" "doc['agent']['did'] == '$runner' and doc['agent']['delegated_by'] == '$alice'"
+  json_check "$RUN_OUT" "doc['agent']['name'] == 'runner' and doc['agent']['capabilities'] == ['sign_commit']"
+  json_check "$RUN_OUT" "doc['agent']['record'].startswith('v1/') and doc['agent']['signer_type'] == 'Agent'"
+  expect_text "$RUN_ERR" "agent request for $alice"
+  expect_text "$RUN_ERR" "agent:        $runner (runner)"
+}
+test_case agent_requested "auths device link --request FILE --json for an agent's request: the agent as auths init --profile agent --json prints it"
 
 registry_published() {
   git init -q "$REPO"
