@@ -266,7 +266,7 @@ witness_made() {
   run "witness init text" "$AUTHS" witness init --key "$E2E_TMP/witness2.key"
   expect_rc 0
   case "$(head -n1 "$RUN_OUT")" in did:key:z6Mk*) ok ;; *) fail "auths witness init printed '$(head -n1 "$RUN_OUT")'" ;; esac
-  [ "$did" != "$(head -n1 "$RUN_OUT")" ] && ok || fail "two witness keys with one did:key"
+  if [ "$did" != "$(head -n1 "$RUN_OUT")" ]; then ok; else fail "two witness keys with one did:key"; fi
 }
 test_case witness_made "auths witness init --json: the witness did:key and the key file"
 
@@ -308,7 +308,7 @@ PY
   # The walk found the commands of this test (it reads the help as CLI11 prints it).
   local leaves
   leaves=$(wc -l <"$E2E_TMP/leaves.txt")
-  [ "$leaves" -ge 30 ] && ok || fail "the walk over auths --help found $leaves leaf commands" "$walk"
+  if [ "$leaves" -ge 30 ]; then ok; else fail "the walk over auths --help found $leaves leaf commands" "$walk"; fi
   for cmd in "device link" "device request" "emergency freeze" "org add-member" "witness init" "key show"; do
     if file_has_line "$E2E_TMP/leaves.txt" "has-json $cmd"; then ok; else fail "the walk did not see --json in auths $cmd --help"; fi
   done
