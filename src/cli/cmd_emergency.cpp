@@ -23,6 +23,7 @@ struct FreezeOptions {
   std::string duration = "24h";
   std::optional<std::string> reason;
   bool yes = false;
+  bool json = false;
 };
 
 int run_freeze(const FreezeOptions& opts, bool freeze) {
@@ -43,6 +44,15 @@ int run_freeze(const FreezeOptions& opts, bool freeze) {
   auto info = client::freeze_org(*home, opts.org, seconds, opts.reason, *passphrase);
   client::wipe_secret(*passphrase);
   if (!info) return report_error(info.error());
+  if (opts.json) {
+    print_json({{"org", info->org},
+                {"kind", info->kind},
+                {"signer", info->signer},
+                {"until", or_null(info->until)},
+                {"reason", or_null(opts.reason.value_or(""))},
+                {"record", info->record}});
+    return kExitAccepted;
+  }
   if (freeze) {
     std::printf("froze %s until %s (signed by %s)\n", info->org.c_str(), info->until.c_str(), info->signer.c_str());
   } else {
@@ -137,11 +147,19 @@ void register_emergency(CLI::App& app, Registry& registry) {
   freeze_cmd->add_option("--reason", freeze->reason, "Why (shown to every refused pusher)");
   freeze_cmd->add_option("--org", freeze->org, "The org (did:keri or a local org's name)");
   freeze_cmd->add_flag("--yes", freeze->yes, "Confirm");
+  freeze_cmd->add_flag("--json", freeze->json, "Print the record as JSON instead of text (see below)");
+  freeze_cmd->footer(
+      "--json prints {\"org\", \"kind\": \"freeze\", \"signer\", \"until\" (RFC 3339), \"reason\" (null when none), "
+      "\"record\": its path in the registry}.");
   registry.push_back({freeze_cmd, [freeze] { return run_freeze(*freeze, true); }});
 
   auto unfreeze = std::make_shared<FreezeOptions>();
   CLI::App* unfreeze_cmd = group->add_subcommand("unfreeze", "End the org's freeze (a signed record)");
   unfreeze_cmd->add_option("--org", unfreeze->org, "The org (did:keri or a local org's name)");
+  unfreeze_cmd->add_flag("--json", unfreeze->json, "Print the record as JSON instead of text (see below)");
+  unfreeze_cmd->footer(
+      "--json prints {\"org\", \"kind\": \"unfreeze\", \"signer\", \"until\": null, \"reason\": null, \"record\"} (the "
+      "shape of 'auths emergency freeze --json').");
   registry.push_back({unfreeze_cmd, [unfreeze] { return run_freeze(*unfreeze, false); }});
 
   auto report = std::make_shared<ReportOptions>();
@@ -171,10 +189,13 @@ void register_emergency(CLI::App& app, Registry& registry) {
 
   auto device = std::make_shared<std::string>();
   auto yes = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
   CLI::App* revoke = group->add_subcommand("revoke-device", "Revoke a device of your identity now");
   revoke->add_option("--device", *device, "The device's did:key, or an agent's did:keri")->required();
   revoke->add_flag("--yes", *yes, "Confirm");
-  registry.push_back({revoke, [device, yes] {
+  revoke->add_flag("--json", *json, "Print the result as JSON instead of text (see below)");
+  revoke->footer("--json prints {\"revoked\": [the revoked links]}, as 'auths device revoke --json' does.");
+  registry.push_back({revoke, [device, yes, json] {
                         if (!*yes) return report_error(Error::invalid_argument("confirm with --yes"));
                         const auto home = client::auths_home();
                         if (!home) return report_error(home.error());
@@ -183,6 +204,10 @@ void register_emergency(CLI::App& app, Registry& registry) {
                         auto revoked = client::revoke_device(*home, *device, *passphrase, "emergency revocation");
                         client::wipe_secret(*passphrase);
                         if (!revoked) return report_error(revoked.error());
+                        if (*json) {
+                          print_json(revoked_json(*revoked));
+                          return kExitAccepted;
+                        }
                         for (const auto& d : *revoked) {
                           std::printf("revoked device %s at %s\n", d.did_key.c_str(), d.revoked_at.c_str());
                         }

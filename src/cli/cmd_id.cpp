@@ -48,6 +48,7 @@ void print_identity(const client::IdentityInfo& info) {
 struct IdInitOptions {
   std::string curve = "ed25519";
   std::string alias = std::string(client::kDefaultIdentityAlias);
+  bool json = false;
 };
 
 int run_id_init(const IdInitOptions& opts) {
@@ -62,6 +63,10 @@ int run_id_init(const IdInitOptions& opts) {
   const auto info = client::init_identity(*home, options, *passphrase);
   client::wipe_secret(*passphrase);
   if (!info) return report_error(info.error());
+  if (opts.json) {
+    print_json(to_json(*info));
+    return kExitAccepted;
+  }
   std::printf("%s\n", info->did.c_str());
   std::printf("created identity %s in %s\n", info->did.c_str(), info->home.c_str());
   std::printf("  current key: %s (key '%s')\n", info->keys.front().qb64.c_str(), info->key_alias.c_str());
@@ -84,7 +89,7 @@ int run_show(bool json) {
   return kExitAccepted;
 }
 
-int run_rotate() {
+int run_rotate(bool json) {
   const auto home = client::auths_home();
   if (!home) return report_error(home.error());
   auto passphrase = client::read_passphrase("Enter the passphrase of the identity keys: ");
@@ -93,6 +98,10 @@ int run_rotate() {
   client::wipe_secret(*passphrase);
   if (!result) return report_error(result.error());
   const client::IdentityInfo& info = result->identity;
+  if (json) {
+    print_json({{"old_key", result->old_key}, {"new_key", result->new_key}, {"identity", to_json(info)}});
+    return kExitAccepted;
+  }
   std::printf("rotated %s (event %llu)\n", info.did.c_str(), static_cast<unsigned long long>(info.sequence));
   std::printf("  old key: %s (deleted from the key store)\n", result->old_key.c_str());
   std::printf("  new key: %s (key '%s')\n", result->new_key.c_str(), info.key_alias.c_str());
@@ -171,6 +180,7 @@ void register_id(CLI::App& app, Registry& registry) {
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
   init->add_option("--alias", init_opts->alias, "Key store name of the identity key")->capture_default_str();
+  init->add_flag("--json", init_opts->json, "Print the identity as 'auths id show --json' does instead of text");
   registry.push_back({init, [init_opts] { return run_id_init(*init_opts); }});
 
   auto show_json = std::make_shared<bool>(false);
@@ -182,8 +192,11 @@ void register_id(CLI::App& app, Registry& registry) {
   rotate->footer(
       "The next key becomes current (a 'rot' event signed by it), a fresh next key is committed, and the old key is "
       "deleted from the key store: it can no longer sign for the identity. Devices linked before keep working, since "
-      "every link was anchored in the key event log. Publish the rotation with 'auths registry publish'.");
-  registry.push_back({rotate, [] { return run_rotate(); }});
+      "every link was anchored in the key event log. Publish the rotation with 'auths registry publish'.\n"
+      "--json prints {\"old_key\", \"new_key\" (qb64), \"identity\": as 'auths id show --json' prints it}.");
+  auto rotate_json = std::make_shared<bool>(false);
+  rotate->add_flag("--json", *rotate_json, "Print the result as JSON instead of text (see below)");
+  registry.push_back({rotate, [rotate_json] { return run_rotate(*rotate_json); }});
 
   auto devices_opts = std::make_shared<ShowDevicesOptions>();
   CLI::App* devices = id->add_subcommand("show-devices", "List the identity's devices: active, expired (and revoked)");

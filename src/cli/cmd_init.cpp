@@ -16,6 +16,24 @@
 
 namespace auths::cli {
 
+nlohmann::ordered_json agent_bundle_json(const client::AgentBundle& b) {
+  return {{"did", b.did},
+          {"dry_run", b.dry_run},
+          {"delegated_by", b.delegator},
+          {"name", b.name},
+          {"signer_type", "Agent"},
+          {"capabilities", b.capabilities},
+          {"expires_at", b.expires_at},
+          {"ephemeral", b.ephemeral},
+          {"home", b.home},
+          {"key_alias", b.key_alias},
+          {"config", b.config},
+          {"ssh_public_key", b.ssh_public_key},
+          {"ssh_agent", b.ssh_agent},
+          {"record", b.record},
+          {"delegator_home", b.delegator_home}};
+}
+
 namespace {
 
 struct GitInitOptions {
@@ -79,25 +97,6 @@ void print_agent(const client::AgentBundle& b) {
   }
 }
 
-void print_agent_json(const client::AgentBundle& b) {
-  const nlohmann::ordered_json doc = {{"did", b.did},
-                                      {"dry_run", b.dry_run},
-                                      {"delegated_by", b.delegator},
-                                      {"name", b.name},
-                                      {"signer_type", "Agent"},
-                                      {"capabilities", b.capabilities},
-                                      {"expires_at", b.expires_at},
-                                      {"ephemeral", b.ephemeral},
-                                      {"home", b.home},
-                                      {"key_alias", b.key_alias},
-                                      {"config", b.config},
-                                      {"ssh_public_key", b.ssh_public_key},
-                                      {"ssh_agent", b.ssh_agent},
-                                      {"record", b.record},
-                                      {"delegator_home", b.delegator_home}};
-  std::printf("%s\n", doc.dump(2).c_str());
-}
-
 /// `--request FILE`: the agent's home and a request for the delegator (agent_ops.h).
 int run_request_agent(const AgentInitOptions& opts, const std::string& home, client::ProvisionAgentOptions options) {
   if (options.capabilities.empty() && !opts.non_interactive && !opts.dry_run) {
@@ -117,7 +116,7 @@ int run_request_agent(const AgentInitOptions& opts, const std::string& home, cli
   client::wipe_secret(*passphrase);
   if (!bundle) return report_error(bundle.error());
   if (opts.json) {
-    print_agent_json(*bundle);
+    print_json(agent_bundle_json(*bundle));
     return kExitAccepted;
   }
   std::printf("agent %s created in %s, waiting for its delegator\n", bundle->did.c_str(), bundle->home.c_str());
@@ -197,7 +196,7 @@ int run_init_agent(const AgentInitOptions& opts) {
   if (!checked) return report_error(checked.error());
   if (opts.dry_run) {
     if (opts.json) {
-      print_agent_json(*checked);
+      print_json(agent_bundle_json(*checked));
     } else {
       print_agent(*checked);
     }
@@ -220,7 +219,7 @@ int run_init_agent(const AgentInitOptions& opts) {
   client::wipe_secret(*delegator_passphrase);
   if (!bundle) return report_error(bundle.error());
   if (opts.json) {
-    print_agent_json(*bundle);
+    print_json(agent_bundle_json(*bundle));
   } else {
     print_agent(*bundle);
   }

@@ -29,6 +29,7 @@ nlohmann::ordered_json to_json(const client::StoredKey& key) {
 struct GenerateOptions {
   std::string alias;
   std::string curve = "ed25519";
+  bool json = false;
 };
 
 int run_generate(const GenerateOptions& opts) {
@@ -44,6 +45,10 @@ int run_generate(const GenerateOptions& opts) {
   const auto key = client::generate_stored_key(*home, opts.alias, opts.curve, *passphrase);
   client::wipe_secret(*passphrase);
   if (!key) return report_error(key.error());
+  if (opts.json) {
+    print_json(to_json(*key));
+    return kExitAccepted;
+  }
   std::printf("generated %s key '%s' in %s\n", key->curve.c_str(), key->alias.c_str(), key->path.c_str());
   std::printf("  %s\n  %s\n  %s\n", key->ssh_public_key.c_str(), key->fingerprint.c_str(), key->did_key.c_str());
   std::printf(
@@ -74,6 +79,7 @@ int run_list(bool json) {
 struct ShowOptions {
   std::string alias;
   std::string format = "ssh";
+  bool json = false;
 };
 
 int run_show(const ShowOptions& opts) {
@@ -81,12 +87,12 @@ int run_show(const ShowOptions& opts) {
   if (!home) return report_error(home.error());
   const auto key = client::find_stored_key(*home, opts.alias);
   if (!key) return report_error(key.error());
-  if (opts.format == "ssh") {
+  if (opts.json || opts.format == "json") {
+    print_json(to_json(*key));
+  } else if (opts.format == "ssh") {
     std::printf("%s\n", key->ssh_public_key.c_str());
   } else if (opts.format == "did") {
     std::printf("%s\n", key->did_key.c_str());
-  } else {
-    std::printf("%s\n", to_json(*key).dump(2).c_str());
   }
   return kExitAccepted;
 }
@@ -94,6 +100,7 @@ int run_show(const ShowOptions& opts) {
 struct AgentOptions {
   std::string alias;
   std::string lifetime = "8h";
+  bool json = false;
 };
 
 /// --alias, or the one device key of the store.
@@ -117,6 +124,13 @@ int run_unlock(const AgentOptions& opts) {
   const auto unlocked = client::unlock_key(*home, *alias, *passphrase, *lifetime);
   client::wipe_secret(*passphrase);
   if (!unlocked) return report_error(unlocked.error());
+  if (opts.json) {
+    print_json({{"key", to_json(unlocked->key)},
+                {"agent", unlocked->socket},
+                {"lifetime", opts.lifetime},
+                {"lifetime_seconds", unlocked->lifetime_seconds}});
+    return kExitAccepted;
+  }
   std::printf("key '%s' (%s) is in the ssh-agent for %s (%u s): auths-sign signs with it without asking\n",
               unlocked->key.alias.c_str(), unlocked->key.fingerprint.c_str(), opts.lifetime.c_str(),
               static_cast<unsigned>(unlocked->lifetime_seconds));
@@ -132,6 +146,10 @@ int run_lock(const AgentOptions& opts) {
   if (!alias) return report_error(alias.error());
   const auto locked = client::lock_key(*home, *alias);
   if (!locked) return report_error(locked.error());
+  if (opts.json) {
+    print_json({{"key", to_json(locked->key)}, {"agent", locked->socket}});
+    return kExitAccepted;
+  }
   std::printf("key '%s' (%s) removed from the ssh-agent: signing asks for the passphrase again\n",
               locked->key.alias.c_str(), locked->key.fingerprint.c_str());
   return kExitAccepted;
@@ -162,6 +180,7 @@ void register_key(CLI::App& app, Registry& registry) {
   generate->add_option("--curve", generate_opts->curve, "Key type")
       ->check(CLI::IsMember({"ed25519", "p256"}))
       ->capture_default_str();
+  generate->add_flag("--json", generate_opts->json, "Print the key as 'auths key show --json' does instead of text");
   registry.push_back({generate, [generate_opts] { return run_generate(*generate_opts); }});
 
   auto list_json = std::make_shared<bool>(false);
@@ -172,10 +191,15 @@ void register_key(CLI::App& app, Registry& registry) {
   auto show_opts = std::make_shared<ShowOptions>();
   CLI::App* show = key->add_subcommand("show", "Print a stored key's public half (no passphrase needed)");
   show->add_option("--alias", show_opts->alias, "The key to show")->required();
-  show->add_option("--format", show_opts->format,
-                   "ssh: an SSH public key line (for allowed_signers and policies); did: its did:key; json: everything")
-      ->check(CLI::IsMember({"ssh", "did", "json"}))
-      ->capture_default_str();
+  CLI::Option* format =
+      show->add_option("--format", show_opts->format,
+                       "ssh: an SSH public key line (for allowed_signers and policies); did: its did:key; json: "
+                       "everything (as --json)")
+          ->check(CLI::IsMember({"ssh", "did", "json"}))
+          ->capture_default_str();
+  show->add_flag("--json", show_opts->json,
+                 "Print everything as JSON: alias, curve, public_key, ssh, fingerprint, did, signing_key, path")
+      ->excludes(format);
   registry.push_back({show, [show_opts] { return run_show(*show_opts); }});
 
   auto unlock_opts = std::make_shared<AgentOptions>();
@@ -192,12 +216,17 @@ void register_key(CLI::App& app, Registry& registry) {
       ->add_option("--lifetime", unlock_opts->lifetime,
                    "How long the agent keeps it: seconds, or with units s m h d w (8h, 1h30m; at most 30 days)")
       ->capture_default_str();
+  unlock->add_flag("--json", unlock_opts->json,
+                   "Print {\"key\": as 'auths key show --json', \"agent\": the socket, \"lifetime\", "
+                   "\"lifetime_seconds\"} instead of text");
   registry.push_back({unlock, [unlock_opts] { return run_unlock(*unlock_opts); }});
 
   auto lock_opts = std::make_shared<AgentOptions>();
   CLI::App* lock = key->add_subcommand("lock", "Remove a key that 'auths key unlock' put in the ssh-agent");
   lock->footer("After this (or once the lifetime is over) auths-sign asks for the passphrase again.");
   lock->add_option("--alias", lock_opts->alias, "The key (default: the only device key in the store)");
+  lock->add_flag("--json", lock_opts->json,
+                 "Print {\"key\": as 'auths key show --json', \"agent\": the socket} instead of text");
   registry.push_back({lock, [lock_opts] { return run_lock(*lock_opts); }});
 }
 

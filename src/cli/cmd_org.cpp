@@ -61,6 +61,7 @@ struct AddOptions {
   std::vector<std::string> teams;
   std::vector<std::string> repos;
   std::optional<int64_t> expires_in_days;
+  bool json = false;
 };
 
 struct ListOptions {
@@ -121,14 +122,20 @@ void register_org(CLI::App& app, Registry& registry) {
   org->require_subcommand(1);
 
   auto name = std::make_shared<std::string>();
+  auto init_json = std::make_shared<bool>(false);
   CLI::App* init = org->add_subcommand("init", "Create the org identity; you become its first admin");
   init->add_option("--name", *name, "The org's name in this home (1-48 of a-z 0-9 - _)")->required();
-  registry.push_back({init, [name] {
+  init->add_flag("--json", *init_json, "Print {\"name\", \"did\", \"admin\": your did:keri} instead of text");
+  registry.push_back({init, [name, init_json] {
                         const auto home = client::auths_home();
                         if (!home) return report_error(home.error());
                         auto info =
                             with_passphrase([&](std::string_view p) { return client::init_org(*home, *name, p); });
                         if (!info) return report_error(info.error());
+                        if (*init_json) {
+                          print_json({{"name", info->name}, {"did", info->did}, {"admin", info->admin}});
+                          return kExitAccepted;
+                        }
                         std::printf("%s\n", info->did.c_str());
                         std::printf("created org '%s' %s; first admin %s\n", info->name.c_str(), info->did.c_str(),
                                     info->admin.c_str());
@@ -153,6 +160,8 @@ void register_org(CLI::App& app, Registry& registry) {
       ->delimiter(',');
   add_member->add_option("--expires-in-days", add->expires_in_days, "The membership ends after N days");
   add_member->add_option("--org", add->org, "The org (did:keri or a local org's name; default: this home's only org)");
+  add_member->add_flag("--json", add->json,
+                       "Print the membership as 'auths org show --json' shows one, instead of text");
   registry.push_back({add_member, [add, add_member] {
                         const auto home = client::auths_home();
                         if (!home) return report_error(home.error());
@@ -167,6 +176,10 @@ void register_org(CLI::App& app, Registry& registry) {
                         auto m =
                             with_passphrase([&](std::string_view p) { return client::add_member(*home, options, p); });
                         if (!m) return report_error(m.error());
+                        if (add->json) {
+                          print_json(member_json(*m));
+                          return kExitAccepted;
+                        }
                         std::printf("added member ");
                         print_member(*m);
                         std::printf("  record:       %s\n", m->record.c_str());
@@ -180,6 +193,8 @@ void register_org(CLI::App& app, Registry& registry) {
   revoke_member->add_option("--org", revoke->org, "The org (did:keri or a local org's name)");
   revoke_member->add_option("--repo", revoke->repo, "The repository whose registry lists the memberships")
       ->capture_default_str();
+  revoke_member->add_flag("--json", revoke->json,
+                          "Print the revoked membership as 'auths org show --json' shows one, instead of text");
   registry.push_back({revoke_member, [revoke] {
                         const auto home = client::auths_home();
                         if (!home) return report_error(home.error());
@@ -187,6 +202,10 @@ void register_org(CLI::App& app, Registry& registry) {
                           return client::revoke_member(*home, revoke->org, revoke->member, revoke->repo, p);
                         });
                         if (!m) return report_error(m.error());
+                        if (revoke->json) {
+                          print_json(member_json(*m));
+                          return kExitAccepted;
+                        }
                         std::printf("revoked %s in %s at %s\n", m->did.c_str(), m->org.c_str(), m->revoked_at.c_str());
                         std::printf("publish it: auths registry publish --repo PATH\n");
                         return kExitAccepted;

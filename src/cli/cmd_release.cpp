@@ -2,6 +2,7 @@
 // for the quorums of README.md, "Approvals and quorums".
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,7 @@ struct ApproveOptions {
   std::string note;
   std::string ref;
   std::string repo = ".";
+  bool json = false;
 };
 
 int run_approve(const ApproveOptions& opts) {
@@ -30,6 +32,16 @@ int run_approve(const ApproveOptions& opts) {
   if (!opts.ref.empty()) request.ref = opts.ref;
   auto result = client::approve_object(request);
   if (!result) return report_error(result.error());
+  if (opts.json) {
+    print_json({{"record", result->record},
+                {"verdict", result->verdict},
+                {"object", result->object},
+                {"object_type", result->object_type},
+                {"ref", or_null(result->ref)},
+                {"signer_key", result->signer_key},
+                {"registry_tip", result->registry_tip}});
+    return kExitAccepted;
+  }
   std::printf("%s\n", result->record.c_str());
   std::printf("%s %s %s%s\n", result->verdict == "approve" ? "approved" : "rejected", result->object_type.c_str(),
               result->object.c_str(), result->ref.empty() ? "" : (" for " + result->ref).c_str());
@@ -53,6 +65,9 @@ void register_release(CLI::App& app, Registry& registry) {
   approve->add_option("--note", opts->note, "A note kept with the record");
   approve->add_option("--ref", opts->ref, "The ref the record is for (default for a tag: refs/tags/<name>)");
   approve->add_option("--repo", opts->repo, "The repository (default: .)");
+  approve->add_flag("--json", opts->json,
+                    "Print {\"record\", \"verdict\": approve or reject, \"object\", \"object_type\": tag or commit, "
+                    "\"ref\" (null when none), \"signer_key\", \"registry_tip\"} instead of text");
   registry.push_back({approve, [opts] { return run_approve(*opts); }});
 }
 

@@ -15,6 +15,7 @@ namespace {
 
 struct WitnessInitOptions {
   std::string key;
+  bool json = false;
 };
 
 struct WitnessServeOptions {
@@ -32,6 +33,10 @@ struct WitnessVerifyOptions {
 int run_witness_init(const WitnessInitOptions& opts) {
   auto did = witness::init_key_file(opts.key);
   if (!did) return report_error(did.error());
+  if (opts.json) {
+    print_json({{"did", *did}, {"key", opts.key}});
+    return kExitAccepted;
+  }
   std::printf("%s\n", did->c_str());
   std::fprintf(stderr, "witness key written to %s (mode 0600); list %s in [witness] keys\n", opts.key.c_str(),
                did->c_str());
@@ -100,6 +105,8 @@ void register_witness(CLI::App& app, Registry& registry) {
   CLI::App* init = group->add_subcommand("init", "Make a witness key (Ed25519) and print its did:key");
   init->footer("The key file is unencrypted (mode 0600): a witness signs unattended. Never replaces a file.");
   init->add_option("--key", init_opts->key, "Where to write the key file")->required();
+  init->add_flag("--json", init_opts->json,
+                 "Print {\"did\": the witness did:key, \"key\": the key file} instead of text");
   registry.push_back({init, [init_opts] { return run_witness_init(*init_opts); }});
 
   auto serve_opts = std::make_shared<WitnessServeOptions>();
@@ -107,7 +114,9 @@ void register_witness(CLI::App& app, Registry& registry) {
   serve->footer(
       "POST /v1/receipts (a signed request for a commit's tree and parents: a receipt, or 409 on duplicity), "
       "GET /v1/log?from=N (the hash-chained log), GET /v1/health (witness did:key, log size, signed head). The log "
-      "is an SQLite file (WAL); every receipt is on disk before it is answered.");
+      "is an SQLite file (WAL); every receipt is on disk before it is answered.\n"
+      "A server, so no --json: nothing goes to stdout; its log lines, the first 'listening on http://HOST:PORT as "
+      "DID', are text on stderr (GET /v1/health answers in JSON).");
   serve->add_option("--key", serve_opts->key, "The witness key file (auths witness init)")->required();
   serve->add_option("--db", serve_opts->db, "The log (SQLite file, created when absent)")->required();
   serve->add_option("--listen", serve_opts->listen, "HOST:PORT to listen on")->capture_default_str();

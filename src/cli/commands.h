@@ -13,6 +13,7 @@
 #include "auths/result.h"
 
 namespace auths::client {
+struct AgentBundle;
 struct AgentLabel;
 struct AuditEvent;
 struct DeviceInfo;
@@ -65,5 +66,13 @@ nlohmann::ordered_json member_json(const client::MemberInfo& member);
 nlohmann::ordered_json event_json(const client::AuditEvent& event);
 /// An agent delegation's metadata as the record has it; null when it has none (cmd_audit.cpp).
 nlohmann::ordered_json agent_json(const client::AgentLabel& agent);
+/// A provisioned or linked agent, as `auths init --profile agent --json` and `auths device link
+/// --request FILE --json` print it (cmd_init.cpp).
+nlohmann::ordered_json agent_bundle_json(const client::AgentBundle& bundle);
+/// {"revoked": [device_json...]}: what `device revoke` and `emergency revoke-device` print with
+/// --json (cmd_device.cpp).
+nlohmann::ordered_json revoked_json(const std::vector<client::DeviceInfo>& revoked);
+/// `doc` on stdout, indented by 2, and a newline: what every --json prints.
+void print_json(const nlohmann::ordered_json& doc);
 
 }  // namespace auths::cli

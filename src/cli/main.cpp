@@ -40,6 +40,8 @@ nlohmann::ordered_json or_null(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
+void print_json(const nlohmann::ordered_json& doc) { std::printf("%s\n", doc.dump(2).c_str()); }
+
 }  // namespace auths::cli
 
 int main(int argc, char** argv) {
