@@ -14,13 +14,13 @@
 #include "engine/history.h"
 #include "engine/judge.h"
 #include "support/fake_repo.h"
+#include "support/registry_fixture.h"
 #include "support/witness_fixture.h"
 
 namespace auths::test {
 BOOST_AUTO_TEST_SUITE(engine_server_limits)
 namespace {
 
-using Files = FakeRepo::Files;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -37,8 +37,8 @@ struct World {
   TestKey alice = TestKey::make("alice", 1);
   TestKey bob = TestKey::make("bob", 2);
   engine::Settings settings;
-  Files files;  // main's tree
-  Oid root;     // main's first commit
+  FakeRepo::Files files;  // main's tree
+  Oid root;               // main's first commit
 
   /// `governance`: the text of [governance]'s signers array (default: alice's key).
   explicit World(std::optional<std::string> governance = std::nullopt, const std::string& org = "",
@@ -62,7 +62,7 @@ struct World {
 
   /// `count` commits on `parent`, each adding a file named after `note`, signed by `signer`.
   Oid chain(Oid parent, size_t count, const TestKey* signer, const std::string& note) {
-    Files tree = files;
+    FakeRepo::Files tree = files;
     for (size_t i = 0; i < count; ++i) {
       tree["log/" + note + std::to_string(i)] = note + "\n";
       parent = repo.commit(tree, {parent}, signer, 1700050000, note + "\n");
@@ -71,20 +71,19 @@ struct World {
   }
 
   /// A commit on `parent` (signed by alice) whose tree carries `policy_text` (and `more` files).
-  Oid change_policy(const Oid& parent, const std::string& policy_text, const Files& more = {}) {
-    Files tree = files;
+  Oid change_policy(const Oid& parent, const std::string& policy_text, const FakeRepo::Files& more = {}) {
+    FakeRepo::Files tree = files;
     tree[".auths/policy.toml"] = policy_text;
     for (const auto& [path, content] : more) tree[path] = content;
     return repo.commit(tree, {parent}, &alice, 1700050000, "policy\n");
   }
 
+  /// The engine's decision (judge_push fails only when the refs cannot be listed: never here).
   Decision push(const std::vector<RefUpdate>& updates) {
-    auto decision = engine::judge_push(repo, records, settings, updates);
-    BOOST_REQUIRE(decision.has_value());
-    return std::move(*decision);
+    return engine::judge_push(repo, records, settings, updates).value();
   }
   Decision push(const std::string& ref, const Oid& old_oid, const Oid& new_oid) {
-    return push({RefUpdate{old_oid, new_oid, ref}});
+    return push({{old_oid, new_oid, ref}});
   }
 };
 
@@ -193,6 +192,30 @@ BOOST_AUTO_TEST_CASE(history_walks_stop) {
   const auto full = engine::new_history(w.repo, tip, hidden, [] { return false; });
   BOOST_REQUIRE(full.has_value());
   BOOST_TEST(full->commits.size() == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(registry_load_and_verification_stop) {
+  FakeRepo repo;
+  Identity alice = make_identity();
+  const TestKey laptop = TestKey::make("laptop", 7);
+  auto link = make_link(alice, laptop.key, alice.key, 1700000000);
+  anchor(alice, link, alice.key);
+  FakeRepo::Files records(alice.files.begin(), alice.files.end());
+  records.insert(stored(link));
+  const Oid tip = repo.commit(records, {}, nullptr);
+  BOOST_REQUIRE(ar::load(repo, tip).has_value());
+  size_t asked = 0;
+  const git::Stop soon = [&asked] { return ++asked > 2; };
+  const auto stopped = ar::load(repo, tip, soon);
+  BOOST_REQUIRE(!stopped.has_value());
+  BOOST_TEST((stopped.error().code == ErrorCode::kInternal));  // not a record's fault
+  // An update stopped is no problem of the update: an Error, and nothing listed against it.
+  std::vector<ar::Problem> problems;
+  asked = 0;
+  BOOST_TEST(!ar::verify_update(repo, std::nullopt, tip, problems, soon).has_value());
+  BOOST_TEST(problems.empty());
+  BOOST_TEST(ar::verify_update(repo, std::nullopt, tip, problems).has_value());
+  BOOST_TEST(problems.empty());
 }
 
 // --- max_push_commits ---------------------------------------------------------------------------
@@ -337,8 +360,7 @@ BOOST_AUTO_TEST_CASE(pushed_policy_must_keep_to_the_pinned_roots) {
 BOOST_AUTO_TEST_CASE(bootstrap_policy_must_keep_to_the_pinned_roots) {
   const std::string pinned = did_keri('P');
   const std::string other = did_keri('U');
-  for (const auto& [governance, accepted] :
-       std::vector<std::pair<std::string, bool>>{{pinned, true}, {other, false}}) {
+  for (const auto& [governance, accepted] : std::vector<std::pair<std::string, bool>>{{pinned, true}, {other, false}}) {
     World w(World::quoted(governance), "", /*with_main=*/false);
     w.settings.bootstrap_allow = true;
     w.settings.trust_roots = {pinned};
@@ -365,8 +387,8 @@ BOOST_AUTO_TEST_CASE(only_witnesses_the_server_trusts_count) {
   const crypto::PrivateKey w2 = seeded_key(32);
   const crypto::PrivateKey w3 = seeded_key(33);
   World w;
-  w.files[".auths/policy.toml"] = "version = 1\ndefault = \"allow\"\n\n[witness]\nkeys = [\"" + did_of(w1) +
-                                  "\", \"" + did_of(w2) + "\", \"" + did_of(w3) +
+  w.files[".auths/policy.toml"] = "version = 1\ndefault = \"allow\"\n\n[witness]\nkeys = [\"" + did_of(w1) + "\", \"" +
+                                  did_of(w2) + "\", \"" + did_of(w3) +
                                   "\"]\nthreshold = 2\n\n[[policy.ci]]\nname = \"ci\"\nrefs = [\"refs/heads/ci/*\"]\n"
                                   "signers = [\"" +
                                   w.alice.line() + "\"]\nrequire_log = \"witness\"\n\n[governance]\nsigners = [\"" +
@@ -374,7 +396,7 @@ BOOST_AUTO_TEST_CASE(only_witnesses_the_server_trusts_count) {
   const Oid root = w.repo.commit(w.files, {}, &w.alice, 1700000000);
   w.repo.set_ref("refs/heads/main", root);
   // alice's commit with receipts by w1 and w2 (the threshold).
-  Files tree = w.files;
+  FakeRepo::Files tree = w.files;
   tree["log/ci"] = "ci\n";
   const witness::CommitClaim claim{w.repo.tree(tree).hex(), {root.hex()}, w.alice.key.public_key().to_ssh_line(), ""};
   std::string message = "ci\n\n";
@@ -400,13 +422,12 @@ BOOST_AUTO_TEST_CASE(only_witnesses_the_server_trusts_count) {
   }
   // A pushed policy whose default branch needs receipts of witnesses this server does not
   // trust could never be changed again here: refused as unsatisfiable.
-  const std::string witnessed_main = "version = 1\ndefault = \"allow\"\n\n[witness]\nkeys = [\"" + did_of(w1) +
-                                     "\", \"" + did_of(w2) +
-                                     "\"]\nthreshold = 2\n\n[[policy.commit]]\nname = \"main\"\nrefs = "
-                                     "[\"refs/heads/main\"]\nsigners = [\"" +
-                                     w.alice.line() + "\"]\nrequire_log = \"witness\"\n\n[governance]\nsigners = [\"" +
-                                     w.alice.line() + "\"]\n";
-  Files next = w.files;
+  const std::string witnessed_main =
+      "version = 1\ndefault = \"allow\"\n\n[witness]\nkeys = [\"" + did_of(w1) + "\", \"" + did_of(w2) +
+      "\"]\nthreshold = 2\n\n[[policy.commit]]\nname = \"main\"\nrefs = "
+      "[\"refs/heads/main\"]\nsigners = [\"" +
+      w.alice.line() + "\"]\nrequire_log = \"witness\"\n\n[governance]\nsigners = [\"" + w.alice.line() + "\"]\n";
+  FakeRepo::Files next = w.files;
   next[".auths/policy.toml"] = witnessed_main;
   const Oid change = w.repo.commit(next, {root}, &w.alice, 1700050000, "witness main\n");
   w.settings.witness_keys.reset();
