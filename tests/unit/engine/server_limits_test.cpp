@@ -347,7 +347,7 @@ BOOST_AUTO_TEST_CASE(pushed_policy_must_keep_to_the_pinned_roots) {
   const Oid to_other = w.change_policy(w.root, w.policy(World::quoted(other)));
   const Decision d = w.push("refs/heads/main", w.root, to_other);
   BOOST_TEST_REQUIRE(find(d, Reason::kTrustRootMismatch) != nullptr, codes(d));
-  BOOST_TEST(find(d, Reason::kTrustRootMismatch)->object == std::optional<Oid>(to_other));
+  BOOST_TEST((find(d, Reason::kTrustRootMismatch)->object == std::optional<Oid>(to_other)));
   BOOST_TEST(contains(find(d, Reason::kTrustRootMismatch)->message, other));
   // So is the same change from a policy in force that keeps to the pin.
   World pinned_world(World::quoted(pinned));
@@ -395,6 +395,7 @@ BOOST_AUTO_TEST_CASE(only_witnesses_the_server_trusts_count) {
                                   w.alice.line() + "\"]\n";
   const Oid root = w.repo.commit(w.files, {}, &w.alice, 1700000000);
   w.repo.set_ref("refs/heads/main", root);
+  w.records.baseline_refs.emplace_back("refs/heads/main", root);  // no rule of main vouches for it otherwise
   // alice's commit with receipts by w1 and w2 (the threshold).
   FakeRepo::Files tree = w.files;
   tree["log/ci"] = "ci\n";
