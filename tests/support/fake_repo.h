@@ -150,7 +150,7 @@ class FakeRepo final : public git::RepoView {
   }
   bool contains(const Oid& oid) const override { return m_objects.count(oid) != 0; }
 
-  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden) const override {
+  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop) const override {
     std::set<Oid> excluded;
     for (const Oid& h : hidden) {
       if (Status s = reach(h, excluded); !s) return s.error();
@@ -158,7 +158,7 @@ class FakeRepo final : public git::RepoView {
     // Children before parents: a depth-first post-order, reversed.
     std::vector<Oid> order;
     std::set<Oid> seen;
-    if (Status s = post_order(tip, excluded, seen, order); !s) return s.error();
+    if (Status s = post_order(tip, excluded, seen, order, stop); !s) return s.error();
     std::reverse(order.begin(), order.end());
     return order;
   }
@@ -222,12 +222,14 @@ class FakeRepo final : public git::RepoView {
     return {};
   }
 
-  Status post_order(const Oid& c, const std::set<Oid>& excluded, std::set<Oid>& seen, std::vector<Oid>& out) const {
+  Status post_order(const Oid& c, const std::set<Oid>& excluded, std::set<Oid>& seen, std::vector<Oid>& out,
+                    const git::Stop& stop) const {
     if (excluded.count(c) != 0 || !seen.insert(c).second) return {};
+    if (stop && stop()) return Error::internal("walk stopped");
     auto parents = parents_of(c);
     if (!parents) return parents.error();
     for (const Oid& p : *parents) {
-      if (Status s = post_order(p, excluded, seen, out); !s) return s;
+      if (Status s = post_order(p, excluded, seen, out, stop); !s) return s;
     }
     out.push_back(c);
     return {};

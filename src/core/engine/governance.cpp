@@ -80,18 +80,21 @@ class GovernedReader {
 }  // namespace
 
 Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid& old_tip, const Oid& new_tip,
-                                            const std::vector<std::string>& named_files) {
+                                            const std::vector<std::string>& named_files, const git::Stop& stop) {
   PolicyChanges out;
+  const auto stopped = [&stop] { return stop && stop(); };
+  const Error stop_error = Error::internal("the review of policy changes stopped");
   // The commits joining the first-parent line: the chain from the new tip down to the first
   // commit the branch already had.
   const Oid hidden[] = {old_tip};
-  auto fresh_list = repo.walk(new_tip, hidden);
+  auto fresh_list = repo.walk(new_tip, hidden, stop);
   if (!fresh_list) return fresh_list.error();
   const std::unordered_set<Oid, OidHash> fresh(fresh_list->begin(), fresh_list->end());
   GovernedReader governed(repo, named_files);
   std::vector<std::pair<Oid, std::optional<Oid>>> line;  // (commit, its first parent)
   std::optional<Oid> cursor = new_tip;
   while (cursor && fresh.count(*cursor) != 0) {
+    if (stopped()) return stop_error;
     auto parent = governed.first_parent(*cursor);
     if (!parent) return parent.error();
     line.emplace_back(*cursor, *parent);
@@ -112,6 +115,7 @@ Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid
   out.changed = !(*at_tip == *in_force);
   bool introduced = false;
   for (const auto& [commit, parent] : line) {
+    if (stopped()) return stop_error;  // each commit's governed files: a few tree lookups
     auto own = governed.of(commit);
     auto before = governed.of(parent);
     if (!own || !before) {

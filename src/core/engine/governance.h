@@ -28,7 +28,8 @@ struct PolicyChanges {
 };
 
 /// `named_files` are the files outside `.auths/` the policy names (in force, or at the new tip).
+/// `stop` (the time budget) ends a long review with an Error.
 Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid& old_tip, const Oid& new_tip,
-                                            const std::vector<std::string>& named_files);
+                                            const std::vector<std::string>& named_files, const git::Stop& stop = {});
 
 }  // namespace auths::engine

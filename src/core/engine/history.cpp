@@ -22,14 +22,16 @@ Result<std::optional<Oid>> first_parent(const git::RepoView& repo, const Oid& co
 
 }  // namespace
 
-Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted) {
+Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted,
+                               const git::Stop& stop) {
   NewHistory out;
-  auto commits = repo.walk(tip, trusted);
+  auto commits = repo.walk(tip, trusted, stop);
   if (!commits) return commits.error();
   out.commits = std::move(*commits);
   const std::unordered_set<Oid, OidHash> fresh(out.commits.begin(), out.commits.end());
   std::optional<Oid> cursor = tip;
   while (cursor && fresh.count(*cursor) != 0 && out.mainline.insert(*cursor).second) {
+    if (stop && stop()) return Error::internal("listing the mainline stopped");
     auto parent = first_parent(repo, *cursor);
     if (!parent) return parent.error();
     cursor = *parent;

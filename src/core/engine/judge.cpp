@@ -208,12 +208,17 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
 
 }  // namespace
 
-Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work) {
+Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work, const git::Stop& stop) {
   std::atomic<size_t> next{0};
+  std::atomic<bool> stopped{false};
   std::mutex failure_mutex;
   std::optional<std::string> failure;
   const auto worker = [&] {
     for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
+      if (stopped || (stop && stop())) {
+        stopped = true;
+        return;
+      }
       try {
         work(i);
       } catch (const std::exception& e) {
@@ -233,16 +238,22 @@ Status parallel_for(size_t count, unsigned threads, const std::function<void(siz
     worker();
   }
   if (failure) return Error::internal("signature verification failed: " + *failure);
+  if (stopped) return Error::internal("signature verification stopped");
   return {};
 }
 
 Status judge_objects(const JudgeContext& context, std::span<const Candidate> candidates, RefReport& report,
                      std::vector<Violation>& violations) {
+  Budget* budget = context.budget;
+  const git::Stop stop = budget != nullptr ? budget->stop() : git::Stop{};
+  const Status stopped = Error::internal("judging stopped: the time budget ran out");
+  if (budget != nullptr) budget->listed(candidates.size());
   std::vector<Item> batch;
   for (size_t start = 0; start < candidates.size(); start += kBatchSize) {
     const size_t end = std::min(candidates.size(), start + kBatchSize);
     batch.assign(end - start, Item{});
     for (size_t i = start; i < end; ++i) {
+      if (stop && stop()) return stopped;  // reading may diff trees (a rule's paths): long too
       batch[i - start].candidate = &candidates[i];
       if (Status s = read_item(context.repo, context.witnesses != nullptr, batch[i - start]); !s) return s;
     }
@@ -255,17 +266,22 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
     const auto counts_receipts = [witnesses](const Item& item) {
       return witnesses != nullptr && !item.malformed && !item.candidate->is_tag;
     };
-    const Status verified =
-        parallel_for(to_verify.size(), context.threads, [&batch, &to_verify, witnesses, &counts_receipts](size_t i) {
+    const Status verified = parallel_for(
+        to_verify.size(), context.threads,
+        [&batch, &to_verify, witnesses, &counts_receipts, budget](size_t i) {
           Item& item = batch[to_verify[i]];
           item.check = check_signature(item.payload, item.signature);
           if (counts_receipts(item)) tally_receipts(*witnesses, item);
-        });
+          if (budget != nullptr) budget->verified(1);
+        },
+        stop);
     if (!verified) return verified;
+    if (budget != nullptr) budget->verified(batch.size() - to_verify.size());  // nothing to verify
     for (Item& item : batch) {
       if (counts_receipts(item) && !item.tally) tally_receipts(*witnesses, item);  // no signature needed
     }
     for (const Item& item : batch) {
+      if (stop && stop()) return stopped;  // resolving signers may read the registry on demand
       const Candidate& c = *item.candidate;
       const char* kind = c.is_tag ? "tag" : "commit";
       if (item.malformed) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auths/types.h"
+#include "engine/budget.h"
 #include "engine/signature_check.h"
 #include "git/repo_view.h"
 #include "policy/policy.h"
@@ -58,6 +59,10 @@ struct JudgeContext {
   /// The policy's [witness] (null without one): the receipts of every commit are counted
   /// against it, for require_log and as the time a quorum saw the commit.
   const policy::WitnessSet* witnesses = nullptr;
+  /// The server's time budget (null: none): asked before each object is read and verified, by
+  /// every verification thread; past it judge_objects stops and returns an Error (what it judged
+  /// so far is incomplete and must not count).
+  Budget* budget = nullptr;
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each
@@ -67,7 +72,10 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
                      std::vector<Violation>& violations);
 
 /// Runs `work(i)` for i in [0, count) on up to `threads` threads. An exception in any worker is
-/// caught and returned as an Error (never std::terminate); every thread is joined first.
-Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work);
+/// caught and returned as an Error (never std::terminate); every thread is joined first. `stop`
+/// (when set) is asked before each item: once true, every thread takes no more items and the
+/// result is an Error.
+Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work,
+                    const git::Stop& stop = {});
 
 }  // namespace auths::engine

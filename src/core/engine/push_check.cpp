@@ -11,12 +11,18 @@
 // vouchers (what is already verified), history (what is new), governance (what changes the
 // policy), judge (verification batch), registry updates in registry/registry.h; the facade
 // the hooks call (I/O, pending records, audit) in facade.cpp.
+// The server's limits (Settings, from hooks.yaml): a push with more new commits than
+// max_push_commits is refused before anything is verified; every long step asks the time
+// budget (budget.h), and a check that ran past the deadline ends as time-budget-exceeded
+// (finish(): nothing is accepted after it); the trust roots and trusted witnesses are in
+// server_limits.h.
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "auths/verify.h"
+#include "engine/budget.h"
 #include "engine/engine.h"
 #include "engine/evidence.h"
 #include "engine/governance.h"
@@ -24,6 +30,7 @@
 #include "engine/identity_resolver.h"
 #include "engine/judge.h"
 #include "engine/policy_in_force.h"
+#include "engine/server_limits.h"
 #include "engine/server_refs.h"
 #include "engine/vouchers.h"
 #include "git/trees.h"
@@ -70,7 +77,13 @@ class PushChecker {
     }
     m_pif = std::move(*pif);
     m_decision.refs.resize(updates.size());
+    if (!check_push_size(updates)) return finish();
     for (const size_t i : processing_order(updates)) {
+      if (m_budget.spent()) {  // refs not judged yet: refused with the others (finish)
+        m_decision.refs[i].update = updates[i];
+        m_decision.refs[i].ref = m_refs.resolve(updates[i].ref_name);
+        continue;
+      }
       m_decision.refs[i] = check_update(updates[i]);
       remember_if_accepted(m_decision.refs[i]);
     }
@@ -79,12 +92,67 @@ class PushChecker {
 
  private:
   Decision finish() {
+    // The last word: a check that ran past the deadline is refused whatever it found, so no
+    // path accepts a push after the budget ran out (and none half-checked: what a stopped step
+    // left undone is unknown, so its other findings are dropped too).
+    if (m_budget.spent()) time_out();
     if (m_undecided) {
       m_decision.outcome = Outcome::kUndecided;
     } else if (!m_decision.violations.empty()) {
       m_decision.outcome = Outcome::kReject;
     }
     return std::move(m_decision);
+  }
+
+  /// The whole push refused as one (`code`, not a ref's fault): every ref refused, one violation.
+  void refuse_push(Reason code, const std::string& message) {
+    for (RefReport& report : m_decision.refs) {
+      report.allowed = false;
+      report.codes = {code};
+    }
+    m_decision.violations.push_back({"", std::nullopt, "", code, message});
+    if (describe(code).fail_closed) m_undecided = true;
+  }
+
+  void time_out() {
+    m_decision.violations.clear();
+    refuse_push(Reason::kTimeBudgetExceeded, m_budget.account() + "; nothing of this push was accepted");
+  }
+
+  /// max_push_commits: the new commits of the whole push (reachable from a pushed tip and from
+  /// no ref the server has; a commit two refs bring counts once), counted before any signature is
+  /// verified, and no further than the first ref that passes the limit. False when refused.
+  bool check_push_size(const std::vector<RefUpdate>& updates) {
+    const size_t limit = m_settings.max_push_commits;
+    if (limit == 0) return true;
+    for (size_t i = 0; i < updates.size(); ++i) {
+      m_decision.refs[i].update = updates[i];
+      m_decision.refs[i].ref = m_refs.resolve(updates[i].ref_name);
+    }
+    std::vector<Oid> known;  // the server's refs, then the tips already counted
+    for (const auto& [name, oid] : m_refs.direct()) {
+      auto commit = commit_of(oid);
+      if (commit && commit->has_value() && m_repo.contains(**commit)) known.push_back(**commit);
+    }
+    size_t count = 0;
+    bool more = false;  // refs left uncounted once past the limit
+    for (size_t i = 0; i < updates.size() && !more; ++i) {
+      const RefUpdate& u = updates[i];
+      if (u.new_oid.is_zero() || u.new_oid == u.old_oid) continue;
+      auto commit = commit_of(u.new_oid);
+      if (!commit || !commit->has_value()) continue;  // not a commit, or unreadable: judged where it stands
+      auto fresh = m_repo.walk(**commit, known, m_budget.stop());
+      if (!fresh) continue;  // a walk that fails (or was stopped) is judged with the ref (or timed out)
+      count += fresh->size();
+      known.push_back(**commit);
+      more = count > limit && i + 1 < updates.size();
+    }
+    if (count <= limit) return true;
+    refuse_push(Reason::kPushTooLarge,
+                "this push brings " + std::string(more ? "at least " : "") + std::to_string(count) +
+                    " new commits (all refs together, each counted once); the server allows at most " +
+                    std::to_string(limit) + " per push");
+    return false;
   }
 
   std::vector<size_t> processing_order(const std::vector<RefUpdate>& updates) const {
@@ -117,6 +185,11 @@ class PushChecker {
   }
 
   void undecidable(RefReport& report, const Error& error) {
+    if (m_budget.spent()) {  // most likely a step the time budget stopped: finish() says so
+      report.allowed = false;
+      m_undecided = true;
+      return;
+    }
     violate(report, std::nullopt, report.rule, Reason::kInternalError, "cannot decide: " + error.to_string());
     m_undecided = true;
   }
@@ -128,7 +201,7 @@ class PushChecker {
     constexpr size_t kSearchBudget = 200000;
     std::deque<Oid> todo{tip};
     std::unordered_set<Oid, OidHash> seen;
-    while (!todo.empty() && seen.size() < kSearchBudget) {
+    while (!todo.empty() && seen.size() < kSearchBudget && !m_budget.spent()) {
       const Oid c = todo.front();
       todo.pop_front();
       if (!seen.insert(c).second || !m_repo.contains(c)) continue;
@@ -244,9 +317,9 @@ class PushChecker {
       old_tip = u.old_oid;
     }
     std::vector<registry::Problem> problems;
-    auto state = registry::verify_update(m_repo, old_tip, u.new_oid, problems);
+    auto state = registry::verify_update(m_repo, old_tip, u.new_oid, problems, m_budget.stop());
     if (!state) {
-      if (state.error().code == ErrorCode::kCorrupt) {
+      if (state.error().code == ErrorCode::kCorrupt && !m_budget.spent()) {
         violate(report, u.new_oid, "registry", Reason::kMalformedObject,
                 "registry history cannot be read as git reads it: " + state.error().to_string());
       } else {
@@ -274,7 +347,7 @@ class PushChecker {
         if (verified) {
           state = registry::State::on_demand(std::move(verified));
         } else {
-          auto loaded = registry::load(m_repo, *tip);
+          auto loaded = registry::load(m_repo, *tip, m_budget.stop());
           if (!loaded) {
             undecidable(report, loaded.error());
             return nullptr;
@@ -343,7 +416,44 @@ class PushChecker {
     auto has_policy = git::path_id(m_repo, **commit, kPolicyPath);
     if (!has_policy) return undecidable(report, has_policy.error());
     if (!has_policy->has_value()) return;
-    check_policy_at(report, **commit, "", load_policy_at(m_repo, **commit));
+    const auto loaded = load_policy_at(m_repo, **commit);
+    check_policy_at(report, **commit, "", loaded);
+    if (loaded && loaded->has_value()) check_trust_roots(report, **commit, "", **loaded, "the first policy");
+  }
+
+  /// The server's trust roots (server_limits.h): false, and the ref refused, when `policy`
+  /// (`what`: which one, for the message; at `commit` when pushed) gives control to others.
+  bool check_trust_roots(RefReport& report, const std::optional<Oid>& commit, const std::string& rule,
+                         const policy::Policy& policy, const std::string& what) {
+    const auto wrong = trust_root_mismatch(policy, m_settings.trust_roots);
+    if (!wrong) return true;
+    violate(report, commit, rule, Reason::kTrustRootMismatch, what + " " + *wrong);
+    return false;
+  }
+
+  /// The trust roots for an update judged by the policy in force: on the default branch, the
+  /// policy its new tip carries (what will be in force: the push that moves [governance] to the
+  /// pinned roots is judged as usual, by the policy in force), elsewhere the policy in force,
+  /// which refuses every push while it breaks the pin. False when refused.
+  bool check_roots_in_force(RefReport& report, const policy::Policy& policy, bool is_default) {
+    if (m_settings.trust_roots.empty()) return true;
+    if (is_default && report.kind != UpdateKind::kDelete) {
+      auto commit = commit_of(report.update.new_oid);
+      if (!commit) {
+        undecidable(report, commit.error());
+        return false;
+      }
+      if (commit->has_value()) {
+        const auto pushed = load_policy_at(m_repo, **commit);
+        // No policy there, or one that does not load: the review of policy changes refuses it.
+        if (!pushed || !pushed->has_value()) return true;
+        return check_trust_roots(report, **commit, "governance", **pushed,
+                                 "the policy at " + (*commit)->short_hex() + " (in force after this push)");
+      }
+    }
+    return check_trust_roots(report, std::nullopt, "", policy,
+                             "the policy in force (" + m_pif.source +
+                                 ") refuses every push until [governance] moves to the pinned roots: it");
   }
 
   void check_with_invalid_policy(RefReport& report) {
@@ -364,9 +474,9 @@ class PushChecker {
     auto commit = commit_of(report.update.new_oid);
     if (!commit || !commit->has_value() || !m_pif.commit) return false;
     const Oid trusted[] = {*m_pif.commit};
-    auto history = new_history(m_repo, **commit, trusted);
+    auto history = new_history(m_repo, **commit, trusted, m_budget.stop());
     if (!history) return false;
-    auto changes = review_policy_changes(m_repo, *m_pif.commit, **commit, last_valid.named_files());
+    auto changes = review_policy_changes(m_repo, *m_pif.commit, **commit, last_valid.named_files(), m_budget.stop());
     if (!changes || !changes->changed) return false;
     auto pushed = check_pushed_policy(load_policy_at(m_repo, **commit), m_refs.default_branch());
     if (!pushed || pushed->has_value()) return false;
@@ -385,6 +495,9 @@ class PushChecker {
     if (!registry_read(report)) return false;
     trial.policy_source = m_pif.source + " (invalid; repair judged by the last valid policy's [governance])";
     report = std::move(trial);
+    if (auto repaired = load_policy_at(m_repo, **commit); repaired && repaired->has_value()) {
+      check_trust_roots(report, **commit, report.rule, **repaired, "the repaired policy");
+    }
     return true;
   }
 
@@ -395,6 +508,7 @@ class PushChecker {
     const policy::Rule* rule = policy.match(report.ref);
     report.rule = rule != nullptr ? rule->name : "";
     report.policy_source = m_pif.source;
+    if (!check_roots_in_force(report, policy, is_default)) return;
     if (!check_freeze(report, policy)) return;
     if (report.kind == UpdateKind::kDelete) {
       if (is_default) {
@@ -455,9 +569,10 @@ class PushChecker {
     }
   }
 
-  JudgeContext judge_context(const IdentityResolver* ids, const policy::Policy& policy) const {
+  JudgeContext judge_context(const IdentityResolver* ids, const policy::Policy& policy) {
     JudgeContext context{m_repo};
-    if (policy.witness) context.witnesses = &*policy.witness;
+    if (policy.witness) context.witnesses = witnesses_of(policy);
+    context.budget = &m_budget;
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
@@ -542,7 +657,7 @@ class PushChecker {
       const bool known_identities = policy.known_set().needs_registry();
       auto trusted = m_vouchers.tips(u.old_oid, rule, policy);
       if (!trusted) return undecidable(report, trusted.error());
-      auto history = new_history(m_repo, *commit, *trusted);
+      auto history = new_history(m_repo, *commit, *trusted, m_budget.stop());
       if (!history) return walk_failed(report, *commit, history.error());
       for (const Oid& c : history->commits) {
         Requirement r{ObjectRole::kOpen, rule_name};
@@ -606,7 +721,7 @@ class PushChecker {
         if (std::find(named.begin(), named.end(), f) == named.end()) named.push_back(std::move(f));
       }
     }
-    auto changes = review_policy_changes(m_repo, **old_commit, new_commit, named);
+    auto changes = review_policy_changes(m_repo, **old_commit, new_commit, named, m_budget.stop());
     if (!changes) {
       walk_failed(report, new_commit, changes.error());
       return false;
@@ -642,12 +757,31 @@ class PushChecker {
                        const Result<std::optional<policy::Policy>>& loaded) {
     auto finding = check_pushed_policy(loaded, m_refs.default_branch());
     if (!finding) return undecidable(report, finding.error());
-    if (finding->has_value()) violate(report, commit, rule, (*finding)->first, (*finding)->second);
+    if (finding->has_value()) return violate(report, commit, rule, (*finding)->first, (*finding)->second);
+    const policy::Policy& pushed = **loaded;
+    if (!m_settings.witness_keys || !pushed.witness) return;
+    // Satisfiable with the policy's witnesses, but perhaps not with those this server trusts.
+    policy::Policy here = pushed;
+    here.witness = trusted_witnesses(*pushed.witness, *m_settings.witness_keys);
+    if (auto why = policy::unsatisfiable(here, m_refs.default_branch())) {
+      violate(report, commit, rule, Reason::kPolicyUnsatisfiable,
+              *why + " (counting only the witnesses this server trusts)");
+    }
+  }
+
+  /// The policy's [witness], or only the witnesses the server trusts among them (witness_keys).
+  const policy::WitnessSet* witnesses_of(const policy::Policy& policy) {
+    if (!m_settings.witness_keys) return &*policy.witness;
+    auto [it, added] = m_trusted_witnesses.try_emplace(&*policy.witness);
+    if (added) it->second = trusted_witnesses(*policy.witness, *m_settings.witness_keys);
+    return &it->second;
   }
 
   const git::RepoView& m_repo;
   const state::Records& m_records;
   const Settings& m_settings;
+  Budget m_budget{m_settings.deadline};
+  std::unordered_map<const policy::WitnessSet*, policy::WitnessSet> m_trusted_witnesses;
   ServerRefs m_refs;
   PolicyInForce m_pif;
   Decision m_decision;

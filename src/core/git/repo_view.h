@@ -7,6 +7,7 @@
 // reads; trees are read through git/trees.h on top of read().
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +19,11 @@
 #include "git/objects.h"
 
 namespace auths::git {
+
+/// Asked now and then during long work (a walk over many commits, a registry load): true stops
+/// it early, and the work then returns an Error (the caller asked it to stop, so it knows why:
+/// the server's time budget, engine/budget.h). Empty: never stops.
+using Stop = std::function<bool()>;
 
 struct RawObject {
   ObjectType type = ObjectType::kUnknown;
@@ -41,8 +47,9 @@ class RepoView {
   virtual Result<ObjectType> type_of(const Oid& oid) const = 0;
   virtual bool contains(const Oid& oid) const = 0;
 
-  /// Commits reachable from `tip` and from none of `hidden`, children before parents.
-  virtual Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden) const = 0;
+  /// Commits reachable from `tip` and from none of `hidden`, children before parents. `stop`
+  /// is asked once per commit visited: true ends the walk with an Error.
+  virtual Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const = 0;
   /// True when `ancestor` is `descendant` or in its history.
   virtual Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const = 0;
 

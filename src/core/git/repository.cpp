@@ -259,13 +259,37 @@ Result<std::string> Repository::head_target() const {
   return std::string(git_reference_symbolic_target(head.get()));
 }
 
-Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> hidden) const {
+namespace {
+
+/// A revision walk's `stop`, asked through libgit2's hide callback: libgit2 asks it for every
+/// commit it visits, also while it prepares a topological walk (all the work happens then), and
+/// once it said stop every further commit is hidden, so the walk ends at once.
+struct WalkStop {
+  const Stop* stop = nullptr;
+  bool stopped = false;
+
+  static int hide(const git_oid* /*commit*/, void* payload) {
+    auto& self = *static_cast<WalkStop*>(payload);
+    if (!self.stopped && (*self.stop)()) self.stopped = true;
+    return self.stopped ? 1 : 0;
+  }
+};
+
+}  // namespace
+
+Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const {
   git_revwalk* raw = nullptr;
   if (const int rc = git_revwalk_new(&raw, m_h->repo.get()); rc < 0) {
     return to_error(rc, "starting a revision walk");
   }
   const RevwalkPtr walk(raw);
   git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL);
+  WalkStop stopper{&stop};
+  if (stop) {
+    if (const int rc = git_revwalk_add_hide_cb(walk.get(), &WalkStop::hide, &stopper); rc < 0) {
+      return to_error(rc, "starting a revision walk");
+    }
+  }
   const git_oid tip_id = to_git(tip);
   if (const int rc = git_revwalk_push(walk.get(), &tip_id); rc < 0) {
     return to_error(rc, "walking from " + tip.hex());
@@ -283,6 +307,8 @@ Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> h
   if (rc != GIT_ITEROVER) {
     return to_error(rc, "walking the commits of " + tip.hex());
   }
+  if (stopper.stopped)
+    return Error::internal("walk of " + tip.hex() + " stopped after " + std::to_string(out.size()) + " commits");
   return out;
 }
 

@@ -148,13 +148,19 @@ void add_record(Batch& batch, const Placed& placed, const std::string& path, std
   }
 }
 
+/// Has `stop` (the server's time budget) said stop? Then the load ends with this kInternal
+/// Error (never kInvalidArgument: that would blame a record).
+bool stopped(const git::Stop& stop) { return stop && stop(); }
+Error stopped_error() { return Error::internal("registry verification stopped: the time budget ran out"); }
+
 /// Sorts files into a Batch. Paths outside both layouts are an error naming the path, and so is
 /// a file of the other layout than `seen`'s (kRegistryMixedLayout in `fault`).
 Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& files, Batch& batch, LayoutSeen& seen,
-               Reason* fault) {
+               Reason* fault, const git::Stop& stop = {}) {
   if (files.size() > kMaxRecords)
     return Error::invalid_argument("registry has more than " + std::to_string(kMaxRecords) + " files");
   for (const auto& [path, entry] : files) {
+    if (stopped(stop)) return stopped_error();
     const Placed placed = place(path);
     if (!placed.valid()) {
       return Error::invalid_argument("'" + util::printable(path) + "' is not a registry record path", path);
@@ -174,7 +180,7 @@ Status collect(const git::RepoView& repo, const std::vector<git::FileEntry>& fil
 /// whose next event is refused as kel-delegation-not-anchored waits, and is tried again after
 /// the others, until a round makes no progress; an event still waiting then is the error. Each
 /// identity waits only for its delegator, at most 16 deep, so there are at most 18 rounds.
-Status apply_events(State& state, const Batch& batch) {
+Status apply_events(State& state, const Batch& batch, const git::Stop& stop) {
   std::map<std::string, std::deque<PendingEvent>> kels;
   for (const auto& [key, e] : batch.events) {
     const std::string where = e.json_path.empty() ? e.cesr_path : e.json_path;
@@ -188,7 +194,7 @@ Status apply_events(State& state, const Batch& batch) {
     }
     kels[key.first].push_back({where, std::move(*signed_event)});
   }
-  return add_in_delegation_order(state, std::move(kels));
+  return add_in_delegation_order(state, std::move(kels), stop);
 }
 
 /// Checks the files of the Auths layout that are no events, against the events `state` holds:
@@ -222,8 +228,9 @@ Status check_auths_files(const State& state, const Batch& batch, std::optional<i
 /// the Auths layout. `now` (strict mode, for pushes) also refuses records from the future and
 /// attestations stored under another name than their canonical path. `fault` gets the reason
 /// of a refusal when it is not registry-invalid-record.
-Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fault = nullptr) {
-  if (auto applied = apply_events(state, batch); !applied) return applied;
+Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fault = nullptr,
+             const git::Stop& stop = {}) {
+  if (auto applied = apply_events(state, batch, stop); !applied) return applied;
   std::vector<std::pair<keri::Attestation, std::string>> parsed;
   for (auto& [path, content] : batch.attestations) {
     auto att = keri::parse_attestation(content);
@@ -233,6 +240,7 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fau
   std::stable_sort(parsed.begin(), parsed.end(),
                    [](const auto& a, const auto& b) { return a.first.timestamp < b.first.timestamp; });
   for (auto& [att, path] : parsed) {
+    if (stopped(stop)) return stopped_error();
     if (now) {
       auto canonical = attestation_path(att);
       if (!canonical) return Error::invalid_argument(canonical.error().message, path);
@@ -270,6 +278,7 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fau
   // Approvals depend on nothing else in the registry: their path must be what their content
   // says (at every load: the hook looks them up by object), their signature their own key's.
   for (auto& [path, content] : batch.approvals) {
+    if (stopped(stop)) return stopped_error();
     auto record = parse_approval(content);
     if (!record) return Error::invalid_argument(record.error().to_string(), path);
     auto canonical = approval_path(*record);
@@ -287,13 +296,15 @@ Status apply(State& state, Batch& batch, std::optional<int64_t> now, Reason* fau
 
 RecordKind record_kind(std::string_view path) { return classify(path).kind; }
 
-Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels) {
+Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels,
+                               const git::Stop& stop) {
   std::map<std::string, std::string> waiting;  // prefix -> why its first event waits
   for (bool progress = true; progress && !kels.empty();) {
     progress = false;
     for (auto it = kels.begin(); it != kels.end();) {
       std::deque<PendingEvent>& events = it->second;
       while (!events.empty()) {
+        if (stopped(stop)) return stopped_error();
         Reason fault = Reason::kOk;
         auto added = state.add_event(events.front().event, &fault);
         if (!added && fault == Reason::kKelDelegationNotAnchored) {
@@ -676,13 +687,14 @@ std::vector<const Approval*> State::approvals_of(std::string_view object_hex) co
 namespace {
 
 /// The state of the registry tree `tree` of `commit`; `seen` gets its layout.
-Result<State> load_tree(const git::RepoView& repo, const Oid& commit, const Oid& tree, LayoutSeen& seen) {
+Result<State> load_tree(const git::RepoView& repo, const Oid& commit, const Oid& tree, LayoutSeen& seen,
+                        const git::Stop& stop) {
   auto files = git::list_files(repo, tree);
   if (!files) return files.error();
   Batch batch;
-  Status ok = collect(repo, *files, batch, seen, nullptr);
+  Status ok = collect(repo, *files, batch, seen, nullptr, stop);
   State state;
-  if (ok) ok = apply(state, batch, std::nullopt);
+  if (ok) ok = apply(state, batch, std::nullopt, nullptr, stop);
   if (!ok) {
     Error e = ok.error();
     e.message = "registry " + commit.short_hex() + ": " + e.message;
@@ -715,11 +727,11 @@ Status check_untouched_caches(const git::RepoView& repo, const Oid& commit, cons
 
 }  // namespace
 
-Result<State> load(const git::RepoView& repo, const Oid& commit) {
+Result<State> load(const git::RepoView& repo, const Oid& commit, const git::Stop& stop) {
   auto info = git::read_commit(repo, commit);
   if (!info) return info.error();
   LayoutSeen seen;
-  return load_tree(repo, commit, info->tree, seen);
+  return load_tree(repo, commit, info->tree, seen, stop);
 }
 
 Result<State> load_directory(const std::string& dir) {
@@ -763,11 +775,12 @@ Result<State> load_current(const git::Repository& repo) {
 }
 
 Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>& old_tip, const Oid& new_tip,
-                            std::vector<Problem>& problems) {
+                            std::vector<Problem>& problems, const git::Stop& stop) {
   // The chain old..new, which must be linear and start at old.
   std::vector<std::pair<Oid, git::CommitInfo>> chain;
   Oid cursor = new_tip;
   while (!(old_tip && cursor == *old_tip)) {
+    if (stopped(stop)) return stopped_error();
     auto info = git::read_commit(repo, cursor);
     if (!info) return info.error();
     if (info->parents.size() > 1) {
@@ -799,13 +812,14 @@ Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>&
   if (old_tip) {
     auto old_info = git::read_commit(repo, *old_tip);
     if (!old_info) return old_info.error();
-    auto loaded = load_tree(repo, *old_tip, old_info->tree, seen);
+    auto loaded = load_tree(repo, *old_tip, old_info->tree, seen, stop);
     if (!loaded) return loaded.error();
     state = std::move(*loaded);
     parent_tree = old_info->tree;
   }
   const int64_t now = util::now_unix();
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (stopped(stop)) return stopped_error();
     const Oid& commit = it->first;
     auto changes = git::diff_trees(repo, parent_tree, it->second.tree);
     if (!changes) return changes.error();
@@ -834,11 +848,11 @@ Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>&
     }
     Batch batch;
     Reason fault = Reason::kRegistryInvalidRecord;
-    Status ok = collect(repo, added, batch, seen, &fault);
+    Status ok = collect(repo, added, batch, seen, &fault, stop);
     for (auto& file : batch.auths_files) {
       if (const auto was = replaced.find(file.path); was != replaced.end()) file.previous = std::move(was->second);
     }
-    if (ok) ok = apply(state, batch, now, &fault);
+    if (ok) ok = apply(state, batch, now, &fault, stop);
     if (ok) ok = check_untouched_caches(repo, commit, state, batch, &fault);
     if (!ok) {
       if (ok.error().code != ErrorCode::kInvalidArgument) return ok.error();

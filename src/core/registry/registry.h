@@ -282,14 +282,16 @@ struct PendingEvent {
 /// event (dip, drt) needs its delegator's anchoring event first, whatever the order, so an
 /// identifier refused as kel-delegation-not-anchored waits and is tried again after the others
 /// until a round makes no progress; an event still waiting then is the error. Errors are
-/// kInvalidArgument with the failing event's `where` as context.
-[[nodiscard]] Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels);
+/// kInvalidArgument with the failing event's `where` as context; kInternal when `stop` (the
+/// server's time budget) said stop, here and in load and verify_update.
+[[nodiscard]] Status add_in_delegation_order(State& state, std::map<std::string, std::deque<PendingEvent>> kels,
+                                             const git::Stop& stop = {});
 
 /// Reads the records of a registry tree at `commit` (either layout) and validates all of them,
 /// in dependency order (each identity's events by sequence, a delegate's after its delegator's
 /// anchoring event, then links and revocations by timestamp, then the Auths layout's caches and
 /// device records against the events).
-[[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit);
+[[nodiscard]] Result<State> load(const git::RepoView& repo, const Oid& commit, const git::Stop& stop = {});
 /// The state at refs/auths/registry, or an empty state when the ref does not exist.
 [[nodiscard]] Result<State> load_current(const git::Repository& repo);
 
@@ -311,7 +313,8 @@ struct Problem {
 /// state after the update; `problems` lists what is wrong (then the state is the last good one).
 /// An Error means the check could not run (unreadable objects).
 [[nodiscard]] Result<State> verify_update(const git::RepoView& repo, const std::optional<Oid>& old_tip,
-                                          const Oid& new_tip, std::vector<Problem>& problems);
+                                          const Oid& new_tip, std::vector<Problem>& problems,
+                                          const git::Stop& stop = {});
 
 /// Adds `files` (path, content) to refs/auths/registry in a new commit on top of its current
 /// tip (creating the ref if needed). Files already there with the same content are skipped;
