@@ -91,19 +91,18 @@ audit=$E2E_TMP/audit.jsonl
 server_git config auths.auditLog "$audit"
 ALICE_CLIENT=$CLIENT
 
-# feature NAME SIGNER|-: bob's clone pushes a pull request branch feature/NAME with one commit
-# signed by SIGNER (- unsigned). Prints the commit.
+# feature NAME SIGNER|-: bob's clone ($CLIENT from now on) pushes a pull request branch
+# feature/NAME with one commit signed by SIGNER (- unsigned); sets pr to the commit.
 feature() {
-  local name=$1 signer=$2 c
+  local name=$1 signer=$2
   CLIENT=$E2E_TMP/bob
   [ -d "$CLIENT" ] || client_init bob
   client_git fetch -q origin
   client_git checkout -q -B "feature/$name" origin/main
-  if [ "$signer" = - ]; then c=$(commit_unsigned "pull request $name" "$name.txt"); else
-    c=$(commit_as "$signer" "pull request $name" "$name.txt"); fi
+  if [ "$signer" = - ]; then pr=$(commit_unsigned "pull request $name" "$name.txt"); else
+    pr=$(commit_as "$signer" "pull request $name" "$name.txt"); fi
   push origin "feature/$name"
   [ "$PUSH_STATUS" -eq 0 ] || e2e_die "bob's push of feature/$name failed: $(cat "$E2E_TMP/push.out")"
-  printf '%s\n' "$c"
 }
 
 # forge_clone: $CLIENT becomes Gitea's temporary clone, committing as Gitea and signing with the
@@ -118,13 +117,14 @@ forge_clone() {
   client_git config commit.gpgSign true
 }
 
-# forge_merge BASE BRANCH: the merge Gitea makes of BRANCH into BASE; prints it.
+# forge_merge BASE BRANCH: the merge Gitea makes of BRANCH into BASE, in its clone ($CLIENT from
+# now on); sets merge to it.
 forge_merge() {
   forge_clone
   client_git checkout -q -B "$1" "origin/$1"
   client_git merge -q --no-ff -m "Merge pull request 'x' (#1) from $2 into $1" "origin/$2" ||
     e2e_die "git merge of $2 into $1 failed"
-  client_git rev-parse HEAD
+  merge=$(client_git rev-parse HEAD)
 }
 
 # gitea_push REF: Gitea's own push of REF, with the environment Gitea sets for it.
@@ -135,8 +135,10 @@ gitea_push() {
 }
 
 web_merge_accepted() {
-  f1=$(feature one bob)
-  m1=$(forge_merge main feature/one)
+  feature one bob
+  f1=$pr
+  forge_merge main feature/one
+  m1=$merge
   if [ "$(client_git rev-list --parents -n1 HEAD | wc -w)" -eq 3 ]; then ok; else fail "setup: not a merge"; fi
   if client_git cat-file commit "$m1" | grep -q '^gpgsig '; then ok; else fail "setup: the merge is not signed"; fi
   gitea_push main
@@ -154,8 +156,9 @@ web_merge_accepted() {
 test_case web_merge_accepted "Gitea merges bob's signed pull request into main (forge_commits = [\"merge\"]): accepted"
 
 not_listed_refused() {
-  feature two bob >/dev/null
-  m2=$(forge_merge stable feature/two)
+  feature two bob
+  forge_merge stable feature/two
+  m2=$merge
   gitea_push stable
   expect_push_rejected forge-commit-not-allowed
   expect_violation refs/heads/stable "$m2" forge-commit-not-allowed stable
@@ -166,8 +169,10 @@ not_listed_refused() {
 test_case not_listed_refused "the same merge into stable, whose rule lists no forge_commits: forge-commit-not-allowed"
 
 unsigned_pull_request_refused() {
-  u=$(feature three -)
-  m3=$(forge_merge main feature/three)
+  feature three -
+  u=$pr
+  forge_merge main feature/three
+  m3=$merge
   gitea_push main
   expect_push_rejected unsigned
   expect_violation refs/heads/main "$u" unsigned main
@@ -232,8 +237,10 @@ ALICE_CLIENT=$CLIENT
 rm -rf "$E2E_TMP/bob"
 
 approvals_counted() {
-  f4=$(feature four bob)
-  m4=$(forge_merge main feature/four)
+  feature four bob
+  f4=$pr
+  forge_merge main feature/four
+  m4=$merge
   gitea_push main
   expect_push_rejected quorum-not-met
   expect_violation refs/heads/main "$m4" quorum-not-met main
@@ -248,7 +255,8 @@ approvals_counted() {
   CLIENT=$E2E_TMP/gitea-tmp
   gitea_push main
   expect_push_rejected quorum-not-met
-  expect_violation_mentions "the merged head's own signer"
+  expect_violation refs/heads/main "$m4" quorum-not-met main
+  expect_violation_mentions "(the merged head's own signer)"
   # alice approves it: accepted.
   CLIENT=$ALICE_CLIENT
   client_git fetch -q origin "+refs/auths/registry:refs/auths/registry" "+refs/heads/*:refs/remotes/origin/*"
