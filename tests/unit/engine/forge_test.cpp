@@ -67,8 +67,8 @@ struct World {
 
   /// An approval of `object` by `key`, in the registry (refs/auths/registry).
   void approve(const Oid& object, const TestKey& key) {
-    registry::Approval a{object.hex(), false, std::nullopt, true, "", key.key.public_key(),
-                         keri::Timestamp::from_unix(1700070000), ""};
+    registry::Approval a{
+        object.hex(), false, std::nullopt, true, "", key.key.public_key(), keri::Timestamp::from_unix(1700070000), ""};
     const std::string bytes = *registry::approval_signed_bytes(a);
     a.signature = sshsig::armor(sshsig::sign(key.key, util::to_bytes(bytes), registry::kApprovalNamespace).value());
     m_registry[*registry::approval_path(a)] = *registry::serialize_approval(a);
@@ -255,8 +255,8 @@ BOOST_AUTO_TEST_CASE(head_approvals_counted) {
   policy::SignerSet set;
   for (const TestKey* k : {&alice, &bob, &carol}) set.keys.push_back({k->name, k->key.public_key(), "", {}, {}, {}});
   const auto record = [](const TestKey& k, bool approve = true) {
-    return registry::Approval{"", false, std::nullopt, approve, "", k.key.public_key(),
-                              keri::Timestamp::from_unix(1700000100), ""};
+    return registry::Approval{
+        "", false, std::nullopt, approve, "", k.key.public_key(), keri::Timestamp::from_unix(1700000100), ""};
   };
   engine::SignatureCheck head;
   head.status = engine::SignatureStatus::kGood;
@@ -272,9 +272,9 @@ BOOST_AUTO_TEST_CASE(head_approvals_counted) {
   const std::vector<Case> cases = {
       {0, {}, Reason::kOk, 0},
       {1, {record(alice)}, Reason::kOk, 1},
-      {1, {record(bob)}, Reason::kQuorumNotMet, 0},                  // the head's own signer
-      {1, {record(mallory)}, Reason::kQuorumNotMet, 0},              // no signer of the rule
-      {2, {record(alice), record(carol)}, Reason::kOk, 2},           // two distinct signers
+      {1, {record(bob)}, Reason::kQuorumNotMet, 0},         // the head's own signer
+      {1, {record(mallory)}, Reason::kQuorumNotMet, 0},     // no signer of the rule
+      {2, {record(alice), record(carol)}, Reason::kOk, 2},  // two distinct signers
       {2, {record(alice), record(alice), record(bob)}, Reason::kQuorumNotMet, 1},
       {1, {record(alice), record(carol, false)}, Reason::kApprovalRejected, 1},  // max_reject = 0
   };
@@ -303,15 +303,16 @@ BOOST_AUTO_TEST_CASE(policy_forge_section) {
   BOOST_TEST(ok->rules.front().allows_forge(policy::kForgeEdit));
   BOOST_TEST(ok->find_known(forge.key.public_key()).empty());  // the forge's key signs for nobody
   for (const std::string& bad : {
-           head + rule + "forge_commits = [\"merge\"]\n",                     // no [forge]
-           head + forge_section + rule + "forge_commits = [\"rebase\"]\n",    // unknown kind
-           head + forge_section + rule + "forge_commits = []\n",              // empty
+           head + rule + "forge_commits = [\"merge\"]\n",                               // no [forge]
+           head + forge_section + rule + "forge_commits = [\"rebase\"]\n",              // unknown kind
+           head + forge_section + rule + "forge_commits = []\n",                        // empty
            head + "[forge]\nsigners = [\"did:keri:E" + std::string(43, 'a') + "\"]\n",  // not a key
            head + "[forge]\nsigners = []\n",
            head + "[forge]\nsigners = [\"" + forge.line() + "\"]\nrequire_approvals = -1\n",
            head + "[forge]\nsigners = [\"" + forge.line() + "\"]\nrequire = 1\n",
-           head + forge_section + "[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nopen = \"signed\"\n"
-                                  "forge_commits = [\"merge\"]\n",
+           head + forge_section +
+               "[[policy.commit]]\nrefs = [\"refs/heads/*\"]\nopen = \"signed\"\n"
+               "forge_commits = [\"merge\"]\n",
        }) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!load(bad).has_value()); }
   }
