@@ -152,6 +152,10 @@ web_merge_accepted() {
   expect_text "$E2E_TMP/explain.out" "forge merge by gitea"
   expect_text "$E2E_TMP/explain.out" "merged head ${f1:0:7}"
   expect_text "$E2E_TMP/explain.out" "brought in by a forge merge"
+  # verify-commit judges no rule: it names the forge's key, not an identity (exit 1).
+  run verify-merge "$AUTHS" verify-commit "$m1" --repo "$SERVER"
+  expect_rc 1
+  expect_text "$RUN_OUT" "forge merge by gitea: signed by the forge's key"
 }
 test_case web_merge_accepted "Gitea merges bob's signed pull request into main (forge_commits = [\"merge\"]): accepted"
 

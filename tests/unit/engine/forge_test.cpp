@@ -8,6 +8,8 @@
 
 #include "engine/engine.h"
 #include "engine/quorum.h"
+#include "policy/diff.h"
+#include "policy/lint.h"
 #include "policy/policy.h"
 #include "registry/approval.h"
 #include "support/fake_repo.h"
@@ -316,6 +318,62 @@ BOOST_AUTO_TEST_CASE(policy_forge_section) {
        }) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!load(bad).has_value()); }
   }
+}
+
+BOOST_AUTO_TEST_CASE(forge_in_lint_diff_and_records) {
+  const TestKey forge = TestKey::make("gitea@forge", 9), other = TestKey::make("gitlab@forge", 8),
+                alice = TestKey::make("alice", 1);
+  const std::string head = "version = 1\n[governance]\nsigners = [\"" + alice.line() + "\"]\n";
+  const auto forge_section = [](const TestKey& key, int approvals) {
+    return "[forge]\nsigners = [\"" + key.line() + "\"]\nrequire_approvals = " + std::to_string(approvals) + "\n";
+  };
+  const auto rule = [&alice](const std::string& extra) {
+    return "[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\nsigners = [\"" + alice.line() + "\"]\n" +
+           extra;
+  };
+  const auto codes_of = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (const auto& f : policy::lint(text, "p.toml", {})) out.push_back(f.code);
+    return out;
+  };
+  const auto has_code = [](const std::vector<std::string>& codes, const std::string& code) {
+    return std::find(codes.begin(), codes.end(), code) != codes.end();
+  };
+  BOOST_TEST(has_code(codes_of(head + forge_section(forge, 0) + rule("")), "forge-unused"));
+  BOOST_TEST(
+      !has_code(codes_of(head + forge_section(forge, 0) + rule("forge_commits = [\"merge\"]\n")), "forge-unused"));
+  const std::string as_signer = head + forge_section(alice, 0) + rule("forge_commits = [\"merge\"]\n");
+  BOOST_TEST(has_code(codes_of(as_signer), "forge-key-as-signer"));
+
+  const auto load = [](const std::string& text) { return *policy::parse_policy(text, "p.toml", {}); };
+  const policy::Policy merges = load(head + forge_section(forge, 1) + rule("forge_commits = [\"merge\"]\n"));
+  const policy::Policy both = load(head + forge_section(forge, 1) + rule("forge_commits = [\"edit\", \"merge\"]\n"));
+  const policy::Policy fewer = load(head + forge_section(forge, 0) + rule("forge_commits = [\"merge\"]\n"));
+  const policy::Policy other_key = load(head + forge_section(other, 1) + rule("forge_commits = [\"merge\"]\n"));
+  const policy::Policy none = load(head + forge_section(forge, 1) + rule(""));
+  const auto looser = [](const policy::Policy& a, const policy::Policy& b, const std::string& field) {
+    for (const auto& c : policy::diff(a, b, "refs/heads/main")) {
+      if (c.field == field && c.direction == DiffDirection::kLooser) return true;
+    }
+    return false;
+  };
+  BOOST_TEST(looser(merges, both, "forge_commits"));
+  BOOST_TEST(!looser(both, merges, "forge_commits"));
+  BOOST_TEST(looser(merges, fewer, "require_approvals"));
+  BOOST_TEST(looser(merges, other_key, "signers"));
+  // A record made under forge commits vouches only for the same forge commits and [forge].
+  const auto vouches = [](const policy::Policy& recorded, const policy::Policy& now) {
+    return policy::Strictness::of(recorded.rules.front()).at_least_as_strict_as(now.rules.front());
+  };
+  BOOST_TEST(vouches(merges, merges));
+  BOOST_TEST(!vouches(merges, none));
+  BOOST_TEST(!vouches(merges, fewer));
+  BOOST_TEST(!vouches(merges, other_key));
+  BOOST_TEST(!vouches(both, merges));
+  BOOST_TEST(vouches(none, none));
+  const auto decoded = policy::Strictness::decode(policy::Strictness::of(merges.rules.front()).encode());
+  BOOST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->at_least_as_strict_as(merges.rules.front()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
