@@ -154,11 +154,10 @@ std::string approve_hint(const Oid& object, const std::string& ref) {
   return "auths release approve " + object.hex() + " --ref " + ref + " && git push origin refs/auths/registry";
 }
 
-/// `r.signers` with the rule's conditions and, when it asks for one, its quorum.
-SignerMatch judge_by_signers(const JudgeContext& context, const std::string& ref, const Item& item,
-                             const Requirement& r, const SignedObject& object) {
-  SignerMatch m =
-      with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities));
+/// `r.signers`' quorum on an object its signer set (and the rule's conditions) accepted as `m`,
+/// when the requirement asks for one.
+SignerMatch with_quorum(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r,
+                        const SignedObject& object, SignerMatch m) {
   if (m.code == Reason::kOk && r.quorum && r.signers->counts_votes()) {
     const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
                                             item.candidate->tagged_commit, ref);
@@ -249,7 +248,9 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
     }
     case ObjectRole::kContribution: {
       if (r.signers != nullptr) {
-        SignerMatch m = judge_by_signers(context, ref, item, r, object);
+        SignerMatch m = with_quorum(
+            context, ref, item, r, object,
+            with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities)));
         m.detail = "brought in by a forge merge, judged as the rule's own commits: " + m.detail;
         return m;
       }
@@ -266,8 +267,10 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
     case ObjectRole::kMainline:
     case ObjectRole::kTag:
     case ObjectRole::kGovernance: {
-      SignerMatch m = judge_by_signers(context, ref, item, r, object);
-      if (m.code != Reason::kOk && r.forge != nullptr) {
+      SignerMatch m =
+          with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities));
+      if (m.code == Reason::kOk) return with_quorum(context, ref, item, r, object, std::move(m));
+      if (r.forge != nullptr) {
         if (auto forge = judge_forge(context, ref, item, r, object)) return std::move(*forge);
       }
       if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk) {
