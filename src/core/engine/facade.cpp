@@ -55,6 +55,7 @@ Result<Decision> check_push(const CheckRequest& request) {
   auto project = repo->config_string("auths.repo");
   if (!project) return project.error();
   settings.project = project->value_or(request.context.repo);
+  settings.forge_push = request.context.forge_push;
   const unsigned hw = std::thread::hardware_concurrency();
   settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
   std::optional<state::Store> store;

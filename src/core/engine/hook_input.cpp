@@ -105,6 +105,10 @@ HookContext hook_context_from_env() {
     ctx.repo = env("GITEA_REPO_USER_NAME") + "/" + env("GITEA_REPO_NAME");
   }
   ctx.gitlab = !env("GL_ID").empty();
+  // Gitea and Forgejo set GITEA_INTERNAL_PUSH=true for the pushes they make themselves (merges,
+  // web edits; then also SSH_ORIGINAL_COMMAND=gitea-internal, and GITEA_PUSH_TRIGGER, e.g.
+  // pr-merge-to-base); GitLab sets GL_PROTOCOL=web for everything but http and ssh pushes.
+  ctx.forge_push = env("GITEA_INTERNAL_PUSH") == "true" || env("GL_PROTOCOL") == "web";
   return ctx;
 }
 

@@ -151,6 +151,22 @@ Result<CommitVerdict> verify_commit(const std::string& repo_path, const std::str
   if (verdict.valid) {
     verdict.signed_by = match.signer;
     describe_signer(resolver, *check.key, object, match.signer, verdict);
+  } else if (check.status == engine::SignatureStatus::kGood) {
+    // The forge's own key ([forge] of the policy at HEAD): no identity's, judged by the rule of
+    // the ref it lands on (engine/forge.h).
+    const auto head = repo->resolve_commit("HEAD");
+    const auto loaded = head && head->has_value() ? engine::load_policy_at(*repo, **head)
+                                                  : Result<std::optional<policy::Policy>>(std::nullopt);
+    if (loaded && loaded->has_value() && (*loaded)->forge) {
+      const auto found = (*loaded)->forge->signers.find(*check.key);
+      if (!found.empty()) {
+        verdict.detail = "forge " +
+                         std::string(commit->parents.size() >= 2 ? policy::kForgeMerge : policy::kForgeEdit) + " by " +
+                         found.front()->name +
+                         ": signed by the forge's key ([forge] of the policy at HEAD), judged by the rule of the ref "
+                         "it lands on (auths hook run --explain)";
+      }
+    }
   }
   return verdict;
 }

@@ -9,6 +9,7 @@
 
 #include "engine/quorum.h"
 #include "git/trees.h"
+#include "util/strings.h"
 #include "witness/receipt.h"
 
 namespace auths::engine {
@@ -149,6 +150,78 @@ SignerMatch with_conditions(const JudgeContext& context, const std::string& ref,
   return {verdict.code, "", std::move(verdict.detail), {}};
 }
 
+std::string approve_hint(const Oid& object, const std::string& ref) {
+  return "auths release approve " + object.hex() + " --ref " + ref + " && git push origin refs/auths/registry";
+}
+
+/// `r.signers`' quorum on an object its signer set (and the rule's conditions) accepted as `m`,
+/// when the requirement asks for one.
+SignerMatch with_quorum(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r,
+                        const SignedObject& object, SignerMatch m) {
+  if (m.code == Reason::kOk && r.quorum && r.signers->counts_votes()) {
+    const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
+                                            item.candidate->tagged_commit, ref);
+    return count_quorum(item.check, m, approvals, *r.signers, object, context.identities,
+                        approve_hint(item.candidate->oid, ref));
+  }
+  return m;
+}
+
+/// A mainline commit whose signature names a [forge] key and that the rule's signers refused
+/// (engine/forge.h): nullopt when the signature is not a good one by a [forge] key (the
+/// signers' refusal stands), else the forge verdict.
+std::optional<SignerMatch> judge_forge(const JudgeContext& context, const std::string& ref, const Item& item,
+                                       const Requirement& r, const SignedObject& object) {
+  const policy::Rule& rule = *r.rule_conditions;
+  const ForgeCommit& plan = *r.forge;
+  SignerMatch by = match_signers(item.check, rule.forge->signers, object);
+  if (by.code != Reason::kOk) return std::nullopt;
+  const std::string_view kind = plan.is_merge() ? policy::kForgeMerge : policy::kForgeEdit;
+  const std::string who = "forge " + std::string(kind) + " by " + by.signer;
+  const auto refuse = [&who](Reason code, const std::string& why) { return SignerMatch{code, "", who + ": " + why}; };
+  if (!rule.allows_forge(kind)) {
+    return refuse(Reason::kForgeCommitNotAllowed, "rule '" + rule.name + "' does not list \"" + std::string(kind) +
+                                                      "\" in forge_commits, and the forge's key signs for no rule");
+  }
+  if (!plan.is_merge() && !plan.forge_push) {
+    return refuse(Reason::kForgeCommitNotAllowed,
+                  "a forge edit is accepted only when the forge itself pushes it (GITEA_INTERNAL_PUSH=true, "
+                  "GL_PROTOCOL=web), and this push is not the forge's");
+  }
+  if (plan.is_merge() && !plan.lands) {
+    return refuse(Reason::kForgeCommitNotAllowed,
+                  "its first parent is not the ref's tip: a forge merge must land on the branch it merges into");
+  }
+  SignerMatch m = with_conditions(context, ref, item, r, by);
+  if (m.code != Reason::kOk) return refuse(m.code, m.detail);
+  m.signer = who;
+  if (!plan.is_merge()) {
+    m.detail = who + " (pushed by the forge, which authenticated the web user)";
+    return m;
+  }
+  std::vector<std::string> heads;
+  for (size_t i = 0; i < plan.heads.size(); ++i) {
+    const Oid& head = plan.heads[i];
+    if (rule.forge->require_approvals == 0) {
+      heads.push_back("merged head " + head.short_hex() + ", no approvals required");
+      continue;
+    }
+    SignedObject at = object;
+    at.oid = head;
+    at.signed_at = plan.head_times[i];
+    const Candidate c{head, false, {}};
+    const auto approvals = select_approvals(approval_records(context, c), head, std::nullopt, ref);
+    const policy::QuorumVerdict v =
+        count_head_approvals(plan.head_checks[i], approvals, rule.signers, rule.forge->require_approvals, at,
+                             context.identities, approve_hint(head, ref));
+    if (v.code != Reason::kOk) return refuse(v.code, "merged head " + head.short_hex() + ": " + v.detail);
+    heads.push_back("merged head " + head.short_hex() + " approved by " + std::to_string(v.approving) + ": " +
+                    v.detail);
+  }
+  m.detail = who + " (" + util::join(heads, "; ") + ")";
+  return m;
+}
+
 SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const Item& item, const Requirement& r) {
   const std::string_view what = item.candidate->is_tag ? "tag" : "commit";
   SignedObject object;
@@ -174,6 +247,13 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
       return with_conditions(context, ref, item, r, std::move(m));
     }
     case ObjectRole::kContribution: {
+      if (r.signers != nullptr) {
+        SignerMatch m = with_quorum(
+            context, ref, item, r, object,
+            with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities)));
+        m.detail = "brought in by a forge merge, judged as the rule's own commits: " + m.detail;
+        return m;
+      }
       SignerMatch m;
       switch (r.contributions) {
         case policy::Contributions::kAny:
@@ -189,12 +269,9 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
     case ObjectRole::kGovernance: {
       SignerMatch m =
           with_conditions(context, ref, item, r, match_signers(item.check, *r.signers, object, context.identities));
-      if (m.code == Reason::kOk && r.quorum && r.signers->counts_votes()) {
-        const auto approvals = select_approvals(approval_records(context, *item.candidate), item.candidate->oid,
-                                                item.candidate->tagged_commit, ref);
-        const std::string hint = "auths release approve " + item.candidate->oid.hex() + " --ref " + ref +
-                                 " && git push origin refs/auths/registry";
-        return count_quorum(item.check, m, approvals, *r.signers, object, context.identities, hint);
+      if (m.code == Reason::kOk) return with_quorum(context, ref, item, r, object, std::move(m));
+      if (r.forge != nullptr) {
+        if (auto forge = judge_forge(context, ref, item, r, object)) return std::move(*forge);
       }
       if (r.role == ObjectRole::kGovernance && m.code != Reason::kOk) {
         return {Reason::kPolicyChangeUnauthorized, "",

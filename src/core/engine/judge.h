@@ -13,6 +13,7 @@
 
 #include "auths/types.h"
 #include "engine/budget.h"
+#include "engine/forge.h"
 #include "engine/signature_check.h"
 #include "git/repo_view.h"
 #include "policy/policy.h"
@@ -23,9 +24,11 @@ namespace auths::engine {
 /// One thing an object must satisfy.
 struct Requirement {
   ObjectRole role = ObjectRole::kMainline;
-  std::string rule;                            // for reports: the rule's name, "governance", ...
-  const policy::SignerSet* signers = nullptr;  // kMainline, kTag, kGovernance
-  const policy::Policy* policy = nullptr;      // kContribution: whose known signers count
+  std::string rule;  // for reports: the rule's name, "governance", ...
+  /// kMainline, kTag, kGovernance; and a kContribution a forge merge brings in: it is judged as
+  /// the rule's own commits (engine/forge.h), `rule_conditions` and `quorum` included.
+  const policy::SignerSet* signers = nullptr;
+  const policy::Policy* policy = nullptr;  // kContribution: whose known signers count
   policy::Contributions contributions = policy::Contributions::kKnown;
   /// The ref's rule, whose conditions (policy/conditions.h) a kMainline or kTag object must also
   /// meet, and an open rule's kOpen objects; nullptr otherwise.
@@ -35,6 +38,9 @@ struct Requirement {
   /// Whether `signers`' quorum (require > 1, min_human) applies to this object; false for the
   /// commits under a release tag: the tag's quorum vouches for what it tags.
   bool quorum = true;
+  /// kMainline: the commit's signature names a [forge] key (engine/forge.h, planned before the
+  /// batch); `rule_conditions` is the rule, which holds [forge].
+  const ForgeCommit* forge = nullptr;
 };
 
 struct Candidate {

@@ -25,6 +25,7 @@
 #include "engine/budget.h"
 #include "engine/engine.h"
 #include "engine/evidence.h"
+#include "engine/forge.h"
 #include "engine/governance.h"
 #include "engine/history.h"
 #include "engine/identity_resolver.h"
@@ -598,6 +599,7 @@ class PushChecker {
     const std::string rule_name = rule != nullptr ? rule->name : "";
     std::vector<Candidate> candidates;
     std::unordered_map<Oid, size_t, OidHash> index;  // commit -> its candidate
+    std::vector<ForgeCommit> forge_commits;          // candidates' requirements point into it
     bool wants_identities = false;
 
     auto type = m_repo.type_of(u.new_oid);
@@ -672,6 +674,12 @@ class PushChecker {
         index.emplace(c, candidates.size());
         candidates.push_back({c, false, {r}});
       }
+      if (rule != nullptr && rule->forge) {
+        auto planned = plan_forge(report, *rule, *history, *trusted, candidates, index, wants_identities);
+        if (!planned) return;
+        forge_commits = std::move(*planned);
+        for (const ForgeCommit& f : forge_commits) candidates[index.at(f.commit)].requirements.front().forge = &f;
+      }
       if (is_default && !u.old_oid.is_zero()) {
         if (!review_governance(report, policy, *commit, candidates, index, wants_identities)) return;
       }
@@ -687,6 +695,44 @@ class PushChecker {
       return undecidable(report, s.error());
     if (!registry_read(report)) return;
     for (auto& v : found) violate(report, v.object, v.rule, v.code, v.message);
+  }
+
+  /// The commits the forge made among the new mainline (engine/forge.h); a merge the rule lets
+  /// in has what it brings in judged as the rule's own commits. nullopt when the ref became
+  /// undecided. The caller points the mainline requirements at the plans it keeps.
+  std::optional<std::vector<ForgeCommit>> plan_forge(RefReport& report, const policy::Rule& rule,
+                                                     const NewHistory& history, const std::vector<Oid>& trusted,
+                                                     std::vector<Candidate>& candidates,
+                                                     const std::unordered_map<Oid, size_t, OidHash>& index,
+                                                     bool& wants_identities) {
+    std::optional<Oid> old_tip;
+    if (!report.update.old_oid.is_zero()) {
+      auto old_commit = commit_of(report.update.old_oid);
+      if (!old_commit) {
+        undecidable(report, old_commit.error());
+        return std::nullopt;
+      }
+      old_tip = *old_commit;
+    }
+    auto planned = plan_forge_commits(m_repo, rule, history, trusted, old_tip, m_settings.forge_push);
+    if (!planned) {
+      walk_failed(report, report.update.new_oid, planned.error());
+      return std::nullopt;
+    }
+    for (const ForgeCommit& f : *planned) {
+      if (!f.is_merge() || !f.lands || !rule.allows_forge(policy::kForgeMerge)) continue;
+      wants_identities |= rule.signers.needs_registry() || rule.forge->require_approvals > 0;
+      for (const Oid& b : f.brought_in) {
+        const auto it = index.find(b);
+        if (it == index.end()) continue;
+        Requirement& r = candidates[it->second].requirements.front();
+        if (r.role != ObjectRole::kContribution) continue;
+        r.signers = &rule.signers;
+        r.rule_conditions = &rule;
+        r.quorum = true;
+      }
+    }
+    return std::move(*planned);
   }
 
   /// What `rule` asks of its own commits (`role` kMainline) or of the tag: its signers and its

@@ -46,18 +46,11 @@ std::vector<const registry::Approval*> select_approvals(std::span<const registry
 
 namespace {
 
-/// count_quorum and count_approvals: the object's own signature (`own`, null for an artifact,
-/// which has none) and the approval records, `vote_word` naming an approval in the summary.
-SignerMatch tally(const SignatureCheck* own, const SignerMatch& own_match,
-                  std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
-                  const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint,
-                  const std::string& vote_word) {
-  std::vector<policy::Vote> votes;
-  std::vector<std::string> ignored;
-  if (own != nullptr) {
-    votes.push_back(
-        {voter_id(own_match, *own->key, set), true, is_human(*own->key, set, object, resolver), "signature"});
-  }
+/// The approval records matched against `set` as votes (each at its own time), or listed in
+/// `ignored` with why they do not count.
+void collect_votes(std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                   const SignedObject& object, const IdentityResolver* resolver, const std::string& vote_word,
+                   std::vector<policy::Vote>& votes, std::vector<std::string>& ignored) {
   for (const registry::Approval* a : approvals) {
     SignatureCheck check;
     check.status = SignatureStatus::kGood;  // the registry verified the record's signature
@@ -73,6 +66,21 @@ SignerMatch tally(const SignatureCheck* own, const SignerMatch& own_match,
     }
     votes.push_back({voter_id(m, a->signer_key, set), a->approve, is_human(a->signer_key, set, at, resolver), how});
   }
+}
+
+/// count_quorum and count_approvals: the object's own signature (`own`, null for an artifact,
+/// which has none) and the approval records, `vote_word` naming an approval in the summary.
+SignerMatch tally(const SignatureCheck* own, const SignerMatch& own_match,
+                  std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
+                  const SignedObject& object, const IdentityResolver* resolver, const std::string& approve_hint,
+                  const std::string& vote_word) {
+  std::vector<policy::Vote> votes;
+  std::vector<std::string> ignored;
+  if (own != nullptr) {
+    votes.push_back(
+        {voter_id(own_match, *own->key, set), true, is_human(*own->key, set, object, resolver), "signature"});
+  }
+  collect_votes(approvals, set, object, resolver, vote_word, votes, ignored);
   const policy::QuorumVerdict verdict = policy::count_votes(set, votes, ignored, object.what, approve_hint);
   return {verdict.code, verdict.code == Reason::kOk ? own_match.signer : "", verdict.detail, own_match.facts};
 }
@@ -92,6 +100,33 @@ SignerMatch count_approvals(std::span<const registry::Approval* const> approvals
                             const std::string& approve_hint, const std::string& vote_word) {
   return tally(nullptr, SignerMatch{Reason::kOk, "", "", {}}, approvals, set, object, resolver, approve_hint,
                vote_word);
+}
+
+policy::QuorumVerdict count_head_approvals(const SignatureCheck& head,
+                                           std::span<const registry::Approval* const> approvals,
+                                           const policy::SignerSet& set, int required, const SignedObject& object,
+                                           const IdentityResolver* resolver, const std::string& approve_hint) {
+  // The head's own signer, when a signer of the set: never an approval of its own work.
+  std::string own;
+  if (head.status == SignatureStatus::kGood && head.key) {
+    const SignerMatch m = match_signers(head, set, object, resolver);
+    if (m.code == Reason::kOk) own = voter_id(m, *head.key, set);
+  }
+  std::vector<policy::Vote> votes;
+  std::vector<std::string> ignored;
+  collect_votes(approvals, set, object, resolver, "approval", votes, ignored);
+  std::vector<policy::Vote> counted;
+  for (policy::Vote& vote : votes) {
+    if (!own.empty() && vote.voter == own) {
+      ignored.push_back(vote.how + " by " + vote.voter + " (the merged head's own signer)");
+    } else {
+      counted.push_back(std::move(vote));
+    }
+  }
+  policy::SignerSet wanted = set;
+  wanted.require = required;
+  wanted.min_human = 0;
+  return policy::count_votes(wanted, counted, ignored, object.what, approve_hint);
 }
 
 }  // namespace auths::engine

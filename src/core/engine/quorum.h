@@ -25,6 +25,7 @@
 
 #include "engine/signature_check.h"
 #include "policy/policy.h"
+#include "policy/quorum.h"
 #include "registry/approval.h"
 
 namespace auths::engine {
@@ -50,5 +51,14 @@ SignerMatch count_quorum(const SignatureCheck& own, const SignerMatch& own_match
 SignerMatch count_approvals(std::span<const registry::Approval* const> approvals, const policy::SignerSet& set,
                             const SignedObject& object, const IdentityResolver* resolver,
                             const std::string& approve_hint, const std::string& vote_word);
+
+/// [forge] `require_approvals` (engine/forge.h): the approvals of a head a forge merge brings
+/// in, by `required` distinct signers of `set` (the rule's; min_human not asked, max_reject as
+/// the set says). The head's own signer (`head`, its checked signature, when it speaks for the
+/// set) is not counted: nobody approves their own work. `object` describes the head.
+policy::QuorumVerdict count_head_approvals(const SignatureCheck& head,
+                                           std::span<const registry::Approval* const> approvals,
+                                           const policy::SignerSet& set, int required, const SignedObject& object,
+                                           const IdentityResolver* resolver, const std::string& approve_hint);
 
 }  // namespace auths::engine

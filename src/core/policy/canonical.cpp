@@ -48,6 +48,7 @@ nlohmann::json rule_json(const Rule& rule) {
     out["signers"] = signer_set(rule.signers);
   }
   if (rule.from) out["from"] = *rule.from;
+  if (!rule.forge_commits.empty()) out["forge_commits"] = rule.forge_commits;
   if (!rule.paths.empty()) out["paths"] = rule.paths;
   if (rule.max_ttl) out["max_ttl"] = *rule.max_ttl;
   if (rule.require_log == LogRequirement::kWitness) out["require_log"] = "witness";
@@ -70,6 +71,10 @@ Result<std::string> canonical_form(const Policy& policy) {
     std::set<std::string> keys;
     for (const auto& key : policy.witness->keys) keys.insert(key.fingerprint());
     doc["witness"] = {{"keys", keys}, {"threshold", policy.witness->threshold}};
+  }
+  if (policy.forge) {
+    doc["forge"] = {{"signers", signer_set(policy.forge->signers)},
+                    {"require_approvals", policy.forge->require_approvals}};
   }
   return keri::canonicalize(doc);
 }

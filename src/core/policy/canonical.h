@@ -12,10 +12,10 @@
 namespace auths::policy {
 
 /// RFC 8785 JSON of the policy as loaded: version, org, default, [witness] (key fingerprints,
-/// threshold), [governance] and every rule in file order (kind, name, refs, signers as key
-/// fingerprints with their restrictions and identities, org conditions, quorum, open,
-/// contributions, from, paths, max_ttl, allow_ephemeral, require_log, the expression by path
-/// and hash, force push and delete).
+/// threshold), [governance], [forge] (keys, require_approvals) and every rule in file order (kind, name, refs, signers
+/// as key fingerprints with their restrictions and identities, org conditions, quorum, open, contributions, from,
+/// forge_commits, paths, max_ttl, allow_ephemeral, require_log, the expression by path and hash, force push and
+/// delete).
 [[nodiscard]] Result<std::string> canonical_form(const Policy& policy);
 
 /// Lowercase hex BLAKE3-256 of canonical_form.

@@ -174,6 +174,7 @@ class Differ {
     top_level();
     governance();
     witness();
+    forge();
     pair_rules();
     for (size_t j = 0; j < m_new.rules.size(); ++j) {
       const Rule& rule = m_new.rules[j];
@@ -291,6 +292,28 @@ class Differ {
     if (a.urls != b.urls) {
       add(name, "urls", "[witness]: urls [" + util::join(a.urls, ", ") + "] -> [" + util::join(b.urls, ", ") + "]",
           DiffDirection::kNeutral, DiffRisk::kLow);
+    }
+  }
+
+  // [forge]: the forge's keys and the approvals a forge merge needs. Added or removed it changes
+  // nothing by itself (the loader refuses forge_commits without it); its keys are signers of the
+  // rules that let forge commits in, so an added key is looser.
+  void forge() {
+    const std::string name = "[forge]";
+    if (!m_old.forge || !m_new.forge) {
+      if (m_old.forge || m_new.forge) {
+        add(name, "forge", std::string(m_new.forge ? "adds" : "removes") + " [forge]", DiffDirection::kNeutral,
+            DiffRisk::kLow);
+      }
+      return;
+    }
+    signer_set(name, name, m_old.forge->signers, m_new.forge->signers, true);
+    const int a = m_old.forge->require_approvals;
+    const int b = m_new.forge->require_approvals;
+    if (a != b) {
+      add_directed(name, "require_approvals",
+                   "[forge]: require_approvals " + std::to_string(a) + " -> " + std::to_string(b), b < a,
+                   DiffRisk::kHigh);
     }
   }
 
@@ -453,6 +476,13 @@ class Differ {
       add_directed(name, "contributions",
                    prefix + "contributions " + to_string(a.contributions) + " -> " + to_string(b.contributions),
                    static_cast<int>(b.contributions) > static_cast<int>(a.contributions), DiffRisk::kMedium);
+    }
+    if (a.forge_commits != b.forge_commits) {
+      const bool widened = !includes_all(a.forge_commits, b.forge_commits);
+      add_directed(
+          name, "forge_commits",
+          prefix + "forge_commits " + listed(a.forge_commits, "(none)") + " -> " + listed(b.forge_commits, "(none)"),
+          widened, governs_default_branch(b) ? DiffRisk::kHigh : DiffRisk::kMedium);
     }
     const Names old_from = sorted_unique(a.from.value_or(Names{m_default_branch}));
     const Names new_from = sorted_unique(b.from.value_or(Names{m_default_branch}));

@@ -113,6 +113,33 @@ void check_conditions(const Policy& policy, std::vector<LintFinding>& out) {
   }
 }
 
+// [forge]: keys no rule lets in, and forge keys listed as signers of a rule or [governance]
+// (there they sign as anyone listed does: no merge checks, no approvals).
+void check_forge(const Policy& policy, std::vector<LintFinding>& out) {
+  if (!policy.forge) return;
+  const bool used = std::any_of(policy.rules.begin(), policy.rules.end(),
+                                [](const Rule& rule) { return !rule.forge_commits.empty(); });
+  if (!used) {
+    out.push_back({LintSeverity::kWarning, "forge-unused",
+                   "[forge] names the forge's keys but no rule sets forge_commits: every forge commit is refused "
+                   "(forge-commit-not-allowed)",
+                   std::string(policy.source)});
+  }
+  const auto listed_in = [&](const SignerSet& set, const std::string& owner, const std::string& at) {
+    for (const Signer& key : policy.forge->signers.keys) {
+      if (set.find(key.key).empty()) continue;
+      out.push_back({LintSeverity::kWarning, "forge-key-as-signer",
+                     owner + " lists the [forge] key " + key.name +
+                         " as a signer: commits it signs there are judged as any signer's, without the forge "
+                         "merge checks and approvals",
+                     at});
+    }
+  };
+  for (const Rule& rule : policy.rules)
+    listed_in(rule.signers, "rule '" + rule.name + "'", where(policy.source, rule.line));
+  if (policy.governance) listed_in(*policy.governance, "[governance]", std::string(policy.source));
+}
+
 void check_identities(const Policy& policy, const registry::State& registry, std::vector<LintFinding>& out) {
   constexpr std::string_view kPrefix = "did:keri:";
   const auto check = [&](const std::string& did, std::string_view owner, const std::string& at) {
@@ -152,6 +179,7 @@ std::vector<LintFinding> lint(std::string_view toml_text, std::string_view sourc
   }
   check_shadowed(policy, out);
   check_conditions(policy, out);
+  check_forge(policy, out);
   if (registry != nullptr) check_identities(policy, *registry, out);
   return out;
 }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -46,14 +47,16 @@ struct TableSpec {
   bool named = false;  // a rule table: its `name` is shown with `where`
 };
 
-constexpr std::array<std::string_view, 6> kTopKeys = {"version", "org", "default", "policy", "governance", "witness"};
+constexpr std::array<std::string_view, 7> kTopKeys = {"version",    "org",     "default", "policy",
+                                                      "governance", "witness", "forge"};
 constexpr std::array<std::string_view, 0> kTopNotYet = {};
 constexpr std::array<std::string_view, 3> kPolicyKeys = {"commit", "release", "ci"};
 constexpr std::array<std::string_view, 0> kPolicyNotYet = {};
-constexpr std::array<std::string_view, 21> kRuleKeys = {
+constexpr std::array<std::string_view, 22> kRuleKeys = {
     "name",          "refs", "signers", "allowed_signers", "require",         "allow_force_push", "allow_delete",
     "contributions", "from", "roles",   "teams",           "capabilities",    "signer_types",     "min_human",
-    "max_reject",    "open", "paths",   "max_ttl",         "allow_ephemeral", "require_log",      "expression"};
+    "max_reject",    "open", "paths",   "max_ttl",         "allow_ephemeral", "require_log",      "expression",
+    "forge_commits"};
 constexpr std::array<std::string_view, 0> kRuleNotYet = {};
 constexpr std::array<std::string_view, 9> kGovernanceKeys = {"signers",      "allowed_signers", "require",
                                                              "roles",        "teams",           "capabilities",
@@ -68,6 +71,8 @@ constexpr TableSpec kCiSpec{"[[policy.ci]]", "", kRuleKeys, kRuleNotYet, true};
 constexpr TableSpec kGovernanceSpec{"[governance]", "", kGovernanceKeys, kGovernanceNotYet, false};
 constexpr std::array<std::string_view, 3> kWitnessKeys = {"keys", "threshold", "urls"};
 constexpr TableSpec kWitnessSpec{"[witness]", "", kWitnessKeys, kGovernanceNotYet, false};
+constexpr std::array<std::string_view, 2> kForgeKeys = {"signers", "require_approvals"};
+constexpr TableSpec kForgeSpec{"[forge]", "", kForgeKeys, kGovernanceNotYet, false};
 // The keys that name signers: an open rule has none of them.
 constexpr std::array<std::string_view, 7> kSignerKeys = {"signers", "allowed_signers", "require",     "roles",
                                                          "teams",   "capabilities",    "signer_types"};
@@ -120,6 +125,7 @@ bool is_did_keri_shape(std::string_view did) {
   });
 }
 
+bool is_forge_commit(std::string_view s) { return s == kForgeMerge || s == kForgeEdit; }
 bool is_role_name(std::string_view s) { return s == "admin" || s == "member" || s == "readonly"; }
 bool is_signer_type(std::string_view s) { return s == "Human" || s == "Agent" || s == "Workload"; }
 // Capability and team names as the registry's records write them.
@@ -187,6 +193,13 @@ class Loader {
       auto witness = load_witness(*node);
       if (!witness) return witness.error();
       policy.witness = std::move(*witness);
+    }
+
+    if (const toml::node* node = root.get("forge")) {
+      auto forge = load_forge(*node);
+      if (!forge) return forge.error();
+      m_forge = std::make_shared<const ForgeSet>(std::move(*forge));
+      policy.forge = m_forge;
     }
 
     if (const toml::node* node = root.get("policy")) {
@@ -340,6 +353,7 @@ class Loader {
     if (Status s = load_contributions(table, rule); !s) return s.error();
     if (Status s = load_conditions(table, rule, loaded); !s) return s.error();
     if (Status s = load_from(table, rule); !s) return s.error();
+    if (Status s = load_forge_commits(table, rule, owner); !s) return s.error();
 
     for (const auto& [key, slot] :
          {std::pair{"allow_force_push", &rule.allow_force_push}, std::pair{"allow_delete", &rule.allow_delete}}) {
@@ -542,6 +556,59 @@ class Loader {
     if (!urls) return urls.error();
     witness.urls = std::move(*urls);
     return witness;
+  }
+
+  // [forge]: `signers` (SSH public key lines or did:key: the keys the forge signs with; no
+  // identities, no allowed_signers file) and `require_approvals` (0 to 999).
+  Result<ForgeSet> load_forge(const toml::node& node) const {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return error_at(node, "'forge' must be a table");
+    if (Status s = check_keys(*table, kForgeSpec); !s) return s.error();
+    ForgeSet forge;
+    const toml::node* signers = table->get("signers");
+    if (signers == nullptr) return error_at(*table, "missing key 'signers' in [forge] (the forge's signing keys)");
+    const toml::array* entries = signers->as_array();
+    if (entries == nullptr || entries->empty()) {
+      return error_at(*signers, "'signers' in [forge] must be a non-empty array of keys");
+    }
+    for (const toml::node& entry : *entries) {
+      const toml::value<std::string>* value = entry.as_string();
+      const std::string_view text = value != nullptr ? util::trim(value->get()) : std::string_view{};
+      if (!util::starts_with(text, "did:key:") && !looks_like_ssh_key(text)) {
+        return error_at(entry,
+                        "[forge] signers must be the forge's keys: SSH public key lines or did:key (not identities, "
+                        "not \"roots\")");
+      }
+      if (Status s = add_signer_entry(entry, forge.signers); !s) return s.error();
+    }
+    if (const toml::node* approvals = table->get("require_approvals")) {
+      if (!approvals->is_integer() || approvals->as_integer()->get() < 0 || approvals->as_integer()->get() > 999) {
+        return error_at(*approvals, "'require_approvals' must be an integer from 0 to 999");
+      }
+      forge.require_approvals = static_cast<int>(approvals->as_integer()->get());
+    }
+    return forge;
+  }
+
+  // `forge_commits = ["merge", "edit"]`: what the forge may make on the rule's refs. Needs
+  // [forge] (whose keys say which commits are the forge's) and a rule with signers (an open
+  // rule takes any signature already; release tags are never the forge's).
+  Status load_forge_commits(const toml::table& table, Rule& rule, const std::string& owner) const {
+    rule.forge = m_forge;
+    const toml::node* node = table.get("forge_commits");
+    if (node == nullptr) return {};
+    auto kinds = load_names(table, "forge_commits", &is_forge_commit, "forge commit kinds (\"merge\", \"edit\")");
+    if (!kinds) return kinds.error();
+    if (!m_forge) {
+      return error_at(*node,
+                      owner + " sets forge_commits but the policy has no [forge] section naming the forge's keys");
+    }
+    if (rule.open) return error_at(*node, owner + " is open: it takes forge commits as any other (drop forge_commits)");
+    if (rule.kind == RuleKind::kRelease) {
+      return error_at(*node, owner + ": forge_commits applies to branches (commit and ci rules), not release tags");
+    }
+    rule.forge_commits = std::move(*kinds);
+    return {};
   }
 
   // `from = ["refs/heads/main", ...]`: branches whose history the rule trusts. Only branches:
@@ -779,7 +846,8 @@ class Loader {
   }
 
   std::string m_source;
-  std::string m_org;  // the policy's `org`, read before the rules
+  std::string m_org;                        // the policy's `org`, read before the rules
+  std::shared_ptr<const ForgeSet> m_forge;  // the policy's [forge], read before the rules
   const FileReader& m_read_file;
   std::map<std::string, std::vector<Signer>> m_allowed_signers;  // by path: read each file once
 };

@@ -36,6 +36,10 @@ std::vector<const Signer*> SignerSet::find(const crypto::PublicKey& key) const {
   return found;
 }
 
+bool Rule::allows_forge(std::string_view kind) const {
+  return std::find(forge_commits.begin(), forge_commits.end(), kind) != forge_commits.end();
+}
+
 const Rule* Policy::match(std::string_view ref_name) const {
   for (const Rule& rule : rules) {
     for (const std::string& pattern : rule.refs) {
@@ -196,6 +200,24 @@ std::string rule_conditions_text(const Rule& rule) {
   }
   if (rule.allow_ephemeral) out += "|ephemeral";
   if (rule.require_log == LogRequirement::kWitness) out += "|log=witness";
+  if (!rule.forge_commits.empty() && rule.forge) {
+    // Forge commits let through and the [forge] that judged them: a record made under them
+    // vouches only for a rule with exactly the same ones.
+    std::set<std::string> keys;
+    for (const Signer& s : rule.forge->signers.keys) keys.insert(key_entry(s));
+    out += "|forge=";
+    for (size_t i = 0; i < rule.forge_commits.size(); ++i) {
+      if (i != 0) out += '+';
+      out += rule.forge_commits[i];
+    }
+    out += "|forge_keys=";
+    for (auto it = keys.begin(); it != keys.end(); ++it) {
+      if (it != keys.begin()) out += '+';
+      out += escape_field(*it);
+    }
+    out += "|forge_approvals=";
+    out += std::to_string(rule.forge->require_approvals);
+  }
   if (!rule.expression_text.empty()) {
     crypto::Blake3 hash;
     hash.update(rule.expression_text);

@@ -102,6 +102,20 @@ struct WitnessSet {
   std::vector<std::string> urls;
 };
 
+/// `[forge]`: the keys a forge (Gitea, Forgejo, GitLab) signs the commits it makes itself with
+/// (merges and edits in its web UI), and the approvals a merge it makes needs. A forge key is a
+/// signer of no rule and of no [governance] unless listed there: a rule lets forge commits in
+/// with `forge_commits`, and then they are judged as README.md, "Merges made by the forge",
+/// says (src/core/engine/forge.h).
+struct ForgeSet {
+  SignerSet signers;          // keys only: SSH public key lines and did:key
+  int require_approvals = 0;  // distinct signers of the rule who approved a merged-in head
+};
+
+/// What a forge may make on a rule's refs (`forge_commits`).
+inline constexpr std::string_view kForgeMerge = "merge";  // a merge of another branch (a pull request)
+inline constexpr std::string_view kForgeEdit = "edit";    // a one-parent commit (a web-UI edit)
+
 struct Rule {
   RuleKind kind = RuleKind::kCommit;
   std::string name;               // from `name`, or "commit[0]" / "release[1]" when absent
@@ -133,7 +147,14 @@ struct Rule {
   /// `from`: branches whose history this rule trusts (refs/heads/ glob patterns); nullopt =
   /// the default branch.
   std::optional<std::vector<std::string>> from;
+  /// `forge_commits`: the commits the forge may make on this rule's refs ("edit", "merge";
+  /// sorted; empty = none), and the policy's [forge] (null when the policy has none).
+  std::vector<std::string> forge_commits;
+  std::shared_ptr<const ForgeSet> forge;
   int line = 0;  // where the rule starts in the policy file
+
+  /// Does `forge_commits` list `kind` (kForgeMerge, kForgeEdit)?
+  bool allows_forge(std::string_view kind) const;
 
   /// Does judging a commit under this rule need the paths it changes?
   bool needs_paths() const { return !paths.empty() || !expression_text.empty(); }
@@ -169,12 +190,13 @@ struct Strictness {
 
 struct Policy {
   int version = 1;
-  std::string org;                      // `org = "did:keri:..."`: whose members rules may name
-  bool default_allow = false;           // `default = "allow"`; absent or "deny" -> false
-  std::vector<Rule> rules;              // [[policy.commit]] and [[policy.release]] in file order
-  std::optional<SignerSet> governance;  // [governance]: who may change .auths/
-  std::optional<WitnessSet> witness;    // [witness]
-  std::string source;                   // e.g. ".auths/policy.toml"
+  std::string org;                        // `org = "did:keri:..."`: whose members rules may name
+  bool default_allow = false;             // `default = "allow"`; absent or "deny" -> false
+  std::vector<Rule> rules;                // [[policy.commit]] and [[policy.release]] in file order
+  std::optional<SignerSet> governance;    // [governance]: who may change .auths/
+  std::optional<WitnessSet> witness;      // [witness]
+  std::shared_ptr<const ForgeSet> forge;  // [forge]; every rule holds it too (Rule::forge)
+  std::string source;                     // e.g. ".auths/policy.toml"
   /// kBundlePath of the policy's tree, as read (nullopt: none); engine/evidence.h judges it.
   std::optional<std::string> bundle;
 

@@ -25,6 +25,11 @@ struct HookContext {
   std::string pusher;   // GL_USERNAME, GITEA_PUSHER_NAME or USER
   std::string repo;     // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = neither
   bool gitlab = false;  // GL_ID is set: also print the summary as GL-HOOK-ERR:
+  /// The forge itself pushes (GITEA_INTERNAL_PUSH=true: Gitea's or Forgejo's own merges and
+  /// web edits; GL_PROTOCOL=web: GitLab's web UI and API). Only lets a forge-signed edit pass
+  /// under a rule whose forge_commits lists "edit" (policy [forge]): a marker alone accepts
+  /// nothing, the forge's signature is always required.
+  bool forge_push = false;
 };
 HookContext hook_context_from_env();
 
