@@ -714,7 +714,7 @@ class PushChecker {
       }
       old_tip = *old_commit;
     }
-    auto planned = plan_forge_commits(m_repo, rule, history, trusted, old_tip, m_settings.forge_push);
+    auto planned = plan_forge_commits(m_repo, rule, history, trusted, old_tip, m_settings.forge_push, m_budget.stop());
     if (!planned) {
       walk_failed(report, report.update.new_oid, planned.error());
       return std::nullopt;

@@ -159,8 +159,7 @@ BOOST_AUTO_TEST_CASE(a_large_push_with_a_short_budget_stops_promptly) {
   // that runs out midway, most likely while verifying (listing is quick).
   const auto unbounded = Clock::now();
   BOOST_TEST(w.push("refs/heads/main", w.root, tip).accepted());
-  const auto budget =
-      std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(Clock::now() - unbounded) / 3);
+  const auto budget = std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(Clock::now() - unbounded) / 3);
   const auto start = Clock::now();
   w.settings.deadline = start + budget;
   const Decision d = w.push("refs/heads/main", w.root, tip);
