@@ -56,8 +56,8 @@ struct World {
 
   std::string policy(const std::string& governance, const std::string& org = "") const {
     return "version = 1\ndefault = \"allow\"\n" + (org.empty() ? std::string() : "org = " + quoted(org) + "\n") +
-           "\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\"]\nsigners = [" + quoted(alice.line()) +
-           ", " + quoted(bob.line()) + "]\n\n[governance]\nsigners = [" + governance + "]\n";
+           "\n[[policy.commit]]\nname = \"main\"\nrefs = [\"refs/heads/main\", \"refs/heads/signed/*\"]\nsigners = [" +
+           quoted(alice.line()) + ", " + quoted(bob.line()) + "]\n\n[governance]\nsigners = [" + governance + "]\n";
   }
 
   /// `count` commits on `parent`, each writing its number into a file named after `note` (small
@@ -155,22 +155,25 @@ BOOST_AUTO_TEST_CASE(a_large_push_with_a_short_budget_stops_promptly) {
   World w;
   const Oid tip = w.chain(w.root, 1500, &w.alice, "many");
   w.settings.threads = 4;
-  // Unbounded: accepted (every commit verified). A third of the time that took makes a budget
-  // that runs out midway, most likely while verifying (listing is quick).
-  const auto unbounded = Clock::now();
-  BOOST_TEST(w.push("refs/heads/main", w.root, tip).accepted());
-  const auto budget = std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(Clock::now() - unbounded) / 3);
-  const auto start = Clock::now();
-  w.settings.deadline = start + budget;
-  const Decision d = w.push("refs/heads/main", w.root, tip);
-  const auto took = Clock::now() - start;
-  BOOST_TEST(took < budget + std::chrono::seconds(2));
-  expect_push_refused(d, Reason::kTimeBudgetExceeded, Outcome::kUndecided);
-  BOOST_TEST(d.violations.size() == 1u, codes(d));
-  BOOST_TEST(contains(d.violations.front().message, "time budget"), codes(d));
-  BOOST_TEST_MESSAGE(d.violations.front().message);
-  // Never half-checked: the objects judged before the deadline are no acceptance.
-  BOOST_TEST(d.refs.front().objects.size() < 1500u);
+  // main: the review of policy changes and the mainline first; signed/x: mostly verification.
+  for (const auto& [ref, old_oid] : {std::pair{"refs/heads/main", w.root}, std::pair{"refs/heads/signed/x", kZero}}) {
+    // Unbounded: accepted (every commit verified). A third of the time that took makes a budget
+    // that runs out midway.
+    w.settings.deadline.reset();
+    const auto unbounded = Clock::now();
+    BOOST_TEST(w.push(ref, old_oid, tip).accepted(), ref);
+    const auto budget =
+        std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(Clock::now() - unbounded) / 3);
+    const auto start = Clock::now();
+    w.settings.deadline = start + budget;
+    const Decision d = w.push(ref, old_oid, tip);
+    const auto took = Clock::now() - start;
+    BOOST_TEST(took < budget + std::chrono::seconds(2), ref);
+    expect_push_refused(d, Reason::kTimeBudgetExceeded, Outcome::kUndecided);
+    BOOST_TEST(d.violations.size() == 1u, codes(d));
+    BOOST_TEST(contains(d.violations.front().message, "time budget"), codes(d));
+    BOOST_TEST_MESSAGE(ref << ": " << d.violations.front().message);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(verification_threads_stop_early) {
@@ -196,6 +199,23 @@ BOOST_AUTO_TEST_CASE(history_walks_stop) {
   const auto full = engine::new_history(w.repo, tip, hidden, [] { return false; });
   BOOST_REQUIRE(full.has_value());
   BOOST_TEST(full->commits.size() == 50u);
+}
+
+BOOST_AUTO_TEST_CASE(a_libgit2_walk_stops) {
+  TempRepo t;  // a real repository: libgit2 asks the stop while it prepares the topological walk
+  const Oid base = t.commit({{"a", "0\n"}}, {});
+  Oid tip = base;
+  for (int i = 1; i <= 200; ++i) tip = t.commit({{"a", std::to_string(i) + "\n"}}, {tip});
+  const Oid hidden[] = {base};
+  size_t asked = 0;
+  BOOST_TEST(!t.repo->walk(tip, hidden, [&asked] { return ++asked > 10; }).has_value());
+  BOOST_TEST(asked == 11u);  // never asked again once it said stop
+  const auto unasked = t.repo->walk(tip, hidden, {});
+  const auto asked_never_stopping = t.repo->walk(tip, hidden, [] { return false; });
+  BOOST_REQUIRE(unasked.has_value());
+  BOOST_REQUIRE(asked_never_stopping.has_value());
+  BOOST_TEST(unasked->size() == 200u);
+  BOOST_TEST((*unasked == *asked_never_stopping));
 }
 
 BOOST_AUTO_TEST_CASE(registry_load_and_verification_stop) {
