@@ -16,9 +16,10 @@ make_key gitea
 
 # gitea_repo: a bare repository as Gitea lays it out, seeded with the policy on stdin by alice
 # (hooks bypassed, as the admin does), auths installed in hooks/pre-receive.d/ and
-# hooks/post-receive.d/. Sets SEED; $CLIENT is alice's clone.
+# hooks/post-receive.d/. Sets SEED; $CLIENT is alice's clone ($E2E_TMP/alice-SERVER NAME).
 gitea_repo() {
   server_init
+  CLIENT=$E2E_TMP/alice-$(basename "$SERVER" .git)
   client_init alice
   policy_write
   SEED=$(commit_as alice "seed: policy")

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "auths/types.h"
 #include "crypto/private_key.h"
 #include "git/repo_view.h"
 #include "sshsig/sign.h"
@@ -270,5 +271,19 @@ class FakeRecords final : public state::Records {
     return std::optional<int64_t>(it->second);
   }
 };
+
+/// Does `d` carry a violation `code` (at `object`, when given)? For the engine's table tests.
+inline bool has_violation(const Decision& d, Reason code, const std::optional<Oid>& object = std::nullopt) {
+  return std::any_of(d.violations.begin(), d.violations.end(), [&](const Violation& v) {
+    return v.code == code && (!object || (v.object && *v.object == *object));
+  });
+}
+
+/// Every violation of `d` as "code (message); ", or "none", for test messages.
+inline std::string violation_codes(const Decision& d) {
+  std::string out;
+  for (const auto& v : d.violations) out += std::string(name(v.code)) + " (" + v.message + "); ";
+  return out.empty() ? "none" : out;
+}
 
 }  // namespace auths::test

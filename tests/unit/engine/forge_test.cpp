@@ -91,18 +91,6 @@ struct World {
   Files m_registry;
 };
 
-bool has(const Decision& d, Reason code, const std::optional<Oid>& object = std::nullopt) {
-  return std::any_of(d.violations.begin(), d.violations.end(), [&](const Violation& v) {
-    return v.code == code && (!object || (v.object && *v.object == *object));
-  });
-}
-
-std::string codes(const Decision& d) {
-  std::string out;
-  for (const auto& v : d.violations) out += std::string(name(v.code)) + " (" + v.message + "); ";
-  return out.empty() ? "none" : out;
-}
-
 /// The report of `oid` on the pushed ref.
 const ObjectReport* report_of(const Decision& d, const Oid& oid) {
   for (const auto& ref : d.refs) {
@@ -141,14 +129,14 @@ BOOST_AUTO_TEST_CASE(forge_merges) {
         w.settings.forge_push = forge_push;  // a merge needs no marker: its checks are its own
         const Decision d = w.push(merge, w.root);
         if (c.expected == Reason::kOk) {
-          BOOST_TEST(d.accepted(), codes(d));
+          BOOST_TEST(d.accepted(), violation_codes(d));
           const ObjectReport* m = report_of(d, merge);
           BOOST_REQUIRE(m != nullptr);
           BOOST_TEST(m->signer == "forge merge by gitea@forge");
           BOOST_TEST(m->detail.find("merged head " + feature.short_hex()) != std::string::npos, m->detail);
         } else {
           BOOST_TEST(!d.accepted());
-          BOOST_TEST(has(d, c.expected, c.on_merge ? merge : feature), codes(d));
+          BOOST_TEST(has_violation(d, c.expected, c.on_merge ? merge : feature), violation_codes(d));
         }
       }
     }
@@ -160,7 +148,7 @@ BOOST_AUTO_TEST_CASE(a_merge_signed_by_a_rule_signer_is_not_a_forge_merge) {
   const Oid feature = w.work({w.root}, &w.mallory, "f1");
   // bob merges locally: the contribution needs a signer the policy knows, as ever.
   const Decision d = w.push(w.forge_merge(w.root, feature, &w.bob), w.root);
-  BOOST_TEST(has(d, Reason::kUnknownSigner, feature), codes(d));
+  BOOST_TEST(has_violation(d, Reason::kUnknownSigner, feature), violation_codes(d));
   World ok("");
   const Oid known = ok.work({ok.root}, &ok.carol, "f1");
   BOOST_TEST(ok.push(ok.forge_merge(ok.root, known, &ok.bob), ok.root).accepted());
@@ -174,7 +162,7 @@ BOOST_AUTO_TEST_CASE(a_forge_merge_lands_on_the_target) {
   // its second: it does not land on main's line.
   const Oid sideways = w.forge_merge(w.root, a);
   const Decision d = w.push(sideways, a);
-  BOOST_TEST(has(d, Reason::kForgeCommitNotAllowed, sideways), codes(d));
+  BOOST_TEST(has_violation(d, Reason::kForgeCommitNotAllowed, sideways), violation_codes(d));
   BOOST_TEST(w.push(w.forge_merge(a, w.work({a}, &w.bob, "b")), a).accepted());
 }
 
@@ -194,8 +182,8 @@ BOOST_AUTO_TEST_CASE(forge_edits_need_the_forge_push) {
       w.settings.forge_push = c.forge_push;
       const Oid edit = w.work({w.root}, &w.forge, "web-edit");
       const Decision d = w.push(edit, w.root);
-      BOOST_TEST(d.accepted() == c.accepted, codes(d));
-      if (!c.accepted) BOOST_TEST(has(d, Reason::kForgeCommitNotAllowed, edit), codes(d));
+      BOOST_TEST(d.accepted() == c.accepted, violation_codes(d));
+      if (!c.accepted) BOOST_TEST(has_violation(d, Reason::kForgeCommitNotAllowed, edit), violation_codes(d));
       if (c.accepted) BOOST_TEST(report_of(d, edit)->signer == "forge edit by gitea@forge");
     }
   }
@@ -208,12 +196,13 @@ BOOST_AUTO_TEST_CASE(forge_commits_changing_the_policy_need_governance) {
   changed[".auths/policy.toml"] += "# edited in the web UI\n";
   const Oid edit = w.work({w.root}, &w.forge, "policy-edit", changed);
   const Decision d = w.push(edit, w.root);
-  BOOST_TEST(has(d, Reason::kPolicyChangeUnauthorized, edit), codes(d));
+  BOOST_TEST(has_violation(d, Reason::kPolicyChangeUnauthorized, edit), violation_codes(d));
   // The same through a merge of a feature commit that changes the policy.
   const Oid feature = w.work({w.root}, &w.bob, "f1", changed);
   Files merged = changed;
   const Oid merge = w.repo.commit(merged, {w.root, feature}, &w.forge, 1700060000, "Merge\n");
-  BOOST_TEST(has(w.push(merge, w.root), Reason::kPolicyChangeUnauthorized), codes(w.push(merge, w.root)));
+  BOOST_TEST(has_violation(w.push(merge, w.root), Reason::kPolicyChangeUnauthorized),
+             violation_codes(w.push(merge, w.root)));
 }
 
 BOOST_AUTO_TEST_CASE(forge_merge_approvals_in_the_registry) {
@@ -239,10 +228,11 @@ BOOST_AUTO_TEST_CASE(forge_merge_approvals_in_the_registry) {
       for (const auto approver : c.approvers) w.approve(feature, w.*approver);
       const Oid merge = w.forge_merge(w.root, feature);
       const Decision d = w.push(merge, w.root);
-      BOOST_TEST(d.accepted() == c.accepted, codes(d));
+      BOOST_TEST(d.accepted() == c.accepted, violation_codes(d));
       if (!c.accepted) {
-        BOOST_TEST(has(d, Reason::kQuorumNotMet, merge), codes(d));
-        BOOST_TEST(codes(d).find("requires " + std::to_string(c.required)) != std::string::npos, codes(d));
+        BOOST_TEST(has_violation(d, Reason::kQuorumNotMet, merge), violation_codes(d));
+        BOOST_TEST(violation_codes(d).find("requires " + std::to_string(c.required)) != std::string::npos,
+                   violation_codes(d));
       } else if (c.required > 0) {
         BOOST_TEST(report_of(d, merge)->detail.find("approved by 1") != std::string::npos, report_of(d, merge)->detail);
       }

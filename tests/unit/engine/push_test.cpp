@@ -82,23 +82,11 @@ struct World {
   }
 };
 
-bool has(const Decision& d, Reason code, const std::optional<Oid>& object = std::nullopt) {
-  return std::any_of(d.violations.begin(), d.violations.end(), [&](const Violation& v) {
-    return v.code == code && (!object || (v.object && *v.object == *object));
-  });
-}
-
-std::string describe_codes(const Decision& d) {
-  std::string out;
-  for (const auto& v : d.violations) out += std::string(name(v.code)) + " (" + v.message + "); ";
-  return out.empty() ? "none" : out;
-}
-
-#define EXPECT_ACCEPTED(d) BOOST_TEST((d).accepted(), "expected acceptance, got: " << describe_codes(d))
-#define EXPECT_REFUSED(d, code, obj)                                                                  \
-  do {                                                                                                \
-    BOOST_TEST(!(d).accepted());                                                                      \
-    BOOST_TEST(has((d), (code), (obj)), "expected " << name(code) << ", got: " << describe_codes(d)); \
+#define EXPECT_ACCEPTED(d) BOOST_TEST((d).accepted(), "expected acceptance, got: " << violation_codes(d))
+#define EXPECT_REFUSED(d, code, obj)                                                                             \
+  do {                                                                                                           \
+    BOOST_TEST(!(d).accepted());                                                                                 \
+    BOOST_TEST(has_violation((d), (code), (obj)), "expected " << name(code) << ", got: " << violation_codes(d)); \
   } while (0)
 
 }  // namespace
@@ -523,12 +511,12 @@ BOOST_AUTO_TEST_CASE(item11_head_naming_a_missing_branch_fails_closed) {
     const Oid c = w.work(w.root, &w.alice, "c");
     const Decision d = w.push("refs/heads/main", w.root, c);
     BOOST_TEST((d.outcome == Outcome::kUndecided));
-    BOOST_TEST(has(d, Reason::kDefaultBranchMissing));
+    BOOST_TEST(has_violation(d, Reason::kDefaultBranchMissing));
     // Creating the branch HEAD names while other branches exist is no bootstrap: HEAD is
     // misconfigured, and under bootstrap = allow anyone could plant a policy there.
     const Decision create = w.push("refs/heads/nope", kZero, c);
     BOOST_TEST((create.outcome == Outcome::kUndecided));
-    BOOST_TEST(has(create, Reason::kDefaultBranchMissing));
+    BOOST_TEST(has_violation(create, Reason::kDefaultBranchMissing));
   }
   // A repository with only a tag (pushed first) bootstraps its default branch as usual.
   World w;
