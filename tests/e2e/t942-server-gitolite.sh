@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# e2e-transports: file
+# e2e-cost: 30
+# Issue 12, gitolite3 (the Debian package) over its own ssh setup: `gitolite setup -pk` in its own
+# HOME, its forced command in the test sshd's authorized_keys (tests/e2e/servers.sh). auths is
+# installed as a gitolite common hook with `auths hook install --layout gitolite` (the files in
+# gitolite's hooks/common, then `gitolite setup --hooks-only`), pre-receive and post-receive:
+# gitolite keeps its own update hook (its access rules). Pushes through gitolite: an allowed one
+# accepted; a refused one refused with the reason line on the pusher's terminal, the ref as it
+# was, no new object; `auths hook uninstall --layout gitolite` removes the common hooks and
+# gitolite's links to them, and the same push goes through; gitolite's update hook stays.
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/servers.sh
+. "$E2E_DIR/servers.sh"
+test_init
+
+make_key alice
+make_key mallory
+gitolite_start
+gitolite_conf "repo proj
+    RW+ = gladmin"
+SERVER=$GL_HOME/repositories/proj.git
+[ -d "$SERVER" ] || e2e_die "gitolite did not create $SERVER"
+client_init alice
+policy_write <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub alice)"]
+EOF
+commit_as alice "seed: policy" >/dev/null
+push_bypassing_hooks main
+server_git symbolic-ref HEAD refs/heads/main
+client_git fetch -q origin
+client_git remote set-url origin "$GL_URL_BASE/proj"
+GL_UPDATE_HOOK=$(readlink "$SERVER/hooks/update")
+
+installed() {
+  run install "$AUTHS" hook install --layout gitolite --gitolite-home "$GL_HOME" --json
+  expect_rc 0
+  COMMON=$GL_HOME/.gitolite/hooks/common
+  json_check "$RUN_OUT" "[c['path'] for c in doc['shared']] == ['$COMMON/pre-receive', '$COMMON/post-receive']"
+  # gitolite's own testing repository is there too; gitolite-admin is left to gitolite.
+  json_check "$RUN_OUT" "[(r['path'], r['result']) for r in doc['repositories']] == [('$SERVER', 'installed'), ('$GL_HOME/repositories/testing.git', 'installed')]"
+  for h in pre-receive post-receive; do
+    if grep -qx '# installed by auths hook install' "$COMMON/$h" && [ -x "$COMMON/$h" ]; then ok; else
+      fail "$COMMON/$h is not auths's hook" "$(cat "$COMMON/$h" 2>/dev/null)"; fi
+    expect_equal "$(readlink "$SERVER/hooks/$h")" "$COMMON/$h" "gitolite's link hooks/$h"
+  done
+  expect_equal "$(readlink "$SERVER/hooks/update")" "$GL_UPDATE_HOOK" "gitolite's own update hook"
+  STATUS_RC=0
+  # shellcheck disable=SC2034  # expect_status_match (lib.sh) reports it
+  "$AUTHS" hook status --repo "$SERVER" --layout gitolite >"$E2E_TMP/status.out" 2>&1 || STATUS_RC=$?
+  expect_status_match "^pre-receive: .*installed by auths, git runs it; linked by gitolite to "
+}
+test_case installed "auths hook install --layout gitolite: common hooks, linked by gitolite into the repository"
+
+allowed() {
+  c=$(commit_as alice "alice's change")
+  push origin main
+  expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
+  expect_ref refs/heads/main "$c"
+  # The push went through gitolite: its log names the user and the repository.
+  if grep -rq "gladmin.*proj" "$GL_HOME/.gitolite/logs/"; then ok; else fail "gitolite's log does not show the push"; fi
+}
+test_case allowed "through gitolite: a push signed by a key the policy lists is accepted"
+
+refused() {
+  base=$(server_git rev-parse refs/heads/main)
+  m=$(commit_as mallory "mallory's change")
+  push origin main
+  expect_push_rejected unknown-signer
+  if grep -q "^remote: error: refs/heads/main ${m:0:7}: unknown-signer (rule 'main'): " "$E2E_TMP/push.out"; then ok; else
+    fail "the pusher's terminal does not show 'remote: error: refs/heads/main ${m:0:7}: unknown-signer (rule 'main'): ...'"
+  fi
+  expect_ref refs/heads/main "$base"
+  expect_no_object "$m"
+}
+test_case refused "through gitolite: a push signed by another key is refused, the reason on the client, nothing written"
+
+uninstalled() {
+  run uninstall "$AUTHS" hook uninstall --layout gitolite --gitolite-home "$GL_HOME"
+  expect_rc 0
+  expect_out "removed: $SERVER"
+  expect_out "removed: $GL_HOME/repositories/testing.git"
+  for h in pre-receive post-receive; do
+    if [ ! -e "$COMMON/$h" ] && [ ! -L "$SERVER/hooks/$h" ]; then ok; else
+      fail "uninstall left $COMMON/$h or the link $SERVER/hooks/$h"; fi
+  done
+  expect_equal "$(readlink "$SERVER/hooks/update")" "$GL_UPDATE_HOOK" "gitolite's own update hook after uninstall"
+  push origin main
+  if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "after uninstall, the push was refused"; fi
+  expect_ref refs/heads/main "$m"
+}
+test_case uninstalled "auths hook uninstall --layout gitolite: the common hooks and their links gone, the same push accepted"
+
+test_done
