@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
-#include <nlohmann/json.hpp>
 
 #include "auths/client/install.h"
 #include "auths/exit_codes.h"
@@ -70,7 +70,7 @@ struct Site {
   HookLayout layout = HookLayout::kPlain;
   std::vector<std::string> hooks;  // pre-receive [update] post-receive
   std::vector<std::string> repos;
-  std::string shared_dir;                       // shared hooks path, GitLab global dir, gitolite common dir
+  std::string shared_dir;                        // shared hooks path, GitLab global dir, gitolite common dir
   std::optional<client::GitoliteSite> gitolite;  // --layout gitolite
 };
 
@@ -191,8 +191,7 @@ void print_report(const std::vector<HookChange>& shared, const std::vector<RepoR
     if (one) {
       for (const auto& c : r.changes) {
         if (c.kind == Kind::kSkippedForeign && !uninstall) {
-          std::fprintf(stderr, "error: %s exists and was not installed by auths (not overwriting)\n",
-                       c.path.c_str());
+          std::fprintf(stderr, "error: %s exists and was not installed by auths (not overwriting)\n", c.path.c_str());
         } else if (c.kind == Kind::kSkippedForeign) {
           std::printf("kept %s hook (not installed by auths): %s\n", c.hook.c_str(), c.path.c_str());
         } else if (c.kind == Kind::kFailed) {
@@ -240,7 +239,7 @@ int run_hook_install(const InstallOptions& opts) {
       return kExitRejected;
     }
   }
-  bool ok = true;
+  bool shared_ok = true;
 
   // The server-wide place first: a shared hooks directory, GitLab's global hooks, gitolite's common hooks.
   std::vector<HookChange> shared;
@@ -248,24 +247,26 @@ int run_hook_install(const InstallOptions& opts) {
     for (const auto& hook : site.hooks) {
       const std::string binary = (bin_dir / binary_of(hook)).string();
       const bool dot_d = site.layout == HookLayout::kGitLab;
-      const fs::path path = dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
+      const fs::path path =
+          dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
       const std::string script = site.gitolite ? client::gitolite_hook_script(binary) : client::hook_script(binary);
       shared.push_back(client::install_hook_file(hook, path.string(), script));
-      ok &= shared.back().kind != Kind::kSkippedForeign && shared.back().kind != Kind::kFailed;
+      shared_ok &= shared.back().kind != Kind::kSkippedForeign && shared.back().kind != Kind::kFailed;
     }
-    if (ok && site.gitolite) {
+    if (shared_ok && site.gitolite) {
       if (auto linked = client::gitolite_propagate(*site.gitolite); !linked) {
         shared.push_back({"setup", site.gitolite->home, Kind::kFailed, linked.error().to_string()});
-        ok = false;
+        shared_ok = false;
       }
     }
   }
 
+  bool ok = shared_ok;
   std::vector<RepoReport> reports;
   for (const auto& repo : site.repos) {
     RepoReport r;
     r.path = repo;
-    if (!ok) {
+    if (!shared_ok) {
       r.error = "not installed: the shared hooks could not be written";
     } else if (site.gitolite) {
       if (is_gitolite_admin(site, repo)) continue;
@@ -277,8 +278,8 @@ int run_hook_install(const InstallOptions& opts) {
         }
         std::error_code ec;
         const bool linked = fs::equivalent(*target, fs::path(site.shared_dir) / hook, ec);
-        const bool fresh = std::any_of(shared.begin(), shared.end(),
-                                       [](const HookChange& c) { return c.kind == Kind::kInstalled; });
+        const bool fresh =
+            std::any_of(shared.begin(), shared.end(), [](const HookChange& c) { return c.kind == Kind::kInstalled; });
         r.changes.push_back({hook, *target,
                              !linked ? Kind::kSkippedForeign
                              : fresh ? Kind::kInstalled
@@ -305,8 +306,8 @@ int run_hook_install(const InstallOptions& opts) {
       }
       if (r.error.empty() && r.changes.empty()) {
         for (size_t i = 0; i < targets.size(); ++i) {
-          r.changes.push_back(client::install_hook_file(site.hooks[i], targets[i],
-                                                        client::hook_script((bin_dir / binary_of(site.hooks[i])).string())));
+          r.changes.push_back(client::install_hook_file(
+              site.hooks[i], targets[i], client::hook_script((bin_dir / binary_of(site.hooks[i])).string())));
         }
       }
       if (site.layout == HookLayout::kGitea) {
@@ -336,16 +337,23 @@ int run_hook_uninstall(const InstallOptions& opts) {
   if (const int* rc = std::get_if<int>(&resolved)) return *rc;
   const Site& site = std::get<Site>(resolved);
   bool ok = true;
+  // gitolite: its links to the common hooks, in every repository at once, handed to each below.
+  std::vector<HookChange> unlinked;
+  if (site.gitolite) {
+    for (const auto& hook : site.hooks) {
+      for (auto& c : client::gitolite_unlink(*site.gitolite, hook, (fs::path(site.shared_dir) / hook).string())) {
+        unlinked.push_back(std::move(c));
+      }
+    }
+  }
   std::vector<RepoReport> reports;
   for (const auto& repo : site.repos) {
     RepoReport r;
     r.path = repo;
     if (site.gitolite) {
       if (is_gitolite_admin(site, repo)) continue;
-      for (const auto& hook : site.hooks) {
-        for (auto& c : client::gitolite_unlink(*site.gitolite, hook, (fs::path(site.shared_dir) / hook).string())) {
-          if (c.path.rfind(repo + "/", 0) == 0) r.changes.push_back(std::move(c));
-        }
+      for (const auto& c : unlinked) {
+        if (c.path.rfind(repo + "/", 0) == 0) r.changes.push_back(c);
       }
     } else if (!opts.shared_hooks_path.empty()) {
       r.changes.push_back(client::drop_hooks_path(repo));
@@ -366,7 +374,8 @@ int run_hook_uninstall(const InstallOptions& opts) {
   if (!site.shared_dir.empty()) {
     for (const auto& hook : site.hooks) {
       const bool dot_d = site.layout == HookLayout::kGitLab;
-      const fs::path path = dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
+      const fs::path path =
+          dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
       shared.push_back(client::remove_hook_file(hook, path.string()));
       ok &= shared.back().kind != Kind::kFailed;
     }
@@ -442,8 +451,7 @@ void add_selectors(CLI::App* cmd, InstallOptions& opts) {
   cmd->add_option("--gitlab-global-dir", opts.gitlab_global_dir,
                   "gitlab layout: Gitaly's custom_hooks_dir (DIR/pre-receive.d/auths, DIR/post-receive.d/auths) for "
                   "every project instead of per project custom_hooks/");
-  cmd->add_option("--gitolite-home", opts.gitolite_home,
-                  "gitolite layout: HOME of the gitolite user (default: $HOME)");
+  cmd->add_option("--gitolite-home", opts.gitolite_home, "gitolite layout: HOME of the gitolite user (default: $HOME)");
   cmd->add_flag("--json", opts.json, "Print one JSON document: the shared hooks, and per repository what was done");
 }
 
@@ -473,8 +481,8 @@ void register_hook_install(CLI::App& hook, Registry& registry) {
   registry.push_back({install, [install_opts] { return run_hook_install(*install_opts); }});
 
   auto uninstall_opts = std::make_shared<InstallOptions>();
-  CLI::App* uninstall = hook.add_subcommand(
-      "uninstall", "Remove the server hooks auths installed (the same selectors as install)");
+  CLI::App* uninstall =
+      hook.add_subcommand("uninstall", "Remove the server hooks auths installed (the same selectors as install)");
   add_selectors(uninstall, *uninstall_opts);
   uninstall->footer(
       "Removes only the files auths wrote (they carry its marker line), and core.hooksPath only where auths set "

@@ -64,7 +64,14 @@ http {
   server {
     listen 127.0.0.1:$port;
     location ~ ^/git(/.*)\$ {
-      include /etc/nginx/fastcgi_params;
+      # The CGI variables http-backend reads, and no others (Debian's fastcgi_params would add
+      # an empty REMOTE_USER, which turns receive-pack off).
+      fastcgi_param REQUEST_METHOD \$request_method;
+      fastcgi_param QUERY_STRING \$query_string;
+      fastcgi_param CONTENT_TYPE \$content_type;
+      fastcgi_param CONTENT_LENGTH \$content_length;
+      fastcgi_param SERVER_PROTOCOL \$server_protocol;
+      fastcgi_param REMOTE_ADDR \$remote_addr;
       fastcgi_pass unix:$dir/fcgiwrap.sock;
       fastcgi_param SCRIPT_FILENAME $git_exec/git-http-backend;
       fastcgi_param GIT_PROJECT_ROOT $root;

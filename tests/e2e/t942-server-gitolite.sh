@@ -21,6 +21,7 @@ gitolite_conf "repo proj
     RW+ = gladmin"
 SERVER=$GL_HOME/repositories/proj.git
 [ -d "$SERVER" ] || e2e_die "gitolite did not create $SERVER"
+server_git symbolic-ref HEAD refs/heads/main
 client_init alice
 policy_write <<EOF
 version = 1
@@ -32,7 +33,6 @@ signers = ["$(pub alice)"]
 EOF
 commit_as alice "seed: policy" >/dev/null
 push_bypassing_hooks main
-server_git symbolic-ref HEAD refs/heads/main
 client_git fetch -q origin
 client_git remote set-url origin "$GL_URL_BASE/proj"
 GL_UPDATE_HOOK=$(readlink "$SERVER/hooks/update")
@@ -40,14 +40,14 @@ GL_UPDATE_HOOK=$(readlink "$SERVER/hooks/update")
 installed() {
   run install "$AUTHS" hook install --layout gitolite --gitolite-home "$GL_HOME" --json
   expect_rc 0
-  COMMON=$GL_HOME/.gitolite/hooks/common
-  json_check "$RUN_OUT" "[c['path'] for c in doc['shared']] == ['$COMMON/pre-receive', '$COMMON/post-receive']"
+  common=$GL_HOME/.gitolite/hooks/common
+  json_check "$RUN_OUT" "[c['path'] for c in doc['shared']] == ['$common/pre-receive', '$common/post-receive']"
   # gitolite's own testing repository is there too; gitolite-admin is left to gitolite.
   json_check "$RUN_OUT" "[(r['path'], r['result']) for r in doc['repositories']] == [('$SERVER', 'installed'), ('$GL_HOME/repositories/testing.git', 'installed')]"
   for h in pre-receive post-receive; do
-    if grep -qx '# installed by auths hook install' "$COMMON/$h" && [ -x "$COMMON/$h" ]; then ok; else
-      fail "$COMMON/$h is not auths's hook" "$(cat "$COMMON/$h" 2>/dev/null)"; fi
-    expect_equal "$(readlink "$SERVER/hooks/$h")" "$COMMON/$h" "gitolite's link hooks/$h"
+    if grep -qx '# installed by auths hook install' "$common/$h" && [ -x "$common/$h" ]; then ok; else
+      fail "$common/$h is not auths's hook" "$(cat "$common/$h" 2>/dev/null)"; fi
+    expect_equal "$(readlink "$SERVER/hooks/$h")" "$common/$h" "gitolite's link hooks/$h"
   done
   expect_equal "$(readlink "$SERVER/hooks/update")" "$GL_UPDATE_HOOK" "gitolite's own update hook"
   STATUS_RC=0
@@ -86,8 +86,8 @@ uninstalled() {
   expect_out "removed: $SERVER"
   expect_out "removed: $GL_HOME/repositories/testing.git"
   for h in pre-receive post-receive; do
-    if [ ! -e "$COMMON/$h" ] && [ ! -L "$SERVER/hooks/$h" ]; then ok; else
-      fail "uninstall left $COMMON/$h or the link $SERVER/hooks/$h"; fi
+    if [ ! -e "$common/$h" ] && [ ! -L "$SERVER/hooks/$h" ]; then ok; else
+      fail "uninstall left $common/$h or the link $SERVER/hooks/$h"; fi
   done
   expect_equal "$(readlink "$SERVER/hooks/update")" "$GL_UPDATE_HOOK" "gitolite's own update hook after uninstall"
   push origin main
