@@ -143,3 +143,20 @@ gitolite_conf() {
   HOME=$GL_HOME gitolite setup >"$E2E_TMP/gitolite-compile.log" 2>&1 ||
     e2e_die "gitolite setup (compile) failed: $(cat "$E2E_TMP/gitolite-compile.log")"
 }
+
+# expect_refused_with_reason SIGNER: a commit by SIGNER (whom the policy does not list) pushed to
+# origin main is refused by auths as unknown-signer, with the reason line on the pusher's terminal
+# ("remote: error: refs/heads/main <short>: unknown-signer (rule 'main'): ..."), the ref as it was
+# and the commit nowhere in the repository. Sets REFUSED to the commit.
+expect_refused_with_reason() {
+  local base
+  base=$(server_git rev-parse refs/heads/main)
+  REFUSED=$(commit_as "$1" "$1's change")
+  push origin main
+  expect_push_rejected unknown-signer
+  if grep -q "^remote: error: refs/heads/main ${REFUSED:0:7}: unknown-signer (rule 'main'): " "$E2E_TMP/push.out"; then ok; else
+    fail "the pusher's terminal does not show 'remote: error: refs/heads/main ${REFUSED:0:7}: unknown-signer (rule 'main'): ...'"
+  fi
+  expect_ref refs/heads/main "$base"
+  expect_no_object "$REFUSED"
+}

@@ -54,9 +54,9 @@ seed() {
 # attempt DIR: mallory's signed commit on top of main, pushed to the repository at DIR. The
 # client is reset to the server's main first, so the same attempt can be made again.
 attempt() {
-  # shellcheck disable=SC2034  # push (lib.sh) reads it: the git directory (of a work tree too)
-  SERVER=$1
-  [ ! -d "$1/.git" ] || SERVER=$1/.git
+  # push (lib.sh) reads SERVER: the git directory (of a work tree too)
+  # shellcheck disable=SC2034
+  if [ -d "$1/.git" ]; then SERVER=$1/.git; else SERVER=$1; fi
   CLIENT=$E2E_TMP/clients/${1//\//_}
   client_git fetch -q origin
   client_git reset -q --hard origin/main
