@@ -30,6 +30,7 @@ struct InstallOptions {
   std::string shared_hooks_path;
   std::string gitlab_global_dir;
   std::string gitolite_home;
+  bool gitolite_repo_specific = false;
   bool update = false;
   std::string bin_dir;
   bool rebaseline = false;
@@ -72,6 +73,14 @@ struct Site {
   std::vector<std::string> repos;
   std::string shared_dir;                        // shared hooks path, GitLab global dir, gitolite common dir
   std::optional<client::GitoliteSite> gitolite;  // --layout gitolite
+  bool repo_specific = false;                    // gitolite's repo-specific hooks, not its common ones
+
+  /// Where the hook is written in shared_dir.
+  fs::path file(const std::string& hook) const {
+    if (layout == HookLayout::kGitLab) return fs::path(shared_dir) / (hook + ".d") / "auths";
+    if (repo_specific) return fs::path(shared_dir) / ("auths-" + hook);
+    return fs::path(shared_dir) / hook;
+  }
 };
 
 const char* binary_of(const std::string& hook) {
@@ -97,8 +106,8 @@ std::variant<Site, int> resolve(const InstallOptions& opts, bool uninstall) {
   if (!opts.gitlab_global_dir.empty() && site.layout != HookLayout::kGitLab) {
     return usage("--gitlab-global-dir is for --layout gitlab");
   }
-  if (!opts.gitolite_home.empty() && site.layout != HookLayout::kGitolite) {
-    return usage("--gitolite-home is for --layout gitolite");
+  if ((!opts.gitolite_home.empty() || opts.gitolite_repo_specific) && site.layout != HookLayout::kGitolite) {
+    return usage("--gitolite-home and --gitolite-repo-specific are for --layout gitolite");
   }
   if (site.layout == HookLayout::kGitolite && opts.update) {
     return usage("gitolite reserves the update hook (its access checks): auths runs as pre-receive");
@@ -116,6 +125,17 @@ std::variant<Site, int> resolve(const InstallOptions& opts, bool uninstall) {
       return kExitRejected;
     }
     site.shared_dir = gl->hooks_dir;
+    if (opts.gitolite_repo_specific) {
+      if (!gl->repo_specific) {
+        std::fprintf(stderr,
+                     "error: gitolite's rc (%s/.gitolite.rc) does not enable repository-specific hooks: set LOCAL_CODE "
+                     "and enable 'repo-specific-hooks' in it, or use the common hooks (no --gitolite-repo-specific)\n",
+                     gl->home.c_str());
+        return kExitRejected;
+      }
+      site.shared_dir = (fs::path(gl->local_code) / "hooks" / "repo-specific").string();
+      site.repo_specific = true;
+    }
     site.gitolite = *gl;
   } else if (!opts.shared_hooks_path.empty()) {
     site.shared_dir = fs::absolute(opts.shared_hooks_path).lexically_normal().string();
@@ -246,15 +266,12 @@ int run_hook_install(const InstallOptions& opts) {
   if (!site.shared_dir.empty()) {
     for (const auto& hook : site.hooks) {
       const std::string binary = (bin_dir / binary_of(hook)).string();
-      const bool dot_d = site.layout == HookLayout::kGitLab;
-      const fs::path path =
-          dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
       const std::string script = site.gitolite ? client::gitolite_hook_script(binary) : client::hook_script(binary);
-      shared.push_back(client::install_hook_file(hook, path.string(), script));
+      shared.push_back(client::install_hook_file(hook, site.file(hook).string(), script));
       shared_ok &= shared.back().kind != Kind::kSkippedForeign && shared.back().kind != Kind::kFailed;
     }
     if (shared_ok && site.gitolite) {
-      if (auto linked = client::gitolite_propagate(*site.gitolite); !linked) {
+      if (auto linked = client::gitolite_setup(*site.gitolite, /*hooks_only=*/!site.repo_specific); !linked) {
         shared.push_back({"setup", site.gitolite->home, Kind::kFailed, linked.error().to_string()});
         shared_ok = false;
       }
@@ -276,15 +293,17 @@ int run_hook_install(const InstallOptions& opts) {
           r.error = target.error().to_string();
           break;
         }
-        std::error_code ec;
-        const bool linked = fs::equivalent(*target, fs::path(site.shared_dir) / hook, ec);
+        const bool linked = client::gitolite_linked(repo, site.file(hook).string());
         const bool fresh =
             std::any_of(shared.begin(), shared.end(), [](const HookChange& c) { return c.kind == Kind::kInstalled; });
+        const std::string why = site.repo_specific
+                                    ? "gitolite.conf gives it no 'option hook." + hook + " = auths-" + hook + "'"
+                                    : "foreign hook at " + *target + " (gitolite did not link the common hook)";
         r.changes.push_back({hook, *target,
                              !linked ? Kind::kSkippedForeign
                              : fresh ? Kind::kInstalled
                                      : Kind::kAlreadyInstalled,
-                             linked ? "" : "foreign hook at " + *target + " (gitolite did not link the common hook)"});
+                             linked ? "" : why});
       }
     } else if (!opts.shared_hooks_path.empty()) {
       r.changes.push_back(client::use_hooks_path(repo, site.shared_dir));
@@ -329,6 +348,13 @@ int run_hook_install(const InstallOptions& opts) {
     reports.push_back(std::move(r));
   }
   print_report(shared, reports, site, opts, /*uninstall=*/false, ok);
+  if (site.repo_specific && !opts.json) {
+    std::fprintf(stderr,
+                 "hint: gitolite links them into the repositories whose gitolite.conf entry has\n"
+                 "hint:     option hook.pre-receive = auths-pre-receive\n"
+                 "hint:     option hook.post-receive = auths-post-receive\n"
+                 "hint: (push gitolite-admin, or run 'gitolite setup', after adding them)\n");
+  }
   return ok ? kExitAccepted : kExitRejected;
 }
 
@@ -341,7 +367,7 @@ int run_hook_uninstall(const InstallOptions& opts) {
   std::vector<HookChange> unlinked;
   if (site.gitolite) {
     for (const auto& hook : site.hooks) {
-      for (auto& c : client::gitolite_unlink(*site.gitolite, hook, (fs::path(site.shared_dir) / hook).string())) {
+      for (auto& c : client::gitolite_unlink(*site.gitolite, hook, site.file(hook).string())) {
         unlinked.push_back(std::move(c));
       }
     }
@@ -373,10 +399,7 @@ int run_hook_uninstall(const InstallOptions& opts) {
   std::vector<HookChange> shared;
   if (!site.shared_dir.empty()) {
     for (const auto& hook : site.hooks) {
-      const bool dot_d = site.layout == HookLayout::kGitLab;
-      const fs::path path =
-          dot_d ? fs::path(site.shared_dir) / (hook + ".d") / "auths" : fs::path(site.shared_dir) / hook;
-      shared.push_back(client::remove_hook_file(hook, path.string()));
+      shared.push_back(client::remove_hook_file(hook, site.file(hook).string()));
       ok &= shared.back().kind != Kind::kFailed;
     }
   }
@@ -452,6 +475,10 @@ void add_selectors(CLI::App* cmd, InstallOptions& opts) {
                   "gitlab layout: Gitaly's custom_hooks_dir (DIR/pre-receive.d/auths, DIR/post-receive.d/auths) for "
                   "every project instead of per project custom_hooks/");
   cmd->add_option("--gitolite-home", opts.gitolite_home, "gitolite layout: HOME of the gitolite user (default: $HOME)");
+  cmd->add_flag("--gitolite-repo-specific", opts.gitolite_repo_specific,
+                "gitolite layout: repository-specific hooks (LOCAL_CODE/hooks/repo-specific/auths-pre-receive, "
+                "auths-post-receive; the rc must enable 'repo-specific-hooks'), for the repositories whose "
+                "gitolite.conf entry names them, instead of common hooks for all");
   cmd->add_flag("--json", opts.json, "Print one JSON document: the shared hooks, and per repository what was done");
 }
 

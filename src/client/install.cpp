@@ -348,36 +348,65 @@ Result<GitoliteSite> gitolite_site(const std::string& home) {
         site.home + "? gitolite setup -pk)");
   }
   const std::string local = query("LOCAL_CODE");
+  site.local_code = local;
+  if (!local.empty()) {
+    auto dump = run_program({"gitolite", "query-rc", "-d"}, "gitolite query-rc -d", env);
+    site.repo_specific = dump && dump->find("'repo-specific-hooks'") != std::string::npos;
+  }
   site.hooks_dir = ((local.empty() ? fs::path(admin_base) : fs::path(local)) / "hooks" / "common").string();
   return site;
 }
 
-Status gitolite_propagate(const GitoliteSite& site) {
+Status gitolite_setup(const GitoliteSite& site, bool hooks_only) {
+  std::vector<std::string> argv{"gitolite", "setup"};
+  if (hooks_only) argv.emplace_back("--hooks-only");
   if (auto ran =
-          run_program({"gitolite", "setup", "--hooks-only"}, "gitolite setup --hooks-only", {"HOME=" + site.home});
+          run_program(argv, hooks_only ? "gitolite setup --hooks-only" : "gitolite setup", {"HOME=" + site.home});
       !ran) {
     return ran.error();
   }
   return {};
 }
 
+namespace {
+
+/// The links in `repo`/hooks/ to `hook_file`.
+std::vector<fs::path> links_to(const std::string& repo, const std::string& hook_file) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  fs::directory_iterator it(fs::path(repo) / "hooks", ec);
+  if (ec) return out;
+  const fs::path want = fs::path(hook_file).lexically_normal();
+  for (const auto& entry : it) {
+    if (!fs::is_symlink(entry.symlink_status(ec))) continue;
+    const fs::path to = fs::read_symlink(entry.path(), ec);
+    if (!ec && (fs::path(repo) / "hooks" / to).lexically_normal() == want) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool gitolite_linked(const std::string& repo, const std::string& hook_file) {
+  return !links_to(repo, hook_file).empty();
+}
+
 std::vector<HookChange> gitolite_unlink(const GitoliteSite& site, const std::string& hook,
-                                        const std::string& common_file) {
+                                        const std::string& hook_file) {
   std::vector<HookChange> out;
   auto repos = find_repositories(site.repo_base);
   if (!repos) return out;
   std::error_code ec;
   for (const auto& repo : *repos) {
-    const fs::path link = fs::path(repo) / "hooks" / hook;
-    if (!fs::is_symlink(fs::symlink_status(link, ec))) continue;
-    const fs::path to = fs::read_symlink(link, ec);
-    if (ec || fs::absolute(to).lexically_normal() != fs::path(common_file).lexically_normal()) continue;
-    HookChange c{hook, link.string(), HookChange::Kind::kRemoved, ""};
-    if (!fs::remove(link, ec) || ec) {
-      c.kind = HookChange::Kind::kFailed;
-      c.note = "cannot remove " + link.string() + ": " + ec.message();
+    for (const auto& link : links_to(repo, hook_file)) {
+      HookChange c{hook, link.string(), HookChange::Kind::kRemoved, ""};
+      if (!fs::remove(link, ec) || ec) {
+        c.kind = HookChange::Kind::kFailed;
+        c.note = "cannot remove " + link.string() + ": " + ec.message();
+      }
+      out.push_back(std::move(c));
     }
-    out.push_back(std::move(c));
   }
   return out;
 }

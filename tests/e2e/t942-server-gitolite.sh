@@ -24,7 +24,7 @@ SERVER=$GL_HOME/repositories/proj.git
 [ -d "$SERVER" ] || e2e_die "gitolite did not create $SERVER"
 server_git symbolic-ref HEAD refs/heads/main
 client_init alice
-policy_write <<EOF
+cat >"$E2E_TMP/policy.toml" <<EOF
 version = 1
 
 [[policy.commit]]
@@ -32,6 +32,7 @@ name = "main"
 refs = ["refs/heads/main"]
 signers = ["$(pub alice)"]
 EOF
+policy_write <"$E2E_TMP/policy.toml"
 commit_as alice "seed: policy" >/dev/null
 push_bypassing_hooks main
 client_git fetch -q origin
@@ -89,5 +90,44 @@ uninstalled() {
   expect_ref refs/heads/main "$m"
 }
 test_case uninstalled "auths hook uninstall --layout gitolite: the common hooks and their links gone, the same push accepted"
+
+repo_specific() {
+  # The rc as an admin enables them: LOCAL_CODE and 'repo-specific-hooks' (both commented out in
+  # the rc gitolite writes), and the directory gitolite's trigger insists on.
+  # shellcheck disable=SC2016  # $ENV{HOME} is the rc's (perl), not the shell's
+  sed -i -e 's|^\( *\)# \(LOCAL_CODE *=> *"$ENV{HOME}/local",\)|\1\2|' \
+    -e "s|^\( *\)# \('repo-specific-hooks',\)|\1\2|" "$GL_HOME/.gitolite.rc"
+  mkdir -p "$GL_HOME/local/hooks/repo-specific"
+  gitolite_conf "repo proj2
+    RW+ = gladmin
+    option hook.pre-receive = auths-pre-receive
+    option hook.post-receive = auths-post-receive"
+  SERVER=$GL_HOME/repositories/proj2.git
+  server_git symbolic-ref HEAD refs/heads/main
+  # shellcheck disable=SC2034  # client_init and the helpers after it use it
+  CLIENT=$E2E_TMP/client2
+  client_init alice
+  policy_write <"$E2E_TMP/policy.toml"
+  commit_as alice "seed: policy" >/dev/null
+  push_bypassing_hooks main
+  client_git fetch -q origin
+  client_git remote set-url origin "$GL_URL_BASE/proj2"
+  run install-rs "$AUTHS" hook install --layout gitolite --gitolite-home "$GL_HOME" --gitolite-repo-specific
+  # proj and testing have no such option: not protected, and said so (exit 1).
+  expect_rc 1
+  expect_out "installed: $SERVER"
+  expect_out "skipped: $GL_HOME/repositories/proj.git: gitolite.conf gives it no 'option hook.pre-receive = auths-pre-receive'"
+  expect_text "$RUN_ERR" "hint:     option hook.pre-receive = auths-pre-receive"
+  if grep -qx '# installed by auths hook install' "$GL_HOME/local/hooks/repo-specific/auths-pre-receive"; then ok; else
+    fail "no auths hook in $GL_HOME/local/hooks/repo-specific/"; fi
+  expect_refused_with_reason mallory
+  run uninstall-rs "$AUTHS" hook uninstall --layout gitolite --gitolite-home "$GL_HOME" --gitolite-repo-specific
+  expect_rc 0
+  expect_out "removed: $SERVER"
+  push origin main
+  if [ "$PUSH_STATUS" -eq 0 ]; then ok; else fail "after uninstall, the push to proj2 was refused"; fi
+  expect_ref refs/heads/main "$REFUSED"
+}
+test_case repo_specific "--gitolite-repo-specific: gitolite's repository-specific hooks, for the repositories gitolite.conf names"
 
 test_done

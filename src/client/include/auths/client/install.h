@@ -92,18 +92,25 @@ HookChange drop_hooks_path(const std::string& repo);
 /// tells for the gitolite user whose HOME is `home` (empty: this process's HOME).
 struct GitoliteSite {
   std::string home;
-  std::string hooks_dir;  // LOCAL_CODE/hooks/common when the rc sets LOCAL_CODE, else ~/.gitolite/hooks/common
-  std::string repo_base;  // GL_REPO_BASE
+  std::string hooks_dir;       // LOCAL_CODE/hooks/common when the rc sets LOCAL_CODE, else ~/.gitolite/hooks/common
+  std::string repo_base;       // GL_REPO_BASE
+  std::string local_code;      // LOCAL_CODE, or empty
+  bool repo_specific = false;  // the rc enables 'repo-specific-hooks' (and sets LOCAL_CODE)
 };
 Result<GitoliteSite> gitolite_site(const std::string& home);
-/// The script installed as a gitolite common hook: runs `binary`, except for the gitolite-admin
+/// The script installed as a gitolite hook: runs `binary`, except for the gitolite-admin
 /// repository (gitolite's own configuration, pushed by its admin).
 std::string gitolite_hook_script(const std::string& binary);
-/// `gitolite setup --hooks-only`: gitolite links its common hooks into every repository.
-Status gitolite_propagate(const GitoliteSite& site);
-/// Removes the links gitolite made in the repositories under the site to `common_file` (after
-/// it was removed, so that no repository keeps a dangling hook).
+/// `gitolite setup --hooks-only` (gitolite links its common hooks into every repository), or
+/// without `hooks_only` a whole `gitolite setup`, as a push to gitolite-admin runs it (its
+/// triggers link the repository-specific hooks gitolite.conf names).
+Status gitolite_setup(const GitoliteSite& site, bool hooks_only);
+/// Removes the links gitolite made in the hooks/ of the repositories under the site to
+/// `hook_file` (after it was removed, so that no repository keeps a dangling hook).
 std::vector<HookChange> gitolite_unlink(const GitoliteSite& site, const std::string& hook,
-                                        const std::string& common_file);
+                                        const std::string& hook_file);
+/// Whether hooks/ of `repo` has a link to `hook_file` (hooks/<hook>, or hooks/<hook>.hNN-<name>
+/// for a repository-specific hook).
+bool gitolite_linked(const std::string& repo, const std::string& hook_file);
 
 }  // namespace auths::client
