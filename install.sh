@@ -21,6 +21,7 @@ usage: ./install.sh [--prefix DIR] [--no-demo]
   --shared-hooks-path PATH     plain: one hooks directory, set as each repository's core.hooksPath
   --gitlab-global-dir DIR      gitlab: Gitaly's custom_hooks_dir instead of per project hooks
   --gitolite-home DIR          gitolite: the gitolite user's HOME (run as that user when root)
+  --gitolite-repo-specific     gitolite: repository-specific hooks instead of common ones
   --update                     also the per-ref update hook (plain, gitlab)
 
 Installs the Debian build and runtime packages (apt-get), builds in build/ (Release),
@@ -49,7 +50,7 @@ while [ $# -gt 0 ]; do
               hook_args+=("$1" "$2"); shift 2 ;;
     --gitolite-home) need_value "$1" $#
               gitolite_home=$2; hook_args+=("$1" "$2"); shift 2 ;;
-    --update) hook_args+=("$1"); shift ;;
+    --update|--gitolite-repo-specific) hook_args+=("$1"); shift ;;
     --prefix) [ $# -ge 2 ] || { echo "error: --prefix needs a directory" >&2; exit 64; }
               prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
