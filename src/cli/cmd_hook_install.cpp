@@ -307,7 +307,9 @@ int run_hook_install(const InstallOptions& opts) {
       }
     } else if (!opts.shared_hooks_path.empty()) {
       r.changes.push_back(client::use_hooks_path(repo, site.shared_dir));
-    } else if (opts.gitlab_global_dir.empty()) {
+    } else if (!opts.gitlab_global_dir.empty()) {
+      r.changes = shared;  // Gitaly runs the global hooks for every project
+    } else {
       // Every target checked first: a repository with one foreign hook gets none of ours.
       std::vector<std::string> targets;
       for (const auto& hook : site.hooks) {

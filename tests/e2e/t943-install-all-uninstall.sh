@@ -279,6 +279,10 @@ EOF
   expect_out "installed pre-receive hook: $GLOBAL/pre-receive.d/auths"
   expect_out "installed post-receive hook: $GLOBAL/post-receive.d/auths"
   expect_installed_hook "$GLOBAL/pre-receive.d/auths" auths-pre-receive
+  expect_out "installed: $L/@hashed/ab/cd/h1.git"
+  run install-gitlab-again "$AUTHS" hook install --layout gitlab --gitlab-global-dir "$GLOBAL" --all "$L"
+  expect_rc 0
+  expect_out "already installed: $L/@hashed/ab/cd/h2.git"
   for r in h1 h2; do
     expect_refused "$L/@hashed/ab/cd/$r.git"
     expect_foreign_kept "$GLOBAL/pre-receive.d/00-site-check" site-check
