@@ -461,10 +461,13 @@ int run_hook_status(const StatusOptions& opts) {
 
 /// The selectors install and uninstall share.
 void add_selectors(CLI::App* cmd, InstallOptions& opts) {
-  cmd->add_option("--repo", opts.repo, "One repository (bare, or a work tree); default: the current directory");
-  cmd->add_option("--all", opts.all,
-                  "Every repository under DIR, bare or not (searched recursively; nothing inside a repository, no "
-                  "symbolic link followed)");
+  cmd->add_option("--repo", opts.repo, "One repository (bare, or a work tree); default: the current directory")
+      ->type_name("REPO");
+  cmd->add_option(
+         "--all", opts.all,
+         "Every repository under DIR, bare or not (searched recursively; nothing inside a repository, no "
+         "symbolic link followed): hooks in each repository, or with --shared-hooks-path one directory for all")
+      ->type_name("DIR");
   cmd->add_option("--layout", opts.layout,
                   "plain: hooks/<hook> (or core.hooksPath); gitea (forgejo): hooks/<hook>.d/auths beside Gitea's own "
                   "script; gitlab: custom_hooks/<hook>.d/auths; gitolite: a common hook of gitolite's")
@@ -472,11 +475,14 @@ void add_selectors(CLI::App* cmd, InstallOptions& opts) {
   cmd->add_option("--shared-hooks-path", opts.shared_hooks_path,
                   "plain layout: the hooks go once into PATH, set as core.hooksPath of each repository; a repository "
                   "whose core.hooksPath names another directory, or with hooks of its own in hooks/, is refused and "
-                  "named, never changed");
+                  "named, never changed")
+      ->type_name("PATH");
   cmd->add_option("--gitlab-global-dir", opts.gitlab_global_dir,
                   "gitlab layout: Gitaly's custom_hooks_dir (DIR/pre-receive.d/auths, DIR/post-receive.d/auths) for "
-                  "every project instead of per project custom_hooks/");
-  cmd->add_option("--gitolite-home", opts.gitolite_home, "gitolite layout: HOME of the gitolite user (default: $HOME)");
+                  "every project instead of per project custom_hooks/")
+      ->type_name("DIR");
+  cmd->add_option("--gitolite-home", opts.gitolite_home, "gitolite layout: HOME of the gitolite user (default: $HOME)")
+      ->type_name("DIR");
   cmd->add_flag("--gitolite-repo-specific", opts.gitolite_repo_specific,
                 "gitolite layout: repository-specific hooks (LOCAL_CODE/hooks/repo-specific/auths-pre-receive, "
                 "auths-post-receive; the rc must enable 'repo-specific-hooks'), for the repositories whose "
