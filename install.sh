@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Installs auths-hooks: Debian packages, a build in build/, the binaries under a prefix, and
-# then runs scripts/demo.sh against the installed binaries. Safe to run again.
+# then runs scripts/demo.sh against the installed binaries; or, with --server, protects the
+# repositories of a server with `auths hook install` instead of the demo. Safe to run again.
 #
 #   ./install.sh [--prefix DIR] [--no-demo]
+#   ./install.sh --server plain|gitea|gitlab|gitolite [--all DIR | --repo R] [hook install options]
 set -euo pipefail
 
 usage() {
   cat <<'EOF'
 usage: ./install.sh [--prefix DIR] [--no-demo]
+       ./install.sh [--prefix DIR] --server LAYOUT [--all DIR | --repo R] [OPTIONS]
 
   --prefix DIR   where to install the binaries (DIR/bin); default /usr/local
   --no-demo      do not run scripts/demo.sh afterwards
+
+  --server LAYOUT              plain, gitea (Forgejo too), gitlab or gitolite: after installing,
+                               run `auths hook install --layout LAYOUT` (no demo) with:
+  --all DIR | --repo R         every repository under DIR, or one repository
+  --shared-hooks-path PATH     plain: one hooks directory, set as each repository's core.hooksPath
+  --gitlab-global-dir DIR      gitlab: Gitaly's custom_hooks_dir instead of per project hooks
+  --gitolite-home DIR          gitolite: the gitolite user's HOME (run as that user when root)
+  --gitolite-repo-specific     gitolite: repository-specific hooks instead of common ones
+  --update                     also the per-ref update hook (plain, gitlab)
 
 Installs the Debian build and runtime packages (apt-get), builds in build/ (Release),
 installs auths, auths-pre-receive, auths-update, auths-pre-push and auths-commit-msg into
@@ -21,8 +33,24 @@ EOF
 
 prefix=/usr/local
 demo=1
+server=""
+hook_args=()
+gitolite_home=""
+need_value() { [ "$2" -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 64; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
+    --server) need_value "$1" $#
+              case "$2" in
+                plain|gitea|forgejo|gitlab|gitolite) server=$2 ;;
+                *) echo "error: --server: unknown layout '$2' (plain, gitea, gitlab, gitolite)" >&2; exit 64 ;;
+              esac
+              shift 2 ;;
+    --all|--repo|--shared-hooks-path|--gitlab-global-dir)
+              need_value "$1" $#
+              hook_args+=("$1" "$2"); shift 2 ;;
+    --gitolite-home) need_value "$1" $#
+              gitolite_home=$2; hook_args+=("$1" "$2"); shift 2 ;;
+    --update|--gitolite-repo-specific) hook_args+=("$1"); shift ;;
     --prefix) [ $# -ge 2 ] || { echo "error: --prefix needs a directory" >&2; exit 64; }
               prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
@@ -35,6 +63,10 @@ case "$prefix" in
   /*) ;;
   *) prefix="$(pwd)/$prefix" ;;
 esac
+if [ -z "$server" ] && [ "${#hook_args[@]}" -gt 0 ]; then
+  echo "error: ${hook_args[0]} is an option of --server" >&2
+  exit 64
+fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
@@ -77,6 +109,21 @@ case ":$PATH:" in
   *":$prefix/bin:"*) ;;
   *) auths_log "note: $prefix/bin is not on PATH" ;;
 esac
+
+if [ -n "$server" ]; then
+  # gitolite's files belong to its user: as root, install as that user (HOME its home).
+  as_user=()
+  if [ "$server" = gitolite ] && [ "$(id -u)" -eq 0 ]; then
+    owner=$(stat -c %U "${gitolite_home:-$HOME}")
+    if [ "$owner" != root ]; then
+      as_user=(runuser -u "$owner" -- env "HOME=${gitolite_home:-$(getent passwd "$owner" | cut -d: -f6)}")
+    fi
+  fi
+  auths_log "protecting the repositories: auths hook install --layout $server ${hook_args[*]}"
+  "${as_user[@]}" "$prefix/bin/auths" hook install --layout "$server" "${hook_args[@]}"
+  auths_log "done. See where the hooks are:  auths hook status --repo R --layout $server"
+  exit 0
+fi
 
 if [ "$demo" -eq 1 ]; then
   auths_log "running scripts/demo.sh with the installed binaries"

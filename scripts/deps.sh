@@ -14,9 +14,11 @@ AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git opens
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
 # cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography
 # for tests/support/auths_gen2.py (the independent maker of Auths Gen-2 identities, t800, t810),
-# man-db to read the packaged manual pages (t990).
+# nginx and fcgiwrap for pushes over smart HTTP (t941), gitolite3 for pushes through gitolite
+# (t942), each started by its test as the test user, and man-db to read the packaged manual
+# pages (t990).
 AUTHS_TEST_PACKAGES="libboost-test-dev openssh-server b3sum openssl python3 python3-cryptography
-  man-db"
+  nginx fcgiwrap gitolite3 man-db"
 # Keeping the style (scripts/test.sh): scripts/format.sh --check (clang-format 14 on Debian 12)
 # and shellcheck on every shell script.
 AUTHS_STYLE_PACKAGES="clang-format shellcheck"

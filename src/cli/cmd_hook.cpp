@@ -1,4 +1,4 @@
-// auths hook run | install: dry-run a push against a repository; install the server hooks.
+// auths hook run: dry-run a push against a repository (install, uninstall, status: cmd_hook_install.cpp).
 #include <unistd.h>
 
 #include <cstdio>
@@ -46,108 +46,9 @@ int run_hook_run(const RunOptions& opts) {
   return exit_code(decision.outcome);
 }
 
-struct InstallOptions {
-  std::string repo = ".";
-  std::string layout = "plain";
-  bool update = false;
-  std::string bin_dir;
-  bool rebaseline = false;
-};
-
-int run_hook_install(const InstallOptions& opts) {
-  auto layout = client::parse_hook_layout(opts.layout);
-  if (!layout) {
-    std::fprintf(stderr, "error: %s\n", layout.error().to_string().c_str());
-    return kExitUsage;
-  }
-  const std::string bin_dir = opts.bin_dir.empty() ? executable_dir() : opts.bin_dir;
-  const std::pair<const char*, const char*> hooks[] = {
-      {"pre-receive", "auths-pre-receive"}, {"update", "auths-update"}, {"post-receive", "auths-post-receive"}};
-  for (const auto& [hook, binary] : hooks) {
-    if (std::string(hook) == "update" && !opts.update) continue;
-    auto path = client::install_hook(opts.repo, *layout, hook, (std::filesystem::path(bin_dir) / binary).string());
-    if (!path) {
-      std::fprintf(stderr, "error: %s\n", path.error().to_string().c_str());
-      return kExitRejected;
-    }
-    std::printf("installed %s hook: %s\n", hook, path->c_str());
-  }
-  if (*layout == client::HookLayout::kGitea) {
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::path(opts.repo) / "hooks" / "pre-receive", ec)) {
-      std::fprintf(stderr,
-                   "warning: hooks/pre-receive is missing: Gitea's delegating hook runs hooks/pre-receive.d/\n");
-    }
-  }
-  // The history the repository has now was never judged: it is the baseline that branches may
-  // start from and merge, once a policy is in force.
-  auto recorded = record_baseline(opts.repo, opts.rebaseline);
-  if (!recorded) {
-    std::fprintf(stderr, "error: cannot record the baseline: %s\n", recorded.error().to_string().c_str());
-    return kExitRejected;
-  }
-  std::printf("%s\n", *recorded ? "recorded the baseline: the refs the repository has now"
-                                : "kept the baseline recorded earlier (--rebaseline replaces it)");
-  // The policy in force lives on the branch HEAD names: say so now if that cannot work.
-  if (auto status = server_status(opts.repo); status && status->default_branch_missing) {
-    std::fprintf(stderr,
-                 "warning: HEAD names '%s', which does not exist: every push fails closed until it does "
-                 "(git symbolic-ref HEAD refs/heads/<branch>)\n",
-                 status->default_branch.c_str());
-  }
-  return kExitAccepted;
-}
-
-struct StatusOptions {
-  std::string repo = ".";
-  std::string layout = "plain";
-};
-
-int run_hook_status(const StatusOptions& opts) {
-  auto layout = client::parse_hook_layout(opts.layout);
-  if (!layout) {
-    std::fprintf(stderr, "error: %s\n", layout.error().to_string().c_str());
-    return kExitUsage;
-  }
-  auto hooks = client::server_hooks(opts.repo, *layout);
-  if (!hooks) return report_error(hooks.error());
-  auto status = server_status(opts.repo);
-  if (!status) return report_error(status.error());
-  std::printf("repository:     %s\n", status->git_dir.c_str());
-  bool enforced = false;
-  for (const auto& h : *hooks) {
-    if (!h.exists) {
-      std::printf("%-15s %s: missing%s%s\n", (h.hook + ":").c_str(), h.path.c_str(), h.note.empty() ? "" : "; ",
-                  h.note.c_str());
-      continue;
-    }
-    std::printf("%-15s %s: %s, %s%s%s\n", (h.hook + ":").c_str(), h.path.c_str(),
-                h.ours ? "installed by auths" : "present, not installed by auths",
-                h.git_runs ? "git runs it" : "git does NOT run it", h.note.empty() ? "" : "; ", h.note.c_str());
-    if (h.hook == "pre-receive" || h.hook == "update") enforced |= h.git_runs && h.ours;
-  }
-  std::printf("default branch: %s\n", status->default_branch.empty() ? "(none)" : status->default_branch.c_str());
-  std::printf("policy in force: %s%s%s\n", status->policy_state.c_str(), status->policy_source.empty() ? "" : " at ",
-              status->policy_source.c_str());
-  std::printf("bootstrap:      auths.bootstrap = %s\n", status->bootstrap.c_str());
-  if (!status->has_records) {
-    std::printf("baseline:       none recorded (auths hook install records one)\n");
-    std::printf("records:        none yet\n");
-  } else {
-    std::printf("baseline:       %zu refs, recorded %s\n", status->baseline_refs,
-                status->baseline_recorded.empty() ? "never" : status->baseline_recorded.c_str());
-    std::printf(
-        "records:        %zu accepted updates recorded (%zu accepted tips kept), %zu accepted objects, %zu pending\n",
-        status->accepted_updates, status->accepted_tips, status->accepted_objects, status->pending);
-  }
-  if (!enforced) {
-    std::printf("warning: no auths pre-receive or update hook that git runs: pushes are NOT checked\n");
-    return kExitRejected;
-  }
-  return kExitAccepted;
-}
-
 }  // namespace
+
+void register_hook_install(CLI::App& hook, Registry& registry);
 
 void register_hook(CLI::App& app, Registry& registry) {
   CLI::App* hook = app.add_subcommand("hook", "Run or install the server hooks");
@@ -165,36 +66,7 @@ void register_hook(CLI::App& app, Registry& registry) {
   run->add_option("--now", run_opts->now, "Judge as if the time were this (unix seconds)");
   registry.push_back({run, [run_opts] { return run_hook_run(*run_opts); }});
 
-  auto install_opts = std::make_shared<InstallOptions>();
-  CLI::App* install = hook->add_subcommand(
-      "install", "Install the server hooks (pre-receive, post-receive; --update) into a repository");
-  install->add_option("--repo", install_opts->repo, "Bare repository (or work tree) to install into")
-      ->capture_default_str();
-  install
-      ->add_option(
-          "--layout", install_opts->layout,
-          "plain: hooks/pre-receive; gitea: hooks/pre-receive.d/auths; gitlab: custom_hooks/pre-receive.d/auths")
-      ->capture_default_str();
-  install->add_flag("--update", install_opts->update, "Also install the per-ref update hook");
-  install->add_option("--bin-dir", install_opts->bin_dir,
-                      "Where the auths-* hook binaries are (default: beside auths)");
-  install->add_flag("--rebaseline", install_opts->rebaseline,
-                    "Record the refs the repository has now as its baseline, replacing the one recorded earlier");
-  install->footer(
-      "Installs auths-pre-receive (the check) and auths-post-receive (which records what git really applied), "
-      "where git runs them: the plain layout honours core.hooksPath. Never overwrites a hook it did not write. "
-      "The first install records the repository's refs as its baseline: history branches may start from and "
-      "merge without signatures once a policy is in force.");
-  registry.push_back({install, [install_opts] { return run_hook_install(*install_opts); }});
-
-  auto status_opts = std::make_shared<StatusOptions>();
-  CLI::App* status =
-      hook->add_subcommand("status", "Show where the hooks are, whether git runs them, and the policy in force");
-  status->add_option("--repo", status_opts->repo, "Server repository to inspect")->capture_default_str();
-  status->add_option("--layout", status_opts->layout, "plain, gitea or gitlab (where to look for the hooks)")
-      ->capture_default_str();
-  status->footer("Exit status 0 when git runs an auths pre-receive or update hook in the repository, 1 otherwise.");
-  registry.push_back({status, [status_opts] { return run_hook_status(*status_opts); }});
+  register_hook_install(*hook, registry);  // install, uninstall, status: cmd_hook_install.cpp
 }
 
 }  // namespace auths::cli

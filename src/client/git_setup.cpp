@@ -1,12 +1,6 @@
 // auths/client/identity_ops.h, setup_git: configures git to sign through auths-sign with a device key
 // and installs the local hooks. Settings are written by running `git config`, so that
 // --global means exactly what it means to git (HOME, XDG_CONFIG_HOME, include files).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 
 #include "auths/client/identity_ops.h"
@@ -16,9 +10,8 @@
 #include "git/repository.h"
 #include "home.h"
 #include "keystore.h"
+#include "process.h"
 #include "util/strings.h"
-
-extern char** environ;
 
 namespace auths::client {
 
@@ -26,48 +19,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Runs `git <args>` (no shell), stdout discarded, stderr collected for the error message;
-/// `what` names the command in that message.
+/// Runs `git <args>`; `what` names the command in the error message.
 Status run_git(const std::vector<std::string>& args, const std::string& what) {
-  std::vector<std::string> argv_text{"git"};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  int err_pipe[2];
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error::io("cannot create a pipe: " + errno_text(errno));
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::close(err_pipe[1]);
-  if (rc != 0) {
-    ::close(err_pipe[0]);
-    return Error::io("cannot run git: " + errno_text(rc));
-  }
-  std::string err;
-  char buf[4096];
-  while (true) {
-    const ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (err.size() < 64 * 1024) err.append(buf, static_cast<size_t>(n));
-  }
-  ::close(err_pipe[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  const std::string_view trimmed = util::trim(err);
-  const std::string_view first_line = trimmed.substr(0, trimmed.find('\n'));
-  const std::string why = !first_line.empty() ? util::printable(first_line)
-                          : WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                              : std::string("killed by a signal");
-  return Error::io("'" + what + "' failed: " + why);
+  std::vector<std::string> argv{"git"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (auto ran = run_program(argv, what); !ran) return ran.error();
+  return {};
 }
 
 /// The device key to sign with when none was named: the only active linked device whose key
