@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,11 +40,11 @@ const char* const kVariables[] = {"GL_ID",
 /// The environment with none of the variables above but `set`.
 class Env {
  public:
-  explicit Env(const std::vector<std::pair<const char*, std::string>>& set) {
+  Env(std::initializer_list<std::pair<const char*, const char*>> set) {
     for (const char* name : kVariables) {
       std::optional<std::string> value;
       for (const auto& [n, v] : set) {
-        if (std::string(n) == name) value = v;
+        if (std::string(n) == name) value = std::string(v);
       }
       m_guards.push_back(std::make_unique<EnvGuard>(name, value));
     }
