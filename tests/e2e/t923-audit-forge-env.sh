@@ -76,7 +76,7 @@ no_forge() {
   json_check "$E2E_TMP/last.jsonl" "lines[0]['repo'].rstrip('/') == '$SERVER' and lines[0]['protocol'] == 'local'"
   run verify "$AUTHS" audit verify "$audit"
   expect_rc 0
-  expect_text "$RUN_OUT" "OK: 5 lines, chain intact"
+  expect_text "$RUN_OUT" "OK: 6 lines, chain intact"
 }
 test_case no_forge "no forge: the effective user (unix:NAME, source uid), never \$USER; the chain verifies"
 
