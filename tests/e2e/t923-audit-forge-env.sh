@@ -4,7 +4,7 @@
 # forge's is on the server): gitolite (GL_USER, GL_REPO, and no GL_ID), GitLab (GL_ID,
 # GL_USERNAME, GL_PROJECT_PATH, GL_PROTOCOL; its GL_USER is not gitolite's), Gitea
 # (GITEA_PUSHER_NAME, GITEA_REPO_USER_NAME/GITEA_REPO_NAME), and none (the effective user, not
-# $USER).
+# $USER). The syslog sink writes no file (what syslog receives is not checked here).
 . "$(dirname "$0")/lib.sh"
 test_init
 
@@ -79,5 +79,20 @@ no_forge() {
   expect_text "$RUN_OUT" "OK: 6 lines, chain intact"
 }
 test_case no_forge "no forge: the effective user (unix:NAME, source uid), never \$USER; the chain verifies"
+
+syslog_sink() {
+  server_git config auths.auditLog syslog
+  c=$(commit_as alice "to syslog")
+  push origin main
+  expect_push_ok
+  expect_ref refs/heads/main "$c"
+  if [ -e "$SERVER/syslog" ] || [ -e "$CLIENT/syslog" ]; then fail "the syslog sink wrote a file named syslog"; else ok; fi
+  expect_equal "$(wc -l <"$audit" | tr -d ' ')" 6 "lines of the audit file after a push whose lines went to syslog"
+  run show "$AUTHS" audit show --repo "$SERVER"
+  expect_rc 2
+  expect_text "$RUN_ERR" "journalctl -t auths-hooks"
+  server_git config auths.auditLog "$audit"
+}
+test_case syslog_sink "auths.auditLog syslog: the push goes through, no file written; audit show says where the lines are"
 
 test_done
