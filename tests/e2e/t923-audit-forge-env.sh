@@ -60,7 +60,8 @@ gitea() {
   json_check "$E2E_TMP/last.jsonl" "lines[0]['pusher'] == 'tea-carol' and lines[0]['pusher_source'] == 'GITEA_PUSHER_NAME'"
   json_check "$E2E_TMP/last.jsonl" "lines[0]['repo'] == 'acme/api' and lines[0]['protocol'] == 'http' and lines[0]['new'] == '$c'"
   c2=$(commit_as alice "gitea's own merge")
-  GITEA_PUSHER_NAME=tea-carol GITEA_IS_INTERNAL=true GITEA_REPO_USER_NAME=acme GITEA_REPO_NAME=api push origin main
+  GITEA_PUSHER_NAME=tea-carol GITEA_INTERNAL_PUSH=true SSH_ORIGINAL_COMMAND=gitea-internal GITEA_REPO_USER_NAME=acme \
+    GITEA_REPO_NAME=api push origin main
   expect_push_ok
   last_line
   json_check "$E2E_TMP/last.jsonl" "lines[0]['protocol'] == 'web' and lines[0]['new'] == '$c2'"

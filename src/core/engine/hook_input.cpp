@@ -120,10 +120,10 @@ HookContext hook_context_from_env() {
   }
   if (!env("GL_PROTOCOL").empty()) {
     ctx.protocol = env("GL_PROTOCOL");
+  } else if (env("GITEA_INTERNAL_PUSH") == "true") {
+    ctx.protocol = "web";  // Gitea's own merges and edits (with SSH_ORIGINAL_COMMAND=gitea-internal)
   } else if (!env("SSH_CONNECTION").empty() || !env("SSH_CLIENT").empty() || !env("SSH_ORIGINAL_COMMAND").empty()) {
     ctx.protocol = "ssh";
-  } else if (env("GITEA_IS_INTERNAL") == "true") {
-    ctx.protocol = "web";
   } else if (!env("GATEWAY_INTERFACE").empty() || !env("GITEA_PUSHER_NAME").empty()) {
     ctx.protocol = "http";  // git http-backend under CGI; Gitea runs the hooks itself for its HTTP pushes
   } else {

@@ -27,7 +27,7 @@ const char* const kVariables[] = {"GL_ID",
                                   "GL_PROJECT_PATH",
                                   "AUTHS_PUSHER",
                                   "GITEA_PUSHER_NAME",
-                                  "GITEA_IS_INTERNAL",
+                                  "GITEA_INTERNAL_PUSH",
                                   "GITEA_REPO_NAME",
                                   "GITEA_REPO_USER_NAME",
                                   "REMOTE_USER",
@@ -105,7 +105,8 @@ BOOST_AUTO_TEST_CASE(gitea) {
   BOOST_TEST(c.pusher_source == "GITEA_PUSHER_NAME");
   BOOST_TEST(c.protocol == "http");
   BOOST_TEST(c.repo == "org/svc");
-  const Env internal({{"GITEA_PUSHER_NAME", "carol"}, {"GITEA_IS_INTERNAL", "true"}});
+  const Env internal(
+      {{"GITEA_PUSHER_NAME", "carol"}, {"GITEA_INTERNAL_PUSH", "true"}, {"SSH_ORIGINAL_COMMAND", "gitea-internal"}});
   c = hook_context_from_env();
   BOOST_TEST(c.protocol == "web");
 }
