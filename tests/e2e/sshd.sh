@@ -10,7 +10,8 @@
 # `SetEnv` gives it the test's HOME (so neither the user's ~/.bashrc nor ~/.gitconfig leak in)
 # and a PATH where git-receive-pack is found; `AcceptEnv GL_* GITEA_*` lets tests pass forge
 # variables (GL_ID, GL_USERNAME, ...) through the client's SendEnv, as they reach the hook over
-# file:// too. ASAN_, UBSAN_ and LSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
+# file:// too (SSHD_ACCEPT_ENV, set before sshd_start, adds patterns: a server that accepts too
+# much). ASAN_, UBSAN_ and LSAN_OPTIONS (set by ctest in the sanitizer build) are passed on
 # the same way, so that the hooks behind sshd run under the same sanitizer options.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
@@ -60,7 +61,7 @@ PrintMotd no
 PrintLastLog no
 UseDNS no
 LogLevel VERBOSE
-AcceptEnv GIT_PROTOCOL GL_* GITEA_*
+AcceptEnv GIT_PROTOCOL GL_* GITEA_*${SSHD_ACCEPT_ENV:+ $SSHD_ACCEPT_ENV}
 SetEnv HOME=$E2E_HOME PATH=$git_dir:/usr/local/bin:/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 LANG=C$sanitizer_env
 Subsystem sftp internal-sftp
 EOF

@@ -35,7 +35,7 @@ audit_rejected_line() {
     fail "expected 1 line in the audit log, got: $(cat "$audit" 2>/dev/null || echo '<no file>')"; fi
   json_check "$audit" "len(lines) == 1 and all(k in lines[0] for k in ('time','repo','ref','old','new','decision','codes','pusher'))"
   json_check "$audit" "lines[0]['ref'] == 'refs/heads/main' and lines[0]['old'] == '$SEED' and lines[0]['new'] == '$m'"
-  json_check "$audit" "lines[0]['decision'] == 'reject' and lines[0]['codes'] == ['unknown-signer']"
+  json_check "$audit" "lines[0]['decision'] == 'refuse' and lines[0]['codes'] == ['unknown-signer']"
   json_check "$audit" "lines[0]['pusher'] == 'mallory-gl'"
   json_check "$audit" "isinstance(lines[0]['time'], str) and lines[0]['time'][:2] == '20'"
 }

@@ -1,5 +1,8 @@
 // Parsing what git hands to hooks (githooks(5)). Strict: a line that is not exactly what git
 // writes is an error, and the hook fails closed.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -95,16 +98,44 @@ Result<std::vector<RefUpdate>> parse_pre_push_input(std::string_view text) {
 
 HookContext hook_context_from_env() {
   HookContext ctx;
-  for (const char* name : {"GL_USERNAME", "GITEA_PUSHER_NAME", "USER"}) {
+  ctx.gitlab = !env("GL_ID").empty();
+  // GitLab sets GL_ID and GL_USERNAME; gitolite sets GL_USER (and never GL_ID).
+  const char* const named_by[] = {"GL_USERNAME", ctx.gitlab ? "GL_ID" : "GL_USER", "GITEA_PUSHER_NAME", "AUTHS_PUSHER",
+                                  env("GATEWAY_INTERFACE").empty() ? nullptr : "REMOTE_USER"};
+  for (const char* name : named_by) {
+    if (name == nullptr || env(name).empty()) continue;
     ctx.pusher = env(name);
-    if (!ctx.pusher.empty()) break;
+    ctx.pusher_source = name;
+    break;
+  }
+  if (ctx.pusher.empty()) {
+    const uid_t uid = ::geteuid();
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    std::vector<char> buffer(16384);
+    const bool named = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+                       found->pw_name != nullptr;
+    ctx.pusher = "unix:" + (named ? std::string(found->pw_name) : std::to_string(uid));
+    ctx.pusher_source = "uid";
+  }
+  if (!env("GL_PROTOCOL").empty()) {
+    ctx.protocol = env("GL_PROTOCOL");
+  } else if (env("GITEA_INTERNAL_PUSH") == "true") {
+    ctx.protocol = "web";  // Gitea's own merges and edits (with SSH_ORIGINAL_COMMAND=gitea-internal)
+  } else if (!env("SSH_CONNECTION").empty() || !env("SSH_CLIENT").empty() || !env("SSH_ORIGINAL_COMMAND").empty()) {
+    ctx.protocol = "ssh";
+  } else if (!env("GATEWAY_INTERFACE").empty() || !env("GITEA_PUSHER_NAME").empty()) {
+    ctx.protocol = "http";  // git http-backend under CGI; Gitea runs the hooks itself for its HTTP pushes
+  } else {
+    ctx.protocol = "local";
   }
   if (!env("GL_PROJECT_PATH").empty()) {
     ctx.repo = env("GL_PROJECT_PATH");
   } else if (!env("GITEA_REPO_NAME").empty()) {
     ctx.repo = env("GITEA_REPO_USER_NAME") + "/" + env("GITEA_REPO_NAME");
+  } else if (!ctx.gitlab && !env("GL_REPO").empty()) {
+    ctx.repo = env("GL_REPO");
   }
-  ctx.gitlab = !env("GL_ID").empty();
   // Gitea and Forgejo set GITEA_INTERNAL_PUSH=true for the pushes they make themselves (merges,
   // web edits; then also SSH_ORIGINAL_COMMAND=gitea-internal, and GITEA_PUSH_TRIGGER, e.g.
   // pr-merge-to-base); GitLab sets GL_PROTOCOL=web for everything but http and ssh pushes.

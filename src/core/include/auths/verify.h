@@ -22,15 +22,24 @@ enum class CheckMode {
 /// of anything; `repo` also names the project for project-scoped org roles when the
 /// repository's `git config auths.repo` does not (the forge sets it on the server).
 struct HookContext {
-  std::string pusher;   // GL_USERNAME, GITEA_PUSHER_NAME or USER
-  std::string repo;     // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = neither
-  bool gitlab = false;  // GL_ID is set: also print the summary as GL-HOOK-ERR:
+  std::string pusher;         // who pushed, as the server names them (hook_context_from_env)
+  std::string pusher_source;  // what named them: the variable (GL_USERNAME, ...) or "uid"
+  std::string protocol;       // GL_PROTOCOL's value, else ssh, http, web (the forge itself) or local
+  std::string repo;           // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME, GL_REPO; "" = none
+  bool gitlab = false;        // GL_ID is set: also print the summary as GL-HOOK-ERR:
   /// The forge itself pushes (GITEA_INTERNAL_PUSH=true: Gitea's or Forgejo's own merges and
   /// web edits; GL_PROTOCOL=web: GitLab's web UI and API). Only lets a forge-signed edit pass
   /// under a rule whose forge_commits lists "edit" (policy [forge]): a marker alone accepts
   /// nothing, the forge's signature is always required.
   bool forge_push = false;
 };
+/// The context from the variables the server sets for the hook. The pusher, from the first
+/// that is set: GL_USERNAME (GitLab; GL_ID when only it is), GITEA_PUSHER_NAME (Gitea,
+/// Forgejo), GL_USER without GL_ID (gitolite), AUTHS_PUSHER (`auths hook ssh-shell`, the forced
+/// command of a plain ssh server), REMOTE_USER under CGI (smart HTTP behind a web server's
+/// authentication); else "unix:<the effective user's name>" (never $USER, which a local caller
+/// sets). Each names whoever the server authenticated; over a local path or file:// the caller
+/// sets the whole environment, and `pusher_source` says which variable the name came from.
 HookContext hook_context_from_env();
 
 struct CheckRequest {
