@@ -34,10 +34,15 @@ struct CheckRequest {
   CheckMode mode = CheckMode::kServer;
   std::string remote;  // kLocal: the remote's name (remote-tracking refs refs/remotes/<remote>/)
   std::vector<RefUpdate> updates;
-  int64_t now = 0;           // unix seconds; 0 = the current time
-  unsigned threads = 0;      // signature verification threads; 0 = one per core
-  bool write_audit = false;  // append one line per ref to `git config auths.auditLog`, if set
+  int64_t now = 0;       // unix seconds; 0 = the current time
+  unsigned threads = 0;  // signature verification threads; 0 = one per core
+  /// The hooks: append one line per ref to the audit sink (hooks.yaml `audit:`, else `git config
+  /// auths.auditLog`), record pending updates and claim break-glass overrides. Off for dry runs.
+  bool write_audit = false;
   HookContext context;
+  /// kServer: the server configuration to read; "" = $AUTHS_HOOKS_CONFIG, else
+  /// /etc/auths/hooks.yaml (auths/hooks_config.h, locate_and_load).
+  std::string config_path;
 };
 
 /// Decides a whole push. An Error means nothing could be decided at all (the repository cannot
@@ -46,8 +51,9 @@ struct CheckRequest {
 Result<Decision> check_push(const CheckRequest& request);
 
 /// check_push for hook mains: an Error becomes an undecided Decision (fail closed) whose
-/// summary says why.
-Decision decide(const CheckRequest& request);
+/// summary says why. Sets request.context.gitlab as hooks.yaml's `messages:` says (gitlab,
+/// plain; auto keeps it), so that the caller renders the messages with request.context.
+Decision decide(CheckRequest& request);
 
 /// post-receive: git applied `applied` (post-receive's stdin); records them as accepted (their
 /// tips under the rule that judged them, the objects with the time) from the pending rows
