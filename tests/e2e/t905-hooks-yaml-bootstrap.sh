@@ -31,7 +31,7 @@ EOF
 # in an entry matching this server when given.
 config() {
   {
-    printf 'version: 1\ndefaults:\n  bootstrap: %s\n' "$1"
+    printf 'version: 1\ndefaults:\n  bootstrap: %s\n  cache_dir: %s\n' "$1" "$E2E_TMP/cache"
     if [ $# -ge 2 ]; then printf 'repositories:\n  - match: "%s"\n    bootstrap: %s\n' "$SERVER" "$2"; fi
   } >"$CFG"
 }
@@ -45,6 +45,10 @@ default_policy_in_force() {
   push origin main
   expect_push_ok "auths: push accepted: 1 commit and 0 tags verified in 1 ref"
   expect_ref refs/heads/main "$a"
+  # cache_dir: the verified registry's own file is there, named by the repository (README).
+  if compgen -G "$E2E_TMP/cache/registry-????????????????.sqlite" >/dev/null; then ok; else
+    fail "expected the registry cache file in $E2E_TMP/cache" "$(ls -la "$E2E_TMP/cache" 2>&1)"
+  fi
   # The dry run (a copy of the server as the hook saw it; the same configuration: defaults) agrees.
   replay_repo "$E2E_TMP/replay.git"
   RUN_STDIN=$E2E_TMP/hook.stdin run explain "$AUTHS" hook run --repo "$E2E_TMP/replay.git" --explain

@@ -80,6 +80,13 @@ bool forge_made_push(config::Forge forge) {
   return false;
 }
 
+/// The settings of a clone: built-in, and the project name its git config gives.
+Result<config::RepoSettings> project_only_settings(const git::Repository& repo) {
+  auto project = repo.config_string("auths.repo");
+  if (!project) return project.error();
+  return config::resolve({}, repo.path(), config::GitSettings{std::nullopt, std::nullopt, *project});
+}
+
 /// hooks.yaml `mode: off`: nothing is judged; each update is reported (and audited) as it is.
 Decision unjudged(const git::Repository& repo, const std::vector<RefUpdate>& updates) {
   Decision out;
@@ -164,7 +171,9 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
     if (!loaded) return loaded.error();
     server_config = std::move(*loaded);
   }
-  auto repo_settings = config::settings_for(server_config, *repo);
+  // A clone (pre-push) has no server settings: only its auths.repo names the project.
+  auto repo_settings =
+      request.mode == CheckMode::kServer ? config::settings_for(server_config, *repo) : project_only_settings(*repo);
   if (!repo_settings) return repo_settings.error();
   if (request.mode == CheckMode::kServer && repo_settings->messages != config::Messages::kAuto) {
     context.gitlab = repo_settings->messages == config::Messages::kGitlab;
