@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "registry/registry.h"
 #include "state/sqlite.h"
@@ -150,6 +151,9 @@ Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create
     auto attach = Statement::prepare(raw, "ATTACH DATABASE ?1 AS registry_cache");
     if (!attach) return attach.error();
     const std::string file_name = registry_cache_file(cache_dir, git_dir);
+    // An attached database opens with the main one's flags (no create without `create`): an
+    // empty file is an empty database.
+    if (!fs::exists(file_name, ec)) std::ofstream(file_name, std::ios::app);
     attach->bind(1, std::string_view(file_name));
     if (Status s = attach->run(); !s) return s.error();
     store.m_registry = "registry_cache";
