@@ -16,6 +16,14 @@ inline int print_and_exit(const Decision& decision, const HookContext& context) 
   return exit_code(decision.outcome);
 }
 
+/// Decides `request`, prints the lines (as the server configuration's `messages:` says) and
+/// returns the exit status. In warn mode or with a break-glass override a refused push is
+/// accepted: the lines say what was overruled, and the status is 0.
+inline int decide_and_exit(CheckRequest& request) {
+  const Decision decision = decide(request);
+  return print_and_exit(decision, request.context);
+}
+
 /// For input that could not even be parsed: refuse, say why, exit 2.
 inline int fail_closed(const std::string& why, const HookContext& context) {
   const std::string summary = "auths: push rejected: could not decide (fail closed): " + why;

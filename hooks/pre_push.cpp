@@ -19,6 +19,6 @@ int main(int argc, char** argv) {
     request.remote = argv[1];
     request.updates = std::move(*updates);
     request.context = context;
-    return auths::hooks::print_and_exit(auths::decide(request), context);
+    return auths::hooks::decide_and_exit(request);
   });
 }

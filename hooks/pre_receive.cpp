@@ -17,6 +17,6 @@ int main() {
     request.updates = std::move(*updates);
     request.write_audit = true;
     request.context = context;
-    return auths::hooks::print_and_exit(auths::decide(request), context);
+    return auths::hooks::decide_and_exit(request);
   });
 }

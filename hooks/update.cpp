@@ -16,6 +16,6 @@ int main(int argc, char** argv) {
     request.updates = {*update};
     request.write_audit = true;
     request.context = context;
-    return auths::hooks::print_and_exit(auths::decide(request), context);
+    return auths::hooks::decide_and_exit(request);
   });
 }

@@ -19,7 +19,7 @@ import sys
 
 # README sections (level-2 headings, with their level-3 subsections) per page.
 POLICY_SECTIONS = ["The policy file in 30 seconds", "Approvals and quorums", "Reason codes"]
-HOOKS_YAML_SECTIONS = ["Installing on a server"]  # TEMP until hooks.yaml section lands
+HOOKS_YAML_SECTIONS = ["Server configuration (hooks.yaml)"]
 
 
 def roff_escape(text):

@@ -1,5 +1,7 @@
-// auths hook run: dry-run a push against a repository (install, uninstall, status: cmd_hook_install.cpp).
-// auths hook ssh-shell: the forced command of a plain ssh server's authorized_keys lines.
+// auths hook run | override | ssh-shell: dry-run a push against a repository; the admin's
+// break-glass override of one push; the forced command of a plain ssh server's authorized_keys
+// lines (install, uninstall, status: cmd_hook_install.cpp).
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,12 +9,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "auths/client/install.h"
+#include "auths/client/org_ops.h"
 #include "auths/exit_codes.h"
+#include "auths/hooks_config.h"
 #include "auths/verify.h"
 #include "commands.h"
 
@@ -26,6 +32,7 @@ struct RunOptions {
   bool explain = false;
   unsigned threads = 0;
   int64_t now = 0;
+  std::string config;
 };
 
 int run_hook_run(const RunOptions& opts) {
@@ -45,8 +52,20 @@ int run_hook_run(const RunOptions& opts) {
   request.threads = opts.threads;
   request.now = opts.now;
   request.context = hook_context_from_env();
+  request.config_path = opts.config;
   const Decision decision = decide(request);
   // stdout carries the report (text or JSON); stderr the hook's own lines, as a push shows them.
+  if (!opts.json) {
+    // What the server configuration makes of this repository, when there is one.
+    auto loaded = config::locate_and_load(opts.config);
+    auto settings = loaded ? config::settings_for_repository(*loaded, opts.repo) : loaded.error();
+    if (loaded && !loaded->file.empty() && settings) {
+      std::printf("configuration: %s: mode %s, bootstrap %s, time_budget_ms %llu, max_push_commits %llu\n",
+                  loaded->file.c_str(), to_string(settings->mode), settings->bootstrap.c_str(),
+                  static_cast<unsigned long long>(settings->time_budget_ms),
+                  static_cast<unsigned long long>(settings->max_push_commits));
+    }
+  }
   std::fputs((opts.json ? render_json(decision) : render_explain(decision, opts.explain)).c_str(), stdout);
   for (const auto& line : render_messages(decision, request.context)) std::fprintf(stderr, "%s\n", line.c_str());
   return exit_code(decision.outcome);
@@ -101,6 +120,92 @@ int run_hook_ssh_shell(const std::string& name) {
   return 127;
 }
 
+struct OverrideOptions {
+  std::string repo = ".";
+  std::string ref;
+  std::string new_oid;
+  std::string reason;
+  std::string expires = "1h";
+  bool list = false;
+  std::string cancel;
+  bool json = false;
+};
+
+/// The OS user running this command (its effective uid), never $USER.
+std::string os_user() {
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : "uid " + std::to_string(::geteuid());
+}
+
+/// "2026-12-02T06:00:00Z"
+std::string utc_text(int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  char buffer[32] = {};
+  if (::gmtime_r(&t, &tm) == nullptr || std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+    return std::to_string(unix_seconds);
+  }
+  return buffer;
+}
+
+nlohmann::ordered_json override_json(const config::Override& o) {
+  return {{"id", o.id},
+          {"ref", o.ref},
+          {"new", o.new_oid.hex()},
+          {"reason", o.reason},
+          {"created_by", o.created_by},
+          {"created_at", o.created_at},
+          {"expires_at", o.expires_at},
+          {"file", o.file}};
+}
+
+int run_hook_override(const OverrideOptions& opts) {
+  const int64_t now = static_cast<int64_t>(::time(nullptr));
+  if (opts.list) {
+    auto all = config::list_overrides(opts.repo);
+    if (!all) return report_error(all.error());
+    if (opts.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& o : *all) out.push_back(override_json(o));
+      std::printf("%s\n", out.dump(2).c_str());
+      return kExitAccepted;
+    }
+    if (all->empty()) std::printf("no override waiting\n");
+    for (const auto& o : *all) {
+      std::printf("%s %s -> %s by %s at %s, %s %s: %s\n", o.id.c_str(), o.ref.c_str(), o.new_oid.short_hex().c_str(),
+                  o.created_by.c_str(), utc_text(o.created_at).c_str(), o.expires_at > now ? "expires" : "expired",
+                  utc_text(o.expires_at).c_str(), o.reason.c_str());
+    }
+    return kExitAccepted;
+  }
+  if (!opts.cancel.empty()) {
+    if (Status s = config::cancel_override(opts.repo, opts.cancel); !s) return report_error(s.error());
+    std::printf("cancelled override %s\n", opts.cancel.c_str());
+    return kExitAccepted;
+  }
+  if (opts.ref.empty() || opts.new_oid.empty() || opts.reason.empty()) {
+    std::fprintf(stderr, "error: --ref, --new and --reason are required (or --list, --cancel ID)\n");
+    return kExitUsage;
+  }
+  auto oid = Oid::from_hex(opts.new_oid);
+  if (!oid) {
+    std::fprintf(stderr, "error: --new must be a full object id (40 hex digits), not '%s'\n", opts.new_oid.c_str());
+    return kExitUsage;
+  }
+  auto lifetime = client::parse_duration(opts.expires);
+  if (!lifetime) return report_error(lifetime.error());
+  auto created = config::create_override(opts.repo, opts.ref, *oid, opts.reason, *lifetime, os_user(), now);
+  if (!created) return report_error(created.error());
+  if (opts.json) {
+    std::printf("%s\n", override_json(*created).dump(2).c_str());
+  } else {
+    std::printf("override %s: the next push of %s to %s that the policy refuses is accepted, once, until %s\n",
+                created->id.c_str(), created->ref.c_str(), created->new_oid.hex().c_str(),
+                utc_text(created->expires_at).c_str());
+  }
+  return kExitAccepted;
+}
+
 }  // namespace
 
 void register_hook_install(CLI::App& hook, Registry& registry);
@@ -119,9 +224,34 @@ void register_hook(CLI::App& app, Registry& registry) {
   run->add_flag("--explain", run_opts->explain, "List every object judged, accepted ones too");
   run->add_option("--threads", run_opts->threads, "Verification threads (default: one per core)");
   run->add_option("--now", run_opts->now, "Judge as if the time were this (unix seconds)");
+  run->add_option("--config", run_opts->config,
+                  "The server configuration to apply (default: $AUTHS_HOOKS_CONFIG, else /etc/auths/hooks.yaml)");
+  run->footer(
+      "Reads the same server configuration as the hooks, so the dry run applies the repository's mode (enforce, "
+      "warn, off), bootstrap, limits and trust roots; a break-glass override is shown, never used up. An invalid "
+      "configuration exits 2, as the hooks do.");
   registry.push_back({run, [run_opts] { return run_hook_run(*run_opts); }});
 
   register_hook_install(*hook, registry);  // install, uninstall, status: cmd_hook_install.cpp
+
+  auto override_opts = std::make_shared<OverrideOptions>();
+  CLI::App* override_cmd = hook->add_subcommand(
+      "override", "Break glass: let one named push through that the policy refuses (admin, on the server)");
+  override_cmd->add_option("--repo", override_opts->repo, "The server repository")->capture_default_str();
+  override_cmd->add_option("--ref", override_opts->ref, "The full ref the push updates (refs/heads/main)");
+  override_cmd->add_option("--new", override_opts->new_oid, "The object id the push sets the ref to (40 hex)");
+  override_cmd->add_option("--reason", override_opts->reason, "Why (recorded in the audit log)");
+  override_cmd->add_option("--expires", override_opts->expires, "Unused after this long: 30m, 1h, 24h, 7d")
+      ->capture_default_str();
+  override_cmd->add_flag("--list", override_opts->list, "List the overrides waiting in the repository");
+  override_cmd->add_option("--cancel", override_opts->cancel, "Remove the override with this id");
+  override_cmd->add_flag("--json", override_opts->json, "Print JSON");
+  override_cmd->footer(
+      "Writes <git dir>/auths-overrides/<id>.json (mode 0600), with who (the OS user) and when. The next push "
+      "that updates --ref to --new and that the policy refuses is accepted, once: the hook claims the override "
+      "atomically and the audit log records the decision as \"override\" with the violations and the reason. "
+      "Pushers cannot set one: push options, git config and the environment are never read for it.");
+  registry.push_back({override_cmd, [override_opts] { return run_hook_override(*override_opts); }});
 
   auto ssh_name = std::make_shared<std::string>();
   CLI::App* ssh_shell = hook->add_subcommand(

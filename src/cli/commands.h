@@ -42,6 +42,7 @@ void register_policy(CLI::App& app, Registry& registry);
 void register_release(CLI::App& app, Registry& registry);
 void register_artifact(CLI::App& app, Registry& registry);
 void register_witness(CLI::App& app, Registry& registry);
+void register_config(CLI::App& app, Registry& registry);
 
 /// `items` separated by `separator`.
 std::string join(const std::vector<std::string>& items, std::string_view separator);

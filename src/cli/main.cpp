@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         &auths::cli::register_registry, &auths::cli::register_init, &auths::cli::register_verify,
         &auths::cli::register_org, &auths::cli::register_emergency, &auths::cli::register_audit,
         &auths::cli::register_policy, &auths::cli::register_release, &auths::cli::register_artifact,
-        &auths::cli::register_witness}) {
+        &auths::cli::register_witness, &auths::cli::register_config}) {
     register_group(app, registry);
   }
 

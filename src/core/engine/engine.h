@@ -17,6 +17,10 @@
 #include "git/repo_view.h"
 #include "state/records.h"
 
+namespace auths::policy {
+struct Policy;
+}
+
 namespace auths::registry {
 class RecordSource;
 class State;
@@ -27,9 +31,13 @@ namespace auths::engine {
 struct Settings {
   CheckMode mode = CheckMode::kServer;
   std::string remote;            // kLocal: whose remote-tracking refs describe the remote
-  bool bootstrap_allow = false;  // `git config auths.bootstrap allow`
-  int64_t now = 0;               // unix seconds
-  unsigned threads = 1;          // signature verification threads
+  bool bootstrap_allow = false;  // `git config auths.bootstrap allow`, hooks.yaml `bootstrap: allow`
+  /// hooks.yaml `bootstrap: <file>`: the server's default policy, in force (kServer) while the
+  /// default branch has no .auths/policy.toml; `default_policy_source` names it in reports.
+  std::shared_ptr<const policy::Policy> default_policy;
+  std::string default_policy_source;
+  int64_t now = 0;       // unix seconds
+  unsigned threads = 1;  // signature verification threads
   /// The repository's project path ("group/project"), for project-scoped org roles: `git config
   /// auths.repo`, else GL_PROJECT_PATH, else GITEA_REPO_USER_NAME/GITEA_REPO_NAME; "" = unknown
   /// (then only org-wide memberships count).

@@ -1,12 +1,19 @@
-// The facade the hooks and the CLI call (auths/verify.h): opens the repository and the
-// server's records, asks the engine (engine.h) for a decision, then does the I/O a decision
-// brings: pending records for post-receive, the audit line; and post-receive's promotion.
+// The facade the hooks and the CLI call (auths/verify.h): opens the repository, the server's
+// records and configuration (hooks.yaml, auths/hooks_config.h), asks the engine (engine.h) for a
+// decision, applies the repository's mode (enforce, warn, off) and break-glass overrides, then
+// does the I/O a decision brings: pending records for post-receive, the audit line; and
+// post-receive's promotion.
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "audit/audit.h"
 #include "auths/verify.h"
+#include "config/repo_settings.h"
 #include "engine/engine.h"
+#include "engine/policy_file.h"
 #include "engine/server_refs.h"
 #include "git/repository.h"
 #include "registry/registry.h"
@@ -39,9 +46,111 @@ std::vector<state::PendingUpdate> pending_updates(const Decision& decision) {
   return out;
 }
 
-}  // namespace
+/// Appends the decision to the audit sink (hooks.yaml `audit:`, else git config auths.auditLog):
+/// a file or syslog (audit/audit.h); nothing when neither names one.
+Status write_audit(const config::RepoSettings& repo_settings, const git::Repository& repo, const HookContext& context,
+                   int64_t now, const Decision& decision) {
+  if (repo_settings.audit.empty()) return {};
+  const std::string repo_name = context.repo.empty() ? repo.path() : context.repo;
+  return audit::append(repo_settings.audit, decision, context, repo_name, now);
+}
 
-Result<Decision> check_push(const CheckRequest& request) {
+/// Every decision must be recorded: a push whose audit line cannot be written is refused.
+Decision fail_audit(Decision decision, const Error& error) {
+  decision.outcome = Outcome::kUndecided;
+  decision.overruled.reset();
+  decision.override_note.clear();
+  decision.violations.push_back(
+      {"", std::nullopt, "", Reason::kAuditFailed, "cannot write the audit log: " + error.to_string()});
+  return decision;
+}
+
+/// hooks.yaml `forge:`: whether the forge this server trusts says it made the push itself
+/// (engine.h, Settings.forge_push), from the markers the hook's environment carries (HookContext).
+bool forge_made_push(config::Forge forge, const HookContext& context) {
+  switch (forge) {
+    case config::Forge::kGitea: return context.gitea_internal_push;
+    case config::Forge::kGitlab: return context.gitlab_web;
+    case config::Forge::kNone: break;
+  }
+  return false;
+}
+
+/// The settings of a clone: built-in, and the project name its git config gives.
+Result<config::RepoSettings> project_only_settings(const git::Repository& repo) {
+  auto project = repo.config_string("auths.repo");
+  if (!project) return project.error();
+  return config::resolve({}, repo.path(), config::GitSettings{std::nullopt, std::nullopt, *project});
+}
+
+/// hooks.yaml `mode: off`: nothing is judged; each update is reported (and audited) as it is.
+Decision unjudged(const git::Repository& repo, const std::vector<RefUpdate>& updates) {
+  Decision out;
+  out.enforcement = Enforcement::kOff;
+  for (const auto& u : updates) {
+    RefReport report;
+    report.update = u;
+    report.ref = u.ref_name;
+    report.policy_source = "none (hooks.yaml mode: off)";
+    if (u.old_oid == u.new_oid) {
+      report.kind = UpdateKind::kNoop;
+    } else if (u.new_oid.is_zero()) {
+      report.kind = UpdateKind::kDelete;
+    } else if (u.old_oid.is_zero()) {
+      report.kind = UpdateKind::kCreate;
+    } else {
+      auto ff = repo.is_ancestor(u.old_oid, u.new_oid);
+      report.kind = ff && *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
+    }
+    out.refs.push_back(std::move(report));
+  }
+  return out;
+}
+
+/// Fills the engine's settings from the repository's effective configuration. An Error when the
+/// default policy `bootstrap:` names does not load (the hook then fails closed).
+Status apply_settings(const config::RepoSettings& repo_settings, const git::Repository& repo,
+                      const HookContext& context, engine::Settings& settings) {
+  settings.project = config::project_name(repo_settings, repo.path(), context.repo);
+  if (settings.mode != CheckMode::kServer) return {};
+  settings.bootstrap_allow = repo_settings.bootstrap == "allow";
+  if (repo_settings.bootstrap != "allow" && repo_settings.bootstrap != "deny") {
+    const std::string& file = repo_settings.bootstrap;
+    auto loaded = engine::load_policy_file(file, std::filesystem::path(file).parent_path().string());
+    if (!loaded) {
+      return Error::invalid_argument("the default policy does not load: " + loaded.error().to_string(),
+                                     "hooks.yaml bootstrap (" + repo_settings.sources.at("bootstrap") + ")");
+    }
+    settings.default_policy = std::make_shared<const policy::Policy>(std::move(*loaded));
+    settings.default_policy_source = "server default policy " + file;
+  }
+  if (repo_settings.time_budget_ms != 0) {
+    settings.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(repo_settings.time_budget_ms);
+  }
+  settings.max_push_commits = repo_settings.max_push_commits;
+  settings.trust_roots = repo_settings.trust_roots;
+  if (!repo_settings.witnesses.empty()) settings.witness_keys = repo_settings.witnesses;
+  settings.forge_push = forge_made_push(repo_settings.forge, context);
+  return {};
+}
+
+/// warn mode and break glass: a refusal becomes an acceptance that says what it overruled.
+Status overrule(const config::RepoSettings& repo_settings, const git::Repository& repo, const CheckRequest& request,
+                int64_t now, Decision& decision) {
+  decision.enforcement = repo_settings.mode;
+  if (decision.accepted()) return {};
+  if (repo_settings.mode == Enforcement::kWarn) {
+    decision.overruled = decision.outcome;
+    decision.outcome = Outcome::kAccept;
+    return {};
+  }
+  // Only the hooks claim an override (`auths hook run` shows what one would do, leaving it).
+  auto applied = config::apply_overrides(repo.path(), decision, now, request.write_audit);
+  if (!applied) return applied.error();
+  return {};
+}
+
+Result<Decision> check_push_in(const CheckRequest& request, HookContext& context) {
   const git::Session session;
   auto repo = request.open_from_env ? git::Repository::open_from_env(request.repo_path)
                                     : git::Repository::open(request.repo_path);
@@ -50,25 +159,36 @@ Result<Decision> check_push(const CheckRequest& request) {
   settings.mode = request.mode;
   settings.remote = request.remote;
   settings.now = request.now != 0 ? request.now : util::now_unix();
-  // The project path for project-scoped org roles: the repository's own config first, then
-  // what the forge's environment says (set by the server, not by the pusher).
-  auto project = repo->config_string("auths.repo");
-  if (!project) return project.error();
-  settings.project = project->value_or(request.context.repo);
-  settings.forge_push = request.context.forge_push;
+  // The server's configuration (hooks.yaml) and the repository's git config: on a server only,
+  // a pre-push check in a clone knows neither.
+  config::ServerConfig server_config;
+  if (request.mode == CheckMode::kServer) {
+    auto loaded = config::locate_and_load(request.config_path);
+    if (!loaded) return loaded.error();
+    server_config = std::move(*loaded);
+  }
+  // A clone (pre-push) has no server settings: only its auths.repo names the project.
+  auto repo_settings =
+      request.mode == CheckMode::kServer ? config::settings_for(server_config, *repo) : project_only_settings(*repo);
+  if (!repo_settings) return repo_settings.error();
+  if (request.mode == CheckMode::kServer && repo_settings->messages != config::Messages::kAuto) {
+    context.gitlab = repo_settings->messages == config::Messages::kGitlab;
+  }
+  if (Status applied = apply_settings(*repo_settings, *repo, context, settings); !applied) return applied.error();
   const unsigned hw = std::thread::hardware_concurrency();
   settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
+  if (request.mode == CheckMode::kServer && repo_settings->mode == Enforcement::kOff) {
+    Decision off = unjudged(*repo, request.updates);
+    if (request.write_audit) {
+      if (Status written = write_audit(*repo_settings, *repo, context, settings.now, off); !written) {
+        return fail_audit(std::move(off), written.error());
+      }
+    }
+    return off;
+  }
   std::optional<state::Store> store;
   if (request.mode == CheckMode::kServer) {
-    auto bootstrap = repo->config_string("auths.bootstrap");  // the repository's own config only
-    if (!bootstrap) return bootstrap.error();
-    const std::string value = util::to_lower(bootstrap->value_or("deny"));
-    if (value != "allow" && value != "deny") {
-      return Error::invalid_argument("git config auths.bootstrap must be 'allow' or 'deny', not '" +
-                                     util::printable(value, 40) + "'");
-    }
-    settings.bootstrap_allow = value == "allow";
-    auto opened = state::Store::open(repo->path(), /*create=*/false);
+    auto opened = state::Store::open(repo->path(), /*create=*/false, repo_settings->cache_dir);
     if (!opened) return opened.error();
     store = std::move(*opened);
   }
@@ -88,13 +208,16 @@ Result<Decision> check_push(const CheckRequest& request) {
   const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;
   auto decision = engine::judge_push(*repo, records, settings, request.updates);
   if (!decision) return decision;
+  if (request.mode == CheckMode::kServer) {
+    if (Status s = overrule(*repo_settings, *repo, request, settings.now, *decision); !s) return s.error();
+  }
 
   if (request.write_audit && decision->accepted()) {
     // Recorded as accepted only once git has applied the updates (auths-post-receive). Losing
     // the pending rows only ever makes later checks stricter: a warning, not a refusal.
     Status pending = {};
     if (!store) {
-      auto created = state::Store::open(repo->path(), /*create=*/true);
+      auto created = state::Store::open(repo->path(), /*create=*/true, repo_settings->cache_dir);
       if (created) {
         store = std::move(*created);
       } else {
@@ -105,25 +228,22 @@ Result<Decision> check_push(const CheckRequest& request) {
     if (!pending) decision->warnings.push_back("cannot record the accepted updates: " + pending.error().to_string());
   }
   if (request.write_audit) {
-    auto path = repo->config_string("auths.auditLog");
-    if (!path) return path.error();
-    if (path->has_value()) {
-      const std::string repo_name = request.context.repo.empty() ? repo->path() : request.context.repo;
-      if (auto written = audit::append(**path, *decision, request.context, repo_name, settings.now); !written) {
-        // Every decision must be recorded: a push whose audit line cannot be written is refused.
-        Decision failed = std::move(*decision);
-        failed.outcome = Outcome::kUndecided;
-        failed.violations.push_back(
-            {"", std::nullopt, "", Reason::kAuditFailed, "cannot write the audit log: " + written.error().to_string()});
-        return failed;
-      }
+    if (Status written = write_audit(*repo_settings, *repo, context, settings.now, *decision); !written) {
+      return fail_audit(std::move(*decision), written.error());
     }
   }
   return decision;
 }
 
-Decision decide(const CheckRequest& request) {
-  auto decision = check_push(request);
+}  // namespace
+
+Result<Decision> check_push(const CheckRequest& request) {
+  HookContext context = request.context;
+  return check_push_in(request, context);
+}
+
+Decision decide(CheckRequest& request) {
+  auto decision = check_push_in(request, request.context);
   if (decision) return std::move(*decision);
   Decision failed;
   failed.outcome = Outcome::kUndecided;

@@ -139,7 +139,8 @@ HookContext hook_context_from_env() {
   // Gitea and Forgejo set GITEA_INTERNAL_PUSH=true for the pushes they make themselves (merges,
   // web edits; then also SSH_ORIGINAL_COMMAND=gitea-internal, and GITEA_PUSH_TRIGGER, e.g.
   // pr-merge-to-base); GitLab sets GL_PROTOCOL=web for everything but http and ssh pushes.
-  ctx.forge_push = env("GITEA_INTERNAL_PUSH") == "true" || env("GL_PROTOCOL") == "web";
+  ctx.gitea_internal_push = env("GITEA_INTERNAL_PUSH") == "true";
+  ctx.gitlab_web = env("GL_PROTOCOL") == "web";
   return ctx;
 }
 

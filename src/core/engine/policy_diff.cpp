@@ -18,12 +18,6 @@ std::string full_branch_ref(const std::string& branch) {
   return branch.rfind("refs/", 0) == 0 ? branch : "refs/heads/" + branch;
 }
 
-Result<policy::Policy> load_policy_file(const std::string& path) {
-  Result<std::string> text = engine::read_policy_text(path);
-  if (!text) return text.error();
-  return policy::parse_policy(*text, path, engine::policy_dir_reader(path, "."));
-}
-
 Result<policy::Policy> load_policy_revision(const git::Repository& repo, const std::string& rev, std::string& source) {
   auto commit = repo.resolve_revision(rev);
   if (!commit) return commit.error();
@@ -44,9 +38,9 @@ Result<policy::Policy> load_policy_revision(const git::Repository& repo, const s
 
 Result<PolicyDiff> diff_policy_files(const std::string& old_path, const std::string& new_path,
                                      const std::string& default_branch) {
-  auto old_policy = load_policy_file(old_path);
+  auto old_policy = engine::load_policy_file(old_path);
   if (!old_policy) return old_policy.error();
-  auto new_policy = load_policy_file(new_path);
+  auto new_policy = engine::load_policy_file(new_path);
   if (!new_policy) return new_policy.error();
   PolicyDiff out;
   out.old_source = old_path;

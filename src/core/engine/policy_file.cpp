@@ -54,4 +54,10 @@ policy::FileReader policy_dir_reader(const std::string& policy_path, const std::
       };
 }
 
+Result<policy::Policy> load_policy_file(const std::string& path, const std::string& root) {
+  Result<std::string> text = read_policy_text(path);
+  if (!text) return text.error();
+  return policy::parse_policy(*text, path, policy_dir_reader(path, root));
+}
+
 }  // namespace auths::engine

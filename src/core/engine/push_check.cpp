@@ -77,6 +77,14 @@ class PushChecker {
       return finish();
     }
     m_pif = std::move(*pif);
+    if (m_pif.state == PolicyInForce::State::kAbsent && m_settings.default_policy &&
+        m_settings.mode == CheckMode::kServer) {
+      // hooks.yaml's `bootstrap: <file>`: the server's default policy stands in for the missing one.
+      m_pif.state = PolicyInForce::State::kLoaded;
+      m_pif.policy = *m_settings.default_policy;
+      m_pif.source = m_settings.default_policy_source;
+      m_default_policy = true;
+    }
     m_decision.refs.resize(updates.size());
     if (!check_push_size(updates)) return finish();
     for (const size_t i : processing_order(updates)) {
@@ -535,6 +543,17 @@ class PushChecker {
       }
     }
     judge_target(report, rule, policy, is_default);
+    if (m_default_policy && is_default && report.kind == UpdateKind::kCreate && report.allowed) {
+      // The first policy of a repository under the server's default policy must load and be
+      // changeable, as under bootstrap allow: it is in force from the next push on.
+      auto commit = commit_of(report.update.new_oid);
+      if (!commit) return undecidable(report, commit.error());
+      if (commit->has_value()) {
+        auto has_policy = git::path_id(m_repo, **commit, kPolicyPath);
+        if (!has_policy) return undecidable(report, has_policy.error());
+        if (has_policy->has_value()) check_policy_at(report, **commit, "", load_policy_at(m_repo, **commit));
+      }
+    }
     if (report.allowed && rule != nullptr && classify_ref(report.ref) == RefClass::kBranch) {
       report.strictness = policy::Strictness::of(*rule).encode();
     }
@@ -832,6 +851,7 @@ class PushChecker {
   PolicyInForce m_pif;
   Decision m_decision;
   bool m_undecided = false;
+  bool m_default_policy = false;  // m_pif is the server's default policy (Settings.default_policy)
   Peeled m_peeled{m_repo};
   Vouchers m_vouchers{m_refs, m_records, m_settings.mode == CheckMode::kServer, m_peeled};
   std::optional<registry::State> m_registry;

@@ -53,6 +53,21 @@ std::string codes_text(const std::vector<Reason>& codes) {
 }  // namespace
 
 std::string summary_line(const Decision& decision) {
+  if (decision.enforcement == Enforcement::kOff && decision.accepted()) {
+    return "auths: push accepted: not checked (hooks.yaml mode: off for this repository)";
+  }
+  if (decision.overruled && decision.accepted()) {
+    Decision policy_view = decision;
+    policy_view.outcome = *decision.overruled;
+    std::string refused = summary_line(policy_view);  // "auths: push rejected: ..."
+    const std::string_view prefix = "auths: push rejected: ";
+    if (util::starts_with(refused, prefix)) refused.erase(0, prefix.size());
+    if (!decision.override_note.empty()) {
+      return "auths: push accepted by a break-glass override (" + shown(decision.override_note) +
+             "); without it: " + refused;
+    }
+    return "auths: push accepted in warn mode; in enforce mode it would be refused: " + refused;
+  }
   switch (decision.outcome) {
     case Outcome::kAccept:
       return "auths: push accepted: " + plural(count_objects(decision, "commit"), "commit") + " and " +
@@ -75,11 +90,25 @@ std::string summary_line(const Decision& decision) {
 
 std::vector<std::string> render_messages(const Decision& decision, const HookContext& context) {
   std::vector<std::string> lines;
+  // Overruled (warn mode, a break-glass override): the violations are shown all the same, each
+  // line saying that it did not refuse this push; no line starts with "error: ".
+  std::string overruled;
+  if (decision.overruled && decision.accepted()) {
+    overruled = decision.override_note.empty() ? "auths: warn mode: this push would be refused: "
+                                               : "auths: override: refused by the policy, let through: ";
+  }
+  const auto shown_violation = [&overruled](std::string line) {
+    if (overruled.empty()) return line;
+    const std::string_view error = "error: ";
+    if (util::starts_with(line, error)) line.erase(0, error.size());
+    return overruled + line;
+  };
   for (size_t i = 0; i < decision.violations.size() && i < kMaxViolationLines; ++i) {
-    lines.push_back(violation_line(decision.violations[i]));
+    lines.push_back(shown_violation(violation_line(decision.violations[i])));
   }
   if (decision.violations.size() > kMaxViolationLines) {
-    lines.push_back("error: ... and " + std::to_string(decision.violations.size() - kMaxViolationLines) + " more");
+    lines.push_back(
+        shown_violation("error: ... and " + std::to_string(decision.violations.size() - kMaxViolationLines) + " more"));
   }
   for (const auto& w : decision.warnings) lines.push_back("warning: " + shown(w));
   for (const auto& v : decision.violations) {
@@ -111,7 +140,11 @@ std::string render_explain(const Decision& decision, bool all_objects) {
           << ": " << shown(obj.detail) << "\n";
     }
   }
-  out << "decision: " << to_string(decision.outcome) << " (exit " << exit_code(decision.outcome) << ")\n";
+  out << "decision: " << to_string(decision.outcome) << " (exit " << exit_code(decision.outcome) << ")";
+  if (decision.enforcement != Enforcement::kEnforce) out << ", mode " << to_string(decision.enforcement);
+  if (decision.overruled) out << ", overruling " << to_string(*decision.overruled);
+  if (!decision.override_note.empty()) out << " by " << shown(decision.override_note);
+  out << "\n";
   return out.str();
 }
 
@@ -154,11 +187,15 @@ std::string render_json(const Decision& decision) {
                           {"message", shown(v.message)},
                           {"hint", std::string(hint(v.code))}});
   }
-  const nlohmann::json doc = {{"decision", to_string(decision.outcome)},
-                              {"exit_code", exit_code(decision.outcome)},
-                              {"summary", summary_line(decision)},
-                              {"refs", refs},
-                              {"violations", violations}};
+  const nlohmann::json doc = {
+      {"decision", to_string(decision.outcome)},
+      {"exit_code", exit_code(decision.outcome)},
+      {"mode", to_string(decision.enforcement)},
+      {"overruled", decision.overruled ? nlohmann::json(to_string(*decision.overruled)) : nlohmann::json()},
+      {"override", decision.override_note.empty() ? nlohmann::json() : nlohmann::json(shown(decision.override_note))},
+      {"summary", summary_line(decision)},
+      {"refs", refs},
+      {"violations", violations}};
   // Texts are escaped as on the terminal (a consumer may print them), then JSON-encoded.
   return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "registry/registry.h"
 #include "state/sqlite.h"
@@ -23,13 +24,34 @@ constexpr const char* kSchema =
     " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS last_tips (ref TEXT PRIMARY KEY, tip BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT "
-    "ROWID;"
-    // The registry tip this server verified in full, its records and their lookups (store.h).
-    "CREATE TABLE IF NOT EXISTS registry_tips (tip BLOB PRIMARY KEY, verified_at INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS registry_records (tip BLOB NOT NULL, id INTEGER NOT NULL, body BLOB NOT NULL,"
-    " PRIMARY KEY (tip, id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS registry_lookups (tip BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL,"
-    " rank INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tip, kind, key, rank)) WITHOUT ROWID;";
+    "ROWID;";
+
+/// The registry tip this server verified in full, its records and their lookups (store.h), in
+/// the database `schema` names: "main", or "registry_cache" (hooks.yaml cache_dir).
+std::string registry_schema(const std::string& schema) {
+  return "CREATE TABLE IF NOT EXISTS " + schema +
+         ".registry_tips (tip BLOB PRIMARY KEY, verified_at INTEGER NOT NULL) WITHOUT ROWID;"
+         "CREATE TABLE IF NOT EXISTS " +
+         schema +
+         ".registry_records (tip BLOB NOT NULL, id INTEGER NOT NULL, body BLOB NOT NULL,"
+         " PRIMARY KEY (tip, id)) WITHOUT ROWID;"
+         "CREATE TABLE IF NOT EXISTS " +
+         schema +
+         ".registry_lookups (tip BLOB NOT NULL, kind INTEGER NOT NULL, key BLOB NOT NULL,"
+         " rank INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tip, kind, key, rank)) WITHOUT ROWID;";
+}
+
+/// The cache file of the repository at `git_dir` under `cache_dir`: named by a 64-bit FNV-1a
+/// hash of the path. Two repositories sharing a file by a collision stay correct (what is kept
+/// is keyed by the registry tip, which names its content); they only replace each other's.
+std::string registry_cache_file(const std::string& cache_dir, const std::string& git_dir) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const char c : git_dir) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "registry-";
+  for (int shift = 60; shift >= 0; shift -= 4) name.push_back(kHex[(h >> shift) & 0xf]);
+  return (std::filesystem::path(cache_dir) / (name + ".sqlite")).string();
+}
 
 /// Pending rows older than this were never applied by git (a failed or lost push).
 constexpr int64_t kPendingLifetime = 24 * 3600;
@@ -56,13 +78,16 @@ std::vector<Oid> unpack(const std::string& bytes) {
 /// when it is not (another push replaced it meanwhile): a lookup never answers from half a set.
 class StoredRegistry final : public registry::RecordSource {
  public:
-  StoredRegistry(sqlite3* db, const Oid& tip) : m_db(db), m_tip(tip) {}
+  StoredRegistry(sqlite3* db, const Oid& tip, const std::string& schema)
+      : m_db(db),
+        m_tip(tip),
+        m_sql("SELECT 0, l.id, r.body, l.rank FROM " + schema + ".registry_lookups l JOIN " + schema +
+              ".registry_records r ON r.tip = l.tip AND r.id = l.id WHERE l.tip = ?1 AND l.kind = ?2 AND l.key = ?3"
+              " UNION ALL SELECT 1, 0, x'', 0 FROM " +
+              schema + ".registry_tips WHERE tip = ?1 ORDER BY 1, 4") {}
   Result<std::vector<std::pair<uint64_t, std::string>>> find(registry::Lookup kind,
                                                              std::string_view key) const override {
-    auto stmt = Statement::prepare(m_db,
-                                   "SELECT 0, l.id, r.body, l.rank FROM registry_lookups l JOIN registry_records r"
-                                   " ON r.tip = l.tip AND r.id = l.id WHERE l.tip = ?1 AND l.kind = ?2 AND l.key = ?3"
-                                   " UNION ALL SELECT 1, 0, x'', 0 FROM registry_tips WHERE tip = ?1 ORDER BY 1, 4");
+    auto stmt = Statement::prepare(m_db, m_sql.c_str());
     if (!stmt) return stmt.error();
     stmt->bind(1, m_tip).bind(2, static_cast<int64_t>(kind)).bind_blob(3, std::string(key));
     std::vector<std::pair<uint64_t, std::string>> out;
@@ -84,6 +109,7 @@ class StoredRegistry final : public registry::RecordSource {
  private:
   sqlite3* m_db;
   Oid m_tip;
+  std::string m_sql;
 };
 
 }  // namespace
@@ -98,7 +124,7 @@ std::string Store::file_path(const std::string& git_dir) {
   return (std::filesystem::path(git_dir) / "auths" / "state.sqlite").string();
 }
 
-Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create) {
+Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create, const std::string& cache_dir) {
   namespace fs = std::filesystem;
   const fs::path file = file_path(git_dir);
   std::error_code ec;
@@ -117,6 +143,25 @@ Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create
   if (sqlite3_exec(raw, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
     sqlite3_free(message);
     return db_error(raw, "creating the tables");
+  }
+  if (!cache_dir.empty()) {
+    // hooks.yaml cache_dir: the verified registry lives in a file of its own there.
+    fs::create_directories(cache_dir, ec);
+    if (ec) return Error::io("cannot create the cache directory: " + ec.message(), cache_dir);
+    auto attach = Statement::prepare(raw, "ATTACH DATABASE ?1 AS registry_cache");
+    if (!attach) return attach.error();
+    const std::string file_name = registry_cache_file(cache_dir, git_dir);
+    // An attached database opens with the main one's flags (no create without `create`): an
+    // empty file is an empty database.
+    if (!fs::exists(file_name, ec)) std::ofstream(file_name, std::ios::app);
+    attach->bind(1, std::string_view(file_name));
+    if (Status s = attach->run(); !s) return s.error();
+    store.m_registry = "registry_cache";
+  }
+  const std::string registry_tables = registry_schema(store.m_registry);
+  if (sqlite3_exec(raw, registry_tables.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    return db_error(raw, "creating the registry tables");
   }
   return std::optional<Store>(std::move(store));
 }
@@ -303,16 +348,18 @@ Result<bool> Store::record_baseline(const std::vector<std::pair<std::string, Oid
 Status Store::remember_registry(const Oid& tip, const std::vector<registry::IndexedRecord>& records, int64_t now) {
   Transaction tx(m_db.get());
   if (Status s = tx.begin(); !s) return s;
-  for (const char* sql :
-       {"DELETE FROM registry_tips", "DELETE FROM registry_lookups", "DELETE FROM registry_records"}) {
-    auto clear = Statement::prepare(m_db.get(), sql);
+  const std::string& db = m_registry;
+  for (const char* table : {".registry_tips", ".registry_lookups", ".registry_records"}) {
+    auto clear = Statement::prepare(m_db.get(), ("DELETE FROM " + db + table).c_str());
     if (!clear) return clear.error();
     if (Status s = clear->run(); !s) return s;
   }
-  auto record = Statement::prepare(m_db.get(), "INSERT INTO registry_records (tip, id, body) VALUES (?1, ?2, ?3)");
+  auto record = Statement::prepare(
+      m_db.get(), ("INSERT INTO " + db + ".registry_records (tip, id, body) VALUES (?1, ?2, ?3)").c_str());
   if (!record) return record.error();
   auto lookup = Statement::prepare(
-      m_db.get(), "INSERT INTO registry_lookups (tip, kind, key, rank, id) VALUES (?1, ?2, ?3, ?4, ?5)");
+      m_db.get(),
+      ("INSERT INTO " + db + ".registry_lookups (tip, kind, key, rank, id) VALUES (?1, ?2, ?3, ?4, ?5)").c_str());
   if (!lookup) return lookup.error();
   for (const auto& r : records) {
     record->bind(1, tip).bind(2, static_cast<int64_t>(r.id)).bind_blob(3, r.body);
@@ -323,7 +370,8 @@ Status Store::remember_registry(const Oid& tip, const std::vector<registry::Inde
       if (Status s = lookup->run(); !s) return s;
     }
   }
-  auto kept = Statement::prepare(m_db.get(), "INSERT INTO registry_tips (tip, verified_at) VALUES (?1, ?2)");
+  auto kept = Statement::prepare(m_db.get(),
+                                 ("INSERT INTO " + db + ".registry_tips (tip, verified_at) VALUES (?1, ?2)").c_str());
   if (!kept) return kept.error();
   kept->bind(1, tip).bind(2, now);
   if (Status s = kept->run(); !s) return s;
@@ -331,13 +379,13 @@ Status Store::remember_registry(const Oid& tip, const std::vector<registry::Inde
 }
 
 Result<std::shared_ptr<const registry::RecordSource>> Store::verified_registry(const Oid& tip) const {
-  auto stmt = Statement::prepare(m_db.get(), "SELECT 1 FROM registry_tips WHERE tip = ?1");
+  auto stmt = Statement::prepare(m_db.get(), ("SELECT 1 FROM " + m_registry + ".registry_tips WHERE tip = ?1").c_str());
   if (!stmt) return stmt.error();
   stmt->bind(1, tip);
   auto row = stmt->step();
   if (!row) return row.error();
   if (!*row) return std::shared_ptr<const registry::RecordSource>{};
-  return std::shared_ptr<const registry::RecordSource>(std::make_shared<StoredRegistry>(m_db.get(), tip));
+  return std::shared_ptr<const registry::RecordSource>(std::make_shared<StoredRegistry>(m_db.get(), tip, m_registry));
 }
 
 Result<StoreStatus> Store::status() const {

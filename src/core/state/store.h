@@ -49,8 +49,10 @@ class Store final : public Records {
  public:
   static std::string file_path(const std::string& git_dir);
   /// Opens the store of the repository whose git directory is `git_dir`, creating it when
-  /// `create`; nullopt when it does not exist and `create` is false.
-  static Result<std::optional<Store>> open(const std::string& git_dir, bool create);
+  /// `create`; nullopt when it does not exist and `create` is false. With `cache_dir`
+  /// (hooks.yaml), the verified registry (below) is kept in <cache_dir>/registry-<hash>.sqlite,
+  /// a file of this repository's own, instead of in state.sqlite.
+  static Result<std::optional<Store>> open(const std::string& git_dir, bool create, const std::string& cache_dir = {});
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -97,6 +99,7 @@ class Store final : public Records {
   };
   explicit Store(sqlite3* db) : m_db(db) {}
   std::unique_ptr<sqlite3, Closer> m_db;
+  std::string m_registry = "main";  // the database holding the verified registry's tables
 };
 
 }  // namespace auths::state

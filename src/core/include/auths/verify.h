@@ -27,11 +27,13 @@ struct HookContext {
   std::string protocol;       // GL_PROTOCOL's value, else ssh, http, web (the forge itself) or local
   std::string repo;           // GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME, GL_REPO; "" = none
   bool gitlab = false;        // GL_ID is set: also print the summary as GL-HOOK-ERR:
-  /// The forge itself pushes (GITEA_INTERNAL_PUSH=true: Gitea's or Forgejo's own merges and
-  /// web edits; GL_PROTOCOL=web: GitLab's web UI and API). Only lets a forge-signed edit pass
-  /// under a rule whose forge_commits lists "edit" (policy [forge]): a marker alone accepts
-  /// nothing, the forge's signature is always required.
-  bool forge_push = false;
+  /// The markers of a push the forge made itself: GITEA_INTERNAL_PUSH=true (Gitea's or
+  /// Forgejo's own merges and web edits), GL_PROTOCOL=web (GitLab's web UI and API). They count
+  /// only for the forge hooks.yaml's `forge:` names (engine Settings.forge_push), and then only
+  /// let a forge-signed edit pass under a rule whose forge_commits lists "edit": a marker alone
+  /// accepts nothing, the forge's signature is always required.
+  bool gitea_internal_push = false;
+  bool gitlab_web = false;
 };
 /// The context from the variables the server sets for the hook. The pusher, from the first
 /// that is set: GL_USERNAME (GitLab; GL_ID when only it is), GITEA_PUSHER_NAME (Gitea,
@@ -48,10 +50,15 @@ struct CheckRequest {
   CheckMode mode = CheckMode::kServer;
   std::string remote;  // kLocal: the remote's name (remote-tracking refs refs/remotes/<remote>/)
   std::vector<RefUpdate> updates;
-  int64_t now = 0;           // unix seconds; 0 = the current time
-  unsigned threads = 0;      // signature verification threads; 0 = one per core
-  bool write_audit = false;  // append one line per ref to `git config auths.auditLog`, if set
+  int64_t now = 0;       // unix seconds; 0 = the current time
+  unsigned threads = 0;  // signature verification threads; 0 = one per core
+  /// The hooks: append one line per ref to the audit sink (hooks.yaml `audit:`, else `git config
+  /// auths.auditLog`), record pending updates and claim break-glass overrides. Off for dry runs.
+  bool write_audit = false;
   HookContext context;
+  /// kServer: the server configuration to read; "" = $AUTHS_HOOKS_CONFIG, else
+  /// /etc/auths/hooks.yaml (auths/hooks_config.h, locate_and_load).
+  std::string config_path;
 };
 
 /// Decides a whole push. An Error means nothing could be decided at all (the repository cannot
@@ -60,8 +67,9 @@ struct CheckRequest {
 Result<Decision> check_push(const CheckRequest& request);
 
 /// check_push for hook mains: an Error becomes an undecided Decision (fail closed) whose
-/// summary says why.
-Decision decide(const CheckRequest& request);
+/// summary says why. Sets request.context.gitlab as hooks.yaml's `messages:` says (gitlab,
+/// plain; auto keeps it), so that the caller renders the messages with request.context.
+Decision decide(CheckRequest& request);
 
 /// post-receive: git applied `applied` (post-receive's stdin); records them as accepted (their
 /// tips under the rule that judged them, the objects with the time) from the pending rows
