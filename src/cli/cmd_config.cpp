@@ -48,7 +48,7 @@ int run_config_check(const CheckOptions& opts) {
   return loaded ? kExitAccepted : kExitRejected;
 }
 
-struct ShowOptions {
+struct ConfigShowOptions {
   std::string repo = ".";
   std::string config;
   bool json = false;
@@ -63,7 +63,7 @@ nlohmann::ordered_json value_json(const config::RepoSettings& s, const std::stri
   return config::value_text(s, key);
 }
 
-int run_config_show(const ShowOptions& opts) {
+int run_config_show(const ConfigShowOptions& opts) {
   auto loaded = config::locate_and_load(opts.config);
   if (!loaded) return report_error(loaded.error());
   auto settings = config::settings_for_repository(*loaded, opts.repo);
@@ -104,7 +104,7 @@ void register_config(CLI::App& app, Registry& registry) {
   check->footer("Errors name the file, the line, the key and what is allowed; unknown keys are errors.");
   registry.push_back({check, [check_opts] { return run_config_check(*check_opts); }});
 
-  auto show_opts = std::make_shared<ShowOptions>();
+  auto show_opts = std::make_shared<ConfigShowOptions>();
   CLI::App* show = group->add_subcommand(
       "show", "Show the settings the hooks apply to one repository, and where each value comes from");
   show->add_option("--repo", show_opts->repo, "The server repository (its git directory)")->capture_default_str();
