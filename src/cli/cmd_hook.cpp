@@ -74,12 +74,13 @@ int run_hook_run(const RunOptions& opts) {
 /// `command="auths hook ssh-shell NAME",restrict <key>` in authorized_keys: the key that
 /// authenticated names the pusher. AUTHS_PUSHER is set to NAME whatever the client sent, the
 /// variables of the forges (GL_*, GITEA_*) and of CGI (REMOTE_USER, GATEWAY_INTERFACE), which
-/// would name a pusher before it (hook_context_from_env), are removed, and git-shell runs the
+/// would name a pusher before it (hook_context_from_env), and every AUTHS_* (AUTHS_HOOKS_CONFIG
+/// would choose the server's configuration: only --config sets it) are removed, and git-shell runs the
 /// client's command: git-receive-pack, git-upload-pack or git-upload-archive, nothing else.
 constexpr std::string_view kGitShellCommands[] = {"git-receive-pack ", "git-upload-pack ", "git-upload-archive ",
                                                   "git receive-pack ", "git upload-pack ", "git upload-archive "};
 
-int run_hook_ssh_shell(const std::string& name) {
+int run_hook_ssh_shell(const std::string& name, const std::string& config) {
   const bool valid =
       !name.empty() && name.size() <= 64 && name.front() != '-' && std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -105,12 +106,17 @@ int run_hook_ssh_shell(const std::string& name) {
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view var(*entry);
     const std::string_view var_name = var.substr(0, var.find('='));
-    if (var_name.starts_with("GL_") || var_name.starts_with("GITEA_") || var_name == "REMOTE_USER" ||
-        var_name == "GATEWAY_INTERFACE") {
+    if (var_name.starts_with("GL_") || var_name.starts_with("GITEA_") || var_name.starts_with("AUTHS_") ||
+        var_name == "REMOTE_USER" || var_name == "GATEWAY_INTERFACE") {
       scrub.emplace_back(var_name);
     }
   }
   for (const auto& var_name : scrub) ::unsetenv(var_name.c_str());
+  // The server configuration is the admin's (--config), never one a client's environment names.
+  if (!config.empty() && ::setenv("AUTHS_HOOKS_CONFIG", config.c_str(), 1) != 0) {
+    std::fprintf(stderr, "auths: cannot set AUTHS_HOOKS_CONFIG: %s\n", std::strerror(errno));
+    return kExitUndecided;
+  }
   if (::setenv("AUTHS_PUSHER", name.c_str(), 1) != 0) {
     std::fprintf(stderr, "auths: cannot set AUTHS_PUSHER: %s\n", std::strerror(errno));
     return kExitUndecided;
@@ -254,18 +260,21 @@ void register_hook(CLI::App& app, Registry& registry) {
   registry.push_back({override_cmd, [override_opts] { return run_hook_override(*override_opts); }});
 
   auto ssh_name = std::make_shared<std::string>();
+  auto ssh_config = std::make_shared<std::string>();
   CLI::App* ssh_shell = hook->add_subcommand(
       "ssh-shell", "The forced command of a plain ssh server: names the pusher by the key that authenticated");
   ssh_shell->add_option("name", *ssh_name, "The pusher this key belongs to (letters, digits, '.', '_', '-', '@')")
       ->required();
+  ssh_shell->add_option("--config", *ssh_config,
+                        "The hooks.yaml the hooks read (AUTHS_HOOKS_CONFIG); default /etc/auths/hooks.yaml");
   ssh_shell->footer(
       "In the git user's authorized_keys, one line per key:\n"
       "  command=\"/usr/bin/auths hook ssh-shell alice\",restrict ssh-ed25519 AAAA... alice@laptop\n"
-      "Sets AUTHS_PUSHER=NAME (whatever the client sent), removes GL_*, GITEA_*, REMOTE_USER and "
+      "Sets AUTHS_PUSHER=NAME (whatever the client sent), removes GL_*, GITEA_*, AUTHS_*, REMOTE_USER and "
       "GATEWAY_INTERFACE, and runs git-shell -c \"$SSH_ORIGINAL_COMMAND\" for git-receive-pack, git-upload-pack and "
       "git-upload-archive only. The hooks record NAME as the pusher (pusher_source AUTHS_PUSHER). Exit 1 for any other "
       "command or a login, 64 for an invalid NAME, 127 when git-shell cannot run.");
-  registry.push_back({ssh_shell, [ssh_name] { return run_hook_ssh_shell(*ssh_name); }});
+  registry.push_back({ssh_shell, [ssh_name, ssh_config] { return run_hook_ssh_shell(*ssh_name, *ssh_config); }});
 }
 
 }  // namespace auths::cli

@@ -413,7 +413,42 @@ struct StatusOptions {
   std::string repo = ".";
   std::string layout = "plain";
   std::string gitlab_global_dir;
+  bool json = false;
 };
+
+/// `auths hook status --json`: what the text says, as one document.
+nlohmann::ordered_json status_json(const std::vector<client::HookState>& hooks, const ServerStatus& status,
+                                   bool enforced) {
+  nlohmann::ordered_json hook_list = nlohmann::ordered_json::array();
+  for (const auto& h : hooks) {
+    hook_list.push_back({{"hook", h.hook},
+                         {"path", h.path},
+                         {"exists", h.exists},
+                         {"executable", h.executable},
+                         {"ours", h.ours},
+                         {"git_runs", h.git_runs},
+                         {"note", or_null(h.note)}});
+  }
+  nlohmann::ordered_json doc = {{"repository", status.git_dir},
+                                {"hooks", hook_list},
+                                {"enforced", enforced},
+                                {"default_branch", or_null(status.default_branch)},
+                                {"default_branch_missing", status.default_branch_missing},
+                                {"policy_state", status.policy_state},
+                                {"policy_source", or_null(status.policy_source)},
+                                {"bootstrap", status.bootstrap}};
+  if (status.has_records) {
+    doc["baseline"] = {{"refs", status.baseline_refs}, {"recorded", or_null(status.baseline_recorded)}};
+    doc["records"] = {{"accepted_updates", status.accepted_updates},
+                      {"accepted_tips", status.accepted_tips},
+                      {"accepted_objects", status.accepted_objects},
+                      {"pending", status.pending}};
+  } else {
+    doc["baseline"] = nullptr;
+    doc["records"] = nullptr;
+  }
+  return doc;
+}
 
 int run_hook_status(const StatusOptions& opts) {
   auto layout = client::parse_hook_layout(opts.layout);
@@ -425,8 +460,15 @@ int run_hook_status(const StatusOptions& opts) {
   if (!hooks) return report_error(hooks.error());
   auto status = server_status(opts.repo);
   if (!status) return report_error(status.error());
-  std::printf("repository:     %s\n", status->git_dir.c_str());
   bool enforced = false;
+  for (const auto& h : *hooks) {
+    if (h.exists && (h.hook == "pre-receive" || h.hook == "update")) enforced |= h.git_runs && h.ours;
+  }
+  if (opts.json) {
+    std::printf("%s\n", status_json(*hooks, *status, enforced).dump(2).c_str());
+    return enforced ? kExitAccepted : kExitRejected;
+  }
+  std::printf("repository:     %s\n", status->git_dir.c_str());
   for (const auto& h : *hooks) {
     if (!h.exists) {
       std::printf("%-15s %s: missing%s%s\n", (h.hook + ":").c_str(), h.path.c_str(), h.note.empty() ? "" : "; ",
@@ -436,7 +478,6 @@ int run_hook_status(const StatusOptions& opts) {
     std::printf("%-15s %s: %s, %s%s%s\n", (h.hook + ":").c_str(), h.path.c_str(),
                 h.ours ? "installed by auths" : "present, not installed by auths",
                 h.git_runs ? "git runs it" : "git does NOT run it", h.note.empty() ? "" : "; ", h.note.c_str());
-    if (h.hook == "pre-receive" || h.hook == "update") enforced |= h.git_runs && h.ours;
   }
   std::printf("default branch: %s\n", status->default_branch.empty() ? "(none)" : status->default_branch.c_str());
   std::printf("policy in force: %s%s%s\n", status->policy_state.c_str(), status->policy_source.empty() ? "" : " at ",
@@ -534,6 +575,7 @@ void register_hook_install(CLI::App& hook, Registry& registry) {
   status->add_option("--gitlab-global-dir", status_opts->gitlab_global_dir,
                      "gitlab layout: also look in Gitaly's custom_hooks_dir");
   status->footer("Exit status 0 when git runs an auths pre-receive or update hook in the repository, 1 otherwise.");
+  status->add_flag("--json", status_opts->json, "Print one JSON document instead of text (same exit status)");
   registry.push_back({status, [status_opts] { return run_hook_status(*status_opts); }});
 }
 
