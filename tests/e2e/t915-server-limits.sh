@@ -66,9 +66,8 @@ defaults:
 YAML
   many_commits 20000
   push origin main
-  expect_push_undecided
-  expect_code time-budget-exceeded
-  expect_line_match 'time budget of 300 ms'
+  expect_push_undecided time-budget-exceeded
+  expect_line_match "time budget of [0-9]+ ms ran out after [0-9]+ ms"
   elapsed=$(hook_elapsed_ms)
   step "the hook refused after $elapsed ms (budget 300 ms)"
   # The margin: the hook's start and end (sanitizer build, a loaded CI machine), not the work.
@@ -82,11 +81,11 @@ hook_run_reads_the_config() {
   base=$(server_git rev-parse main)
   RUN_STDIN=$E2E_TMP/run.in
   echo "$base $tip refs/heads/main" >"$RUN_STDIN"
-  run hookrun "$AUTHS" hook run --repo "$SERVER"
-  expect_rc 2
-  expect_text "$RUN_OUT$RUN_ERR" "time-budget-exceeded"
+  run hookrun "$AUTHS" hook run --repo "$CLIENT"
   unset RUN_STDIN
   client_git reset -q --hard "$base"
+  expect_rc 2
+  expect_text "$RUN_ERR" "time-budget-exceeded"
 }
 test_case hook_run_reads_the_config "auths hook run judges with the same hooks.yaml (the dry run refuses it too)"
 
@@ -96,6 +95,7 @@ version: 1
 defaults:
   max_push_commits: 3
 YAML
+  client_git reset -q --hard "$(server_git rev-parse main)"
   for i in 1 2 3 4; do commit_as alice "small $i" >/dev/null; done
   push origin main
   expect_push_rejected push-too-large

@@ -70,6 +70,23 @@ web_clone() {
   client_git checkout -q -B main origin/main
 }
 
+# The server says which forge runs it (hooks.yaml `forge:`): only then is GL_PROTOCOL=web the
+# forge's own push. The hook inherits AUTHS_HOOKS_CONFIG over file://, as from GitLab's Gitaly.
+HOOKS_YAML=$E2E_TMP/hooks.yaml
+export AUTHS_HOOKS_CONFIG=$HOOKS_YAML
+printf 'version: 1\ndefaults:\n  forge: none\n' >"$HOOKS_YAML"
+
+web_edit_needs_forge_configured() {
+  web_clone
+  e0=$(commit_as gitlab "Update README.md (forge not configured)" README.md)
+  GL_PROTOCOL=web GL_ID=user-2 GL_USERNAME=bob GL_PROJECT_PATH=group/project push origin main
+  expect_push_rejected forge-commit-not-allowed
+  expect_violation refs/heads/main "$e0" forge-commit-not-allowed main
+  rm -rf "$CLIENT"
+  printf 'version: 1\ndefaults:\n  forge: gitlab\n' >"$HOOKS_YAML"
+}
+test_case web_edit_needs_forge_configured "GL_PROTOCOL=web on a server whose hooks.yaml names no forge: the marker counts for nothing"
+
 web_edit_accepted() {
   web_clone
   e1=$(commit_as gitlab "Update README.md" README.md)

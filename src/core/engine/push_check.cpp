@@ -253,9 +253,29 @@ class PushChecker {
     // libgit2's graph code parses commits its own, more lenient way (and leaks memory when one
     // is malformed): a pushed tip it would misread is refused first (walk_failed names it).
     if (auto tip = git::read_commit(m_repo, **new_commit); !tip) return tip.error();
+    if (m_settings.deadline) return classify_within_budget(**old_commit, **new_commit);
     auto ff = m_repo.is_ancestor(**old_commit, **new_commit);
     if (!ff) return ff.error();
     return *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
+  }
+
+  /// The fast-forward test under a time budget: libgit2's graph search (is_ancestor) cannot be
+  /// stopped, so the same answer comes from a walk that asks the budget. The commits reachable
+  /// from `new_commit` but not from `old_commit`: `old_commit` is an ancestor exactly when one of
+  /// them has it as a parent (the last step of a path down to it).
+  Result<UpdateKind> classify_within_budget(const Oid& old_commit, const Oid& new_commit) {
+    const Oid hidden[] = {old_commit};
+    auto fresh = m_repo.walk(new_commit, hidden, m_budget.stop());
+    if (!fresh) return fresh.error();
+    for (const Oid& c : *fresh) {
+      if (m_budget.spent()) return Error::internal("stopped by the time budget while comparing histories");
+      auto info = git::read_commit(m_repo, c);
+      if (!info) return info.error();
+      if (std::find(info->parents.begin(), info->parents.end(), old_commit) != info->parents.end()) {
+        return UpdateKind::kFastForward;
+      }
+    }
+    return UpdateKind::kForce;
   }
 
   RefReport check_update(const RefUpdate& u) {
