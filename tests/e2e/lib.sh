@@ -691,7 +691,9 @@ hook_exit() { hook_exit_read && printf '%s\n' "$HOOK_EXIT"; }
 # hook_elapsed_ms: how long the recorded hook of the last push ran, in milliseconds (the
 # recording wrapper's hook.start and hook.end).
 hook_elapsed_ms() {
-  [ -f "$E2E_TMP/hook.start" ] && [ -f "$E2E_TMP/hook.end" ] || e2e_die "the last push recorded no hook times"
+  if [ ! -f "$E2E_TMP/hook.start" ] || [ ! -f "$E2E_TMP/hook.end" ]; then
+    e2e_die "the last push recorded no hook times"
+  fi
   echo $((($(cat "$E2E_TMP/hook.end") - $(cat "$E2E_TMP/hook.start")) / 1000000))
 }
 
