@@ -64,7 +64,7 @@ warn_accepts_and_says_so() {
   expect_no_line_match '^error: '
   expect_ref refs/heads/main "$bad"
   if [ "$(audit_lines)" -eq 2 ]; then ok; else fail "expected 2 audit lines, got $(audit_lines)"; fi
-  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == ['unknown-signer'] and lines[-1]['decision'] in ('accept', 'warn')"
+  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == ['unknown-signer'] and lines[-1]['decision'] == 'warn' and lines[-1]['mode'] == 'warn' and lines[-1]['overruled'] == 'refuse'"
 }
 test_case warn_accepts_and_says_so "mode warn: the violating push is accepted, every violation shown to the pusher and logged"
 
@@ -99,7 +99,7 @@ off_accepts_unjudged() {
   expect_no_line_match 'unknown-signer'
   expect_ref refs/heads/main "$bad"
   if [ "$(audit_lines)" -eq 3 ]; then ok; else fail "expected 3 audit lines, got $(audit_lines)"; fi
-  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == [] and lines[-1]['decision'] in ('accept', 'off')"
+  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == [] and lines[-1]['decision'] == 'off' and lines[-1]['mode'] == 'off'"
 }
 test_case off_accepts_unjudged "mode off: nothing judged, accepted, one audit line still written"
 

@@ -79,7 +79,7 @@ exactly_one_push() {
   expect_no_line_match '^error: '
   expect_ref refs/heads/main "$bad"
   expect_equal "$(ls -A "$SERVER/auths-overrides")" "" "overrides after the push (claimed and removed)"
-  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == ['unknown-signer'] and lines[-1]['decision'] in ('accept', 'override')"
+  json_check "$AUDIT" "lines[-1]['new'] == '$bad' and lines[-1]['codes'] == ['unknown-signer'] and lines[-1]['decision'] == 'override' and lines[-1]['overruled'] == 'refuse' and 'INC-1' in lines[-1]['override']"
   # The same push again (the admin moved the branch back): refused.
   git -C "$SERVER" update-ref refs/heads/main "$SEED"
   push origin main
