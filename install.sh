@@ -9,10 +9,13 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: ./install.sh [--prefix DIR] [--no-demo]
-       ./install.sh [--prefix DIR] --server LAYOUT [--all DIR | --repo R] [OPTIONS]
+usage: ./install.sh [--prefix DIR | --deb] [--no-demo]
+       ./install.sh [--prefix DIR | --deb] --server LAYOUT [--all DIR | --repo R] [OPTIONS]
 
   --prefix DIR   where to install the binaries (DIR/bin); default /usr/local
+  --deb          build the Debian package (cpack -G DEB, build/package/) and install it with
+                 apt-get (binaries in /usr/bin, man pages, bash completion, examples) instead
+                 of copying the binaries under --prefix
   --no-demo      do not run scripts/demo.sh afterwards
 
   --server LAYOUT              plain, gitea (Forgejo too), gitlab or gitolite: after installing,
@@ -32,6 +35,8 @@ EOF
 }
 
 prefix=/usr/local
+prefix_given=0
+deb=0
 demo=1
 server=""
 hook_args=()
@@ -52,13 +57,19 @@ while [ $# -gt 0 ]; do
               gitolite_home=$2; hook_args+=("$1" "$2"); shift 2 ;;
     --update|--gitolite-repo-specific) hook_args+=("$1"); shift ;;
     --prefix) [ $# -ge 2 ] || { echo "error: --prefix needs a directory" >&2; exit 64; }
-              prefix=$2; shift 2 ;;
-    --prefix=*) prefix=${1#--prefix=}; shift ;;
+              prefix=$2; prefix_given=1; shift 2 ;;
+    --prefix=*) prefix=${1#--prefix=}; prefix_given=1; shift ;;
+    --deb) deb=1; shift ;;
     --no-demo) demo=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option '$1'" >&2; usage >&2; exit 64 ;;
   esac
 done
+if [ "$deb" -eq 1 ] && [ "$prefix_given" -eq 1 ]; then
+  echo "error: --deb installs into /usr: it takes no --prefix" >&2
+  exit 64
+fi
+[ "$deb" -eq 0 ] || prefix=/usr
 case "$prefix" in
   /*) ;;
   *) prefix="$(pwd)/$prefix" ;;
@@ -86,17 +97,31 @@ cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DAUTHS_BUILD_T
 auths_log "building (this takes a few minutes the first time)"
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)"
 
-auths_log "installing into $prefix"
 sudo=""
-if ! mkdir -p "$prefix/bin" 2>/dev/null || [ ! -w "$prefix/bin" ]; then
-  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+if [ "$deb" -eq 1 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "error: --deb installs with apt-get: run as root" >&2; exit 1; }
     sudo="sudo"
-  else
-    echo "error: cannot write to $prefix/bin (run as root, or choose --prefix DIR)" >&2
-    exit 1
   fi
+  auths_log "building the Debian package (cpack -G DEB)"
+  rm -f build/package/auths-hooks_*.deb
+  (cd build && cpack -G DEB -B "$root/build/package" >/dev/null)
+  deb_file=$(find "$root/build/package" -maxdepth 1 -name 'auths-hooks_*.deb' | head -n1)
+  [ -n "$deb_file" ] || { echo "error: cpack wrote no auths-hooks_*.deb in build/package" >&2; exit 1; }
+  auths_log "installing $deb_file with apt-get"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb_file" </dev/null
+else
+  auths_log "installing into $prefix"
+  if ! mkdir -p "$prefix/bin" 2>/dev/null || [ ! -w "$prefix/bin" ]; then
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+      sudo="sudo"
+    else
+      echo "error: cannot write to $prefix/bin (run as root, or choose --prefix DIR)" >&2
+      exit 1
+    fi
+  fi
+  $sudo cmake --install build --prefix "$prefix"
 fi
-$sudo cmake --install build --prefix "$prefix"
 
 for bin in auths auths-pre-receive auths-update auths-pre-push auths-commit-msg; do
   if [ ! -x "$prefix/bin/$bin" ]; then
