@@ -2,8 +2,8 @@
 # The server limits of hooks.yaml over real pushes: time_budget_ms (a push whose verification
 # would take longer is refused as time-budget-exceeded, exit 2, within the budget plus a small
 # margin, and never half-accepted), max_push_commits (push-too-large, counted over the whole
-# push), trust_roots (a policy governed by a root the server did not pin is refused, the pinned
-# one accepted) and `auths hook run` reading the same file.
+# push), trust_roots (a policy governed by a root the server did not pin refuses every push)
+# and `auths hook run` reading the same file.
 # e2e-cost: 60
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/identity.sh"
@@ -32,6 +32,8 @@ POLICY
 # for the first one): N objects whose signature checks each cost one Ed25519 verification.
 many_commits() {
   local n=$1 first
+  # 20,000 loose objects would start git's background gc, racing the test's cleanup.
+  client_git config gc.auto 0
   first=$(commit_as alice "signed once")
   python3 - "$CLIENT/.git" "$first" "$n" <<'PY'
 import hashlib, os, subprocess, sys, zlib
@@ -105,5 +107,27 @@ YAML
   expect_push_ok
 }
 test_case max_push_commits "max_push_commits: 4 new commits refused (push-too-large), 3 accepted"
+
+trust_roots_pin_governance() {
+  config_write <<YAML
+version: 1
+defaults:
+  trust_roots: ["did:keri:ECk3NGTh6pLNEtZb2qsDgFzIzks7nvWlk1VhO-170tKv"]
+YAML
+  client_git reset -q --hard "$(server_git rev-parse main)"
+  t1=$(commit_as alice "signed by alice, governance not pinned")
+  push origin main
+  expect_push_rejected trust-root-mismatch
+  expect_line_match "trust-root-mismatch .* gives \[governance\] to the key alice \(SHA256:.*\) directly"
+  config_write <<YAML
+version: 1
+defaults:
+  mode: enforce
+YAML
+  push origin main
+  expect_push_ok
+  expect_ref refs/heads/main "$t1"
+}
+test_case trust_roots_pin_governance "trust_roots pinned: a policy whose [governance] is a bare key refuses every push (trust-root-mismatch); unpinned, accepted"
 
 test_done
