@@ -105,10 +105,17 @@ try auths hook install --re
 SCRIPT
   run complete bash "$E2E_TMP/complete.sh"
   expect_rc 0
-  expect_text "$RUN_OUT" "hook"
-  expect_text "$RUN_OUT" "run install status"
-  expect_text "$RUN_OUT" "status"
-  expect_text "$RUN_OUT" "--repo"
+  # One line per try: the first level, the hook group's subcommands, an option of hook install.
+  expect_equal "$(sed -n 1p "$RUN_OUT")" "hook" "completion of 'auths ho'"
+  local sub
+  for sub in run install uninstall status override; do
+    if sed -n 2p "$RUN_OUT" | tr ' ' '\n' | grep -qx "$sub"; then ok; else
+      fail "completion of 'auths hook ' lacks '$sub': $(sed -n 2p "$RUN_OUT")"
+    fi
+  done
+  if sed -n 3p "$RUN_OUT" | tr ' ' '\n' | grep -qx -- "--repo"; then ok; else
+    fail "completion of 'auths hook install --re' lacks --repo: $(sed -n 3p "$RUN_OUT")"
+  fi
 }
 test_case completion_completes "bash completion offers subcommands and options of the installed binary"
 
