@@ -9,7 +9,7 @@
 # Building and running the binaries (python3: scripts/gen-man.py writes the manual pages; dpkg-dev,
 # which build-essential brings, gives cpack its dpkg-shlibdeps).
 AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
-  libgit2-dev libbotan-2-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
+  libgit2-dev libbotan-2-dev libsodium-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libsqlite3-dev libcpp-httplib-dev python3"
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
 # cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/policy_in_force.h"
@@ -21,32 +20,21 @@ struct Governed {
 
 class GovernedReader {
  public:
-  GovernedReader(const git::RepoView& repo, const std::vector<std::string>& files) : m_repo(repo) {
+  GovernedReader(CommitIndex& index, const std::vector<std::string>& files) : m_index(index) {
     m_paths.push_back(kAuthsDir);
     m_paths.insert(m_paths.end(), files.begin(), files.end());
   }
 
-  /// The first parent of `commit`, or nullopt for a root commit or one that cannot be parsed
-  /// (the commit is read once for the walk and for the review).
-  Result<std::optional<Oid>> first_parent(const Oid& commit) {
-    auto parsed = parse(commit);
-    if (!parsed) {
-      if (parsed.error().code == ErrorCode::kCorrupt) return std::optional<Oid>{};
-      return parsed.error();
-    }
-    return parsed->first_parent;
-  }
-
   Result<Governed> of(const std::optional<Oid>& commit) {
     if (!commit) return Governed{std::vector<std::optional<Oid>>(m_paths.size())};
-    auto parsed = parse(*commit);
+    auto parsed = m_index.commit(*commit);
     if (!parsed) return parsed.error();
     const Oid& tree = parsed->tree;
     const auto same_tree = m_by_tree.find(tree);
     if (same_tree != m_by_tree.end()) return same_tree->second;
     Governed out;
     for (const auto& path : m_paths) {
-      auto entry = git::tree_entry(m_repo, tree, path);
+      auto entry = git::tree_entry(m_index.repo(), tree, path);
       if (!entry) return entry.error();
       out.ids.push_back(entry->has_value() ? std::optional<Oid>((*entry)->id) : std::nullopt);
     }
@@ -55,31 +43,14 @@ class GovernedReader {
   }
 
  private:
-  /// What the review needs of a commit, read once.
-  struct Parsed {
-    Oid tree;
-    std::optional<Oid> first_parent;
-  };
-
-  Result<Parsed> parse(const Oid& commit) {
-    const auto cached = m_parsed.find(commit);
-    if (cached != m_parsed.end()) return cached->second;
-    auto info = git::read_commit(m_repo, commit);
-    if (!info) return info.error();
-    Parsed out{info->tree, info->parents.empty() ? std::nullopt : std::optional<Oid>(info->parents.front())};
-    m_parsed.emplace(commit, out);
-    return out;
-  }
-
-  const git::RepoView& m_repo;
+  CommitIndex& m_index;
   std::vector<std::string> m_paths;
-  std::unordered_map<Oid, Parsed, OidHash> m_parsed;
   std::map<Oid, Governed> m_by_tree;  // equal trees mean equal state
 };
 
 }  // namespace
 
-Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid& old_tip, const Oid& new_tip,
+Result<PolicyChanges> review_policy_changes(CommitIndex& index, const Oid& old_tip, const Oid& new_tip,
                                             const std::vector<std::string>& named_files, const git::Stop& stop) {
   PolicyChanges out;
   const auto stopped = [&stop] { return stop && stop(); };
@@ -87,15 +58,16 @@ Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid
   // The commits joining the first-parent line: the chain from the new tip down to the first
   // commit the branch already had.
   const Oid hidden[] = {old_tip};
-  auto fresh_list = repo.walk(new_tip, hidden, stop);
+  auto fresh_list = index.walk(new_tip, hidden, stop);
   if (!fresh_list) return fresh_list.error();
+  if (Status s = index.load(*fresh_list, stop); !s) return s.error();
   const std::unordered_set<Oid, OidHash> fresh(fresh_list->begin(), fresh_list->end());
-  GovernedReader governed(repo, named_files);
+  GovernedReader governed(index, named_files);
   std::vector<std::pair<Oid, std::optional<Oid>>> line;  // (commit, its first parent)
   std::optional<Oid> cursor = new_tip;
   while (cursor && fresh.count(*cursor) != 0) {
     if (stopped()) return stop_error;
-    auto parent = governed.first_parent(*cursor);
+    auto parent = index.first_parent(*cursor);
     if (!parent) return parent.error();
     line.emplace_back(*cursor, *parent);
     cursor = *parent;

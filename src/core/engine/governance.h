@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auths/types.h"
+#include "engine/commit_index.h"
 #include "git/repo_view.h"
 
 namespace auths::engine {
@@ -29,7 +30,7 @@ struct PolicyChanges {
 
 /// `named_files` are the files outside `.auths/` the policy names (in force, or at the new tip).
 /// `stop` (the time budget) ends a long review with an Error.
-Result<PolicyChanges> review_policy_changes(const git::RepoView& repo, const Oid& old_tip, const Oid& new_tip,
+Result<PolicyChanges> review_policy_changes(CommitIndex& index, const Oid& old_tip, const Oid& new_tip,
                                             const std::vector<std::string>& named_files, const git::Stop& stop = {});
 
 }  // namespace auths::engine

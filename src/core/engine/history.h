@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "auths/types.h"
+#include "engine/commit_index.h"
 #include "git/repo_view.h"
 
 namespace auths::engine {
@@ -27,7 +28,7 @@ struct NewHistory {
 /// The new commits of `tip` given the `trusted` tips. A commit that cannot be parsed ends the
 /// first-parent chain (it is judged, and refused, as malformed where it stands). `stop` (the
 /// time budget) ends a long walk with an Error.
-Result<NewHistory> new_history(const git::RepoView& repo, const Oid& tip, std::span<const Oid> trusted,
+Result<NewHistory> new_history(CommitIndex& index, const Oid& tip, std::span<const Oid> trusted,
                                const git::Stop& stop = {});
 
 }  // namespace auths::engine

@@ -1,12 +1,9 @@
 #include "engine/judge.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
 #include <optional>
-#include <thread>
 
+#include "engine/parallel.h"
 #include "engine/quorum.h"
 #include "git/trees.h"
 #include "util/strings.h"
@@ -18,11 +15,10 @@ namespace {
 
 /// Objects are read and verified in batches of this size, so memory stays bounded.
 constexpr size_t kBatchSize = 2048;
-/// Below this many signatures, verifying on one thread is faster than starting others.
-constexpr size_t kParallelThreshold = 64;
 
 struct Item {
   const Candidate* candidate = nullptr;
+  std::optional<Error> failed;     // reading failed for another reason than a malformed object
   std::optional<Error> malformed;  // the object cannot be read as git reads it
   int64_t time = 0;
   std::string payload;
@@ -285,77 +281,43 @@ SignerMatch judge_one(const JudgeContext& context, const std::string& ref, const
 
 }  // namespace
 
-Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work, const git::Stop& stop) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stopped{false};
-  std::mutex failure_mutex;
-  std::optional<std::string> failure;
-  const auto worker = [&] {
-    for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-      if (stopped || (stop && stop())) {
-        stopped = true;
-        return;
-      }
-      try {
-        work(i);
-      } catch (const std::exception& e) {
-        const std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = e.what();
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = "unknown exception";
-      }
-    }
-  };
-  const unsigned extra = (count < kParallelThreshold || threads < 2) ? 0 : threads - 1;
-  {
-    std::vector<std::jthread> pool;  // joined when the scope ends, whatever happens
-    pool.reserve(extra);
-    for (unsigned t = 0; t < extra; ++t) pool.emplace_back(worker);
-    worker();
-  }
-  if (failure) return Error::internal("signature verification failed: " + *failure);
-  if (stopped) return Error::internal("signature verification stopped");
-  return {};
-}
-
 Status judge_objects(const JudgeContext& context, std::span<const Candidate> candidates, RefReport& report,
                      std::vector<Violation>& violations) {
   Budget* budget = context.budget;
   const git::Stop stop = budget != nullptr ? budget->stop() : git::Stop{};
   const Status stopped = Error::internal("judging stopped: the time budget ran out");
   if (budget != nullptr) budget->listed(candidates.size());
+  // Reading, parsing and verifying an object needs nothing of any other object, so each worker
+  // does all three for the objects it takes (RepoView::read may be called from several threads);
+  // only the verdicts below, which consult the registry and write the report, run on this thread,
+  // in the candidates' order, so the output does not depend on the threads.
+  const policy::WitnessSet* witnesses = context.witnesses;
+  const auto counts_receipts = [witnesses](const Item& item) {
+    return witnesses != nullptr && !item.malformed && !item.candidate->is_tag;
+  };
+  const auto prepare = [&context, witnesses, &counts_receipts, budget](Item& item) {
+    if (Status s = read_item(context.repo, witnesses != nullptr, item); !s) {
+      item.failed = s.error();
+      return;
+    }
+    // Receipts are counted with the signature (their Ed25519 checks spread over the same threads).
+    if (!item.malformed && item.needs_signature) item.check = check_signature(item.payload, item.signature);
+    if (counts_receipts(item)) tally_receipts(*witnesses, item);
+    item.payload = std::string();  // the bytes are not needed past this point: keep a batch small
+    item.signature = std::string();
+    if (budget != nullptr) budget->verified(1);
+  };
   std::vector<Item> batch;
   for (size_t start = 0; start < candidates.size(); start += kBatchSize) {
     const size_t end = std::min(candidates.size(), start + kBatchSize);
     batch.assign(end - start, Item{});
-    for (size_t i = start; i < end; ++i) {
-      if (stop && stop()) return stopped;  // reading may diff trees (a rule's paths): long too
-      batch[i - start].candidate = &candidates[i];
-      if (Status s = read_item(context.repo, context.witnesses != nullptr, batch[i - start]); !s) return s;
-    }
-    std::vector<size_t> to_verify;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i].malformed && batch[i].needs_signature) to_verify.push_back(i);
-    }
-    // Receipts are counted with the signature (their Ed25519 checks spread over the same threads).
-    const policy::WitnessSet* witnesses = context.witnesses;
-    const auto counts_receipts = [witnesses](const Item& item) {
-      return witnesses != nullptr && !item.malformed && !item.candidate->is_tag;
-    };
-    const Status verified = parallel_for(
-        to_verify.size(), context.threads,
-        [&batch, &to_verify, witnesses, &counts_receipts, budget](size_t i) {
-          Item& item = batch[to_verify[i]];
-          item.check = check_signature(item.payload, item.signature);
-          if (counts_receipts(item)) tally_receipts(*witnesses, item);
-          if (budget != nullptr) budget->verified(1);
-        },
-        stop);
-    if (!verified) return verified;
-    if (budget != nullptr) budget->verified(batch.size() - to_verify.size());  // nothing to verify
-    for (Item& item : batch) {
-      if (counts_receipts(item) && !item.tally) tally_receipts(*witnesses, item);  // no signature needed
+    for (size_t i = start; i < end; ++i) batch[i - start].candidate = &candidates[i];
+    // Reading may diff trees (a rule's paths): the budget is asked between objects.
+    const Status prepared = parallel_for(
+        batch.size(), context.threads, [&batch, &prepare](size_t i) { prepare(batch[i]); }, stop);
+    if (!prepared) return stop && stop() ? stopped : prepared;
+    for (const Item& item : batch) {
+      if (item.failed) return *item.failed;  // the first in the candidates' order
     }
     for (const Item& item : batch) {
       if (stop && stop()) return stopped;  // resolving signers may read the registry on demand

@@ -77,11 +77,4 @@ struct JudgeContext {
 Status judge_objects(const JudgeContext& context, std::span<const Candidate> candidates, RefReport& report,
                      std::vector<Violation>& violations);
 
-/// Runs `work(i)` for i in [0, count) on up to `threads` threads. An exception in any worker is
-/// caught and returned as an Error (never std::terminate); every thread is joined first. `stop`
-/// (when set) is asked before each item: once true, every thread takes no more items and the
-/// result is an Error.
-Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work,
-                    const git::Stop& stop = {});
-
 }  // namespace auths::engine

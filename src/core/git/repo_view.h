@@ -37,10 +37,12 @@ struct RefEntry {
   std::string symbolic_target;  // symbolic refs ("refs/heads/main"); empty for direct refs
 };
 
+/// read, type_of and contains may be called from several threads at once (the engine reads and
+/// verifies objects on every core: engine/judge.cpp); the rest is called from one thread.
+/// git::Repository reads through libgit2's git_odb, which is thread-safe since libgit2 1.4.
 class RepoView {
  public:
   virtual ~RepoView() = default;
-
   /// The object's type and content; ErrorCode::kNotFound when the object is missing.
   virtual Result<RawObject> read(const Oid& oid) const = 0;
   /// The object's type without reading its content; kNotFound when missing.

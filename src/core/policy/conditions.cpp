@@ -86,8 +86,16 @@ ConditionVerdict check_conditions(const Rule& rule, const SignerFacts& signer, c
 
 SignerFacts listed_key_facts(const crypto::PublicKey& key) {
   SignerFacts facts;
-  auto did = key.to_did_key();
-  facts.subject = did ? *did : key.fingerprint();
+  // Asked once per object of a push, nearly always about the same few keys: the base58 of the
+  // last key is kept (per thread: the engine may ask on several).
+  thread_local util::Bytes last_blob;
+  thread_local std::string last_subject;
+  if (key.ssh_blob() != last_blob || last_subject.empty()) {
+    auto did = key.to_did_key();
+    last_subject = did ? *did : key.fingerprint();
+    last_blob = key.ssh_blob();
+  }
+  facts.subject = last_subject;
   facts.issuer = facts.subject;
   facts.listed_key = true;
   return facts;

@@ -1,9 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
+#include <botan/auto_rng.h>
+#include <botan/ed25519.h>
+#include <botan/pubkey.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
 
+#include "crypto/ed25519_backends.h"
 #include "crypto/public_key.h"
 #include "crypto/verify.h"
 #include "util/bytes.h"
@@ -95,6 +100,82 @@ BOOST_AUTO_TEST_CASE(ed25519_rejections) {
     carry = sum >> 8;
   }
   BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, malleable));
+}
+
+// libsodium (the hot path) against Botan (the reference), signatures made by Botan: both must
+// answer alike on good signatures and on every mutation of them: another message, a flipped bit
+// anywhere in the signature or the key, S + L, S + k*L with the top bits set, truncation.
+BOOST_AUTO_TEST_CASE(ed25519_differential_sodium_botan) {
+  Botan::AutoSeeded_RNG rng;
+  int compared = 0;
+  int good = 0;
+  for (int round = 0; round < 64; ++round) {
+    const Botan::Ed25519_PrivateKey private_key(rng);
+    const au::Bytes key = private_key.get_public_key();
+    const auto random = rng.random_vec(static_cast<size_t>(round * 7));
+    const au::Bytes message(random.begin(), random.end());
+    Botan::PK_Signer signer(private_key, rng, "Pure");
+    const au::Bytes signature = signer.sign_message(message, rng);  // std::vector: Botan's own type
+
+    const auto same = [&](const au::Bytes& k, const au::Bytes& m, const au::Bytes& s, const char* what) {
+      const bool sodium = ac::ed25519_verify_sodium(k, m, s);
+      const bool botan = ac::ed25519_verify_botan(k, m, s);
+      BOOST_TEST(sodium == botan, what << " (round " << round << "): sodium " << sodium << ", botan " << botan);
+      ++compared;
+      return sodium;
+    };
+    if (same(key, message, signature, "good signature")) ++good;
+    au::Bytes other = message;
+    other.push_back(0x2a);
+    same(key, other, signature, "message extended");
+    for (size_t bit = static_cast<size_t>(round) % 8; bit < 512; bit += 37) {
+      au::Bytes flipped = signature;
+      flipped[bit / 8] ^= static_cast<uint8_t>(1U << (bit % 8));
+      same(key, message, flipped, "signature bit flipped");
+    }
+    for (size_t bit = static_cast<size_t>(round) % 8; bit < 256; bit += 41) {
+      au::Bytes flipped = key;
+      flipped[bit / 8] ^= static_cast<uint8_t>(1U << (bit % 8));
+      same(flipped, message, signature, "key bit flipped");
+    }
+    // S + L, then the same with S's top bits forced (what Botan and OpenSSH alone would check).
+    const au::Bytes order_le = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    au::Bytes malleable = signature;
+    unsigned carry = 0;
+    for (size_t i = 0; i < 32; ++i) {
+      const unsigned sum = unsigned{malleable[32 + i]} + order_le[i] + carry;
+      malleable[32 + i] = static_cast<uint8_t>(sum);
+      carry = sum >> 8;
+    }
+    BOOST_TEST(!same(key, message, malleable, "S + L"));
+    au::Bytes high = signature;
+    high[63] |= 0xe0;
+    BOOST_TEST(!same(key, message, high, "S with the top bits set"));
+    same(key, message, au::Bytes(signature.begin(), signature.end() - 1), "truncated signature");
+  }
+  BOOST_TEST(good == 64);
+  BOOST_TEST(compared > 64 * 20);
+}
+
+// Where the backends differ on purpose (crypto/verify.cpp): a small-order public key. With the
+// identity as key and as R and S = 0, S*B = R + h*A holds for every message: Botan (like
+// OpenSSH) accepts that forgery, libsodium refuses it, and so does verify_signature.
+BOOST_AUTO_TEST_CASE(ed25519_small_order_key_forgery_refused) {
+  const au::Bytes identity = hex("0100000000000000000000000000000000000000000000000000000000000000");
+  au::Bytes forged = identity;
+  forged.resize(64, 0);  // R = identity, S = 0
+  const au::Bytes message = au::to_bytes("tree 0000\nanything at all\n");
+  BOOST_TEST(ac::ed25519_verify_botan(identity, message, forged));  // the forgery is real
+  BOOST_TEST(!ac::ed25519_verify_sodium(identity, message, forged));
+  const auto key = ac::public_key_from_raw(ac::KeyType::kEd25519, identity);
+  BOOST_TEST((!key || !ac::verify_signature(*key, ac::SignatureAlgorithm::kEd25519, message, forged)));
+  // The other small-order points as keys, with the same R = identity, S = 0 shape.
+  for (const char* point : {"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "0000000000000000000000000000000000000000000000000000000000000000",
+                            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+                            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"}) {
+    BOOST_TEST(!ac::ed25519_verify_sodium(hex(point), message, forged), "small-order key " << point);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(algorithm_must_fit_the_key) {

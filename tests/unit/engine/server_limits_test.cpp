@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/history.h"
 #include "engine/judge.h"
+#include "engine/parallel.h"
 #include "support/fake_repo.h"
 #include "support/registry_fixture.h"
 #include "support/witness_fixture.h"
@@ -193,10 +194,12 @@ BOOST_AUTO_TEST_CASE(history_walks_stop) {
   const Oid tip = w.chain(w.root, 50, &w.alice, "walk");
   const Oid hidden[] = {w.root};
   size_t asked = 0;
-  const auto history = engine::new_history(w.repo, tip, hidden, [&asked] { return ++asked > 10; });
+  engine::CommitIndex stopped_index(w.repo, 1);
+  const auto history = engine::new_history(stopped_index, tip, hidden, [&asked] { return ++asked > 10; });
   BOOST_TEST(!history.has_value());
   BOOST_TEST(asked < 20u);
-  const auto full = engine::new_history(w.repo, tip, hidden, [] { return false; });
+  engine::CommitIndex index(w.repo, 1);
+  const auto full = engine::new_history(index, tip, hidden, [] { return false; });
   BOOST_REQUIRE(full.has_value());
   BOOST_TEST(full->commits.size() == 50u);
 }

@@ -1,0 +1,60 @@
+// What a push needs to know of the history it brings, asked once: the commits reachable from a
+// tip and from none of some others (each distinct walk done once: the fast-forward test, the
+// new commits of a ref and the review of its policy changes often ask the same), and each
+// listed commit's tree and parents, read on every core and kept until the push is judged.
+//
+// Without it a 100,000-commit push walked its history three times and read each commit on one
+// thread up to four times (scripts/bench/verify.sh).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "auths/result.h"
+#include "auths/types.h"
+#include "git/repo_view.h"
+
+namespace auths::engine {
+
+class CommitIndex {
+ public:
+  /// What is kept of one commit.
+  struct Entry {
+    Oid tree;
+    std::vector<Oid> parents;
+  };
+
+  CommitIndex(const git::RepoView& repo, unsigned threads) : m_repo(repo), m_threads(threads == 0 ? 1 : threads) {}
+
+  const git::RepoView& repo() const { return m_repo; }
+
+  /// RepoView::walk, remembered: commits reachable from `tip` and from none of `hidden`,
+  /// children before parents. Objects never change, so neither does the answer.
+  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop);
+
+  /// Reads the commits of `commits` not read yet, on up to `threads` threads. A commit that
+  /// cannot be parsed is remembered as such (commit() then says kCorrupt again).
+  Status load(std::span<const Oid> commits, const git::Stop& stop);
+
+  /// The tree and parents of `commit`, read now when load() did not; kCorrupt when it cannot be
+  /// parsed as git parses it.
+  Result<Entry> commit(const Oid& commit);
+
+  /// The first parent, or nullopt for a root commit or one that cannot be parsed (refused as
+  /// malformed where it stands, engine/judge.cpp).
+  Result<std::optional<Oid>> first_parent(const Oid& commit);
+
+ private:
+  using Known = Result<Entry>;
+
+  const git::RepoView& m_repo;
+  unsigned m_threads;
+  std::unordered_map<Oid, Known, OidHash> m_commits;
+  std::map<std::pair<Oid, std::vector<Oid>>, std::vector<Oid>> m_walks;
+};
+
+}  // namespace auths::engine
