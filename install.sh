@@ -120,7 +120,7 @@ else
       exit 1
     fi
   fi
-  $sudo cmake --install build --prefix "$prefix"
+  $sudo cmake --install build --prefix "$prefix" --strip  # Botan's archive brings 40 MB of debug info
 fi
 
 for bin in auths auths-pre-receive auths-update auths-pre-push auths-commit-msg; do

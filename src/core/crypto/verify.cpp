@@ -26,8 +26,6 @@
 #include <botan/point_gfp.h>
 #include <botan/pubkey.h>
 #include <botan/rsa.h>
-#include <botan/sha2_32.h>
-#include <botan/sha2_64.h>
 
 #include "crypto/ed25519_backends.h"
 #include "crypto/p256.h"
@@ -120,11 +118,19 @@ bool ed25519_verify_botan(std::span<const uint8_t> public_key, std::span<const u
   }
 }
 
+namespace {
+
+/// sodium_init is thread-safe and idempotent; the static makes it one call per process.
+bool sodium_ready() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+}  // namespace
+
 bool ed25519_verify_sodium(std::span<const uint8_t> public_key, std::span<const uint8_t> message,
                            std::span<const uint8_t> signature) {
-  // sodium_init is thread-safe and idempotent; the static makes it one call per process.
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) return false;
+  if (!sodium_ready()) return false;
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
   // libsodium 1.0.18 checks S < L itself (sc25519_is_canonical); asked here too so the rule does
   // not depend on how libsodium was configured (ED25519_COMPAT drops the check).
@@ -161,34 +167,40 @@ bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::s
   }
 }
 
+// SHA-2 from libsodium: a key fingerprint is the first thing a hook computes, and Botan's first
+// hash object sets up its locked-memory pool (an mmap, mlock and memset of it), a tenth of a
+// 1-commit push's start-up.
 util::Bytes sha256(std::span<const uint8_t> data) {
-  Botan::SHA_256 hash;
-  hash.update(data_or_dummy(data), data.size());
-  util::Bytes out(hash.output_length());
-  hash.final(out.data());
+  (void)sodium_ready();
+  util::Bytes out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256(out.data(), data_or_dummy(data), data.size());
   return out;
 }
 
 util::Bytes sha512(std::span<const uint8_t> data) {
-  Botan::SHA_512 hash;
-  hash.update(data_or_dummy(data), data.size());
-  util::Bytes out(hash.output_length());
-  hash.final(out.data());
+  (void)sodium_ready();
+  util::Bytes out(crypto_hash_sha512_BYTES);
+  crypto_hash_sha512(out.data(), data_or_dummy(data), data.size());
   return out;
 }
 
 struct Sha256Stream::State {
-  Botan::SHA_256 hash;
+  crypto_hash_sha256_state hash;
 };
 
-Sha256Stream::Sha256Stream() : m_state(std::make_unique<State>()) {}
+Sha256Stream::Sha256Stream() : m_state(std::make_unique<State>()) {
+  (void)sodium_ready();
+  crypto_hash_sha256_init(&m_state->hash);
+}
 Sha256Stream::~Sha256Stream() = default;
 
-void Sha256Stream::update(std::span<const uint8_t> data) { m_state->hash.update(data_or_dummy(data), data.size()); }
+void Sha256Stream::update(std::span<const uint8_t> data) {
+  crypto_hash_sha256_update(&m_state->hash, data_or_dummy(data), data.size());
+}
 
 util::Bytes Sha256Stream::final() {
-  util::Bytes out(m_state->hash.output_length());
-  m_state->hash.final(out.data());
+  util::Bytes out(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256_final(&m_state->hash, out.data());
   return out;
 }
 

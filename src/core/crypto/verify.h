@@ -27,7 +27,7 @@ SignatureAlgorithm algorithm_for(const PublicKey& key);
 bool verify_signature(const PublicKey& key, SignatureAlgorithm algorithm, std::span<const uint8_t> message,
                       std::span<const uint8_t> signature);
 
-/// SHA-256 and SHA-512 (Botan), used by SSHSIG and fingerprints.
+/// SHA-256 and SHA-512 (libsodium), used by SSHSIG and fingerprints.
 util::Bytes sha256(std::span<const uint8_t> data);
 util::Bytes sha512(std::span<const uint8_t> data);
 
