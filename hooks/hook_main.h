@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 
@@ -13,6 +14,12 @@ namespace auths::hooks {
 
 inline int print_and_exit(const Decision& decision, const HookContext& context) {
   for (const auto& line : render_messages(decision, context)) std::fprintf(stderr, "%s\n", line.c_str());
+  // Where the time went (README, "Performance"; scripts/bench/startup.sh prints these).
+  if (const char* trace = std::getenv("AUTHS_TRACE_PHASES"); trace != nullptr && std::string(trace) == "1") {
+    for (const auto& phase : decision.phases) {
+      std::fprintf(stderr, "auths-trace: %s %lld\n", phase.name.c_str(), static_cast<long long>(phase.micros));
+    }
+  }
   return exit_code(decision.outcome);
 }
 

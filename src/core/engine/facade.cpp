@@ -150,11 +150,29 @@ Status overrule(const config::RepoSettings& repo_settings, const git::Repository
   return {};
 }
 
+/// The steps of a check and how long each took (Decision::phases).
+class PhaseClock {
+ public:
+  void mark(const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    m_phases.push_back({name, std::chrono::duration_cast<std::chrono::microseconds>(now - m_last).count()});
+    m_last = now;
+  }
+  std::vector<Decision::Phase> take() { return std::move(m_phases); }
+
+ private:
+  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+  std::vector<Decision::Phase> m_phases;
+};
+
 Result<Decision> check_push_in(const CheckRequest& request, HookContext& context) {
+  PhaseClock clock;
   const git::Session session;
+  clock.mark("libgit2-init");
   auto repo = request.open_from_env ? git::Repository::open_from_env(request.repo_path)
                                     : git::Repository::open(request.repo_path);
   if (!repo) return repo.error();
+  clock.mark("repository-open");
   engine::Settings settings;
   settings.mode = request.mode;
   settings.remote = request.remote;
@@ -175,6 +193,7 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
     context.gitlab = repo_settings->messages == config::Messages::kGitlab;
   }
   if (Status applied = apply_settings(*repo_settings, *repo, context, settings); !applied) return applied.error();
+  clock.mark("configuration");
   const unsigned hw = std::thread::hardware_concurrency();
   settings.threads = request.threads != 0 ? request.threads : (hw == 0 ? 1 : hw);
   if (request.mode == CheckMode::kServer && repo_settings->mode == Enforcement::kOff) {
@@ -206,8 +225,10 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
   }
   const state::NoRecords no_records;
   const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;
+  clock.mark("state-store-open");
   auto decision = engine::judge_push(*repo, records, settings, request.updates);
   if (!decision) return decision;
+  clock.mark("judge");
   if (request.mode == CheckMode::kServer) {
     if (Status s = overrule(*repo_settings, *repo, request, settings.now, *decision); !s) return s.error();
   }
@@ -227,11 +248,14 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
     if (store) pending = store->add_pending(pending_updates(*decision), settings.now);
     if (!pending) decision->warnings.push_back("cannot record the accepted updates: " + pending.error().to_string());
   }
+  clock.mark("record-pending");
   if (request.write_audit) {
     if (Status written = write_audit(*repo_settings, *repo, context, settings.now, *decision); !written) {
       return fail_audit(std::move(*decision), written.error());
     }
   }
+  clock.mark("audit");
+  decision->phases = clock.take();
   return decision;
 }
 

@@ -132,6 +132,15 @@ struct Decision {
   /// and why (the audit log records it as "override").
   std::string override_note;
 
+  /// Where the check spent its time, step by step (libgit2 set-up, repository open, server
+  /// configuration, state store, judging, records): printed by the hooks when
+  /// AUTHS_TRACE_PHASES=1 (README, "Performance").
+  struct Phase {
+    std::string name;
+    int64_t micros = 0;
+  };
+  std::vector<Phase> phases;
+
   bool accepted() const { return outcome == Outcome::kAccept; }
 };
 
