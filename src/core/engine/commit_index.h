@@ -7,6 +7,7 @@
 // thread up to four times (scripts/bench/verify.sh).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
@@ -26,14 +27,22 @@ class CommitIndex {
   struct Entry {
     Oid tree;
     std::vector<Oid> parents;
+    int64_t time = 0;  // the committer's: orders the walk
   };
 
   CommitIndex(const git::RepoView& repo, unsigned threads) : m_repo(repo), m_threads(threads == 0 ? 1 : threads) {}
 
   const git::RepoView& repo() const { return m_repo; }
 
-  /// RepoView::walk, remembered: commits reachable from `tip` and from none of `hidden`,
-  /// children before parents. Objects never change, so neither does the answer.
+  /// The commits reachable from `tip` and from none of `hidden`, children before parents
+  /// (`git rev-list --topo-order tip --not hidden`), remembered: objects never change, so
+  /// neither does the answer. The walk goes newest first from all of them at once and ends
+  /// when only commits reachable from `hidden` are left to look at (git's revision.c does the
+  /// same), so it reads the new commits and about as many old ones: never the whole history
+  /// behind `hidden` (libgit2's revwalk read all of it: 330 ms per push on a 1,000,000-commit
+  /// repository). Clock skew can only make it list an old commit as new, which is judged like
+  /// a new one (stricter), never the other way round. A commit that cannot be parsed is listed
+  /// (and refused as malformed where it stands) without its parents; a missing one is an Error.
   Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop);
 
   /// Reads the commits of `commits` not read yet, on up to `threads` threads. A commit that
@@ -50,6 +59,8 @@ class CommitIndex {
 
  private:
   using Known = Result<Entry>;
+
+  Result<std::vector<Oid>> walk_new(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop);
 
   const git::RepoView& m_repo;
   unsigned m_threads;

@@ -150,7 +150,7 @@ class PushChecker {
       if (u.new_oid.is_zero() || u.new_oid == u.old_oid) continue;
       auto commit = commit_of(u.new_oid);
       if (!commit || !commit->has_value()) continue;  // not a commit, or unreadable: judged where it stands
-      auto fresh = m_repo.walk(**commit, known, m_budget.stop());
+      auto fresh = m_index.walk(**commit, known, m_budget.stop());
       if (!fresh) continue;  // a walk that fails (or was stopped) is judged with the ref (or timed out)
       count += fresh->size();
       known.push_back(**commit);
