@@ -152,7 +152,7 @@ bench_expect_verified() {
   local plural=s
   [ "$2" -ne 1 ] || plural=""
   grep -q "^auths: push accepted: $2 commit$plural and " "$1" ||
-    bench_die "the hook did not accept $3 with all $2 commits verified: $(grep -m1 '^auths: ' "$1" || head -c 300 "$1")"
+    bench_die "the hook did not accept $3 with $2 commit(s) verified: $(grep -m1 '^auths: ' "$1" || head -c 300 "$1")"
 }
 
 # bench_policy KEY.pub: .auths/policy.toml with one rule: commits to refs/heads/main signed by KEY.
