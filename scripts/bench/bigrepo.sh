@@ -14,7 +14,9 @@
 #   git:      `git rev-list <new> --not --all` on the big repository: git's own enumeration
 #             of the new commits
 #
-# Also says whether the hook reads the commit-graph (strace, when installed).
+# Also: the same push to the big repository without its commit-graph (a hard-linked copy), where
+# the hook's phases go (AUTHS_TRACE_PHASES=1, when the binary prints them), whether the hook
+# reads the commit-graph (strace, when installed).
 # Goal (issue 13): <= 50 ms for the hook on 1,000,000 commits and 10,000 refs.
 # Each repository is built once under $BENCH_DIR (default build/bench) and reused (1,000,000
 # commits take minutes to build and about 1 GB of disk). Exit status 1 when the hook refuses
@@ -27,21 +29,28 @@ commits=$(bench_size 0 1000000 100000)
 refs=$(bench_size 1 10000 1000)
 runs=${BENCH_RUNS:-$(bench_size - 10 5)}
 warmup=2
+traced=3
 bench_need auths-pre-receive python3 git ssh-keygen
 
 bench_history_repo 100 10
 small=$BENCH_REPO_DIR/repo.git small_base=$BENCH_BASE
-bench_new_commits $((warmup + runs))
+bench_new_commits $((warmup + runs + traced))
 small_new=("${BENCH_NEW[@]}")
 bench_history_repo "$commits" "$refs"
 big=$BENCH_REPO_DIR/repo.git big_base=$BENCH_BASE
-bench_new_commits $((warmup + runs + 1))
+bench_new_commits $((warmup + runs + traced + 1))
 big_new=("${BENCH_NEW[@]}")
 hook=$BENCH_BIN/auths-pre-receive
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 bench_fresh_state "$small"
 bench_fresh_state "$big"
+# The same repository without its commit-graph (hard links, the hook writes only its own
+# state), to show what reading it costs. Made again on every run: it holds the new commits.
+graphless=$BENCH_REPO_DIR/graphless.git
+rm -rf "$graphless"
+cp -al "$big" "$graphless"
+rm -rf "$graphless/objects/info/commit-graph" "$graphless/objects/info/commit-graphs"
 
 # time_push NAME REPO BASE NEW: one 1-commit push through the hook; appends its time to NAME.us.
 time_push() {
@@ -67,20 +76,33 @@ for ((i = 0; i < warmup + runs; i++)); do
   [ "$i" -ne "$warmup" ] || rm -f "$out"/*.us
   time_push big "$big" "$big_base" "${big_new[$i]}"
   time_push small "$small" "$small_base" "${small_new[$i]}"
+  time_push graphless "$graphless" "$big_base" "${big_new[$i]}"
   time_rev_list "${big_new[$i]}"
 done
 
 t_big=$(bench_median_ms "$out/big.us")
 t_small=$(bench_median_ms "$out/small.us")
 t_git=$(bench_median_ms "$out/rev-list.us")
+t_graphless=$(bench_median_ms "$out/graphless.us")
 ratio=$(bench_calc '"%.2f" % (a[0] / a[1])' "$t_big" "$t_small")
 printf '%-52s %9s ms (median)\n' "auths-pre-receive, $(bench_count "$commits") commits, $(bench_count "$refs") refs" "$t_big"
-printf '%-52s %9s ms\n' "auths-pre-receive, 100 commits, 10 refs" "$t_small" \
+printf '%-52s %9s ms\n' "auths-pre-receive, the same without commit-graph" "$t_graphless" \
+  "auths-pre-receive, 100 commits, 10 refs" "$t_small" \
   "git rev-list <new> --not --all, big repository" "$t_git"
 echo "ratio big/small: ${ratio}x"
+for ((i = warmup + runs; i < warmup + runs + traced; i++)); do
+  echo "$big_base ${big_new[$i]} refs/heads/main" >"$out/push"
+  bench_trace "$out/big.trace" "$out/push" "$big" "$hook"
+  bench_trace "$out/graphless.trace" "$out/push" "$graphless" "$hook"
+  echo "$small_base ${small_new[$i]} refs/heads/main" >"$out/push"
+  bench_trace "$out/small.trace" "$out/push" "$small" "$hook"
+done
+bench_phases "$out/big.trace" "phases on the big repository (AUTHS_TRACE_PHASES=1, median of $traced runs):"
+bench_phases "$out/graphless.trace" "phases on the big repository without commit-graph:"
+bench_phases "$out/small.trace" "phases on the small repository:"
 
 if command -v strace >/dev/null; then
-  echo "$big_base ${big_new[$((warmup + runs))]} refs/heads/main" >"$out/push"
+  echo "$big_base ${big_new[$((warmup + runs + traced))]} refs/heads/main" >"$out/push"
   (cd "$big" && GIT_DIR=$big strace -f -e trace=openat -o "$out/strace" "$hook") <"$out/push" >/dev/null 2>&1 ||
     bench_die "auths-pre-receive refused the push under strace"
   if grep 'commit-graph' "$out/strace" | grep -qv ENOENT; then
@@ -93,7 +115,7 @@ fi
 
 bench_row "bigrepo: 1-commit push, $(bench_count "$commits") commits, $(bench_count "$refs") refs" \
   "$t_big ms (median of $runs)" \
-  "100 commits, 10 refs: $t_small ms; git rev-list: $t_git ms" \
+  "100 commits, 10 refs: $t_small ms; without commit-graph: $t_graphless ms; git rev-list: $t_git ms" \
   "${ratio}x small" \
   "<= 50 ms" \
   "$(bench_met 'a[0] <= 50' "$t_big")"

@@ -132,6 +132,33 @@ bench_wall_us() {
   return "$rc"
 }
 
+# bench_trace TRACE INPUT DIR HOOK: one more run of HOOK as bench_wall_us runs it, with
+# AUTHS_TRACE_PHASES=1; appends the lines `auths-trace: <phase> <microseconds>` it prints on
+# stderr (none from a binary that does not trace) to the file TRACE. Exit 1 when it refuses.
+bench_trace() {
+  local trace=$1 input=$2 dir=$3 hook=$4
+  AUTHS_TRACE_PHASES=1 bench_wall_us "$input" "$trace.run" "$dir" "$hook" >/dev/null ||
+    bench_die "$(basename "$hook") refused the push under AUTHS_TRACE_PHASES=1: $(grep -m1 '^auths: ' "$trace.run" || tail -n1 "$trace.run")"
+  grep '^auths-trace: ' "$trace.run" >>"$trace" || true
+}
+
+# bench_phases TRACE TITLE: the median of each phase in the file TRACE (bench_trace), in
+# milliseconds, under the line TITLE; nothing when TRACE holds no phase.
+bench_phases() {
+  [ -s "$1" ] || return 0
+  echo "$2"
+  python3 - "$1" <<'PY'
+import statistics, sys
+phases = {}
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) >= 3:
+        phases.setdefault(" ".join(parts[1:-1]), []).append(float(parts[-1]))
+for name, values in phases.items():
+    print("  %-36s %8.2f ms" % (name, statistics.median(values) / 1000))
+PY
+}
+
 # bench_peak_rss_kb OUTPUT COMMAND...: runs COMMAND (stdin inherited, stdout into the file
 # OUTPUT, stderr into OUTPUT.err) under /usr/bin/time; prints its peak resident set in KiB and
 # returns its exit status.

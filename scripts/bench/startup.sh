@@ -76,7 +76,7 @@ echo "dynamic loading (LD_DEBUG=statistics, one run; $(ldd "$hook" | wc -l) shar
 (cd "$repo" && GIT_DIR=$repo LD_DEBUG=statistics "$hook") <"$(push "$next")" >"$out/ld.out" 2>&1 ||
   bench_die "auths-pre-receive refused the push under LD_DEBUG: $(tail -n1 "$out/ld.out")"
 mhz=$(sed -n 's/^cpu MHz[[:space:]]*: //p' /proc/cpuinfo | head -n1)
-sed -n 's/^ *[0-9]*:[[:space:]]*//p' "$out/ld.out" | grep -E 'time|relocations:' | awk '!seen[$0]++' |
+sed -n 's/^ *[0-9]*:[[:space:]]*//p' "$out/ld.out" | grep -E 'time (needed|in)|relocations:' | awk '!seen[$0]++' |
   while read -r line; do
     cycles=$(sed -n 's/.*: \([0-9]*\) cycles.*/\1/p' <<<"$line")
     if [ -n "$cycles" ] && [ -n "$mhz" ]; then
@@ -94,25 +94,8 @@ if command -v strace >/dev/null; then
     while read -r calls name; do printf '  %-20s %6d\n' "$name" "$calls"; done
 fi
 
-: >"$out/trace"
-for ((i = next + 2; i < next + 2 + traced; i++)); do
-  (cd "$repo" && GIT_DIR=$repo AUTHS_TRACE_PHASES=1 "$hook") <"$(push "$i")" >"$out/trace.out" 2>&1 ||
-    bench_die "auths-pre-receive refused the push under AUTHS_TRACE_PHASES: $(tail -n1 "$out/trace.out")"
-  grep '^auths-trace: ' "$out/trace.out" >>"$out/trace" || true
-done
-if [ -s "$out/trace" ]; then
-  echo "phases (AUTHS_TRACE_PHASES=1, median of $traced runs):"
-  python3 - "$out/trace" <<'PY'
-import statistics, sys
-phases = {}
-for line in open(sys.argv[1]):
-    parts = line.split()
-    if len(parts) >= 3:
-        phases.setdefault(" ".join(parts[1:-1]), []).append(float(parts[-1]))
-for name, values in phases.items():
-    print("  %-36s %8.2f ms" % (name, statistics.median(values) / 1000))
-PY
-fi
+for ((i = next + 2; i < next + 2 + traced; i++)); do bench_trace "$out/trace" "$(push "$i")" "$repo" "$hook"; done
+bench_phases "$out/trace" "phases (AUTHS_TRACE_PHASES=1, median of $traced runs):"
 
 bench_row "startup: 1-commit push (auths-pre-receive)" \
   "$t_hook ms (median of $runs)" \
