@@ -44,13 +44,8 @@ hook=$BENCH_BIN/auths-pre-receive
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 bench_fresh_state "$small"
-bench_fresh_state "$big"
-# The same repository without its commit-graph (hard links, the hook writes only its own
-# state), to show what reading it costs. Made again on every run: it holds the new commits.
-graphless=$BENCH_REPO_DIR/graphless.git
-rm -rf "$graphless"
-cp -al "$big" "$graphless"
-rm -rf "$graphless/objects/info/commit-graph" "$graphless/objects/info/commit-graphs"
+bench_graphless  # the big repository without its commit-graph: what reading it costs
+graphless=$BENCH_GRAPHLESS
 
 # time_push NAME REPO BASE NEW: one 1-commit push through the hook; appends its time to NAME.us.
 time_push() {

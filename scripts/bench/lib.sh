@@ -284,6 +284,18 @@ bench_new_commits() {
   mapfile -t BENCH_NEW < <(head -n "$count" "$BENCH_REPO_DIR/new")
 }
 
+# bench_graphless: in the directory of bench_history_repo, graphless.git: its repository without
+# the commit-graph, as hard links (the hook writes only its own state, which bench_fresh_state
+# removed first). Made again on every call, with the new commits made since; sets
+# BENCH_GRAPHLESS.
+bench_graphless() {
+  BENCH_GRAPHLESS=$BENCH_REPO_DIR/graphless.git
+  bench_fresh_state "$BENCH_REPO_DIR/repo.git"
+  rm -rf "$BENCH_GRAPHLESS"
+  cp -al "$BENCH_REPO_DIR/repo.git" "$BENCH_GRAPHLESS"
+  rm -rf "$BENCH_GRAPHLESS/objects/info/commit-graph" "$BENCH_GRAPHLESS/objects/info/commit-graphs"
+}
+
 # bench_fresh_state REPO: removes the server's records of earlier runs (<git dir>/auths: state,
 # audit, anything cached), so that every run of a benchmark starts from the same state.
 bench_fresh_state() { rm -rf "$1/auths"; }

@@ -9,7 +9,8 @@
 #   a 1-commit push through auths-pre-receive (run as git runs it) to the big repository of
 #     scripts/bench/bigrepo.sh (COMMITS commits and REFS refs, default 1,000,000 and 10,000;
 #     --quick: 100,000 and 1,000; built once, reused), against the same push to its small one
-#     (100 commits, 10 refs): memory must not grow with history
+#     (100 commits, 10 refs): memory must not grow with history; also the same push without
+#     the commit-graph (a hard-linked copy)
 #
 # Goals (issue 13): <= 200 MB for the N-commit push; the 1-commit push to the big repository
 # within 1.25x of the small one's (our reading of "does not grow with the repository's
@@ -43,9 +44,10 @@ kb_git=$(bench_peak_rss_kb "$out/count" git -C "$repo" rev-list --count "$BENCH_
 printf '  %-50s %8s MB\n' "auths hook run, $(bench_count "$n") commits" "$(mb "$kb_push")" \
   "git rev-list --count, the same commits" "$(mb "$kb_git")"
 
-# rss_1 NAME: peak memory of a 1-commit push to the repository bench_history_repo just set.
+# rss_1 NAME [REPO]: peak memory of a 1-commit push to the repository bench_history_repo just
+# set (or REPO, a copy of it).
 rss_1() {
-  local repo=$BENCH_REPO_DIR/repo.git
+  local repo=${2:-$BENCH_REPO_DIR/repo.git}
   bench_new_commits 1
   bench_fresh_state "$repo"
   echo "$BENCH_BASE ${BENCH_NEW[0]} refs/heads/main" >"$out/push"
@@ -58,8 +60,11 @@ bench_history_repo 100 10
 kb_small=$(rss_1 small)
 bench_history_repo "$commits" "$refs"
 kb_big=$(rss_1 big)
+bench_graphless
+kb_graphless=$(rss_1 graphless "$BENCH_GRAPHLESS")
 echo "peak memory of a 1-commit push"
 printf '  %-50s %8s MB\n' "auths-pre-receive, $(bench_count "$commits") commits, $(bench_count "$refs") refs" "$(mb "$kb_big")" \
+  "auths-pre-receive, the same without commit-graph" "$(mb "$kb_graphless")" \
   "auths-pre-receive, 100 commits, 10 refs" "$(mb "$kb_small")"
 
 bench_row "memory: $(bench_count "$n")-commit push" \
@@ -70,7 +75,7 @@ bench_row "memory: $(bench_count "$n")-commit push" \
   "$(bench_met 'a[0] * 1024 <= 200e6' "$kb_push")"
 bench_row "memory: 1-commit push, $(bench_count "$commits") commits, $(bench_count "$refs") refs" \
   "$(mb "$kb_big") MB" \
-  "100 commits, 10 refs: $(mb "$kb_small") MB" \
+  "100 commits, 10 refs: $(mb "$kb_small") MB; without commit-graph: $(mb "$kb_graphless") MB" \
   "$(bench_calc '"%.2f" % (a[0] / a[1])' "$kb_big" "$kb_small")x small" \
   "<= 1.25x small" \
   "$(bench_met 'a[0] <= 1.25 * a[1]' "$kb_big" "$kb_small")"
