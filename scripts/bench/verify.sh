@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# verify.sh [--quick] [N]: how fast the hook verifies a push of N new SSH-signed commits (default
+# 100,000; --quick: 10,000), against git's own verification of the same commits, in one run.
+#
+#   auths hook run --repo bench.git --threads 1, then --threads 0 (one thread per core), text
+#     output (--json would add the rendering of N objects): the N commits in a line on top of
+#     main, every one new (Ed25519 signatures made with OpenSSL by
+#     scripts/bench/make_signed_repo.py, their SSHSIG envelope checked by ssh-keygen)
+#   git log --format=%G? with gpg.ssh.allowedSignersFile (one ssh-keygen per commit), on the
+#     newest BENCH_GIT_SAMPLE commits (default 1,000; --quick: 200; 0: all N): at ~100
+#     commits/s all of them would take many minutes, and git's rate does not depend on N
+#
+# Prints both rates, the speed-up of all cores over one, git's rate and the ratio.
+# Goal (issue 13): >= 25,000 commits/s on 2 cores and >= 200x git's rate.
+# The repository is built once per N under $BENCH_DIR (default build/bench) and reused.
+# BENCH_ROUNDS (default 1): runs of each thread count, the median is taken.
+# Exit status 1 when the hook does not accept all N commits; 0 whether the goal is met or not.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bench_args "$0" "$@"
+N=$(bench_size 0 100000 10000)
+sample=${BENCH_GIT_SAMPLE:-$(bench_size - 1000 200)}
+rounds=${BENCH_ROUNDS:-1}
+if [ "$sample" -eq 0 ] || [ "$sample" -gt "$N" ]; then sample=$N; fi
+bench_need auths python3 git ssh-keygen
+
+bench_signed_repo "$N"
+repo=$BENCH_REPO_DIR/bench.git
+cores=$(nproc)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "$BENCH_BASE $BENCH_TIP refs/heads/main" >"$out/push"
+
+# seconds THREADS: one judged push of the N commits; prints its wall time.
+seconds() {
+  local t0 t1
+  bench_fresh_state "$repo"
+  t0=$(bench_now)
+  "$BENCH_BIN/auths" hook run --repo "$repo" --threads "$1" <"$out/push" >"$out/run.out" 2>&1 ||
+    bench_die "auths hook run --threads $1 refused the push: $(grep -m1 '^auths: ' "$out/run.out" || head -c 300 "$out/run.out")"
+  t1=$(bench_now)
+  bench_expect_verified "$out/run.out" "$N" "the $N-commit push (--threads $1)"
+  bench_elapsed "$t0" "$t1"
+}
+
+# median_seconds THREADS: the median of $rounds runs.
+median_seconds() {
+  local i
+  bench_calc '"%.3f" % a[0]' "$(for ((i = 0; i < rounds; i++)); do seconds "$1"; done | bench_median)"
+}
+
+echo "verifying $N new commits (ed25519) on $cores cores, $rounds round(s)"
+t_one=$(median_seconds 1)
+t_all=$(median_seconds 0)
+
+t0=$(bench_now)
+good=$(git -C "$repo" -c gpg.ssh.allowedSignersFile="$BENCH_REPO_DIR/allowed_signers" \
+  log --format=%G? -n "$sample" "$BENCH_TIP" | grep -c '^G' || true)
+t1=$(bench_now)
+[ "$good" -eq "$sample" ] || bench_die "git verified $good of $sample commits"
+t_git=$(bench_elapsed "$t0" "$t1")
+
+r_one=$(bench_calc 'a[0] / a[1]' "$N" "$t_one")
+r_all=$(bench_calc 'a[0] / a[1]' "$N" "$t_all")
+r_git=$(bench_calc 'a[0] / a[1]' "$sample" "$t_git")
+printf '%-46s %10.0f commits/s  (%s s)\n' "auths hook run, 1 thread" "$r_one" "$t_one"
+printf '%-46s %10.0f commits/s  (%s s)\n' "auths hook run, $cores threads" "$r_all" "$t_all"
+printf '%-46s %10.0f commits/s  (%s s, %s commits)\n' "git log --format=%G? (ssh-keygen per commit)" "$r_git" "$t_git" "$sample"
+speedup=$(bench_calc '"%.2f" % (a[1] / a[0])' "$r_one" "$r_all")
+ratio=$(bench_calc '"%.0f" % (a[0] / a[1])' "$r_all" "$r_git")
+echo "speed-up of $cores threads over 1: x$speedup; ratio to git: ${ratio}x ($(bench_calc '"%.0f" % (a[0] / a[1])' "$r_one" "$r_git")x on 1 thread)"
+bench_row "verify: $(bench_count "$N")-commit push" \
+  "$(bench_count "$r_all") commits/s on $cores threads (1 thread: $(bench_count "$r_one")/s, x$speedup)" \
+  "git: $(bench_count "$r_git") commits/s" \
+  "${ratio}x" \
+  ">= 25,000/s, >= 200x git" \
+  "$(bench_met 'a[0] >= 25000 and a[0] / a[1] >= 200' "$r_all" "$r_git")"
