@@ -163,7 +163,8 @@ class FakeRepo final : public git::RepoView {
     std::reverse(order.begin(), order.end());
     return order;
   }
-  Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const override {
+  /// Full reachability: the oracle CommitIndex::descends_from is held to (commit_index_test).
+  Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const {
     std::set<Oid> reachable;
     if (Status s = reach(descendant, reachable); !s) return s.error();
     return reachable.count(ancestor) != 0;

@@ -171,6 +171,23 @@ Result<CommitIndex::Entry> CommitIndex::commit(const Oid& commit) {
   return entry;
 }
 
+Result<bool> CommitIndex::descends_from(const Oid& descendant, const Oid& ancestor, const git::Stop& stop) {
+  if (descendant == ancestor) return true;
+  const Oid hidden[] = {ancestor};
+  auto fresh = walk(descendant, hidden, stop);
+  if (!fresh) return fresh.error();
+  if (Status s = load(*fresh, stop); !s) return s.error();
+  for (const Oid& c : *fresh) {
+    auto entry = commit(c);
+    if (!entry) {
+      if (entry.error().code == ErrorCode::kCorrupt) continue;
+      return entry.error();
+    }
+    if (std::find(entry->parents.begin(), entry->parents.end(), ancestor) != entry->parents.end()) return true;
+  }
+  return false;
+}
+
 Result<std::optional<Oid>> CommitIndex::first_parent(const Oid& commit) {
   auto entry = this->commit(commit);
   if (!entry) {

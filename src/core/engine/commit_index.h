@@ -53,6 +53,13 @@ class CommitIndex {
   /// parsed as git parses it.
   Result<Entry> commit(const Oid& commit);
 
+  /// Is `ancestor` `descendant` or in its history? The commits reachable from `descendant` but
+  /// not from `ancestor` (walk, so the answer costs what the new commits cost, never the whole
+  /// history: libgit2's git_graph_descendant_of hashes the 60 MB commit-graph of a 1,000,000-
+  /// commit repository first): `ancestor` is in the history exactly when one of them has it as
+  /// a parent, the last step of a path down to it. A commit that cannot be parsed gives no path.
+  Result<bool> descends_from(const Oid& descendant, const Oid& ancestor, const git::Stop& stop);
+
   /// The first parent, or nullopt for a root commit or one that cannot be parsed (refused as
   /// malformed where it stands, engine/judge.cpp).
   Result<std::optional<Oid>> first_parent(const Oid& commit);

@@ -12,6 +12,7 @@
 #include "audit/audit.h"
 #include "auths/verify.h"
 #include "config/repo_settings.h"
+#include "engine/commit_index.h"
 #include "engine/engine.h"
 #include "engine/policy_file.h"
 #include "engine/server_refs.h"
@@ -87,6 +88,7 @@ Result<config::RepoSettings> project_only_settings(const git::Repository& repo) 
 Decision unjudged(const git::Repository& repo, const std::vector<RefUpdate>& updates) {
   Decision out;
   out.enforcement = Enforcement::kOff;
+  engine::CommitIndex index(repo, 1);
   for (const auto& u : updates) {
     RefReport report;
     report.update = u;
@@ -99,7 +101,7 @@ Decision unjudged(const git::Repository& repo, const std::vector<RefUpdate>& upd
     } else if (u.old_oid.is_zero()) {
       report.kind = UpdateKind::kCreate;
     } else {
-      auto ff = repo.is_ancestor(u.old_oid, u.new_oid);
+      auto ff = index.descends_from(u.new_oid, u.old_oid, {});
       report.kind = ff && *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
     }
     out.refs.push_back(std::move(report));
@@ -287,9 +289,9 @@ Result<size_t> record_applied_updates(const std::string& repo_path, bool open_fr
   auto store = state::Store::open(repo->path(), /*create=*/false);
   if (!store) return store.error();
   if (!store->has_value()) return size_t{0};  // nothing pending: the hook accepted nothing yet
-  const git::Repository& r = *repo;
-  return (*store)->promote(resolved, now != 0 ? now : util::now_unix(), [&r](const Oid& older, const Oid& newer) {
-    auto contained = r.is_ancestor(older, newer);
+  engine::CommitIndex index(*repo, 1);
+  return (*store)->promote(resolved, now != 0 ? now : util::now_unix(), [&index](const Oid& older, const Oid& newer) {
+    auto contained = index.descends_from(newer, older, {});
     return contained && *contained;
   });
 }

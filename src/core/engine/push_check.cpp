@@ -256,27 +256,12 @@ class PushChecker {
     return fast_forward(**old_commit, **new_commit);
   }
 
-  /// The fast-forward test. The commits reachable from `new_commit` but not from `old_commit`:
-  /// `old_commit` is an ancestor exactly when one of them has it as a parent (the last step of a
-  /// path down to it). That walk is the one the new commits and the policy review of the ref
-  /// ask for too (CommitIndex keeps it), it asks the time budget (libgit2's graph search,
-  /// git_graph_descendant_of, cannot be stopped), and the commits are read on every core.
+  /// The fast-forward test (CommitIndex::descends_from): the walk it does is the one the new
+  /// commits and the policy review of the ref ask for too, and it asks the time budget.
   Result<UpdateKind> fast_forward(const Oid& old_commit, const Oid& new_commit) {
-    const Oid hidden[] = {old_commit};
-    auto fresh = m_index.walk(new_commit, hidden, m_budget.stop());
-    if (!fresh) return fresh.error();
-    if (Status s = m_index.load(*fresh, m_budget.stop()); !s) return s.error();
-    for (const Oid& c : *fresh) {
-      auto entry = m_index.commit(c);
-      if (!entry) {
-        if (entry.error().code == ErrorCode::kCorrupt) continue;  // refused where it stands (judge.cpp)
-        return entry.error();
-      }
-      if (std::find(entry->parents.begin(), entry->parents.end(), old_commit) != entry->parents.end()) {
-        return UpdateKind::kFastForward;
-      }
-    }
-    return UpdateKind::kForce;
+    auto ff = m_index.descends_from(new_commit, old_commit, m_budget.stop());
+    if (!ff) return ff.error();
+    return *ff ? UpdateKind::kFastForward : UpdateKind::kForce;
   }
 
   RefReport check_update(const RefUpdate& u) {
@@ -596,7 +581,7 @@ class PushChecker {
     if (classify_ref(report.ref) == RefClass::kTag) {
       continues = previous == report.update.new_oid;  // a tag never moves, not even forward
     } else if (old_commit->has_value() && new_commit->has_value()) {
-      auto ancestor = m_repo.is_ancestor(**old_commit, **new_commit);
+      auto ancestor = m_index.descends_from(**new_commit, **old_commit, m_budget.stop());
       if (!ancestor) return walk_failed(report, **new_commit, ancestor.error());
       continues = *ancestor;
     } else {

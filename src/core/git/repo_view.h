@@ -52,8 +52,6 @@ class RepoView {
   /// Commits reachable from `tip` and from none of `hidden`, children before parents. `stop`
   /// is asked once per commit visited: true ends the walk with an Error.
   virtual Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const = 0;
-  /// True when `ancestor` is `descendant` or in its history.
-  virtual Result<bool> is_ancestor(const Oid& ancestor, const Oid& descendant) const = 0;
 
   /// Every ref (not HEAD), symbolic ones with their target name.
   virtual Result<std::vector<RefEntry>> refs() const = 0;

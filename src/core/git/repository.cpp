@@ -317,17 +317,6 @@ Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> h
   return out;
 }
 
-Result<bool> Repository::is_ancestor(const Oid& ancestor, const Oid& descendant) const {
-  if (descendant == ancestor) return true;
-  const git_oid d = to_git(descendant);
-  const git_oid a = to_git(ancestor);
-  const int rc = git_graph_descendant_of(m_h->repo.get(), &d, &a);
-  if (rc < 0) {
-    return to_error(rc, "comparing " + descendant.hex() + " with " + ancestor.hex());
-  }
-  return rc == 1;
-}
-
 Result<Oid> Repository::write_index_tree() {
   git_index* raw_index = nullptr;
   if (const int rc = git_repository_index(&raw_index, m_h->repo.get()); rc < 0)

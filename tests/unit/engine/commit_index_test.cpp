@@ -82,6 +82,10 @@ BOOST_AUTO_TEST_CASE(same_commits_as_full_reachability) {
       BOOST_TEST((got == want), "round " << round << ": " << got.size() << " listed, " << want.size() << " new");
     }
     BOOST_TEST(children_first(h.repo, *walked), "round " << round);
+    // Is a commit in the tip's history: as full reachability says, dates in order or not.
+    const Oid other = h.commits[rng() % 40];
+    BOOST_TEST((index.descends_from(tip, other, {}).value() == h.repo.is_ancestor(other, tip).value()),
+               "round " << round);
     // Asked again: the same answer, from memory.
     BOOST_TEST((index.walk(tip, hidden, {}).value() == *walked));
   }
