@@ -38,8 +38,7 @@ Status CommitIndex::load(std::span<const Oid> commits, const git::Stop& stop) {
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   std::vector<std::optional<Known>> read(missing.size());
   const Status done = parallel_for(
-      missing.size(), m_threads, [this, &missing, &read](size_t i) { read[i] = read_entry(m_repo, missing[i]); },
-      stop);
+      missing.size(), m_threads, [this, &missing, &read](size_t i) { read[i] = read_entry(m_repo, missing[i]); }, stop);
   if (!done) return done;
   for (size_t i = 0; i < missing.size(); ++i) {
     // Only what a commit is (its bytes) is remembered, never a failure to read it.
