@@ -31,8 +31,9 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS good_signatures (object BLOB NOT NULL, key BLOB NOT NULL, rules INTEGER NOT NULL,"
     " PRIMARY KEY (object, key)) WITHOUT ROWID;";
 
-/// Object ids asked about in one statement (Store::good_signatures): below SQLite's limit of
-/// bound parameters (32,766), as many as the engine asks at once (engine/judge.cpp).
+/// Object ids asked about in one statement (Store::good_signatures): as many as the engine asks
+/// at once (engine/judge.cpp), below SQLite's limit of bound parameters (32,766 since SQLite
+/// 3.32; an older one refuses the statement, and every signature is then verified).
 constexpr size_t kIdsPerQuery = 2048;
 
 /// The registry tip this server verified in full, its records and their lookups (store.h), in
