@@ -4,7 +4,8 @@
 // included. Commits and tags are signed with SSHSIG in namespace "git" over the payload git
 // signs (the object without its signature), by keys made from fixed seeds.
 //
-// FakeRecords: state::Records in memory (baseline, accepted tips, accepted objects).
+// FakeRecords: state::Records in memory (baseline, accepted tips, accepted objects, signatures
+// verified good).
 #pragma once
 
 #include <botan/hash.h>
@@ -248,7 +249,10 @@ class FakeRecords final : public state::Records {
   std::vector<std::pair<std::string, Oid>> baseline_refs;
   std::vector<state::TipRecord> tips;
   std::map<Oid, int64_t> objects;
-  std::map<std::string, Oid> last;  // the last tip git applied per ref (tags too)
+  std::map<std::string, Oid> last;            // the last tip git applied per ref (tags too)
+  std::set<state::GoodSignature> signatures;  // verified good under engine::kSignatureRules
+  int64_t signature_rules = 1;                // the rules `signatures` were verified under
+  mutable size_t signature_reads = 0;         // calls of good_signatures
 
   Result<std::vector<Oid>> baseline() const override {
     std::vector<Oid> out;
@@ -270,6 +274,16 @@ class FakeRecords final : public state::Records {
     const auto it = objects.find(object);
     if (it == objects.end()) return std::optional<int64_t>{};
     return std::optional<int64_t>(it->second);
+  }
+  Result<std::vector<state::GoodSignature>> good_signatures(std::span<const Oid> asked, int64_t rules) const override {
+    ++signature_reads;
+    std::vector<state::GoodSignature> out;
+    if (rules != signature_rules) return out;
+    const std::set<Oid> wanted(asked.begin(), asked.end());
+    for (const auto& g : signatures) {
+      if (wanted.count(g.object) != 0) out.push_back(g);
+    }
+    return out;
   }
 };
 

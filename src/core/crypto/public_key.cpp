@@ -163,8 +163,15 @@ std::string PublicKey::ssh_type_name() const {
 }
 
 std::string PublicKey::fingerprint() const {
+  const auto digest = fingerprint_digest();
+  return "SHA256:" + util::base64_encode(digest.data(), digest.size(), util::Base64Alphabet::kStandard, /*pad=*/false);
+}
+
+std::array<uint8_t, 32> PublicKey::fingerprint_digest() const {
   const util::Bytes digest = sha256(m_ssh_blob);
-  return "SHA256:" + util::base64_encode(digest, util::Base64Alphabet::kStandard, /*pad=*/false);
+  std::array<uint8_t, 32> out{};
+  std::copy(digest.begin(), digest.end(), out.begin());
+  return out;
 }
 
 std::string PublicKey::to_ssh_line(std::string_view comment) const {

@@ -6,6 +6,7 @@
 // SHA-256 over that encoding, exactly as `ssh-keygen -l` prints them.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -35,6 +36,8 @@ class PublicKey {
   size_t rsa_bits() const { return m_rsa_bits; }
   /// "SHA256:<base64 without padding>", as ssh-keygen -l prints.
   std::string fingerprint() const;
+  /// The SHA-256 of ssh_blob(): the 32 bytes fingerprint() shows in base64.
+  std::array<uint8_t, 32> fingerprint_digest() const;
   /// "<type> <base64 blob>" plus " <comment>" when comment is not empty.
   std::string to_ssh_line(std::string_view comment = {}) const;
   /// "did:key:z6Mk..." (Ed25519) or "did:key:zDn..." (P-256); an Error for RSA.

@@ -48,6 +48,10 @@ struct Settings {
   /// (pre-push, tests): every check loads the registry in full.
   std::function<std::shared_ptr<const registry::RecordSource>(const Oid& tip)> verified_registry;
   std::function<void(const Oid& tip, const registry::State& state)> remember_registry;
+  /// Told, once the push is decided (also when refused), of the signatures this check verified
+  /// good itself (not those state::Records::good_signatures knew), for the server to keep when
+  /// the push is accepted (state/store.h, "Signature checks"). Unset: not told.
+  std::function<void(std::vector<state::GoodSignature> good)> verified_signatures;
 
   /// Server limits from hooks.yaml (src/core/config): unset or empty = none.
   /// Past `deadline`, the push is refused with time-budget-exceeded (never half-checked).

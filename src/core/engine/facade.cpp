@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/policy_file.h"
 #include "engine/server_refs.h"
+#include "engine/signature_check.h"
 #include "git/repository.h"
 #include "registry/registry.h"
 #include "state/store.h"
@@ -225,6 +226,12 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
       if (auto records = state.records()) (void)kept.remember_registry(tip, *records, now);
     };
   }
+  // The signatures this check verified good: kept with the pending rows when the push is
+  // accepted, never by a dry run (state/store.h, "Signature checks").
+  std::vector<state::GoodSignature> verified;
+  if (request.mode == CheckMode::kServer && request.write_audit) {
+    settings.verified_signatures = [&verified](std::vector<state::GoodSignature> good) { verified = std::move(good); };
+  }
   const state::NoRecords no_records;
   const state::Records& records = store ? static_cast<const state::Records&>(*store) : no_records;
   clock.mark("state-store-open");
@@ -247,7 +254,9 @@ Result<Decision> check_push_in(const CheckRequest& request, HookContext& context
         pending = created.error();
       }
     }
-    if (store) pending = store->add_pending(pending_updates(*decision), settings.now);
+    if (store) {
+      pending = store->add_pending(pending_updates(*decision), settings.now, verified, engine::kSignatureRules);
+    }
     if (!pending) decision->warnings.push_back("cannot record the accepted updates: " + pending.error().to_string());
   }
   clock.mark("record-pending");

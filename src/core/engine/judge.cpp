@@ -25,6 +25,7 @@ struct Item {
   std::string signature;
   bool needs_signature = false;
   SignatureCheck check;
+  std::optional<state::KeyDigest> verified_key;   // the key, when `check` verified the signature good
   std::optional<std::vector<std::string>> paths;  // changed against the first parent, when a rule needs them
   // A commit under a policy with [witness]: its tree, parents and receipts, and their count.
   std::string tree;
@@ -104,6 +105,32 @@ Status read_item(const git::RepoView& repo, bool wants_receipts, Item& item) {
   }
   item.needs_signature = needs_signature(c);
   return {};
+}
+
+/// Of `known` (sorted), what check_signature asks about `object`: empty when the records know
+/// no good signature of it (most objects: no key digest is computed for them).
+VerifiedBefore verified_before(const std::vector<state::GoodSignature>& known, const Oid& object) {
+  const auto first = std::lower_bound(known.begin(), known.end(), object,
+                                      [](const state::GoodSignature& g, const Oid& o) { return g.object < o; });
+  if (first == known.end() || first->object != object) return {};
+  return [&known, object](const crypto::PublicKey& key) {
+    return std::binary_search(known.begin(), known.end(), state::GoodSignature{object, key.fingerprint_digest()});
+  };
+}
+
+/// The signatures the server's records know good among the objects of `batch` that need one:
+/// one read for the whole batch. Empty when the records cannot be read: they are a cache, and
+/// every signature is then verified.
+std::vector<state::GoodSignature> known_signatures(const JudgeContext& context, const std::vector<Item>& batch) {
+  if (context.verified_signatures == nullptr) return {};
+  std::vector<Oid> objects;
+  objects.reserve(batch.size());
+  for (const Item& item : batch) {
+    if (needs_signature(*item.candidate)) objects.push_back(item.candidate->oid);
+  }
+  if (objects.empty()) return {};
+  auto known = context.verified_signatures->good_signatures(objects, kSignatureRules);
+  return known ? std::move(*known) : std::vector<state::GoodSignature>{};
 }
 
 /// Counts a commit's receipts against [witness], for the key that signed it (after check_signature).
@@ -290,18 +317,27 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
   // Reading, parsing and verifying an object needs nothing of any other object, so each worker
   // does all three for the objects it takes (RepoView::read may be called from several threads);
   // only the verdicts below, which consult the registry and write the report, run on this thread,
-  // in the candidates' order, so the output does not depend on the threads.
+  // in the candidates' order, so the output does not depend on the threads. A signature the
+  // server's records know good is parsed but not verified again; the verdicts never come from
+  // the records: who signed, and whether that key may sign here now, is asked every time.
   const policy::WitnessSet* witnesses = context.witnesses;
   const auto counts_receipts = [witnesses](const Item& item) {
     return witnesses != nullptr && !item.malformed && !item.candidate->is_tag;
   };
-  const auto prepare = [&context, witnesses, &counts_receipts, budget](Item& item) {
+  // The signatures the server's records know good, of the batch being prepared (sorted).
+  std::vector<state::GoodSignature> known;
+  const auto prepare = [&context, witnesses, &counts_receipts, budget, &known](Item& item) {
     if (Status s = read_item(context.repo, witnesses != nullptr, item); !s) {
       item.failed = s.error();
       return;
     }
     // Receipts are counted with the signature (their Ed25519 checks spread over the same threads).
-    if (!item.malformed && item.needs_signature) item.check = check_signature(item.payload, item.signature);
+    if (!item.malformed && item.needs_signature) {
+      item.check = check_signature(item.payload, item.signature, verified_before(known, item.candidate->oid));
+      if (item.check.status == SignatureStatus::kGood && !item.check.cached) {
+        item.verified_key = item.check.key->fingerprint_digest();
+      }
+    }
     if (counts_receipts(item)) tally_receipts(*witnesses, item);
     item.payload = std::string();  // the bytes are not needed past this point: keep a batch small
     item.signature = std::string();
@@ -312,12 +348,20 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
     const size_t end = std::min(candidates.size(), start + kBatchSize);
     batch.assign(end - start, Item{});
     for (size_t i = start; i < end; ++i) batch[i - start].candidate = &candidates[i];
+    known = known_signatures(context, batch);
     // Reading may diff trees (a rule's paths): the budget is asked between objects.
     const Status prepared = parallel_for(
         batch.size(), context.threads, [&batch, &prepare](size_t i) { prepare(batch[i]); }, stop);
     if (!prepared) return stop && stop() ? stopped : prepared;
     for (const Item& item : batch) {
       if (item.failed) return *item.failed;  // the first in the candidates' order
+    }
+    if (context.tally != nullptr) {
+      for (const Item& item : batch) {
+        if (!item.check.key) continue;  // no SSH signature parsed: nothing verified
+        ++(item.check.cached ? context.tally->cached : context.tally->verified);
+        if (item.verified_key) context.tally->good.push_back({item.candidate->oid, *item.verified_key});
+      }
     }
     for (const Item& item : batch) {
       if (stop && stop()) return stopped;  // resolving signers may read the registry on demand

@@ -18,6 +18,7 @@
 #include "git/repo_view.h"
 #include "policy/policy.h"
 #include "registry/approval.h"
+#include "state/records.h"
 
 namespace auths::engine {
 
@@ -51,6 +52,15 @@ struct Candidate {
   std::optional<Oid> tagged_commit = std::nullopt;
 };
 
+/// The signature checks of a push: how many signatures were verified, how many the server's
+/// records knew good (state/store.h, "Signature checks"), and those verified good, for the
+/// records to keep once the push is accepted.
+struct SignatureTally {
+  size_t verified = 0;
+  size_t cached = 0;
+  std::vector<state::GoodSignature> good;
+};
+
 struct JudgeContext {
   const git::RepoView& repo;
   unsigned threads = 1;
@@ -69,6 +79,11 @@ struct JudgeContext {
   /// every verification thread; past it judge_objects stops and returns an Error (what it judged
   /// so far is incomplete and must not count).
   Budget* budget = nullptr;
+  /// The server's records of signatures it verified good, asked once per batch; a signature
+  /// found there is parsed but not verified again (check_signature). Null: every one is verified.
+  const state::Records* verified_signatures = nullptr;
+  /// Counts the signature checks and collects the good ones (null: not counted).
+  SignatureTally* tally = nullptr;
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

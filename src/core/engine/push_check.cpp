@@ -105,6 +105,9 @@ class PushChecker {
     // path accepts a push after the budget ran out (and none half-checked: what a stopped step
     // left undone is unknown, so its other findings are dropped too).
     if (m_budget.spent()) time_out();
+    m_decision.signatures_verified = m_signatures.verified;
+    m_decision.signatures_cached = m_signatures.cached;
+    if (m_settings.verified_signatures) m_settings.verified_signatures(std::move(m_signatures.good));
     if (m_undecided) {
       m_decision.outcome = Outcome::kUndecided;
     } else if (!m_decision.violations.empty()) {
@@ -599,6 +602,8 @@ class PushChecker {
     JudgeContext context{m_repo};
     if (policy.witness) context.witnesses = witnesses_of(policy);
     context.budget = &m_budget;
+    context.verified_signatures = &m_records;
+    context.tally = &m_signatures;
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
@@ -864,6 +869,7 @@ class PushChecker {
   std::optional<registry::State> m_registry;
   std::optional<Evidence> m_evidence;
   std::optional<RegistryResolver> m_resolver;
+  SignatureTally m_signatures;
 };
 
 }  // namespace

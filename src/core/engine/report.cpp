@@ -194,6 +194,7 @@ std::string render_json(const Decision& decision) {
       {"overruled", decision.overruled ? nlohmann::json(to_string(*decision.overruled)) : nlohmann::json()},
       {"override", decision.override_note.empty() ? nlohmann::json() : nlohmann::json(shown(decision.override_note))},
       {"summary", summary_line(decision)},
+      {"signature_checks", {{"verified", decision.signatures_verified}, {"cached", decision.signatures_cached}}},
       {"refs", refs},
       {"violations", violations}};
   // Texts are escaped as on the terminal (a consumer may print them), then JSON-encoded.

@@ -31,14 +31,30 @@ enum class SignatureStatus {
   kGood,               // verifies: `key` signed exactly this payload in namespace "git"
 };
 
+/// The version of the rules check_signature verifies by. The server keeps the signatures it
+/// verified good with this number (state/store.h, "Signature checks") and takes as good only
+/// those kept under the same number: raise it with every change to this file, src/core/sshsig/,
+/// src/core/crypto/ or the parsing of commits and tags (src/core/git/objects.cpp) that could
+/// turn a good signature bad, and the kept ones are verified again.
+inline constexpr int64_t kSignatureRules = 1;
+
 struct SignatureCheck {
   SignatureStatus status = SignatureStatus::kUnsigned;
   std::optional<crypto::PublicKey> key;  // the key named in the signature (also when not good)
   std::string detail;                    // one line for kUnsupported / kMalformed / kNamespaceMismatch
+  bool cached = false;                   // kGood as the server's records know it, not verified again
 };
 
-/// Parses and verifies `signature` (an armoured block as git stores it) over `payload`.
-SignatureCheck check_signature(const std::string& payload, const std::string& signature);
+/// Says whether the server already verified this object's signature by `key` good (its records,
+/// state::Records::good_signatures).
+using VerifiedBefore = std::function<bool(const crypto::PublicKey& key)>;
+
+/// Parses and verifies `signature` (an armoured block as git stores it) over `payload`. When
+/// `verified_before` says the signature's key already signed this very object (same object id:
+/// same payload, same signature bytes), the signature is parsed as always but not verified
+/// again: kGood with `cached` set.
+SignatureCheck check_signature(const std::string& payload, const std::string& signature,
+                               const VerifiedBefore& verified_before = {});
 
 /// The verdict of one signer set on one checked signature.
 struct SignerMatch {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -24,7 +25,16 @@ constexpr const char* kSchema =
     " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS last_tips (ref TEXT PRIMARY KEY, tip BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT "
-    "ROWID;";
+    "ROWID;"
+    // Added after the others: IF NOT EXISTS adds it to the stores older versions wrote (store.h,
+    // "Signature checks").
+    "CREATE TABLE IF NOT EXISTS good_signatures (object BLOB NOT NULL, key BLOB NOT NULL, rules INTEGER NOT NULL,"
+    " PRIMARY KEY (object, key)) WITHOUT ROWID;";
+
+/// Object ids asked about in one statement (Store::good_signatures): as many as the engine asks
+/// at once (engine/judge.cpp), below SQLite's limit of bound parameters (32,766 since SQLite
+/// 3.32; an older one refuses the statement, and every signature is then verified).
+constexpr size_t kIdsPerQuery = 2048;
 
 /// The registry tip this server verified in full, its records and their lookups (store.h), in
 /// the database `schema` names: "main", or "registry_cache" (hooks.yaml cache_dir).
@@ -215,10 +225,46 @@ Result<std::optional<int64_t>> Store::accepted_at(const Oid& object) const {
   return std::optional<int64_t>(stmt->integer(0));
 }
 
-Status Store::add_pending(const std::vector<PendingUpdate>& updates, int64_t now) {
-  if (updates.empty()) return {};
+Result<std::vector<GoodSignature>> Store::good_signatures(std::span<const Oid> objects, int64_t rules) const {
+  std::vector<GoodSignature> out;
+  for (size_t start = 0; start < objects.size(); start += kIdsPerQuery) {
+    const size_t n = std::min(kIdsPerQuery, objects.size() - start);
+    std::string sql = "SELECT object, key FROM good_signatures WHERE rules = ? AND object IN (?";
+    for (size_t i = 1; i < n; ++i) sql += ",?";
+    sql += ")";
+    auto stmt = Statement::prepare(m_db.get(), sql.c_str());
+    if (!stmt) return stmt.error();
+    stmt->bind(1, rules);
+    for (size_t i = 0; i < n; ++i) stmt->bind(static_cast<int>(i) + 2, objects[start + i]);
+    for (;;) {
+      auto row = stmt->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      const auto object = stmt->oid(0);
+      const std::string key = stmt->blob(1);
+      GoodSignature good;
+      if (!object || key.size() != good.key.size()) continue;
+      good.object = *object;
+      std::copy(key.begin(), key.end(), good.key.begin());
+      out.push_back(good);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status Store::add_pending(const std::vector<PendingUpdate>& updates, int64_t now, std::span<const GoodSignature> good,
+                          int64_t rules) {
+  if (updates.empty() && good.empty()) return {};
   Transaction tx(m_db.get());
   if (Status s = tx.begin(); !s) return s;
+  auto signature =
+      Statement::prepare(m_db.get(), "INSERT OR REPLACE INTO good_signatures (object, key, rules) VALUES (?1, ?2, ?3)");
+  if (!signature) return signature.error();
+  for (const GoodSignature& g : good) {
+    signature->bind(1, g.object).bind_blob(2, std::string(g.key.begin(), g.key.end())).bind(3, rules);
+    if (Status s = signature->run(); !s) return s;
+  }
   auto insert = Statement::prepare(m_db.get(),
                                    "INSERT OR REPLACE INTO pending (ref, old, new, strictness, baseline, objects,"
                                    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,13 @@ class Store final : public Records {
   Result<std::optional<Oid>> last_tip(std::string_view ref) const override;
   Result<std::optional<int64_t>> accepted_at(const Oid& object) const override;
 
-  /// Step 1 (pre-receive/update): remembers what an accepted push would record.
-  Status add_pending(const std::vector<PendingUpdate>& updates, int64_t now);
+  Result<std::vector<GoodSignature>> good_signatures(std::span<const Oid> objects, int64_t rules) const override;
+
+  /// Step 1 (pre-receive/update): remembers what an accepted push would record and, in the same
+  /// transaction, the signatures its check verified good under the verification rules `rules`
+  /// ("Signature checks" below).
+  Status add_pending(const std::vector<PendingUpdate>& updates, int64_t now, std::span<const GoodSignature> good = {},
+                     int64_t rules = 0);
   /// Step 2 (post-receive): promotes the pending rows matching updates git applied. A recorded
   /// tip that `superseded(older, newer)` says the new one contains is dropped (a branch moving
   /// forward keeps one row). Returns how many updates were promoted.
@@ -74,6 +80,23 @@ class Store final : public Records {
   /// Returns false when a baseline existed and was kept.
   Result<bool> record_baseline(const std::vector<std::pair<std::string, Oid>>& refs, int64_t now, bool replace);
   Result<StoreStatus> status() const;
+
+  // Signature checks. Verifying signatures is the expensive step of a check, and the same
+  // objects come again: a feature branch's commits merged or fast-forwarded onto main, a branch
+  // pushed under a second name, `auths hook run` after the push. So the signatures that a push
+  // the hook accepted verified good are kept (table good_signatures: object id, key digest, the
+  // rules they were verified under), and a later check of the same object by the same key takes
+  // its signature as good without verifying it again (engine/signature_check.h; every parse step
+  // still runs). An entry can never become wrong: the object id is git's SHA-1 (with collision
+  // detection, in git and in libgit2) over the object's bytes, its signature included, so the
+  // same id is the same payload with the same signature bytes, which name the same key, and the
+  // same rules of verification give the same answer (rows of other engine::kSignatureRules are
+  // ignored). Only good results are kept, and only from pushes the hook accepted (a refused push
+  // writes nothing): the table grows with the signed objects the repository takes in, about 70
+  // bytes each. What a signature means (is its key a signer of the rule, revoked, expired, a
+  // quorum) is decided by every check, never kept. Whoever can write this file can already
+  // vouch for any commit (accepted_objects). Deleting the table, or the file, only costs the
+  // next checks their verifications.
 
   // The registry as the hook last verified it. Loading a registry checks every signature and
   // anchor of every record: with thousands of members and agents that costs seconds, on every

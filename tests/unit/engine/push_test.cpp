@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/engine.h"
+#include "engine/signature_check.h"
 #include "policy/policy.h"
 #include "support/fake_repo.h"
 
@@ -556,6 +557,106 @@ BOOST_AUTO_TEST_CASE(default_branch_cannot_be_deleted_and_bootstrap_rules) {
   const Decision d = w.push("refs/heads/main", kZero, first);
   EXPECT_ACCEPTED(d);
   BOOST_TEST(d.refs[0].baseline);
+}
+
+// --- signature checks the server keeps (state/store.h, "Signature checks") ----------------------
+
+namespace {
+
+/// `d`'s violations as code and message, for comparing two decisions.
+std::vector<std::pair<Reason, std::string>> verdicts(const Decision& d) {
+  std::vector<std::pair<Reason, std::string>> out;
+  for (const auto& v : d.violations) out.emplace_back(v.code, v.message);
+  return out;
+}
+
+state::GoodSignature good(const Oid& object, const TestKey& key) {
+  return {object, key.key.public_key().fingerprint_digest()};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(signatures_verified_good_are_handed_over_and_then_taken_from_the_records) {
+  World w;
+  const Oid c1 = w.work(w.root, &w.bob, "one");
+  const Oid c2 = w.work(c1, &w.alice, "two");
+  const Oid u = w.work(c2, nullptr, "unsigned");
+  std::vector<state::GoodSignature> handed;
+  size_t calls = 0;
+  w.settings.verified_signatures = [&handed, &calls](std::vector<state::GoodSignature> g) {
+    handed = std::move(g);
+    ++calls;
+  };
+  const Decision first = w.push("refs/heads/main", w.root, c2);
+  EXPECT_ACCEPTED(first);
+  BOOST_TEST(calls == 1u);
+  BOOST_TEST(first.signatures_verified == 2u);
+  BOOST_TEST(first.signatures_cached == 0u);
+  std::sort(handed.begin(), handed.end());
+  std::vector<state::GoodSignature> expected{good(c1, w.bob), good(c2, w.alice)};
+  std::sort(expected.begin(), expected.end());
+  BOOST_TEST((handed == expected));
+  // What the server keeps once the push is accepted: the same objects are not verified again.
+  w.records.signatures.insert(handed.begin(), handed.end());
+  const size_t reads = w.records.signature_reads;
+  const Decision again = w.push("refs/heads/main", w.root, u);
+  BOOST_TEST(w.records.signature_reads == reads + 1);  // one read for the batch
+  BOOST_TEST(again.signatures_cached == 2u);
+  BOOST_TEST(again.signatures_verified == 0u);  // u is unsigned: nothing to verify
+  BOOST_TEST(handed.empty());                   // nothing verified, nothing new to keep
+  EXPECT_REFUSED(again, Reason::kUnsigned, u);
+}
+
+// The records are trusted, as accepted_objects are: an entry for an object whose signature does
+// not verify makes it count as good. Only the hook writes them, and only good results.
+BOOST_AUTO_TEST_CASE(a_signature_the_records_know_good_is_not_verified_again) {
+  World w;
+  std::string text = w.repo.commit_text(w.files, {w.root}, &w.bob, 1700050000, "work\n");
+  text.replace(text.rfind("work\n"), 5, "w0rk\n");  // a flipped byte of the signed payload
+  const Oid c = w.repo.add(ObjectType::kCommit, text);
+  const Decision plain = w.push("refs/heads/main", w.root, c);
+  EXPECT_REFUSED(plain, Reason::kBadSignature, c);
+  BOOST_TEST(plain.signatures_verified == 1u);
+  // An entry for another key, or another object, changes nothing.
+  w.records.signatures = {good(c, w.alice), good(w.root, w.bob)};
+  const Decision other = w.push("refs/heads/main", w.root, c);
+  EXPECT_REFUSED(other, Reason::kBadSignature, c);
+  BOOST_TEST(other.signatures_cached == 0u);
+  // Entries kept under other rules of verification are not taken either.
+  w.records.signatures = {good(c, w.bob)};
+  w.records.signature_rules = engine::kSignatureRules + 1;
+  EXPECT_REFUSED(w.push("refs/heads/main", w.root, c), Reason::kBadSignature, c);
+  w.records.signature_rules = engine::kSignatureRules;
+  const Decision cached = w.push("refs/heads/main", w.root, c);
+  EXPECT_ACCEPTED(cached);
+  BOOST_TEST(cached.signatures_cached == 1u);
+  BOOST_TEST(cached.signatures_verified == 0u);
+  BOOST_TEST(cached.refs[0].objects[0].key == w.bob.key.public_key().fingerprint());
+}
+
+// Only the cryptographic check comes from the records: whether the key may sign is asked every
+// time, with the same answer as without them.
+BOOST_AUTO_TEST_CASE(a_cached_signature_by_a_key_that_may_not_sign_is_refused_as_without_it) {
+  World w;
+  const Oid c = w.work(w.root, &w.bob, "bob");
+  std::vector<state::GoodSignature> handed;
+  w.settings.verified_signatures = [&handed](std::vector<state::GoodSignature> g) { handed = std::move(g); };
+  EXPECT_ACCEPTED(w.push("refs/heads/main", w.root, c));
+  BOOST_REQUIRE(handed.size() == 1u);
+  // bob signs main, not feature/* (alice, carol) nor release/* (rita).
+  for (const std::string ref : {"refs/heads/feature/b", "refs/heads/release/1"}) {
+    w.records.signatures.clear();
+    const Decision verified = w.push(ref, kZero, c);
+    EXPECT_REFUSED(verified, Reason::kUnknownSigner, c);
+    BOOST_TEST(verified.signatures_cached == 0u);
+    w.records.signatures.insert(handed.begin(), handed.end());
+    const Decision cached = w.push(ref, kZero, c);
+    BOOST_TEST_INFO("pushed to " << ref);
+    BOOST_TEST(cached.signatures_cached == 1u);
+    BOOST_TEST(cached.signatures_verified == 0u);
+    BOOST_TEST((cached.outcome == verified.outcome));
+    BOOST_TEST((verdicts(cached) == verdicts(verified)));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,25 +22,20 @@ struct Server {
   Identity alice = make_identity();
   TestKey laptop = TestKey::make("laptop", 7);
   Oid main, work, registry_tip;
+  ak::Attestation link;
+  FakeRepo::Files registry;
   // The server's memory: what remember_registry was given, by tip.
   std::map<Oid, std::shared_ptr<MemorySource>> kept;
   size_t remembered = 0;
 
-  explicit Server(bool revoked) {
+  explicit Server(bool revoked) : link(make_link(alice, laptop.key, alice.key, 1700000000)) {
     settings.now = 1700100000;
-    auto link = make_link(alice, laptop.key, alice.key, 1700000000);
     anchor(alice, link, alice.key);
-    FakeRepo::Files registry(alice.files.begin(), alice.files.end());
+    registry.insert(alice.files.begin(), alice.files.end());
     registry.insert(stored(link));
-    if (revoked) {
-      auto revocation = ak::make_revocation(link, ak::Timestamp::from_unix(1700000100));
-      BOOST_REQUIRE(ak::sign_as_identity(*revocation, alice.key).has_value());
-      anchor(alice, *revocation, alice.key);
-      registry.insert(alice.files.begin(), alice.files.end());
-      registry.insert(stored(*revocation));
-    }
     registry_tip = repo.commit(registry, {}, nullptr);
     repo.set_ref("refs/auths/registry", registry_tip);
+    if (revoked) revoke();
     FakeRepo::Files files{{".auths/policy.toml",
                            "version = 1\n\n[[policy.commit]]\nname = \"main\"\nrefs = "
                            "[\"refs/heads/main\"]\nsigners = [\"" +
@@ -50,6 +45,16 @@ struct Server {
     repo.set_head("refs/heads/main");
     files["README"] = "hello\n";
     work = repo.commit(files, {main}, &laptop, 1700050000);
+  }
+  /// alice revokes the laptop's link: the registry gets a new tip.
+  void revoke() {
+    auto revocation = ak::make_revocation(link, ak::Timestamp::from_unix(1700000100));
+    BOOST_REQUIRE(ak::sign_as_identity(*revocation, alice.key).has_value());
+    anchor(alice, *revocation, alice.key);
+    registry.insert(alice.files.begin(), alice.files.end());
+    registry.insert(stored(*revocation));
+    registry_tip = repo.commit(registry, {}, nullptr);
+    repo.set_ref("refs/auths/registry", registry_tip);
   }
   void keep_memory() {
     settings.verified_registry = [this](const Oid& tip) -> std::shared_ptr<const ar::RecordSource> {
@@ -102,6 +107,31 @@ BOOST_AUTO_TEST_CASE(a_failed_read_leaves_the_push_undecided) {
     BOOST_TEST((d.outcome == Outcome::kUndecided));
     BOOST_TEST((first_code(d) == Reason::kInternalError));
   }
+}
+
+// The signature checks the server keeps (state/store.h) never carry a verdict: the laptop's
+// commit, verified good while the device was linked, is refused once the link is revoked, with
+// its signature taken from the records, as without them.
+BOOST_AUTO_TEST_CASE(a_revoked_device_is_refused_with_its_signature_check_cached) {
+  Server server(false);
+  std::vector<state::GoodSignature> kept;
+  server.settings.verified_signatures = [&kept](std::vector<state::GoodSignature> good) { kept = std::move(good); };
+  BOOST_REQUIRE(server.push().accepted());
+  BOOST_REQUIRE(kept.size() == 1u);
+  BOOST_TEST((kept[0].object == server.work));
+
+  server.revoke();
+  const Decision verified = server.push();
+  server.records.signatures.insert(kept.begin(), kept.end());
+  const Decision cached = server.push();
+  BOOST_TEST(verified.signatures_cached == 0u);
+  BOOST_TEST(cached.signatures_cached == 1u);
+  BOOST_TEST(cached.signatures_verified == 0u);
+  for (const Decision* d : {&verified, &cached}) {
+    BOOST_TEST(!d->accepted());
+    BOOST_TEST((first_code(*d) == Reason::kDeviceRevoked));
+  }
+  BOOST_TEST(cached.violations.front().message == verified.violations.front().message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

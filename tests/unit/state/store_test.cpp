@@ -1,7 +1,11 @@
 // The server's records: nothing is recorded as accepted unless git applied it (post-receive
 // promotes what pre-receive left pending), a branch moving forward keeps one row, the baseline
 // is recorded once.
+#include <sqlite3.h>
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "registry/registry.h"
 #include "state/store.h"
@@ -72,6 +76,85 @@ BOOST_AUTO_TEST_CASE(a_branch_moving_forward_keeps_one_row_and_the_baseline_is_k
   BOOST_REQUIRE(store.promote({RefUpdate{Oid(), oid('e'), "refs/tags/v1"}}, 10, nullptr).has_value());
   BOOST_TEST(store.last_tip("refs/tags/v1")->value() == oid('e'));
   BOOST_TEST(store.accepted_tips()->size() == 1u);
+}
+
+// Signature checks (store.h): the pairs an accepted push verified good, read back for a batch of
+// objects in one call, only under the rules they were verified by.
+BOOST_AUTO_TEST_CASE(good_signatures_round_trip) {
+  TempDir dir;
+  auto store = std::move(*state::Store::open(dir.path().string(), true).value());
+  const auto key = [](uint8_t b) {
+    state::KeyDigest k{};
+    k.fill(b);
+    return k;
+  };
+  // More objects than one statement asks about (kIdsPerQuery = 2048).
+  std::vector<state::GoodSignature> good;
+  std::vector<Oid> objects;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    std::array<uint8_t, Oid::kSize> bytes{};
+    for (size_t j = 0; j < 4; ++j) bytes[j] = static_cast<uint8_t>(i >> (8 * j));
+    objects.emplace_back(bytes);
+    good.push_back({objects.back(), key(1)});
+  }
+  good.push_back({objects[5], key(2)});  // one object signed (and verified) for two keys
+  BOOST_REQUIRE(store.add_pending({{"refs/heads/main", oid('0'), oid('1'), "", false, {}}}, 1, good, 7).has_value());
+  BOOST_TEST(store.status()->pending == 1u);  // the same transaction
+  auto all = store.good_signatures(objects, 7);
+  BOOST_REQUIRE(all.has_value());
+  std::sort(good.begin(), good.end());
+  BOOST_TEST((*all == good));
+  const std::vector<Oid> some{objects[5], oid('9'), objects[2999]};
+  const auto found = store.good_signatures(some, 7).value();
+  BOOST_REQUIRE(found.size() == 3u);
+  BOOST_TEST((found[0] == state::GoodSignature{objects[5], key(1)}));
+  BOOST_TEST((found[1] == state::GoodSignature{objects[5], key(2)}));
+  BOOST_TEST((found[2] == state::GoodSignature{objects[2999], key(1)}));
+  BOOST_TEST(store.good_signatures(std::vector<Oid>{oid('9')}, 7)->empty());  // unknown object
+  BOOST_TEST(store.good_signatures(some, 8)->empty());                        // other rules
+  BOOST_TEST(store.good_signatures({}, 7)->empty());
+  // Verified again under other rules: the entry is replaced, not doubled.
+  BOOST_REQUIRE(store.add_pending({}, 2, std::vector<state::GoodSignature>{{objects[0], key(1)}}, 8).has_value());
+  BOOST_TEST(store.good_signatures(std::vector<Oid>{objects[0]}, 7)->empty());
+  BOOST_TEST(store.good_signatures(std::vector<Oid>{objects[0]}, 8)->size() == 1u);
+}
+
+// A store written before the signature table existed gains it when opened, its records intact.
+BOOST_AUTO_TEST_CASE(an_older_store_gains_the_signature_table) {
+  TempDir dir;
+  const std::string file = state::Store::file_path(dir.path().string());
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+  sqlite3* raw = nullptr;
+  BOOST_REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+  // The schema as the version before it wrote it, with a pending update of an accepted push.
+  const std::string old_schema =
+      "CREATE TABLE baseline (ref TEXT NOT NULL, tip BLOB NOT NULL, recorded_at INTEGER NOT NULL,"
+      " PRIMARY KEY (ref, tip)) WITHOUT ROWID;"
+      "CREATE TABLE accepted_tips (id INTEGER PRIMARY KEY, ref TEXT NOT NULL, tip BLOB NOT NULL,"
+      " strictness TEXT NOT NULL, accepted_at INTEGER NOT NULL);"
+      "CREATE INDEX accepted_tips_by_ref ON accepted_tips (ref);"
+      "CREATE TABLE accepted_objects (oid BLOB PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE TABLE pending (ref TEXT NOT NULL, old BLOB NOT NULL, new BLOB NOT NULL,"
+      " strictness TEXT NOT NULL, baseline INTEGER NOT NULL, objects BLOB NOT NULL, created_at INTEGER NOT NULL,"
+      " PRIMARY KEY (ref, old, new)) WITHOUT ROWID;"
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE TABLE last_tips (ref TEXT PRIMARY KEY, tip BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO pending VALUES ('refs/heads/main', x'" +
+      oid('a').hex() + "', x'" + oid('b').hex() + "', 's', 0, x'" + oid('b').hex() + "', 100);";
+  BOOST_REQUIRE(sqlite3_exec(raw, old_schema.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+
+  auto opened = state::Store::open(dir.path().string(), false);
+  BOOST_REQUIRE(opened.has_value());
+  BOOST_REQUIRE(opened->has_value());
+  state::Store& store = **opened;
+  BOOST_TEST(store.good_signatures(std::vector<Oid>{oid('b')}, 1)->empty());
+  BOOST_REQUIRE(store.promote({RefUpdate{oid('a'), oid('b'), "refs/heads/main"}}, 200, nullptr).value() == 1u);
+  BOOST_TEST(store.accepted_at(oid('b'))->value() == 200);
+  state::KeyDigest key{};
+  key.fill(3);
+  BOOST_REQUIRE(store.add_pending({}, 300, std::vector<state::GoodSignature>{{oid('b'), key}}, 1).has_value());
+  BOOST_TEST(store.good_signatures(std::vector<Oid>{oid('b')}, 1)->size() == 1u);
 }
 
 // The registry as the hook last verified it: kept for one tip at a time, each lookup's records in

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -131,6 +132,13 @@ struct Decision {
   /// Non-empty when an admin's break-glass override let this push through: who set it, when,
   /// and why (the audit log records it as "override").
   std::string override_note;
+
+  /// The SSH signatures this check verified, and those it took as good from the server's
+  /// records of signatures it verified before (`<git dir>/auths/state.sqlite`), without
+  /// verifying them again. Only the cryptographic check is ever taken from there: who signed,
+  /// and whether that key may sign, is decided every time.
+  size_t signatures_verified = 0;
+  size_t signatures_cached = 0;
 
   /// Where the check spent its time, step by step (libgit2 set-up, repository open, server
   /// configuration, state store, judging, records): printed by the hooks when

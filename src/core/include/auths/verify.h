@@ -53,7 +53,8 @@ struct CheckRequest {
   int64_t now = 0;       // unix seconds; 0 = the current time
   unsigned threads = 0;  // signature verification threads; 0 = one per core
   /// The hooks: append one line per ref to the audit sink (hooks.yaml `audit:`, else `git config
-  /// auths.auditLog`), record pending updates and claim break-glass overrides. Off for dry runs.
+  /// auths.auditLog`), record pending updates and the signatures verified good, and claim
+  /// break-glass overrides. Off for dry runs.
   bool write_audit = false;
   HookContext context;
   /// kServer: the server configuration to read; "" = $AUTHS_HOOKS_CONFIG, else
