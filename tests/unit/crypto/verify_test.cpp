@@ -50,6 +50,19 @@ bool verify_ed25519(const Ed25519Vector& v) {
                               hex(v.signature));
 }
 
+/// The signature with S + L in place of S: the same value mod L, which RFC 8032 refuses.
+au::Bytes plus_order(const au::Bytes& signature) {
+  const au::Bytes order_le = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+  au::Bytes malleable = signature;
+  unsigned carry = 0;
+  for (size_t i = 0; i < 32; ++i) {
+    const unsigned sum = unsigned{malleable[32 + i]} + order_le[i] + carry;
+    malleable[32 + i] = static_cast<uint8_t>(sum);
+    carry = sum >> 8;
+  }
+  return malleable;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(sha2_known_answers) {
@@ -91,15 +104,7 @@ BOOST_AUTO_TEST_CASE(ed25519_rejections) {
   BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, au::Bytes{}));
 
   // S + L (the group order) is the same value mod L: RFC 8032 requires S < L, so it must fail.
-  const au::Bytes order_le = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
-  au::Bytes malleable = signature;
-  unsigned carry = 0;
-  for (size_t i = 0; i < 32; ++i) {
-    const unsigned sum = unsigned{malleable[32 + i]} + order_le[i] + carry;
-    malleable[32 + i] = static_cast<uint8_t>(sum);
-    carry = sum >> 8;
-  }
-  BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, malleable));
+  BOOST_TEST(!ac::verify_signature(key, ac::SignatureAlgorithm::kEd25519, message, plus_order(signature)));
 }
 
 // libsodium (the hot path) against Botan (the reference), signatures made by Botan: both must
@@ -139,15 +144,7 @@ BOOST_AUTO_TEST_CASE(ed25519_differential_sodium_botan) {
       same(flipped, message, signature, "key bit flipped");
     }
     // S + L, then the same with S's top bits forced (what Botan and OpenSSH alone would check).
-    const au::Bytes order_le = hex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
-    au::Bytes malleable = signature;
-    unsigned carry = 0;
-    for (size_t i = 0; i < 32; ++i) {
-      const unsigned sum = unsigned{malleable[32 + i]} + order_le[i] + carry;
-      malleable[32 + i] = static_cast<uint8_t>(sum);
-      carry = sum >> 8;
-    }
-    BOOST_TEST(!same(key, message, malleable, "S + L"));
+    BOOST_TEST(!same(key, message, plus_order(signature), "S + L"));
     au::Bytes high = signature;
     high[63] |= 0xe0;
     BOOST_TEST(!same(key, message, high, "S with the top bits set"));
