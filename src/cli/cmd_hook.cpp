@@ -1,7 +1,6 @@
 // auths hook run | override | ssh-shell: dry-run a push against a repository; the admin's
 // break-glass override of one push; the forced command of a plain ssh server's authorized_keys
 // lines (install, uninstall, status: cmd_hook_install.cpp).
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "auths/client/org_ops.h"
 #include "auths/exit_codes.h"
 #include "auths/hooks_config.h"
+#include "auths/system.h"
 #include "auths/verify.h"
 #include "commands.h"
 
@@ -137,23 +137,6 @@ struct OverrideOptions {
   bool json = false;
 };
 
-/// The OS user running this command (its effective uid), never $USER.
-std::string os_user() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  return pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : "uid " + std::to_string(::geteuid());
-}
-
-/// "2026-12-02T06:00:00Z"
-std::string utc_text(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  char buffer[32] = {};
-  if (::gmtime_r(&t, &tm) == nullptr || std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-    return std::to_string(unix_seconds);
-  }
-  return buffer;
-}
-
 nlohmann::ordered_json override_json(const config::Override& o) {
   return {{"id", o.id},
           {"ref", o.ref},
@@ -179,8 +162,8 @@ int run_hook_override(const OverrideOptions& opts) {
     if (all->empty()) std::printf("no override waiting\n");
     for (const auto& o : *all) {
       std::printf("%s %s -> %s by %s at %s, %s %s: %s\n", o.id.c_str(), o.ref.c_str(), o.new_oid.short_hex().c_str(),
-                  o.created_by.c_str(), utc_text(o.created_at).c_str(), o.expires_at > now ? "expires" : "expired",
-                  utc_text(o.expires_at).c_str(), o.reason.c_str());
+                  o.created_by.c_str(), format_utc(o.created_at).c_str(), o.expires_at > now ? "expires" : "expired",
+                  format_utc(o.expires_at).c_str(), o.reason.c_str());
     }
     return kExitAccepted;
   }
@@ -200,14 +183,15 @@ int run_hook_override(const OverrideOptions& opts) {
   }
   auto lifetime = client::parse_duration(opts.expires);
   if (!lifetime) return report_error(lifetime.error());
-  auto created = config::create_override(opts.repo, opts.ref, *oid, opts.reason, *lifetime, os_user(), now);
+  auto created = config::create_override(opts.repo, opts.ref, *oid, opts.reason, *lifetime,
+                                         os_user_name().value_or("uid " + std::to_string(::geteuid())), now);
   if (!created) return report_error(created.error());
   if (opts.json) {
     std::printf("%s\n", override_json(*created).dump(2).c_str());
   } else {
     std::printf("override %s: the next push of %s to %s that the policy refuses is accepted, once, until %s\n",
                 created->id.c_str(), created->ref.c_str(), created->new_oid.hex().c_str(),
-                utc_text(created->expires_at).c_str());
+                format_utc(created->expires_at).c_str());
   }
   return kExitAccepted;
 }

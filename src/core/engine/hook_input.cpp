@@ -1,11 +1,11 @@
 // Parsing what git hands to hooks (githooks(5)). Strict: a line that is not exactly what git
 // writes is an error, and the hook fails closed.
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 
+#include "auths/system.h"
 #include "auths/verify.h"
 #include "util/strings.h"
 
@@ -109,13 +109,8 @@ HookContext hook_context_from_env() {
     break;
   }
   if (ctx.pusher.empty()) {
-    const uid_t uid = ::geteuid();
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    std::vector<char> buffer(16384);
-    const bool named = ::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
-                       found->pw_name != nullptr;
-    ctx.pusher = "unix:" + (named ? std::string(found->pw_name) : std::to_string(uid));
+    const auto name = os_user_name();
+    ctx.pusher = "unix:" + (name ? *name : std::to_string(::geteuid()));
     ctx.pusher_source = "uid";
   }
   if (!env("GL_PROTOCOL").empty()) {
