@@ -167,11 +167,10 @@ std::string PublicKey::fingerprint() const {
   return "SHA256:" + util::base64_encode(digest.data(), digest.size(), util::Base64Alphabet::kStandard, /*pad=*/false);
 }
 
-std::array<uint8_t, 32> PublicKey::fingerprint_digest() const {
+PublicKey::PublicKey(KeyType type, util::Bytes ssh_blob, util::Bytes raw, size_t rsa_bits)
+    : m_type(type), m_ssh_blob(std::move(ssh_blob)), m_raw(std::move(raw)), m_rsa_bits(rsa_bits) {
   const util::Bytes digest = sha256(m_ssh_blob);
-  std::array<uint8_t, 32> out{};
-  std::copy(digest.begin(), digest.end(), out.begin());
-  return out;
+  std::copy(digest.begin(), digest.end(), m_digest.begin());
 }
 
 std::string PublicKey::to_ssh_line(std::string_view comment) const {

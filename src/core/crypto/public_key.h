@@ -36,8 +36,9 @@ class PublicKey {
   size_t rsa_bits() const { return m_rsa_bits; }
   /// "SHA256:<base64 without padding>", as ssh-keygen -l prints.
   std::string fingerprint() const;
-  /// The SHA-256 of ssh_blob(): the 32 bytes fingerprint() shows in base64.
-  std::array<uint8_t, 32> fingerprint_digest() const;
+  /// The SHA-256 of ssh_blob(): the 32 bytes fingerprint() shows in base64. Computed once,
+  /// with the key (a push asks it of every signature, on one thread: engine/judge.cpp).
+  const std::array<uint8_t, 32>& fingerprint_digest() const { return m_digest; }
   /// "<type> <base64 blob>" plus " <comment>" when comment is not empty.
   std::string to_ssh_line(std::string_view comment = {}) const;
   /// "did:key:z6Mk..." (Ed25519) or "did:key:zDn..." (P-256); an Error for RSA.
@@ -46,14 +47,14 @@ class PublicKey {
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.m_ssh_blob == b.m_ssh_blob; }
 
   // Constructors are the parse_* functions below.
-  PublicKey(KeyType type, util::Bytes ssh_blob, util::Bytes raw, size_t rsa_bits = 0)
-      : m_type(type), m_ssh_blob(std::move(ssh_blob)), m_raw(std::move(raw)), m_rsa_bits(rsa_bits) {}
+  PublicKey(KeyType type, util::Bytes ssh_blob, util::Bytes raw, size_t rsa_bits = 0);
 
  private:
   KeyType m_type;
   util::Bytes m_ssh_blob;
   util::Bytes m_raw;
   size_t m_rsa_bits = 0;
+  std::array<uint8_t, 32> m_digest{};
 };
 
 /// Parses an SSH wire-format public key blob. Rejects trailing bytes, unknown types, P-256
