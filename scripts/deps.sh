@@ -7,10 +7,12 @@
 #                                  runs `apt-get update` first only when something is missing.
 
 # Building and running the binaries (python3: scripts/gen-man.py writes the manual pages; dpkg-dev,
-# which build-essential brings, gives cpack its dpkg-shlibdeps).
+# which build-essential brings, gives cpack its dpkg-shlibdeps; libbz2-dev and liblzma-dev: what
+# Botan's archive needs when a Release build links it statically, AUTHS_STATIC_DEPS in
+# CMakeLists.txt).
 AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
   libgit2-dev libbotan-2-dev libsodium-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libsqlite3-dev libcpp-httplib-dev python3"
+  libcli11-dev libsqlite3-dev libcpp-httplib-dev python3 libbz2-dev liblzma-dev"
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
 # cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography
 # for tests/support/auths_gen2.py (the independent maker of Auths Gen-2 identities, t800, t810),
