@@ -157,7 +157,10 @@ Result<std::optional<Store>> Store::open(const std::string& git_dir, bool create
   // a store that cannot switch (read-only) stays as it is.
   (void)sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
   // Nor a checkpoint (two more) when each hook closes it: SQLite checkpoints when the log has
-  // grown (1,000 pages), so the syncs are paid once per many pushes.
+  // grown, so the syncs are paid once per several pushes. Kept small (32 pages, SQLite's default
+  // is 1,000): the first connection to open the file reads the whole log to rebuild its index,
+  // and every hook is a first connection.
+  (void)sqlite3_exec(raw, "PRAGMA wal_autocheckpoint=32;", nullptr, nullptr, nullptr);
   (void)sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   char* message = nullptr;
   if (sqlite3_exec(raw, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {
