@@ -533,6 +533,19 @@ EOF
   done
 }
 
+# setup_main_repo SIGNER: setup_repo with the simplest policy: one rule, refs/heads/main signed
+# by SIGNER's key.
+setup_main_repo() {
+  setup_repo "$1" <<EOF
+version = 1
+
+[[policy.commit]]
+name = "main"
+refs = ["refs/heads/main"]
+signers = ["$(pub "$1")"]
+EOF
+}
+
 # setup_repo SIGNER: the usual start. stdin is the policy. A bare server, a client signing as
 # SIGNER, the policy committed by SIGNER and pushed before the hook exists (the admin seeding
 # the repository), then the hook installed (recording wrapper). Sets SEED to the first commit.

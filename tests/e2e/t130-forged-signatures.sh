@@ -7,14 +7,7 @@
 test_init
 
 make_key alice
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 
 # gpgsig_of COMMIT: the gpgsig header of COMMIT with its continuation lines.
 gpgsig_of() {

@@ -8,14 +8,7 @@ test_init
 
 make_key alice
 make_key mallory
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 
 # A repository with the objects of a push but no ref to them, as pre-receive sees it.
 good=$(commit_as alice "good")

@@ -8,14 +8,7 @@ test_init
 
 make_key alice
 make_key mallory
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 ln -s "$AUTHS_BIN_DIR/auths-pre-push" "$CLIENT/.git/hooks/pre-push"
 
 # expect_refused_locally: git push failed, the server's hook never ran, the server is unchanged.

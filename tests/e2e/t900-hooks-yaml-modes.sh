@@ -10,14 +10,7 @@ test_init
 
 make_key alice
 make_key mallory
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 
 CFG=$E2E_TMP/hooks.yaml
 AUDIT=$E2E_TMP/audit.jsonl

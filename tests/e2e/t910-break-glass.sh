@@ -9,14 +9,7 @@ test_init
 
 make_key alice
 make_key mallory
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 AUDIT=$E2E_TMP/audit.jsonl
 server_git config auths.auditLog "$AUDIT"
 server_git config receive.advertisePushOptions true

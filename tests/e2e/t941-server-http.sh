@@ -14,14 +14,7 @@ test_init
 
 make_key alice
 make_key mallory
-setup_repo alice <<EOF
-version = 1
-
-[[policy.commit]]
-name = "main"
-refs = ["refs/heads/main"]
-signers = ["$(pub alice)"]
-EOF
+setup_main_repo alice
 http_start "$E2E_TMP"
 client_git remote set-url origin "$(http_url server.git)"
 
