@@ -56,7 +56,7 @@ Result<std::vector<Oid>> CommitIndex::walk_new(const Oid& tip, std::span<const O
     if (!entry && entry.error().code != ErrorCode::kCorrupt) return entry.error();
     f |= kQueued;
     if ((f & kOld) == 0) ++new_queued;
-    queue.push({entry ? entry->time : 0, met++, oid});
+    queue.push({entry ? (*entry)->time : 0, met++, oid});
     return {};
   };
   // Marks `oid` old, and the ancestors of it already looked at (their parents are queued).
@@ -70,7 +70,7 @@ Result<std::vector<Oid>> CommitIndex::walk_new(const Oid& tip, std::span<const O
       f |= kOld;
       if ((f & (kQueued | kVisited)) == kQueued) --new_queued;  // waiting in the queue: old now
       if ((f & kVisited) == 0) continue;
-      if (auto entry = commit(c)) stack.insert(stack.end(), entry->parents.begin(), entry->parents.end());
+      if (auto entry = commit(c)) stack.insert(stack.end(), (*entry)->parents.begin(), (*entry)->parents.end());
     }
   };
 
@@ -96,7 +96,7 @@ Result<std::vector<Oid>> CommitIndex::walk_new(const Oid& tip, std::span<const O
       listed.push_back(c);
     }
     if (auto entry = commit(c)) {
-      for (const Oid& parent : entry->parents) {
+      for (const Oid& parent : (*entry)->parents) {
         if (old) mark_old(parent);
         if (Status s = enqueue(parent); !s) return s.error();
       }
@@ -119,7 +119,7 @@ Result<std::vector<Oid>> CommitIndex::walk_new(const Oid& tip, std::span<const O
   for (const Oid& c : fresh) {
     auto entry = commit(c);
     if (!entry) continue;
-    for (const Oid& p : entry->parents) {
+    for (const Oid& p : (*entry)->parents) {
       if (auto it = children.find(p); it != children.end()) ++it->second;
     }
   }
@@ -136,7 +136,7 @@ Result<std::vector<Oid>> CommitIndex::walk_new(const Oid& tip, std::span<const O
     auto entry = commit(c);
     if (!entry) continue;
     // Parents pushed last-first so that the first parent comes out next (its line first).
-    for (auto p = entry->parents.rbegin(); p != entry->parents.rend(); ++p) {
+    for (auto p = (*entry)->parents.rbegin(); p != (*entry)->parents.rend(); ++p) {
       auto it = children.find(*p);
       if (it != children.end() && --it->second == 0) ready.push_back(*p);
     }
@@ -164,11 +164,15 @@ Status CommitIndex::load(std::span<const Oid> commits, const git::Stop& stop) {
   return {};
 }
 
-Result<CommitIndex::Entry> CommitIndex::commit(const Oid& commit) {
-  if (const auto found = m_commits.find(commit); found != m_commits.end()) return found->second;
-  auto entry = read_entry(m_repo, commit);
-  if (entry.has_value() || entry.error().code == ErrorCode::kCorrupt) m_commits.emplace(commit, entry);
-  return entry;
+Result<const CommitIndex::Entry*> CommitIndex::commit(const Oid& commit) {
+  auto found = m_commits.find(commit);
+  if (found == m_commits.end()) {
+    auto entry = read_entry(m_repo, commit);
+    if (!entry && entry.error().code != ErrorCode::kCorrupt) return entry.error();  // not remembered
+    found = m_commits.emplace(commit, std::move(entry)).first;
+  }
+  if (!found->second) return found->second.error();
+  return &*found->second;  // the map's nodes stay put: valid as long as the index
 }
 
 Result<bool> CommitIndex::descends_from(const Oid& descendant, const Oid& ancestor, const git::Stop& stop) {
@@ -183,7 +187,7 @@ Result<bool> CommitIndex::descends_from(const Oid& descendant, const Oid& ancest
       if (entry.error().code == ErrorCode::kCorrupt) continue;
       return entry.error();
     }
-    if (std::find(entry->parents.begin(), entry->parents.end(), ancestor) != entry->parents.end()) return true;
+    if (std::find((*entry)->parents.begin(), (*entry)->parents.end(), ancestor) != (*entry)->parents.end()) return true;
   }
   return false;
 }
@@ -194,8 +198,8 @@ Result<std::optional<Oid>> CommitIndex::first_parent(const Oid& commit) {
     if (entry.error().code == ErrorCode::kCorrupt) return std::optional<Oid>{};
     return entry.error();
   }
-  if (entry->parents.empty()) return std::optional<Oid>{};
-  return std::optional<Oid>(entry->parents.front());
+  if ((*entry)->parents.empty()) return std::optional<Oid>{};
+  return std::optional<Oid>((*entry)->parents.front());
 }
 
 }  // namespace auths::engine

@@ -49,9 +49,10 @@ class CommitIndex {
   /// cannot be parsed is remembered as such (commit() then says kCorrupt again).
   Status load(std::span<const Oid> commits, const git::Stop& stop);
 
-  /// The tree and parents of `commit`, read now when load() did not; kCorrupt when it cannot be
-  /// parsed as git parses it.
-  Result<Entry> commit(const Oid& commit);
+  /// The tree and parents of `commit`, read now when load() did not (kept with the index, not
+  /// copied: the walk asks several times per commit); kCorrupt when it cannot be parsed as git
+  /// parses it.
+  Result<const Entry*> commit(const Oid& commit);
 
   /// Is `ancestor` `descendant` or in its history? The commits reachable from `descendant` but
   /// not from `ancestor` (walk, so the answer costs what the new commits cost, never the whole

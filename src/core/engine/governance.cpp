@@ -29,7 +29,7 @@ class GovernedReader {
     if (!commit) return Governed{std::vector<std::optional<Oid>>(m_paths.size())};
     auto parsed = m_index.commit(*commit);
     if (!parsed) return parsed.error();
-    const Oid& tree = parsed->tree;
+    const Oid& tree = (*parsed)->tree;
     const auto same_tree = m_by_tree.find(tree);
     if (same_tree != m_by_tree.end()) return same_tree->second;
     Governed out;
