@@ -114,8 +114,11 @@ test_case commits_without_passphrase "three git commit -S with no passphrase: th
 
 rebase_without_passphrase() {
   before=$(client_git rev-parse HEAD)
-  # --force-rebase rewrites all three, and commit.gpgSign has each signed again.
-  no_passphrase git -C "$CLIENT" rebase -q --force-rebase HEAD~3
+  # --force-rebase rewrites all three, and commit.gpgSign has each signed again. Ed25519
+  # signatures are deterministic: a rebase within the second the commits were made would
+  # write the very same commits, so the rebase commits a minute later.
+  no_passphrase env GIT_COMMITTER_DATE="$(($(date +%s) + 60)) +0000" \
+    git -C "$CLIENT" rebase -q --force-rebase HEAD~3
   expect_rc 0
   [ "$RC" -eq 0 ] || fail "git rebase failed: $(cat "$E2E_TMP/nopass.err")"
   after=$(client_git rev-parse HEAD)
