@@ -3,6 +3,7 @@
 #include "git/trees.h"
 
 #include <git2.h>
+#include <git2/sys/stream.h>
 
 #include <cstring>
 
@@ -110,13 +111,25 @@ std::optional<std::string> config_from_env(const std::string& key) {
   return found;
 }
 
+int refuse_tls(git_stream** /*out*/, const char* host, const char* /*port*/) {
+  git_error_set_str(GIT_ERROR_SSL, (std::string("no TLS connection to ") + host +
+                                    ": auths programs read local repositories only (git/libgit2_glue.cpp)")
+                                       .c_str());
+  return -1;
+}
+int refuse_tls_wrap(git_stream** out, git_stream* /*in*/, const char* host) { return refuse_tls(out, host, ""); }
+
 }  // namespace
 
 Session::Session() {
+  if (git_libgit2_init() != 1) return;  // set up by an earlier Session of this process
   // libgit2 keeps every commit and tree it reads in a cache of up to 256 MB by default: for a
   // 100,000-commit push that was half the hook's memory, for reads the engine does at most
   // three times (engine/commit_index.h). A small cache keeps what is read twice in a row.
-  if (git_libgit2_init() == 1) git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(kObjectCacheBytes));
+  git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(kObjectCacheBytes));
+  // Its TLS set-up is skipped (git/libgit2_glue.cpp): a connection would fail, not go unchecked.
+  static git_stream_registration no_tls = {GIT_STREAM_VERSION, refuse_tls, refuse_tls_wrap};
+  git_stream_register(GIT_STREAM_TLS, &no_tls);
 }
 Session::~Session() { git_libgit2_shutdown(); }
 

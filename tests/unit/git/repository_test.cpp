@@ -1,6 +1,8 @@
 // libgit2 access details that matter to hooks.
 #include <boost/test/unit_test.hpp>
 
+#include <git2.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -96,6 +98,22 @@ BOOST_AUTO_TEST_CASE(peel_checks_tag_types) {
     BOOST_TEST(peeled.error().context == blamed.hex());
     BOOST_TEST(peeled.error().message == message);
   }
+}
+
+// Our programs never let libgit2 speak TLS (git/libgit2_glue.cpp skips its TLS set-up in the
+// static build): a git::Session registers a TLS stream that refuses, with a clear error, before
+// any connection is tried (port 9 of this machine: nothing is ever sent).
+BOOST_AUTO_TEST_CASE(libgit2_tls_is_refused) {
+  const git::Session session;
+  git_remote* remote = nullptr;
+  BOOST_REQUIRE(git_remote_create_detached(&remote, "https://127.0.0.1:9/org/repo.git") == 0);
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  const int rc = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
+  const git_error* error = git_error_last();
+  const std::string message = error != nullptr && error->message != nullptr ? error->message : "";
+  git_remote_free(remote);
+  BOOST_TEST(rc < 0);
+  BOOST_TEST(message.find("no TLS connection to 127.0.0.1") != std::string::npos, message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
