@@ -69,6 +69,19 @@ BOOST_AUTO_TEST_CASE(question_mark_is_one_non_slash_character) {
   BOOST_TEST(ap::glob_match("refs/tags/v?.?.*", "refs/tags/v1.2.30"));
 }
 
+// The literals before the first wildcard are compared first (a fast path): a ref shorter than
+// them, or differing in them anywhere, never matches; one equal to them still goes on.
+BOOST_AUTO_TEST_CASE(literal_prefix_before_the_first_wildcard) {
+  BOOST_TEST(!ap::glob_match("refs/heads/release/*", "refs/heads/rel"));
+  BOOST_TEST(!ap::glob_match("refs/heads/release/*", "refs/heads/releasf/1"));
+  BOOST_TEST(!ap::glob_match("refs/heads/release/*", "Refs/heads/release/1"));
+  BOOST_TEST(ap::glob_match("refs/heads/release/*", "refs/heads/release/"));
+  BOOST_TEST(ap::glob_match("?efs/heads/main", "refs/heads/main"));
+  BOOST_TEST(ap::glob_match("*", "main"));
+  BOOST_TEST(!ap::glob_match("*", "refs/heads/main"));
+  BOOST_TEST(!ap::glob_match("refs/tags/v?", "refs/tag"));
+}
+
 // A pattern full of stars against a long ref that almost matches: must stay fast (the matcher
 // is O(pattern x ref), not exponential).
 BOOST_AUTO_TEST_CASE(many_stars_do_not_blow_up) {
