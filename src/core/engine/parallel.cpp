@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -49,6 +50,28 @@ Status parallel_for(size_t count, unsigned threads, const std::function<void(siz
   if (failure) return Error::internal("a worker failed: " + *failure);
   if (stopped) return Error::internal("stopped before every item was done");
   return {};
+}
+
+bool Background::start(std::function<Status()> job) {
+  try {
+    m_thread = std::jthread([this, job = std::move(job)] {
+      try {
+        m_result = job();
+      } catch (const std::exception& e) {
+        m_result = Error::internal(std::string("a background job failed: ") + e.what());
+      } catch (...) {
+        m_result = Error::internal("a background job failed: unknown exception");
+      }
+    });
+  } catch (const std::system_error&) {
+    return false;
+  }
+  return true;
+}
+
+Status Background::finish() {
+  if (m_thread.joinable()) m_thread.join();
+  return m_result;
 }
 
 }  // namespace auths::engine

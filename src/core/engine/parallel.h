@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <thread>
 
 #include "auths/result.h"
 #include "git/repo_view.h"
@@ -16,5 +17,26 @@ namespace auths::engine {
 /// each item: once true, every thread takes no more items and the result is an Error.
 Status parallel_for(size_t count, unsigned threads, const std::function<void(size_t)>& work,
                     const git::Stop& stop = {});
+
+/// One job on a thread of its own while the caller goes on (the next stage of a pipeline).
+/// Joined by finish() or, whatever happens, by the destructor; an exception in the job is
+/// returned by finish() as an Error.
+class Background {
+ public:
+  Background() = default;
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  ~Background() = default;  // the jthread joins
+
+  /// Starts `job`; false when no thread could be started (the caller then runs it itself).
+  bool start(std::function<Status()> job);
+  bool started() const { return m_thread.joinable(); }
+  /// Waits for the job and returns what it returned.
+  Status finish();
+
+ private:
+  Status m_result;
+  std::jthread m_thread;  // last: joined before m_result goes
+};
 
 }  // namespace auths::engine

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <set>
 
 #include "engine/engine.h"
 #include "engine/history.h"
@@ -175,6 +176,51 @@ BOOST_AUTO_TEST_CASE(a_large_push_with_a_short_budget_stops_promptly) {
     BOOST_TEST(contains(d.violations.front().message, "time budget"), codes(d));
     BOOST_TEST_MESSAGE(ref << ": " << d.violations.front().message);
   }
+}
+
+// More than two batches of objects (engine/judge.cpp reads and verifies 2,048 at a time, and with
+// several threads prepares the next batch while it gives the verdicts of one): the report and
+// the violations are the same, object for object and in the same order, on 1 and on 4 threads,
+// with refused commits (unsigned, an unknown signer) in the first, a middle and the last batch.
+BOOST_AUTO_TEST_CASE(verdicts_across_batches_do_not_depend_on_threads) {
+  World w;
+  const TestKey mallory = TestKey::make("mallory", 9);
+  Oid tip = w.root;
+  FakeRepo::Files tree = w.files;
+  const std::set<size_t> unsigned_at = {5, 2050, 4100, 4999};
+  const std::set<size_t> mallory_at = {7, 3000, 4998};
+  for (size_t i = 0; i < 5000; ++i) {
+    tree["log/many"] = std::to_string(i) + "\n";
+    const TestKey* signer = unsigned_at.count(i) != 0 ? nullptr : mallory_at.count(i) != 0 ? &mallory : &w.alice;
+    tip = w.repo.commit(tree, {tip}, signer, 1700050000, "many\n");
+  }
+  const auto run = [&w, &tip](unsigned threads) {
+    w.settings.threads = threads;
+    return w.push("refs/heads/signed/x", kZero, tip);
+  };
+  const Decision one = run(1);
+  const Decision four = run(4);
+  BOOST_TEST(static_cast<int>(one.outcome) == static_cast<int>(Outcome::kReject), codes(one));
+  BOOST_TEST(one.violations.size() == unsigned_at.size() + mallory_at.size(), codes(one));
+  BOOST_REQUIRE(one.refs.size() == 1u);
+  BOOST_REQUIRE(four.refs.size() == 1u);
+  const auto& a = one.refs[0].objects;
+  const auto& b = four.refs[0].objects;
+  BOOST_REQUIRE(a.size() == b.size());
+  BOOST_TEST(a.size() == 5000u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    BOOST_TEST((a[i].oid == b[i].oid && a[i].code == b[i].code && a[i].signer == b[i].signer && a[i].key == b[i].key &&
+                a[i].detail == b[i].detail),
+               "object " << i);
+  }
+  BOOST_REQUIRE(one.violations.size() == four.violations.size());
+  for (size_t i = 0; i < one.violations.size(); ++i) {
+    BOOST_TEST(
+        (one.violations[i].object == four.violations[i].object && one.violations[i].code == four.violations[i].code &&
+         one.violations[i].message == four.violations[i].message),
+        "violation " << i);
+  }
+  BOOST_TEST(four.signatures_verified == 5000u - unsigned_at.size());
 }
 
 BOOST_AUTO_TEST_CASE(verification_threads_stop_early) {
