@@ -10,7 +10,9 @@
 #     newest BENCH_GIT_SAMPLE commits (default 1,000; --quick: 200; 0: all N): at ~100
 #     commits/s all of them would take many minutes, and git's rate does not depend on N
 #
-# Prints both rates, the speed-up of all cores over one, git's rate and the ratio.
+# Prints both rates, the speed-up of all cores over one, git's rate and the ratio, and the raw
+# rate of the Ed25519 verification itself on this machine (auths-bench-ed25519, when built): the
+# ceiling the hook's rate is bounded by.
 # Goal (issue 13): >= 25,000 commits/s on 2 cores and >= 200x git's rate.
 # The repository is built once per N under $BENCH_DIR (default build/bench) and reused.
 # BENCH_ROUNDS (default 1): runs of each thread count, the median is taken.
@@ -70,8 +72,19 @@ printf '%-46s %10.0f commits/s  (%s s, %s commits)\n' "git log --format=%G? (ssh
 speedup=$(bench_calc '"%.2f" % (a[1] / a[0])' "$r_one" "$r_all")
 ratio=$(bench_calc '"%.0f" % (a[0] / a[1])' "$r_all" "$r_git")
 echo "speed-up of $cores threads over 1: x$speedup; ratio to git: ${ratio}x ($(bench_calc '"%.0f" % (a[0] / a[1])' "$r_one" "$r_git")x on 1 thread)"
+# The ceiling: the bare Ed25519 verification the hook does per commit, on this machine now
+# (auths-bench-ed25519, built with the tests), on 1 thread and on every core.
+raw=""
+if [ -x "$BENCH_BIN/auths-bench-ed25519" ]; then
+  read -r raw_one raw_all < <("$BENCH_BIN/auths-bench-ed25519" 20000 "$cores")
+  printf '%-46s %10.0f verifications/s (%.0f on %s threads)\n' "raw Ed25519 (libsodium), 1 thread" "$raw_one" "$raw_all" "$cores"
+  echo "the hook reaches $(bench_calc '"%.0f" % (100 * a[0] / a[1])' "$r_one" "$raw_one") % of the raw rate on 1 thread, $(bench_calc '"%.0f" % (100 * a[0] / a[1])' "$r_all" "$raw_all") % on $cores"
+  raw="; raw Ed25519 here: $(bench_count "$raw_one")/s per thread, $(bench_count "$raw_all")/s on $cores"
+else
+  echo "(no $BENCH_BIN/auths-bench-ed25519: build it, -DAUTHS_BUILD_TESTS=ON, for the raw Ed25519 rate)"
+fi
 bench_row "verify: $(bench_count "$N")-commit push" \
-  "$(bench_count "$r_all") commits/s on $cores threads (1 thread: $(bench_count "$r_one")/s, x$speedup)" \
+  "$(bench_count "$r_all") commits/s on $cores threads (1 thread: $(bench_count "$r_one")/s, x$speedup)$raw" \
   "git: $(bench_count "$r_git") commits/s" \
   "${ratio}x" \
   ">= 25,000/s, >= 200x git" \

@@ -33,6 +33,8 @@ class CommitIndex {
   CommitIndex(const git::RepoView& repo, unsigned threads) : m_repo(repo), m_threads(threads == 0 ? 1 : threads) {}
 
   const git::RepoView& repo() const { return m_repo; }
+  /// The threads it reads with (at least one).
+  unsigned threads() const { return m_threads; }
 
   /// The commits reachable from `tip` and from none of `hidden`, children before parents
   /// (`git rev-list --topo-order tip --not hidden`), remembered: objects never change, so

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <span>
 #include <unordered_set>
 
+#include "engine/parallel.h"
 #include "engine/policy_in_force.h"
 #include "git/trees.h"
 
@@ -32,17 +34,49 @@ class GovernedReader {
     const Oid& tree = (*parsed)->tree;
     const auto same_tree = m_by_tree.find(tree);
     if (same_tree != m_by_tree.end()) return same_tree->second;
+    auto out = read(tree);
+    if (!out) return out.error();
+    m_by_tree.emplace(tree, *out);
+    return out;
+  }
+
+  /// Reads the governed state of the trees of `commits` (read already) on every thread of the
+  /// index, so that of() finds them: a long line is otherwise a few tree reads per commit, one
+  /// after the other. What cannot be read is left for of() to find, and say, where it stands.
+  Status prefetch(std::span<const Oid> commits, const git::Stop& stop) {
+    std::vector<Oid> trees;
+    for (const Oid& c : commits) {
+      auto parsed = m_index.commit(c);
+      if (parsed && m_by_tree.find((*parsed)->tree) == m_by_tree.end()) trees.push_back((*parsed)->tree);
+    }
+    std::sort(trees.begin(), trees.end());
+    trees.erase(std::unique(trees.begin(), trees.end()), trees.end());
+    std::vector<std::optional<Governed>> read_trees(trees.size());
+    const Status done = parallel_for(
+        trees.size(), m_index.threads(),
+        [this, &trees, &read_trees](size_t i) {
+          if (auto out = read(trees[i])) read_trees[i] = std::move(*out);
+        },
+        stop);
+    if (!done) return done;
+    for (size_t i = 0; i < trees.size(); ++i) {
+      if (read_trees[i]) m_by_tree.emplace(trees[i], std::move(*read_trees[i]));
+    }
+    return {};
+  }
+
+ private:
+  /// The ids of the governed paths in `tree` (RepoView reads are safe from several threads).
+  Result<Governed> read(const Oid& tree) const {
     Governed out;
     for (const auto& path : m_paths) {
       auto entry = git::tree_entry(m_index.repo(), tree, path);
       if (!entry) return entry.error();
       out.ids.push_back(entry->has_value() ? std::optional<Oid>((*entry)->id) : std::nullopt);
     }
-    m_by_tree.emplace(tree, out);
     return out;
   }
 
- private:
   CommitIndex& m_index;
   std::vector<std::string> m_paths;
   std::map<Oid, Governed> m_by_tree;  // equal trees mean equal state
@@ -73,6 +107,11 @@ Result<PolicyChanges> review_policy_changes(CommitIndex& index, const Oid& old_t
     cursor = *parent;
   }
   std::reverse(line.begin(), line.end());
+  std::vector<Oid> line_commits;
+  line_commits.reserve(line.size() + 1);
+  for (const auto& entry : line) line_commits.push_back(entry.first);
+  line_commits.push_back(old_tip);
+  if (Status s = governed.prefetch(line_commits, stop); !s) return stopped() ? stop_error : s.error();
 
   // A commit that cannot be parsed is refused as malformed where it stands; it says nothing
   // about the policy (and a tip that cannot be parsed changes nothing: the push is refused).
