@@ -119,6 +119,36 @@ BOOST_AUTO_TEST_CASE(good_signatures_round_trip) {
   BOOST_TEST(store.good_signatures(std::vector<Oid>{objects[0]}, 8)->size() == 1u);
 }
 
+// Every hook is a new connection, which reads the whole write-ahead log back: a commit that
+// leaves it long (3,000 kept signatures, about a hundred pages) has it checkpointed and emptied
+// (state/store.cpp, empty_long_log), its rows in the database; a short one is left alone.
+BOOST_AUTO_TEST_CASE(a_long_log_is_emptied_after_the_commit) {
+  TempDir dir;
+  const auto log_size = [&dir] {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(state::Store::file_path(dir.path().string()) + "-wal", ec);
+    return ec ? uintmax_t{0} : size;
+  };
+  std::vector<state::GoodSignature> good;
+  std::vector<Oid> objects;
+  for (uint32_t i = 0; i < 3000; ++i) {
+    std::array<uint8_t, Oid::kSize> bytes{};
+    for (size_t j = 0; j < 4; ++j) bytes[j] = static_cast<uint8_t>(i >> (8 * j));
+    objects.emplace_back(bytes);
+    good.push_back({objects.back(), state::KeyDigest{}});
+  }
+  {
+    auto store = std::move(*state::Store::open(dir.path().string(), true).value());
+    BOOST_REQUIRE(store.add_pending({{"refs/heads/main", oid('0'), oid('1'), "", false, {}}}, 1).has_value());
+    BOOST_TEST(log_size() > 0u);  // one small commit: in the log
+    BOOST_REQUIRE(store.add_pending({}, 2, good, 7).has_value());
+    BOOST_TEST(log_size() == 0u);  // past 32 pages: checkpointed and emptied
+  }
+  auto reopened = std::move(*state::Store::open(dir.path().string(), false).value());
+  BOOST_TEST(reopened.good_signatures(objects, 7)->size() == good.size());
+  BOOST_TEST(reopened.status()->pending == 1u);
+}
+
 // A store written before the signature table existed gains it when opened, its records intact.
 BOOST_AUTO_TEST_CASE(an_older_store_gains_the_signature_table) {
   TempDir dir;
