@@ -18,6 +18,17 @@ namespace {
 
 Oid oid(char c) { return *Oid::from_hex(std::string(40, c)); }
 
+/// `count` distinct object ids (their first four bytes count up).
+std::vector<Oid> numbered_objects(uint32_t count) {
+  std::vector<Oid> out;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::array<uint8_t, Oid::kSize> bytes{};
+    for (size_t j = 0; j < 4; ++j) bytes[j] = static_cast<uint8_t>(i >> (8 * j));
+    out.emplace_back(bytes);
+  }
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(pending_rows_become_records_only_for_applied_updates) {
@@ -89,14 +100,9 @@ BOOST_AUTO_TEST_CASE(good_signatures_round_trip) {
     return k;
   };
   // More objects than one statement asks about (kIdsPerQuery = 2048).
+  const std::vector<Oid> objects = numbered_objects(3000);
   std::vector<state::GoodSignature> good;
-  std::vector<Oid> objects;
-  for (uint32_t i = 0; i < 3000; ++i) {
-    std::array<uint8_t, Oid::kSize> bytes{};
-    for (size_t j = 0; j < 4; ++j) bytes[j] = static_cast<uint8_t>(i >> (8 * j));
-    objects.emplace_back(bytes);
-    good.push_back({objects.back(), key(1)});
-  }
+  for (const Oid& o : objects) good.push_back({o, key(1)});
   good.push_back({objects[5], key(2)});  // one object signed (and verified) for two keys
   BOOST_REQUIRE(store.add_pending({{"refs/heads/main", oid('0'), oid('1'), "", false, {}}}, 1, good, 7).has_value());
   BOOST_TEST(store.status()->pending == 1u);  // the same transaction
@@ -129,14 +135,9 @@ BOOST_AUTO_TEST_CASE(a_long_log_is_emptied_after_the_commit) {
     const auto size = std::filesystem::file_size(state::Store::file_path(dir.path().string()) + "-wal", ec);
     return ec ? uintmax_t{0} : size;
   };
+  const std::vector<Oid> objects = numbered_objects(3000);
   std::vector<state::GoodSignature> good;
-  std::vector<Oid> objects;
-  for (uint32_t i = 0; i < 3000; ++i) {
-    std::array<uint8_t, Oid::kSize> bytes{};
-    for (size_t j = 0; j < 4; ++j) bytes[j] = static_cast<uint8_t>(i >> (8 * j));
-    objects.emplace_back(bytes);
-    good.push_back({objects.back(), state::KeyDigest{}});
-  }
+  for (const Oid& o : objects) good.push_back({o, state::KeyDigest{}});
   {
     auto store = std::move(*state::Store::open(dir.path().string(), true).value());
     BOOST_REQUIRE(store.add_pending({{"refs/heads/main", oid('0'), oid('1'), "", false, {}}}, 1).has_value());
