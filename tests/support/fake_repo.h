@@ -152,7 +152,9 @@ class FakeRepo final : public git::RepoView {
   }
   bool contains(const Oid& oid) const override { return m_objects.count(oid) != 0; }
 
-  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop) const override {
+  /// Commits reachable from `tip` and from none of `hidden`, children before parents, by full
+  /// reachability: the oracle engine/commit_index.cpp's walk is tested against.
+  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const git::Stop& stop) const {
     std::set<Oid> excluded;
     for (const Oid& h : hidden) {
       if (Status s = reach(h, excluded); !s) return s.error();

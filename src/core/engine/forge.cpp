@@ -20,10 +20,11 @@ bool names_forge_key(const git::CommitInfo& commit, const policy::ForgeSet& forg
 
 }  // namespace
 
-Result<std::vector<ForgeCommit>> plan_forge_commits(const git::RepoView& repo, const policy::Rule& rule,
+Result<std::vector<ForgeCommit>> plan_forge_commits(CommitIndex& index, const policy::Rule& rule,
                                                     const NewHistory& history, std::span<const Oid> trusted,
                                                     const std::optional<Oid>& old_tip, bool forge_push,
                                                     const git::Stop& stop) {
+  const git::RepoView& repo = index.repo();
   std::vector<ForgeCommit> out;
   if (!rule.forge || rule.open) return out;
   for (const Oid& c : history.commits) {
@@ -57,7 +58,7 @@ Result<std::vector<ForgeCommit>> plan_forge_commits(const git::RepoView& repo, c
         } else {
           return head_info.error();
         }
-        auto brought = repo.walk(head, hidden, stop);
+        auto brought = index.walk(head, hidden, stop);
         if (!brought) return brought.error();
         for (const Oid& b : *brought) {
           if (seen.insert(b).second) plan.brought_in.push_back(b);

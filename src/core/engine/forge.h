@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "auths/types.h"
+#include "engine/commit_index.h"
 #include "engine/history.h"
 #include "engine/signature_check.h"
 #include "git/repo_view.h"
@@ -57,8 +58,9 @@ struct ForgeCommit {
 /// Plans the forge commits among `history`'s mainline, under `rule` (which holds the policy's
 /// [forge]; nothing when it has none or is open). `old_tip` is the ref's commit before the push
 /// (nullopt for a creation); `trusted` the tips whose history is already verified; `stop` the
-/// server's time budget (budget.h), asked by the walks over merged-in commits.
-Result<std::vector<ForgeCommit>> plan_forge_commits(const git::RepoView& repo, const policy::Rule& rule,
+/// server's time budget (budget.h), asked by the walks over merged-in commits (CommitIndex's,
+/// which end where only known commits are left: libgit2's read the whole history behind).
+Result<std::vector<ForgeCommit>> plan_forge_commits(CommitIndex& index, const policy::Rule& rule,
                                                     const NewHistory& history, std::span<const Oid> trusted,
                                                     const std::optional<Oid>& old_tip, bool forge_push,
                                                     const git::Stop& stop);

@@ -206,9 +206,9 @@ class PushChecker {
     m_undecided = true;
   }
 
-  /// A walk over the history (libgit2's) failed. libgit2 gives up on some commits git reads
-  /// differently than they look, so the likely cause is a malformed commit: find it with our
-  /// own parser, breadth-first from the tip, and refuse it; otherwise the ref is undecided.
+  /// A walk over the history failed (a commit it could not read). The likely cause is a
+  /// malformed commit: find it with our own parser, breadth-first from the tip, and refuse it;
+  /// otherwise the ref is undecided.
   void walk_failed(RefReport& report, const Oid& tip, const Error& error) {
     constexpr size_t kSearchBudget = 200000;
     std::deque<Oid> todo{tip};
@@ -744,7 +744,7 @@ class PushChecker {
       }
       old_tip = *old_commit;
     }
-    auto planned = plan_forge_commits(m_repo, rule, history, trusted, old_tip, m_settings.forge_push, m_budget.stop());
+    auto planned = plan_forge_commits(m_index, rule, history, trusted, old_tip, m_settings.forge_push, m_budget.stop());
     if (!planned) {
       walk_failed(report, report.update.new_oid, planned.error());
       return std::nullopt;

@@ -49,10 +49,6 @@ class RepoView {
   virtual Result<ObjectType> type_of(const Oid& oid) const = 0;
   virtual bool contains(const Oid& oid) const = 0;
 
-  /// Commits reachable from `tip` and from none of `hidden`, children before parents. `stop`
-  /// is asked once per commit visited: true ends the walk with an Error.
-  virtual Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const = 0;
-
   /// Every ref (not HEAD), symbolic ones with their target name.
   virtual Result<std::vector<RefEntry>> refs() const = 0;
   /// What HEAD names: "refs/heads/main"; empty when HEAD is detached or missing.

@@ -24,7 +24,6 @@ using OdbObjectPtr = Ptr<git_odb_object, git_odb_object_free>;
 using ObjectPtr = Ptr<git_object, git_object_free>;
 using ReferencePtr = Ptr<git_reference, git_reference_free>;
 using ReferenceIteratorPtr = Ptr<git_reference_iterator, git_reference_iterator_free>;
-using RevwalkPtr = Ptr<git_revwalk, git_revwalk_free>;
 using TreePtr = Ptr<git_tree, git_tree_free>;
 using ConfigPtr = Ptr<git_config, git_config_free>;
 using IndexPtr = Ptr<git_index, git_index_free>;
@@ -280,59 +279,6 @@ Result<std::string> Repository::head_target() const {
   const ReferencePtr head(raw);
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return std::string();
   return std::string(git_reference_symbolic_target(head.get()));
-}
-
-namespace {
-
-/// A revision walk's `stop`, asked through libgit2's hide callback: libgit2 asks it for every
-/// commit it visits, also while it prepares a topological walk (all the work happens then), and
-/// once it said stop every further commit is hidden, so the walk ends at once.
-struct WalkStop {
-  const Stop* stop = nullptr;
-  bool stopped = false;
-
-  static int hide(const git_oid* /*commit*/, void* payload) {
-    auto& self = *static_cast<WalkStop*>(payload);
-    if (!self.stopped && (*self.stop)()) self.stopped = true;
-    return self.stopped ? 1 : 0;
-  }
-};
-
-}  // namespace
-
-Result<std::vector<Oid>> Repository::walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const {
-  git_revwalk* raw = nullptr;
-  if (const int rc = git_revwalk_new(&raw, m_h->repo.get()); rc < 0) {
-    return to_error(rc, "starting a revision walk");
-  }
-  const RevwalkPtr walk(raw);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL);
-  WalkStop stopper{&stop};
-  if (stop) {
-    if (const int rc = git_revwalk_add_hide_cb(walk.get(), &WalkStop::hide, &stopper); rc < 0) {
-      return to_error(rc, "starting a revision walk");
-    }
-  }
-  const git_oid tip_id = to_git(tip);
-  if (const int rc = git_revwalk_push(walk.get(), &tip_id); rc < 0) {
-    return to_error(rc, "walking from " + tip.hex());
-  }
-  for (const auto& h : hidden) {
-    const git_oid id = to_git(h);
-    if (const int rc = git_revwalk_hide(walk.get(), &id); rc < 0) {
-      return to_error(rc, "hiding " + h.hex());
-    }
-  }
-  std::vector<Oid> out;
-  git_oid id;
-  int rc = 0;
-  while ((rc = git_revwalk_next(&id, walk.get())) == 0) out.push_back(from_git(id));
-  if (rc != GIT_ITEROVER) {
-    return to_error(rc, "walking the commits of " + tip.hex());
-  }
-  if (stopper.stopped)
-    return Error::internal("walk of " + tip.hex() + " stopped after " + std::to_string(out.size()) + " commits");
-  return out;
 }
 
 Result<Oid> Repository::write_index_tree() {

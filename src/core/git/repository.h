@@ -60,7 +60,6 @@ class Repository final : public RepoView {
   Result<RawObject> read(const Oid& oid) const override;
   Result<ObjectType> type_of(const Oid& oid) const override;
   bool contains(const Oid& oid) const override;
-  Result<std::vector<Oid>> walk(const Oid& tip, std::span<const Oid> hidden, const Stop& stop) const override;
   Result<std::vector<RefEntry>> refs() const override;
   Result<std::string> head_target() const override;
 

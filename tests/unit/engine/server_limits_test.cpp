@@ -250,23 +250,6 @@ BOOST_AUTO_TEST_CASE(history_walks_stop) {
   BOOST_TEST(full->commits.size() == 50u);
 }
 
-BOOST_AUTO_TEST_CASE(a_libgit2_walk_stops) {
-  TempRepo t;  // a real repository: libgit2 asks the stop while it prepares the topological walk
-  const Oid base = t.commit({{"a", "0\n"}}, {});
-  Oid tip = base;
-  for (int i = 1; i <= 200; ++i) tip = t.commit({{"a", std::to_string(i) + "\n"}}, {tip});
-  const Oid hidden[] = {base};
-  size_t asked = 0;
-  BOOST_TEST(!t.repo->walk(tip, hidden, [&asked] { return ++asked > 10; }).has_value());
-  BOOST_TEST(asked == 11u);  // never asked again once it said stop
-  const auto unasked = t.repo->walk(tip, hidden, {});
-  const auto asked_never_stopping = t.repo->walk(tip, hidden, [] { return false; });
-  BOOST_REQUIRE(unasked.has_value());
-  BOOST_REQUIRE(asked_never_stopping.has_value());
-  BOOST_TEST(unasked->size() == 200u);
-  BOOST_TEST((*unasked == *asked_never_stopping));
-}
-
 BOOST_AUTO_TEST_CASE(registry_load_and_verification_stop) {
   FakeRepo repo;
   Identity alice = make_identity();
