@@ -9,12 +9,12 @@
 # Building and running the binaries (python3: scripts/gen-man.py writes the manual pages; dpkg-dev,
 # which build-essential brings, gives cpack its dpkg-shlibdeps; libbz2-dev and liblzma-dev: what
 # Botan's archive needs when a Release build links it statically, AUTHS_STATIC_DEPS in
-# CMakeLists.txt; libmbedtls-dev, libssh2-1-dev, libssl-dev, libhttp-parser-dev, libpcre2-dev
-# and zlib1g-dev: the archives libgit2's archive needs in the same link, named here although
-# libgit2-dev depends on them, since the link names them).
+# CMakeLists.txt; libmbedtls-dev, libhttp-parser-dev, libpcre2-dev and zlib1g-dev: the archives
+# libgit2's archive needs in the same link, named here although libgit2-dev depends on them,
+# since the link names them; libssl-dev: OpenSSL for cpp-httplib's https client).
 AUTHS_BUILD_PACKAGES="build-essential g++ cmake ninja-build pkg-config git openssh-client
   libgit2-dev libbotan-2-dev libsodium-dev libtomlplusplus-dev nlohmann-json3-dev libyaml-cpp-dev
-  libcli11-dev libsqlite3-dev libcpp-httplib-dev python3 libbz2-dev liblzma-dev libmbedtls-dev libssh2-1-dev
+  libcli11-dev libsqlite3-dev libcpp-httplib-dev python3 libbz2-dev liblzma-dev libmbedtls-dev
   libssl-dev libhttp-parser-dev libpcre2-dev zlib1g-dev"
 # Building and running the tests: Boost.Test for the unit tests, sshd for the push-over-ssh
 # cases, b3sum and openssl as test oracles, python3 to check JSON output, python3-cryptography

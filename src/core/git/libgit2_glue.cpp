@@ -11,9 +11,15 @@
 //   fail, which libgit2 1.5 treats as "no default certificates".
 // - libgit2 linked from its archive (AUTHS_STATIC_LIBGIT2: a Release build, CMakeLists.txt,
 //   AUTHS_STATIC_DEPS): the linker redirects libgit2's calls (-Wl,--wrap=NAME sends them to
-//   __wrap_NAME) to the CA loaders, to libgit2's mbedTLS set-up and to libssh2_init, which do
-//   nothing here; and libgit2's HTTP "Negotiate" authentication, the only user of Kerberos
-//   (GSS-API, whose archives Debian does not ship), finds functions that always fail.
+//   __wrap_NAME) to the CA loaders and to libgit2's mbedTLS set-up, which do nothing here;
+//   libgit2's HTTP "Negotiate" authentication, the only user of Kerberos (GSS-API, whose
+//   archives Debian does not ship), finds functions that always fail; and libgit2's SSH
+//   transport is defined here as one that is not available. Its three entry points are all the
+//   rest of libgit2 asks of the archive member that holds the real one (ssh.c), so that member,
+//   libssh2 and OpenSSL's libcrypto (libssh2's cryptography) are not linked at all: 3.6 MB of
+//   code the hooks never run, and 60 % of the relocations the dynamic loader did before main()
+//   (each written page a page fault: scripts/bench/startup.sh). Should a libgit2 update ask
+//   ssh.c for more, the link fails on the symbols defined twice: never silently.
 //
 // Either way git::Session registers a TLS stream that refuses every connection, so should
 // anything ever make libgit2 open TLS in these processes, it fails with a clear error, closed.
@@ -35,10 +41,26 @@ int mbedtls_x509_crt_parse_path(mbedtls_x509_crt* /*chain*/, const char* /*path*
 struct mbedtls_x509_crt;
 int __wrap_mbedtls_x509_crt_parse_file(mbedtls_x509_crt* /*chain*/, const char* /*path*/) { return kFileIoError; }
 int __wrap_mbedtls_x509_crt_parse_path(mbedtls_x509_crt* /*chain*/, const char* /*path*/) { return kFileIoError; }
-// libgit2's mbedTLS stream set-up (CA bundle, entropy, random generator) and libssh2's global
-// set-up (OpenSSL's): skipped, reported done.
+// libgit2's mbedTLS stream set-up (CA bundle, entropy, random generator): skipped, reported done.
 int __wrap_git_mbedtls_stream_global_init() { return 0; }
-int __wrap_libssh2_init(int /*flags*/) { return 0; }
+
+// libgit2's SSH transport (transports/ssh.c of libgit2 1.5): set up as done, refused when
+// asked for. The signatures are those of <git2/sys/transport.h>, reduced to what is passed.
+int git_error_set_str(int error_class, const char* message);
+constexpr int kGitErrorSsh = 23;  // GIT_ERROR_SSH
+int git_transport_ssh_global_init() { return 0; }
+static int ssh_refused() {
+  git_error_set_str(kGitErrorSsh, "the SSH transport is not built into this program (it reads local repositories)");
+  return -1;
+}
+int git_smart_subtransport_ssh(void** out, void* /*owner*/, void* /*param*/) {
+  if (out != nullptr) *out = nullptr;
+  return ssh_refused();
+}
+int git_transport_ssh_with_paths(void** out, void* /*owner*/, void* /*payload*/) {
+  if (out != nullptr) *out = nullptr;
+  return ssh_refused();
+}
 
 // GSS-API, as libgit2's auth_negotiate.c calls it: every call fails (GSS_S_FAILURE), so
 // Negotiate authentication is never offered. The types are those of <gssapi/gssapi.h>, reduced
