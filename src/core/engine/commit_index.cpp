@@ -11,9 +11,11 @@ namespace auths::engine {
 
 namespace {
 
-Result<CommitIndex::Entry> read_entry(const git::RepoView& repo, const Oid& oid) {
+Result<CommitIndex::Entry> read_entry(const git::RepoView& repo, const Oid& oid,
+                                      const CommitIndex::ReadObserver& observer = {}) {
   auto info = git::read_commit(repo, oid);
   if (!info) return info.error();
+  if (observer) observer(oid, *info);
   return CommitIndex::Entry{info->tree, std::move(info->parents), info->committer_time};
 }
 
@@ -193,7 +195,7 @@ Status CommitIndex::load(std::span<const Oid> commits, const git::Stop& stop) {
 Result<const CommitIndex::Entry*> CommitIndex::commit(const Oid& commit) {
   auto found = m_commits.find(commit);
   if (found == m_commits.end()) {
-    auto entry = read_entry(m_repo, commit);
+    auto entry = read_entry(m_repo, commit, m_on_read);
     if (!entry && entry.error().code != ErrorCode::kCorrupt) return entry.error();  // not remembered
     found = m_commits.emplace(commit, std::move(entry)).first;
   }

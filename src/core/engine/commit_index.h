@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -17,6 +18,7 @@
 
 #include "auths/result.h"
 #include "auths/types.h"
+#include "git/objects.h"
 #include "git/repo_view.h"
 
 namespace auths::engine {
@@ -67,6 +69,12 @@ class CommitIndex {
   /// malformed where it stands, engine/judge.cpp).
   Result<std::optional<Oid>> first_parent(const Oid& commit);
 
+  /// Shown each commit that commit() reads and parses, whole, on the caller's thread: the
+  /// walk's reads, one after another (engine/checked_ahead.h checks their signatures
+  /// meanwhile). Not shown what load() reads: all cores are busy then.
+  using ReadObserver = std::function<void(const Oid&, const git::CommitInfo&)>;
+  void on_read(ReadObserver observer) { m_on_read = std::move(observer); }
+
  private:
   using Known = Result<Entry>;
 
@@ -74,6 +82,7 @@ class CommitIndex {
 
   const git::RepoView& m_repo;
   unsigned m_threads;
+  ReadObserver m_on_read;
   std::unordered_map<Oid, Known, OidHash> m_commits;
   std::map<std::pair<Oid, std::vector<Oid>>, std::vector<Oid>> m_walks;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "engine/checked_ahead.h"
 #include "engine/parallel.h"
 #include "engine/quorum.h"
 #include "git/trees.h"
@@ -314,6 +315,8 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
   const git::Stop stop = budget != nullptr ? budget->stop() : git::Stop{};
   const Status stopped = Error::internal("judging stopped: the time budget ran out");
   if (budget != nullptr) budget->listed(candidates.size());
+  // From here every core has objects to judge: the checks done ahead stop (engine/checked_ahead.h).
+  if (context.ahead != nullptr) context.ahead->stop();
   // Reading, parsing and verifying an object needs nothing of any other object, so each worker
   // does all three for the objects it takes (RepoView::read may be called from several threads);
   // only the verdicts below, which consult the registry and write the report, run on this thread,
@@ -337,7 +340,12 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
     }
     // Receipts are counted with the signature (their Ed25519 checks spread over the same threads).
     if (!item.malformed && item.needs_signature) {
-      item.check = check_signature(item.payload, item.signature, verified_before(known, item.candidate->oid));
+      // The records first (a signature they know is counted as cached whoever verified it
+      // meanwhile), then a check done ahead, else the check now.
+      const VerifiedBefore before = verified_before(known, item.candidate->oid);
+      std::optional<SignatureCheck> ahead;
+      if (!before && context.ahead != nullptr) ahead = context.ahead->take(item.candidate->oid);
+      item.check = ahead ? std::move(*ahead) : check_signature(item.payload, item.signature, before);
       if (item.check.status == SignatureStatus::kGood && !item.check.cached) {
         item.verified_key = item.check.key->fingerprint_digest();
       }

@@ -22,6 +22,8 @@
 
 namespace auths::engine {
 
+class CheckedAhead;  // engine/checked_ahead.h
+
 /// One thing an object must satisfy.
 struct Requirement {
   ObjectRole role = ObjectRole::kMainline;
@@ -84,6 +86,9 @@ struct JudgeContext {
   const state::Records* verified_signatures = nullptr;
   /// Counts the signature checks and collects the good ones (null: not counted).
   SignatureTally* tally = nullptr;
+  /// Signature checks done ahead while the history was walked (engine/checked_ahead.h): an
+  /// object found there is not checked again, unless the records know it (null: none).
+  CheckedAhead* ahead = nullptr;
 };
 
 /// Judges every candidate; each judgement becomes an ObjectReport in `report.objects`, each

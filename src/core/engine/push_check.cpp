@@ -23,6 +23,7 @@
 
 #include "auths/verify.h"
 #include "engine/budget.h"
+#include "engine/checked_ahead.h"
 #include "engine/engine.h"
 #include "engine/evidence.h"
 #include "engine/forge.h"
@@ -58,7 +59,10 @@ const char* type_name(git::ObjectType type) {
 class PushChecker {
  public:
   PushChecker(const git::RepoView& repo, const state::Records& records, const Settings& settings)
-      : m_repo(repo), m_records(records), m_settings(settings) {}
+      : m_repo(repo), m_records(records), m_settings(settings) {
+    // The signatures of the commits the walks read are checked meanwhile on an idle core.
+    m_index.on_read([this](const Oid& oid, const git::CommitInfo& commit) { m_ahead.offer(oid, commit); });
+  }
 
   Result<Decision> run(const std::vector<RefUpdate>& updates) {
     auto refs = ServerRefs::read(m_repo, m_settings.mode == CheckMode::kLocal ? m_settings.remote : "");
@@ -604,6 +608,7 @@ class PushChecker {
     context.budget = &m_budget;
     context.verified_signatures = &m_records;
     context.tally = &m_signatures;
+    context.ahead = &m_ahead;
     context.threads = m_settings.threads;
     context.now = m_settings.now;
     context.identities = ids;
@@ -857,6 +862,7 @@ class PushChecker {
   const state::Records& m_records;
   const Settings& m_settings;
   Budget m_budget{m_settings.deadline};
+  CheckedAhead m_ahead{m_repo, m_settings.threads};  // before m_index, which feeds it
   CommitIndex m_index{m_repo, m_settings.threads};
   std::unordered_map<const policy::WitnessSet*, policy::WitnessSet> m_trusted_witnesses;
   ServerRefs m_refs;

@@ -1,0 +1,98 @@
+#include "engine/checked_ahead.h"
+
+#include <exception>
+#include <system_error>
+#include <utility>
+
+#include "git/trees.h"
+
+namespace auths::engine {
+
+void CheckedAhead::offer(const Oid& oid, const git::CommitInfo& commit) {
+  if (!m_enabled || m_no_thread || commit.signature.empty()) return;
+  if (++m_offered < kStartAfter) return;
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_queue.size() < kQueueLimit) {
+      m_queue.push_back({oid, commit.payload, commit.signature});
+    } else {
+      m_later.push_back(oid);
+    }
+  }
+  if (!m_thread.joinable()) {
+    try {
+      m_thread = std::jthread([this](const std::stop_token& stop) { run(stop); });
+    } catch (const std::system_error&) {
+      m_no_thread = true;  // judge_objects checks everything itself, as without this
+      const std::lock_guard<std::mutex> lock(m_mutex);
+      m_queue.clear();
+      m_later.clear();
+      return;
+    }
+  }
+  m_wake.notify_one();
+}
+
+void CheckedAhead::stop() {
+  if (m_thread.joinable()) {
+    m_thread.request_stop();  // also wakes the wait in run()
+    m_thread.join();
+  }
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  m_queue.clear();
+  m_later.clear();
+}
+
+std::optional<SignatureCheck> CheckedAhead::take(const Oid& oid) {
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  auto found = m_checked.find(oid);
+  if (found == m_checked.end()) return std::nullopt;
+  SignatureCheck check = std::move(found->second);
+  m_checked.erase(found);
+  return check;
+}
+
+size_t CheckedAhead::done() const {
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  return m_done;
+}
+
+void CheckedAhead::run(const std::stop_token& stop) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  // The wait says whether there is work, also when a stop was asked: the stop is asked apart.
+  while (m_wake.wait(lock, stop, [this] { return !m_queue.empty() || !m_later.empty(); }) &&
+         !stop.stop_requested()) {
+    Job job;
+    bool read = false;  // a commit waiting by id: read it here
+    if (!m_queue.empty()) {
+      job = std::move(m_queue.front());
+      m_queue.pop_front();
+    } else {
+      job.oid = m_later.front();
+      m_later.pop_front();
+      read = true;
+    }
+    lock.unlock();
+    std::optional<SignatureCheck> check;
+    try {
+      if (read) {
+        // Anything but a signed commit read as git reads it is left to judge_objects, which
+        // reports it its own way.
+        if (auto commit = git::read_commit(m_repo, job.oid); commit && !commit->signature.empty()) {
+          job.payload = std::move(commit->payload);
+          job.signature = std::move(commit->signature);
+        }
+      }
+      if (!job.signature.empty()) check = check_signature(job.payload, job.signature);
+    } catch (const std::exception&) {
+      // Left to judge_objects, as above.
+    }
+    lock.lock();
+    if (check) {
+      m_checked.emplace(job.oid, std::move(*check));
+      ++m_done;
+    }
+  }
+}
+
+}  // namespace auths::engine
