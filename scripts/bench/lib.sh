@@ -296,6 +296,26 @@ bench_graphless() {
   rm -rf "$BENCH_GRAPHLESS/objects/info/commit-graph" "$BENCH_GRAPHLESS/objects/info/commit-graphs"
 }
 
+# bench_few_refs: in the directory of bench_history_repo, fewrefs.git: its repository with only
+# 10 branches (main and the first 9 others of packed-refs), as hard links but for packed-refs,
+# written anew. The same history as the big repository, the ref count of the small one: what
+# history alone costs. Made again on every call, with the new commits made since; sets
+# BENCH_FEWREFS.
+bench_few_refs() {
+  BENCH_FEWREFS=$BENCH_REPO_DIR/fewrefs.git
+  bench_fresh_state "$BENCH_REPO_DIR/repo.git"
+  rm -rf "$BENCH_FEWREFS"
+  cp -al "$BENCH_REPO_DIR/repo.git" "$BENCH_FEWREFS"
+  rm -f "$BENCH_FEWREFS/packed-refs" # a hard link: written anew, never in place
+  {
+    echo "# pack-refs with: peeled fully-peeled sorted "
+    # awk reads to the end (head would stop the writer early: SIGPIPE under pipefail).
+    awk '$2 == "refs/heads/main" { print; next } $2 ~ /^refs\/heads\// && n < 9 { print; n++ }' \
+      "$BENCH_REPO_DIR/repo.git/packed-refs" | LC_ALL=C sort -k2
+  } >"$BENCH_FEWREFS/packed-refs"
+  [ "$(git -C "$BENCH_FEWREFS" for-each-ref | wc -l)" -eq 10 ] || bench_die "fewrefs.git does not have 10 refs"
+}
+
 # bench_fresh_state REPO: removes the server's records of earlier runs (<git dir>/auths: state,
 # audit, anything cached), so that every run of a benchmark starts from the same state.
 bench_fresh_state() { rm -rf "$1/auths"; }

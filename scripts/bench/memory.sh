@@ -10,12 +10,15 @@
 #     scripts/bench/bigrepo.sh (COMMITS commits and REFS refs, default 1,000,000 and 10,000;
 #     --quick: 100,000 and 1,000; built once, reused), against the same push to its small one
 #     (100 commits, 10 refs): memory must not grow with history; also the same push without
-#     the commit-graph (a hard-linked copy)
+#     the commit-graph, and with only 10 of the refs (hard-linked copies): the same history as
+#     the big repository and the ref count of the small one, what history alone costs
 #
-# Goals (issue 13): <= 200 MB for the N-commit push; the 1-commit push to the big repository
-# within 1.25x of the small one's (our reading of "does not grow with the repository's
-# history": the same libraries and allocations, plus what reading a bigger pack index and ref
-# list costs). Exit status 1 when the hook refuses a push.
+# Goals (issue 13): <= 200 MB for the N-commit push; "memory that does not grow with the
+# repository's history": the 1-commit push to the big history with 10 refs within 1.25x of the
+# small repository's (the same libraries and allocations, plus what reading a bigger pack index
+# costs). The big repository with its REFS refs is held to the same 1.25x in a row of its own:
+# the refs are listed (and matched against the rules) on every push, so they cost memory with
+# their number; that row says how much. Exit status 1 when the hook refuses a push.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -62,9 +65,12 @@ bench_history_repo "$commits" "$refs"
 kb_big=$(rss_1 big)
 bench_graphless
 kb_graphless=$(rss_1 graphless "$BENCH_GRAPHLESS")
+bench_few_refs
+kb_fewrefs=$(rss_1 fewrefs "$BENCH_FEWREFS")
 echo "peak memory of a 1-commit push"
 printf '  %-50s %8s MB\n' "auths-pre-receive, $(bench_count "$commits") commits, $(bench_count "$refs") refs" "$(mb "$kb_big")" \
   "auths-pre-receive, the same without commit-graph" "$(mb "$kb_graphless")" \
+  "auths-pre-receive, the same with 10 refs" "$(mb "$kb_fewrefs")" \
   "auths-pre-receive, 100 commits, 10 refs" "$(mb "$kb_small")"
 
 bench_row "memory: $(bench_count "$n")-commit push" \
@@ -73,6 +79,12 @@ bench_row "memory: $(bench_count "$n")-commit push" \
   "$(bench_calc '"%.1f" % (a[0] / a[1])' "$kb_push" "$kb_git")x git" \
   "<= 200 MB" \
   "$(bench_met 'a[0] * 1024 <= 200e6' "$kb_push")"
+bench_row "memory: 1-commit push, $(bench_count "$commits") commits, 10 refs (history)" \
+  "$(mb "$kb_fewrefs") MB" \
+  "100 commits, 10 refs: $(mb "$kb_small") MB" \
+  "$(bench_calc '"%.2f" % (a[0] / a[1])' "$kb_fewrefs" "$kb_small")x small" \
+  "<= 1.25x small" \
+  "$(bench_met 'a[0] <= 1.25 * a[1]' "$kb_fewrefs" "$kb_small")"
 bench_row "memory: 1-commit push, $(bench_count "$commits") commits, $(bench_count "$refs") refs" \
   "$(mb "$kb_big") MB" \
   "100 commits, 10 refs: $(mb "$kb_small") MB; without commit-graph: $(mb "$kb_graphless") MB" \
