@@ -1,7 +1,5 @@
 #include "engine/checked_ahead.h"
 
-#include <exception>
-#include <system_error>
 #include <utility>
 
 #include "git/trees.h"
@@ -19,10 +17,15 @@ void CheckedAhead::offer(const Oid& oid, const git::CommitInfo& commit) {
       m_later.push_back(oid);
     }
   }
-  if (!m_thread.joinable()) {
-    try {
-      m_thread = std::jthread([this](const std::stop_token& stop) { run(stop); });
-    } catch (const std::system_error&) {
+  if (!m_thread.started()) {
+    {
+      const std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = false;
+    }
+    if (!m_thread.start([this] {
+          run();
+          return Status{};
+        })) {
       m_no_thread = true;  // judge_objects checks everything itself, as without this
       const std::lock_guard<std::mutex> lock(m_mutex);
       m_queue.clear();
@@ -34,10 +37,12 @@ void CheckedAhead::offer(const Oid& oid, const git::CommitInfo& commit) {
 }
 
 void CheckedAhead::stop() {
-  if (m_thread.joinable()) {
-    m_thread.request_stop();  // also wakes the wait in run()
-    m_thread.join();
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_stop = true;
   }
+  m_wake.notify_one();
+  (void)m_thread.finish();  // run() returns nothing but done; a failure left checks undone
   const std::lock_guard<std::mutex> lock(m_mutex);
   m_queue.clear();
   m_later.clear();
@@ -57,11 +62,11 @@ size_t CheckedAhead::done() const {
   return m_done;
 }
 
-void CheckedAhead::run(const std::stop_token& stop) {
+void CheckedAhead::run() {
   std::unique_lock<std::mutex> lock(m_mutex);
-  // The wait says whether there is work, also when a stop was asked: the stop is asked apart.
-  while (m_wake.wait(lock, stop, [this] { return !m_queue.empty() || !m_later.empty(); }) &&
-         !stop.stop_requested()) {
+  while (true) {
+    m_wake.wait(lock, [this] { return m_stop || !m_queue.empty() || !m_later.empty(); });
+    if (m_stop) return;
     Job job;
     bool read = false;  // a commit waiting by id: read it here
     if (!m_queue.empty()) {
@@ -84,8 +89,8 @@ void CheckedAhead::run(const std::stop_token& stop) {
         }
       }
       if (!job.signature.empty()) check = check_signature(job.payload, job.signature);
-    } catch (const std::exception&) {
-      // Left to judge_objects, as above.
+    } catch (...) {
+      // Left to judge_objects, as above (which reports an exception as an error of its own).
     }
     lock.lock();
     if (check) {

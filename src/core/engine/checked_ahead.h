@@ -21,10 +21,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
 #include "auths/types.h"
+#include "engine/parallel.h"
 #include "engine/signature_check.h"
 #include "git/objects.h"
 #include "git/repo_view.h"
@@ -63,19 +63,20 @@ class CheckedAhead {
     std::string payload;
     std::string signature;
   };
-  void run(const std::stop_token& stop);
+  void run();
 
   const git::RepoView& m_repo;
   const bool m_enabled;
   bool m_no_thread = false;  // none could be started: judge_objects checks everything (walk's thread only)
   size_t m_offered = 0;
   mutable std::mutex m_mutex;
-  std::condition_variable_any m_wake;
-  std::deque<Job> m_queue;   // with their bytes, newest offered last
-  std::deque<Oid> m_later;   // offered while the queue was full
+  std::condition_variable m_wake;
+  bool m_stop = false;      // asked of the thread (under m_mutex)
+  std::deque<Job> m_queue;  // with their bytes, newest offered last
+  std::deque<Oid> m_later;  // offered while the queue was full
   std::unordered_map<Oid, SignatureCheck, OidHash> m_checked;
   size_t m_done = 0;
-  std::jthread m_thread;  // last: stopped and joined before the rest goes
+  Background m_thread;  // last: joined before the rest goes
 };
 
 }  // namespace auths::engine

@@ -1,5 +1,6 @@
 // Spreading independent work over threads: the one thread pool of the engine (reading and
-// verifying objects, engine/judge.cpp; reading commits, engine/commit_index.cpp).
+// verifying objects, engine/judge.cpp; reading commits, engine/commit_index.cpp; checking
+// signatures while the walk goes on, engine/checked_ahead.h).
 #pragma once
 
 #include <cstddef>
