@@ -4,6 +4,7 @@
 #include "auths/client/org_ops.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -320,6 +321,28 @@ Result<std::vector<MemberInfo>> list_members(const std::string& home_text, const
   return members_of(*state, org->did, include_revoked, now != 0 ? now : util::now_unix());
 }
 
+namespace {
+
+/// The first microsecond after `t` (RFC 3339 with six fractional digits, as the Auths format
+/// allows: 0, 3, 6 or 9).
+keri::Timestamp microsecond_after(const keri::Timestamp& t) {
+  int64_t seconds = t.unix_seconds;
+  int64_t micros = t.nanos / 1000 + 1;
+  if (micros == 1000000) {
+    ++seconds;
+    micros = 0;
+  }
+  keri::Timestamp out = keri::Timestamp::from_unix(seconds);
+  if (micros == 0) return out;
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
+  out.text.insert(out.text.size() - 1, fraction);
+  out.nanos = static_cast<uint32_t>(micros * 1000);
+  return out;
+}
+
+}  // namespace
+
 Result<FreezeInfo> freeze_org(const std::string& home_text, const std::string& org_text,
                               std::optional<int64_t> duration_seconds, std::optional<std::string> reason,
                               std::string_view passphrase, int64_t now) {
@@ -335,6 +358,14 @@ Result<FreezeInfo> freeze_org(const std::string& home_text, const std::string& o
   record.org = org->did;
   record.signer = signer->signer.did;
   record.timestamp = keri::Timestamp::from_unix(now);
+  // Dated after every freeze and unfreeze of the org this home knows: one dated the same second
+  // would tie, and a tie leaves the org frozen (registry/org.h, active_freeze). An unfreeze a
+  // moment after a freeze is so dated a microsecond after it.
+  if (auto known = registry_view(home, ""); known) {
+    for (const registry::FreezeRecord* f : known->freezes_of(org->did)) {
+      if (!(f->timestamp < record.timestamp)) record.timestamp = microsecond_after(f->timestamp);
+    }
+  }
   if (duration_seconds) record.until = keri::Timestamp::from_unix(now + *duration_seconds);
   record.reason = std::move(reason);
   Anchored anchored{{}, {record}, {}, {}};

@@ -157,6 +157,9 @@ report_written() {
   json_check "$report" "[a['agent'] for a in doc['agents'] if a['did'] == '$CI'] == [{'type': 'ai_agent', 'name': 'ci-bot', 'setup_profile': 'agent'}]"
   json_check "$report" "doc['freeze']['frozen'] is False and doc['freeze']['in_force'] is None"
   json_check "$report" "[(f['kind'], f['signer'], f['reason']) for f in doc['freeze']['history']] == [('freeze', '$ORG', 'incident 42'), ('unfreeze', '$ORG', None)]"
+  # The unfreeze, made a moment after the freeze, is dated after it (a microsecond after when in
+  # the same second: a tie would leave the org frozen).
+  json_check "$report" "(lambda t: t[1] > t[0])([__import__('datetime').datetime.fromisoformat(f['timestamp'].replace('Z', '+00:00')) for f in doc['freeze']['history']])"
   json_check "$report" "[e['kind'] for e in doc['recent_events']['events'] if e['subject'] == '$MIA' and e['kind'].startswith('membership')] == ['membership-added', 'membership-revoked']"
   json_check "$report" "sorted(r['subject'] for r in doc['recommendations']) == sorted(['$BOT', '$CI'])"
   json_check "$report" "all('cascade' in r['finding'] and 'auths device revoke --device ' + r['subject'] in r['action'] for r in doc['recommendations'])"

@@ -64,10 +64,18 @@ MemberStatus membership_at(const State& state, std::string_view org, std::string
 }
 
 const FreezeRecord* active_freeze(const State& state, std::string_view org, int64_t at) {
+  // Records dated the same instant come in the registry tree's order (their file names, which
+  // say nothing of time): among them a freeze stands over an unfreeze, and of two freezes the
+  // one that lasts longer, so that the answer never depends on names and errs on the side of
+  // the freeze (`auths emergency` dates a record after those of the org it knows).
+  const auto stands_over = [](const FreezeRecord& a, const FreezeRecord& b) {  // at the same instant
+    if (a.freeze != b.freeze) return a.freeze;
+    return a.freeze && a.until && b.until && b.until->unix_seconds < a.until->unix_seconds;
+  };
   const FreezeRecord* latest = nullptr;
-  for (const FreezeRecord* record : state.freezes_of(org)) {
+  for (const FreezeRecord* record : state.freezes_of(org)) {  // by timestamp
     if (record->timestamp.unix_seconds > at) continue;
-    latest = record;
+    if (latest == nullptr || latest->timestamp < record->timestamp || stands_over(*record, *latest)) latest = record;
   }
   if (latest == nullptr || !latest->freeze) return nullptr;
   return latest->until && at < latest->until->unix_seconds ? latest : nullptr;

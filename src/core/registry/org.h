@@ -51,7 +51,8 @@ MemberStatus membership_at(const State& state, std::string_view org, std::string
                            int64_t at);
 
 /// Is `org` frozen at `at`: the latest freeze or unfreeze record dated at or before `at` is a
-/// freeze whose `until` is after `at`. The record, or nullptr.
+/// freeze whose `until` is after `at` (of records dated the same instant, a freeze is the
+/// latest, and of those the one with the latest `until`). The record, or nullptr.
 const FreezeRecord* active_freeze(const State& state, std::string_view org, int64_t at);
 
 }  // namespace auths::registry

@@ -232,6 +232,27 @@ BOOST_AUTO_TEST_CASE(freeze_and_unfreeze) {
   BOOST_TEST(ar::active_freeze(o.state, o.org.did(), kT + 200) == nullptr);
   // A non-member cannot freeze the org.
   BOOST_TEST(!add_freeze(true, kT + 300, o.human).has_value());
+  // A freeze and an unfreeze dated the same second: frozen, whichever comes first in the tree
+  // (before, the order of their file names decided).
+  BOOST_REQUIRE(add_freeze(false, kT + 500, o.org).has_value());
+  BOOST_REQUIRE(add_freeze(true, kT + 500, o.org).has_value());
+  BOOST_TEST(ar::active_freeze(o.state, o.org.did(), kT + 510) != nullptr);
+  BOOST_REQUIRE(add_freeze(true, kT + 600, o.org).has_value());
+  BOOST_REQUIRE(add_freeze(false, kT + 600, o.org).has_value());
+  BOOST_TEST(ar::active_freeze(o.state, o.org.did(), kT + 610) != nullptr);
+  // An unfreeze a moment later (the same second, a later fraction) ends it.
+  ar::FreezeRecord later;
+  later.freeze = false;
+  later.rid = ak::random_rid();
+  later.org = o.org.did();
+  later.signer = o.org.did();
+  later.timestamp = ak::parse_timestamp(ak::Timestamp::from_unix(kT + 600).text.substr(0, 19) + ".000001Z").value();
+  BOOST_REQUIRE(ar::sign_freeze(later, o.org.key).has_value());
+  auto ixn = ak::make_interaction(o.org.state, {ak::Seal::of_digest(*ar::freeze_digest(later)).value()});
+  add_event(o.org, *ixn, o.org.key);
+  o.add(o.org);
+  BOOST_REQUIRE(o.state.add_freeze(later).has_value());
+  BOOST_TEST(ar::active_freeze(o.state, o.org.did(), kT + 610) == nullptr);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
