@@ -284,29 +284,30 @@ bench_new_commits() {
   mapfile -t BENCH_NEW < <(head -n "$count" "$BENCH_REPO_DIR/new")
 }
 
-# bench_graphless: in the directory of bench_history_repo, graphless.git: its repository without
-# the commit-graph, as hard links (the hook writes only its own state, which bench_fresh_state
-# removed first). Made again on every call, with the new commits made since; sets
-# BENCH_GRAPHLESS.
-bench_graphless() {
-  BENCH_GRAPHLESS=$BENCH_REPO_DIR/graphless.git
+# bench_linked_copy NAME: in the directory of bench_history_repo, NAME.git: its repository as
+# hard links (the hook writes only its own state, which bench_fresh_state removed first; replace
+# a file of the copy by removing it first, never in place). Made again on every call, with the
+# new commits made since; prints its path.
+bench_linked_copy() {
+  local copy=$BENCH_REPO_DIR/$1.git
   bench_fresh_state "$BENCH_REPO_DIR/repo.git"
-  rm -rf "$BENCH_GRAPHLESS"
-  cp -al "$BENCH_REPO_DIR/repo.git" "$BENCH_GRAPHLESS"
+  rm -rf "$copy"
+  cp -al "$BENCH_REPO_DIR/repo.git" "$copy"
+  echo "$copy"
+}
+
+# bench_graphless: bench_linked_copy graphless, without the commit-graph; sets BENCH_GRAPHLESS.
+bench_graphless() {
+  BENCH_GRAPHLESS=$(bench_linked_copy graphless)
   rm -rf "$BENCH_GRAPHLESS/objects/info/commit-graph" "$BENCH_GRAPHLESS/objects/info/commit-graphs"
 }
 
-# bench_few_refs: in the directory of bench_history_repo, fewrefs.git: its repository with only
-# 10 branches (main and the first 9 others of packed-refs), as hard links but for packed-refs,
-# written anew. The same history as the big repository, the ref count of the small one: what
-# history alone costs. Made again on every call, with the new commits made since; sets
-# BENCH_FEWREFS.
+# bench_few_refs: bench_linked_copy fewrefs, with only 10 branches (main and the first 9 others
+# of packed-refs, written anew): the same history as the big repository, the ref count of the
+# small one, what history alone costs; sets BENCH_FEWREFS.
 bench_few_refs() {
-  BENCH_FEWREFS=$BENCH_REPO_DIR/fewrefs.git
-  bench_fresh_state "$BENCH_REPO_DIR/repo.git"
-  rm -rf "$BENCH_FEWREFS"
-  cp -al "$BENCH_REPO_DIR/repo.git" "$BENCH_FEWREFS"
-  rm -f "$BENCH_FEWREFS/packed-refs" # a hard link: written anew, never in place
+  BENCH_FEWREFS=$(bench_linked_copy fewrefs)
+  rm -f "$BENCH_FEWREFS/packed-refs"
   {
     echo "# pack-refs with: peeled fully-peeled sorted "
     # awk reads to the end (head would stop the writer early: SIGPIPE under pipefail).

@@ -323,8 +323,8 @@ Result<std::vector<MemberInfo>> list_members(const std::string& home_text, const
 
 namespace {
 
-/// The first microsecond after `t` (RFC 3339 with six fractional digits, as the Auths format
-/// allows: 0, 3, 6 or 9).
+/// The first microsecond after `t`, spelled as Auths (chrono) spells an instant: a fraction of
+/// the fewest of 0, 3 or 6 digits that holds it.
 keri::Timestamp microsecond_after(const keri::Timestamp& t) {
   int64_t seconds = t.unix_seconds;
   int64_t micros = t.nanos / 1000 + 1;
@@ -335,7 +335,11 @@ keri::Timestamp microsecond_after(const keri::Timestamp& t) {
   keri::Timestamp out = keri::Timestamp::from_unix(seconds);
   if (micros == 0) return out;
   char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
+  if (micros % 1000 == 0) {
+    std::snprintf(fraction, sizeof fraction, ".%03lld", static_cast<long long>(micros / 1000));
+  } else {
+    std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
+  }
   out.text.insert(out.text.size() - 1, fraction);
   out.nanos = static_cast<uint32_t>(micros * 1000);
   return out;

@@ -9,28 +9,19 @@ namespace auths::engine {
 void CheckedAhead::offer(const Oid& oid, const git::CommitInfo& commit) {
   if (!m_enabled || m_no_thread || commit.signature.empty()) return;
   if (++m_offered < kStartAfter) return;
+  if (!m_thread.started() && !m_thread.start([this] {
+        run();
+        return Status{};
+      })) {
+    m_no_thread = true;  // judge_objects checks everything itself, as without this
+    return;
+  }
   {
     const std::lock_guard<std::mutex> lock(m_mutex);
     if (m_queue.size() < kQueueLimit) {
       m_queue.push_back({oid, commit.payload, commit.signature});
     } else {
       m_later.push_back(oid);
-    }
-  }
-  if (!m_thread.started()) {
-    {
-      const std::lock_guard<std::mutex> lock(m_mutex);
-      m_stop = false;
-    }
-    if (!m_thread.start([this] {
-          run();
-          return Status{};
-        })) {
-      m_no_thread = true;  // judge_objects checks everything itself, as without this
-      const std::lock_guard<std::mutex> lock(m_mutex);
-      m_queue.clear();
-      m_later.clear();
-      return;
     }
   }
   m_wake.notify_one();
@@ -46,6 +37,7 @@ void CheckedAhead::stop() {
   const std::lock_guard<std::mutex> lock(m_mutex);
   m_queue.clear();
   m_later.clear();
+  m_stop = false;  // a later walk's offers start the thread again
 }
 
 std::optional<SignatureCheck> CheckedAhead::take(const Oid& oid) {

@@ -388,10 +388,10 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
       }
     }
     const bool more = start + kBatchSize < candidates.size();
-    Background ahead;
+    Background preparing;  // the next batch
     if (more) {
       fill(start + kBatchSize, next);
-      if (context.threads > 1) ahead.start([&prepare_all, &next] { return prepare_all(next); });
+      if (context.threads > 1) preparing.start([&prepare_all, &next] { return prepare_all(next); });
     }
     for (const Item& item : batch) {
       if (stop && stop()) return stopped;  // resolving signers may read the registry on demand
@@ -414,7 +414,7 @@ Status judge_objects(const JudgeContext& context, std::span<const Candidate> can
       }
     }
     if (more) {
-      prepared = ahead.started() ? ahead.finish() : prepare_all(next);
+      prepared = preparing.started() ? preparing.finish() : prepare_all(next);
       std::swap(current, next);
     }
   }
