@@ -172,11 +172,10 @@ class FakeRepo final : public git::RepoView {
     if (Status s = reach(descendant, reachable); !s) return s.error();
     return reachable.count(ancestor) != 0;
   }
-  Result<std::vector<git::RefEntry>> refs() const override {
-    std::vector<git::RefEntry> out;
-    for (const auto& [name, oid] : m_direct) out.push_back({name, oid, ""});
-    for (const auto& [name, target] : m_symbolic) out.push_back({name, std::nullopt, target});
-    return out;
+  Status each_ref(const git::RefVisitor& visit) const override {
+    for (const auto& [name, oid] : m_direct) visit({name, oid, ""});
+    for (const auto& [name, target] : m_symbolic) visit({name, std::nullopt, target});
+    return {};
   }
   Result<std::string> head_target() const override { return m_head; }
 

@@ -1,5 +1,7 @@
 #include "engine/server_refs.h"
 
+#include <algorithm>
+
 #include "util/strings.h"
 
 namespace auths::engine {
@@ -12,17 +14,17 @@ constexpr int kMaxSymrefDepth = 5;
 }  // namespace
 
 Result<ServerRefs> ServerRefs::read(const git::RepoView& repo, const std::string& remote) {
-  auto refs = repo.refs();
-  if (!refs) return refs.error();
   ServerRefs out;
   if (remote.empty()) {
-    for (auto& ref : *refs) {
+    const Status listed = repo.each_ref([&out](const git::RefEntry& ref) {
       if (!ref.symbolic_target.empty()) {
         out.m_symbolic.emplace(ref.name, ref.symbolic_target);
       } else if (ref.target) {
-        out.m_direct.emplace(ref.name, *ref.target);
+        out.m_direct.emplace_back(ref.name, *ref.target);
       }
-    }
+    });
+    if (!listed) return listed.error();
+    out.sort_direct();
     auto head = repo.head_target();
     if (!head) return head.error();
     out.m_default_branch = out.resolve(*head);
@@ -33,20 +35,22 @@ Result<ServerRefs> ServerRefs::read(const git::RepoView& repo, const std::string
   const auto remote_name = [&tracking](std::string_view name) {
     return "refs/heads/" + std::string(name.substr(tracking.size()));
   };
-  for (auto& ref : *refs) {
+  const Status listed = repo.each_ref([&](const git::RefEntry& ref) {
     // The identity registry is judged as this clone has it: what it will push, or what it
     // fetched (clones do not track refs/auths/* under refs/remotes/).
-    if (ref.name == "refs/auths/registry" && ref.target) out.m_direct.emplace(ref.name, *ref.target);
-    if (!util::starts_with(ref.name, tracking)) continue;
+    if (ref.name == "refs/auths/registry" && ref.target) out.m_direct.emplace_back(ref.name, *ref.target);
+    if (!util::starts_with(ref.name, tracking)) return;
     if (ref.name == tracking + "HEAD") {
       if (util::starts_with(ref.symbolic_target, tracking)) out.m_default_branch = remote_name(ref.symbolic_target);
-      continue;
+      return;
     }
-    if (ref.target) out.m_direct.emplace(remote_name(ref.name), *ref.target);
-  }
+    if (ref.target) out.m_direct.emplace_back(remote_name(ref.name), *ref.target);
+  });
+  if (!listed) return listed.error();
+  out.sort_direct();
   if (out.m_default_branch.empty()) {
     for (const char* guess : {"refs/heads/main", "refs/heads/master"}) {
-      if (out.m_direct.count(guess) != 0) {
+      if (out.target(guess)) {
         out.m_default_branch = guess;
         break;
       }
@@ -54,6 +58,16 @@ Result<ServerRefs> ServerRefs::read(const git::RepoView& repo, const std::string
   }
   out.m_default_branch = out.resolve(out.m_default_branch);
   return out;
+}
+
+void ServerRefs::sort_direct() {
+  // By name; of two with one name (the registry and a remote-tracking ref renamed to it) the
+  // first listed stays, as a map's emplace would keep it.
+  const auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::stable_sort(m_direct.begin(), m_direct.end(), by_name);
+  const auto same_name = [](const auto& a, const auto& b) { return a.first == b.first; };
+  m_direct.erase(std::unique(m_direct.begin(), m_direct.end(), same_name), m_direct.end());
+  m_direct.shrink_to_fit();
 }
 
 std::string ServerRefs::resolve(std::string_view name) const {
@@ -67,8 +81,9 @@ std::string ServerRefs::resolve(std::string_view name) const {
 }
 
 std::optional<Oid> ServerRefs::target(std::string_view name) const {
-  const auto it = m_direct.find(name);
-  if (it == m_direct.end()) return std::nullopt;
+  const auto it = std::lower_bound(m_direct.begin(), m_direct.end(), name,
+                                   [](const auto& ref, std::string_view wanted) { return ref.first < wanted; });
+  if (it == m_direct.end() || it->first != name) return std::nullopt;
   return it->second;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "auths/result.h"
@@ -31,12 +32,16 @@ class ServerRefs {
   std::string resolve(std::string_view name) const;
   /// The object a ref points at (not peeled); nullopt when there is no such ref.
   std::optional<Oid> target(std::string_view name) const;
-  /// Every direct ref: name -> object.
-  const std::map<std::string, Oid, std::less<>>& direct() const { return m_direct; }
+  /// Every direct ref, name and object, sorted by name (one name once). A sorted list, not a
+  /// map: a repository may have hundreds of thousands of refs, and every push reads them all.
+  using Direct = std::vector<std::pair<std::string, Oid>>;
+  const Direct& direct() const { return m_direct; }
 
  private:
+  void sort_direct();
+
   std::string m_default_branch;
-  std::map<std::string, Oid, std::less<>> m_direct;
+  Direct m_direct;
   std::map<std::string, std::string, std::less<>> m_symbolic;
 };
 

@@ -30,12 +30,14 @@ struct RawObject {
   std::string data;  // the object's content, without git's "<type> <size>\0" header
 };
 
-/// A ref as stored: a direct ref has a target, a symbolic ref names another ref.
+/// A ref as stored, as each_ref shows it (the views last as long as the call): a direct ref
+/// has a target, a symbolic ref names another ref.
 struct RefEntry {
-  std::string name;
-  std::optional<Oid> target;    // direct refs
-  std::string symbolic_target;  // symbolic refs ("refs/heads/main"); empty for direct refs
+  std::string_view name;
+  std::optional<Oid> target;         // direct refs
+  std::string_view symbolic_target;  // symbolic refs ("refs/heads/main"); empty for direct refs
 };
+using RefVisitor = std::function<void(const RefEntry&)>;
 
 /// read, type_of and contains may be called from several threads at once (the engine reads and
 /// verifies objects on every core: engine/judge.cpp); the rest is called from one thread.
@@ -49,8 +51,10 @@ class RepoView {
   virtual Result<ObjectType> type_of(const Oid& oid) const = 0;
   virtual bool contains(const Oid& oid) const = 0;
 
-  /// Every ref (not HEAD), symbolic ones with their target name.
-  virtual Result<std::vector<RefEntry>> refs() const = 0;
+  /// Shows every ref (not HEAD) to `visit`, one at a time, symbolic ones with their target
+  /// name. Nothing is kept here: the caller keeps what it needs (a list of all the refs in
+  /// between was half the peak memory of a push to a repository with 10,000 refs).
+  virtual Status each_ref(const RefVisitor& visit) const = 0;
   /// What HEAD names: "refs/heads/main"; empty when HEAD is detached or missing.
   virtual Result<std::string> head_target() const = 0;
 };

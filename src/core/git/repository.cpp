@@ -245,13 +245,12 @@ Result<Oid> Repository::resolve_revision(const std::string& rev) const {
   return peeled->second;
 }
 
-Result<std::vector<RefEntry>> Repository::refs() const {
+Status Repository::each_ref(const RefVisitor& visit) const {
   git_reference_iterator* raw_iter = nullptr;
   if (const int rc = git_reference_iterator_new(&raw_iter, m_h->repo.get()); rc < 0) {
     return to_error(rc, "listing refs");
   }
   const ReferenceIteratorPtr iter(raw_iter);
-  std::vector<RefEntry> out;
   git_reference* raw_ref = nullptr;
   int rc = 0;
   while ((rc = git_reference_next(&raw_ref, iter.get())) == 0) {
@@ -263,12 +262,12 @@ Result<std::vector<RefEntry>> Repository::refs() const {
     } else if (const git_oid* id = git_reference_target(ref.get()); id != nullptr) {
       entry.target = from_git(*id);
     }
-    out.push_back(std::move(entry));
+    visit(entry);
   }
   if (rc != GIT_ITEROVER) {
     return to_error(rc, "listing refs");
   }
-  return out;
+  return {};
 }
 
 Result<std::string> Repository::head_target() const {

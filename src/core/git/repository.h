@@ -60,7 +60,7 @@ class Repository final : public RepoView {
   Result<RawObject> read(const Oid& oid) const override;
   Result<ObjectType> type_of(const Oid& oid) const override;
   bool contains(const Oid& oid) const override;
-  Result<std::vector<RefEntry>> refs() const override;
+  Status each_ref(const RefVisitor& visit) const override;
   Result<std::string> head_target() const override;
 
   /// Reads and parses a commit (git::read_commit over this repository).

@@ -99,5 +99,30 @@ BOOST_AUTO_TEST_CASE(explain_and_json_carry_no_control_byte) {
   BOOST_TEST(escaped, json);
 }
 
+BOOST_AUTO_TEST_CASE(summary_counts_each_object_once) {
+  // Three refs: a commit two of them bring, a commit judged under two requirements (a row
+  // each), a tag; and one commit of its own.
+  const Oid shared = *Oid::from_hex(std::string(40, 'a'));
+  const Oid twice = *Oid::from_hex(std::string(40, 'b'));
+  const Oid own = *Oid::from_hex(std::string(40, '1'));
+  const Oid tag = *Oid::from_hex(std::string(40, 'c'));
+  Decision d;
+  d.outcome = Outcome::kAccept;
+  const auto row = [](const Oid& oid, const char* kind, ObjectRole role) {
+    return ObjectReport{oid, kind, role, "alice", "", "main", Reason::kOk, ""};
+  };
+  RefReport main;
+  main.objects = {row(twice, "commit", ObjectRole::kMainline), row(twice, "commit", ObjectRole::kGovernance),
+                  row(shared, "commit", ObjectRole::kMainline)};
+  RefReport topic;
+  topic.objects = {row(own, "commit", ObjectRole::kMainline), row(shared, "commit", ObjectRole::kMainline)};
+  RefReport release;
+  release.objects = {row(tag, "tag", ObjectRole::kMainline), row(shared, "commit", ObjectRole::kMainline)};
+  d.refs = {main, topic, release};
+  BOOST_TEST(summary_line(d) == "auths: push accepted: 3 commits and 1 tag verified in 3 refs");
+  d.refs = {topic};
+  BOOST_TEST(summary_line(d) == "auths: push accepted: 2 commits and 0 tags verified in 1 ref");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 }  // namespace auths::test
