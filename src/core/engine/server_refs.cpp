@@ -61,13 +61,11 @@ Result<ServerRefs> ServerRefs::read(const git::RepoView& repo, const std::string
 }
 
 void ServerRefs::sort_direct() {
-  // By name; of two with one name (the registry and a remote-tracking ref renamed to it) the
-  // first listed stays, as a map's emplace would keep it.
-  const auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
-  std::stable_sort(m_direct.begin(), m_direct.end(), by_name);
+  // In place (a stable sort would take a buffer as large as the list). git lists each name
+  // once; were one listed twice, the smaller id is kept, whatever the listing order.
+  std::sort(m_direct.begin(), m_direct.end());
   const auto same_name = [](const auto& a, const auto& b) { return a.first == b.first; };
   m_direct.erase(std::unique(m_direct.begin(), m_direct.end(), same_name), m_direct.end());
-  m_direct.shrink_to_fit();
 }
 
 std::string ServerRefs::resolve(std::string_view name) const {
