@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "git/trees.h"
 #include "support/registry_fixture.h"
@@ -114,6 +117,62 @@ BOOST_AUTO_TEST_CASE(libgit2_tls_is_refused) {
   git_remote_free(remote);
   BOOST_TEST(rc < 0);
   BOOST_TEST(message.find("no TLS connection to 127.0.0.1") != std::string::npos, message);
+}
+
+// The engine reads objects on every core at once (engine/judge.cpp). In pre-receive the pushed
+// objects are only in git's quarantine directory, reachable through GIT_OBJECT_DIRECTORY and
+// GIT_ALTERNATE_OBJECT_DIRECTORIES: every thread reads every one of them (type, content,
+// presence) through the repository the hook opens; without those variables none is there.
+BOOST_AUTO_TEST_CASE(every_thread_reads_the_quarantine) {
+  TempRepo t;
+  const fs::path quarantine = t.dir / "objects" / "incoming-test";
+  fs::create_directories(quarantine);
+  constexpr int kObjects = 300;
+  std::ofstream list(t.dir / "paths");
+  for (int i = 0; i < kObjects; ++i) {
+    const fs::path file = t.dir / ("blob-" + std::to_string(i));
+    std::ofstream(file) << "blob " << i << "\n";
+    list << file.string() << "\n";
+  }
+  list.close();
+  const std::string cmd = "GIT_OBJECT_DIRECTORY='" + quarantine.string() + "' git --git-dir='" + t.dir.string() +
+                          "' hash-object -w --stdin-paths <'" + (t.dir / "paths").string() + "' >'" +
+                          (t.dir / "oids").string() + "'";
+  BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+  std::vector<Oid> oids;
+  std::ifstream in(t.dir / "oids");
+  for (std::string line; std::getline(in, line);) oids.push_back(*Oid::from_hex(line));
+  BOOST_REQUIRE(oids.size() == static_cast<size_t>(kObjects));
+  BOOST_TEST(!t.repo->contains(oids.front()));  // only in quarantine
+
+  const EnvGuard dir("GIT_DIR", t.dir.string());
+  const EnvGuard objects("GIT_OBJECT_DIRECTORY", quarantine.string());
+  const EnvGuard alternates("GIT_ALTERNATE_OBJECT_DIRECTORIES", (t.dir / "objects").string());
+  auto repo = git::Repository::open_from_env();
+  BOOST_REQUIRE(repo.has_value());
+  constexpr int kThreads = 8;
+  std::vector<int> wrong(kThreads, 0);
+  {
+    std::vector<std::jthread> threads;
+    for (int n = 0; n < kThreads; ++n) {
+      threads.emplace_back([&, n] {
+        for (int k = 0; k < kObjects; ++k) {
+          const int i = (k * 7 + n * 37) % kObjects;  // each thread in its own order
+          auto object = repo->read(oids[i]);
+          auto type = repo->type_of(oids[i]);
+          const bool right = object && object->type == git::ObjectType::kBlob &&
+                             object->data == "blob " + std::to_string(i) + "\n" && type &&
+                             *type == git::ObjectType::kBlob && repo->contains(oids[i]);
+          if (!right) ++wrong[n];
+        }
+      });
+    }
+  }
+  for (int n = 0; n < kThreads; ++n) BOOST_TEST(wrong[n] == 0, "thread " << n);
+  // A missing object is missing on every database alike.
+  BOOST_TEST(!repo->contains(*Oid::from_hex(std::string(40, 'e'))));
+  auto missing = repo->read(*Oid::from_hex(std::string(40, 'e')));
+  BOOST_TEST((!missing && missing.error().code == ErrorCode::kNotFound));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
