@@ -14,6 +14,7 @@
 # rate of the Ed25519 verification itself on this machine (auths-bench-ed25519, when built): the
 # ceiling the hook's rate is bounded by. The raw rate is sampled before every run of the hook and
 # once after the last (the median is taken): a virtual machine's speed drifts within minutes.
+# Also the share of the machine's CPU time the host took during the hook's runs (steal).
 # Goal (issue 13): >= 25,000 commits/s on 2 cores and >= 200x git's rate.
 # The repository is built once per N under $BENCH_DIR (default build/bench) and reused.
 # BENCH_ROUNDS (default 1): runs of each thread count, the median is taken.
@@ -40,15 +41,23 @@ raw_sample() {
   if [ -x "$BENCH_BIN/auths-bench-ed25519" ]; then "$BENCH_BIN/auths-bench-ed25519" 20000 "$cores" >>"$out/raw"; fi
 }
 
-# seconds THREADS: one judged push of the N commits; prints its wall time.
+# cpu_ticks: the machine's CPU time so far, all of it and what the host took (/proc/stat:
+# the "cpu" line; its 8th number is steal, time a virtual machine's CPUs waited for the host).
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $9; exit }' /proc/stat; }
+
+# seconds THREADS: one judged push of the N commits; prints its wall time (and adds the share
+# of the machine's CPU time the host took meanwhile to $out/steal).
 seconds() {
-  local t0 t1
+  local t0 t1 total0 steal0 total1 steal1
   raw_sample
   bench_fresh_state "$repo"
+  read -r total0 steal0 < <(cpu_ticks)
   t0=$(bench_now)
   "$BENCH_BIN/auths" hook run --repo "$repo" --threads "$1" <"$out/push" >"$out/run.out" 2>&1 ||
     bench_die "auths hook run --threads $1 refused the push: $(grep -m1 '^auths: ' "$out/run.out" || head -c 300 "$out/run.out")"
   t1=$(bench_now)
+  read -r total1 steal1 < <(cpu_ticks)
+  bench_calc '"%.1f" % (100 * a[0] / max(a[1], 1))' "$((steal1 - steal0))" "$((total1 - total0))" >>"$out/steal"
   bench_expect_verified "$out/run.out" "$N" "the $N-commit push (--threads $1)"
   bench_elapsed "$t0" "$t1"
 }
@@ -79,6 +88,7 @@ printf '%-46s %10.0f commits/s  (%s s, %s commits)\n' "git log --format=%G? (ssh
 speedup=$(bench_calc '"%.2f" % (a[1] / a[0])' "$r_one" "$r_all")
 ratio=$(bench_calc '"%.0f" % (a[0] / a[1])' "$r_all" "$r_git")
 echo "speed-up of $cores threads over 1: x$speedup; ratio to git: ${ratio}x ($(bench_calc '"%.0f" % (a[0] / a[1])' "$r_one" "$r_git")x on 1 thread)"
+echo "the host took $(bench_calc '"%.1f" % a[0]' "$(bench_median <"$out/steal")") % of this machine's CPU time during the hook's runs (median; steal, /proc/stat; up to $(sort -n "$out/steal" | tail -1) %)"
 # The ceiling: the bare Ed25519 verification the hook does per commit, on this machine in the
 # same minutes (auths-bench-ed25519, built with the tests), on 1 thread and on every core.
 raw=""
