@@ -20,9 +20,6 @@ struct git_odb;
 
 namespace auths::git {
 
-/// The most libgit2 keeps of the objects it read (its default is 256 MB).
-inline constexpr size_t kObjectCacheBytes = size_t{32} << 20;
-
 /// Pairs git_libgit2_init with git_libgit2_shutdown; create one per process before any other call.
 class Session final {
  public:
