@@ -99,7 +99,7 @@ bench_median() {
 bench_median_ms() { bench_calc '"%.2f" % (a[0] / 1000)' "$(bench_median <"$1")"; }
 
 # bench_now: the time in seconds (microseconds resolution), for intervals of seconds; runs of a
-# few milliseconds are timed by bench_wall_us, which forks nothing around the command.
+# few milliseconds are timed by bench_wall_us.
 bench_now() { date +%s.%N; }
 
 # bench_elapsed T0 T1: seconds between two bench_now.
@@ -120,16 +120,13 @@ bench_machine() {
 
 # bench_wall_us INPUT OUTPUT DIR COMMAND...: runs COMMAND as git runs a hook, in DIR with
 # GIT_DIR=DIR, stdin from the file INPUT, stdout and stderr into the file OUTPUT; prints its
-# wall time in microseconds (nothing but the fork and exec of the command is inside the
-# interval) and returns its exit status.
+# wall time in microseconds and returns its exit status. Timed by scripts/bench/wall_us.py:
+# from just before the process is created (posix_spawn, which does not copy the caller) to just
+# after it is reaped. It was timed here around `( cd DIR && exec COMMAND )`, which put bash's
+# fork of itself inside the interval: about 0.5 ms on every run of startup.sh, the hook's,
+# git's and /bin/true's alike (README, "Performance").
 bench_wall_us() {
-  local input=$1 output=$2 dir=$3 t0 t1 rc=0
-  shift 3
-  t0=${EPOCHREALTIME/[.,]/}
-  (cd "$dir" && GIT_DIR=$dir exec "$@") <"$input" >"$output" 2>&1 || rc=$?
-  t1=${EPOCHREALTIME/[.,]/}
-  echo $((t1 - t0))
-  return "$rc"
+  python3 "$BENCH_ROOT/scripts/bench/wall_us.py" "$@"
 }
 
 # bench_trace TRACE INPUT DIR HOOK: one more run of HOOK as bench_wall_us runs it, with
