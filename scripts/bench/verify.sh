@@ -99,9 +99,9 @@ for ((i = 0; i < rounds; i++)); do
   echo "  round $((i + 1)): 1 thread $t1 s, $cores threads $tn s, git $tg s ($sample commits)"
 done
 
-# The rates (medians of the rounds' times) and the medians of the rounds' ratios, one per line:
+# The rates (medians of the rounds' times) and the medians of the rounds' ratios, on one line:
 # r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one share_all.
-read -r r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one share_all < <(
+figures=$(
   python3 - "$N" "$sample" "$out/rounds" "$out/raw" <<'PY'
 import statistics, sys
 n, sample = int(sys.argv[1]), int(sys.argv[2])
@@ -116,7 +116,8 @@ print(n / med(one), n / med(alls), sample / med(gits),
       med(n / r[0] / (sample / r[2]) for r in rounds),
       med(x[0] for x in raw), med(x[1] for x in raw), 100 * med(share_one), 100 * med(share_all))
 PY
-)
+) || bench_die "could not compute the figures from $out/rounds and $out/raw"
+read -r r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one share_all <<<"$figures"
 printf '%-46s %10.0f commits/s  (median of %s)\n' "auths hook run, 1 thread" "$r_one" "$rounds" \
   "auths hook run, $cores threads" "$r_all" "$rounds" \
   "git log --format=%G? (ssh-keygen per commit)" "$r_git" "$rounds"
