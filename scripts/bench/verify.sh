@@ -45,7 +45,6 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "$BENCH_BASE $BENCH_TIP refs/heads/main" >"$out/push"
 
-# raw_sample: the bare Ed25519 rate now, on 1 thread and on every core, added to $out/raw.
 # raw_sample: one sample of the raw Ed25519 rate (1 thread, all cores) appended to $out/raw, or a
 # line "0 0" when auths-bench-ed25519 is not built.
 raw_sample() {
