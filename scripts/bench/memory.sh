@@ -54,25 +54,28 @@ kb_git=$(bench_peak_rss_kb "$out/count" git -C "$repo" rev-list --count "$BENCH_
 printf '  %-50s %8s MB\n' "auths hook run, $(bench_count "$n") commits" "$(mb "$kb_push")" \
   "git rev-list --count, the same commits" "$(mb "$kb_git")"
 
-# rss_1 NAME [REPO]: peak memory of a 1-commit push to the repository bench_history_repo just
-# set (or REPO, a copy of it).
+# push_1 REPO: the stdin of a 1-commit push to the repository bench_history_repo just set (or
+# REPO, a copy of it) in $out/push, the same new commit every time, and REPO's state removed.
+push_1() {
+  bench_new_commits 1
+  bench_fresh_state "$1"
+  echo "$BENCH_BASE ${BENCH_NEW[0]} refs/heads/main" >"$out/push"
+}
+
+# rss_1 NAME [REPO]: peak memory of that push (KiB).
 rss_1() {
   local repo=${2:-$BENCH_REPO_DIR/repo.git}
-  bench_new_commits 1
-  bench_fresh_state "$repo"
-  echo "$BENCH_BASE ${BENCH_NEW[0]} refs/heads/main" >"$out/push"
+  push_1 "$repo"
   (cd "$repo" && export GIT_DIR=$repo && bench_peak_rss_kb "$out/$1" "$BENCH_BIN/auths-pre-receive") <"$out/push" ||
     bench_die "auths-pre-receive refused the 1-commit push to the $1 repository: $(tr '\n' ' ' <"$out/$1.err")"
   bench_expect_verified "$out/$1.err" 1 "the 1-commit push to the $1 repository"
 }
 
-# heap_1 NAME [REPO]: rss_1's push again (the same commit, the state removed first) under
-# valgrind's massif; prints its heap peak in KiB (heap blocks and their overhead).
+# heap_1 NAME [REPO]: the same push under valgrind's massif; prints its heap peak in KiB (heap
+# blocks and their overhead, the largest snapshot).
 heap_1() {
   local repo=${2:-$BENCH_REPO_DIR/repo.git}
-  bench_new_commits 1
-  bench_fresh_state "$repo"
-  echo "$BENCH_BASE ${BENCH_NEW[0]} refs/heads/main" >"$out/push"
+  push_1 "$repo"
   (cd "$repo" && GIT_DIR=$repo \
     valgrind --tool=massif --massif-out-file="$out/$1.massif" "$BENCH_BIN/auths-pre-receive") \
     <"$out/push" >/dev/null 2>"$out/$1.heap.err" ||

@@ -98,8 +98,9 @@ for ((i = 0; i < rounds; i++)); do
   echo "  round $((i + 1)): 1 thread $t1 s, $cores threads $tn s, git $tg s ($sample commits)"
 done
 
-# The rates (medians of the rounds' times) and the medians of the rounds' ratios, on one line:
-# r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one share_all.
+# The rates (medians of the rounds' times, commits/s) and the medians of the rounds' ratios,
+# formatted, on one line: r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one
+# share_all (the last four "-" without auths-bench-ed25519: its samples are "0 0").
 figures=$(
   python3 - "$N" "$sample" "$out/rounds" "$out/raw" <<'PY'
 import statistics, sys
@@ -107,31 +108,34 @@ n, sample = int(sys.argv[1]), int(sys.argv[2])
 rounds = [[float(x) for x in line.split()] for line in open(sys.argv[3]) if line.strip()]
 raw = [[float(x) for x in line.split()] for line in open(sys.argv[4]) if line.strip()]
 med = statistics.median
-one, alls, gits = [r[0] for r in rounds], [r[1] for r in rounds], [r[2] for r in rounds]
-share_one = [n / r[0] / ((raw[3 * i][0] + raw[3 * i + 1][0]) / 2) for i, r in enumerate(rounds)] if raw[0][0] else [0]
-share_all = [n / r[1] / ((raw[3 * i + 1][1] + raw[3 * i + 2][1]) / 2) for i, r in enumerate(rounds)] if raw[0][0] else [0]
-print(n / med(one), n / med(alls), sample / med(gits),
-      med(r[0] / r[1] for r in rounds), med(n / r[1] / (sample / r[2]) for r in rounds),
-      med(n / r[0] / (sample / r[2]) for r in rounds),
-      med(x[0] for x in raw), med(x[1] for x in raw), 100 * med(share_one), 100 * med(share_all))
+rate = lambda seconds: n / seconds
+out = [rate(med(r[0] for r in rounds)), rate(med(r[1] for r in rounds)), sample / med(r[2] for r in rounds)]
+out = ["%.0f" % x for x in out]
+out.append("%.2f" % med(r[0] / r[1] for r in rounds))
+out.append("%.0f" % med(rate(r[1]) / (sample / r[2]) for r in rounds))
+out.append("%.0f" % med(rate(r[0]) / (sample / r[2]) for r in rounds))
+if raw[0][0]:
+    # Round i's raw samples are lines 3i (before 1 thread), 3i+1 (between) and 3i+2 (after all cores).
+    share = lambda col, first: 100 * med(rate(r[col]) / ((raw[3 * i + first][col] + raw[3 * i + first + 1][col]) / 2)
+                                         for i, r in enumerate(rounds))
+    out += ["%.0f" % med(x[0] for x in raw), "%.0f" % med(x[1] for x in raw), "%.0f" % share(0, 0), "%.0f" % share(1, 1)]
+else:
+    out += ["-"] * 4
+print(" ".join(out))
 PY
 ) || bench_die "could not compute the figures from $out/rounds and $out/raw"
 read -r r_one r_all r_git speedup ratio ratio_one raw_one raw_all share_one share_all <<<"$figures"
-printf '%-46s %10.0f commits/s  (median of %s)\n' "auths hook run, 1 thread" "$r_one" "$rounds" \
+printf '%-46s %10s commits/s  (median of %s)\n' "auths hook run, 1 thread" "$r_one" "$rounds" \
   "auths hook run, $cores threads" "$r_all" "$rounds" \
   "git log --format=%G? (ssh-keygen per commit)" "$r_git" "$rounds"
-speedup=$(bench_calc '"%.2f" % a[0]' "$speedup")
-ratio=$(bench_calc '"%.0f" % a[0]' "$ratio")
-echo "speed-up of $cores threads over 1: x$speedup; ratio to git: ${ratio}x ($(bench_calc '"%.0f" % a[0]' "$ratio_one")x on 1 thread) (medians of the rounds' ratios)"
+echo "speed-up of $cores threads over 1: x$speedup; ratio to git: ${ratio}x (${ratio_one}x on 1 thread) (medians of the rounds' ratios)"
 echo "the host took $(bench_calc '"%.1f" % a[0]' "$(bench_median <"$out/steal")") % of this machine's CPU time during the hook's runs (median; steal, /proc/stat; up to $(sort -n "$out/steal" | tail -1) %)"
 # The ceiling: the bare Ed25519 verification the hook does per commit, on this machine in the
 # same minutes (auths-bench-ed25519, built with the tests), on 1 thread and on every core.
 raw=""
-if [ "$(bench_calc '"%d" % (a[0] > 0)' "$raw_one")" = 1 ]; then
-  printf '%-46s %10.0f verifications/s (%.0f on %s threads; median of %s samples between the runs)\n' \
+if [ "$raw_one" != - ]; then
+  printf '%-46s %10s verifications/s (%s on %s threads; median of %s samples between the runs)\n' \
     "raw Ed25519 (libsodium), 1 thread" "$raw_one" "$raw_all" "$cores" "$(wc -l <"$out/raw")"
-  share_one=$(bench_calc '"%.0f" % a[0]' "$share_one")
-  share_all=$(bench_calc '"%.0f" % a[0]' "$share_all")
   echo "the hook reaches $share_one % of the raw rate on 1 thread, $share_all % on $cores (medians of each run's rate over the samples just before and after it)"
   raw="; raw Ed25519 here: $(bench_count "$raw_one")/s per thread, $(bench_count "$raw_all")/s on $cores ($share_all % of it)"
 else
